@@ -1,0 +1,10 @@
+/** Jest runs TypeScript through ts-jest in transpile-only mode; `npm test` type-checks with tsc first. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
+  setupFiles: ["<rootDir>/test/helpers/setup-env.ts"],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};

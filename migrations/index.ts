@@ -1,0 +1,14 @@
+// Every migration, in order. The schema changes only here; synchronize stays off.
+import { Foundation1764000000000 } from "./1764000000000-foundation";
+import { Applications1764000100000 } from "./1764000100000-applications";
+import { Reports1764000200000 } from "./1764000200000-reports";
+import { Catalogue1764000300000 } from "./1764000300000-catalogue";
+import { Conversation1764000400000 } from "./1764000400000-conversation";
+
+export const migrations = [
+  Foundation1764000000000,
+  Applications1764000100000,
+  Reports1764000200000,
+  Catalogue1764000300000,
+  Conversation1764000400000,
+];

@@ -1,0 +1,57 @@
+// Builds the context and prepares the database the same way for the server, the CLI, the bot relay and tests:
+// connect, run migrations, load the default agency's data, initialise feature modules.
+import type { Config } from "./config";
+import type { AppContext } from "./context";
+import { localDate, systemClock, type Clock } from "./domain/china-time";
+import { ensureAgency } from "./infra/agencies";
+import { createDataSource, databaseType } from "./infra/database";
+import { Agency } from "./infra/entities/agency.entity";
+import { AuditEvent } from "./infra/entities/audit-event.entity";
+import { Counter, IdempotencyKey } from "./infra/entities/idempotency-key.entity";
+import { OutboxMessage } from "./infra/entities/outbox-message.entity";
+import { StaffSession, StaffUser } from "./infra/entities/staff-user.entity";
+import { createKeyValueStore } from "./infra/kv";
+import { createLogger, type Logger } from "./infra/logger";
+import { modules } from "./modules";
+
+export const coreEntities = [Agency, AuditEvent, OutboxMessage, StaffUser, StaffSession, IdempotencyKey, Counter];
+
+export interface BootstrapOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export async function createContext(config: Config, opts: BootstrapOptions = {}): Promise<AppContext> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const entities = [...coreEntities, ...modules.flatMap((m) => m.entities ?? [])];
+  const db = createDataSource(config, entities);
+  await db.initialize();
+  const kv = createKeyValueStore(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  return {
+    config,
+    logger,
+    db,
+    dbType: databaseType(db),
+    kv,
+    redisUrl: config.REDIS_URL,
+    clock,
+    today: () => localDate(clock.now(), config.APP_TIMEZONE),
+    services: new Map(),
+  };
+}
+
+/** Migrations, then the default agency and every module's seed data; safe to run on every start. */
+export async function prepare(ctx: AppContext): Promise<void> {
+  const ran = await ctx.db.runMigrations({ transaction: "each" });
+  if (ran.length) ctx.logger.info({ migrations: ran.map((m) => m.name) }, "migrations applied");
+  for (const m of modules) await m.init?.(ctx);
+  const { agency, created } = await ensureAgency(ctx, ctx.config.DEFAULT_AGENCY_CODE);
+  if (created) ctx.logger.info({ agency: agency.code }, `default agency loaded: ${agency.name}`);
+  for (const m of modules) await m.seed?.(ctx, agency);
+}
+
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.kv.close();
+  if (ctx.db.isInitialized) await ctx.db.destroy();
+}

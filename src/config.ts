@@ -1,0 +1,126 @@
+// The only reader of process.env: one zod schema for every setting, failing fast with every problem listed.
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const intIn = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^-?\d+$/, "must be an integer")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+const databaseUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v) || /^sqlite:.+/.test(v), {
+    message: "must be postgres://user@host:port/db or sqlite:<path> (e.g. sqlite:data/ogi.sqlite)",
+  });
+
+const redisUrl = z
+  .string()
+  .refine((v) => /^rediss?:\/\/.+/.test(v), { message: "must be redis://host:port[/db]" });
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en-CA", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be an IANA time zone such as Asia/Shanghai" },
+);
+
+/** Every environment variable the service reads, with its default. Documented in config/.env.example. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: intIn(0, 65535).default(3000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATABASE_URL: databaseUrl.default("sqlite:data/ogi.sqlite"),
+  REDIS_URL: redisUrl.optional(),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/, "letters, digits, ':', '_' or '-' only").default("ogi:"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Calendar dates (receipt dates, deadlines, report years) are China-local whatever the host's TZ.
+  APP_TIMEZONE: timeZone.default("Asia/Shanghai"),
+  TZ: timeZone.optional(),
+  DEFAULT_AGENCY_CODE: z.string().regex(/^[a-z0-9-]+$/, "lowercase letters, digits and '-' only").default("zdrmt"),
+  AGENCY_DATA_DIR: z.string().min(1).default("config/agencies"),
+  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, "like 256kb or 1mb").default("256kb"),
+  CORS_ORIGINS: z.string().optional(),
+  TRUST_PROXY: bool.default(false),
+  // Statutory clock (application-procedure.md §4)
+  REPLY_WORKING_DAYS: intIn(1, 60).default(20),
+  COUNT_RECEIPT_DAY: bool.default(false),
+  CORRECTION_NOTICE_WORKING_DAYS: intIn(1, 30).default(7),
+  CORRECTION_PERIOD_WORKING_DAYS: intIn(1, 60).default(15),
+  MAX_EXTENSION_WORKING_DAYS: intIn(1, 20).default(20),
+  CALENDAR_OVERRIDES_FILE: z.string().default("config/calendar-overrides.json"),
+  // Staff sessions
+  STAFF_SESSION_TTL_MINUTES: intIn(5, 7 * 24 * 60).default(480),
+  LOGIN_MAX_FAILURES: intIn(1, 100).default(5),
+  // Citizen query rate limit (wrong query codes)
+  STATUS_QUERY_MAX_FAILURES: intIn(1, 1000).default(10),
+  CHAT_RATE_LIMIT_PER_MINUTE: intIn(1, 10000).default(30),
+  // WeChat official account
+  WECHAT_TOKEN: z.string().min(3).max(32).optional(),
+  WECHAT_APPID: z.string().optional(),
+  WECHAT_APPSECRET: z.string().optional(),
+  WECHAT_ENCODING_AES_KEY: z.string().length(43, "must be the 43-character EncodingAESKey").optional(),
+  WECHAT_API_BASE_URL: z.url().default("https://api.weixin.qq.com"),
+  WECHAT_TIMESTAMP_TOLERANCE_SECONDS: intIn(0, 86400).default(300),
+  WECHAT_REPLY_BUDGET_MS: intIn(100, 4900).default(4000),
+  WECHAT_STATUS_TEMPLATE_ID: z.string().optional(),
+  // Mini-program
+  MINIPROGRAM_APPID: z.string().optional(),
+  MINIPROGRAM_SECRET: z.string().optional(),
+  // Wechaty bot relay
+  BOT_SERVICE_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
+  // Year-end job
+  YEAR_END_JOB_ENABLED: bool.default(true),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every problem, not only the first. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") input[key] = value;
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+  }
+  const problems: string[] = [];
+  const c = parsed.data;
+  if (c.WECHAT_ENCODING_AES_KEY && !c.WECHAT_APPID) problems.push("WECHAT_APPID: required when WECHAT_ENCODING_AES_KEY is set");
+  if (c.WECHAT_ENCODING_AES_KEY && !c.WECHAT_TOKEN) problems.push("WECHAT_TOKEN: required when WECHAT_ENCODING_AES_KEY is set");
+  if (problems.length) throw new ConfigError(problems);
+  return c;
+}
+
+export type DatabaseTarget =
+  | { type: "postgres"; url: string; schema?: string }
+  | { type: "sqlite"; path: string };
+
+/** Reads DATABASE_URL: postgres://…[?schema=NAME] or sqlite:<path> (":memory:" allowed). */
+export function databaseTarget(config: Pick<Config, "DATABASE_URL">): DatabaseTarget {
+  const url = config.DATABASE_URL;
+  if (url.startsWith("sqlite:")) return { type: "sqlite", path: url.slice("sqlite:".length) };
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get("schema") ?? undefined;
+  parsed.searchParams.delete("schema");
+  return { type: "postgres", url: parsed.toString(), schema };
+}

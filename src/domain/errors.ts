@@ -1,0 +1,61 @@
+// Domain errors carry a stable code; the HTTP layer maps codes to status (src/http/error-middleware.ts).
+
+export type ErrorDetails = Record<string, unknown> | Array<Record<string, unknown>>;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: ErrorDetails,
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+/** One field that failed validation, with a Chinese message that says what to fix. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends DomainError {
+  constructor(
+    readonly problems: FieldProblem[],
+    message = "提交的内容有误，请按提示修改后重试",
+  ) {
+    super("VALIDATION.INVALID_INPUT", message, problems as unknown as ErrorDetails);
+    this.name = "ValidationError";
+  }
+}
+
+export const notFound = (what: string, message = "未找到相关记录") => new DomainError(`${what}.NOT_FOUND`, message);
+
+/** HTTP status for a domain error code: exact codes first, then the code's last segment. */
+const exact: Record<string, number> = {
+  "VALIDATION.INVALID_INPUT": 400,
+  "REQUEST.INVALID_JSON": 400,
+  "REQUEST.TOO_LARGE": 413,
+  "REQUEST.UNSUPPORTED_MEDIA_TYPE": 415,
+  "AUTH.UNAUTHENTICATED": 401,
+  "AUTH.INVALID_CREDENTIALS": 401,
+  "AUTH.FORBIDDEN": 403,
+  "RATE_LIMITED": 429,
+};
+const bySuffix: Array<[RegExp, number]> = [
+  [/\.NOT_FOUND$/, 404],
+  [/\.INVALID_TRANSITION$/, 409],
+  [/\.CONFLICT$/, 409],
+  [/\.ALREADY_EXISTS$/, 409],
+  [/\.FORBIDDEN$/, 403],
+  [/\.UNAUTHENTICATED$/, 401],
+  [/\.RATE_LIMITED$/, 429],
+  [/\.INVALID$|\.INVALID_[A-Z_]+$/, 400],
+  [/\.UNAVAILABLE$/, 503],
+];
+
+export function statusForCode(code: string): number {
+  if (exact[code]) return exact[code];
+  for (const [re, status] of bySuffix) if (re.test(code)) return status;
+  return 400;
+}

@@ -1,0 +1,46 @@
+// The Koa application: request ids, access log, error mapping, security headers, body limits, routes.
+import Koa from "koa";
+import { bodyParser } from "@koa/bodyparser";
+import cors from "@koa/cors";
+import helmet from "koa-helmet";
+import type { AppContext } from "../context";
+import { modules } from "../modules";
+import { errorMiddleware } from "./error-middleware";
+import { healthRoutes } from "./health";
+import { requestContext } from "./request-context";
+
+export function buildApp(app: AppContext): Koa {
+  const koa = new Koa({ proxy: app.config.TRUST_PROXY });
+  koa.silent = true;
+  koa.use(requestContext(app.logger));
+  koa.use(errorMiddleware);
+  koa.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", "data:"],
+        },
+      },
+    }),
+  );
+  const origins = app.config.CORS_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
+  if (origins.length) {
+    koa.use(cors({ origin: (ctx) => (origins.includes(ctx.get("Origin")) ? ctx.get("Origin") : "") }));
+  }
+  koa.use(
+    bodyParser({
+      enableTypes: ["json", "form", "text", "xml"],
+      jsonLimit: app.config.BODY_LIMIT,
+      formLimit: app.config.BODY_LIMIT,
+      textLimit: app.config.BODY_LIMIT,
+      xmlLimit: app.config.BODY_LIMIT,
+      encoding: "utf-8",
+    }),
+  );
+  const routers = [healthRoutes(app), ...modules.flatMap((m) => m.routes?.(app) ?? [])];
+  for (const r of routers) koa.use(r.routes()).use(r.allowedMethods());
+  return koa;
+}

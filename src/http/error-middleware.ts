@@ -1,0 +1,53 @@
+// The one place that turns errors into HTTP answers: {"error": {"code", "message", "details"?}}.
+import type { Context, Next } from "koa";
+import { DomainError, statusForCode } from "../domain/errors";
+
+interface HttpishError {
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+  type?: string;
+  message?: string;
+}
+
+export async function errorMiddleware(ctx: Context, next: Next): Promise<void> {
+  try {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) {
+      ctx.status = 404;
+      ctx.body = { error: { code: "ROUTE.NOT_FOUND", message: "请求的地址不存在" } };
+    }
+  } catch (err) {
+    if (err instanceof DomainError) {
+      ctx.status = statusForCode(err.code);
+      ctx.body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+      if (ctx.status >= 500) ctx.state.log?.warn({ code: err.code }, "domain error");
+      return;
+    }
+    const e = err as HttpishError;
+    const status = e.status ?? e.statusCode;
+    if (e.type === "entity.parse.failed" || (status === 400 && /json/i.test(e.message ?? ""))) {
+      ctx.status = 400;
+      ctx.body = { error: { code: "REQUEST.INVALID_JSON", message: "请求内容不是有效的 JSON，请检查格式" } };
+      return;
+    }
+    if (status === 413 || e.type === "entity.too.large") {
+      ctx.status = 413;
+      ctx.body = { error: { code: "REQUEST.TOO_LARGE", message: "提交的内容过大" } };
+      return;
+    }
+    if (status === 415) {
+      ctx.status = 415;
+      ctx.body = { error: { code: "REQUEST.UNSUPPORTED_MEDIA_TYPE", message: "不支持的内容类型" } };
+      return;
+    }
+    if (status && status >= 400 && status < 500 && e.expose !== false) {
+      ctx.status = status;
+      ctx.body = { error: { code: "REQUEST.INVALID", message: "请求有误" } };
+      return;
+    }
+    ctx.status = 500;
+    ctx.body = { error: { code: "INTERNAL", message: "服务器内部错误，请稍后再试" } };
+    (ctx.state.log ?? console).error({ err }, "unhandled error");
+  }
+}

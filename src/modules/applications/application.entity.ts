@@ -1,0 +1,143 @@
+// A disclosure application (依申请公开): one item, one clock, one disposition; the annual table is a query over these rows.
+import { Column, Entity, PrimaryColumn } from "typeorm";
+
+export type ApplicantCategory =
+  | "natural_person"
+  | "org.commercial"
+  | "org.research"
+  | "org.public_welfare"
+  | "org.legal_service"
+  | "org.other";
+
+export const APPLICANT_CATEGORIES: ApplicantCategory[] = [
+  "natural_person",
+  "org.commercial",
+  "org.research",
+  "org.public_welfare",
+  "org.legal_service",
+  "org.other",
+];
+
+export type Channel = "online" | "wechat" | "miniprogram" | "in_person" | "mail_registered" | "mail" | "fax";
+export const CITIZEN_CHANNELS = ["online", "wechat", "miniprogram"] as const;
+export const STAFF_CHANNELS = ["in_person", "mail_registered", "mail", "fax"] as const;
+
+/** Identity and contact details: personal data, never logged and never returned where not needed. */
+export interface ApplicantDetails {
+  category: ApplicantCategory;
+  name: string;
+  idType?: string;
+  idNumber?: string;
+  creditCode?: string;
+  contactName?: string;
+  phone: string;
+  email?: string;
+  address?: string;
+  postcode?: string;
+}
+
+@Entity({ name: "applications" })
+export class Application {
+  @PrimaryColumn({ type: "varchar", length: 36 })
+  id!: string;
+
+  @Column({ name: "agency_id", type: "varchar", length: 36 })
+  agencyId!: string;
+
+  @Column({ name: "application_no", type: "varchar", length: 40 })
+  applicationNo!: string;
+
+  @Column({ name: "query_code_hash", type: "varchar", length: 64 })
+  queryCodeHash!: string;
+
+  @Column({ type: "varchar", length: 32 })
+  status!: string;
+
+  @Column({ type: "varchar", length: 32 })
+  channel!: Channel;
+
+  @Column({ name: "applicant_category", type: "varchar", length: 32 })
+  applicantCategory!: ApplicantCategory;
+
+  @Column({ name: "applicant_name", type: "varchar", length: 200 })
+  applicantName!: string;
+
+  @Column({ type: "simple-json" })
+  applicant!: ApplicantDetails;
+
+  /** Hash of the applicant's identity number (or credit code) for repeat detection. */
+  @Column({ name: "applicant_key", type: "varchar", length: 64, nullable: true })
+  applicantKey!: string | null;
+
+  @Column({ type: "text" })
+  description!: string;
+
+  @Column({ name: "description_normalized", type: "text", nullable: true })
+  descriptionNormalized!: string | null;
+
+  @Column({ name: "delivery_form", type: "varchar", length: 16 })
+  deliveryForm!: string;
+
+  @Column({ name: "delivery_method", type: "varchar", length: 16 })
+  deliveryMethod!: string;
+
+  @Column({ name: "submitted_at", type: "varchar", length: 30 })
+  submittedAt!: string;
+
+  /** Legal receipt date (Art. 31), China-local YYYY-MM-DD; null while awaiting confirmation. */
+  @Column({ name: "received_at", type: "varchar", length: 10, nullable: true })
+  receivedAt!: string | null;
+
+  @Column({ name: "receipt_evidence", type: "text", nullable: true })
+  receiptEvidence!: string | null;
+
+  /** The day the 20-working-day clock counts from (receipt, or arrival of the correction). */
+  @Column({ name: "clock_start_date", type: "varchar", length: 10, nullable: true })
+  clockStartDate!: string | null;
+
+  @Column({ name: "due_date", type: "varchar", length: 10, nullable: true })
+  dueDate!: string | null;
+
+  /** Set when the deadline could not be computed from the official calendar (e.g. an unknown year). */
+  @Column({ name: "due_date_flag", type: "varchar", length: 100, nullable: true })
+  dueDateFlag!: string | null;
+
+  @Column({ name: "extension_working_days", type: "integer", default: 0 })
+  extensionWorkingDays!: number;
+
+  @Column({ name: "assignee_id", type: "varchar", length: 36, nullable: true })
+  assigneeId!: string | null;
+
+  /** Disposition code from report-formats.json dispositionMapping (e.g. "granted.provided"). */
+  @Column({ type: "varchar", length: 64, nullable: true })
+  disposition!: string | null;
+
+  /** Date of the reply/decision (答复日期), China-local; decides the report year of row 三. */
+  @Column({ name: "disposition_date", type: "varchar", length: 10, nullable: true })
+  dispositionDate!: string | null;
+
+  @Column({ name: "disposition_note", type: "text", nullable: true })
+  dispositionNote!: string | null;
+
+  @Column({ name: "parent_id", type: "varchar", length: 36, nullable: true })
+  parentId!: string | null;
+
+  @Column({ name: "possible_repeat_of", type: "varchar", length: 36, nullable: true })
+  possibleRepeatOf!: string | null;
+
+  @Column({ name: "external_id", type: "varchar", length: 100, nullable: true })
+  externalId!: string | null;
+
+  /** Verified citizen identity that filed it ("oa:<openid>", "mp:<openid>", "wx:<contact>"), for 我的申请 and notifications. */
+  @Column({ name: "citizen_key", type: "varchar", length: 200, nullable: true })
+  citizenKey!: string | null;
+
+  @Column({ type: "integer", default: 1 })
+  version!: number;
+
+  @Column({ name: "created_at", type: "varchar", length: 30 })
+  createdAt!: string;
+
+  @Column({ name: "updated_at", type: "varchar", length: 30 })
+  updatedAt!: string;
+}

@@ -1,0 +1,6 @@
+// Feature module: catalogue.
+import type { FeatureModule } from "../module";
+
+export const catalogueModule: FeatureModule = {
+  name: "catalogue",
+};

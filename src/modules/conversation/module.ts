@@ -1,0 +1,6 @@
+// Feature module: conversation.
+import type { FeatureModule } from "../module";
+
+export const conversationModule: FeatureModule = {
+  name: "conversation",
+};

@@ -1,0 +1,17 @@
+// Every feature module, in initialisation order (later modules may use services of earlier ones).
+import type { FeatureModule } from "./module";
+import { staffModule } from "./staff/module";
+import { applicationsModule } from "./applications/module";
+import { reportsModule } from "./reports/module";
+import { catalogueModule } from "./catalogue/module";
+import { conversationModule } from "./conversation/module";
+import { consoleModule } from "./console/module";
+
+export const modules: FeatureModule[] = [
+  staffModule,
+  applicationsModule,
+  reportsModule,
+  catalogueModule,
+  conversationModule,
+  consoleModule,
+];
