@@ -5,6 +5,7 @@ import path from "node:path";
 import { DataSource, type EntitySchema, type MixedList } from "typeorm";
 import { databaseTarget, type Config } from "../config";
 import { migrations } from "../../migrations";
+import { withTimeout } from "./kv";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityList = MixedList<Function | string | EntitySchema>;
@@ -55,10 +56,7 @@ export function databaseType(ds: DataSource): DatabaseType {
 export async function pingDatabase(ds: DataSource, timeoutMs = 1500): Promise<boolean> {
   if (!ds.isInitialized) return false;
   try {
-    await Promise.race([
-      ds.query("SELECT 1"),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), timeoutMs)),
-    ]);
+    await withTimeout(ds.query("SELECT 1"), timeoutMs);
     return true;
   } catch {
     return false;
