@@ -1,0 +1,85 @@
+// The console page shell: header with the signed-in user, navigation (only pages whose services exist),
+// the flash message, and the main content. One stylesheet, one script, both same-origin (CSP 'self').
+import type { Context } from "koa";
+import type { AppContext } from "../../context";
+import type { StaffPrincipal } from "../staff/staff-service";
+import { html, type HtmlValue, type SafeHtml } from "./html";
+import type { Flash } from "./session";
+
+export const ROLE_LABELS: Record<string, string> = { clerk: "经办人", approver: "审批人", admin: "管理员" };
+
+interface NavItem {
+  href: string;
+  label: string;
+  key: string;
+  show: (app: AppContext, staff: StaffPrincipal) => boolean;
+}
+
+const NAV: NavItem[] = [
+  { href: "/console", label: "申请队列", key: "queue", show: (a) => a.services.has("applications") },
+  { href: "/console/consultations", label: "咨询留言", key: "consultations", show: (a) => a.services.has("conversation") },
+  { href: "/console/statistics", label: "统计", key: "statistics", show: (a) => a.services.has("reports") || a.services.has("applications") },
+  { href: "/console/reports", label: "年度报告", key: "reports", show: (a) => a.services.has("reports") },
+  { href: "/console/content", label: "指南与目录", key: "content", show: (a) => a.services.has("catalogue") },
+  { href: "/console/users", label: "用户管理", key: "users", show: (_a, s) => s.role === "admin" },
+];
+
+export interface PageOptions {
+  title: string;
+  active?: string;
+  body: HtmlValue;
+  flash?: Flash | null;
+  scripts?: string[];
+}
+
+function shell(title: string, header: HtmlValue, main: HtmlValue, scripts: string[] = []): SafeHtml {
+  return html`<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · 政府信息公开工作台</title>
+<link rel="stylesheet" href="/console/assets/console.css">
+</head>
+<body>
+<a class="skip" href="#main">跳到主要内容</a>
+${header}
+<main id="main" tabindex="-1">
+${main}
+</main>
+${scripts.map((s) => html`<script src="${s}" defer></script>`)}
+<script src="/console/assets/console.js" defer></script>
+</body>
+</html>`;
+}
+
+export function page(ctx: Context, opts: PageOptions): SafeHtml {
+  const app = ctx.state.consoleApp as AppContext;
+  const staff = ctx.state.staff as StaffPrincipal;
+  const nav = NAV.filter((n) => n.show(app, staff));
+  const header = html`<header class="top">
+  <div class="brand">政府信息公开工作台</div>
+  <nav aria-label="主导航"><ul>
+    ${nav.map((n) => html`<li><a href="${n.href}"${n.key === opts.active ? html` aria-current="page"` : ""}>${n.label}</a></li>`)}
+  </ul></nav>
+  <div class="who">
+    <span>${staff.displayName ?? staff.username}（${ROLE_LABELS[staff.role] ?? staff.role}）</span>
+    <form method="post" action="/console/logout" class="inline"><button type="submit" class="link">退出登录</button></form>
+  </div>
+</header>`;
+  const main = html`<h1>${opts.title}</h1>
+${opts.flash ? html`<div class="flash ${opts.flash.kind}" role="${opts.flash.kind === "error" ? "alert" : "status"}">${opts.flash.text}</div>` : ""}
+${opts.body}`;
+  return shell(opts.title, header, main, opts.scripts);
+}
+
+/** A page without navigation (login). */
+export function barePage(title: string, body: HtmlValue): SafeHtml {
+  return shell(title, html`<header class="top"><div class="brand">政府信息公开工作台</div></header>`, body);
+}
+
+export function errorPage(ctx: Context, status: number, message: string): SafeHtml {
+  const body = html`<p class="error-text">${message}</p><p><a href="/console">返回工作台</a></p>`;
+  const title = status === 404 ? "未找到" : status === 403 ? "无权访问" : status >= 500 ? "出错了" : "请求有误";
+  return ctx.state.staff && ctx.state.consoleApp ? page(ctx, { title, body }) : barePage(title, html`<h1>${title}</h1>${body}`);
+}

@@ -1,0 +1,74 @@
+// Login and logout: the console calls the staff service in-process and keeps its token in the session cookie.
+import type Router from "@koa/router";
+import { z } from "zod";
+import type { AppContext } from "../../../context";
+import { getService } from "../../../context";
+import { DomainError } from "../../../domain/errors";
+import { STAFF_COOKIE } from "../../../http/auth";
+import type { StaffService } from "../../staff/staff-service";
+import { barePage } from "../layout";
+import { html } from "../html";
+import { clearSessionCookie, redirectTo, setSessionCookie, takeFlash } from "../session";
+
+const loginForm = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(200),
+  next: z.string().max(500).optional(),
+});
+
+function loginPage(message: string | null, next: string, username = "") {
+  return barePage(
+    "登录",
+    html`<section class="card narrow">
+  <h1>工作人员登录</h1>
+  ${message ? html`<div class="flash error" role="alert">${message}</div>` : ""}
+  <form method="post" action="/console/login" class="stack">
+    <input type="hidden" name="next" value="${next}">
+    <label for="username">用户名</label>
+    <input id="username" name="username" autocomplete="username" required value="${username}" autofocus>
+    <label for="password">密码</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required>
+    <button type="submit" class="primary">登录</button>
+  </form>
+</section>`,
+  );
+}
+
+export function loginRoutes(app: AppContext, r: Router): void {
+  const staff = () => getService<StaffService>(app, "staff");
+
+  r.get("/login", async (ctx) => {
+    const flash = takeFlash(ctx);
+    const next = typeof ctx.query.next === "string" ? ctx.query.next : "/console";
+    ctx.type = "html";
+    ctx.body = loginPage(flash?.text ?? null, next).value;
+  });
+
+  r.post("/login", async (ctx) => {
+    const parsed = loginForm.safeParse(ctx.request.body ?? {});
+    if (!parsed.success) {
+      ctx.status = 400;
+      ctx.type = "html";
+      ctx.body = loginPage("请填写用户名和密码", "/console").value;
+      return;
+    }
+    const { username, password, next } = parsed.data;
+    try {
+      const res = await staff().login(username, password, ctx.ip, ctx.get("User-Agent"));
+      setSessionCookie(app, ctx, res.token, res.expiresAt);
+      redirectTo(ctx, next);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      ctx.status = err.code === "RATE_LIMITED" ? 429 : 401;
+      ctx.type = "html";
+      ctx.body = loginPage(err.message, next ?? "/console", username).value;
+    }
+  });
+
+  r.post("/logout", async (ctx) => {
+    const token = ctx.cookies.get(STAFF_COOKIE);
+    if (token) await staff().logout(token);
+    clearSessionCookie(ctx);
+    ctx.redirect("/console/login");
+  });
+}

@@ -1,0 +1,88 @@
+// Users (admin only): create accounts, change roles, revoke a user's sessions — through the staff service.
+import type Router from "@koa/router";
+import { z } from "zod";
+import type { AppContext } from "../../../context";
+import { getService } from "../../../context";
+import { parseInput } from "../../../http/validate";
+import type { StaffRole } from "../../../infra/entities/staff-user.entity";
+import { STAFF_ROLES, type StaffService } from "../../staff/staff-service";
+import { html, options } from "../html";
+import { page, ROLE_LABELS } from "../layout";
+import { requireRole, setFlash, takeFlash } from "../session";
+
+const roleEnum = z.enum(STAFF_ROLES as [StaffRole, ...StaffRole[]], { message: "请选择角色" });
+const createForm = z.object({
+  username: z.string().trim().regex(/^[A-Za-z0-9._-]{3,64}$/, "用户名须为3–64位字母、数字或 . _ -"),
+  displayName: z.string().trim().max(100).optional(),
+  password: z.string().min(8, "密码至少8位").max(200),
+  role: roleEnum,
+});
+const roleForm = z.object({ role: roleEnum });
+const roleOptions = STAFF_ROLES.map((r) => [r, ROLE_LABELS[r]] as [string, string]);
+
+export function userRoutes(app: AppContext, r: Router): void {
+  const staff = () => getService<StaffService>(app, "staff");
+
+  r.get("/users", async (ctx) => {
+    const me = requireRole(ctx, "admin");
+    const users = await staff().listUsers(me.agencyId);
+    const body = html`
+<section class="card">
+<h2>现有用户</h2>
+<div class="table-wrap"><table>
+<caption class="sr-only">工作人员账号</caption>
+<thead><tr><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">角色</th><th scope="col">操作</th></tr></thead>
+<tbody>
+${users.map(
+  (u) => html`<tr>
+  <td>${u.username}</td><td>${u.displayName ?? ""}</td><td>${ROLE_LABELS[u.role] ?? u.role}</td>
+  <td class="actions">
+    <form method="post" action="/console/users/${u.id}/role" class="inline">
+      <label for="role-${u.id}" class="sr-only">${u.username} 的角色</label>
+      <select id="role-${u.id}" name="role">${options(roleOptions, u.role)}</select>
+      <button type="submit">设置角色</button>
+    </form>
+    <form method="post" action="/console/users/${u.id}/revoke-sessions" class="inline">
+      <button type="submit" data-confirm="确定让 ${u.username} 的所有登录失效？">注销全部会话</button>
+    </form>
+  </td></tr>`,
+)}
+</tbody></table></div>
+</section>
+<section class="card">
+<h2>新建用户</h2>
+<form method="post" action="/console/users" class="grid-form">
+  <label for="nu-username">用户名</label><input id="nu-username" name="username" required pattern="[A-Za-z0-9._\\-]{3,64}" autocomplete="off">
+  <label for="nu-name">姓名</label><input id="nu-name" name="displayName" maxlength="100">
+  <label for="nu-password">初始密码（至少8位）</label><input id="nu-password" name="password" type="password" minlength="8" required autocomplete="new-password">
+  <label for="nu-role">角色</label><select id="nu-role" name="role">${options(roleOptions, "clerk")}</select>
+  <div class="form-actions"><button type="submit" class="primary">创建</button></div>
+</form>
+</section>`;
+    ctx.type = "html";
+    ctx.body = page(ctx, { title: "用户管理", active: "users", body, flash: takeFlash(ctx) }).value;
+  });
+
+  r.post("/users", async (ctx) => {
+    const me = requireRole(ctx, "admin");
+    const f = parseInput(createForm, ctx.request.body);
+    const u = await staff().createUser({ username: f.username, password: f.password, role: f.role, displayName: f.displayName || undefined }, me);
+    setFlash(ctx, { kind: "ok", text: `已创建用户 ${u.username}` });
+    ctx.redirect("/console/users");
+  });
+
+  r.post("/users/:id/role", async (ctx) => {
+    const me = requireRole(ctx, "admin");
+    const f = parseInput(roleForm, ctx.request.body);
+    const u = await staff().setRole(ctx.params.id, f.role, me);
+    setFlash(ctx, { kind: "ok", text: `${u.username} 的角色已设为${ROLE_LABELS[u.role]}` });
+    ctx.redirect("/console/users");
+  });
+
+  r.post("/users/:id/revoke-sessions", async (ctx) => {
+    const me = requireRole(ctx, "admin");
+    const n = await staff().revokeSessions(ctx.params.id, me);
+    setFlash(ctx, { kind: "ok", text: `已注销 ${n} 个会话` });
+    ctx.redirect("/console/users");
+  });
+}

@@ -1,0 +1,97 @@
+// The console over plain HTTP (no browser): login sets the session cookie, pages escape what they show,
+// admin-only pages refuse others, cross-site form posts are refused.
+import request from "supertest";
+import { getService } from "../../src/context";
+import type { StaffService } from "../../src/modules/staff/staff-service";
+import { createTestEnv, type TestEnv } from "../helpers/test-context";
+
+let env: TestEnv;
+const PASSWORD = "correct-horse-battery";
+
+async function user(role: "clerk" | "approver" | "admin", username: string, displayName?: string) {
+  await getService<StaffService>(env.ctx, "staff").createUser({ username, password: PASSWORD, role, displayName });
+}
+
+async function login(username: string): Promise<string> {
+  const res = await request(env.server).post("/console/login").type("form").send({ username, password: PASSWORD, next: "/console/users" });
+  expect(res.status).toBe(302);
+  const cookie = (res.headers["set-cookie"] as unknown as string[]).find((c) => c.startsWith("ogi_staff="));
+  expect(cookie).toMatch(/httponly/i);
+  expect(cookie).toMatch(/samesite=strict/i);
+  return cookie!.split(";")[0];
+}
+
+beforeAll(async () => {
+  env = await createTestEnv({ db: "sqlite" });
+  await user("admin", "boss", "<b>王</b>");
+  await user("clerk", "clerk1");
+});
+afterAll(async () => env?.close());
+
+test("login page renders in Chinese with labelled fields", async () => {
+  const res = await request(env.server).get("/console/login");
+  expect(res.status).toBe(200);
+  expect(res.text).toContain('<html lang="zh-CN">');
+  expect(res.text).toMatch(/<label for="username">用户名<\/label>/);
+  expect(res.text).toMatch(/<label for="password">密码<\/label>/);
+});
+
+test("unauthenticated pages redirect to login; wrong password stays on login with a message", async () => {
+  const res = await request(env.server).get("/console/users");
+  expect(res.status).toBe(302);
+  expect(res.headers.location).toBe("/console/login?next=%2Fconsole%2Fusers");
+  const bad = await request(env.server).post("/console/login").type("form").send({ username: "boss", password: "nope-nope" });
+  expect(bad.status).toBe(401);
+  expect(bad.text).toContain("用户名或密码错误");
+  expect(bad.headers["set-cookie"] ?? []).toHaveLength(0);
+});
+
+test("admin sees users (escaped), creates one and changes its role; a clerk is refused", async () => {
+  const cookie = await login("boss");
+  const page = await request(env.server).get("/console/users").set("Cookie", cookie);
+  expect(page.status).toBe(200);
+  expect(page.text).toContain("&lt;b&gt;王&lt;/b&gt;");
+  expect(page.text).not.toContain("<b>王</b>");
+
+  const created = await request(env.server).post("/console/users").set("Cookie", cookie).type("form").send({ username: "newbie", password: "longenough1", role: "clerk", displayName: "小李" });
+  expect(created.status).toBe(302);
+  const users = await getService<StaffService>(env.ctx, "staff").listUsers((await getService<StaffService>(env.ctx, "staff").authenticate(cookie.split("=")[1]))!.agencyId);
+  const newbie = users.find((u) => u.username === "newbie")!;
+  expect(newbie.role).toBe("clerk");
+  await request(env.server).post(`/console/users/${newbie.id}/role`).set("Cookie", cookie).type("form").send({ role: "approver" }).expect(302);
+  const after = await getService<StaffService>(env.ctx, "staff").listUsers(newbie.agencyId);
+  expect(after.find((u) => u.username === "newbie")!.role).toBe("approver");
+
+  const clerk = await login("clerk1");
+  const refused = await request(env.server).get("/console/users").set("Cookie", clerk);
+  expect(refused.status).toBe(403);
+  expect(refused.text).toContain("当前角色无权执行此操作");
+  expect(refused.text).not.toContain("newbie");
+});
+
+test("a form posted from another site is refused and does nothing", async () => {
+  const cookie = await login("boss");
+  const res = await request(env.server).post("/console/users").set("Cookie", cookie).set("Origin", "https://evil.example").type("form").send({ username: "evil1", password: "longenough1", role: "admin" });
+  expect(res.status).toBe(403);
+  const svc = getService<StaffService>(env.ctx, "staff");
+  const me = (await svc.authenticate(cookie.split("=")[1]))!;
+  expect((await svc.listUsers(me.agencyId)).some((u) => u.username === "evil1")).toBe(false);
+});
+
+test("logout revokes the session", async () => {
+  const cookie = await login("clerk1");
+  await request(env.server).post("/console/logout").set("Cookie", cookie).expect(302);
+  const res = await request(env.server).get("/console/users").set("Cookie", cookie);
+  expect(res.status).toBe(302);
+  expect(res.headers.location).toMatch(/^\/console\/login/);
+});
+
+test("assets are served from the same origin, Chart.js included", async () => {
+  const css = await request(env.server).get("/console/assets/console.css");
+  expect(css.status).toBe(200);
+  expect(css.headers["content-type"]).toMatch(/text\/css/);
+  const chart = await request(env.server).get("/console/assets/chart.umd.js");
+  expect(chart.status).toBe(200);
+  expect(chart.text).toContain("Chart");
+  expect((await request(env.server).get("/console/assets/nope.js")).status).toBe(404);
+});
