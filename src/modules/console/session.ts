@@ -16,13 +16,13 @@ export interface Flash {
   text: string;
 }
 
-export function setSessionCookie(app: AppContext, ctx: Context, token: string, expiresAt: string): void {
+/** A browser-session cookie: the server enforces the session's expiry, and the browser forgets it on exit. */
+export function setSessionCookie(app: AppContext, ctx: Context, token: string): void {
   ctx.cookies.set(STAFF_COOKIE, token, {
     httpOnly: true,
     sameSite: "strict",
     path: "/",
     secure: app.config.NODE_ENV === "production" && ctx.secure,
-    expires: new Date(expiresAt),
     overwrite: true,
   });
 }

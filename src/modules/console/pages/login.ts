@@ -55,7 +55,7 @@ export function loginRoutes(app: AppContext, r: Router): void {
     const { username, password, next } = parsed.data;
     try {
       const res = await staff().login(username, password, ctx.ip, ctx.get("User-Agent"));
-      setSessionCookie(app, ctx, res.token, res.expiresAt);
+      setSessionCookie(app, ctx, res.token);
       redirectTo(ctx, next);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;

@@ -1,0 +1,62 @@
+// Browser test support: the app on 127.0.0.1 (port 0) and Debian's Chromium driven by playwright-core.
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { getService } from "../../../src/context";
+import type { StaffService } from "../../../src/modules/staff/staff-service";
+import type { TestEnv } from "../../helpers/test-context";
+
+export const PASSWORD = "correct-horse-battery";
+export const ARTIFACTS = path.resolve(__dirname, "../../artifacts");
+export const DOC_SCREENSHOTS = path.resolve(__dirname, "../../../docs/screenshots");
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+export async function listen(env: TestEnv): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const server = http.createServer(env.server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export async function createStaff(env: TestEnv, role: "clerk" | "approver" | "admin", username: string, displayName?: string): Promise<void> {
+  await getService<StaffService>(env.ctx, "staff").createUser({ username, password: PASSWORD, role, displayName });
+}
+
+/** A fresh browser context (its own cookies) logged in through the console's login form. */
+export async function loginAs(browser: Browser, baseUrl: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 768 }, locale: "zh-CN", acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto("/console/login");
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(PASSWORD);
+  await page.getByRole("button", { name: "登录" }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith("/console/login"));
+  return { context, page };
+}
+
+/** Saves a full-page screenshot under test/artifacts/ and refreshes the README copy in docs/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  fs.mkdirSync(DOC_SCREENSHOTS, { recursive: true });
+  fs.copyFileSync(file, path.join(DOC_SCREENSHOTS, `${name}.png`));
+  return file;
+}
