@@ -1,5 +1,6 @@
 // A disclosure application (依申请公开): one item, one clock, one disposition; the annual table is a query over these rows.
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import type { ClockEntry } from "./clock";
 
 export type ApplicantCategory =
   | "natural_person"
@@ -131,6 +132,32 @@ export class Application {
   /** Verified citizen identity that filed it ("oa:<openid>", "mp:<openid>", "wx:<contact>"), for 我的申请 and notifications. */
   @Column({ name: "citizen_key", type: "varchar", length: 200, nullable: true })
   citizenKey!: string | null;
+
+  /** The clock's facts in order (receipt, correction requested/received, consultations, extension): see clock.ts. */
+  @Column({ name: "clock_log", type: "simple-json", nullable: true })
+  clockLog!: ClockEntry[] | null;
+
+  /** Start of an open pause (third-party consultation); null when the clock runs. */
+  @Column({ name: "paused_since", type: "varchar", length: 10, nullable: true })
+  pausedSince!: string | null;
+
+  /** Working days not counted (closed consultations) in the current period. */
+  @Column({ name: "paused_working_days", type: "integer", default: 0 })
+  pausedWorkingDays!: number;
+
+  /** Last day of the correction period a 补正 notice set; after it the application may be closed as lapsed. */
+  @Column({ name: "correction_due_date", type: "varchar", length: 10, nullable: true })
+  correctionDueDate!: string | null;
+
+  @Column({ name: "document_no", type: "varchar", length: 100, nullable: true })
+  documentNo!: string | null;
+
+  @Column({ type: "text", nullable: true })
+  purpose!: string | null;
+
+  /** Filed orally and transcribed by staff (Art. 29 ¶1). */
+  @Column({ type: "boolean", default: false })
+  oral!: boolean;
 
   @Column({ type: "integer", default: 1 })
   version!: number;

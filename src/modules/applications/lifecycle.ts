@@ -1,0 +1,87 @@
+// The procedure as a state machine: which action is legal from which status, who may take it, and what
+// status it leads to. Pure rules; the service applies them inside one transaction with the audit event.
+import type { StaffRole } from "../../infra/entities/staff-user.entity";
+
+export const STATUSES = ["awaiting_confirmation", "received", "correction_requested", "in_progress", "consultation", "answered", "closed"] as const;
+export type ApplicationStatus = (typeof STATUSES)[number];
+export const OPEN_STATUSES: ApplicationStatus[] = ["awaiting_confirmation", "received", "correction_requested", "in_progress", "consultation"];
+
+export const STATUS_LABELS: Record<ApplicationStatus, string> = {
+  awaiting_confirmation: "待确认收到",
+  received: "已受理",
+  correction_requested: "待补正",
+  in_progress: "办理中",
+  consultation: "征求意见中",
+  answered: "已答复",
+  closed: "已办结",
+};
+
+export const ACTIONS = [
+  "confirm-receipt",
+  "assign",
+  "request-correction",
+  "record-correction",
+  "start-consultation",
+  "end-consultation",
+  "extend",
+  "answer",
+  "close",
+  "split",
+] as const;
+export type ApplicationAction = (typeof ACTIONS)[number];
+
+interface Rule {
+  from: ApplicationStatus[];
+  roles: StaffRole[];
+  /** The status after the action; "same" keeps it. */
+  to: ApplicationStatus | "same" | ((from: ApplicationStatus) => ApplicationStatus);
+}
+
+const ALL: StaffRole[] = ["clerk", "approver", "admin"];
+const APPROVERS: StaffRole[] = ["approver", "admin"];
+
+export const RULES: Record<ApplicationAction, Rule> = {
+  "confirm-receipt": { from: ["awaiting_confirmation"], roles: ALL, to: "received" },
+  assign: { from: ["received", "in_progress", "consultation", "correction_requested"], roles: ALL, to: (f) => (f === "received" ? "in_progress" : f) },
+  "request-correction": { from: ["received", "in_progress"], roles: ALL, to: "correction_requested" },
+  "record-correction": { from: ["correction_requested"], roles: ALL, to: "in_progress" },
+  "start-consultation": { from: ["received", "in_progress"], roles: ALL, to: "consultation" },
+  "end-consultation": { from: ["consultation"], roles: ALL, to: "in_progress" },
+  extend: { from: ["received", "in_progress", "consultation"], roles: APPROVERS, to: "same" },
+  answer: { from: ["received", "in_progress"], roles: ALL, to: "answered" },
+  close: { from: ["awaiting_confirmation", "received", "correction_requested", "in_progress", "consultation"], roles: ALL, to: "closed" },
+  split: { from: ["awaiting_confirmation", "received", "in_progress"], roles: ALL, to: "same" },
+};
+
+export function nextStatus(action: ApplicationAction, from: ApplicationStatus): ApplicationStatus {
+  const to = RULES[action].to;
+  if (to === "same") return from;
+  return typeof to === "function" ? to(from) : to;
+}
+
+export const isLegalFrom = (action: ApplicationAction, status: string) => RULES[action].from.includes(status as ApplicationStatus);
+export const roleMay = (action: ApplicationAction, role: StaffRole) => RULES[action].roles.includes(role);
+
+/** Actions the console should offer this role for an application in this status. */
+export function allowedActions(status: string, role: StaffRole, extensionUsed: boolean): ApplicationAction[] {
+  return ACTIONS.filter((a) => isLegalFrom(a, status) && roleMay(a, role) && !(a === "extend" && extensionUsed));
+}
+
+/** The short sentence the citizen receives when the application reaches a status. */
+export function citizenMessage(status: ApplicationStatus, extra: { dueDate?: string | null; dispositionLabel?: string | null; correctionDueDate?: string | null; extendedDays?: number }): string {
+  switch (status) {
+    case "received":
+      return `您的政府信息公开申请已受理，答复期限至${extra.dueDate ?? "（待定）"}。`;
+    case "correction_requested":
+      return `您的申请内容需要补正，请于${extra.correctionDueDate ?? "期限内"}前按补正告知书补充材料，逾期未补正视为放弃申请。`;
+    case "in_progress":
+      if (extra.extendedDays) return `经政府信息公开工作机构负责人同意，您的申请答复期限延长${extra.extendedDays}个工作日，至${extra.dueDate}。`;
+      return `您的补正材料已收到，答复期限重新计算至${extra.dueDate ?? "（待定）"}。`;
+    case "answered":
+      return `您的申请已答复：${extra.dispositionLabel ?? ""}。请查收答复告知书。`;
+    case "closed":
+      return `您的申请已办结：${extra.dispositionLabel ?? ""}。`;
+    default:
+      return `您的申请状态已更新为：${STATUS_LABELS[status]}。`;
+  }
+}

@@ -1,0 +1,92 @@
+// HTTP routes of applications: citizen intake and status, staff registration, queue, detail, actions, letters.
+import Router from "@koa/router";
+import { z } from "zod";
+import type { AppContext } from "../../context";
+import { getService } from "../../context";
+import { DomainError } from "../../domain/errors";
+import { currentStaff, requireStaff } from "../../http/auth";
+import { parseInput } from "../../http/validate";
+import { APPLICANT_CATEGORIES } from "./application.entity";
+import type { ApplicationService } from "./application-service";
+import { ALL_CHANNELS } from "./intake-schema";
+import { ACTIONS, STATUSES, type ApplicationAction } from "./lifecycle";
+import { renderReplyLetter, renderReplyLetterDocx } from "./reply-letter";
+
+const statusQuerySchema = z.object({ queryCode: z.string({ error: "请填写查询码" }).trim().min(1, { error: "请填写查询码" }).max(20, { error: "查询码格式不正确" }) });
+
+const boolParam = z.enum(["true", "false", "1", "0"], { error: "应为 true 或 false" }).transform((v) => v === "true" || v === "1");
+const listQuerySchema = z.object({
+  status: z
+    .string()
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(STATUSES, { error: `状态应为 ${STATUSES.join("、")} 之一` })))
+    .optional(),
+  assignee: z.string().max(64).optional(),
+  overdue: boolParam.optional(),
+  dueWithin: z.coerce.number({ error: "dueWithin 应为工作日天数" }).int().min(0).max(60).optional(),
+  channel: z.enum(ALL_CHANNELS, { error: "渠道不正确" }).optional(),
+  category: z.enum(APPLICANT_CATEGORIES as unknown as [string, ...string[]], { error: "申请人类型不正确" }).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+
+function idempotencyKey(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  if (header.length > 200) throw new DomainError("VALIDATION.INVALID_INPUT", "Idempotency-Key 过长", [{ field: "Idempotency-Key", message: "Idempotency-Key 不能超过200个字符" }]);
+  return header;
+}
+
+export function applicationRoutes(app: AppContext): Router[] {
+  const svc = () => getService<ApplicationService>(app, "applications");
+
+  const citizen = new Router({ prefix: "/api/applications" });
+  citizen.post("/", async (ctx) => {
+    const answer = await svc().submit(ctx.request.body, { idempotencyKey: idempotencyKey(ctx.get("Idempotency-Key") || undefined) });
+    ctx.status = 201;
+    ctx.body = answer;
+  });
+  citizen.get("/:applicationNo", async (ctx) => {
+    const q = parseInput(statusQuerySchema, ctx.query);
+    ctx.body = await svc().citizenStatus(ctx.params.applicationNo, q.queryCode, ctx.ip);
+  });
+
+  const staff = new Router({ prefix: "/api/staff/applications" });
+  staff.use(requireStaff(app));
+  staff.post("/", async (ctx) => {
+    const s = currentStaff(ctx);
+    const answer = await svc().register(ctx.request.body, s, idempotencyKey(ctx.get("Idempotency-Key") || undefined));
+    ctx.status = 201;
+    ctx.body = answer;
+  });
+  staff.get("/", async (ctx) => {
+    const f = parseInput(listQuerySchema, ctx.query);
+    ctx.body = await svc().list(currentStaff(ctx), f);
+  });
+  staff.get("/:applicationNo", async (ctx) => {
+    const reveal = ctx.query.reveal === "idNumber";
+    ctx.body = await svc().detail(currentStaff(ctx), ctx.params.applicationNo, { revealIdNumber: reveal });
+  });
+  staff.get("/:applicationNo/allowed-actions", async (ctx) => {
+    const d = await svc().detail(currentStaff(ctx), ctx.params.applicationNo);
+    ctx.body = { applicationNo: d.applicationNo, status: d.status, allowedActions: d.allowedActions };
+  });
+  staff.get("/:applicationNo/reply-letter", async (ctx) => {
+    const { app: a, agency } = await svc().forLetter(currentStaff(ctx).agencyId, ctx.params.applicationNo);
+    ctx.type = "text/plain; charset=utf-8";
+    ctx.body = renderReplyLetter(a, agency);
+  });
+  staff.get("/:applicationNo/reply-letter.docx", async (ctx) => {
+    const { app: a, agency } = await svc().forLetter(currentStaff(ctx).agencyId, ctx.params.applicationNo);
+    ctx.type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    ctx.attachment(`答复告知书-${a.applicationNo}.docx`);
+    ctx.body = await renderReplyLetterDocx(renderReplyLetter(a, agency));
+  });
+  staff.post("/:applicationNo/:action", async (ctx) => {
+    const action = ctx.params.action as ApplicationAction;
+    if (!ACTIONS.includes(action)) throw new DomainError("ROUTE.NOT_FOUND", `未知操作：${ctx.params.action}`);
+    ctx.body = await svc().act(currentStaff(ctx), ctx.params.applicationNo, action, ctx.request.body);
+  });
+
+  return [citizen, staff];
+}
