@@ -49,6 +49,10 @@ export const configSchema = z.object({
   TZ: timeZone.optional(),
   DEFAULT_AGENCY_CODE: z.string().regex(/^[a-z0-9-]+$/, "lowercase letters, digits and '-' only").default("zdrmt"),
   AGENCY_DATA_DIR: z.string().min(1).default("config/agencies"),
+  // Guide and catalogue (issue 5): default guide per agency, demonstration catalogue, jieba user dictionary
+  GUIDE_DATA_DIR: z.string().min(1).default("config/guide"),
+  CATALOGUE_DATA_DIR: z.string().min(1).default("config/catalogue"),
+  JIEBA_USER_DICT: z.string().min(1).default("config/jieba-user-dict.txt"),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, "like 256kb or 1mb").default("256kb"),
   CORS_ORIGINS: z.string().optional(),
   TRUST_PROXY: bool.default(false),

@@ -1,0 +1,153 @@
+// The database half of the search: PostgreSQL matches a tsquery against the generated tsvector (GIN index)
+// and ranks with ts_rank (title weight A, other fields B); SQLite matches FTS5 and ranks with bm25.
+// Both see the same pre-segmented tokens, so results agree across the two databases.
+import type { EntityManager } from "typeorm";
+import type { DatabaseType } from "../../infra/database";
+import type { CatalogueEntry } from "./entities";
+import type { QueryGroup } from "./segmenter";
+
+export interface SearchFilters {
+  category?: string;
+  year?: number;
+}
+
+export interface ResultRow {
+  id: string;
+  index_no: string;
+  title: string;
+  doc_no: string | null;
+  publisher: string;
+  written_date: string | null;
+  published_date: string | null;
+  subject_category: string;
+  agency_category: string | null;
+  summary: string | null;
+  url: string | null;
+  validity: string;
+}
+
+/** Weights for D, C, B (summary, keywords, body…), A (title): a title hit outranks any number of body hits. */
+const PG_WEIGHTS = "'{0.0, 0.0, 0.1, 1.0}'";
+
+const COLUMNS = "e.id, e.index_no, e.title, e.doc_no, e.publisher, e.written_date, e.published_date, e.subject_category, e.agency_category, e.summary, e.url, e.validity";
+
+/** Keeps the FTS5 copy of an entry's tokens in step with the row (PostgreSQL generates its tsvector itself). */
+export async function syncSearchIndex(m: EntityManager, dbType: DatabaseType, e: CatalogueEntry): Promise<void> {
+  if (dbType !== "sqlite") return;
+  await m.query(`DELETE FROM catalogue_fts WHERE entry_id = ?`, [e.id]);
+  await m.query(`INSERT INTO catalogue_fts (title_tokens, body_tokens, entry_id, agency_id) VALUES (?, ?, ?, ?)`, [e.titleTokens, e.bodyTokens, e.id, e.agencyId]);
+}
+
+const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
+
+/** WHERE fragments shared by both databases; `p` makes the placeholder for the n-th parameter. */
+function filterSql(agencyId: string, f: SearchFilters, params: unknown[], p: (n: number) => string): string {
+  params.push(agencyId);
+  let sql = `e.agency_id = ${p(params.length)} AND e.status = 'active'`;
+  if (f.year) {
+    params.push(f.year);
+    sql += ` AND e.year = ${p(params.length)}`;
+  }
+  if (f.category) {
+    params.push(f.category);
+    const c = p(params.length);
+    params.push(`${escapeLike(f.category)}\\%`);
+    sql += ` AND (e.subject_category = ${c} OR e.agency_category = ${c} OR e.subject_category LIKE ${p(params.length)} ESCAPE '!')`;
+  }
+  return sql;
+}
+
+function pgQuery(groups: QueryGroup[], mode: "all" | "any", weight = ""): string {
+  const q = (w: string) => `'${w.replace(/'/g, "''")}'${weight}`;
+  const parts = groups.map((g) => (g.parts.length ? `(${q(g.word)} | (${g.parts.map(q).join(" & ")}))` : q(g.word)));
+  return parts.join(mode === "all" ? " & " : " | ");
+}
+
+function ftsQuery(groups: QueryGroup[], mode: "all" | "any"): string {
+  const q = (w: string) => `"${w.replace(/"/g, '""')}"`;
+  const parts = groups.map((g) => (g.parts.length ? `(${q(g.word)} OR (${g.parts.map(q).join(" AND ")}))` : q(g.word)));
+  return parts.join(mode === "all" ? " AND " : " OR ");
+}
+
+export interface TextSearch {
+  groups: QueryGroup[];
+  mode: "all" | "any";
+  excludeIds: string[];
+  limit: number;
+  offset: number;
+}
+
+/** Entries matching the query words, best first, with the total number of matches. */
+export async function searchText(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[] }> {
+  const params: unknown[] = [];
+  if (dbType === "postgres") {
+    const p = (n: number) => `$${n}`;
+    params.push(pgQuery(s.groups, s.mode));
+    // $2: the same words restricted to the title (weight A): entries whose title holds them all come first.
+    params.push(pgQuery(s.groups, "all", ":A"));
+    const where = filterSql(agencyId, f, params, p);
+    let excl = "";
+    if (s.excludeIds.length) {
+      params.push(s.excludeIds);
+      excl = ` AND NOT (e.id = ANY(${p(params.length)}))`;
+    }
+    params.push(s.limit, s.offset);
+    const rows = await m.query(
+      `SELECT ${COLUMNS}, count(*) OVER () AS total FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt ` +
+        `WHERE ${where}${excl} AND e.search_vector @@ q ` +
+        `ORDER BY (e.search_vector @@ qt) DESC, ts_rank(${PG_WEIGHTS}, e.search_vector, q) DESC, e.written_date DESC NULLS LAST, e.index_no ` +
+        `LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
+      params,
+    );
+    return { total: rows.length ? Number(rows[0].total) : s.offset === 0 && s.limit > 0 ? 0 : await countOnly(), rows };
+    async function countOnly(): Promise<number> {
+      const r = await m.query(`SELECT count(*) AS n FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params.slice(0, -2));
+      return Number(r[0].n);
+    }
+  }
+  const p = () => "?";
+  params.push(ftsQuery(s.groups, s.mode));
+  const where = filterSql(agencyId, f, params, p);
+  let excl = "";
+  if (s.excludeIds.length) {
+    excl = ` AND e.id NOT IN (${s.excludeIds.map(() => "?").join(", ")})`;
+    params.push(...s.excludeIds);
+  }
+  const inTitle = `title_tokens : (${ftsQuery(s.groups, "all")})`;
+  const base = `FROM catalogue_fts JOIN catalogue_entries e ON e.id = catalogue_fts.entry_id WHERE catalogue_fts MATCH ? AND ${where}${excl}`;
+  const rows = await m.query(
+    `SELECT ${COLUMNS}, bm25(catalogue_fts, 10.0, 1.0, 0.0, 0.0) AS score, ` +
+      `(e.id IN (SELECT entry_id FROM catalogue_fts WHERE catalogue_fts MATCH ?)) AS in_title ${base} ORDER BY in_title DESC, score ASC, e.written_date DESC, e.index_no LIMIT ? OFFSET ?`,
+    [inTitle, ...params, s.limit, s.offset],
+  );
+  const n = await m.query(`SELECT count(*) AS n ${base}`, params);
+  return { total: Number(n[0].n), rows };
+}
+
+/** Newest first, no query words. */
+export async function listRecent(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, limit: number, offset: number): Promise<{ total: number; rows: ResultRow[] }> {
+  const params: unknown[] = [];
+  const p = dbType === "postgres" ? (n: number) => `$${n}` : () => "?";
+  const where = filterSql(agencyId, f, params, p);
+  const n = await m.query(`SELECT count(*) AS n FROM catalogue_entries e WHERE ${where}`, params);
+  const nulls = dbType === "postgres" ? " NULLS LAST" : "";
+  params.push(limit, offset);
+  const rows = await m.query(
+    `SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} ORDER BY e.written_date DESC${nulls}, e.index_no LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
+    params,
+  );
+  return { total: Number(n[0].n), rows };
+}
+
+/** Entries whose 文号 has one of the given notation-independent keys. */
+export async function findByDocKeys(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, keys: string[]): Promise<ResultRow[]> {
+  if (!keys.length) return [];
+  const params: unknown[] = [];
+  const p = dbType === "postgres" ? (n: number) => `$${n}` : () => "?";
+  const where = filterSql(agencyId, f, params, p);
+  const ph = keys.map((k) => {
+    params.push(k);
+    return p(params.length);
+  });
+  return m.query(`SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} AND e.doc_no_key IN (${ph.join(", ")}) ORDER BY e.written_date DESC, e.index_no LIMIT 20`, params);
+}

@@ -1,0 +1,187 @@
+// Search over the catalogue and the published guide: exact 文号 matches first (any notation), then entries
+// whose text holds every query word (falling back to any word), ranked by the database; guide sections
+// are scored here against the query words plus the synonym list ("怎么申请" → 申请方式).
+import type { AppContext } from "../../context";
+import { candidateKeys } from "./doc-number";
+import type { GuideVersion } from "./entities";
+import { GuideService, renderSections } from "./guide-service";
+import { findByDocKeys, listRecent, searchText, type ResultRow, type SearchFilters } from "./search-index";
+import { analyzeQuery, indexTokens, markTerms, type AnalyzedQuery } from "./segmenter";
+
+export interface SearchParams {
+  q?: string;
+  category?: string;
+  year?: number;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface SearchItem {
+  indexNo: string;
+  title: string;
+  docNo: string | null;
+  publisher: string;
+  writtenDate: string | null;
+  category: string;
+  summary: string | null;
+  url: string;
+  /** The title, HTML-escaped, with the matched words in <mark>…</mark>. */
+  highlight: string;
+  validity: string;
+}
+
+export interface GuideHit {
+  key: string;
+  title: string;
+  /** Plain-text excerpt of the section around the first matched word. */
+  snippet: string;
+}
+
+export interface SearchResult {
+  total: number;
+  page: number;
+  pageSize: number;
+  items: SearchItem[];
+  guideSections: GuideHit[];
+  /** How the text part matched: every word, any word (fallback), or no words (list). */
+  matchMode: "all" | "any" | "none";
+}
+
+export const MAX_PAGE_SIZE = 50;
+
+/** Public link of an entry: its own URL when it has one, else its page in this service. */
+export function entryUrl(indexNo: string, url: string | null): string {
+  return url ?? `/catalogue/item?indexNo=${encodeURIComponent(indexNo)}`;
+}
+
+interface SectionIndex {
+  key: string;
+  title: string;
+  body: string;
+  titleTokens: Set<string>;
+  keywordTokens: Set<string>;
+  bodyTokens: Set<string>;
+}
+
+export class SearchService {
+  private sectionCache = new Map<string, { stamp: string; sections: SectionIndex[] }>();
+
+  constructor(private readonly ctx: AppContext) {}
+
+  async search(agencyId: string, params: SearchParams): Promise<SearchResult> {
+    const page = Math.max(1, Math.floor(params.page ?? 1));
+    const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(params.pageSize ?? 10)));
+    const offset = (page - 1) * pageSize;
+    const filters: SearchFilters = { category: params.category?.trim() || undefined, year: params.year };
+    const q = (params.q ?? "").trim();
+    const m = this.ctx.db.manager;
+    const dbType = this.ctx.dbType;
+
+    if (!q) {
+      const r = await listRecent(m, dbType, agencyId, filters, pageSize, offset);
+      return { total: r.total, page, pageSize, items: r.rows.map((row) => toItem(row, [])), guideSections: [], matchMode: "none" };
+    }
+
+    const aq = analyzeQuery(q);
+    const docRows = aq.docNumbers.length ? await findByDocKeys(m, dbType, agencyId, filters, [...new Set(aq.docNumbers.flatMap(candidateKeys))]) : [];
+    const docTerms = docRows.map((r) => r.doc_no!).filter(Boolean);
+    const terms = [...docTerms, ...aq.highlightTerms];
+
+    // A query that is only a document number answers with that document alone.
+    let textRows: ResultRow[] = [];
+    let textTotal = 0;
+    let matchMode: SearchResult["matchMode"] = "none";
+    const onlyDocNumber = aq.docNumbers.length > 0 && aq.groups.length === 0;
+    if (aq.groups.length && !(onlyDocNumber && docRows.length)) {
+      const skip = Math.max(0, offset - docRows.length);
+      const take = Math.max(0, pageSize - Math.max(0, docRows.length - offset));
+      const base = { groups: aq.groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip };
+      let r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
+      matchMode = "all";
+      if (r.total === 0 && aq.groups.length > 1) {
+        r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "any" });
+        matchMode = "any";
+      }
+      textRows = r.rows;
+      textTotal = r.total;
+    }
+    const pageDocRows = docRows.slice(offset, offset + pageSize);
+    const items = [...pageDocRows, ...textRows].slice(0, pageSize).map((row) => toItem(row, terms));
+    const guideSections = page === 1 ? await this.guideHits(agencyId, aq) : [];
+    return { total: docRows.length + textTotal, page, pageSize, items, guideSections, matchMode };
+  }
+
+  /** Guide sections that answer the query, best first (at most 3). */
+  async guideHits(agencyId: string, aq: AnalyzedQuery): Promise<GuideHit[]> {
+    const sections = await this.sectionIndex(agencyId);
+    if (!sections.length) return [];
+    const words = aq.groups.map((g) => g.word);
+    const expansions = aq.expansions.flatMap((x) => [x, ...indexTokens(x)]);
+    const scored = sections
+      .map((s) => {
+        let score = 0;
+        for (const g of aq.groups) {
+          const has = (set: Set<string>) => set.has(g.word) || (g.parts.length > 0 && g.parts.every((p) => set.has(p)));
+          if (has(s.titleTokens)) score += 3;
+          if (has(s.keywordTokens)) score += 3;
+          if (has(s.bodyTokens)) score += 1;
+        }
+        for (const x of aq.expansions) {
+          if (s.title.includes(x)) score += 6;
+          else if (s.keywordTokens.has(x)) score += 4;
+        }
+        return { s, score };
+      })
+      .filter((x) => x.score >= 3)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 3);
+    return scored.map(({ s }) => ({ key: s.key, title: s.title, snippet: snippet(s.body, [...aq.expansions, ...words, ...expansions]) }));
+  }
+
+  private async sectionIndex(agencyId: string): Promise<SectionIndex[]> {
+    const v: GuideVersion | null = await new GuideService(this.ctx).publishedVersion(agencyId);
+    if (!v) return [];
+    const stamp = `${v.id}:${v.updatedAt}`;
+    const cached = this.sectionCache.get(agencyId);
+    if (cached?.stamp === stamp) return cached.sections;
+    const keywords = new Map(v.content.sections.map((s) => [s.key, s.keywords ?? []]));
+    const sections = renderSections(v.content).map((s) => ({
+      key: s.key,
+      title: s.title,
+      body: s.body,
+      titleTokens: new Set(indexTokens(s.title)),
+      keywordTokens: new Set([...(keywords.get(s.key) ?? []), ...(keywords.get(s.key) ?? []).flatMap(indexTokens)]),
+      bodyTokens: new Set(indexTokens(s.body)),
+    }));
+    this.sectionCache.set(agencyId, { stamp, sections });
+    return sections;
+  }
+}
+
+function toItem(r: ResultRow, terms: string[]): SearchItem {
+  return {
+    indexNo: r.index_no,
+    title: r.title,
+    docNo: r.doc_no,
+    publisher: r.publisher,
+    writtenDate: r.written_date,
+    category: r.agency_category ? `${r.subject_category}（${r.agency_category}）` : r.subject_category,
+    summary: r.summary,
+    url: entryUrl(r.index_no, r.url),
+    highlight: markTerms(r.title, terms),
+    validity: r.validity,
+  };
+}
+
+/** About 100 characters of the section around the first word found (plain text). */
+function snippet(body: string, words: string[]): string {
+  const flat = body.replace(/\s+/g, " ").trim();
+  let at = -1;
+  for (const w of words) {
+    const i = flat.indexOf(w);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  const start = Math.max(0, at < 0 ? 0 : at - 30);
+  const text = flat.slice(start, start + 100);
+  return (start > 0 ? "…" : "") + text + (start + 100 < flat.length ? "…" : "");
+}
