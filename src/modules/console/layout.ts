@@ -12,17 +12,31 @@ interface NavItem {
   href: string;
   label: string;
   key: string;
-  show: (app: AppContext, staff: StaffPrincipal) => boolean;
+  roles?: string[];
 }
 
 const NAV: NavItem[] = [
-  { href: "/console", label: "申请队列", key: "queue", show: (a) => a.services.has("applications") },
-  { href: "/console/consultations", label: "咨询留言", key: "consultations", show: (a) => a.services.has("conversation") },
-  { href: "/console/statistics", label: "统计", key: "statistics", show: (a) => a.services.has("reports") || a.services.has("applications") },
-  { href: "/console/reports", label: "年度报告", key: "reports", show: (a) => a.services.has("reports") },
-  { href: "/console/content", label: "指南与目录", key: "content", show: (a) => a.services.has("catalogue") },
-  { href: "/console/users", label: "用户管理", key: "users", show: (_a, s) => s.role === "admin" },
+  { href: "/console", label: "申请队列", key: "queue" },
+  { href: "/console/consultations", label: "咨询留言", key: "consultations" },
+  { href: "/console/statistics", label: "统计", key: "statistics" },
+  { href: "/console/reports", label: "年度报告", key: "reports" },
+  { href: "/console/content", label: "指南与目录", key: "content" },
+  { href: "/console/users", label: "用户管理", key: "users", roles: ["admin"] },
 ];
+
+/** Pages mounted for an app (routes.ts mounts a page only when the services it needs are registered). */
+const mounted = new WeakMap<AppContext, Set<string>>();
+export function markMounted(app: AppContext, key: string): void {
+  if (!mounted.has(app)) mounted.set(app, new Set());
+  mounted.get(app)!.add(key);
+}
+
+/** An instant as China-local "YYYY-MM-DD HH:mm" in the agency time zone. */
+export function localTime(app: AppContext, iso: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: app.config.APP_TIMEZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso));
+  const v = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${v("year")}-${v("month")}-${v("day")} ${v("hour")}:${v("minute")}`;
+}
 
 export interface PageOptions {
   title: string;
@@ -56,7 +70,7 @@ ${scripts.map((s) => html`<script src="${s}" defer></script>`)}
 export function page(ctx: Context, opts: PageOptions): SafeHtml {
   const app = ctx.state.consoleApp as AppContext;
   const staff = ctx.state.staff as StaffPrincipal;
-  const nav = NAV.filter((n) => n.show(app, staff));
+  const nav = NAV.filter((n) => mounted.get(app)?.has(n.key) && (!n.roles || n.roles.includes(staff.role)));
   const header = html`<header class="top">
   <div class="brand">政府信息公开工作台</div>
   <nav aria-label="主导航"><ul>

@@ -3,15 +3,41 @@
 import Router from "@koa/router";
 import type { AppContext } from "../../context";
 import { assetRoutes } from "./assets";
+import { html } from "./html";
+import { markMounted, page } from "./layout";
+import { applicationRoutes } from "./pages/application";
+import { consultationRoutes, consultationsAvailable } from "./pages/consultations";
 import { loginRoutes } from "./pages/login";
+import { queueRoutes } from "./pages/queue";
+import { statisticsRoutes } from "./pages/statistics";
 import { userRoutes } from "./pages/users";
-import { consoleGuard } from "./session";
+import { consoleGuard, takeFlash } from "./session";
 
 export function consoleRoutes(app: AppContext): Router {
   const r = new Router({ prefix: "/console" });
+  const has = (name: string) => app.services.has(name);
   r.use(consoleGuard(app));
   assetRoutes(r);
   loginRoutes(app, r);
   userRoutes(app, r);
+  markMounted(app, "users");
+  if (has("applications")) {
+    queueRoutes(app, r);
+    applicationRoutes(app, r);
+    markMounted(app, "queue");
+  } else {
+    r.get("/", async (ctx) => {
+      ctx.type = "html";
+      ctx.body = page(ctx, { title: "工作台", body: html`<p>申请办理功能尚未启用。</p>`, flash: takeFlash(ctx) }).value;
+    });
+  }
+  if (has("reports") && has("applications")) {
+    statisticsRoutes(app, r);
+    markMounted(app, "statistics");
+  }
+  if (consultationsAvailable(app) && has("conversation")) {
+    consultationRoutes(app, r);
+    markMounted(app, "consultations");
+  }
   return r;
 }

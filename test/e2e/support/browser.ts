@@ -42,6 +42,7 @@ export async function createStaff(env: TestEnv, role: "clerk" | "approver" | "ad
 /** A fresh browser context (its own cookies) logged in through the console's login form. */
 export async function loginAs(browser: Browser, baseUrl: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1366, height: 768 }, locale: "zh-CN", acceptDownloads: true });
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   await page.goto("/console/login");
   await page.getByLabel("用户名").fill(username);

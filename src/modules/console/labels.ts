@@ -1,0 +1,41 @@
+// Chinese labels the console prints for codes that only it shows (audit actions, delivery options).
+export const AUDIT_LABELS: Record<string, string> = {
+  "application.submit": "申请人提交申请",
+  "application.register": "登记申请",
+  "application.confirm-receipt": "确认收到",
+  "application.assign": "分配承办人",
+  "application.request-correction": "发出补正告知",
+  "application.record-correction": "收到补正材料",
+  "application.start-consultation": "开始征求意见",
+  "application.end-consultation": "结束征求意见",
+  "application.extend": "延长答复期限",
+  "application.answer": "作出答复",
+  "application.close": "办结",
+  "application.split": "拆分申请",
+  "application.split_from": "由原申请拆分而来",
+  "application.reveal_id_number": "查看完整证件号码",
+};
+
+export const ACTION_LABELS: Record<string, string> = {
+  "confirm-receipt": "确认收到",
+  assign: "分配承办人",
+  "request-correction": "发出补正告知",
+  "record-correction": "登记收到补正",
+  "start-consultation": "开始征求意见（暂停计时）",
+  "end-consultation": "结束征求意见",
+  extend: "延长答复期限",
+  answer: "答复",
+  close: "办结",
+  split: "拆分申请",
+};
+
+export const CLOSE_REASON_LABELS: Record<string, string> = {
+  no_correction: "逾期未补正，不再处理",
+  fee_unpaid: "逾期未缴纳信息处理费，不再处理",
+  withdrawn: "申请人撤回申请",
+  misc: "其他原因（须写明）",
+};
+
+export const DELIVERY_FORM_LABELS: Record<string, string> = { paper: "纸质", electronic: "电子" };
+export const DELIVERY_METHOD_LABELS: Record<string, string> = { pickup: "自行领取", mail: "邮寄", email: "电子邮件", wechat: "微信" };
+export const ACTOR_LABELS: Record<string, string> = { citizen: "申请人", system: "系统", staff: "工作人员" };

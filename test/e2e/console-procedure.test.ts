@@ -1,0 +1,104 @@
+// In a real browser: a clerk opens a new application from the queue, requests a correction and records it;
+// the clerk is not offered the extension; an approver answers with a disposition (after previewing the reply
+// letter) and the answer is counted in the live statistics table. Screenshots go to test/artifacts/.
+import type { Browser, Page } from "playwright-core";
+import { getService } from "../../src/context";
+import type { ApplicationService } from "../../src/modules/applications/application-service";
+import { createTestEnv, type TestEnv } from "../helpers/test-context";
+import { createStaff, launchBrowser, listen, loginAs, screenshot } from "./support/browser";
+
+let env: TestEnv;
+let server: Awaited<ReturnType<typeof listen>>;
+let browser: Browser;
+let applicationNo: string;
+
+const RESIDENT_ID = "11010519491231002X";
+
+beforeAll(async () => {
+  env = await createTestEnv({ db: "sqlite", now: "2026-03-02T02:00:00Z" });
+  await createStaff(env, "clerk", "clerk1", "经办员小王");
+  await createStaff(env, "approver", "boss1", "科长老李");
+  const apps = getService<ApplicationService>(env.ctx, "applications");
+  const res = await apps.submit({
+    applicant: { category: "natural_person", name: "张三", idType: "resident_id", idNumber: RESIDENT_ID, phone: "13800138000", email: "zhangsan@example.com" },
+    description: "请公开2025年张店区融媒体中心采购项目的合同文本",
+    deliveryForm: "electronic",
+    deliveryMethod: "email",
+    channel: "online",
+  });
+  applicationNo = res.applicationNo;
+  server = await listen(env);
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await env?.close();
+});
+
+/** The 总计 cell (last column) of a row of table 三, found by its official label. */
+async function totalOf(page: Page, label: string): Promise<number> {
+  const row = page.locator("#application-table tr").filter({ has: page.locator("th", { hasText: label }) }).last();
+  return Number(await row.locator("td").last().innerText());
+}
+
+test("clerk corrects, approver answers, statistics count it", async () => {
+  const clerk = await loginAs(browser, server.baseUrl, "clerk1");
+  const p = clerk.page;
+  // Queue: the new application is listed with its due date and working days left.
+  await p.goto("/console");
+  const row = p.locator(`#queue tr[data-no="${applicationNo}"]`);
+  await expect(row.innerText()).resolves.toContain("张三");
+  await expect(row.innerText()).resolves.toMatch(/剩余 \d+ 个工作日/);
+  await screenshot(p, "queue");
+
+  // Application page: ID masked; the clerk sees no extension action.
+  await row.getByRole("link", { name: applicationNo }).click();
+  await p.waitForURL(`**/console/applications/${applicationNo}`);
+  expect(await p.locator("#id-number").innerText()).not.toContain(RESIDENT_ID);
+  expect(await p.locator("#actions").innerText()).not.toContain("延长答复期限");
+  expect(await p.locator("#action-extend").count()).toBe(0);
+
+  // Request a correction.
+  await p.locator("#action-request-correction summary").click();
+  await p.getByLabel("需要补正的事项（一次性告知全部内容）").fill("请写明所需合同的项目名称或合同编号");
+  await p.getByRole("button", { name: "发出补正告知" }).click();
+  await p.getByRole("status").filter({ hasText: "当前状态：待补正" }).waitFor();
+  expect(await p.locator("#clock").innerText()).toContain("尚未收到补正材料");
+
+  // Record the correction (received today): the clock restarts.
+  await p.locator("#action-record-correction summary").click();
+  await p.getByLabel("补正后的申请内容（内容有变化时填写）").fill("请公开2025年融媒体中心演播室设备采购项目（编号ZD2025-07）的合同文本");
+  await p.getByRole("button", { name: "登记收到补正" }).click();
+  await p.getByRole("status").filter({ hasText: "已完成：登记收到补正" }).waitFor();
+  expect(await p.locator("#clock").innerText()).toContain("自收到补正材料之日（2026-03-02）起重新计算");
+  expect(await p.locator("#description").innerText()).toContain("ZD2025-07");
+  expect(await p.locator("#action-extend").count()).toBe(0);
+  await screenshot(p, "application");
+  await clerk.context.close();
+
+  // Approver: the extension is offered; answers with a disposition after previewing the letter.
+  const boss = await loginAs(browser, server.baseUrl, "boss1");
+  const b = boss.page;
+  await b.goto(`/console/applications/${applicationNo}`);
+  expect(await b.locator("#action-extend").count()).toBe(1);
+  await b.getByLabel("答复类型").selectOption("partial");
+  await b.getByLabel("答复说明（写入告知书）").fill("合同中涉及商业秘密的单价部分不予公开");
+  const [preview] = await Promise.all([boss.context.waitForEvent("page"), b.getByRole("button", { name: "预览答复告知书（新窗口）" }).click()]);
+  await preview.waitForLoadState();
+  expect(await preview.locator("#letter").innerText()).toContain("张三");
+  expect(await preview.locator("#letter").innerText()).toContain("合同中涉及商业秘密的单价部分不予公开");
+  await preview.close();
+  await b.getByRole("button", { name: "提交答复" }).click();
+  await b.getByRole("status").filter({ hasText: "当前状态：已答复" }).waitFor();
+  expect(await b.locator("#audit").innerText()).toContain("作出答复");
+
+  // Statistics: counted as received this year and as 部分公开.
+  await b.goto("/console/statistics");
+  expect(await totalOf(b, "一、本年新收政府信息公开申请数量")).toBe(1);
+  expect(await totalOf(b, "（二）部分公开")).toBe(1);
+  expect(await totalOf(b, "（七）总计")).toBe(1);
+  await b.locator("#chart-intake").waitFor();
+  await screenshot(b, "statistics");
+  await boss.context.close();
+});
