@@ -1,0 +1,144 @@
+// HTML and Markdown renderings of a report: the six canonical headings, the narratives, and the official
+// tables (HTML with the merged cells; Markdown as pipe tables, which cannot merge, with group labels kept).
+import { getFormat, reviewColumnLabel } from "./formats";
+import { applicationGrid, disclosureGrid, reviewGrid, type Grid } from "./layout";
+import type { ReportJson } from "./narrative";
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+export const reportTitle = (r: ReportJson) => `${r.agency.name}${r.year}年政府信息公开工作年度报告`;
+
+export function paragraphs(text: string): string[] {
+  return text
+    .split(/\n+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
+export function gridsOf(r: ReportJson) {
+  const fmt = getFormat(r.format);
+  return { fmt, s2: disclosureGrid(fmt, r.activeDisclosure), s3: applicationGrid(fmt, r.applications), s4: reviewGrid(fmt, r.reviewLitigation) };
+}
+
+function htmlTable(g: Grid, cls: string): string {
+  const rows = g.rows.map((cells, i) => {
+    const tds = cells.map((c) => {
+      const tag = c.kind === "header" || c.kind === "caption" || (i < g.headerRows && c.kind !== "number") ? "th" : "td";
+      const attrs = `${c.rowSpan && c.rowSpan > 1 ? ` rowspan="${c.rowSpan}"` : ""}${c.colSpan && c.colSpan > 1 ? ` colspan="${c.colSpan}"` : ""} class="${c.kind}"`;
+      return `<${tag}${attrs}>${esc(c.text)}</${tag}>`;
+    });
+    return `<tr>${tds.join("")}</tr>`;
+  });
+  return `<table class="${cls}">\n${rows.join("\n")}\n</table>`;
+}
+
+const STYLE = `body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;max-width:1100px;margin:24px auto;padding:0 16px;line-height:1.8;color:#111}
+h1{text-align:center;font-size:22px}h2{font-size:18px;margin-top:28px}p{text-indent:2em;margin:6px 0}
+table{border-collapse:collapse;width:100%;margin:12px 0;font-size:14px}th,td{border:1px solid #333;padding:4px 6px;text-align:center;vertical-align:middle}
+td.label{text-align:left}th.caption{text-align:left;font-weight:bold;background:#f3f3f3}th.header{background:#fafafa;font-weight:normal}td.number{min-width:3em}`;
+
+/** A complete HTML document of the report. */
+export function renderHtml(r: ReportJson, opts: { status?: string } = {}): string {
+  const { fmt, s2, s3, s4 } = gridsOf(r);
+  const para = (t: string) => paragraphs(t).map((p) => `<p>${esc(p)}</p>`).join("\n");
+  const parts = [
+    `<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(reportTitle(r))}</title><style>${STYLE}</style></head><body>`,
+    `<h1>${esc(reportTitle(r))}</h1>`,
+    opts.status ? `<p class="status">${esc(opts.status)}</p>` : "",
+    para(r.sections.preamble ?? ""),
+    `<h2>${esc(fmt.sections[0].label)}</h2>`,
+    para(r.sections.s1 ?? ""),
+    `<h2>${esc(fmt.sections[1].label)}</h2>`,
+    htmlTable(s2, "active-disclosure"),
+    `<h2>${esc(fmt.sections[2].label)}</h2>`,
+    htmlTable(s3, "applications"),
+    `<h2>${esc(fmt.sections[3].label)}</h2>`,
+    htmlTable(s4, "review-litigation"),
+    `<h2>${esc(fmt.sections[4].label)}</h2>`,
+    para(r.sections.s5 ?? ""),
+    `<h2>${esc(fmt.sections[5].label)}</h2>`,
+    para(r.sections.s6 ?? ""),
+    `</body></html>\n`,
+  ];
+  return parts.filter(Boolean).join("\n");
+}
+
+const mdCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/**
+ * Table 三 in Markdown (pipe tables cannot merge cells): the column groups are stated above the table, group
+ * rows (三、（三）（四）（五）and 2021's（六）) appear as label-only rows, and sub-rows are indented.
+ */
+function mdApplications(r: ReportJson): string {
+  const fmt = getFormat(r.format);
+  const spec = fmt.tables.applications;
+  const cols = r.applications.columns;
+  const label = (code: string) => spec.columns.find((c) => c.code === code)?.label ?? code;
+  const groups = spec.columns.filter((c) => c.kind === "group");
+  const note = groups
+    .map((g) => `${g.label}：${spec.columns.filter((c) => c.parent === g.code).map((c) => c.label).join("、")}`)
+    .join("；");
+  const depth = (code: string) => {
+    let d = 0;
+    let n = spec.rows.find((x) => x.code === code);
+    while (n?.parent) {
+      d++;
+      n = spec.rows.find((x) => x.code === n!.parent);
+    }
+    return d;
+  };
+  const lines = [`| ${mdCell(spec.stubHeader)} | ${cols.map((c) => mdCell(label(c))).join(" | ")} |`, `|${[" --- ", ...cols.map(() => " ---: ")].join("|")}|`];
+  for (const row of spec.rows) {
+    const text = `${"　".repeat(depth(row.code))}${row.label}`;
+    if (row.kind === "group") lines.push(`| **${mdCell(text)}** | ${cols.map(() => "").join(" | ")} |`);
+    else lines.push(`| ${mdCell(text)} | ${(r.applications.rows[row.code] ?? cols.map(() => 0)).join(" | ")} |`);
+  }
+  return [`（${note}）`, "", ...lines].join("\n");
+}
+
+/** Table 四 in Markdown: one line per count, labelled with its full column path. */
+function mdReview(r: ReportJson): string {
+  const fmt = getFormat(r.format);
+  const lines = ["| 项目 | 件数 |", "| --- | ---: |"];
+  for (const c of fmt.tables.reviewLitigation.columns.filter((x) => x.kind === "data")) lines.push(`| ${reviewColumnLabel(fmt, c.code)} | ${r.reviewLitigation[c.code] ?? 0} |`);
+  return lines.join("\n");
+}
+
+/** Section 二 in Markdown: one small table per 第二十条 item, its caption in bold above it. */
+function mdDisclosure(g: Grid): string {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  for (const cells of g.rows) {
+    if (cells[0].kind === "caption") {
+      if (current.length) blocks.push(current.join("\n"));
+      current = [`**${cells[0].text}**`, ""];
+      continue;
+    }
+    current.push(`| ${cells.map((c) => mdCell(c.text)).join(" | ")} |`);
+    if (cells[0].kind === "header") current.push(`|${cells.map(() => " --- ").join("|")}|`);
+  }
+  if (current.length) blocks.push(current.join("\n"));
+  return blocks.join("\n\n");
+}
+
+export function renderMarkdown(r: ReportJson): string {
+  const { fmt, s2 } = gridsOf(r);
+  const para = (t: string) => paragraphs(t).join("\n\n");
+  const out = [
+    `# ${reportTitle(r)}`,
+    para(r.sections.preamble ?? ""),
+    `## ${fmt.sections[0].label}`,
+    para(r.sections.s1 ?? ""),
+    `## ${fmt.sections[1].label}`,
+    mdDisclosure(s2),
+    `## ${fmt.sections[2].label}`,
+    mdApplications(r),
+    `## ${fmt.sections[3].label}`,
+    mdReview(r),
+    `## ${fmt.sections[4].label}`,
+    para(r.sections.s5 ?? ""),
+    `## ${fmt.sections[5].label}`,
+    para(r.sections.s6 ?? ""),
+  ];
+  return `${out.filter((x) => x !== "").join("\n\n")}\n`;
+}

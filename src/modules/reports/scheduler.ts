@@ -1,0 +1,96 @@
+// The year-end job: at 00:05 on 1 January (China time) draft the previous year's report for every agency.
+// With Redis it is a BullMQ job scheduler (one job per period however many servers run); on the embedded
+// default an in-process timer. Either way the drafting itself is idempotent (generated_at).
+import { Queue, Worker } from "bullmq";
+import Redis from "ioredis";
+import type { AppContext } from "../../context";
+import { getService } from "../../context";
+import { yearOf } from "../../domain/china-time";
+import type { ReportsService } from "./report-service";
+
+export const YEAR_END_QUEUE = "reports-year-end";
+export const YEAR_END_SCHEDULER_ID = "year-end-report";
+export const YEAR_END_CRON = "5 0 1 1 *";
+
+/** Offset (ms) of a time zone from UTC at an instant. */
+function zoneOffset(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** The next 1 January 00:05 in the zone strictly after `now`. */
+export function nextYearEndRun(now: Date, timeZone = "Asia/Shanghai"): Date {
+  const localYear = Number(new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric" }).format(now));
+  for (const y of [localYear, localYear + 1]) {
+    const guess = Date.UTC(y, 0, 1, 0, 5);
+    const at = guess - zoneOffset(guess, timeZone);
+    if (at > now.getTime()) return new Date(at);
+  }
+  throw new Error("unreachable");
+}
+
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+async function runYearEnd(ctx: AppContext, year?: number) {
+  const y = year ?? yearOf(ctx.today()) - 1;
+  return getService<ReportsService>(ctx, "reports").generateYearEnd(y);
+}
+
+/** BullMQ: upserts the repeatable scheduler and starts a worker. Returns a stopper. */
+export async function startBullScheduler(ctx: AppContext): Promise<() => Promise<void>> {
+  const connection = new Redis(ctx.redisUrl!, { maxRetriesPerRequest: null });
+  const prefix = `${ctx.config.REDIS_KEY_PREFIX}bull`;
+  const queue = new Queue(YEAR_END_QUEUE, { connection, prefix });
+  await queue.upsertJobScheduler(
+    YEAR_END_SCHEDULER_ID,
+    { pattern: YEAR_END_CRON, tz: ctx.config.APP_TIMEZONE },
+    { name: "year-end", data: {}, opts: { removeOnComplete: 50, removeOnFail: 50, attempts: 3, backoff: { type: "exponential", delay: 60_000 } } },
+  );
+  const worker = new Worker(YEAR_END_QUEUE, async (job) => runYearEnd(ctx, typeof job.data?.year === "number" ? job.data.year : undefined), { connection, prefix });
+  worker.on("failed", (job, err) => ctx.logger.error({ err: err.message, job: job?.id }, "year-end report job failed"));
+  ctx.logger.info({ cron: YEAR_END_CRON, tz: ctx.config.APP_TIMEZONE }, "year-end report job scheduled (BullMQ)");
+  return async () => {
+    await worker.close();
+    await queue.close();
+    connection.disconnect();
+  };
+}
+
+/** In-process: a timer to the next 1 January 00:05; in January, a start also catches up a missed run. */
+export async function startInProcessScheduler(ctx: AppContext): Promise<() => Promise<void>> {
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const arm = () => {
+    if (stopped) return;
+    const next = nextYearEndRun(ctx.clock.now(), ctx.config.APP_TIMEZONE);
+    const delay = next.getTime() - ctx.clock.now().getTime();
+    timer = setTimeout(
+      () => {
+        if (ctx.clock.now().getTime() >= next.getTime()) {
+          runYearEnd(ctx)
+            .catch((err) => ctx.logger.error({ err: (err as Error).message }, "year-end report drafting failed"))
+            .finally(arm);
+        } else arm();
+      },
+      Math.min(Math.max(delay, 0), MAX_TIMEOUT),
+    );
+    timer.unref();
+  };
+  if (ctx.today().slice(5, 7) === "01") await runYearEnd(ctx).catch((err) => ctx.logger.error({ err: (err as Error).message }, "year-end catch-up failed"));
+  arm();
+  ctx.logger.info({ next: nextYearEndRun(ctx.clock.now(), ctx.config.APP_TIMEZONE).toISOString() }, "year-end report job scheduled (in-process)");
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}
+
+export async function startYearEndScheduler(ctx: AppContext): Promise<(() => Promise<void>) | void> {
+  if (!ctx.config.YEAR_END_JOB_ENABLED) return;
+  return ctx.redisUrl ? startBullScheduler(ctx) : startInProcessScheduler(ctx);
+}
