@@ -1,0 +1,110 @@
+// Client of the WeChat server API (official account and mini-program): access token cached in the
+// key-value store (Redis) until shortly before it expires, customer-service and template messages,
+// the custom menu and the mini-program code-to-session exchange. The base URL is configurable so tests
+// run it against a local stand-in server.
+import type { KeyValueStore } from "../infra/kv";
+
+export interface WechatApiOptions {
+  baseUrl: string;
+  appId?: string;
+  appSecret?: string;
+  miniprogramAppId?: string;
+  miniprogramSecret?: string;
+  kv: KeyValueStore;
+  timeoutMs?: number;
+}
+
+export class WechatApiError extends Error {
+  constructor(
+    readonly errcode: number | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = "WechatApiError";
+  }
+}
+
+/** errcodes that mean the cached access token is no longer valid. */
+const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
+
+export class WechatApiClient {
+  constructor(private readonly o: WechatApiOptions) {}
+
+  get configured(): boolean {
+    return Boolean(this.o.appId && this.o.appSecret);
+  }
+
+  private async call(path: string, init: { method?: string; body?: unknown } = {}): Promise<Record<string, unknown>> {
+    const url = new URL(path, this.o.baseUrl.endsWith("/") ? this.o.baseUrl : `${this.o.baseUrl}/`);
+    const res = await fetch(url, {
+      method: init.method ?? (init.body ? "POST" : "GET"),
+      headers: init.body ? { "content-type": "application/json" } : undefined,
+      body: init.body ? JSON.stringify(init.body) : undefined,
+      signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000),
+    });
+    if (!res.ok) throw new WechatApiError(null, `WeChat API ${url.pathname} answered HTTP ${res.status}`);
+    const json = (await res.json()) as Record<string, unknown>;
+    const code = typeof json.errcode === "number" ? json.errcode : 0;
+    if (code !== 0) throw new WechatApiError(code, `WeChat API ${url.pathname}: ${code} ${String(json.errmsg ?? "")}`);
+    return json;
+  }
+
+  private tokenKey() {
+    return `wechat:access_token:${this.o.appId}`;
+  }
+
+  async accessToken(force = false): Promise<string> {
+    if (!this.o.appId || !this.o.appSecret) throw new WechatApiError(null, "WECHAT_APPID / WECHAT_APPSECRET are not configured");
+    if (!force) {
+      const cached = await this.o.kv.get(this.tokenKey());
+      if (cached) return cached;
+    }
+    const q = new URLSearchParams({ grant_type: "client_credential", appid: this.o.appId, secret: this.o.appSecret });
+    const json = await this.call(`cgi-bin/token?${q}`);
+    const token = String(json.access_token ?? "");
+    if (!token) throw new WechatApiError(null, "WeChat API returned no access_token");
+    const ttl = Math.max(60, Number(json.expires_in ?? 7200) - 300);
+    await this.o.kv.set(this.tokenKey(), token, ttl);
+    return token;
+  }
+
+  /** Calls an access-token API once more with a fresh token when WeChat says the token expired. */
+  private async withToken(path: string, body: unknown): Promise<Record<string, unknown>> {
+    const token = await this.accessToken();
+    try {
+      return await this.call(`${path}?access_token=${encodeURIComponent(token)}`, { body });
+    } catch (e) {
+      if (e instanceof WechatApiError && e.errcode !== null && TOKEN_ERRORS.has(e.errcode)) {
+        const fresh = await this.accessToken(true);
+        return this.call(`${path}?access_token=${encodeURIComponent(fresh)}`, { body });
+      }
+      throw e;
+    }
+  }
+
+  /** Customer-service text message: reaches the user only within 48 hours of their last message. */
+  async sendText(openId: string, content: string): Promise<void> {
+    await this.withToken("cgi-bin/message/custom/send", { touser: openId, msgtype: "text", text: { content } });
+  }
+
+  /** Template message (for notifications outside the 48-hour window). */
+  async sendTemplate(openId: string, templateId: string, data: Record<string, string>): Promise<void> {
+    const payload: Record<string, { value: string }> = {};
+    for (const [k, v] of Object.entries(data)) payload[k] = { value: v };
+    await this.withToken("cgi-bin/message/template/send", { touser: openId, template_id: templateId, data: payload });
+  }
+
+  async createMenu(menu: unknown): Promise<void> {
+    await this.withToken("cgi-bin/menu/create", menu);
+  }
+
+  /** Mini-program login: exchanges wx.login()'s code for the user's openid. */
+  async code2Session(code: string): Promise<{ openId: string; unionId?: string }> {
+    if (!this.o.miniprogramAppId || !this.o.miniprogramSecret) throw new WechatApiError(null, "MINIPROGRAM_APPID / MINIPROGRAM_SECRET are not configured");
+    const q = new URLSearchParams({ appid: this.o.miniprogramAppId, secret: this.o.miniprogramSecret, js_code: code, grant_type: "authorization_code" });
+    const json = await this.call(`sns/jscode2session?${q}`);
+    const openId = String(json.openid ?? "");
+    if (!openId) throw new WechatApiError(null, "code2session returned no openid");
+    return { openId, unionId: json.unionid ? String(json.unionid) : undefined };
+  }
+}

@@ -1,0 +1,305 @@
+// The conversation feature's service: runs citizen messages through the engine for every channel, keeps
+// consultations (handoff to staff), and delivers notifications from the outbox on the citizen's channel:
+// official account by customer-service message (48-hour window) or template message, the Wechaty bot by
+// its polling endpoint, the chat API and mini-program in the next reply. Every delivery is recorded.
+import { randomUUID } from "node:crypto";
+import { In, Like } from "typeorm";
+import type { AppContext } from "../../context";
+import { DomainError } from "../../domain/errors";
+import { defaultAgency } from "../../infra/agencies";
+import { AuditEvent } from "../../infra/entities/audit-event.entity";
+import { OutboxMessage } from "../../infra/entities/outbox-message.entity";
+import { WechatApiClient } from "../../channels/wechat-api";
+import type { StaffPrincipal } from "../staff/staff-service";
+import { Consultation, NotificationDelivery, type DeliveryMethod, type DeliveryStatus } from "./entities";
+import { realPorts } from "./ports";
+import { ConversationRunner, recipientOf, type ConversationPorts, type Speaker, type TurnOutput } from "./runner";
+import { SessionStore } from "./session-store";
+import { sharedUnderstanding } from "./understanding";
+
+/** Outbox kinds this feature delivers to citizens. */
+export const DELIVERED_KINDS = ["application.status_changed", "consultation.reply"];
+/** WeChat lets an account send customer-service messages only this long after the user's last message. */
+export const CS_WINDOW_SECONDS = 48 * 3600;
+const MAX_ATTEMPTS = 5;
+const CLAIM_SECONDS = 120;
+
+export interface ConsultationView {
+  id: string;
+  channel: string;
+  verified: boolean;
+  reason: string;
+  question: string;
+  transcript: Array<{ from: string; text: string; at: string }>;
+  status: string;
+  answer: string | null;
+  createdAt: string;
+  answeredAt: string | null;
+}
+
+export interface BotNotification {
+  id: string;
+  contactId: string;
+  text: string;
+}
+
+function consultationView(c: Consultation): ConsultationView {
+  return {
+    id: c.id,
+    channel: c.channel,
+    verified: c.verified === "yes",
+    reason: c.reason,
+    question: c.question,
+    transcript: c.transcript ?? [],
+    status: c.status,
+    answer: c.answer,
+    createdAt: c.createdAt,
+    answeredAt: c.answeredAt,
+  };
+}
+
+export function notificationText(o: Pick<OutboxMessage, "kind" | "payload">): string {
+  const msg = typeof o.payload?.message === "string" ? o.payload.message : "";
+  if (o.kind === "consultation.reply") return `【工作人员回复】${msg}`;
+  return `【申请办理通知】${msg || "您的政府信息公开申请状态有更新，请回复“查询申请 申请编号 查询码”查看。"}`;
+}
+
+export class ConversationService {
+  readonly runner: ConversationRunner;
+  readonly store: SessionStore;
+  readonly wechat: WechatApiClient;
+  /** Replaced in tests that need a slow or failing dependency; otherwise the real services. */
+  portsOverride: ConversationPorts | null = null;
+
+  constructor(private readonly ctx: AppContext) {
+    const c = ctx.config;
+    this.store = new SessionStore(ctx.kv);
+    this.runner = new ConversationRunner(sharedUnderstanding(), this.store, () => this.portsOverride ?? realPorts(ctx), (err, effect) =>
+      ctx.logger.warn({ effect, err: String(err) }, "conversation effect failed"),
+    );
+    this.wechat = new WechatApiClient({
+      baseUrl: c.WECHAT_API_BASE_URL,
+      appId: c.WECHAT_APPID,
+      appSecret: c.WECHAT_APPSECRET,
+      miniprogramAppId: c.MINIPROGRAM_APPID,
+      miniprogramSecret: c.MINIPROGRAM_SECRET,
+      kv: ctx.kv,
+    });
+  }
+
+  /** Notes the citizen's last message: it opens the official account's 48-hour customer-service window. */
+  async touch(speaker: Speaker): Promise<void> {
+    if (speaker.channel === "oa") await this.ctx.kv.set(`conv:lastseen:${recipientOf(speaker)}`, this.ctx.clock.now().toISOString(), CS_WINDOW_SECONDS);
+  }
+
+  /** One citizen message on any channel; pending notifications for pull channels ride along. */
+  async handle(speaker: Speaker, text: string, messageId: string = randomUUID()): Promise<TurnOutput> {
+    const now = this.ctx.clock.now();
+    await this.touch(speaker);
+    const out = await this.runner.turn({ speaker, text, messageId, now, currentYear: Number(this.ctx.today().slice(0, 4)) });
+    if (speaker.channel === "chat" || speaker.channel === "mp") {
+      const inbox = await this.takeInbox(recipientOf(speaker));
+      return { ...out, replies: [...inbox, ...out.replies] };
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ consultations
+
+  async openConsultation(a: { speaker: Speaker; reason: string; question: string; transcript: unknown }): Promise<Consultation> {
+    const agency = await defaultAgency(this.ctx);
+    const now = this.ctx.clock.now().toISOString();
+    const c = Object.assign(new Consultation(), {
+      id: randomUUID(),
+      agencyId: agency.id,
+      channel: a.speaker.channel,
+      recipient: recipientOf(a.speaker),
+      verified: a.speaker.citizenKey ? "yes" : "no",
+      reason: a.reason,
+      question: a.question.slice(0, 2000),
+      transcript: Array.isArray(a.transcript) ? (a.transcript as Consultation["transcript"])!.slice(-10) : null,
+      status: "open" as const,
+      answer: null,
+      answeredBy: null,
+      createdAt: now,
+      answeredAt: null,
+    });
+    await this.ctx.db.transaction(async (m) => {
+      await m.save(c);
+      await m.save(
+        Object.assign(new AuditEvent(), {
+          id: randomUUID(),
+          agencyId: agency.id,
+          entityType: "consultation",
+          entityId: c.id,
+          actorType: "citizen" as const,
+          actorId: null,
+          action: "consultation.open",
+          fromStatus: null,
+          toStatus: "open",
+          reason: a.reason,
+          data: { channel: c.channel },
+          createdAt: now,
+        }),
+      );
+    });
+    return c;
+  }
+
+  async listConsultations(staff: StaffPrincipal, status?: string): Promise<ConsultationView[]> {
+    const where: Record<string, unknown> = { agencyId: staff.agencyId };
+    if (status) where.status = status;
+    const rows = await this.ctx.db.getRepository(Consultation).find({ where, order: { createdAt: "DESC" }, take: 200 });
+    return rows.map(consultationView);
+  }
+
+  /** Staff answer: consultation, audit event and the outbox message to the citizen in one transaction. */
+  async replyConsultation(staff: StaffPrincipal, id: string, answer: string): Promise<ConsultationView> {
+    const now = this.ctx.clock.now().toISOString();
+    return this.ctx.db.transaction(async (m) => {
+      const c = await m.findOneBy(Consultation, { id, agencyId: staff.agencyId });
+      if (!c) throw new DomainError("CONSULTATION.NOT_FOUND", "未找到该咨询");
+      if (c.status === "answered") throw new DomainError("CONSULTATION.CONFLICT", "该咨询已经答复过了");
+      c.status = "answered";
+      c.answer = answer;
+      c.answeredBy = staff.id;
+      c.answeredAt = now;
+      await m.save(c);
+      await m.save(
+        Object.assign(new AuditEvent(), {
+          id: randomUUID(),
+          agencyId: c.agencyId,
+          entityType: "consultation",
+          entityId: c.id,
+          actorType: "staff" as const,
+          actorId: staff.id,
+          action: "consultation.reply",
+          fromStatus: "open",
+          toStatus: "answered",
+          reason: null,
+          data: null,
+          createdAt: now,
+        }),
+      );
+      await m.save(
+        Object.assign(new OutboxMessage(), {
+          id: randomUUID(),
+          agencyId: c.agencyId,
+          applicationId: null,
+          channel: c.channel,
+          recipient: c.recipient,
+          kind: "consultation.reply",
+          payload: { message: answer, consultationId: c.id },
+          status: "pending" as const,
+          attempts: 0,
+          lastError: null,
+          createdAt: now,
+          deliveredAt: null,
+        }),
+      );
+      return consultationView(c);
+    });
+  }
+
+  // ------------------------------------------------------------------ notifications
+
+  private async record(o: OutboxMessage, method: DeliveryMethod, status: DeliveryStatus, error: string | null): Promise<void> {
+    const now = this.ctx.clock.now().toISOString();
+    await this.ctx.db.transaction(async (m) => {
+      await m.save(
+        Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method, status, error, createdAt: now }),
+      );
+      const attempts = o.attempts + 1;
+      const final = status === "sent" || status === "expired" || attempts >= MAX_ATTEMPTS;
+      await m.update(
+        OutboxMessage,
+        { id: o.id },
+        {
+          attempts,
+          lastError: error,
+          status: status === "sent" ? "sent" : status === "expired" ? "expired" : final ? "failed" : "pending",
+          deliveredAt: status === "sent" ? now : null,
+        },
+      );
+    });
+  }
+
+  private async claim(id: string): Promise<boolean> {
+    return this.ctx.kv.setIfAbsent(`outbox:claim:${id}`, "1", CLAIM_SECONDS);
+  }
+
+  /** Push deliveries (official account); returns how many messages were handled. */
+  async deliverPending(limit = 50): Promise<number> {
+    const rows = await this.ctx.db.getRepository(OutboxMessage).find({
+      where: { status: "pending", kind: In(DELIVERED_KINDS), recipient: Like("oa:%") },
+      order: { createdAt: "ASC" },
+      take: limit,
+    });
+    let handled = 0;
+    for (const o of rows) {
+      if (!(await this.claim(o.id))) continue;
+      handled++;
+      const openId = o.recipient!.slice(3);
+      const text = notificationText(o);
+      const inWindow = (await this.ctx.kv.get(`conv:lastseen:${o.recipient}`)) !== null;
+      try {
+        if (inWindow) {
+          await this.wechat.sendText(openId, text);
+          await this.record(o, "cs_message", "sent", null);
+        } else if (this.ctx.config.WECHAT_STATUS_TEMPLATE_ID && o.kind === "application.status_changed") {
+          const p = o.payload ?? {};
+          await this.wechat.sendTemplate(openId, this.ctx.config.WECHAT_STATUS_TEMPLATE_ID, {
+            first: String(p.message ?? "您的政府信息公开申请状态有更新"),
+            keyword1: String(p.applicationNo ?? ""),
+            keyword2: String(p.statusLabel ?? p.status ?? ""),
+            remark: "回复“查询申请 申请编号 查询码”可查看详情。",
+          });
+          await this.record(o, "template", "sent", null);
+        } else {
+          // Outside the 48-hour window and no template configured: WeChat would refuse the message.
+          await this.record(o, "cs_message", "expired", "outside the 48-hour customer-service window and no template configured");
+        }
+      } catch (e) {
+        await this.record(o, inWindow ? "cs_message" : "template", "failed", e instanceof Error ? e.message.slice(0, 500) : String(e));
+        await this.ctx.kv.del(`outbox:claim:${o.id}`);
+      }
+    }
+    return handled;
+  }
+
+  /** Notifications waiting for the Wechaty bot (recipients "wx:<contact id>"), claimed for two minutes. */
+  async botNotifications(limit = 20): Promise<BotNotification[]> {
+    const rows = await this.ctx.db.getRepository(OutboxMessage).find({
+      where: { status: "pending", kind: In(DELIVERED_KINDS), recipient: Like("wx:%") },
+      order: { createdAt: "ASC" },
+      take: limit,
+    });
+    const out: BotNotification[] = [];
+    for (const o of rows) if (await this.claim(o.id)) out.push({ id: o.id, contactId: o.recipient!.slice(3), text: notificationText(o) });
+    return out;
+  }
+
+  async ackBotNotification(id: string, ok: boolean, error?: string): Promise<void> {
+    const o = await this.ctx.db.getRepository(OutboxMessage).findOneBy({ id });
+    if (!o || !o.recipient?.startsWith("wx:")) throw new DomainError("NOTIFICATION.NOT_FOUND", "未找到该通知");
+    if (o.status !== "pending") return;
+    await this.record(o, "bot", ok ? "sent" : "failed", ok ? null : (error ?? "bot could not deliver").slice(0, 500));
+    if (!ok) await this.ctx.kv.del(`outbox:claim:${o.id}`);
+  }
+
+  /** Pending notifications of a pull channel (chat API, mini-program), marked delivered. */
+  async takeInbox(recipient: string): Promise<string[]> {
+    const rows = await this.ctx.db.getRepository(OutboxMessage).find({
+      where: { status: "pending", kind: In(DELIVERED_KINDS), recipient },
+      order: { createdAt: "ASC" },
+      take: 10,
+    });
+    const texts: string[] = [];
+    for (const o of rows) {
+      if (!(await this.claim(o.id))) continue;
+      texts.push(notificationText(o));
+      await this.record(o, "inbox", "sent", null);
+    }
+    return texts;
+  }
+}

@@ -1,0 +1,322 @@
+// The conversation engine: a pure step (session, incoming) → (session, replies, effects). Effects that need
+// data (search, figures, filing, status) are executed by the runner, whose results come back as a
+// `result` incoming, so every decision and every sentence is made here and tested without servers.
+import type { IntakeInput } from "../applications/intake-schema";
+import * as form from "./form";
+import { classify, parseCredentials, type FigureTopic, type GuideTopic, type Intent } from "./intents";
+import type { Understanding } from "./understanding";
+
+export type ChannelKind = "oa" | "mp" | "wx" | "chat";
+
+export interface Session {
+  v: 1;
+  mode: "idle" | "form" | "await_credentials";
+  form?: form.FormState;
+  /** Consecutive messages the bot did not understand. */
+  misses: number;
+  history: Array<{ from: "citizen" | "bot"; text: string; at: string }>;
+  /** The last application filed in this conversation, so a repeated "确认" answers without filing again. */
+  lastFiled?: { applicationNo: string; queryCode: string; idempotencyKey: string };
+  lastIntent?: string;
+  updatedAt: string;
+}
+
+export interface TextIncoming {
+  type: "text";
+  text: string;
+  /** ISO instant of the message. */
+  now: string;
+  /** Unique id of the message (used as the idempotency key of a form started by it). */
+  messageId: string;
+  channel: ChannelKind;
+  /** True for a signature-checked openid, a mini-program session or a contact relayed by the bot. */
+  verified: boolean;
+  currentYear: number;
+}
+
+export type Effect =
+  | { kind: "guide"; topic: GuideTopic }
+  | { kind: "catalogue"; query: string; year: number | null }
+  | { kind: "figures"; year: number | null; yearWord?: string; topic: FigureTopic }
+  | { kind: "submit"; input: IntakeInput; idempotencyKey: string }
+  | { kind: "status"; applicationNo: string; queryCode: string }
+  | { kind: "list_mine" }
+  | { kind: "handoff"; reason: "requested" | "misunderstood"; question: string; transcript: Session["history"] };
+
+export interface GuideResult {
+  title: string;
+  text: string;
+  source: string;
+}
+export interface CatalogueResult {
+  total: number;
+  items: Array<{ indexNo: string; title: string; date?: string | null; url?: string | null }>;
+  guideSections: Array<{ title: string; snippet: string }>;
+}
+export type FiguresResult =
+  | { found: true; year: number; value: number; label: string; source: string; breakdown?: Array<{ label: string; value: number }> }
+  | { found: false; year: number | null; latestYear?: number | null };
+export type SubmitResult =
+  | { ok: true; applicationNo: string; queryCode: string; dueDate?: string | null; receivedAt?: string | null; status: string }
+  | { ok: false; message: string };
+export type StatusResult =
+  | { ok: true; applicationNo: string; statusLabel: string; dueDate?: string | null; disposition?: string | null; dispositionDate?: string | null }
+  | { ok: false; message: string };
+export interface MineResult {
+  items: Array<{ applicationNo: string; statusLabel: string; dueDate?: string | null; disposition?: string | null; submittedAt?: string | null }>;
+}
+
+export type EffectResult =
+  | { kind: "guide"; result: GuideResult }
+  | { kind: "catalogue"; result: CatalogueResult }
+  | { kind: "figures"; result: FiguresResult }
+  | { kind: "submit"; result: SubmitResult }
+  | { kind: "status"; result: StatusResult }
+  | { kind: "list_mine"; result: MineResult }
+  | { kind: "handoff"; result: { consultationId: string } }
+  | { kind: "error"; effect: Effect["kind"]; message: string };
+
+export type Incoming = TextIncoming | { type: "result"; now: string; channel: ChannelKind; result: EffectResult };
+
+export interface StepResult {
+  session: Session;
+  replies: string[];
+  effects: Effect[];
+  /** The recognised intent, for tests and logs. */
+  intent?: string;
+}
+
+export const MISSES_BEFORE_HANDOFF = 2;
+const HISTORY = 10;
+
+export function newSession(now: string): Session {
+  return { v: 1, mode: "idle", misses: 0, history: [], updatedAt: now };
+}
+
+const MENU =
+  "您好，这里是政府信息公开咨询服务。您可以直接问我，例如：\n" +
+  "· 怎么申请政府信息公开？\n· 办公时间和联系电话\n· 多久能答复？收费吗？\n· 有没有2019年的年度报告\n· 去年收到多少申请\n" +
+  "· 回复“我要申请”在线填写申请\n· 回复“查询申请”查看办理进度\n· 回复“人工”联系工作人员";
+
+const WRONG_CHANNEL =
+  "您反映的属于信访、举报或投诉事项，不按政府信息公开申请办理（《政府信息公开条例》第三十九条）。请通过以下渠道反映：\n" +
+  "· 信访事项：向本级信访工作机构（信访局）提出，或登录国家信访局网上信访平台；\n" +
+  "· 举报、投诉某一行政行为：向有关主管部门或上一级机关反映，也可拨打12345政务服务便民热线；\n" +
+  "· 对政府信息公开工作本身有意见：可向上一级行政机关或政府信息公开工作主管部门投诉、举报。\n" +
+  "如果您确实需要申请获取某项政府信息，请回复“我要申请”。";
+
+function remember(s: Session, from: "citizen" | "bot", texts: string[], at: string): Session {
+  const history = [...s.history, ...texts.map((text) => ({ from, text: text.slice(0, 500), at }))].slice(-HISTORY);
+  return { ...s, history, updatedAt: at };
+}
+
+function done(session: Session, replies: string[], effects: Effect[] = [], intent?: string): StepResult {
+  return { session, replies, effects, intent };
+}
+
+function formChannel(ch: ChannelKind): IntakeInput["channel"] {
+  return ch === "mp" ? "miniprogram" : ch === "chat" ? "online" : "wechat";
+}
+
+const CANCEL_RE = /^(取消|退出|不申请了|不填了|算了|放弃|取消申请)[。!！]?$/;
+const BACK_RE = /^(上一步|返回|返回上一步|后退|上一个|上一项)[。!！]?$/;
+const SUMMARY_RE = /^(查看|摘要|汇总|预览|查看申请|看看填了什么|核对)[。!！]?$/;
+const CHANGE_RE = /^(修改|更改|改一下|改|重填|重新填写?)\s*(.+)$/;
+const RESUME_RE = /^(继续|接着填|继续填写|继续申请)[。!！]?$/;
+const CONFIRM_RE = /^(确认|确定|提交|确认提交)[。!！]?$/;
+
+/** One step of the conversation. Pure: no I/O, no clock, no randomness. */
+export function step(nlu: Understanding, session: Session, incoming: Incoming): StepResult {
+  if (incoming.type === "result") return onResult(session, incoming.result, incoming.now);
+  const text = incoming.text.trim();
+  let s = remember(session, "citizen", [text], incoming.now);
+  const out = onText(nlu, s, { ...incoming, text });
+  s = remember(out.session, "bot", out.replies, incoming.now);
+  return { ...out, session: s };
+}
+
+function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
+  if (!m.text) return done(s, ["请发送文字消息。回复“帮助”查看我能做什么。"]);
+  if (s.mode === "form" && s.form) return inForm(nlu, s, s.form, m);
+  if (s.mode === "await_credentials") {
+    const creds = parseCredentials(m.text);
+    if (creds.applicationNo && creds.queryCode) {
+      return done({ ...s, mode: "idle" }, [], [{ kind: "status", applicationNo: creds.applicationNo, queryCode: creds.queryCode }], "status_query");
+    }
+    s = { ...s, mode: "idle" };
+  }
+  if (CONFIRM_RE.test(m.text) && s.lastFiled) {
+    return done(s, [`您的申请已经提交过了，无需重复确认。申请编号：${s.lastFiled.applicationNo}，查询码：${s.lastFiled.queryCode}。`], [], "file_already");
+  }
+  const u = nlu.understand(m.text);
+  const intent = classify(nlu, u, m.currentYear);
+  return onIntent(s, intent, m);
+}
+
+function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
+  const hit = { ...s, misses: 0, lastIntent: intent.kind };
+  switch (intent.kind) {
+    case "handoff":
+      return done(hit, [], [{ kind: "handoff", reason: "requested", question: m.text, transcript: s.history }], intent.kind);
+    case "wrong_channel":
+      return done(hit, [WRONG_CHANNEL], [], intent.kind);
+    case "status_mine":
+      if (!m.verified) {
+        return done(hit, ["为保护个人信息，只有通过微信公众号、小程序登录或微信好友身份确认后才能查看“我的申请”。您可以回复“查询申请 申请编号 查询码”查询某一件申请。"], [], intent.kind);
+      }
+      return done(hit, [], [{ kind: "list_mine" }], intent.kind);
+    case "status_query":
+      if (intent.applicationNo && intent.queryCode) {
+        return done(hit, [], [{ kind: "status", applicationNo: intent.applicationNo, queryCode: intent.queryCode }], intent.kind);
+      }
+      return done({ ...hit, mode: "await_credentials" }, ["请发送申请编号和查询码，例如：ZDRMT-2026-00001 8K3P2Q（提交申请时告知您的查询码）。"], [], intent.kind);
+    case "report_figures":
+      return done(hit, [], [{ kind: "figures", year: intent.year, yearWord: intent.yearWord, topic: intent.topic }], intent.kind);
+    case "file_start": {
+      const f = form.newForm(`chat-${m.channel}-${m.messageId}`, m.now);
+      return done(
+        { ...hit, mode: "form", form: f },
+        ["好的，我们一步一步填写政府信息公开申请（随时可回复“上一步”“修改 字段名”“查看”或“取消”）。", form.promptFor(f)],
+        [],
+        intent.kind,
+      );
+    }
+    case "guide":
+      return done(hit, [], [{ kind: "guide", topic: intent.topic }], `guide.${intent.topic}`);
+    case "catalogue_search":
+      if (!intent.query.trim()) {
+        return done(hit, ["请告诉我您要找的信息名称或关键词，例如：“有没有2019年的年度报告”“有没有预算公开的文件”。"], [], intent.kind);
+      }
+      return done(hit, [], [{ kind: "catalogue", query: intent.query, year: intent.year }], intent.kind);
+    case "greeting":
+      return done(hit, [MENU], [], intent.kind);
+    case "thanks":
+      return done(hit, ["不客气，还有其他问题随时问我。"], [], intent.kind);
+    case "unknown": {
+      const misses = s.misses + 1;
+      if (misses >= MISSES_BEFORE_HANDOFF) {
+        return done(
+          { ...s, misses: 0, lastIntent: "unknown" },
+          [],
+          [{ kind: "handoff", reason: "misunderstood", question: m.text, transcript: s.history }],
+          "unknown",
+        );
+      }
+      return done({ ...s, misses, lastIntent: "unknown" }, [`抱歉，我没有理解您的问题。${MENU}`], [], "unknown");
+    }
+  }
+}
+
+function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncoming): StepResult {
+  const t = m.text;
+  if (CANCEL_RE.test(t)) {
+    return done({ ...s, mode: "idle", form: undefined }, ["已取消本次申请，填写的内容已清除。需要时可随时回复“我要申请”重新开始。"], [], "form.cancel");
+  }
+  if (/^(人工|转人工|人工客服)[。!！]?$/.test(t)) {
+    return done(s, ["已为您转接工作人员，您填写的申请内容会保留，回复“继续”可接着填写。"], [{ kind: "handoff", reason: "requested", question: t, transcript: s.history }], "handoff");
+  }
+  if (RESUME_RE.test(t)) return done(s, ["好的，我们继续。", form.promptFor(f)], [], "form.resume");
+  if (BACK_RE.test(t)) return fromOutcome(s, form.back(f), m, "form.back");
+  if (SUMMARY_RE.test(t)) {
+    return done(s, [form.summary(f), f.step === "summary" ? "" : `（当前待填写：${form.fieldLabel(f.step)}）`].filter(Boolean), [], "form.summary");
+  }
+  const ch = CHANGE_RE.exec(t);
+  if (ch && f.step !== "description") {
+    const key = form.fieldFromText(ch[2]);
+    if (key) return fromOutcome(s, form.change(f, key), m, "form.change");
+  }
+  const out = form.answer(f, t, formChannel(m.channel));
+  return fromOutcome(s, out, m, f.step === "summary" ? "form.confirm" : `form.${f.step}`);
+}
+
+function fromOutcome(s: Session, out: form.FormOutcome, _m: TextIncoming, intent: string): StepResult {
+  if (out.kind === "confirm") {
+    return done({ ...s, form: out.form }, [], [{ kind: "submit", input: out.input, idempotencyKey: out.form.idempotencyKey }], intent);
+  }
+  return done({ ...s, form: out.form, mode: "form" }, out.replies, [], intent);
+}
+
+const FIGURE_NAMES: Record<FigureTopic, string> = {
+  received: "新收政府信息公开申请",
+  carried_over: "上年结转的申请",
+  granted: "予以公开",
+  partial: "部分公开",
+  withheld: "不予公开",
+  unable: "无法提供",
+  not_processed: "不予处理",
+  total: "办理结果总计",
+  carried_forward: "结转下年度继续办理",
+  review: "政府信息公开行政复议",
+  litigation: "政府信息公开行政诉讼",
+};
+export const figureName = (t: FigureTopic) => FIGURE_NAMES[t];
+
+function onResult(s: Session, r: EffectResult, now: string): StepResult {
+  const say = (replies: string[], session = s) => {
+    const next = remember(session, "bot", replies, now);
+    return done(next, replies);
+  };
+  switch (r.kind) {
+    case "guide":
+      return say([`${r.result.text}\n（来源：${r.result.source}·${r.result.title}）`]);
+    case "catalogue": {
+      const { total, items, guideSections } = r.result;
+      if (!items.length && !guideSections.length) {
+        return say(["在公开目录中没有找到相关信息。您可以换个说法再试，或回复“我要申请”依申请获取该信息。"]);
+      }
+      const lines: string[] = [];
+      if (items.length) {
+        lines.push(`在政府信息公开目录中找到${total}条相关信息${total > items.length ? `，前${items.length}条` : ""}：`);
+        items.forEach((it, i) => lines.push(`${i + 1}. ${it.title}（索引号：${it.indexNo}${it.date ? `，${it.date}` : ""}）`));
+      }
+      if (guideSections.length) {
+        lines.push("公开指南中的相关内容：");
+        for (const g of guideSections.slice(0, 2)) lines.push(`· ${g.title}：${g.snippet}`);
+      }
+      lines.push("（来源：政府信息公开目录）");
+      return say([lines.join("\n")]);
+    }
+    case "figures": {
+      const f = r.result;
+      if (!f.found) {
+        const latest = f.latestYear ? `目前已公布的最近一期为${f.latestYear}年度报告。` : "";
+        return say([`${f.year ? `${f.year}年度的` : ""}政府信息公开工作年度报告尚未公布，暂时无法提供该数字。${latest}`]);
+      }
+      const breakdown = f.breakdown?.filter((b) => b.value > 0).map((b) => `${b.label}${b.value}件`).join("，");
+      return say([
+        `${f.year}年${f.label}：${f.value}件${breakdown ? `（其中${breakdown}）` : ""}。\n（来源：${f.source}）`,
+      ]);
+    }
+    case "submit": {
+      const res = r.result;
+      if (!res.ok) {
+        return say([`提交没有成功：${res.message}。您的填写内容已保留，可回复“确认”重试或“修改 字段名”更正。`], { ...s, mode: "form" });
+      }
+      const key = s.form?.idempotencyKey ?? "";
+      const next: Session = { ...s, mode: "idle", form: undefined, lastFiled: { applicationNo: res.applicationNo, queryCode: res.queryCode, idempotencyKey: key } };
+      const due = res.dueDate ? `答复期限：${res.dueDate}（自收到申请之日起20个工作日内答复）。` : "工作人员确认收到后开始计算20个工作日的答复期限。";
+      return say(
+        [`申请已提交。\n申请编号：${res.applicationNo}\n查询码：${res.queryCode}\n请妥善保存查询码，回复“查询申请 ${res.applicationNo} ${res.queryCode}”可随时查询进度。${due}`],
+        next,
+      );
+    }
+    case "status": {
+      const res = r.result;
+      if (!res.ok) return say([res.message]);
+      const parts = [`申请编号：${res.applicationNo}`, `办理状态：${res.statusLabel}`];
+      if (res.dueDate) parts.push(`答复期限：${res.dueDate}`);
+      if (res.disposition) parts.push(`办理结果：${res.disposition}${res.dispositionDate ? `（${res.dispositionDate}）` : ""}`);
+      return say([parts.join("\n")]);
+    }
+    case "list_mine": {
+      const items = r.result.items;
+      if (!items.length) return say(["没有找到您通过本渠道提交的申请。回复“我要申请”可以在线申请。"]);
+      const lines = items.map((a) => `${a.applicationNo}：${a.statusLabel}${a.dueDate ? `，答复期限${a.dueDate}` : ""}${a.disposition ? `，结果：${a.disposition}` : ""}`);
+      return say([`您提交的申请：\n${lines.join("\n")}`]);
+    }
+    case "handoff":
+      return say([`已为您转接人工服务（咨询编号 ${r.result.consultationId.slice(0, 8)}），工作人员会在工作时间尽快通过本渠道回复您。`]);
+    case "error":
+      return say([r.effect === "submit" ? "系统繁忙，申请暂未提交成功，您的填写内容已保留，请稍后回复“确认”重试。" : "系统繁忙，请稍后再试，或回复“人工”联系工作人员。"]);
+  }
+}

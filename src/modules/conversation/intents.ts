@@ -1,0 +1,112 @@
+// Intent recognition over understood text: which of the things the bot can do the citizen asks for,
+// plus the slots it needs (year, figure topic, search words, application number and query code).
+import type { Understanding, Understood } from "./understanding";
+
+export type GuideTopic = "how_to_apply" | "contact" | "time_limit" | "fees" | "withheld" | "remedies" | "overview";
+export type FigureTopic =
+  | "received"
+  | "carried_over"
+  | "granted"
+  | "partial"
+  | "withheld"
+  | "unable"
+  | "not_processed"
+  | "total"
+  | "carried_forward"
+  | "review"
+  | "litigation";
+
+export type Intent =
+  | { kind: "handoff" }
+  | { kind: "wrong_channel"; word: string }
+  | { kind: "status_mine" }
+  | { kind: "status_query"; applicationNo?: string; queryCode?: string }
+  | { kind: "report_figures"; year: number | null; yearWord?: string; topic: FigureTopic }
+  | { kind: "file_start" }
+  | { kind: "guide"; topic: GuideTopic }
+  | { kind: "catalogue_search"; query: string; year: number | null }
+  | { kind: "greeting" }
+  | { kind: "thanks" }
+  | { kind: "unknown" };
+
+const CN_DIGITS: Record<string, string> = { "〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9" };
+
+/** Year named in the text: 2019年, 二〇一九年, 19年, 今年/去年/前年/大前年 (relative to `currentYear`). */
+export function parseYear(text: string, currentYear: number): { year: number; word: string } | null {
+  const rel: Array<[string, number]> = [["大前年", -3], ["前年", -2], ["去年", -1], ["上一年", -1], ["上年度", -1], ["今年", 0], ["本年", 0]];
+  for (const [w, d] of rel) if (text.includes(w)) return { year: currentYear + d, word: w };
+  const cn = /([〇零○一二三四五六七八九]{4})年/.exec(text);
+  if (cn) {
+    const y = Number([...cn[1]].map((c) => CN_DIGITS[c]).join(""));
+    if (y >= 2000 && y <= 2099) return { year: y, word: cn[0] };
+  }
+  const four = /(?<!\d)(20\d{2})(?!\d)/.exec(text);
+  if (four) return { year: Number(four[1]), word: four[1] };
+  const two = /(?<![\d-])(\d{2})年/.exec(text);
+  if (two) return { year: 2000 + Number(two[1]), word: two[0] };
+  return null;
+}
+
+/** Application number and query code in a message such as "查询 ZDRMT-2026-0001 查询码 A1B2C3". */
+export function parseCredentials(text: string): { applicationNo?: string; queryCode?: string } {
+  const folded = text.normalize("NFKC");
+  const tokens = folded.match(/[A-Za-z0-9][A-Za-z0-9\-\/_]*[A-Za-z0-9]/g) ?? [];
+  const candidates = tokens.filter((t) => /\d/.test(t));
+  // The application number is the first token with a separator or letters and at least 6 characters.
+  const noIdx = candidates.findIndex((t) => t.length >= 6 && (/[-\/_]/.test(t) || /[A-Za-z]/.test(t)));
+  const applicationNo = noIdx >= 0 ? candidates[noIdx].toUpperCase() : undefined;
+  const rest = candidates.filter((_, i) => i !== noIdx);
+  const codeMatch = /(?:查询码|验证码|密码|code)\s*[:：]?\s*([A-Za-z0-9]{4,16})/i.exec(folded);
+  const queryCode = codeMatch?.[1] ?? rest.find((t) => /^[A-Za-z0-9]{4,16}$/.test(t) && t.toUpperCase() !== applicationNo);
+  return { applicationNo, queryCode };
+}
+
+function figureTopic(u: Understood): FigureTopic | null {
+  const c = u.concepts;
+  if (c.has("REVIEW")) return "review";
+  if (c.has("LITIGATION")) return "litigation";
+  if (c.has("PARTIAL")) return "partial";
+  if (c.has("WITHHELD")) return "withheld";
+  if (c.has("GRANTED")) return "granted";
+  if (c.has("UNABLE")) return "unable";
+  if (c.has("NOT_PROCESSED")) return "not_processed";
+  if (c.has("CARRIED")) return u.text.includes("上年结转") ? "carried_over" : "carried_forward";
+  if (c.has("RECEIVED") || c.has("APPLY")) return "received";
+  return null;
+}
+
+export function classify(nlu: Understanding, u: Understood, currentYear: number): Intent {
+  const c = u.concepts;
+  const has = (...names: string[]) => names.some((n) => c.has(n));
+  if (has("HANDOFF")) return { kind: "handoff" };
+  if (has("WRONG")) return { kind: "wrong_channel", word: u.matched.get("WRONG") ?? "信访" };
+  if (has("MINE")) return { kind: "status_mine" };
+  const creds = parseCredentials(u.original);
+  if (has("STATUS") || (has("QUERY") && has("APPLY")) || (has("QUERY") && creds.applicationNo)) {
+    return { kind: "status_query", ...creds };
+  }
+  const year = parseYear(u.text, currentYear);
+  if (has("HOW_MANY")) {
+    const topic = figureTopic(u);
+    if (topic && (year || has("RECEIVED", "REVIEW", "LITIGATION", "WITHHELD", "GRANTED", "PARTIAL", "CARRIED", "UNABLE", "NOT_PROCESSED"))) {
+      return { kind: "report_figures", year: year?.year ?? null, yearWord: year?.word, topic };
+    }
+  }
+  if (has("APPLY") && has("WANT") && !has("HOW", "WHERE", "FEE", "TIMELIMIT")) return { kind: "file_start" };
+  if (has("REMEDY")) return { kind: "guide", topic: "remedies" };
+  if (has("WITHHELD")) return { kind: "guide", topic: "withheld" };
+  if (has("FEE")) return { kind: "guide", topic: "fees" };
+  if (has("HOURS", "CONTACT") && !has("CATALOGUE")) return { kind: "guide", topic: "contact" };
+  if (has("TIMELIMIT") && (has("APPLY") || has("HOW_MANY") || /答复|回复|办理|处理/.test(u.text))) return { kind: "guide", topic: "time_limit" };
+  if (has("APPLY") && has("HOW", "WHERE")) return { kind: "guide", topic: "how_to_apply" };
+  if (has("GUIDE")) return { kind: "guide", topic: "overview" };
+  if (has("CATALOGUE", "ANNUAL_REPORT")) {
+    const words = nlu.contentWords(u, ["CATALOGUE"]).filter((w) => w !== "年");
+    return { kind: "catalogue_search", query: words.join(" "), year: year?.year ?? null };
+  }
+  if (has("TIMELIMIT")) return { kind: "guide", topic: "time_limit" };
+  if (has("APPLY")) return { kind: "guide", topic: "how_to_apply" };
+  if (has("GREET")) return { kind: "greeting" };
+  if (has("THANKS")) return { kind: "thanks" };
+  return { kind: "unknown" };
+}

@@ -1,0 +1,263 @@
+// The engine's effects wired to the real services (looked up by name at call time): the published guide
+// and catalogue search (catalogue), report figures (reports), filing and status (applications), and
+// consultations (this module).
+import fs from "node:fs";
+import path from "node:path";
+import type { AppContext } from "../../context";
+import { getService } from "../../context";
+import { DomainError } from "../../domain/errors";
+import { defaultAgency } from "../../infra/agencies";
+import type { Agency } from "../../infra/entities/agency.entity";
+import type { IntakeInput } from "../applications/intake-schema";
+import type { CatalogueResult, FiguresResult, GuideResult, MineResult, StatusResult, SubmitResult } from "./engine";
+import { figureName } from "./engine";
+import type { FigureTopic, GuideTopic } from "./intents";
+import type { ConversationPorts, Speaker } from "./runner";
+
+interface AnswerTopic {
+  title: string;
+  guideKeywords: string[];
+  source: string;
+  text: string;
+}
+const ANSWERS_FILE = path.resolve(__dirname, "../../../config/conversation/answers.json");
+let answers: Record<string, AnswerTopic> | null = null;
+function builtInAnswers(): Record<string, AnswerTopic> {
+  answers ??= (JSON.parse(fs.readFileSync(ANSWERS_FILE, "utf8")) as { topics: Record<string, AnswerTopic> }).topics;
+  return answers;
+}
+
+/** Guide section keys (config/guide/<code>.json) that answer each topic. */
+const GUIDE_SECTIONS: Record<GuideTopic, string[]> = {
+  how_to_apply: ["application", "application-content"],
+  contact: ["office"],
+  time_limit: ["process"],
+  fees: ["fees"],
+  withheld: ["withheld", "exemptions"],
+  remedies: ["remedies"],
+  overview: ["preamble", "proactive"],
+};
+/** Words that pick the relevant paragraphs of a long section. */
+const TOPIC_WORDS: Record<GuideTopic, string[]> = {
+  how_to_apply: ["申请", "书面", "电话", "邮箱", "口头", "包括"],
+  contact: ["受理机构", "地址", "时间", "电话", "邮箱", "传真"],
+  time_limit: ["工作日", "期限", "答复", "延长", "补正"],
+  fees: ["收费", "费用"],
+  withheld: ["不予公开", "不公开"],
+  remedies: ["复议", "诉讼", "投诉", "举报"],
+  overview: ["公开", "渠道"],
+};
+
+interface PublishedGuideLike {
+  title: string;
+  lastUpdated?: string;
+  sections: Array<{ key: string; title: string; body: string }>;
+  contact?: Record<string, string | null>;
+}
+
+function excerpt(body: string, words: string[], max = 420): string {
+  const paras = body.split(/\n+/).map((p) => p.trim()).filter(Boolean);
+  const scored = paras.filter((p) => words.some((w) => p.includes(w)));
+  const picked = (scored.length ? scored : paras).join("\n");
+  return picked.length > max ? `${picked.slice(0, max)}…` : picked;
+}
+
+function fill(template: string, agency: Agency, guide: PublishedGuideLike | null): string {
+  const profile = (agency.profile ?? {}) as unknown as Record<string, unknown>;
+  const pc = (profile.contact ?? {}) as Record<string, string | null>;
+  const contact = { ...pc, ...(guide?.contact ?? {}) };
+  const v = (x: string | null | undefined) => x || "待机关补充";
+  const channels = ((profile.channels ?? []) as Array<{ name: string; kind: string }>).map((c) => (c.kind === "print" ? `《${c.name}》` : c.kind === "app" ? `“${c.name}”APP` : c.name));
+  const map: Record<string, string> = {
+    agency: agency.name,
+    office: v(contact.office),
+    address: v(contact.address),
+    hours: v(contact.officeHours),
+    phone: v(contact.phone),
+    fax: v(contact.fax),
+    email: v(contact.email),
+    channels: channels.length ? channels.join("、") : "政府网站",
+    applicationChannels: ((profile.applicationChannels ?? []) as string[]).join("、") || "书面形式",
+  };
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => map[k] ?? `{${k}}`);
+}
+
+/** Applications' status label for the citizen, or the error message the citizen should read. */
+function citizenError(e: unknown): string {
+  if (e instanceof DomainError) return e.message;
+  throw e;
+}
+
+const APPLICATION_TOPICS: Partial<Record<FigureTopic, string[]>> = {
+  received: ["received.new"],
+  carried_over: ["received.carried_over"],
+  granted: ["result.granted"],
+  partial: ["result.partial"],
+  withheld: ["result.withheld"],
+  unable: ["result.unable"],
+  not_processed: ["result.not_processed"],
+  total: ["result.total"],
+  carried_forward: ["carried_forward"],
+};
+
+interface FigureRow {
+  code: string;
+  label: string;
+  value: number;
+}
+
+/**
+ * Flattens the reports service's published figures into (code, label, value) rows. Accepts rows that
+ * carry `value`, `total` or a `values`/`cells` map with a `total` column, so the adapter stays small.
+ */
+export function flattenFigures(data: unknown): { title: string | null; rows: FigureRow[] } {
+  const rows: FigureRow[] = [];
+  let title: string | null = null;
+  const seen = new Set<unknown>();
+  const num = (x: unknown) => (typeof x === "number" ? x : typeof x === "string" && /^\d+$/.test(x) ? Number(x) : null);
+  const walk = (node: unknown, prefix: string) => {
+    if (!node || typeof node !== "object" || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const x of node) walk(x, prefix);
+      return;
+    }
+    const o = node as Record<string, unknown>;
+    if (!title && typeof o.title === "string" && o.title.includes("年度报告")) title = o.title;
+    if (typeof o.code === "string" && typeof o.label === "string") {
+      const cells = (o.values ?? o.cells ?? o.columns) as Record<string, unknown> | undefined;
+      const value = num(o.value) ?? num(o.total) ?? (cells && typeof cells === "object" ? num(cells.total) : null);
+      if (value !== null) rows.push({ code: prefix ? `${prefix}:${o.code}` : o.code, label: o.label, value });
+    }
+    for (const [k, v] of Object.entries(o)) if (v && typeof v === "object") walk(v, k === "reviewLitigation" || k === "applications" ? k : prefix);
+  };
+  walk(data, "");
+  return { title, rows };
+}
+
+export function pickFigure(topic: FigureTopic, rows: FigureRow[]): { value: number; label: string; section: string; breakdown: FigureRow[] } | null {
+  const bare = (c: string) => c.replace(/^[^:]*:/, "");
+  if (topic === "review" || topic === "litigation") {
+    const codes = topic === "review" ? ["review.total"] : ["litigation.direct.total", "litigation.after_review.total"];
+    const hits = rows.filter((r) => codes.includes(bare(r.code)));
+    if (!hits.length) return null;
+    return { value: hits.reduce((a, r) => a + r.value, 0), label: figureName(topic), section: "四、政府信息公开行政复议、行政诉讼情况", breakdown: [] };
+  }
+  const codes = APPLICATION_TOPICS[topic] ?? [];
+  const exact = rows.find((r) => codes.includes(bare(r.code)));
+  const children = rows.filter((r) => codes.some((c) => bare(r.code).startsWith(`${c}.`)));
+  if (!exact && !children.length) return null;
+  const value = exact ? exact.value : children.reduce((a, r) => a + r.value, 0);
+  const label = exact ? exact.label : figureName(topic);
+  return { value, label, section: "三、收到和处理政府信息公开申请情况", breakdown: exact ? [] : children };
+}
+
+export function realPorts(ctx: AppContext): ConversationPorts {
+  let agencyP: Promise<Agency> | null = null;
+  const agency = () => (agencyP ??= defaultAgency(ctx));
+  const guideService = () => {
+    for (const name of ["guide", "catalogue"]) {
+      const s = ctx.services.get(name) as { guide?: (id: string) => Promise<PublishedGuideLike> } | undefined;
+      if (s?.guide) return s as { guide: (id: string) => Promise<PublishedGuideLike> };
+    }
+    return null;
+  };
+  const loadGuide = async (): Promise<PublishedGuideLike | null> => {
+    const s = guideService();
+    if (!s) return null;
+    try {
+      return await s.guide((await agency()).id);
+    } catch (e) {
+      if (e instanceof DomainError) return null;
+      throw e;
+    }
+  };
+
+  return {
+    async guide(topic: GuideTopic): Promise<GuideResult> {
+      const a = await agency();
+      const guide = await loadGuide();
+      const fallback = builtInAnswers()[topic];
+      const section = guide?.sections.find((s) => GUIDE_SECTIONS[topic].includes(s.key));
+      if (guide && section) {
+        return {
+          title: section.title,
+          text: excerpt(section.body, TOPIC_WORDS[topic]),
+          source: `《${guide.title}》${guide.lastUpdated ? `（更新日期：${guide.lastUpdated}）` : ""}`,
+        };
+      }
+      return { title: fallback.title, text: fill(fallback.text, a, guide), source: fill(fallback.source, a, guide) };
+    },
+
+    async catalogue(query: string, year: number | null): Promise<CatalogueResult> {
+      const a = await agency();
+      type Hit = { indexNo: string; title: string; writtenDate?: string | null; url?: string | null };
+      type Search = { search(agencyId: string, p: { q?: string; year?: number; pageSize?: number }): Promise<{ total: number; items: Hit[]; guideSections?: Array<{ title: string; snippet: string }> }> };
+      const svc = getService<Search>(ctx, ctx.services.has("catalogueSearch") ? "catalogueSearch" : "catalogue");
+      const r = await svc.search(a.id, { q: query, pageSize: 5 });
+      void year;
+      return {
+        total: r.total,
+        items: r.items.slice(0, 5).map((i) => ({ indexNo: i.indexNo, title: i.title, date: i.writtenDate ?? null, url: i.url ?? null })),
+        guideSections: (r.guideSections ?? []).slice(0, 2).map((g) => ({ title: g.title, snippet: g.snippet })),
+      };
+    },
+
+    async figures(year: number | null, topic: FigureTopic, currentYear: number): Promise<FiguresResult> {
+      const a = await agency();
+      const svc = getService<{ figures(agencyId: string, year: number): Promise<unknown> }>(ctx, "reports");
+      const years = year ? [year] : [currentYear - 1, currentYear - 2];
+      for (const y of years) {
+        const data = await svc.figures(a.id, y);
+        if (!data) continue;
+        const { title, rows } = flattenFigures(data);
+        const hit = pickFigure(topic, rows);
+        if (!hit) continue;
+        const report = title ?? `《${a.name}${y}年政府信息公开工作年度报告》`;
+        return {
+          found: true,
+          year: y,
+          value: hit.value,
+          label: hit.label,
+          source: `${report.startsWith("《") ? report : `《${report}》`}${hit.section}·${hit.label}`,
+          breakdown: hit.breakdown.map((b) => ({ label: b.label, value: b.value })),
+        };
+      }
+      let latestYear: number | null = null;
+      for (let y = currentYear - 1; y >= currentYear - 8 && latestYear === null; y--) if (await svc.figures(a.id, y)) latestYear = y;
+      return { found: false, year, latestYear };
+    },
+
+    async submit(input: IntakeInput, idempotencyKey: string, speaker: Speaker): Promise<SubmitResult> {
+      const svc = getService<{ submit(input: unknown, o: { agencyId?: string; idempotencyKey?: string; citizenKey?: string | null }): Promise<{ applicationNo: string; queryCode: string; status: string; receivedAt: string | null; dueDate: string | null }> }>(ctx, "applications");
+      try {
+        const r = await svc.submit(input, { agencyId: (await agency()).id, idempotencyKey, citizenKey: speaker.citizenKey });
+        return { ok: true, applicationNo: r.applicationNo, queryCode: r.queryCode, status: r.status, receivedAt: r.receivedAt, dueDate: r.dueDate };
+      } catch (e) {
+        return { ok: false, message: citizenError(e) };
+      }
+    },
+
+    async status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult> {
+      const svc = getService<{ citizenStatus(no: string, code: string, clientKey?: string): Promise<{ applicationNo: string; statusLabel: string; dueDate: string | null; dispositionLabel: string | null; dispositionDate: string | null }> }>(ctx, "applications");
+      try {
+        const r = await svc.citizenStatus(applicationNo, queryCode, `${speaker.channel}:${speaker.userId}`);
+        return { ok: true, applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, disposition: r.dispositionLabel, dispositionDate: r.dispositionDate };
+      } catch (e) {
+        return { ok: false, message: citizenError(e) };
+      }
+    },
+
+    async listMine(citizenKey: string): Promise<MineResult> {
+      const svc = getService<{ listForCitizen(key: string): Promise<Array<{ applicationNo: string; statusLabel: string; dueDate: string | null; dispositionLabel: string | null }>> }>(ctx, "applications");
+      const rows = await svc.listForCitizen(citizenKey);
+      return { items: rows.map((r) => ({ applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, disposition: r.dispositionLabel })) };
+    },
+
+    async handoff({ speaker, reason, question, transcript }) {
+      const svc = getService<{ openConsultation(a: { speaker: Speaker; reason: string; question: string; transcript: unknown }): Promise<{ id: string }> }>(ctx, "conversation");
+      const c = await svc.openConsultation({ speaker, reason, question, transcript });
+      return { consultationId: c.id };
+    },
+  };
+}

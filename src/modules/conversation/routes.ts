@@ -1,0 +1,117 @@
+// HTTP side of the conversation: the chat API (mini-program, Wechaty bot relay, anonymous web chat),
+// mini-program login, the bot's notification polling, and the staff consultation queue.
+import { createHash, randomBytes } from "node:crypto";
+import Router from "@koa/router";
+import type { Context } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../context";
+import { getService } from "../../context";
+import { safeEqual } from "../../channels/wechat-crypto";
+import { WechatApiError } from "../../channels/wechat-api";
+import { DomainError } from "../../domain/errors";
+import { currentStaff, requireStaff } from "../../http/auth";
+import { parseInput } from "../../http/validate";
+import type { ConversationService } from "./conversation-service";
+import type { Speaker } from "./runner";
+
+const MP_SESSION_TTL = 7 * 24 * 3600;
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+const chatSchema = z.object({
+  userId: z
+    .string({ error: "请提供 userId" })
+    .trim()
+    .min(1, { error: "请提供 userId" })
+    .max(128, { error: "userId 不能超过128个字符" })
+    .regex(/^[^\s]+$/, { error: "userId 不能包含空白字符" }),
+  text: z.string({ error: "请提供 text" }).trim().min(1, { error: "消息内容不能为空" }).max(1000, { error: "消息不能超过1000个字" }),
+  messageId: z.string().trim().min(1).max(128).optional(),
+});
+const loginSchema = z.object({ code: z.string({ error: "请提供 code" }).trim().min(1, { error: "请提供 code" }).max(200) });
+const replySchema = z.object({ answer: z.string({ error: "请填写答复内容" }).trim().min(1, { error: "请填写答复内容" }).max(2000, { error: "答复不能超过2000个字" }) });
+const ackSchema = z.object({ ok: z.boolean({ error: "ok 应为 true 或 false" }), error: z.string().max(500).optional() });
+const listSchema = z.object({ status: z.enum(["open", "answered"], { error: "status 应为 open 或 answered" }).optional() });
+
+function bearer(ctx: Context): string | null {
+  const m = /^Bearer\s+(\S+)$/i.exec(ctx.get("Authorization"));
+  return m ? m[1] : null;
+}
+
+function isBot(app: AppContext, token: string | null): boolean {
+  const expected = app.config.BOT_SERVICE_TOKEN;
+  return Boolean(expected && token && safeEqual(token, expected));
+}
+
+function requireBot(app: AppContext) {
+  return async (ctx: Context, next: () => Promise<unknown>) => {
+    if (!isBot(app, bearer(ctx))) throw new DomainError("AUTH.UNAUTHENTICATED", "需要机器人服务令牌");
+    await next();
+  };
+}
+
+/** Who is chatting: the bot's relayed contact, a signed-in mini-program user, or an anonymous key. */
+async function speakerOf(app: AppContext, ctx: Context, userId: string): Promise<Speaker> {
+  const token = bearer(ctx);
+  if (!token) return { channel: "chat", userId, citizenKey: null };
+  if (isBot(app, token)) return { channel: "wx", userId, citizenKey: `wx:${userId}` };
+  const openId = await app.kv.get(`mp:session:${sha256(token)}`);
+  if (!openId) throw new DomainError("AUTH.UNAUTHENTICATED", "登录已失效，请重新登录小程序");
+  return { channel: "mp", userId: openId, citizenKey: `mp:${openId}` };
+}
+
+async function rateLimit(app: AppContext, speaker: Speaker): Promise<void> {
+  const minute = Math.floor(app.clock.now().getTime() / 60000);
+  const n = await app.kv.incr(`conv:rl:${speaker.channel}:${speaker.userId}:${minute}`, 120);
+  if (n > app.config.CHAT_RATE_LIMIT_PER_MINUTE) {
+    throw new DomainError("RATE_LIMITED", "发送过于频繁，请稍后再试", { retryAfterSeconds: 60 });
+  }
+}
+
+export function conversationRoutes(app: AppContext): Router {
+  const svc = () => getService<ConversationService>(app, "conversation");
+  const r = new Router();
+
+  r.post("/api/chat", async (ctx) => {
+    const body = parseInput(chatSchema, ctx.request.body);
+    const speaker = await speakerOf(app, ctx, body.userId);
+    await rateLimit(app, speaker);
+    const out = await svc().handle(speaker, body.text, body.messageId);
+    ctx.body = { replies: out.replies };
+  });
+
+  r.post("/api/miniprogram/login", async (ctx) => {
+    const { code } = parseInput(loginSchema, ctx.request.body);
+    let openId: string;
+    try {
+      ({ openId } = await svc().wechat.code2Session(code));
+    } catch (e) {
+      if (e instanceof WechatApiError) throw new DomainError("AUTH.INVALID_CREDENTIALS", "小程序登录失败，请重试");
+      throw e;
+    }
+    const token = randomBytes(32).toString("base64url");
+    await app.kv.set(`mp:session:${sha256(token)}`, openId, MP_SESSION_TTL);
+    ctx.body = { token, expiresIn: MP_SESSION_TTL };
+  });
+
+  r.get("/api/bot/notifications", requireBot(app), async (ctx) => {
+    ctx.body = { notifications: await svc().botNotifications() };
+  });
+
+  r.post("/api/bot/notifications/:id/ack", requireBot(app), async (ctx) => {
+    const body = parseInput(ackSchema, ctx.request.body);
+    await svc().ackBotNotification(String(ctx.params.id), body.ok, body.error);
+    ctx.status = 204;
+  });
+
+  r.get("/api/staff/consultations", requireStaff(app), async (ctx) => {
+    const q = parseInput(listSchema, ctx.query);
+    ctx.body = { consultations: await svc().listConsultations(currentStaff(ctx), q.status) };
+  });
+
+  r.post("/api/staff/consultations/:id/reply", requireStaff(app), async (ctx) => {
+    const body = parseInput(replySchema, ctx.request.body);
+    ctx.body = { consultation: await svc().replyConsultation(currentStaff(ctx), String(ctx.params.id), body.answer) };
+  });
+
+  return r;
+}

@@ -1,0 +1,127 @@
+// Runs one citizen message through the engine: load the session, step, execute the effects through the
+// ports (services), feed their results back into the engine, save the session. Every channel calls this.
+import type { IntakeInput } from "../applications/intake-schema";
+import {
+  step,
+  type CatalogueResult,
+  type ChannelKind,
+  type Effect,
+  type EffectResult,
+  type FiguresResult,
+  type GuideResult,
+  type MineResult,
+  type Session,
+  type StatusResult,
+  type SubmitResult,
+} from "./engine";
+import type { FigureTopic, GuideTopic } from "./intents";
+import type { SessionStore } from "./session-store";
+import type { Understanding } from "./understanding";
+
+/** Who is talking: the conversation key and, when verified, the citizen key used for 我的申请 and notifications. */
+export interface Speaker {
+  channel: ChannelKind;
+  /** Conversation key within the channel (openid, contact id, chat userId). */
+  userId: string;
+  /** "oa:<openid>", "mp:<openid>", "wx:<contact id>" when verified; null for anonymous chat users. */
+  citizenKey: string | null;
+}
+
+/** What the engine's effects need from the rest of the system; plain objects in unit tests. */
+export interface ConversationPorts {
+  guide(topic: GuideTopic): Promise<GuideResult>;
+  catalogue(query: string, year: number | null): Promise<CatalogueResult>;
+  figures(year: number | null, topic: FigureTopic, currentYear: number): Promise<FiguresResult>;
+  submit(input: IntakeInput, idempotencyKey: string, speaker: Speaker): Promise<SubmitResult>;
+  status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult>;
+  listMine(citizenKey: string): Promise<MineResult>;
+  handoff(args: { speaker: Speaker; reason: string; question: string; transcript: Session["history"] }): Promise<{ consultationId: string }>;
+}
+
+export interface TurnInput {
+  speaker: Speaker;
+  text: string;
+  messageId: string;
+  now: Date;
+  currentYear: number;
+}
+
+export interface TurnOutput {
+  replies: string[];
+  intent?: string;
+  effects: Effect["kind"][];
+}
+
+export function recipientOf(speaker: Speaker): string {
+  return speaker.citizenKey ?? `${speaker.channel}:${speaker.userId}`;
+}
+
+async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, currentYear: number): Promise<EffectResult> {
+  try {
+    switch (e.kind) {
+      case "guide":
+        return { kind: "guide", result: await ports.guide(e.topic) };
+      case "catalogue":
+        return { kind: "catalogue", result: await ports.catalogue(e.query, e.year) };
+      case "figures":
+        return { kind: "figures", result: await ports.figures(e.year, e.topic, currentYear) };
+      case "submit":
+        return { kind: "submit", result: await ports.submit(e.input, e.idempotencyKey, speaker) };
+      case "status":
+        return { kind: "status", result: await ports.status(e.applicationNo, e.queryCode, speaker) };
+      case "list_mine":
+        // The engine asks only for verified speakers; the check is repeated here because it protects data.
+        if (!speaker.citizenKey) return { kind: "list_mine", result: { items: [] } };
+        return { kind: "list_mine", result: await ports.listMine(speaker.citizenKey) };
+      case "handoff":
+        return { kind: "handoff", result: await ports.handoff({ speaker, reason: e.reason, question: e.question, transcript: e.transcript }) };
+    }
+  } catch (err) {
+    return { kind: "error", effect: e.kind, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export class ConversationRunner {
+  constructor(
+    private readonly nlu: Understanding,
+    private readonly store: SessionStore,
+    private readonly ports: () => ConversationPorts,
+    private readonly onError: (err: unknown, effect: Effect["kind"]) => void = () => undefined,
+  ) {}
+
+  async turn(input: TurnInput): Promise<TurnOutput> {
+    const key = `conv:session:${input.speaker.channel}:${input.speaker.userId}`;
+    return this.store.withLock(key, async () => {
+      const nowIso = input.now.toISOString();
+      let session = await this.store.load(key, nowIso);
+      const first = step(this.nlu, session, {
+        type: "text",
+        text: input.text,
+        now: nowIso,
+        messageId: input.messageId,
+        channel: input.speaker.channel,
+        verified: input.speaker.citizenKey !== null,
+        currentYear: input.currentYear,
+      });
+      session = first.session;
+      const replies = [...first.replies];
+      const done: Effect["kind"][] = [];
+      const queue = [...first.effects];
+      const ports = this.ports();
+      // Saved before effects run: a crash during filing leaves the form (and its idempotency key) intact.
+      if (queue.length) await this.store.save(key, session);
+      while (queue.length) {
+        const effect = queue.shift()!;
+        const result = await execute(ports, effect, input.speaker, input.currentYear);
+        if (result.kind === "error") this.onError(result.message, effect.kind);
+        done.push(effect.kind);
+        const next = step(this.nlu, session, { type: "result", now: nowIso, channel: input.speaker.channel, result });
+        session = next.session;
+        replies.push(...next.replies);
+        queue.push(...next.effects);
+      }
+      await this.store.save(key, session as Session);
+      return { replies: replies.filter(Boolean), intent: first.intent, effects: done };
+    });
+  }
+}

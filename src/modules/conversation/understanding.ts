@@ -1,0 +1,142 @@
+// Text understanding for the conversation engine: traditional→simplified (opencc-js), full-width folding,
+// a typo list, jieba segmentation and a synonym list mapping words to concepts, with pinyin-homophone and
+// one-character tolerance for common words (most Chinese typos are IME homophones: 申情 → 申请).
+import fs from "node:fs";
+import path from "node:path";
+import { Jieba } from "@node-rs/jieba";
+import { dict } from "@node-rs/jieba/dict.js";
+import * as OpenCC from "opencc-js";
+import { pinyin } from "pinyin-pro";
+
+export interface SynonymConfig {
+  typos: Record<string, string>;
+  concepts: Record<string, string[]>;
+  fuzzy: string[];
+  stopwords: string[];
+}
+
+export interface Understood {
+  /** Simplified, folded, lower-cased text. */
+  text: string;
+  /** The message with only full-width folding (keeps the case of numbers and codes). */
+  original: string;
+  tokens: string[];
+  concepts: Set<string>;
+  /** Words that matched each concept (for search queries and tests). */
+  matched: Map<string, string>;
+}
+
+const DEFAULT_SYNONYMS = path.resolve(__dirname, "../../../config/conversation/synonyms.json");
+
+let tToS: ((s: string) => string) | null = null;
+function toSimplified(s: string): string {
+  tToS ??= OpenCC.Converter({ from: "tw", to: "cn" });
+  return tToS(s);
+}
+
+export function loadSynonyms(file = DEFAULT_SYNONYMS): SynonymConfig {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as SynonymConfig;
+}
+
+function pinyinKey(word: string): string {
+  return (pinyin(word, { toneType: "none", type: "array", nonZh: "consecutive" }) as string[]).join(" ");
+}
+
+/** One substituted character, same length (for words of three characters or more). */
+function oneCharOff(a: string, b: string): boolean {
+  if (a.length !== b.length || a.length < 3) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && ++diff > 1) return false;
+  return diff === 1;
+}
+
+export class Understanding {
+  private readonly jieba: Jieba;
+  private readonly wordToConcepts = new Map<string, string[]>();
+  private readonly fuzzyByPinyin = new Map<string, string>();
+  private readonly fuzzyWords: string[];
+  private readonly typoList: Array<[string, string]>;
+  readonly stopwords: Set<string>;
+  private readonly maxWordLen: number;
+
+  constructor(readonly config: SynonymConfig = loadSynonyms()) {
+    this.jieba = Jieba.withDict(dict);
+    const words = new Set<string>();
+    for (const [concept, list] of Object.entries(config.concepts)) {
+      for (const w of list) {
+        const arr = this.wordToConcepts.get(w) ?? [];
+        arr.push(concept);
+        this.wordToConcepts.set(w, arr);
+        words.add(w);
+      }
+    }
+    // Domain words become single tokens so that 行政复议 is not split into 行政/复议.
+    const extra = [...words].filter((w) => /[\u4e00-\u9fff]/.test(w) && w.length >= 2).map((w) => `${w} 200000`);
+    this.jieba.loadDict(Buffer.from(extra.join("\n"), "utf8"));
+    this.fuzzyWords = config.fuzzy;
+    for (const w of config.fuzzy) if (w.length >= 2) this.fuzzyByPinyin.set(pinyinKey(w), w);
+    this.typoList = Object.entries(config.typos).sort((a, b) => b[0].length - a[0].length);
+    this.stopwords = new Set(config.stopwords);
+    this.maxWordLen = Math.max(...[...words].map((w) => w.length));
+  }
+
+  normalize(raw: string): string {
+    let s = raw.normalize("NFKC").replace(/\s+/g, " ").trim();
+    s = toSimplified(s).toLowerCase();
+    for (const [from, to] of this.typoList) if (s.includes(from)) s = s.split(from).join(to);
+    return s;
+  }
+
+  segment(text: string): string[] {
+    return this.jieba.cut(text, false).filter((t) => t.trim() !== "");
+  }
+
+  /** Canonical word for a window of text: exact synonym, homophone of a common word, or one character off. */
+  private canonical(window: string): string | null {
+    if (this.wordToConcepts.has(window)) return window;
+    if (!/^[\u4e00-\u9fff]+$/.test(window) || window.length < 2) return null;
+    const byPinyin = this.fuzzyByPinyin.get(pinyinKey(window));
+    if (byPinyin) return byPinyin;
+    for (const w of this.fuzzyWords) if (oneCharOff(window, w)) return w;
+    return null;
+  }
+
+  understand(raw: string): Understood {
+    const text = this.normalize(raw);
+    const original = raw.normalize("NFKC").trim();
+    const tokens = this.segment(text);
+    const concepts = new Set<string>();
+    const matched = new Map<string, string>();
+    const add = (word: string) => {
+      for (const c of this.wordToConcepts.get(word) ?? []) {
+        concepts.add(c);
+        if (!matched.has(c)) matched.set(c, word);
+      }
+    };
+    // Windows of 1..4 adjacent tokens: 政府/信息/公开 or a typo split into single characters (申/情).
+    for (let i = 0; i < tokens.length; i++) {
+      let joined = "";
+      for (let j = i; j < Math.min(tokens.length, i + 4); j++) {
+        joined += tokens[j];
+        if (joined.length > this.maxWordLen) break;
+        const canon = this.canonical(joined);
+        if (canon) add(canon);
+      }
+    }
+    return { text, original, tokens, concepts, matched };
+  }
+
+  /** Content words for a search query: tokens that are not stopwords or intent words. */
+  contentWords(u: Understood, dropConcepts: string[]): string[] {
+    const drop = new Set<string>();
+    for (const c of dropConcepts) for (const w of this.config.concepts[c] ?? []) drop.add(w);
+    return u.tokens.filter((t) => !this.stopwords.has(t) && !drop.has(t) && !/^[\p{P}\p{S}\s]+$/u.test(t));
+  }
+}
+
+let shared: Understanding | null = null;
+/** Jieba and the pinyin tables are costly to build: one instance per process. */
+export function sharedUnderstanding(): Understanding {
+  shared ??= new Understanding();
+  return shared;
+}
