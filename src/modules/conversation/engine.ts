@@ -54,7 +54,7 @@ export interface CatalogueResult {
   guideSections: Array<{ title: string; snippet: string }>;
 }
 export type FiguresResult =
-  | { found: true; year: number; value: number; label: string; source: string; breakdown?: Array<{ label: string; value: number }> }
+  | { found: true; year: number; value: number; name: string; label: string; source: string; breakdown?: Array<{ label: string; value: number }> }
   | { found: false; year: number | null; latestYear?: number | null };
 export type SubmitResult =
   | { ok: true; applicationNo: string; queryCode: string; dueDate?: string | null; receivedAt?: string | null; status: string }
@@ -284,7 +284,7 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       }
       const breakdown = f.breakdown?.filter((b) => b.value > 0).map((b) => `${b.label}${b.value}件`).join("，");
       return say([
-        `${f.year}年${f.label}：${f.value}件${breakdown ? `（其中${breakdown}）` : ""}。\n（来源：${f.source}）`,
+        `${f.year}年${f.name}：${f.value}件${breakdown ? `（其中${breakdown}）` : ""}。\n（来源：${f.source}）`,
       ]);
     }
     case "submit": {

@@ -100,56 +100,41 @@ const APPLICATION_TOPICS: Partial<Record<FigureTopic, string[]>> = {
   carried_forward: ["carried_forward"],
 };
 
-interface FigureRow {
-  code: string;
-  label: string;
-  value: number;
+/** The reports service's published figures (src/modules/reports/report-service.ts, `figures`). */
+export interface PublishedFigures {
+  agency: { name: string };
+  year: number;
+  applications: Array<{ code: string; label: string; total: number }>;
+  reviewLitigation: Array<{ code: string; label: string; count: number }>;
 }
 
-/**
- * Flattens the reports service's published figures into (code, label, value) rows. Accepts rows that
- * carry `value`, `total` or a `values`/`cells` map with a `total` column, so the adapter stays small.
- */
-export function flattenFigures(data: unknown): { title: string | null; rows: FigureRow[] } {
-  const rows: FigureRow[] = [];
-  let title: string | null = null;
-  const seen = new Set<unknown>();
-  const num = (x: unknown) => (typeof x === "number" ? x : typeof x === "string" && /^\d+$/.test(x) ? Number(x) : null);
-  const walk = (node: unknown, prefix: string) => {
-    if (!node || typeof node !== "object" || seen.has(node)) return;
-    seen.add(node);
-    if (Array.isArray(node)) {
-      for (const x of node) walk(x, prefix);
-      return;
-    }
-    const o = node as Record<string, unknown>;
-    if (!title && typeof o.title === "string" && o.title.includes("年度报告")) title = o.title;
-    if (typeof o.code === "string" && typeof o.label === "string") {
-      const cells = (o.values ?? o.cells ?? o.columns) as Record<string, unknown> | undefined;
-      const value = num(o.value) ?? num(o.total) ?? (cells && typeof cells === "object" ? num(cells.total) : null);
-      if (value !== null) rows.push({ code: prefix ? `${prefix}:${o.code}` : o.code, label: o.label, value });
-    }
-    for (const [k, v] of Object.entries(o)) if (v && typeof v === "object") walk(v, k === "reviewLitigation" || k === "applications" ? k : prefix);
-  };
-  walk(data, "");
-  return { title, rows };
-}
+const APPLICATIONS_SECTION = "三、收到和处理政府信息公开申请情况";
+const REVIEW_SECTION = "四、政府信息公开行政复议、行政诉讼情况";
 
-export function pickFigure(topic: FigureTopic, rows: FigureRow[]): { value: number; label: string; section: string; breakdown: FigureRow[] } | null {
-  const bare = (c: string) => c.replace(/^[^:]*:/, "");
+/** The figure a topic asks for: a data row, or the sum of a group's rows (不予公开 = its eight reasons). */
+export function pickFigure(topic: FigureTopic, f: PublishedFigures): { value: number; label: string; section: string; breakdown: Array<{ label: string; value: number }> } | null {
   if (topic === "review" || topic === "litigation") {
     const codes = topic === "review" ? ["review.total"] : ["litigation.direct.total", "litigation.after_review.total"];
-    const hits = rows.filter((r) => codes.includes(bare(r.code)));
+    const hits = f.reviewLitigation.filter((r) => codes.includes(r.code));
     if (!hits.length) return null;
-    return { value: hits.reduce((a, r) => a + r.value, 0), label: figureName(topic), section: "四、政府信息公开行政复议、行政诉讼情况", breakdown: [] };
+    const label = topic === "review" ? "行政复议·总计" : "行政诉讼（未经复议直接起诉、复议后起诉）·总计";
+    return { value: hits.reduce((a, r) => a + r.count, 0), label, section: REVIEW_SECTION, breakdown: [] };
   }
-  const codes = APPLICATION_TOPICS[topic] ?? [];
-  const exact = rows.find((r) => codes.includes(bare(r.code)));
-  const children = rows.filter((r) => codes.some((c) => bare(r.code).startsWith(`${c}.`)));
-  if (!exact && !children.length) return null;
-  const value = exact ? exact.value : children.reduce((a, r) => a + r.value, 0);
-  const label = exact ? exact.label : figureName(topic);
-  return { value, label, section: "三、收到和处理政府信息公开申请情况", breakdown: exact ? [] : children };
+  const code = APPLICATION_TOPICS[topic]?.[0];
+  if (!code) return null;
+  const row = f.applications.find((r) => r.code === code);
+  const children = f.applications.filter((r) => r.code.startsWith(`${code}.`));
+  if (!row && !children.length) return null;
+  if (children.length) {
+    const shortLabel = (l: string) => l.replace(/^.*?\d+\./, "");
+    return {
+      value: children.reduce((a, r) => a + r.total, 0),
+      label: row?.label ?? figureName(topic),
+      section: APPLICATIONS_SECTION,
+      breakdown: children.map((c) => ({ label: shortLabel(c.label), value: c.total })),
+    };
+  }
+  return { value: row!.total, label: row!.label, section: APPLICATIONS_SECTION, breakdown: [] };
 }
 
 export function realPorts(ctx: AppContext): ConversationPorts {
@@ -205,26 +190,34 @@ export function realPorts(ctx: AppContext): ConversationPorts {
 
     async figures(year: number | null, topic: FigureTopic, currentYear: number): Promise<FiguresResult> {
       const a = await agency();
-      const svc = getService<{ figures(agencyId: string, year: number): Promise<unknown> }>(ctx, "reports");
+      const svc = getService<{ figures(agencyId: string, year: number): Promise<PublishedFigures | null> }>(ctx, "reports");
+      const published = async (y: number) => {
+        try {
+          return await svc.figures(a.id, y);
+        } catch (e) {
+          if (e instanceof DomainError) return null;
+          throw e;
+        }
+      };
+      // Without a year: the most recent published report (last year's, else the year before).
       const years = year ? [year] : [currentYear - 1, currentYear - 2];
       for (const y of years) {
-        const data = await svc.figures(a.id, y);
+        const data = await published(y);
         if (!data) continue;
-        const { title, rows } = flattenFigures(data);
-        const hit = pickFigure(topic, rows);
+        const hit = pickFigure(topic, data);
         if (!hit) continue;
-        const report = title ?? `《${a.name}${y}年政府信息公开工作年度报告》`;
         return {
           found: true,
           year: y,
           value: hit.value,
+          name: figureName(topic),
           label: hit.label,
-          source: `${report.startsWith("《") ? report : `《${report}》`}${hit.section}·${hit.label}`,
-          breakdown: hit.breakdown.map((b) => ({ label: b.label, value: b.value })),
+          source: `《${data.agency.name}${y}年政府信息公开工作年度报告》${hit.section}·${hit.label}`,
+          breakdown: hit.breakdown,
         };
       }
       let latestYear: number | null = null;
-      for (let y = currentYear - 1; y >= currentYear - 8 && latestYear === null; y--) if (await svc.figures(a.id, y)) latestYear = y;
+      for (let y = currentYear - 1; y >= currentYear - 8 && latestYear === null; y--) if (await published(y)) latestYear = y;
       return { found: false, year, latestYear };
     },
 

@@ -51,7 +51,7 @@ export function fakeWorld(): FakeWorld {
       const y = year ?? currentYear - 1;
       const v = FIGURES[y]?.[topic];
       if (v === undefined) return { found: false, year: y, latestYear: 2025 };
-      return { found: true, year: y, value: v, label: figureName(topic), source: `《张店区融媒体中心${y}年政府信息公开工作年度报告》·${figureName(topic)}` };
+      return { found: true, year: y, value: v, name: figureName(topic), label: figureName(topic), source: `《张店区融媒体中心${y}年政府信息公开工作年度报告》·${figureName(topic)}` };
     },
     async submit(input, key, speaker) {
       world.submitCalls++;

@@ -1,0 +1,189 @@
+// The chat API against the real services on PostgreSQL and Redis: answers from the seeded guide,
+// catalogue and 2019 report; a filing dialogue that writes one application; identity rules; handoff and
+// the staff answer reaching the citizen; mini-program login through the code2session stand-in; rate limit;
+// a restart (new context on the same database and Redis prefix) continuing a half-filled form.
+import request from "supertest";
+import { randomUUID } from "node:crypto";
+import { closeContext, createContext, prepare } from "../../../src/bootstrap";
+import { buildApp } from "../../../src/http/app";
+import { Application } from "../../../src/modules/applications/application.entity";
+import { Consultation, NotificationDelivery } from "../../../src/modules/conversation/entities";
+import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
+import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
+import { startWechatStandin, type WechatStandin } from "./wechat-standin";
+
+const BOT = "bot-service-token-0123456789";
+const ID = "11010519491231002X";
+
+let env: TestEnv;
+let wx: WechatStandin;
+
+beforeAll(async () => {
+  wx = await startWechatStandin();
+  env = await createTestEnv({
+    db: "postgres",
+    now: "2026-03-02T02:00:00Z",
+    env: { BOT_SERVICE_TOKEN: BOT, CHAT_RATE_LIMIT_PER_MINUTE: "25", WECHAT_API_BASE_URL: wx.url, MINIPROGRAM_APPID: "wxmp", MINIPROGRAM_SECRET: "mpsecret" },
+  });
+});
+afterAll(async () => {
+  await env.close();
+  await wx.close();
+});
+
+async function chat(userId: string, text: string, auth?: string, server = env.server) {
+  const req = request(server).post("/api/chat").send({ userId, text });
+  const res = await (auth ? req.set("Authorization", `Bearer ${auth}`) : req);
+  expect(res.status).toBe(200);
+  return (res.body.replies as string[]).join("\n");
+}
+
+describe("questions answered from the real guide, catalogue and report", () => {
+  it("quotes the published guide section", async () => {
+    const r = await chat("q1", "請問怎麼申請政府資訊公開？");
+    expect(r).toContain("张店区融媒体中心政府信息公开指南");
+    expect(r).toContain("依申请公开");
+    expect(r).toContain("书面形式");
+  });
+  it("finds the 2019 annual report in the catalogue with its 索引号", async () => {
+    const r = await chat("q2", "有没有2019年的年度报告");
+    expect(r).toContain("ZDRMT/2019-00001");
+    expect(r).toContain("张店区融媒体中心2019年政府信息公开工作年度报告");
+  });
+  it("answers a figure of the published 2019 report and names the row", async () => {
+    const r = await chat("q3", "二〇一九年收到多少申请");
+    expect(r).toMatch(/2019年新收政府信息公开申请：\d+件/);
+    expect(r).toContain("本年新收政府信息公开申请数量");
+    expect(r).toContain("2019年政府信息公开工作年度报告");
+  });
+  it("says when the year's report is not published and names the latest one", async () => {
+    const r = await chat("q4", "去年行政复议几件");
+    expect(r).toContain("2025年度");
+    expect(r).toContain("尚未公布");
+    expect(r).toContain("2019年度报告");
+  });
+  it("tells a complaint where it belongs and files nothing", async () => {
+    const before = await env.ctx.db.getRepository(Application).count();
+    const r = await chat("q5", "我要举报村干部乱收费");
+    expect(r).toContain("信访");
+    expect(await env.ctx.db.getRepository(Application).count()).toBe(before);
+  });
+});
+
+const FORM = ["我要申请", "1", "张三", "1", ID, "13800138000", "请公开2019年新闻采编经费的预算执行情况", "跳过", "2", "1"];
+
+describe("filing through the chat", () => {
+  it("files one application, and a repeated confirmation files nothing more", async () => {
+    for (const m of FORM) await chat("filer", m);
+    const done = await chat("filer", "确认");
+    const no = /申请编号：(\S+)/.exec(done)?.[1];
+    expect(no).toBeTruthy();
+    const again = await chat("filer", "确认");
+    expect(again).toContain("已经提交过了");
+    const rows = await env.ctx.db.getRepository(Application).findBy({ applicationNo: no! });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].channel).toBe("online");
+    expect(rows[0].citizenKey).toBeNull();
+    expect(rows[0].description).toBe("请公开2019年新闻采编经费的预算执行情况");
+    const code = /查询码：(\S+)/.exec(done)![1];
+    const status = await chat("filer", `查询申请 ${no} ${code}`);
+    expect(status).toContain("办理状态");
+  });
+
+  it("relayed bot contacts are verified: their filing carries wx:<contact> and 我的申请 lists it; anonymous users see nothing", async () => {
+    for (const m of FORM) await chat("wxid_alice", m, BOT);
+    const done = await chat("wxid_alice", "确认", BOT);
+    const no = /申请编号：(\S+)/.exec(done)![1];
+    const row = await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: no });
+    expect(row.citizenKey).toBe("wx:wxid_alice");
+    expect(row.channel).toBe("wechat");
+    expect(await chat("wxid_alice", "我的申请", BOT)).toContain(no);
+    const anon = await chat("wxid_alice", "我的申请");
+    expect(anon).not.toContain(no);
+    expect(anon).toContain("为保护个人信息");
+  });
+
+  it("continues a half-filled form after a restart (new context, same database and Redis)", async () => {
+    for (const m of FORM.slice(0, 4)) await chat("restarter", m);
+    const ctx2 = await createContext(env.config);
+    await prepare(ctx2);
+    const server2 = buildApp(ctx2).callback();
+    try {
+      const next = await chat("restarter", ID, undefined, server2);
+      expect(next).toContain("联系电话");
+    } finally {
+      await closeContext(ctx2);
+    }
+  });
+});
+
+describe("handoff to staff", () => {
+  it("creates a consultation; the staff answer reaches the anonymous chat user with their next message", async () => {
+    const r = await chat("helpme", "人工");
+    expect(r).toContain("人工服务");
+    const token = await staffToken(env, "clerk");
+    const list = await request(env.server).get("/api/staff/consultations?status=open").set("Authorization", `Bearer ${token}`);
+    expect(list.status).toBe(200);
+    const c = (list.body.consultations as Array<{ id: string; question: string; channel: string }>).find((x) => x.question === "人工");
+    expect(c).toBeDefined();
+    expect(c!.channel).toBe("chat");
+    const reply = await request(env.server)
+      .post(`/api/staff/consultations/${c!.id}/reply`)
+      .set("Authorization", `Bearer ${token}`)
+      .send({ answer: "您好，2019年的预算信息已在公开目录中发布。" });
+    expect(reply.status).toBe(200);
+    expect(reply.body.consultation.status).toBe("answered");
+    const again = await request(env.server).post(`/api/staff/consultations/${c!.id}/reply`).set("Authorization", `Bearer ${token}`).send({ answer: "再次" });
+    expect(again.status).toBe(409);
+    const next = await chat("helpme", "谢谢");
+    expect(next).toContain("【工作人员回复】您好，2019年的预算信息已在公开目录中发布。");
+    const outbox = await env.ctx.db.getRepository(OutboxMessage).findOneByOrFail({ recipient: "chat:helpme" });
+    expect(outbox.status).toBe("sent");
+    const deliveries = await env.ctx.db.getRepository(NotificationDelivery).findBy({ outboxId: outbox.id });
+    expect(deliveries.map((d) => [d.method, d.status])).toEqual([["inbox", "sent"]]);
+    expect(await chat("helpme", "谢谢")).not.toContain("工作人员回复");
+  });
+
+  it("repeated misunderstanding opens a consultation by itself", async () => {
+    await chat("confused", "阿巴阿巴");
+    await chat("confused", "嗯嗯嗯嗯");
+    const rows = await env.ctx.db.getRepository(Consultation).findBy({ recipient: "chat:confused" });
+    expect(rows).toHaveLength(1);
+    expect(rows[0].reason).toBe("misunderstood");
+  });
+
+  it("refuses the staff API without a staff token", async () => {
+    const res = await request(env.server).get("/api/staff/consultations");
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("mini-program identity", () => {
+  it("logs in through code2session and chats as a verified user; a bad code or token is refused", async () => {
+    const login = await request(env.server).post("/api/miniprogram/login").send({ code: "abc" });
+    expect(login.status).toBe(200);
+    const token = login.body.token as string;
+    expect(wx.calls.some((c) => c.path === "/sns/jscode2session" && c.query.js_code === "abc" && c.query.appid === "wxmp")).toBe(true);
+    const mine = await chat("ignored", "我的申请", token);
+    expect(mine).toContain("没有找到您通过本渠道提交的申请");
+    const bad = await request(env.server).post("/api/miniprogram/login").send({ code: "bad-code" });
+    expect(bad.status).toBe(401);
+    const forged = await request(env.server).post("/api/chat").set("Authorization", "Bearer forged").send({ userId: "x", text: "你好" });
+    expect(forged.status).toBe(401);
+  });
+});
+
+describe("chat API limits", () => {
+  it("validates the body", async () => {
+    const res = await request(env.server).post("/api/chat").send({ userId: "", text: "" });
+    expect(res.status).toBe(400);
+  });
+  it("rate-limits per user in Redis", async () => {
+    const user = `flood-${randomUUID()}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 27; i++) statuses.push((await request(env.server).post("/api/chat").send({ userId: user, text: "你好" })).status);
+    expect(statuses.slice(0, 25).every((s) => s === 200)).toBe(true);
+    expect(statuses[26]).toBe(429);
+    expect((await request(env.server).post("/api/chat").send({ userId: `${user}-other`, text: "你好" })).status).toBe(200);
+  });
+});
