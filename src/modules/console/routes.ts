@@ -9,6 +9,7 @@ import { applicationRoutes } from "./pages/application";
 import { consultationRoutes, consultationsAvailable } from "./pages/consultations";
 import { loginRoutes } from "./pages/login";
 import { queueRoutes } from "./pages/queue";
+import { reportRoutes } from "./pages/reports";
 import { statisticsRoutes } from "./pages/statistics";
 import { userRoutes } from "./pages/users";
 import { consoleGuard, takeFlash } from "./session";
@@ -34,6 +35,10 @@ export function consoleRoutes(app: AppContext): Router {
   if (has("reports") && has("applications")) {
     statisticsRoutes(app, r);
     markMounted(app, "statistics");
+  }
+  if (has("reports")) {
+    reportRoutes(app, r);
+    markMounted(app, "reports");
   }
   if (consultationsAvailable(app) && has("conversation")) {
     consultationRoutes(app, r);
