@@ -1,0 +1,280 @@
+// The official-account webhook over HTTP with real services, PostgreSQL and Redis. Messages are signed
+// and (in safe mode) encrypted here with an independent implementation of WeChat's published algorithm.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { XMLParser } from "fast-xml-parser";
+import request from "supertest";
+import { getService } from "../../../src/context";
+import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
+import { Consultation, NotificationDelivery } from "../../../src/modules/conversation/entities";
+import { realPorts } from "../../../src/modules/conversation/ports";
+import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
+import { defaultAgency } from "../../../src/infra/agencies";
+import { createTestEnv, type TestEnv } from "../../helpers/test-context";
+import { startWechatStandin, type WechatStandin } from "./wechat-standin";
+
+const TOKEN = "webhooktoken";
+const APPID = "wx1234567890abcdef";
+const AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+const ACCOUNT = "gh_0123456789ab";
+const NOW = "2026-03-02T02:00:00Z";
+const TS = String(Date.parse(NOW) / 1000);
+
+let env: TestEnv;
+let wx: WechatStandin;
+let msgSeq = 7000000000000000000n;
+
+const sha1 = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
+
+/** WeChat's safe-mode envelope, written independently of src/channels/wechat-crypto.ts. */
+function officialEncrypt(xml: string, appId = APPID): string {
+  const key = Buffer.from(AES_KEY + "=", "base64");
+  const body = Buffer.from(xml);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(body.length);
+  const plain = Buffer.concat([randomBytes(16), len, body, Buffer.from(appId)]);
+  const n = 32 - (plain.length % 32);
+  const c = createCipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
+  return Buffer.concat([c.update(Buffer.concat([plain, Buffer.alloc(n, n)])), c.final()]).toString("base64");
+}
+function officialDecrypt(b64: string): { xml: string; appId: string } {
+  const key = Buffer.from(AES_KEY + "=", "base64");
+  const d = createDecipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
+  const p = Buffer.concat([d.update(Buffer.from(b64, "base64")), d.final()]);
+  const plain = p.subarray(0, p.length - p[p.length - 1]);
+  const len = plain.readUInt32BE(16);
+  return { xml: plain.subarray(20, 20 + len).toString(), appId: plain.subarray(20 + len).toString() };
+}
+
+const parser = new XMLParser({ processEntities: false, parseTagValue: false });
+const readXml = (s: string) => parser.parse(s).xml as Record<string, string>;
+
+function textXml(openId: string, content: string, msgId = String(msgSeq++), createTime = TS) {
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
+}
+function eventXml(openId: string, event: string, key = "", createTime = TS) {
+  return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event><EventKey><![CDATA[${key}]]></EventKey></xml>`;
+}
+
+function plainQuery(ts = TS, nonce = "n0nce", token = TOKEN) {
+  return { timestamp: ts, nonce, signature: sha1([token, ts, nonce]) };
+}
+function postPlain(xml: string, q: Record<string, string> = plainQuery()) {
+  return request(env.server).post("/wechat").query(q).set("Content-Type", "text/xml").send(xml);
+}
+function postSafe(innerXml: string, opts: { appId?: string; badSig?: boolean } = {}) {
+  const encrypted = officialEncrypt(innerXml, opts.appId);
+  const nonce = "s4fen0nce";
+  const outer = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`;
+  const msgSig = opts.badSig ? sha1(["wrong", TS, nonce, encrypted]) : sha1([TOKEN, TS, nonce, encrypted]);
+  return request(env.server)
+    .post("/wechat")
+    .query({ ...plainQuery(TS, nonce), encrypt_type: "aes", msg_signature: msgSig })
+    .set("Content-Type", "text/xml")
+    .send(outer);
+}
+const consultations = (openId: string) => env.ctx.db.getRepository(Consultation).findBy({ recipient: `oa:${openId}` });
+const svc = () => getService<ConversationService>(env.ctx, "conversation");
+
+beforeAll(async () => {
+  wx = await startWechatStandin();
+  env = await createTestEnv({
+    db: "postgres",
+    now: NOW,
+    env: {
+      WECHAT_TOKEN: TOKEN,
+      WECHAT_APPID: APPID,
+      WECHAT_APPSECRET: "secret",
+      WECHAT_ENCODING_AES_KEY: AES_KEY,
+      WECHAT_API_BASE_URL: wx.url,
+      WECHAT_REPLY_BUDGET_MS: "1500",
+      WECHAT_STATUS_TEMPLATE_ID: "tpl-status-1",
+    },
+  });
+});
+afterAll(async () => {
+  await env.close();
+  await wx.close();
+});
+
+describe("URL verification", () => {
+  it("echoes echostr for a correct signature", async () => {
+    const res = await request(env.server).get("/wechat").query({ ...plainQuery(), echostr: "echo-123" });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe("echo-123");
+  });
+  it("refuses a wrong signature and a stale timestamp", async () => {
+    const bad = await request(env.server).get("/wechat").query({ ...plainQuery(TS, "n", "not-the-token"), echostr: "x" });
+    expect(bad.status).toBe(401);
+    const old = String(Number(TS) - 301);
+    const stale = await request(env.server).get("/wechat").query({ ...plainQuery(old), echostr: "x" });
+    expect(stale.status).toBe(401);
+  });
+});
+
+describe("plain-mode messages", () => {
+  it("answers a text message with a passive reply", async () => {
+    const res = await postPlain(textXml("o-plain", "怎么申请政府信息公开"));
+    expect(res.status).toBe(200);
+    const reply = readXml(res.text);
+    expect(reply.ToUserName).toBe("o-plain");
+    expect(reply.FromUserName).toBe(ACCOUNT);
+    expect(reply.MsgType).toBe("text");
+    expect(reply.Content).toContain("依申请公开");
+  });
+
+  it("refuses a bad signature with 401 and processes nothing (the same MsgId later still works)", async () => {
+    const xml = textXml("o-badsig", "人工", "8100000000000000001");
+    const res = await postPlain(xml, plainQuery(TS, "n", "forged"));
+    expect(res.status).toBe(401);
+    expect(await consultations("o-badsig")).toHaveLength(0);
+    const ok = await postPlain(xml);
+    expect(ok.status).toBe(200);
+    expect(await consultations("o-badsig")).toHaveLength(1);
+  });
+
+  it("refuses a stale timestamp and processes nothing", async () => {
+    const old = String(Number(TS) - 3600);
+    const res = await postPlain(textXml("o-stale", "人工", undefined, old), plainQuery(old));
+    expect(res.status).toBe(401);
+    expect(await consultations("o-stale")).toHaveLength(0);
+  });
+
+  it("rejects malformed XML and entity-expansion attempts with 400, processing nothing", async () => {
+    const broken = await postPlain("<xml><ToUserName>gh</ToUserName><FromUserName>o-broken<Content>人工</xml>");
+    expect(broken.status).toBe(400);
+    const laughs =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>' +
+      `<xml><ToUserName>${ACCOUNT}</ToUserName><FromUserName>o-lol</FromUserName><CreateTime>${TS}</CreateTime><MsgType>text</MsgType><Content>人工&lol3;</Content><MsgId>8200000000000000001</MsgId></xml>`;
+    const bomb = await postPlain(laughs);
+    expect(bomb.status).toBe(400);
+    const xxe = `<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><xml><FromUserName>o-xxe</FromUserName><Content>&xxe;</Content></xml>`;
+    expect((await postPlain(xxe)).status).toBe(400);
+    expect(await consultations("o-lol")).toHaveLength(0);
+    expect(await consultations("o-xxe")).toHaveLength(0);
+    expect((await postPlain("")).status).toBe(400);
+  });
+
+  it("processes one effect for three concurrent deliveries of the same MsgId", async () => {
+    const xml = textXml("o-retry", "人工", "8300000000000000001");
+    const results = await Promise.all([postPlain(xml), postPlain(xml), postPlain(xml)]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(results.filter((r) => r.text === "success")).toHaveLength(2);
+    expect(results.filter((r) => r.text.includes("人工服务"))).toHaveLength(1);
+    expect(await consultations("o-retry")).toHaveLength(1);
+  });
+
+  it("handles subscribe and menu clicks, deduplicating events by sender + CreateTime + event", async () => {
+    const sub = await postPlain(eventXml("o-events", "subscribe"));
+    expect(readXml(sub.text).Content).toContain("我要申请");
+    const click = await postPlain(eventXml("o-events", "CLICK", "APPLY", String(Number(TS) + 1)));
+    expect(readXml(click.text).Content).toContain("以什么身份申请");
+    const retry = await postPlain(eventXml("o-events", "CLICK", "APPLY", String(Number(TS) + 1)));
+    expect(retry.text).toBe("success");
+    // the form is open: the next text answers its first question
+    const answer = await postPlain(textXml("o-events", "1"));
+    expect(readXml(answer.text).Content).toContain("姓名");
+  });
+
+  it("uses the voice recognition text, and answers images politely", async () => {
+    const voice = `<xml><ToUserName>${ACCOUNT}</ToUserName><FromUserName>o-voice</FromUserName><CreateTime>${TS}</CreateTime><MsgType>voice</MsgType><MediaId>m1</MediaId><Format>amr</Format><Recognition>申请要收费吗</Recognition><MsgId>8400000000000000001</MsgId></xml>`;
+    expect(readXml((await postPlain(voice)).text).Content).toContain("信息处理费");
+    const image = `<xml><ToUserName>${ACCOUNT}</ToUserName><FromUserName>o-voice</FromUserName><CreateTime>${TS}</CreateTime><MsgType>image</MsgType><PicUrl>http://x/y.jpg</PicUrl><MediaId>m2</MediaId><MsgId>8400000000000000002</MsgId></xml>`;
+    expect(readXml((await postPlain(image)).text).Content).toContain("文字");
+  });
+});
+
+describe("safe mode (AES)", () => {
+  it("decrypts the message and encrypts the reply with a valid msg_signature", async () => {
+    const res = await postSafe(textXml("o-safe", "办公时间"));
+    expect(res.status).toBe(200);
+    const outer = readXml(res.text);
+    expect(outer.MsgSignature).toBe(sha1([TOKEN, outer.TimeStamp, outer.Nonce, outer.Encrypt]));
+    const inner = officialDecrypt(outer.Encrypt);
+    expect(inner.appId).toBe(APPID);
+    const reply = readXml(inner.xml);
+    expect(reply.ToUserName).toBe("o-safe");
+    expect(reply.Content).toContain("办公时间");
+  });
+  it("refuses a wrong msg_signature and a message sealed for another appid", async () => {
+    const bad = await postSafe(textXml("o-safe-bad", "人工"), { badSig: true });
+    expect(bad.status).toBe(401);
+    const other = await postSafe(textXml("o-safe-bad", "人工"), { appId: "wxotherapp" });
+    expect(other.status).toBe(401);
+    expect(await consultations("o-safe-bad")).toHaveLength(0);
+  });
+});
+
+describe("slow path and notifications", () => {
+  it("answers `success` when the engine is slower than the budget and sends a customer-service message", async () => {
+    const real = realPorts(env.ctx);
+    svc().portsOverride = {
+      ...real,
+      guide: async (topic) => {
+        await new Promise((r) => setTimeout(r, 2500));
+        return real.guide(topic);
+      },
+    };
+    try {
+      const res = await postPlain(textXml("o-slow", "申请要收费吗"));
+      expect(res.status).toBe(200);
+      expect(res.text).toBe("success");
+      const deadline = Date.now() + 10000;
+      while (!wx.messages().some((m) => m.touser === "o-slow") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const sent = wx.messages().filter((m) => m.touser === "o-slow");
+      expect(sent).toHaveLength(1);
+      expect(sent[0].content).toContain("收费");
+      expect(wx.calls.some((c) => c.path === "/cgi-bin/token" && c.query.appid === APPID)).toBe(true);
+    } finally {
+      svc().portsOverride = null;
+    }
+  });
+
+  it("delivers outbox notifications by customer-service message inside 48 h, by template after, and records each delivery", async () => {
+    const agency = await defaultAgency(env.ctx);
+    const repo = env.ctx.db.getRepository(OutboxMessage);
+    const mk = (recipient: string, kind: string, message: string) =>
+      repo.save(
+        Object.assign(new OutboxMessage(), {
+          id: crypto.randomUUID(),
+          agencyId: agency.id,
+          applicationId: null,
+          channel: "wechat",
+          recipient,
+          kind,
+          payload: { message, applicationNo: "ZDRMT-X", statusLabel: "已答复" },
+          status: "pending",
+          attempts: 0,
+          lastError: null,
+          createdAt: new Date().toISOString(),
+          deliveredAt: null,
+        }),
+      );
+    await postPlain(textXml("o-recent", "你好"));
+    const recent = await mk("oa:o-recent", "application.status_changed", "您的申请已答复");
+    const old = await mk("oa:o-never-wrote", "application.status_changed", "您的申请已答复");
+    const expired = await mk("oa:o-never-wrote", "consultation.reply", "咨询答复");
+    const tokensBefore = wx.tokenRequests();
+    await svc().deliverPending();
+    expect(wx.tokenRequests()).toBe(tokensBefore); // access token cached in Redis
+    expect(wx.messages().some((m) => m.touser === "o-recent" && m.content.includes("您的申请已答复"))).toBe(true);
+    expect(wx.calls.some((c) => c.path === "/cgi-bin/message/template/send" && c.body?.touser === "o-never-wrote" && c.body?.template_id === "tpl-status-1")).toBe(true);
+    const status = async (id: string) => (await repo.findOneByOrFail({ id })).status;
+    expect(await status(recent.id)).toBe("sent");
+    expect(await status(old.id)).toBe("sent");
+    expect(await status(expired.id)).toBe("expired");
+    const d = env.ctx.db.getRepository(NotificationDelivery);
+    expect((await d.findOneByOrFail({ outboxId: recent.id })).method).toBe("cs_message");
+    expect((await d.findOneByOrFail({ outboxId: old.id })).method).toBe("template");
+    expect((await d.findOneByOrFail({ outboxId: expired.id })).status).toBe("expired");
+
+    wx.failNextSends(1);
+    const failing = await mk("oa:o-recent", "application.status_changed", "第二次通知");
+    await svc().deliverPending();
+    const row = await repo.findOneByOrFail({ id: failing.id });
+    expect(row.status).toBe("pending");
+    expect(row.attempts).toBe(1);
+    expect((await d.findOneByOrFail({ outboxId: failing.id })).status).toBe("failed");
+    await svc().deliverPending();
+    expect(await status(failing.id)).toBe("sent");
+  });
+});
