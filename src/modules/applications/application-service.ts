@@ -340,6 +340,9 @@ export class ApplicationService {
         workingDaysLeft: left,
         overdue: left !== null && left < 0 && !r.pausedSince,
         paused: !!r.pausedSince,
+        correctionDueDate: r.correctionDueDate,
+        /** The correction period has passed without a correction: staff may close it as other.no_correction. */
+        correctionLapsed: r.status === "correction_requested" && !!r.correctionDueDate && r.correctionDueDate < today,
         assignee: r.assigneeId ? (assignees.get(r.assigneeId) ?? null) : null,
         possibleRepeat: !!r.possibleRepeatOf,
         disposition: r.disposition,

@@ -1,7 +1,12 @@
 // Feature module: applications (依申请公开) — intake, the statutory clock, staff triage, audit, reply letters.
+import { parseArgs } from "node:util";
+import { getService } from "../../context";
+import { isIsoDate } from "../../domain/china-time";
+import { agencyByCode } from "../../infra/agencies";
 import type { FeatureModule } from "../module";
 import { Application } from "./application.entity";
 import { ApplicationService } from "./application-service";
+import { computeClock } from "./clock";
 import { applicationRoutes } from "./routes";
 
 export const applicationsModule: FeatureModule = {
@@ -11,4 +16,43 @@ export const applicationsModule: FeatureModule = {
     ctx.services.set("applications", new ApplicationService(ctx));
   },
   routes: (ctx) => applicationRoutes(ctx),
+  commands: [
+    {
+      name: "calendar-status",
+      summary: "show which years the working-day calendar knows (exit 1 when --year is unknown)",
+      usage: "calendar-status [--year 2027] [--agency CODE]",
+      async run(ctx, argv, out) {
+        const { values } = parseArgs({ args: argv, options: { year: { type: "string" }, agency: { type: "string" } } });
+        const agency = await agencyByCode(ctx, values.agency);
+        const cal = await getService<ApplicationService>(ctx, "applications").calendarFor(agency.id);
+        out.info(`chinese-days knows the State Council arrangement through ${cal.lastLibraryYear}`);
+        const thisYear = Number(ctx.today().slice(0, 4));
+        const years = values.year ? [Number(values.year)] : [thisYear, thisYear + 1];
+        let ok = true;
+        for (const y of years) {
+          const known = cal.isYearKnown(y);
+          ok &&= known;
+          out.info(`${y}: ${known ? "known" : `UNKNOWN — deadlines reaching ${y} are flagged; enter the notice in ${ctx.config.CALENDAR_OVERRIDES_FILE}`}`);
+        }
+        return values.year && !ok ? 1 : 0;
+      },
+    },
+    {
+      name: "application-due",
+      summary: "compute the reply deadline for a legal receipt date (the clock the service uses)",
+      usage: "application-due --received YYYY-MM-DD [--agency CODE]",
+      async run(ctx, argv, out) {
+        const { values } = parseArgs({ args: argv, options: { received: { type: "string" }, agency: { type: "string" } } });
+        if (!values.received || !isIsoDate(values.received)) {
+          out.error("application-due needs --received YYYY-MM-DD");
+          return 2;
+        }
+        const agency = await agencyByCode(ctx, values.agency);
+        const svc = getService<ApplicationService>(ctx, "applications");
+        const clock = computeClock([{ kind: "receipt", date: values.received }], svc.settings, await svc.calendarFor(agency.id));
+        out.info(`received ${values.received} → due ${clock.dueDate}${clock.dueDateFlag ? ` (FLAGGED ${clock.dueDateFlag}: provisional, the year's holidays are not known)` : ""}`);
+        return 0;
+      },
+    },
+  ],
 };
