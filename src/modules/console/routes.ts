@@ -7,6 +7,7 @@ import { html } from "./html";
 import { markMounted, page } from "./layout";
 import { applicationRoutes } from "./pages/application";
 import { consultationRoutes, consultationsAvailable } from "./pages/consultations";
+import { contentRoutes } from "./pages/content";
 import { loginRoutes } from "./pages/login";
 import { queueRoutes } from "./pages/queue";
 import { reportRoutes } from "./pages/reports";
@@ -39,6 +40,10 @@ export function consoleRoutes(app: AppContext): Router {
   if (has("reports")) {
     reportRoutes(app, r);
     markMounted(app, "reports");
+  }
+  if (has("catalogue")) {
+    contentRoutes(app, r);
+    markMounted(app, "content");
   }
   if (consultationsAvailable(app) && has("conversation")) {
     consultationRoutes(app, r);
