@@ -81,7 +81,17 @@ export function createCalendar(overrides: CalendarOverrides = {}, agencyCode?: s
   }
   const lastLibraryYear = lastKnownLibraryYear();
 
+  // chinese-days parses the date string on every call; the answers never change, so keep them.
+  const memo = new Map<string, boolean>();
   const isWorkingDay = (date: string): boolean => {
+    let v = memo.get(date);
+    if (v === undefined) {
+      v = lookup(date);
+      memo.set(date, v);
+    }
+    return v;
+  };
+  const lookup = (date: string): boolean => {
     const o = days.get(date);
     if (o) return o.work;
     if (years.has(yearOf(date))) {
