@@ -5,6 +5,7 @@ import type { AppContext } from "../../../context";
 import { getService } from "../../../context";
 import { DomainError } from "../../../domain/errors";
 import type { StaffPrincipal } from "../../staff/staff-service";
+import type { ConversationService } from "../../conversation/conversation-service";
 import { Consultation } from "../../conversation/entities";
 import { html } from "../html";
 import { localTime, page } from "../layout";
@@ -43,29 +44,22 @@ export async function consultationsFor(app: AppContext, staff: StaffPrincipal, a
   );
   const key = rows[0]?.citizen_key;
   if (!key) return [];
-  const list = await app.db.getRepository(Consultation).find({ where: { agencyId: staff.agencyId, recipient: key }, order: { createdAt: "DESC" }, take: 20 });
+  const list = await app.db.getRepository(Consultation).find({ where: { agencyId: staff.agencyId, recipient: key, verified: "yes" }, order: { createdAt: "DESC" }, take: 20 });
   return list.map(view);
 }
 
-interface ReplyCapable {
-  reply(staff: StaffPrincipal, id: string, text: string): Promise<unknown>;
-}
 
 export function consultationRoutes(app: AppContext, r: Router): void {
   r.get("/consultations", async (ctx) => {
     const staff = consoleStaff(ctx);
     const showAll = ctx.query.all === "1";
-    const list = await app.db.getRepository(Consultation).find({
-      where: showAll ? { agencyId: staff.agencyId } : { agencyId: staff.agencyId, status: "open" },
-      order: { createdAt: "DESC" },
-      take: 100,
-    });
+    const list = await getService<ConversationService>(app, "conversation").listConsultations(staff, showAll ? undefined : "open");
     const body = html`<p>${showAll ? html`<a href="/console/consultations">只看待回复</a>` : html`<a href="/console/consultations?all=1">查看全部（含已回复）</a>`}</p>
 ${list.length ? "" : html`<p class="muted">没有待回复的咨询。</p>`}
 ${list.map(
   (c) => html`<section class="card" id="c-${c.id}" aria-labelledby="q-${c.id}">
 <h2 id="q-${c.id}" class="pre">${c.question}</h2>
-<p class="muted">${localTime(app, c.createdAt)} · ${CHANNEL[c.channel] ?? c.channel} · ${c.reason === "misunderstood" ? "机器人未能理解" : "申请人要求转人工"}${c.verified === "yes" ? "" : " · 身份未验证"}</p>
+<p class="muted">${localTime(app, c.createdAt)} · ${CHANNEL[c.channel] ?? c.channel} · ${c.reason === "misunderstood" ? "机器人未能理解" : "咨询人要求转人工"}${c.verified ? "" : " · 身份未验证"}</p>
 ${c.transcript?.length ? html`<details><summary>对话记录</summary><ol>${c.transcript.map((t) => html`<li><strong>${t.from === "bot" ? "机器人" : "咨询人"}：</strong><span class="pre">${t.text}</span></li>`)}</ol></details>` : ""}
 ${c.status === "answered"
   ? html`<p><strong>已回复：</strong><span class="pre">${c.answer ?? ""}</span></p>`
@@ -84,8 +78,7 @@ ${c.status === "answered"
     const staff = consoleStaff(ctx);
     const text = typeof (ctx.request.body as Record<string, unknown>)?.text === "string" ? ((ctx.request.body as Record<string, string>).text).trim() : "";
     if (!text) throw new DomainError("VALIDATION.INVALID_INPUT", "请填写回复内容");
-    const svc = getService<ReplyCapable>(app, "conversation");
-    await svc.reply(staff, ctx.params.id, text);
+    await getService<ConversationService>(app, "conversation").replyConsultation(staff, ctx.params.id, text.slice(0, 2000));
     setFlash(ctx, { kind: "ok", text: "回复已发送" });
     ctx.redirect("/console/consultations");
   });
