@@ -246,6 +246,34 @@ describe("other transitions and illegal ones", () => {
   });
 });
 
+describe("edge rules", () => {
+  it("no reply letter before an answer; closing an unconfirmed filing leaves no disposition for the report", async () => {
+    const a = await file();
+    const r = await request(env.server).get(`/api/staff/applications/${a.applicationNo}/reply-letter`).set("Authorization", `Bearer ${clerk}`).expect(409);
+    expect(r.body.error.code).toBe("APPLICATION.INVALID_TRANSITION");
+    const reg = await request(env.server).post("/api/staff/applications").set("Authorization", `Bearer ${clerk}`).send(personBody({ channel: "fax" })).expect(201);
+    expect((await act(reg.body.applicationNo, "close", { reason: "no_correction" })).status).toBe(409);
+    const closed = await act(reg.body.applicationNo, "close", { reason: "withdrawn" }).expect(200);
+    expect(closed.body).toMatchObject({ status: "closed", receivedAt: null, disposition: null, dispositionDate: null });
+  });
+
+  it("concurrent actions on one application never lose an update: each success has exactly one audit event", async () => {
+    const a = await file();
+    const results = await Promise.all([
+      act(a.applicationNo, "assign", {}),
+      act(a.applicationNo, "assign", {}, approver),
+      act(a.applicationNo, "start-consultation", { party: "区档案馆" }),
+    ]);
+    const ok = results.filter((r) => r.status === 200).length;
+    for (const r of results) expect([200, 409]).toContain(r.status);
+    const conflicts = results.filter((r) => r.status === 409).map((r) => r.body.error.code);
+    for (const c of conflicts) expect(["APPLICATION.CONFLICT", "APPLICATION.INVALID_TRANSITION"]).toContain(c);
+    const row = (await env.ctx.db.query(`SELECT version FROM applications WHERE application_no = $1`, [a.applicationNo]))[0];
+    expect(row.version).toBe(1 + ok);
+    expect((await auditOf(a.applicationNo)).length).toBe(1 + ok);
+  });
+});
+
 describe("audit and atomicity", () => {
   it("a failing transition leaves neither the change nor its audit event (nor an outbox row)", async () => {
     const a = await file();
