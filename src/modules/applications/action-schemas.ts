@@ -35,6 +35,7 @@ export const actionSchemas = {
       .max(50, { error: "一次最多拆分为50项" }),
     note,
   }),
+  "set-category": z.object({ category: fieldSchemas.category, reason: reason("更正申请人类型的理由", 500) }),
 } satisfies Record<ApplicationAction, z.ZodType>;
 
 export type ActionBody<A extends ApplicationAction> = z.infer<(typeof actionSchemas)[A]>;

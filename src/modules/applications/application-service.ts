@@ -611,6 +611,15 @@ export class ApplicationService {
       app.pausedSince = null;
       return { reason: b.note ?? b.reason, data: { closeReason: b.reason, disposition: app.disposition }, notify: `您的申请已办结：${dispositionLabel(code)}。` };
     },
+    "set-category": (app, b) => {
+      const from = app.applicantCategory;
+      if (from === b.category) throw this.badField("category", "申请人类型未改变");
+      const isOrg = (c: string) => c !== "natural_person";
+      if (isOrg(from) !== isOrg(b.category)) throw this.badField("category", "自然人与法人或其他组织之间不能直接更正（身份证明不同），请重新登记");
+      app.applicantCategory = b.category;
+      app.applicant = { ...app.applicant, category: b.category };
+      return { reason: b.reason, data: { fromCategory: from, toCategory: b.category } };
+    },
     split: async (app, b, staff) => {
       const now = this.ctx.clock.now().toISOString();
       const original = app.description;

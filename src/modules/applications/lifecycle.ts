@@ -27,6 +27,7 @@ export const ACTIONS = [
   "answer",
   "close",
   "split",
+  "set-category",
 ] as const;
 export type ApplicationAction = (typeof ACTIONS)[number];
 
@@ -51,6 +52,8 @@ export const RULES: Record<ApplicationAction, Rule> = {
   answer: { from: ["received", "in_progress"], roles: ALL, to: "answered" },
   close: { from: ["awaiting_confirmation", "received", "correction_requested", "in_progress", "consultation"], roles: ALL, to: "closed" },
   split: { from: ["awaiting_confirmation", "received", "in_progress"], roles: ALL, to: "same" },
+  // The report column follows the category; a wrong one is corrected (with audit) even after the answer.
+  "set-category": { from: [...STATUSES], roles: ALL, to: "same" },
 };
 
 export function nextStatus(action: ApplicationAction, from: ApplicationStatus): ApplicationStatus {

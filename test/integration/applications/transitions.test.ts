@@ -97,7 +97,7 @@ describe("main path: assign → consultation → extension → answer", () => {
 
     env.clock.set(day("2026-03-09"));
     const answered = await act(a.applicationNo, "answer", { disposition: "withheld.third_party", note: "涉及第三方商业秘密，第三方不同意公开" }, approver).expect(200);
-    expect(answered.body).toMatchObject({ status: "answered", disposition: "withheld.third_party", dispositionDate: "2026-03-09", allowedActions: [] });
+    expect(answered.body).toMatchObject({ status: "answered", disposition: "withheld.third_party", dispositionDate: "2026-03-09", allowedActions: ["set-category"] });
 
     const audit = await auditOf(a.applicationNo);
     expect(audit.map((e: { action: string; from_status: string; to_status: string }) => [e.action, e.from_status, e.to_status])).toEqual([
@@ -238,9 +238,9 @@ describe("other transitions and illegal ones", () => {
   it("allowedActions depends on status and role", async () => {
     const a = await file();
     const c = await detail(a.applicationNo).expect(200);
-    expect(c.body.allowedActions).toEqual(["assign", "request-correction", "start-consultation", "answer", "close", "split"]);
+    expect(c.body.allowedActions).toEqual(["assign", "request-correction", "start-consultation", "answer", "close", "split", "set-category"]);
     const p = await detail(a.applicationNo, approver).expect(200);
-    expect(p.body.allowedActions).toEqual(["assign", "request-correction", "start-consultation", "extend", "answer", "close", "split"]);
+    expect(p.body.allowedActions).toEqual(["assign", "request-correction", "start-consultation", "extend", "answer", "close", "split", "set-category"]);
     const only = await request(env.server).get(`/api/staff/applications/${a.applicationNo}/allowed-actions`).set("Authorization", `Bearer ${clerk}`).expect(200);
     expect(only.body.allowedActions).toEqual(c.body.allowedActions);
   });
@@ -255,6 +255,21 @@ describe("edge rules", () => {
     expect((await act(reg.body.applicationNo, "close", { reason: "no_correction" })).status).toBe(409);
     const closed = await act(reg.body.applicationNo, "close", { reason: "withdrawn" }).expect(200);
     expect(closed.body).toMatchObject({ status: "closed", receivedAt: null, disposition: null, dispositionDate: null });
+  });
+
+  it("staff correct the applicant category with a reason and an audit event, even after the answer", async () => {
+    const a = await file(orgBody());
+    await act(a.applicationNo, "answer", { disposition: "granted.provided" }).expect(200);
+    const noReason = await act(a.applicationNo, "set-category", { category: "org.research" }).expect(400);
+    expect(noReason.body.error.details[0].field).toBe("reason");
+    const toPerson = await act(a.applicationNo, "set-category", { category: "natural_person", reason: "x" }).expect(400);
+    expect(toPerson.body.error.details[0].field).toBe("category");
+    const ok = await act(a.applicationNo, "set-category", { category: "org.research", reason: "申请单位为高校研究所" }).expect(200);
+    expect(ok.body).toMatchObject({ status: "answered", applicant: { category: "org.research", categoryLabel: "科研机构" } });
+    const row = (await env.ctx.db.query(`SELECT applicant_category FROM applications WHERE application_no = $1`, [a.applicationNo]))[0];
+    expect(row.applicant_category).toBe("org.research");
+    const audit = await auditOf(a.applicationNo);
+    expect(audit[audit.length - 1]).toMatchObject({ action: "application.set-category", from_status: "answered", to_status: "answered", reason: "申请单位为高校研究所" });
   });
 
   it("concurrent actions on one application never lose an update: each success has exactly one audit event", async () => {

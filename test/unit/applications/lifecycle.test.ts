@@ -1,10 +1,10 @@
 import { ACTIONS, allowedActions, isLegalFrom, nextStatus, roleMay, STATUSES } from "../../../src/modules/applications/lifecycle";
 
 describe("lifecycle rules", () => {
-  it("answered and closed are final", () => {
+  it("answered and closed are final: only the applicant category can still be corrected", () => {
     for (const a of ACTIONS) {
-      expect(isLegalFrom(a, "answered")).toBe(false);
-      expect(isLegalFrom(a, "closed")).toBe(false);
+      expect(isLegalFrom(a, "answered")).toBe(a === "set-category");
+      expect(isLegalFrom(a, "closed")).toBe(a === "set-category");
     }
   });
   it("only approvers and admins extend", () => {
@@ -18,10 +18,10 @@ describe("lifecycle rules", () => {
     expect(nextStatus("extend", "consultation")).toBe("consultation");
   });
   it("allowedActions hides what the role may not do, what the status forbids, and a used-up extension", () => {
-    expect(allowedActions("correction_requested", "clerk", false)).toEqual(["assign", "record-correction", "close"]);
-    expect(allowedActions("consultation", "approver", false)).toEqual(["assign", "end-consultation", "extend", "close"]);
-    expect(allowedActions("consultation", "approver", true)).toEqual(["assign", "end-consultation", "close"]);
-    expect(allowedActions("awaiting_confirmation", "clerk", false)).toEqual(["confirm-receipt", "close", "split"]);
+    expect(allowedActions("correction_requested", "clerk", false)).toEqual(["assign", "record-correction", "close", "set-category"]);
+    expect(allowedActions("consultation", "approver", false)).toEqual(["assign", "end-consultation", "extend", "close", "set-category"]);
+    expect(allowedActions("consultation", "approver", true)).toEqual(["assign", "end-consultation", "close", "set-category"]);
+    expect(allowedActions("awaiting_confirmation", "clerk", false)).toEqual(["confirm-receipt", "close", "split", "set-category"]);
     for (const s of STATUSES) expect(allowedActions(s, "clerk", false)).not.toContain("extend");
   });
 });
