@@ -18,15 +18,14 @@ beforeAll(async () => {
   env = await createTestEnv({ db: "sqlite", now: "2026-03-02T02:00:00Z" });
   await createStaff(env, "clerk", "clerk1", "经办员小王");
   await createStaff(env, "approver", "boss1", "科长老李");
-  const apps = getService<ApplicationService>(env.ctx, "applications");
-  const res = await apps.submit({
-    applicant: { category: "natural_person", name: "张三", idType: "resident_id", idNumber: RESIDENT_ID, phone: "13800138000", email: "zhangsan@example.com" },
-    description: "请公开2025年张店区融媒体中心采购项目的合同文本",
-    deliveryForm: "electronic",
-    deliveryMethod: "email",
+  // Another application filed online, so the queue has more than one row.
+  await getService<ApplicationService>(env.ctx, "applications").submit({
+    applicant: { category: "org.commercial", name: "淄博某某科技有限公司", creditCode: "91350100M000100Y43", contactName: "李四", phone: "0533-2123456" },
+    description: "关于2025年度融媒体中心采购项目的中标公告",
+    deliveryForm: "paper",
+    deliveryMethod: "pickup",
     channel: "online",
   });
-  applicationNo = res.applicationNo;
   server = await listen(env);
   browser = await launchBrowser();
 });
@@ -45,6 +44,22 @@ async function totalOf(page: Page, label: string): Promise<number> {
 test("clerk corrects, approver answers, statistics count it", async () => {
   const clerk = await loginAs(browser, server.baseUrl, "clerk1");
   const p = clerk.page;
+  // The clerk registers an application handed in at the counter.
+  await p.goto("/console");
+  await p.getByRole("link", { name: /登记申请/ }).click();
+  await p.getByLabel("收到方式").selectOption("in_person");
+  await p.getByLabel("申请人姓名或单位名称").fill("张三");
+  await p.getByLabel("证件号码（自然人）").fill(RESIDENT_ID);
+  await p.getByLabel("联系电话").fill("13800138000");
+  await p.getByLabel("电子邮箱").fill("zhangsan@example.com");
+  await p.getByLabel("所需信息的内容描述").fill("请公开2025年张店区融媒体中心采购项目的合同文本");
+  await p.getByLabel("提供形式").selectOption("electronic");
+  await p.getByLabel("获取方式").selectOption("email");
+  await p.getByRole("button", { name: "登记", exact: true }).click();
+  const registered = p.getByRole("status").filter({ hasText: "已登记申请" });
+  await registered.waitFor();
+  applicationNo = /已登记申请 (\S+)，/.exec(await registered.innerText())![1];
+
   // Queue: the new application is listed with its due date and working days left.
   await p.goto("/console");
   const row = p.locator(`#queue tr[data-no="${applicationNo}"]`);
@@ -93,11 +108,16 @@ test("clerk corrects, approver answers, statistics count it", async () => {
   await b.getByRole("status").filter({ hasText: "当前状态：已答复" }).waitFor();
   expect(await b.locator("#audit").innerText()).toContain("作出答复");
 
-  // Statistics: counted as received this year and as 部分公开.
+  // Statistics: both applications received this year; the answered one counted as 部分公开 (natural
+  // person column), the other one still open.
   await b.goto("/console/statistics");
-  expect(await totalOf(b, "一、本年新收政府信息公开申请数量")).toBe(1);
+  expect(await totalOf(b, "一、本年新收政府信息公开申请数量")).toBe(2);
   expect(await totalOf(b, "（二）部分公开")).toBe(1);
   expect(await totalOf(b, "（七）总计")).toBe(1);
+  expect(await totalOf(b, "四、结转下年度继续办理")).toBe(1);
+  const partialRow = b.locator("#application-table tr").filter({ has: b.locator("th", { hasText: "（二）部分公开" }) });
+  expect(await partialRow.locator("td").first().innerText()).toBe("1");
+  expect(await b.locator("#checks-summary").innerText()).toMatch(/全部 \d+ 项校验通过/);
   await b.locator("#chart-intake").waitFor();
   await screenshot(b, "statistics");
   await boss.context.close();

@@ -10,6 +10,7 @@ import { consultationRoutes, consultationsAvailable } from "./pages/consultation
 import { contentRoutes } from "./pages/content";
 import { loginRoutes } from "./pages/login";
 import { queueRoutes } from "./pages/queue";
+import { registerRoutes } from "./pages/register";
 import { reportRoutes } from "./pages/reports";
 import { statisticsRoutes } from "./pages/statistics";
 import { userRoutes } from "./pages/users";
@@ -25,6 +26,7 @@ export function consoleRoutes(app: AppContext): Router {
   markMounted(app, "users");
   if (has("applications")) {
     queueRoutes(app, r);
+    registerRoutes(app, r); // before /applications/:no
     applicationRoutes(app, r);
     markMounted(app, "queue");
   } else {

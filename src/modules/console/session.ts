@@ -135,7 +135,8 @@ function refererPath(ctx: Context): string | undefined {
 
 export function describeError(err: DomainError): string {
   if (err instanceof ValidationError && err.problems.length) {
-    return `${err.message}：${err.problems.map((p) => `${p.field}：${p.message}`).join("；")}`;
+    // The field messages are written in Chinese and say what to fix; the field codes would only be noise.
+    return `${err.message}：${[...new Set(err.problems.map((p) => p.message))].join("；")}`;
   }
   return err.message;
 }

@@ -76,6 +76,7 @@ export function queueRoutes(app: AppContext, r: Router): void {
   <div class="field"><button type="submit" class="primary">筛选</button></div>
   <div class="field"><a href="/console" class="button">清除</a></div>
 </form>
+<p class="actions"><a class="button primary" href="/console/applications/new">登记申请（当面、邮寄、传真、口头）</a></p>
 <p class="muted" aria-live="polite">共 ${total} 件${total > PAGE_SIZE ? html`，显示第 ${offset + 1}–${Math.min(offset + PAGE_SIZE, total)} 件` : ""}。<span class="badge overdue">红色</span> 已超期，<span class="badge due-soon">黄色</span> ${DUE_SOON_DAYS}个工作日内到期。</p>
 <div class="table-wrap"><table id="queue">
 <caption class="sr-only">申请队列</caption>
