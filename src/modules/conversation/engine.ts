@@ -105,8 +105,14 @@ const WRONG_CHANNEL =
   "· 对政府信息公开工作本身有意见：可向上一级行政机关或政府信息公开工作主管部门投诉、举报。\n" +
   "如果您确实需要申请获取某项政府信息，请回复“我要申请”。";
 
+/** ID numbers and phone numbers never enter the transcript (it is shown to staff on handoff). */
+export function maskPersonalData(text: string): string {
+  const mask = (m: string) => (m.length > 7 ? `${m.slice(0, 3)}${"*".repeat(m.length - 7)}${m.slice(-4)}` : "****");
+  return text.replace(new RegExp(form.ID_NUMBER_RE.source, "g"), mask).replace(new RegExp(form.PHONE_RE.source, "g"), mask);
+}
+
 function remember(s: Session, from: "citizen" | "bot", texts: string[], at: string): Session {
-  const history = [...s.history, ...texts.map((text) => ({ from, text: text.slice(0, 500), at }))].slice(-HISTORY);
+  const history = [...s.history, ...texts.map((text) => ({ from, text: maskPersonalData(text.slice(0, 500)), at }))].slice(-HISTORY);
   return { ...s, history, updatedAt: at };
 }
 

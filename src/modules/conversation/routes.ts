@@ -93,6 +93,14 @@ export function conversationRoutes(app: AppContext): Router {
     ctx.body = { token, expiresIn: MP_SESSION_TTL };
   });
 
+  /** The mini-program polls its notifications (status changes, staff answers) with its session token. */
+  r.get("/api/miniprogram/notifications", async (ctx) => {
+    const token = bearer(ctx);
+    const openId = token && !isBot(app, token) ? await app.kv.get(`mp:session:${sha256(token)}`) : null;
+    if (!openId) throw new DomainError("AUTH.UNAUTHENTICATED", "请先登录小程序");
+    ctx.body = { notifications: await svc().takeInbox(`mp:${openId}`) };
+  });
+
   r.get("/api/bot/notifications", requireBot(app), async (ctx) => {
     ctx.body = { notifications: await svc().botNotifications() };
   });

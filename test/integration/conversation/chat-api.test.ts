@@ -166,6 +166,17 @@ describe("mini-program identity", () => {
     expect(wx.calls.some((c) => c.path === "/sns/jscode2session" && c.query.js_code === "abc" && c.query.appid === "wxmp")).toBe(true);
     const mine = await chat("ignored", "我的申请", token);
     expect(mine).toContain("没有找到您通过本渠道提交的申请");
+    // a consultation from the mini-program is answered on the mini-program: its notification endpoint
+    await chat("ignored", "人工", token);
+    const c = await env.ctx.db.getRepository(Consultation).findOneByOrFail({ recipient: "mp:mp-openid-abc" });
+    expect(c.verified).toBe("yes");
+    const staff = await staffToken(env, "clerk");
+    await request(env.server).post(`/api/staff/consultations/${c.id}/reply`).set("Authorization", `Bearer ${staff}`).send({ answer: "小程序答复" }).expect(200);
+    const notes = await request(env.server).get("/api/miniprogram/notifications").set("Authorization", `Bearer ${token}`);
+    expect(notes.status).toBe(200);
+    expect(notes.body.notifications).toEqual(["【工作人员回复】小程序答复"]);
+    expect((await request(env.server).get("/api/miniprogram/notifications").set("Authorization", `Bearer ${token}`)).body.notifications).toEqual([]);
+    expect((await request(env.server).get("/api/miniprogram/notifications")).status).toBe(401);
     const bad = await request(env.server).post("/api/miniprogram/login").send({ code: "bad-code" });
     expect(bad.status).toBe(401);
     const forged = await request(env.server).post("/api/chat").set("Authorization", "Bearer forged").send({ userId: "x", text: "你好" });

@@ -278,3 +278,27 @@ describe("slow path and notifications", () => {
     expect(await status(failing.id)).toBe("sent");
   });
 });
+
+describe("custom menu", () => {
+  it("`npm run cli -- wechat-menu` pushes config/wechat-menu.json through the API client", async () => {
+    const { runCli } = await import("../../../src/cli");
+    const lines: string[] = [];
+    const out = { info: (l: string) => lines.push(l), error: (l: string) => lines.push(`ERR ${l}`) };
+    const vars: Record<string, string> = {
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      DATABASE_URL: env.config.DATABASE_URL,
+      REDIS_URL: env.config.REDIS_URL!,
+      REDIS_KEY_PREFIX: env.config.REDIS_KEY_PREFIX,
+      WECHAT_TOKEN: TOKEN,
+      WECHAT_APPID: APPID,
+      WECHAT_APPSECRET: "secret",
+      WECHAT_API_BASE_URL: wx.url,
+    };
+    const code = await runCli(["wechat-menu"], out, vars);
+    expect(lines.join("\n")).toContain("申请指南 | 公开目录 | 我要申请 | 查询进度");
+    expect(code).toBe(0);
+    const call = wx.calls.find((c) => c.path === "/cgi-bin/menu/create");
+    expect((call?.body?.button as Array<{ name: string; key: string }>).map((b) => b.key)).toEqual(["GUIDE", "CATALOGUE", "APPLY", "STATUS"]);
+  });
+});

@@ -32,7 +32,7 @@ export interface FakeWorld {
   ports: ConversationPorts;
   filed: Map<string, { applicationNo: string; queryCode: string; input: IntakeInput; citizenKey: string | null }>;
   submitCalls: number;
-  handoffs: Array<{ speaker: Speaker; reason: string; question: string }>;
+  handoffs: Array<{ speaker: Speaker; reason: string; question: string; transcript: unknown }>;
 }
 
 export function fakeWorld(): FakeWorld {
@@ -68,8 +68,8 @@ export function fakeWorld(): FakeWorld {
     async listMine(citizenKey) {
       return { items: [...world.filed.values()].filter((f) => f.citizenKey === citizenKey).map((f) => ({ applicationNo: f.applicationNo, statusLabel: "待确认收到", dueDate: null })) };
     },
-    async handoff({ speaker, reason, question }) {
-      world.handoffs.push({ speaker, reason, question });
+    async handoff({ speaker, reason, question, transcript }) {
+      world.handoffs.push({ speaker, reason, question, transcript });
       return { consultationId: `c0ffee00-0000-4000-8000-00000000000${world.handoffs.length}` };
     },
   };

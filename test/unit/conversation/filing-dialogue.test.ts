@@ -139,3 +139,18 @@ describe("guided filing form", () => {
     expect(all).toContain("已经提交过了");
   });
 });
+
+describe("transcript privacy", () => {
+  it("masks ID and phone numbers in the history handed to staff", async () => {
+    const { say, world } = makeRunner();
+    const u = user("private");
+    for (const m of ["我要申请", "1", "孙八", "1", ID, "13800138000"]) await say(u, m);
+    await say(u, "人工");
+    expect(world.handoffs).toHaveLength(1);
+    const transcript = JSON.stringify(world.handoffs[0].transcript);
+    expect(transcript).toContain("孙八");
+    expect(transcript).not.toContain(ID);
+    expect(transcript).not.toContain("13800138000");
+    expect(transcript).toContain("110***********002X");
+  });
+});
