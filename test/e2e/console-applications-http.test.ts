@@ -117,7 +117,13 @@ test("the clerk is not offered the extension and the server refuses a forged one
   expect(d.clock.extension).toBeNull();
 
   const boss = await login("boss4");
-  expect((await request(env.server).get(`/console/applications/${no}`).set("Cookie", boss)).text).toContain('id="action-extend"');
+  const bossPage = (await request(env.server).get(`/console/applications/${no}`).set("Cookie", boss)).text;
+  expect(bossPage).toContain('id="action-extend"');
+  // Exactly the actions the service allows this role now: one form each, no others (a natural person's
+  // category has nothing it could be corrected to, so that form is left out).
+  const allowed = (await getService<ApplicationService>(env.ctx, "applications").detail(await whoIs("boss4"), no)).allowedActions.filter((a) => a !== "set-category");
+  const shown = [...bossPage.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1]);
+  expect(shown.sort()).toEqual([...allowed].sort());
 });
 
 async function whoIs(username: string) {

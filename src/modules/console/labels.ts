@@ -14,6 +14,7 @@ export const AUDIT_LABELS: Record<string, string> = {
   "application.split": "拆分申请",
   "application.split_from": "由原申请拆分而来",
   "application.reveal_id_number": "查看完整证件号码",
+  "application.set-category": "更正申请人类型",
 };
 
 export const ACTION_LABELS: Record<string, string> = {
@@ -27,6 +28,7 @@ export const ACTION_LABELS: Record<string, string> = {
   answer: "答复",
   close: "办结",
   split: "拆分申请",
+  "set-category": "更正申请人类型",
 };
 
 export const CLOSE_REASON_LABELS: Record<string, string> = {

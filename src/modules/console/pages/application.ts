@@ -15,6 +15,7 @@ import { ACTIONS, STATUS_LABELS, type ApplicationAction } from "../../applicatio
 import type { StaffPrincipal, StaffService } from "../../staff/staff-service";
 import { html, options, type HtmlValue, type SafeHtml } from "../html";
 import { localTime, page } from "../layout";
+import { CATEGORY_LABELS } from "../../applications/intake-schema";
 import { ACTION_LABELS, ACTOR_LABELS, AUDIT_LABELS, CLOSE_REASON_LABELS, DELIVERY_FORM_LABELS, DELIVERY_METHOD_LABELS } from "../labels";
 import { consoleStaff, setFlash, takeFlash } from "../session";
 import { clockBadge } from "./queue";
@@ -125,7 +126,7 @@ ${d.audit.map(
 </section>`;
 }
 
-function actionForm(d: Detail, action: ApplicationAction, staff: StaffPrincipal, users: Array<{ id: string; username: string; displayName: string | null }>, today: string): SafeHtml {
+function actionForm(d: Detail, action: ApplicationAction, staff: StaffPrincipal, users: Array<{ id: string; username: string; displayName: string | null }>, today: string): SafeHtml | "" {
   const base = `/console/applications/${encodeURIComponent(d.applicationNo)}`;
   const id = (f: string) => `${action}-${f}`;
   const note = html`<label for="${id("note")}">备注（可选）</label><textarea id="${id("note")}" name="note" maxlength="2000" rows="2"></textarea>`;
@@ -184,6 +185,19 @@ ${staff.role === "clerk" ? html`<p class="muted">不予公开、部分公开须�
       fields = html`<label for="${id("items")}">拆分后的各项内容（每行一项，第一项保留在本申请）</label><textarea id="${id("items")}" name="items" required rows="4"></textarea>${note}`;
       submit = "拆分";
       break;
+    case "set-category": {
+      const current = d.applicant.category;
+      const org = current !== "natural_person";
+      const choices = Object.entries(CATEGORY_LABELS).filter(([c]) => c !== current && (c !== "natural_person") === org);
+      if (!choices.length) return "";
+      fields = html`<label for="${id("category")}">更正为</label><select id="${id("category")}" name="category">${options(choices, choices[0][0])}</select>
+<label for="${id("reason")}">更正理由</label><input id="${id("reason")}" name="reason" required maxlength="500">`;
+      submit = "更正申请人类型";
+      break;
+    }
+    default:
+      // An action this console does not know yet is left out rather than shown without its fields.
+      return "";
   }
   return html`<details class="action" id="action-${action}"${action === "answer" ? html` open` : ""}>
 <summary>${ACTION_LABELS[action]}</summary>
@@ -234,7 +248,7 @@ export function applicationRoutes(app: AppContext, r: Router): void {
     const body = html`
 <p><a href="/console">← 返回队列</a></p>
 <p class="status-line"><span class="badge">${d.statusLabel}</span> ${clockBadge({ workingDaysLeft: d.workingDaysLeft, paused: !!d.clock.pausedSince })}
-${d.dueDate ? html` 答复期限 <strong>${d.dueDate}</strong>` : ""}</p>
+${d.dueDate ? html` 答复期限 <strong>${d.dueDate}</strong>` : ""} · <a href="#actions">办理操作</a></p>
 <div class="columns">
   <div>
     ${applicantCard(d, base)}
