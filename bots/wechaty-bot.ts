@@ -7,7 +7,7 @@ import { ChatClient } from "./chat-client";
 
 const schema = z.object({
   CHAT_API_URL: z.url({ error: "CHAT_API_URL must be the service's base URL, e.g. http://localhost:3000" }).default("http://localhost:3000"),
-  BOT_SERVICE_TOKEN: z.string({ error: "BOT_SERVICE_TOKEN is required (the same value as the server's)" }).min(16, { error: "BOT_SERVICE_TOKEN: use at least 16 characters" }),
+  BOT_SERVICE_TOKEN: z.string({ error: "BOT_SERVICE_TOKEN is required (the same value as the server's)" }).min(16, { error: "use at least 16 characters" }),
   WECHATY_PUPPET: z.string().min(1).default("wechaty-puppet-wechat4u"),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
   WECHATY_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default("ogi-bot"),

@@ -39,9 +39,9 @@ const GUIDE_SECTIONS: Record<GuideTopic, string[]> = {
 };
 /** Words that pick the relevant paragraphs of a long section. */
 const TOPIC_WORDS: Record<GuideTopic, string[]> = {
-  how_to_apply: ["申请", "书面", "电话", "邮箱", "口头", "包括"],
+  how_to_apply: ["书面", "口头", "电话", "电子邮箱", "受理"],
   contact: ["受理机构", "地址", "时间", "电话", "邮箱", "传真"],
-  time_limit: ["工作日", "期限", "答复", "延长", "补正"],
+  time_limit: ["20个工作日", "当场", "延长", "不计算"],
   fees: ["收费", "费用"],
   withheld: ["不予公开", "不公开"],
   remedies: ["复议", "诉讼", "投诉", "举报"],
@@ -55,11 +55,23 @@ interface PublishedGuideLike {
   contact?: Record<string, string | null>;
 }
 
-function excerpt(body: string, words: string[], max = 420): string {
-  const paras = body.split(/\n+/).map((p) => p.trim()).filter(Boolean);
-  const scored = paras.filter((p) => words.some((w) => p.includes(w)));
-  const picked = (scored.length ? scored : paras).join("\n");
-  return picked.length > max ? `${picked.slice(0, max)}…` : picked;
+/** A short section is quoted whole; from a long one, the paragraphs that say most about the topic. */
+export function excerpt(body: string, words: string[], max = 360): string {
+  const text = body.trim();
+  if (text.length <= max) return text;
+  const paras = text.split(/\n+/).map((p) => p.trim()).filter(Boolean);
+  const score = (p: string) => words.filter((w) => p.includes(w)).length;
+  const best = Math.max(...paras.map(score));
+  const picked: string[] = [];
+  paras.forEach((p, i) => {
+    if (best === 0 || score(p) !== best) return;
+    // keep the heading line ("三、答复时限") of a picked paragraph
+    const prev = paras[i - 1];
+    if (prev && prev.length <= 12 && !/[。；：]$/.test(prev) && !picked.includes(prev)) picked.push(prev);
+    picked.push(p);
+  });
+  const out = (picked.length ? picked : paras).join("\n");
+  return out.length > max ? `${out.slice(0, max)}…` : out;
 }
 
 function fill(template: string, agency: Agency, guide: PublishedGuideLike | null): string {
