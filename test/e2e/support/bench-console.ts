@@ -1,0 +1,44 @@
+// Console page cost against the JSON API it renders (same data, same process): npx tsx test/e2e/support/bench-console.ts [sqlite|postgres] [N]
+import "reflect-metadata";
+import { z } from "zod";
+z.config(z.locales.zhCN());
+import request from "supertest";
+import { getService } from "../../../src/context";
+import type { ApplicationService } from "../../../src/modules/applications/application-service";
+import { createTestEnv } from "../../helpers/test-context";
+import { PASSWORD, createStaff } from "./browser";
+
+async function main() {
+  const db = (process.argv[2] ?? "sqlite") as "sqlite" | "postgres";
+  const env = await createTestEnv({ db, now: "2026-03-02T02:00:00Z" });
+  const apps = getService<ApplicationService>(env.ctx, "applications");
+  const N = Number(process.argv[3] ?? 2000);
+  for (let i = 0; i < N; i++) {
+    await apps.submit({
+      applicant: { category: i % 3 ? "natural_person" : "org.commercial", name: `申请人${i}`, ...(i % 3 ? { idType: "resident_id", idNumber: "11010519491231002X" } : { creditCode: "91350100M000100Y43", contactName: "李四" }), phone: "13800138000" },
+      description: `请公开第${i}号文件的全文以及相关的附件材料`,
+      deliveryForm: "electronic", deliveryMethod: "wechat", channel: i % 2 ? "wechat" : "online",
+    });
+  }
+  await createStaff(env, "approver", "bench");
+  const login = await request(env.server).post("/console/login").type("form").send({ username: "bench", password: PASSWORD });
+  const cookie = (login.headers["set-cookie"] as unknown as string[]).find((c) => c.startsWith("ogi_staff="))!.split(";")[0];
+  const token = cookie.split("=")[1];
+  const time = async (_label: string, fn: () => Promise<unknown>, runs = 30) => {
+    for (let i = 0; i < 3; i++) await fn();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) await fn();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
+    return ms;
+  };
+  const jsonList = await time("json list", () => request(env.server).get("/api/staff/applications?limit=50").set("Authorization", `Bearer ${token}`).expect(200));
+  const htmlQueue = await time("html queue", () => request(env.server).get("/console").set("Cookie", cookie).expect(200));
+  const jsonLive = await time("json live", () => request(env.server).get("/api/staff/reports/2026/live").set("Authorization", `Bearer ${token}`).expect(200));
+  const jsonReport = await time("json report", () => request(env.server).get("/api/staff/reports/2026").set("Authorization", `Bearer ${token}`).expect(200));
+  const htmlStats = await time("html stats", () => request(env.server).get("/console/statistics").set("Cookie", cookie).expect(200));
+  const jsonDetail = await time("json detail", () => request(env.server).get("/api/staff/applications/ZDRMT-2026-00001").set("Authorization", `Bearer ${token}`).expect(200));
+  const htmlApp = await time("html app", () => request(env.server).get("/console/applications/ZDRMT-2026-00001").set("Cookie", cookie).expect(200));
+  console.log(JSON.stringify({ db, N, jsonList, htmlQueue, ratioQueue: htmlQueue / jsonList, jsonDetail, htmlApp, ratioApp: htmlApp / jsonDetail, jsonLive, htmlStats, ratioStats: htmlStats / jsonLive, jsonReport, ratioStatsVsReport: htmlStats / jsonReport }, null, 1));
+  await env.close();
+}
+main().catch((e) => { console.error(e); process.exit(1); });
