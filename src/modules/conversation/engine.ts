@@ -124,6 +124,7 @@ function formChannel(ch: ChannelKind): IntakeInput["channel"] {
   return ch === "mp" ? "miniprogram" : ch === "chat" ? "online" : "wechat";
 }
 
+const RESUME_PREFIX = "我们继续填写申请：";
 const CANCEL_RE = /^(取消|退出|不申请了|不填了|算了|放弃|取消申请)[。!！]?$/;
 const BACK_RE = /^(上一步|返回|返回上一步|后退|上一个|上一项)[。!！]?$/;
 const SUMMARY_RE = /^(查看|摘要|汇总|预览|查看申请|看看填了什么|核对)[。!！]?$/;
@@ -231,6 +232,15 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
     const key = form.fieldFromText(ch[2]);
     if (key) return fromOutcome(s, form.change(f, key), m, "form.change");
   }
+  // A question asked in the middle of the form (not a possible answer) is answered, then the form goes on.
+  // Free-text fields are excluded: a description may well read like a question.
+  if (f.step !== "description" && f.step !== "documentNo" && f.step !== "summary" && f.step !== "name" && !form.wouldAccept(f, t)) {
+    const intent = classify(nlu, nlu.understand(t), m.currentYear);
+    if (intent.kind === "guide") return done(s, [], [{ kind: "guide", topic: intent.topic }], `guide.${intent.topic}`);
+    if (intent.kind === "report_figures") return done(s, [], [{ kind: "figures", year: intent.year, yearWord: intent.yearWord, topic: intent.topic }], intent.kind);
+    if (intent.kind === "catalogue_search" && intent.query.trim()) return done(s, [], [{ kind: "catalogue", query: intent.query, year: intent.year }], intent.kind);
+    if (intent.kind === "wrong_channel") return done(s, [WRONG_CHANNEL, `${RESUME_PREFIX}${form.promptFor(f)}`], [], intent.kind);
+  }
   const out = form.answer(f, t, formChannel(m.channel));
   return fromOutcome(s, out, m, f.step === "summary" ? "form.confirm" : `form.${f.step}`);
 }
@@ -259,8 +269,10 @@ export const figureName = (t: FigureTopic) => FIGURE_NAMES[t];
 
 function onResult(s: Session, r: EffectResult, now: string): StepResult {
   const say = (replies: string[], session = s) => {
-    const next = remember(session, "bot", replies, now);
-    return done(next, replies);
+    const open = session.mode === "form" && session.form && (r.kind === "guide" || r.kind === "catalogue" || r.kind === "figures");
+    const all = open ? [...replies, `${RESUME_PREFIX}${form.promptFor(session.form!)}`] : replies;
+    const next = remember(session, "bot", all, now);
+    return done(next, all);
   };
   switch (r.kind) {
     case "guide":

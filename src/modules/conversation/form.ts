@@ -295,6 +295,14 @@ export function buildInput(v: Values, channel: IntakeInput["channel"]): unknown 
   };
 }
 
+/** Whether the text would be accepted as the answer to the current question (for telling answers from questions). */
+export function wouldAccept(form: FormState, text: string): boolean {
+  if (form.step === "summary") return false;
+  const def = byKey.get(form.step)!;
+  if (def.optional && isSkip(text)) return true;
+  return !("error" in def.parse(text.trim(), form.values));
+}
+
 /** One citizen message while the form is open (commands cancel/back/summary are handled by the engine). */
 export function answer(form: FormState, text: string, channel: IntakeInput["channel"]): FormOutcome {
   const t = text.trim();

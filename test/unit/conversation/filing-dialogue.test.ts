@@ -154,3 +154,23 @@ describe("transcript privacy", () => {
     expect(transcript).toContain("110***********002X");
   });
 });
+
+describe("questions in the middle of the form", () => {
+  it("answers the question and asks the current field again, keeping what was filled", async () => {
+    const { say, world } = makeRunner();
+    const u = user("curious");
+    for (const m of ["我要申请", "1", "吴十", "1", ID]) await say(u, m);
+    const q = await say(u, "申请要收费吗？");
+    expect(q.intent).toBe("guide.fees");
+    expect(text(q)).toContain("信息处理费");
+    expect(text(q)).toContain("我们继续填写申请：请输入联系电话");
+    const f = await say(u, "2019年收到多少申请");
+    expect(text(f)).toContain("3件");
+    expect(text(f)).toContain("请输入联系电话");
+    // a wrong phone number is still a validation error, not a question
+    expect(text(await say(u, "12345"))).toContain("联系电话格式不正确");
+    for (const m of ["13800138000", "请问2019年收到多少申请的统计表能否公开？", "跳过", "1", "1"]) await say(u, m);
+    await say(u, "确认");
+    expect([...world.filed.values()][0].input.description).toBe("请问2019年收到多少申请的统计表能否公开？");
+  });
+});
