@@ -95,3 +95,16 @@ test("assets are served from the same origin, Chart.js included", async () => {
   expect(chart.text).toContain("Chart");
   expect((await request(env.server).get("/console/assets/nope.js")).status).toBe(404);
 });
+
+test("unknown console paths need a login and then answer an HTML 404; /console/ works with a trailing slash", async () => {
+  const anon = await request(env.server).get("/console/no-such-page");
+  expect(anon.status).toBe(302);
+  const cookie = await login("boss");
+  const res = await request(env.server).get("/console/no-such-page").set("Cookie", cookie);
+  expect(res.status).toBe(404);
+  expect(res.headers["content-type"]).toMatch(/text\/html/);
+  expect(res.text).toContain("页面不存在");
+  const slash = await request(env.server).get("/console/").set("Cookie", cookie);
+  expect(slash.status).toBe(200);
+  expect(slash.text).toContain("申请队列");
+});

@@ -4,7 +4,7 @@ import Router from "@koa/router";
 import type { AppContext } from "../../context";
 import { assetRoutes } from "./assets";
 import { html } from "./html";
-import { markMounted, page } from "./layout";
+import { errorPage, markMounted, page } from "./layout";
 import { applicationRoutes } from "./pages/application";
 import { consultationRoutes, consultationsAvailable } from "./pages/consultations";
 import { contentRoutes } from "./pages/content";
@@ -51,5 +51,12 @@ export function consoleRoutes(app: AppContext): Router {
     consultationRoutes(app, r);
     markMounted(app, "consultations");
   }
+  // Anything else under /console: an HTML "not found" page inside the layout (after the guard, so
+  // unknown paths still need a login and reveal nothing).
+  r.all("/{*rest}", async (ctx) => {
+    ctx.status = 404;
+    ctx.type = "html";
+    ctx.body = errorPage(ctx, 404, "页面不存在").value;
+  });
   return r;
 }

@@ -3,6 +3,7 @@ import type Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../../context";
 import { getService } from "../../../context";
+import { DomainError } from "../../../domain/errors";
 import { parseInput } from "../../../http/validate";
 import type { StaffRole } from "../../../infra/entities/staff-user.entity";
 import { STAFF_ROLES, type StaffService } from "../../staff/staff-service";
@@ -81,6 +82,8 @@ ${users.map(
 
   r.post("/users/:id/revoke-sessions", async (ctx) => {
     const me = requireRole(ctx, "admin");
+    // Only users of the admin's own agency (the staff service revokes by id alone).
+    if (!(await staff().listUsers(me.agencyId)).some((u) => u.id === ctx.params.id)) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     const n = await staff().revokeSessions(ctx.params.id, me);
     setFlash(ctx, { kind: "ok", text: `已注销 ${n} 个会话` });
     ctx.redirect("/console/users");
