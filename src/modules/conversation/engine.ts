@@ -223,14 +223,14 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
     return done(s, ["已为您转接工作人员，您填写的申请内容会保留，回复“继续”可接着填写。"], [{ kind: "handoff", reason: "requested", question: t, transcript: s.history }], "handoff");
   }
   if (RESUME_RE.test(t)) return done(s, ["好的，我们继续。", form.promptFor(f)], [], "form.resume");
-  if (BACK_RE.test(t)) return fromOutcome(s, form.back(f), m, "form.back");
+  if (BACK_RE.test(t)) return fromOutcome(s, form.back(f), "form.back");
   if (SUMMARY_RE.test(t)) {
     return done(s, [form.summary(f), f.step === "summary" ? "" : `（当前待填写：${form.fieldLabel(f.step)}）`].filter(Boolean), [], "form.summary");
   }
   const ch = CHANGE_RE.exec(t);
   if (ch && f.step !== "description") {
     const key = form.fieldFromText(ch[2]);
-    if (key) return fromOutcome(s, form.change(f, key), m, "form.change");
+    if (key) return fromOutcome(s, form.change(f, key), "form.change");
   }
   // A question asked in the middle of the form (not a possible answer) is answered, then the form goes on.
   // Free-text fields are excluded: a description may well read like a question.
@@ -242,10 +242,10 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
     if (intent.kind === "wrong_channel") return done(s, [WRONG_CHANNEL, `${RESUME_PREFIX}${form.promptFor(f)}`], [], intent.kind);
   }
   const out = form.answer(f, t, formChannel(m.channel));
-  return fromOutcome(s, out, m, f.step === "summary" ? "form.confirm" : `form.${f.step}`);
+  return fromOutcome(s, out, f.step === "summary" ? "form.confirm" : `form.${f.step}`);
 }
 
-function fromOutcome(s: Session, out: form.FormOutcome, _m: TextIncoming, intent: string): StepResult {
+function fromOutcome(s: Session, out: form.FormOutcome, intent: string): StepResult {
   if (out.kind === "confirm") {
     return done({ ...s, form: out.form }, [], [{ kind: "submit", input: out.input, idempotencyKey: out.form.idempotencyKey }], intent);
   }

@@ -265,10 +265,9 @@ export type FormOutcome =
   | { kind: "invalid_at_confirm"; form: FormState; replies: string[] };
 
 function advance(form: FormState, prefix: string[] = []): FormOutcome {
-  const step = form.returnToSummary ? "summary" : nextStep(form.values);
-  // A change of category or delivery method may make new fields necessary: ask them before the summary.
-  const missing = nextStep(form.values);
-  const next = missing !== "summary" ? missing : step;
+  // The first unanswered field; after a change from the summary that is the summary again, unless the
+  // change (of category or delivery method) made new fields necessary.
+  const next = nextStep(form.values);
   const f: FormState = { ...form, step: next, returnToSummary: next === "summary" ? undefined : form.returnToSummary };
   return { kind: "continue", form: f, replies: [...prefix, promptFor(f)] };
 }
@@ -354,7 +353,7 @@ export function answer(form: FormState, text: string, channel: IntakeInput["chan
 /** "上一步": the previous answered field is asked again. */
 export function back(form: FormState): FormOutcome {
   const trail = [...form.trail];
-  const prev = form.step === "summary" ? trail.pop() : trail.pop();
+  const prev = trail.pop();
   if (!prev) return { kind: "continue", form, replies: ["已经是第一项了。", promptFor(form)] };
   const f: FormState = { ...form, step: prev, trail, returnToSummary: undefined, pendingDescription: undefined };
   return { kind: "continue", form: f, replies: [`好的，回到上一项（${fieldLabel(prev)}）。`, promptFor(f)] };
