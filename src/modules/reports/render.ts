@@ -14,7 +14,7 @@ const TYPES: Record<OutputFormat, string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 };
 
-export async function renderReport(r: ReportJson, format: OutputFormat): Promise<{ body: Buffer | string; contentType: string; filename: string }> {
+export async function renderReport(r: ReportJson, format: OutputFormat, opts: { status?: string } = {}): Promise<{ body: Buffer | string; contentType: string; filename: string }> {
   const filename = `${r.agency.code}-${r.year}-annual-report.${format}`;
   const contentType = TYPES[format];
   switch (format) {
@@ -23,7 +23,7 @@ export async function renderReport(r: ReportJson, format: OutputFormat): Promise
     case "md":
       return { body: renderMarkdown(r), contentType, filename };
     case "html":
-      return { body: renderHtml(r), contentType, filename };
+      return { body: renderHtml(r, opts), contentType, filename };
     case "docx":
       return { body: await renderDocx(r), contentType, filename };
     case "xlsx":

@@ -28,8 +28,8 @@ const formatQuery = z.object({
   version: z.coerce.number().int().positive().optional(),
 });
 
-async function send(ctx: Context, report: ReportJson, format: OutputFormat, headers: Record<string, string>) {
-  const out = await renderReport(report, format);
+async function send(ctx: Context, report: ReportJson, format: OutputFormat, headers: Record<string, string>, status?: string) {
+  const out = await renderReport(report, format, { status });
   for (const [k, v] of Object.entries(headers)) ctx.set(k, v);
   ctx.type = out.contentType;
   if (format === "docx" || format === "xlsx") ctx.attachment(out.filename);
@@ -112,7 +112,7 @@ export function reportRoutes(app: AppContext): Router[] {
   staff.get("/:year/preview", anyStaff, async (ctx) => {
     const year = yearParam(ctx);
     const q = parseInput(formatQuery, ctx.query);
-    await send(ctx, await svc().buildReport(currentStaff(ctx).agencyId, year), q.format, { "X-Report-Status": "draft" });
+    await send(ctx, await svc().buildReport(currentStaff(ctx).agencyId, year), q.format, { "X-Report-Status": "draft" }, "草稿（实时数据，尚未发布）");
   });
   staff.put("/:year/sections", anyStaff, async (ctx) => {
     const year = yearParam(ctx);

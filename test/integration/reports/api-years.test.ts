@@ -174,6 +174,10 @@ describe("applications through the API, 2024–2025", () => {
     expect(saved.body.version).toBe(view.draft.version + 1);
     const md = await request(env.server).get("/api/staff/reports/2025/preview?format=md").set(auth()).expect(200);
     expect(md.text).toContain("收取信息处理费2件，共计300元");
+    const html = await request(env.server).get("/api/staff/reports/2025/preview?format=html").set(auth()).expect(200);
+    expect(html.headers["x-report-status"]).toBe("draft");
+    expect(html.text).toContain('<p class="status">草稿（实时数据，尚未发布）</p>');
+    expect(html.text).toContain('<td rowspan="3" class="label">（六）其他处理</td>');
     expect(md.text).toContain("| 　　1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0 | 1 | 0 | 0 | 0 | 0 | 1 |");
   });
 
