@@ -57,21 +57,33 @@ function filterSql(agencyId: string, f: SearchFilters, params: unknown[], p: (n:
   return sql;
 }
 
-function pgQuery(groups: QueryGroup[], mode: "all" | "any", weight = ""): string {
-  const q = (w: string) => `'${w.replace(/'/g, "''")}'${weight}`;
-  const parts = groups.map((g) => (g.parts.length ? `(${q(g.word)} | (${g.parts.map(q).join(" & ")}))` : q(g.word)));
-  return parts.join(mode === "all" ? " & " : " | ");
+/**
+ * all: every word; most: every word but one (an OR of the n ways to leave one out — still selective, unlike
+ * a plain OR that matches a large part of the catalogue for common words); any: at least one word.
+ */
+export type MatchMode = "all" | "most" | "any";
+
+function combine(parts: string[], mode: MatchMode, and: string, or: string): string {
+  if (mode === "all") return parts.join(and);
+  if (mode === "any") return parts.join(or);
+  return parts.map((_, skip) => `(${parts.filter((__, i) => i !== skip).join(and)})`).join(or);
 }
 
-function ftsQuery(groups: QueryGroup[], mode: "all" | "any"): string {
+function pgQuery(groups: QueryGroup[], mode: MatchMode, weight = ""): string {
+  const q = (w: string) => `'${w.replace(/'/g, "''")}'${weight}`;
+  const parts = groups.map((g) => (g.parts.length ? `(${q(g.word)} | (${g.parts.map(q).join(" & ")}))` : q(g.word)));
+  return combine(parts, mode, " & ", " | ");
+}
+
+function ftsQuery(groups: QueryGroup[], mode: MatchMode): string {
   const q = (w: string) => `"${w.replace(/"/g, '""')}"`;
   const parts = groups.map((g) => (g.parts.length ? `(${q(g.word)} OR (${g.parts.map(q).join(" AND ")}))` : q(g.word)));
-  return parts.join(mode === "all" ? " AND " : " OR ");
+  return combine(parts, mode, " AND ", " OR ");
 }
 
 export interface TextSearch {
   groups: QueryGroup[];
-  mode: "all" | "any";
+  mode: MatchMode;
   excludeIds: string[];
   limit: number;
   offset: number;

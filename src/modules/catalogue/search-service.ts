@@ -43,8 +43,8 @@ export interface SearchResult {
   pageSize: number;
   items: SearchItem[];
   guideSections: GuideHit[];
-  /** How the text part matched: every word, any word (fallback), or no words (list). */
-  matchMode: "all" | "any" | "none";
+  /** How the text part matched: every word, all words but one, any word (fallbacks), or no words (list). */
+  matchMode: "all" | "most" | "any" | "none";
 }
 
 export const MAX_PAGE_SIZE = 50;
@@ -98,6 +98,11 @@ export class SearchService {
       const base = { groups: aq.groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip };
       let r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
       matchMode = "all";
+      // Relax step by step: every word but one (3+ words), then any word.
+      if (r.total === 0 && aq.groups.length > 2) {
+        r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "most" });
+        matchMode = "most";
+      }
       if (r.total === 0 && aq.groups.length > 1) {
         r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "any" });
         matchMode = "any";
