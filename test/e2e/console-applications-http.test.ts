@@ -160,3 +160,35 @@ test("consultations of the applicant show on the application page and are answer
   expect(c.answer).toBe("预计3月30日前答复。");
   expect(await env.ctx.db.getRepository(OutboxMessage).countBy({ kind: "consultation.reply" })).toBe(1);
 });
+
+test("overdue rows are red, rows due within 5 working days yellow, with counts and filters", async () => {
+  const apps = getService<ApplicationService>(env.ctx, "applications");
+  const body = (name: string) => ({
+    applicant: { category: "natural_person", name, idType: "resident_id", idNumber: RESIDENT_ID, phone: "13800138000" },
+    description: "请公开2025年度新闻发布会的文字实录",
+    deliveryForm: "electronic",
+    deliveryMethod: "wechat",
+    channel: "online",
+  });
+  env.clock.set("2026-01-05T02:00:00Z"); // due 2026-02-02: 16 working days late on 2026-03-02
+  const late = (await apps.submit(body("迟到"))).applicationNo;
+  env.clock.set("2026-02-03T02:00:00Z"); // due 2026-03-09: 5 working days left
+  const soon = (await apps.submit(body("将到"))).applicationNo;
+  env.clock.set("2026-03-02T02:00:00Z");
+  try {
+    const cookie = await login("clerk4");
+    const page = (await request(env.server).get("/console").set("Cookie", cookie)).text;
+    expect(page).toMatch(new RegExp(`<tr class="overdue" data-no="${late}">`));
+    expect(page).toContain("已超期 16 个工作日");
+    expect(page).toMatch(new RegExp(`<tr class="due-soon" data-no="${soon}">`));
+    expect(page).toContain("剩余 5 个工作日");
+    expect(page).toMatch(new RegExp(`<tr class="" data-no="${no}">`));
+    expect(page).toContain("已超期 1 件");
+    expect(page).toContain("（含已超期）2 件");
+    const rows = (html: string) => [...html.matchAll(/<tr class="[^"]*" data-no="([^"]+)"/g)].map((m) => m[1]);
+    expect(rows((await request(env.server).get("/console?due=overdue").set("Cookie", cookie)).text)).toEqual([late]);
+    expect(rows((await request(env.server).get("/console?due=soon").set("Cookie", cookie)).text).sort()).toEqual([late, soon].sort());
+  } finally {
+    env.clock.set("2026-03-02T02:00:00Z");
+  }
+});

@@ -6,7 +6,7 @@ import { getService } from "../../src/context";
 import { agencyByCode } from "../../src/infra/agencies";
 import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
-import { createStaff, launchBrowser, listen, loginAs } from "./support/browser";
+import { createStaff, launchBrowser, listen, loginAs, screenshot } from "./support/browser";
 
 let env: TestEnv;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -69,6 +69,7 @@ test("guide draft and publication, catalogue add/withdraw, import with row error
   expect(text).toContain("信息名称");
   expect(text).toContain("公开方式");
   expect(text).toMatch(/\b3\b/);
+  await screenshot(p, "content-import-errors", { docs: false });
   expect(await p.locator("#import").getByRole("alert").innerText()).toContain("未导入任何条目");
   expect((await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 1 })).total).toBe(before);
 
@@ -76,6 +77,7 @@ test("guide draft and publication, catalogue add/withdraw, import with row error
   await p.getByLabel("选择文件").setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(good, "utf8") });
   await p.getByRole("button", { name: "上传并导入" }).click();
   await p.locator("#import").getByRole("status").filter({ hasText: "新增 1 条" }).waitFor();
+  await screenshot(p, "content", { docs: false });
   expect((await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 1 })).total).toBe(before + 1);
   await context.close();
 

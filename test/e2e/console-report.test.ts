@@ -9,7 +9,7 @@ import { getService } from "../../src/context";
 import { agencyByCode } from "../../src/infra/agencies";
 import type { ReportsService } from "../../src/modules/reports/report-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
-import { ARTIFACTS, createStaff, launchBrowser, listen, loginAs } from "./support/browser";
+import { ARTIFACTS, createStaff, launchBrowser, listen, loginAs, screenshot } from "./support/browser";
 
 let env: TestEnv;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -55,6 +55,7 @@ test("approver edits, publishes and downloads the 2025 report; a correction beco
   p.once("dialog", (d) => d.accept());
   await p.getByRole("button", { name: "发布", exact: true }).click();
   await p.getByRole("status").filter({ hasText: "已发布2025年度报告第1版" }).waitFor();
+  await screenshot(p, "report", { docs: false });
   expect(await p.locator("#published-version").innerText()).toBe("1");
 
   const [download] = await Promise.all([p.waitForEvent("download"), p.locator("#versions").getByRole("link", { name: "DOCX" }).click()]);

@@ -52,11 +52,12 @@ export async function loginAs(browser: Browser, baseUrl: string, username: strin
   return { context, page };
 }
 
-/** Saves a full-page screenshot under test/artifacts/ and refreshes the README copy in docs/screenshots/. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a full-page screenshot under test/artifacts/ and (unless docs: false) refreshes the README copy in docs/screenshots/. */
+export async function screenshot(page: Page, name: string, opts: { docs?: boolean } = {}): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  if (opts.docs === false) return file;
   fs.mkdirSync(DOC_SCREENSHOTS, { recursive: true });
   fs.copyFileSync(file, path.join(DOC_SCREENSHOTS, `${name}.png`));
   return file;

@@ -60,6 +60,11 @@ export function queueRoutes(app: AppContext, r: Router): void {
       offset,
     });
     const users = await getService<StaffService>(app, "staff").listUsers(staff.agencyId);
+    // Two counts for the top of the page, whatever the filters (two COUNT queries through the service).
+    const [overdueCount, soonCount] = await Promise.all([
+      apps().list(staff, { status: OPEN_STATUSES, overdue: true, limit: 1 }).then((x) => x.total),
+      apps().list(staff, { status: OPEN_STATUSES, dueWithin: DUE_SOON_DAYS, limit: 1 }).then((x) => x.total),
+    ]);
     const current = { status, assignee, channel, category, q: search, due };
     const statusOpts: Array<[string, string]> = [["open", "全部未办结"], ["all", "全部"], ...STATUSES.map((s) => [s, STATUS_LABELS[s]] as [string, string])];
     const body = html`
@@ -76,7 +81,9 @@ export function queueRoutes(app: AppContext, r: Router): void {
   <div class="field"><button type="submit" class="primary">筛选</button></div>
   <div class="field"><a href="/console" class="button">清除</a></div>
 </form>
-<p class="actions"><a class="button primary" href="/console/applications/new">登记申请（当面、邮寄、传真、口头）</a></p>
+<p class="actions" id="queue-summary"><a class="button primary" href="/console/applications/new">登记申请（当面、邮寄、传真、口头）</a>
+  <a class="badge overdue" href="/console?due=overdue">已超期 ${overdueCount} 件</a>
+  <a class="badge due-soon" href="/console?due=soon">${DUE_SOON_DAYS}个工作日内到期（含已超期）${soonCount} 件</a></p>
 <p class="muted" aria-live="polite">共 ${total} 件${total > PAGE_SIZE ? html`，显示第 ${offset + 1}–${Math.min(offset + PAGE_SIZE, total)} 件` : ""}。<span class="badge overdue">红色</span> 已超期，<span class="badge due-soon">黄色</span> ${DUE_SOON_DAYS}个工作日内到期。</p>
 <div class="table-wrap"><table id="queue">
 <caption class="sr-only">申请队列</caption>

@@ -160,7 +160,9 @@ export function reportRoutes(app: AppContext, r: Router): void {
   <p class="actions"><a class="button" href="${base}/preview">预览报告（正式格式）</a></p>
   ${downloads("下载当前草稿", `/api/staff/reports/${year}/preview`)}
   ${mayPublish
-    ? v.publishable
+    ? v.published && !v.pendingDifferences.length
+      ? html`<p class="muted">与已发布的第 ${v.published.version} 版相同，无需重新发布。</p>`
+      : v.publishable
       ? html`<form method="post" action="${base}/publish" class="inline"><button type="submit" class="primary" data-confirm="发布后该版本不可更改，确定发布${year}年度报告？">发布${v.published ? "新版本" : ""}</button></form>`
       : html`<p class="muted">${year >= current ? `${year}年尚未结束，不能发布。` : "校验未通过，不能发布。"}</p>`
     : html`<p class="muted">发布须由审批人或管理员操作。</p>`}
