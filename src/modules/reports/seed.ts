@@ -63,59 +63,69 @@ export async function seedReports(ctx: AppContext, agency: Agency): Promise<numb
       checks,
     };
     const now = ctx.clock.now().toISOString();
-    await ctx.db.transaction(async (m) => {
-      const pub = Object.assign(new ReportPublication(), {
-        id: randomUUID(),
-        agencyId: agency.id,
-        year: data.year,
-        version: 1,
-        formatId: data.format,
-        snapshot,
-        carriedForwardNos: [],
-        differences: [],
-        source: "seed",
-        publishedBy: null,
-        publishedAt: now,
-      });
-      await m.insert(ReportPublication, pub);
-      // The draft carries the same texts so that a corrected version keeps the published narrative.
-      if (!(await m.getRepository(ReportDraft).findOneBy({ agencyId: agency.id, year: data.year }))) {
-        await m.insert(ReportDraft, {
-          id: randomUUID(),
-          agencyId: agency.id,
-          year: data.year,
-          formatId: data.format,
-          preamble: data.sections.preamble || null,
-          section1: data.sections.s1,
-          section5: data.sections.s5,
-          section6: data.sections.s6,
-          activeDisclosure: data.activeDisclosure,
-          purchaseAmountUnit: null,
-          feeCases: 0,
-          feeAmountYuan: null,
-          generatedAt: now,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
-        });
-      }
-      await m.save(AuditEvent, {
-        id: randomUUID(),
-        agencyId: agency.id,
-        entityType: "report_publication",
-        entityId: pub.id,
-        actorType: "system",
-        actorId: null,
-        action: "report.seeded",
-        fromStatus: null,
-        toStatus: null,
-        reason: null,
-        data: { year: data.year, source: data.source },
-        createdAt: now,
-      });
-    });
+    try {
+      await insertSeed(ctx, agency, data, snapshot, now);
+    } catch (e) {
+      // Another process seeding at the same moment: the unique (agency, year, version) keeps one copy.
+      if (await ctx.db.getRepository(ReportPublication).findOneBy({ agencyId: agency.id, year: data.year })) continue;
+      throw e;
+    }
     ctx.logger.info({ agency: agency.code, year: data.year }, "seed report loaded as published version 1");
     loaded++;
   }
   return loaded;
+}
+
+async function insertSeed(ctx: AppContext, agency: Agency, data: SeedReport, snapshot: ReportJson, now: string): Promise<void> {
+  await ctx.db.transaction(async (m) => {
+    const pub = Object.assign(new ReportPublication(), {
+      id: randomUUID(),
+      agencyId: agency.id,
+      year: data.year,
+      version: 1,
+      formatId: data.format,
+      snapshot,
+      carriedForwardNos: [],
+      differences: [],
+      source: "seed",
+      publishedBy: null,
+      publishedAt: now,
+    });
+    await m.insert(ReportPublication, pub);
+    // The draft carries the same texts so that a corrected version keeps the published narrative.
+    if (!(await m.getRepository(ReportDraft).findOneBy({ agencyId: agency.id, year: data.year }))) {
+      await m.insert(ReportDraft, {
+        id: randomUUID(),
+        agencyId: agency.id,
+        year: data.year,
+        formatId: data.format,
+        preamble: data.sections.preamble || null,
+        section1: data.sections.s1,
+        section5: data.sections.s5,
+        section6: data.sections.s6,
+        activeDisclosure: data.activeDisclosure,
+        purchaseAmountUnit: null,
+        feeCases: 0,
+        feeAmountYuan: null,
+        generatedAt: now,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    await m.save(AuditEvent, {
+      id: randomUUID(),
+      agencyId: agency.id,
+      entityType: "report_publication",
+      entityId: pub.id,
+      actorType: "system",
+      actorId: null,
+      action: "report.seeded",
+      fromStatus: null,
+      toStatus: null,
+      reason: null,
+      data: { year: data.year, source: data.source },
+      createdAt: now,
+    });
+  });
 }
