@@ -77,7 +77,7 @@ export function parseImportFile(content: string): { lines: Array<{ line: number;
   return { lines, problems };
 }
 
-const statusFor = (disposition: string | null | undefined) => (!disposition ? "in_progress" : disposition.startsWith("other.") ? "closed" : "answered");
+const statusFor = (disposition: string | null | undefined) => (!disposition ? "received" : disposition.startsWith("other.") ? "closed" : "answered");
 
 export async function importApplications(ctx: AppContext, agency: Agency, content: string): Promise<ImportResult> {
   const { lines, problems } = parseImportFile(content);

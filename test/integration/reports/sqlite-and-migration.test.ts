@@ -31,6 +31,13 @@ describe("reports on SQLite", () => {
       ].join("\n"),
     );
     expect(res).toEqual({ ok: true, imported: 4, unchanged: 0, problems: [] });
+    const statuses = await env.ctx.db.query(`SELECT external_id, status FROM applications ORDER BY external_id`);
+    expect(statuses).toEqual([
+      { external_id: "s1", status: "answered" },
+      { external_id: "s2", status: "closed" },
+      { external_id: "s3", status: "closed" },
+      { external_id: "s4", status: "received" },
+    ]);
     const token = await longSession(env, "approver", "sq-approver");
     const view = (await request(env.server).get("/api/staff/reports/2025").set("Authorization", `Bearer ${token}`).expect(200)).body;
     expectEveryCell(view.report.applications, "2021", {
