@@ -49,10 +49,9 @@ function filterSql(agencyId: string, f: SearchFilters, params: unknown[], p: (n:
     sql += ` AND e.year = ${p(params.length)}`;
   }
   if (f.category) {
-    params.push(f.category);
-    const c = p(params.length);
-    params.push(`${escapeLike(f.category)}\\%`);
-    sql += ` AND (e.subject_category = ${c} OR e.agency_category = ${c} OR e.subject_category LIKE ${p(params.length)} ESCAPE '!')`;
+    // One parameter per placeholder: SQLite's "?" are positional.
+    const param = (v: unknown) => (params.push(v), p(params.length));
+    sql += ` AND (e.subject_category = ${param(f.category)} OR e.agency_category = ${param(f.category)} OR e.subject_category LIKE ${param(`${escapeLike(f.category)}\\%`)} ESCAPE '!')`;
   }
   return sql;
 }

@@ -135,5 +135,6 @@ export function markTerms(text: string, terms: string[]): string {
     out += escapeHtml(text.slice(last, m.index)) + `<mark>${escapeHtml(m[0])}</mark>`;
     last = m.index! + m[0].length;
   }
-  return out + escapeHtml(text.slice(last));
+  // Adjacent words read as one marked phrase.
+  return (out + escapeHtml(text.slice(last))).replace(/<\/mark><mark>/g, "");
 }

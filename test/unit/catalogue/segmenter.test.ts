@@ -35,5 +35,6 @@ describe("segmenter", () => {
   it("marks matched words and escapes everything else", () => {
     expect(markTerms("<b>年度报告</b>", ["年度报告"])).toBe("&lt;b&gt;<mark>年度报告</mark>&lt;/b&gt;");
     expect(markTerms("2019年工作要点", ["工作要点", "工作"])).toBe("2019年<mark>工作要点</mark>");
+    expect(markTerms("大气污染防治", ["大气污染", "防治"])).toBe("<mark>大气污染防治</mark>");
   });
 });
