@@ -39,7 +39,7 @@ export class Conversation1764000400000 implements MigrationInterface {
           ref("agency_id"),
           ref("outbox_id"),
           str("recipient", 200),
-          // cs_message | template | bot | inbox
+          // cs_message | template | subscribe | bot | inbox
           str("method", 16),
           // sent | failed | expired
           str("status", 16),

@@ -81,6 +81,8 @@ export const configSchema = z.object({
   // Mini-program
   MINIPROGRAM_APPID: z.string().optional(),
   MINIPROGRAM_SECRET: z.string().optional(),
+  // Subscription-message template for status notifications to mini-program users (fields: config/conversation/notifications.json)
+  MINIPROGRAM_STATUS_TEMPLATE_ID: z.string().optional(),
   // Wechaty bot relay
   BOT_SERVICE_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
   // Year-end job

@@ -49,37 +49,43 @@ export class WechatApiClient {
     return json;
   }
 
-  private tokenKey() {
-    return `wechat:access_token:${this.o.appId}`;
-  }
-
-  async accessToken(force = false): Promise<string> {
-    if (!this.o.appId || !this.o.appSecret) throw new WechatApiError(null, "WECHAT_APPID / WECHAT_APPSECRET are not configured");
+  /** Access token of the official account ("oa") or of the mini-program ("mp"), cached in the key-value store. */
+  async accessToken(force = false, app: "oa" | "mp" = "oa"): Promise<string> {
+    const [appId, secret] = app === "oa" ? [this.o.appId, this.o.appSecret] : [this.o.miniprogramAppId, this.o.miniprogramSecret];
+    if (!appId || !secret) throw new WechatApiError(null, app === "oa" ? "WECHAT_APPID / WECHAT_APPSECRET are not configured" : "MINIPROGRAM_APPID / MINIPROGRAM_SECRET are not configured");
+    const key = `wechat:access_token:${appId}`;
     if (!force) {
-      const cached = await this.o.kv.get(this.tokenKey());
+      const cached = await this.o.kv.get(key);
       if (cached) return cached;
     }
-    const q = new URLSearchParams({ grant_type: "client_credential", appid: this.o.appId, secret: this.o.appSecret });
+    const q = new URLSearchParams({ grant_type: "client_credential", appid: appId, secret });
     const json = await this.call(`cgi-bin/token?${q}`);
     const token = String(json.access_token ?? "");
     if (!token) throw new WechatApiError(null, "WeChat API returned no access_token");
     const ttl = Math.max(60, Number(json.expires_in ?? 7200) - 300);
-    await this.o.kv.set(this.tokenKey(), token, ttl);
+    await this.o.kv.set(key, token, ttl);
     return token;
   }
 
   /** Calls an access-token API once more with a fresh token when WeChat says the token expired. */
-  private async withToken(path: string, body: unknown): Promise<Record<string, unknown>> {
-    const token = await this.accessToken();
+  private async withToken(path: string, body: unknown, app: "oa" | "mp" = "oa"): Promise<Record<string, unknown>> {
+    const token = await this.accessToken(false, app);
     try {
       return await this.call(`${path}?access_token=${encodeURIComponent(token)}`, { body });
     } catch (e) {
       if (e instanceof WechatApiError && e.errcode !== null && TOKEN_ERRORS.has(e.errcode)) {
-        const fresh = await this.accessToken(true);
+        const fresh = await this.accessToken(true, app);
         return this.call(`${path}?access_token=${encodeURIComponent(fresh)}`, { body });
       }
       throw e;
     }
+  }
+
+  /** Mini-program subscription message (needs the user's prior consent via wx.requestSubscribeMessage). */
+  async sendSubscribe(openId: string, templateId: string, data: Record<string, string>, page?: string): Promise<void> {
+    const payload: Record<string, { value: string }> = {};
+    for (const [k, v] of Object.entries(data)) payload[k] = { value: v };
+    await this.withToken("cgi-bin/message/subscribe/send", { touser: openId, template_id: templateId, page, data: payload }, "mp");
   }
 
   /** Customer-service text message: reaches the user only within 48 hours of their last message. */

@@ -3,6 +3,8 @@
 // official account by customer-service message (48-hour window) or template message, the Wechaty bot by
 // its polling endpoint, the chat API and mini-program in the next reply. Every delivery is recorded.
 import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { In, Like } from "typeorm";
 import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
@@ -56,6 +58,36 @@ function consultationView(c: Consultation): ConsultationView {
     createdAt: c.createdAt,
     answeredAt: c.answeredAt,
   };
+}
+
+interface TemplateConfig {
+  officialAccountTemplate: { data: Record<string, string> };
+  miniprogramSubscribe: { page?: string; data: Record<string, string> };
+}
+const TEMPLATES_FILE = path.resolve(__dirname, "../../../config/conversation/notifications.json");
+let templates: TemplateConfig | null = null;
+function templateConfig(): TemplateConfig {
+  templates ??= JSON.parse(fs.readFileSync(TEMPLATES_FILE, "utf8")) as TemplateConfig;
+  return templates;
+}
+/** WeChat's length limits of subscription-message field types. */
+const FIELD_LIMITS: Array<[RegExp, number]> = [
+  [/^thing/, 20],
+  [/^phrase/, 5],
+  [/^character_string/, 32],
+  [/^name/, 10],
+];
+
+/** Fills a template's fields from the outbox payload ({message}, {applicationNo}, {statusLabel}…). */
+export function fillTemplate(fields: Record<string, string>, payload: Record<string, unknown>, cut = false): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, tpl] of Object.entries(fields)) {
+    let v = tpl.replace(/\{(\w+)\}/g, (_, name: string) => (payload[name] === null || payload[name] === undefined ? "" : String(payload[name])));
+    const limit = cut ? FIELD_LIMITS.find(([re]) => re.test(k))?.[1] : undefined;
+    if (limit && [...v].length > limit) v = `${[...v].slice(0, limit - 1).join("")}…`;
+    out[k] = v;
+  }
+  return out;
 }
 
 export function notificationText(o: Pick<OutboxMessage, "kind" | "payload">): string {
@@ -228,15 +260,21 @@ export class ConversationService {
     return this.ctx.kv.setIfAbsent(`outbox:claim:${id}`, "1", CLAIM_SECONDS);
   }
 
-  /** Push deliveries (official account); returns how many messages were handled. */
+  /** Push deliveries (official account; mini-program subscription messages); returns how many were handled. */
   async deliverPending(limit = 50): Promise<number> {
+    const mpTemplate = this.ctx.config.MINIPROGRAM_STATUS_TEMPLATE_ID;
+    const base = { status: "pending" as const, kind: In(DELIVERED_KINDS) };
     const rows = await this.ctx.db.getRepository(OutboxMessage).find({
-      where: { status: "pending", kind: In(DELIVERED_KINDS), recipient: Like("oa:%") },
+      where: mpTemplate ? [{ ...base, recipient: Like("oa:%") }, { ...base, kind: "application.status_changed", recipient: Like("mp:%") }] : { ...base, recipient: Like("oa:%") },
       order: { createdAt: "ASC" },
       take: limit,
     });
     let handled = 0;
     for (const o of rows) {
+      if (o.recipient!.startsWith("mp:")) {
+        if (await this.deliverSubscribe(o, mpTemplate!)) handled++;
+        continue;
+      }
       if (!(await this.claim(o.id))) continue;
       handled++;
       const openId = o.recipient!.slice(3);
@@ -247,14 +285,17 @@ export class ConversationService {
           await this.wechat.sendText(openId, text);
           await this.record(o, "cs_message", "sent", null);
         } else if (this.ctx.config.WECHAT_STATUS_TEMPLATE_ID && o.kind === "application.status_changed") {
-          const p = o.payload ?? {};
-          await this.wechat.sendTemplate(openId, this.ctx.config.WECHAT_STATUS_TEMPLATE_ID, {
-            first: String(p.message ?? "您的政府信息公开申请状态有更新"),
-            keyword1: String(p.applicationNo ?? ""),
-            keyword2: String(p.statusLabel ?? p.status ?? ""),
-            remark: "回复“查询申请 申请编号 查询码”可查看详情。",
-          });
+          await this.wechat.sendTemplate(openId, this.ctx.config.WECHAT_STATUS_TEMPLATE_ID, fillTemplate(templateConfig().officialAccountTemplate.data, o.payload ?? {}));
           await this.record(o, "template", "sent", null);
+        } else if (o.kind === "consultation.reply") {
+          // A free-text answer fits no template: it waits for the citizen's next message, which reopens the
+          // window; the missed window is recorded once.
+          if (await this.ctx.kv.setIfAbsent(`outbox:window-noted:${o.id}`, "1", 30 * 24 * 3600)) {
+            await this.ctx.db.getRepository(NotificationDelivery).save(
+              Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method: "cs_message" as const, status: "expired" as const, error: "outside the 48-hour customer-service window; waiting for the citizen's next message", createdAt: this.ctx.clock.now().toISOString() }),
+            );
+          }
+          await this.ctx.kv.del(`outbox:claim:${o.id}`);
         } else {
           // Outside the 48-hour window and no template configured: WeChat would refuse the message.
           await this.record(o, "cs_message", "expired", "outside the 48-hour customer-service window and no template configured");
@@ -265,6 +306,25 @@ export class ConversationService {
       }
     }
     return handled;
+  }
+
+  /**
+   * One try of a mini-program subscription message. When WeChat refuses (no consent, quota used up) the
+   * failure is recorded and the message stays pending for the mini-program's own polling.
+   */
+  private async deliverSubscribe(o: OutboxMessage, templateId: string): Promise<boolean> {
+    if (!(await this.ctx.kv.setIfAbsent(`outbox:subscribe-tried:${o.id}`, "1", 30 * 24 * 3600))) return false;
+    const cfg = templateConfig().miniprogramSubscribe;
+    try {
+      await this.wechat.sendSubscribe(o.recipient!.slice(3), templateId, fillTemplate(cfg.data, o.payload ?? {}, true), cfg.page);
+      await this.record(o, "subscribe", "sent", null);
+    } catch (e) {
+      const now = this.ctx.clock.now().toISOString();
+      await this.ctx.db.getRepository(NotificationDelivery).save(
+        Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method: "subscribe" as const, status: "failed" as const, error: e instanceof Error ? e.message.slice(0, 500) : String(e), createdAt: now }),
+      );
+    }
+    return true;
   }
 
   /** Notifications waiting for the Wechaty bot (recipients "wx:<contact id>"), claimed for two minutes. */

@@ -49,7 +49,7 @@ export class Consultation {
   answeredAt!: string | null;
 }
 
-export type DeliveryMethod = "cs_message" | "template" | "bot" | "inbox";
+export type DeliveryMethod = "cs_message" | "template" | "subscribe" | "bot" | "inbox";
 export type DeliveryStatus = "sent" | "failed" | "expired";
 
 @Entity({ name: "notification_deliveries" })

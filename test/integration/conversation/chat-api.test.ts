@@ -9,6 +9,9 @@ import { buildApp } from "../../../src/http/app";
 import { Application } from "../../../src/modules/applications/application.entity";
 import { Consultation, NotificationDelivery } from "../../../src/modules/conversation/entities";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
+import { getService } from "../../../src/context";
+import { defaultAgency } from "../../../src/infra/agencies";
+import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 import { startWechatStandin, type WechatStandin } from "./wechat-standin";
 
@@ -23,7 +26,7 @@ beforeAll(async () => {
   env = await createTestEnv({
     db: "postgres",
     now: "2026-03-02T02:00:00Z",
-    env: { BOT_SERVICE_TOKEN: BOT, CHAT_RATE_LIMIT_PER_MINUTE: "25", WECHAT_API_BASE_URL: wx.url, MINIPROGRAM_APPID: "wxmp", MINIPROGRAM_SECRET: "mpsecret" },
+    env: { BOT_SERVICE_TOKEN: BOT, CHAT_RATE_LIMIT_PER_MINUTE: "25", WECHAT_API_BASE_URL: wx.url, MINIPROGRAM_APPID: "wxmp", MINIPROGRAM_SECRET: "mpsecret", MINIPROGRAM_STATUS_TEMPLATE_ID: "mp-tpl-1" },
   });
 });
 afterAll(async () => {
@@ -181,6 +184,47 @@ describe("mini-program identity", () => {
     expect(bad.status).toBe(401);
     const forged = await request(env.server).post("/api/chat").set("Authorization", "Bearer forged").send({ userId: "x", text: "你好" });
     expect(forged.status).toBe(401);
+  });
+});
+
+describe("mini-program status notifications", () => {
+  it("sends a subscription message, and leaves a refused one for the mini-program to poll", async () => {
+    const agency = await defaultAgency(env.ctx);
+    const repo = env.ctx.db.getRepository(OutboxMessage);
+    const mk = (recipient: string) =>
+      repo.save(
+        Object.assign(new OutboxMessage(), {
+          id: randomUUID(),
+          agencyId: agency.id,
+          applicationId: null,
+          channel: "miniprogram",
+          recipient,
+          kind: "application.status_changed",
+          payload: { applicationNo: "ZDRMT-2026-00077", statusLabel: "已答复", message: "您的申请已答复：予以公开。请查收答复告知书。" },
+          status: "pending",
+          attempts: 0,
+          lastError: null,
+          createdAt: new Date().toISOString(),
+          deliveredAt: null,
+        }),
+      );
+    const ok = await mk("mp:mp-openid-sub");
+    const refused = await mk("mp:mp-openid-refused");
+    await getService<ConversationService>(env.ctx, "conversation").deliverPending();
+    const call = wx.calls.find((c) => c.path === "/cgi-bin/message/subscribe/send" && c.body?.touser === "mp-openid-sub");
+    expect(call?.body?.template_id).toBe("mp-tpl-1");
+    const data = call!.body!.data as Record<string, { value: string }>;
+    expect(data.character_string1.value).toBe("ZDRMT-2026-00077");
+    expect([...data.thing3.value].length).toBeLessThanOrEqual(20);
+    expect((await repo.findOneByOrFail({ id: ok.id })).status).toBe("sent");
+    const d = env.ctx.db.getRepository(NotificationDelivery);
+    expect((await d.findOneByOrFail({ outboxId: ok.id })).method).toBe("subscribe");
+    expect((await repo.findOneByOrFail({ id: refused.id })).status).toBe("pending");
+    expect((await d.findOneByOrFail({ outboxId: refused.id })).status).toBe("failed");
+    const login = await request(env.server).post("/api/miniprogram/login").send({ code: "refused" });
+    const notes = await request(env.server).get("/api/miniprogram/notifications").set("Authorization", `Bearer ${login.body.token}`);
+    expect(notes.body.notifications).toEqual(["【申请办理通知】您的申请已答复：予以公开。请查收答复告知书。"]);
+    expect((await repo.findOneByOrFail({ id: refused.id })).status).toBe("sent");
   });
 });
 

@@ -46,6 +46,10 @@ export async function startWechatStandin(): Promise<WechatStandin> {
             return send({ errcode: 45015, errmsg: "response out of time limit" });
           }
           return send({ errcode: 0, errmsg: "ok" });
+        case "/cgi-bin/message/subscribe/send":
+          if (!tokenOk) return send({ errcode: 40001, errmsg: "invalid credential" });
+          if (String(body?.touser).includes("refused")) return send({ errcode: 43101, errmsg: "user refuse to accept the msg" });
+          return send({ errcode: 0, errmsg: "ok" });
         case "/cgi-bin/message/template/send":
         case "/cgi-bin/menu/create":
           return send(tokenOk ? { errcode: 0, errmsg: "ok", msgid: 1 } : { errcode: 40001, errmsg: "invalid credential" });

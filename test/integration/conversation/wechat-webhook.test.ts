@@ -257,15 +257,24 @@ describe("slow path and notifications", () => {
     await svc().deliverPending();
     expect(wx.tokenRequests()).toBe(tokensBefore); // access token cached in Redis
     expect(wx.messages().some((m) => m.touser === "o-recent" && m.content.includes("您的申请已答复"))).toBe(true);
-    expect(wx.calls.some((c) => c.path === "/cgi-bin/message/template/send" && c.body?.touser === "o-never-wrote" && c.body?.template_id === "tpl-status-1")).toBe(true);
+    const tpl = wx.calls.find((c) => c.path === "/cgi-bin/message/template/send" && c.body?.touser === "o-never-wrote");
+    expect(tpl?.body?.template_id).toBe("tpl-status-1");
+    expect(tpl?.body?.data).toMatchObject({ first: { value: "您的申请已答复" }, keyword1: { value: "ZDRMT-X" }, keyword2: { value: "已答复" } });
     const status = async (id: string) => (await repo.findOneByOrFail({ id })).status;
     expect(await status(recent.id)).toBe("sent");
     expect(await status(old.id)).toBe("sent");
-    expect(await status(expired.id)).toBe("expired");
+    expect(await status(expired.id)).toBe("pending");
     const d = env.ctx.db.getRepository(NotificationDelivery);
     expect((await d.findOneByOrFail({ outboxId: recent.id })).method).toBe("cs_message");
     expect((await d.findOneByOrFail({ outboxId: old.id })).method).toBe("template");
     expect((await d.findOneByOrFail({ outboxId: expired.id })).status).toBe("expired");
+    // the consultation answer waits for the citizen's next message, which reopens the 48-hour window
+    await svc().deliverPending();
+    expect(await d.countBy({ outboxId: expired.id })).toBe(1);
+    await postPlain(textXml("o-never-wrote", "你好"));
+    await svc().deliverPending();
+    expect(await status(expired.id)).toBe("sent");
+    expect(wx.messages().some((m) => m.touser === "o-never-wrote" && m.content === "【工作人员回复】咨询答复")).toBe(true);
 
     wx.failNextSends(1);
     const failing = await mk("oa:o-recent", "application.status_changed", "第二次通知");
