@@ -18,14 +18,22 @@ beforeAll(async () => {
   env = await createTestEnv({ db: "sqlite", now: "2026-03-02T02:00:00Z" });
   await createStaff(env, "clerk", "clerk1", "经办员小王");
   await createStaff(env, "approver", "boss1", "科长老李");
-  // Another application filed online, so the queue has more than one row.
-  await getService<ApplicationService>(env.ctx, "applications").submit({
+  // Other applications filed online: one overdue (received 2026-01-05), one due within 5 working days
+  // (received 2026-02-03, due 2026-03-09), one new — so the queue shows every highlight.
+  const apps = getService<ApplicationService>(env.ctx, "applications");
+  const org = (description: string, channel: string) => ({
     applicant: { category: "org.commercial", name: "淄博某某科技有限公司", creditCode: "91350100M000100Y43", contactName: "李四", phone: "0533-2123456" },
-    description: "关于2025年度融媒体中心采购项目的中标公告",
+    description,
     deliveryForm: "paper",
     deliveryMethod: "pickup",
-    channel: "online",
+    channel,
   });
+  env.clock.set("2026-01-05T02:00:00Z");
+  await apps.submit(org("2025年度融媒体中心办公设备采购项目的验收报告", "wechat"));
+  env.clock.set("2026-02-03T02:00:00Z");
+  await apps.submit(org("2026年春节期间融媒体中心值班安排的通知", "miniprogram"));
+  env.clock.set("2026-03-02T02:00:00Z");
+  await apps.submit(org("关于2025年度融媒体中心采购项目的中标公告", "online"));
   server = await listen(env);
   browser = await launchBrowser();
 });
@@ -65,6 +73,8 @@ test("clerk corrects, approver answers, statistics count it", async () => {
   const row = p.locator(`#queue tr[data-no="${applicationNo}"]`);
   await expect(row.innerText()).resolves.toContain("张三");
   await expect(row.innerText()).resolves.toMatch(/剩余 \d+ 个工作日/);
+  expect(await p.locator("#queue tr.overdue").count()).toBe(1);
+  expect(await p.locator("#queue tr.due-soon").count()).toBe(1);
   await screenshot(p, "queue");
 
   // Application page: ID masked; the clerk sees no extension action.
@@ -108,13 +118,13 @@ test("clerk corrects, approver answers, statistics count it", async () => {
   await b.getByRole("status").filter({ hasText: "当前状态：已答复" }).waitFor();
   expect(await b.locator("#audit").innerText()).toContain("作出答复");
 
-  // Statistics: both applications received this year; the answered one counted as 部分公开 (natural
-  // person column), the other one still open.
+  // Statistics: four applications received this year; the answered one counted as 部分公开 (natural
+  // person column), the other three still open.
   await b.goto("/console/statistics");
-  expect(await totalOf(b, "一、本年新收政府信息公开申请数量")).toBe(2);
+  expect(await totalOf(b, "一、本年新收政府信息公开申请数量")).toBe(4);
   expect(await totalOf(b, "（二）部分公开")).toBe(1);
   expect(await totalOf(b, "（七）总计")).toBe(1);
-  expect(await totalOf(b, "四、结转下年度继续办理")).toBe(1);
+  expect(await totalOf(b, "四、结转下年度继续办理")).toBe(3);
   const partialRow = b.locator("#application-table tr").filter({ has: b.locator("th", { hasText: "（二）部分公开" }) });
   expect(await partialRow.locator("td").first().innerText()).toBe("1");
   expect(await b.locator("#checks-summary").innerText()).toMatch(/全部 \d+ 项校验通过/);

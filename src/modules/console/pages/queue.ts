@@ -92,15 +92,15 @@ export function queueRoutes(app: AppContext, r: Router): void {
 ${items.length ? "" : html`<tr><td colspan="9" class="muted">没有符合条件的申请</td></tr>`}
 ${items.map(
   (it) => html`<tr class="${rowClass(it)}" data-no="${it.applicationNo}">
-  <td><a href="/console/applications/${encodeURIComponent(it.applicationNo)}">${it.applicationNo}</a>${it.possibleRepeat ? html` <span class="badge">疑似重复</span>` : ""}</td>
-  <td>${it.statusLabel}${it.dispositionLabel ? html`<br><span class="muted">${it.dispositionLabel}</span>` : ""}</td>
+  <td class="nowrap"><a href="/console/applications/${encodeURIComponent(it.applicationNo)}">${it.applicationNo}</a>${it.possibleRepeat ? html` <span class="badge">疑似重复</span>` : ""}</td>
+  <td class="nowrap">${it.statusLabel}${it.dispositionLabel ? html`<br><span class="muted">${it.dispositionLabel}</span>` : ""}</td>
   <td>${it.applicantName}<br><span class="muted">${CATEGORY_LABELS[it.applicantCategory as keyof typeof CATEGORY_LABELS] ?? it.applicantCategory}</span></td>
-  <td>${CHANNEL_LABELS[it.channel as keyof typeof CHANNEL_LABELS] ?? it.channel}</td>
+  <td class="nowrap">${CHANNEL_LABELS[it.channel as keyof typeof CHANNEL_LABELS] ?? it.channel}</td>
   <td>${it.description}</td>
-  <td>${it.receivedAt ?? html`<span class="muted">待确认</span>`}</td>
-  <td>${it.dueDate ?? "—"}${it.dueDateFlag ? html` <span class="badge due-soon" title="节假日安排未公布，期限为暂定">暂定</span>` : ""}</td>
+  <td class="nowrap">${it.receivedAt ?? html`<span class="muted">待确认</span>`}</td>
+  <td class="nowrap">${it.dueDate ?? "—"}${it.dueDateFlag ? html` <span class="badge due-soon" title="节假日安排未公布，期限为暂定">暂定</span>` : ""}</td>
   <td>${clockBadge(it)}</td>
-  <td>${it.assignee ? (it.assignee.displayName ?? it.assignee.username) : html`<span class="muted">未分配</span>`}</td>
+  <td class="nowrap">${it.assignee ? (it.assignee.displayName ?? it.assignee.username) : html`<span class="muted">未分配</span>`}</td>
 </tr>`,
 )}
 </tbody></table></div>
