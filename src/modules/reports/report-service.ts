@@ -394,7 +394,7 @@ export class ReportsService {
   async updateCase(agencyId: string, id: string, patch: Partial<CaseInput>, actor: StaffPrincipal) {
     const repo = this.ctx.db.getRepository(ReviewCase);
     const c = await repo.findOneBy({ id, agencyId });
-    if (!c) throw new DomainError("REPORT.CASE_NOT_FOUND", "案件不存在");
+    if (!c) throw new DomainError("REPORT_CASE.NOT_FOUND", "案件不存在");
     const before = { kind: c.kind, outcome: c.outcome, filedAt: c.filedAt, concludedAt: c.concludedAt };
     if (patch.kind) c.kind = patch.kind;
     if (patch.outcome) c.outcome = patch.outcome;
@@ -417,7 +417,8 @@ export class ReportsService {
       if (!res.affected) throw new DomainError("REPORT.CONFLICT", "案件已被他人修改，请刷新后重试");
       await m.save(AuditEvent, this.audit(agencyId, "report_case", c.id, "report.case_updated", actor, { before, after: { kind: c.kind, outcome: c.outcome, filedAt: c.filedAt, concludedAt: c.concludedAt } }));
     });
-    return caseView(c, patch.applicationNo ?? null);
+    const linked = c.applicationId ? await this.ctx.db.getRepository(Application).findOne({ where: { id: c.applicationId }, select: { applicationNo: true } }) : null;
+    return caseView(c, linked?.applicationNo ?? null);
   }
 
   /** Cases counted in a year's table 四 (filed by 31 Dec, not concluded before 1 Jan), or all when no year. */

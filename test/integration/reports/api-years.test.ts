@@ -86,7 +86,9 @@ describe("applications through the API, 2024–2025", () => {
     expect(bad.body.error.code).toBe("REPORT.INVALID_CASE");
     const badKind = await post({ kind: "appeal", outcome: "pending", filedAt: "2024-05-01" }).expect(400);
     expect(badKind.body.error.details[0].field).toBe("kind");
-    await request(env.server).patch(`/api/staff/reports/cases/${c1.id}`).set(auth()).send({ outcome: "other", concludedAt: "2025-03-01" }).expect(200);
+    const patched = await request(env.server).patch(`/api/staff/reports/cases/${c1.id}`).set(auth()).send({ outcome: "other", concludedAt: "2025-03-01" }).expect(200);
+    expect(patched.body.case).toMatchObject({ outcome: "other", concludedAt: "2025-03-01", applicationNo: nos.a2, version: 2 });
+    expect((await request(env.server).patch("/api/staff/reports/cases/nope").set(auth()).send({ outcome: "upheld" }).expect(404)).body.error.code).toBe("REPORT_CASE.NOT_FOUND");
     await request(env.server).patch(`/api/staff/reports/cases/${c3.id}`).set(auth()).send({ outcome: "corrected", concludedAt: "2025-02-01" }).expect(200);
 
     const zero = (over: Record<string, number>) => {
