@@ -21,6 +21,7 @@ export interface BotHandle {
   stop(): void;
 }
 
+const MAX_AGE_SECONDS = 120;
 const NOT_TEXT = "目前只能处理文字消息，请用文字描述您的问题。回复“帮助”查看我能做什么。";
 const BUSY = "系统繁忙，请稍后再试。";
 const quiet: BotLogger = { info: () => undefined, warn: () => undefined };
@@ -31,6 +32,8 @@ export function attachBot(bot: WechatyInterface, opts: BotOptions): BotHandle {
   async function onMessage(msg: Message): Promise<void> {
     if (msg.self() || msg.room()) return;
     const talker = msg.talker();
+    // Official-account pushes are not citizens; messages replayed at login (older than MAX_AGE) were answered before.
+    if (talker.type() === types.Contact.Official || msg.age() > MAX_AGE_SECONDS) return;
     if (msg.type() !== types.Message.Text) {
       await talker.say(NOT_TEXT);
       return;

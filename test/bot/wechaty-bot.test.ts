@@ -121,6 +121,20 @@ describe("Wechaty bot relay", () => {
     expect(mine).toContain("已答复");
   });
 
+  it("ignores group messages and does not relay them to the chat API", async () => {
+    const room = mocker.createRoom({ topic: "业主群", memberIdList: [user.id, citizen.id] });
+    const inRoom: string[] = [];
+    room.on("message", (m: mock.MessageMock) => {
+      if (m.payload.talkerId === user.id) inRoom.push(m.payload.text ?? "");
+    });
+    const before = heard.length;
+    citizen.say("人工").to(room);
+    citizen.say("你好").to(user);
+    await until(() => heard.slice(before).find((h) => h.includes("我要申请")), "answer to the private message");
+    expect(inRoom).toEqual([]);
+    expect(heard.slice(before).some((h) => h.includes("人工服务"))).toBe(false);
+  });
+
   it("hands over to a person and delivers the staff answer to the contact", async () => {
     await ask("人工", "人工服务");
     const token = await staffToken(env, "clerk");
