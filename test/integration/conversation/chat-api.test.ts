@@ -108,6 +108,9 @@ describe("filing through the chat", () => {
 
   it("continues a half-filled form after a restart (new context, same database and Redis)", async () => {
     for (const m of FORM.slice(0, 4)) await chat("restarter", m);
+    // the half-filled form is in Redis with a TTL well beyond a 30-minute pause
+    expect(env.ctx.kv.mode).toBe("redis");
+    expect(await env.ctx.kv.ttl("conv:session:chat:restarter")).toBeGreaterThan(30 * 60);
     const ctx2 = await createContext(env.config);
     await prepare(ctx2);
     const server2 = buildApp(ctx2).callback();
