@@ -117,6 +117,12 @@ test("clerk corrects, approver answers, statistics count it", async () => {
   await b.getByRole("button", { name: "提交答复" }).click();
   await b.getByRole("status").filter({ hasText: "当前状态：已答复" }).waitFor();
   expect(await b.locator("#audit").innerText()).toContain("作出答复");
+  await b.getByRole("link", { name: "查看答复告知书" }).click();
+  expect(await b.locator("#letter").innerText()).toContain("合同中涉及商业秘密的单价部分不予公开");
+  const docxHref = await b.getByRole("link", { name: "下载 DOCX" }).getAttribute("href");
+  const docx = await boss.context.request.get(`${server.baseUrl}${docxHref}`);
+  expect(docx.status()).toBe(200);
+  expect((await docx.body()).subarray(0, 2).toString()).toBe("PK");
 
   // Statistics: four applications received this year; the answered one counted as 部分公开 (natural
   // person column), the other three still open.

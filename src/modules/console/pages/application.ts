@@ -173,7 +173,7 @@ function actionForm(d: Detail, action: ApplicationAction, staff: StaffPrincipal,
       )}</select>
 ${staff.role === "clerk" ? html`<p class="muted">不予公开、部分公开须由审批人答复。</p>` : ""}
 <label for="${id("note")}">答复说明（写入告知书）</label><textarea id="${id("note")}" name="note" maxlength="2000" rows="3"></textarea>
-<div class="actions"><button type="submit" formaction="${base}/reply-letter/preview" formmethod="get" formtarget="_blank">预览答复告知书（新窗口）</button></div>`;
+<div class="actions"><button type="submit" formaction="${base}/reply-letter/preview" formtarget="_blank" formnovalidate>预览答复告知书（新窗口）</button></div>`;
       submit = "提交答复";
       break;
     }
@@ -283,15 +283,17 @@ ${d.dueDate ? html` 答复期限 <strong>${d.dueDate}</strong>` : ""} · <a href
     ctx.body = page(ctx, { title: `答复告知书 ${a.applicationNo}`, active: "queue", body }).value;
   });
 
-  // Preview before answering: the letter rendered with the chosen disposition, nothing saved.
-  r.get("/applications/:no/reply-letter/preview", async (ctx) => {
+  // Preview before answering: the letter rendered with the chosen disposition, nothing saved. A POST (the
+  // answer form's second button) so the note never travels in a URL or the access log.
+  r.post("/applications/:no/reply-letter/preview", async (ctx) => {
     const staff = consoleStaff(ctx);
-    const disposition = typeof ctx.query.disposition === "string" ? ctx.query.disposition : "";
+    const form = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const disposition = typeof form.disposition === "string" ? form.disposition : "";
     if (!ANSWER_DISPOSITIONS.includes(disposition)) throw new DomainError("VALIDATION.INVALID_INPUT", "请先选择答复类型，再预览告知书");
     const stored = await app.db.getRepository(Application).findOneBy({ agencyId: staff.agencyId, applicationNo: ctx.params.no });
     if (!stored) throw new DomainError("APPLICATION.NOT_FOUND", "未找到该申请");
     const agency = await app.db.getRepository(Agency).findOneByOrFail({ id: staff.agencyId });
-    const note = typeof ctx.query.note === "string" ? ctx.query.note.slice(0, 2000).trim() : "";
+    const note = typeof form.note === "string" ? form.note.slice(0, 2000).trim() : "";
     const draft = Object.assign(new Application(), stored, { disposition, dispositionDate: app.today(), dispositionNote: note || null });
     const no = encodeURIComponent(stored.applicationNo);
     const body = html`<p class="flash ok" role="status">这是预览，尚未答复。答复类型：${dispositionLabel(disposition)}</p>
