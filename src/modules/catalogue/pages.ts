@@ -159,7 +159,8 @@ ${i.summary ? `<p>${e(i.summary)}</p>` : ""}</li>`,
     pages > 1
       ? `<nav aria-label="分页" class="pager">${r.page > 1 ? `<a href="${e(link(r.page - 1))}" rel="prev">上一页</a>` : ""}<span>第${r.page}页，共${pages}页</span>${r.page < pages ? `<a href="${e(link(r.page + 1))}" rel="next">下一页</a>` : ""}</nav>`
       : "";
-  const heading = p.q ? `“${e(p.q)}”的搜索结果：共${r.total}条` : `全部目录：共${r.total}条`;
+  const count = r.totalEstimated ? `约${r.total}条` : `共${r.total}条`;
+  const heading = p.q ? `“${e(p.q)}”的搜索结果：${count}` : `全部目录：${count}`;
   return page(
     "政府信息公开目录",
     `<h1>政府信息公开目录</h1>

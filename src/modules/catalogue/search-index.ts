@@ -86,10 +86,24 @@ export interface TextSearch {
   excludeIds: string[];
   limit: number;
   offset: number;
+  /** Estimated matches above which a PostgreSQL query is treated as broad (default BROAD_ESTIMATE). */
+  broadEstimate?: number;
 }
 
-/** Entries matching the query words, best first, with the total number of matches. */
-export async function searchText(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[] }> {
+/** Above this many estimated matches a query is "broad" (PostgreSQL only; see searchText). */
+export const BROAD_ESTIMATE = 2000;
+export const BROAD_WINDOW = 60;
+
+/** The planner's row estimate for a query (tsvector statistics make it close for frequent words). */
+async function estimateMatches(m: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  const r = await m.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  const plan = r[0]["QUERY PLAN"];
+  const json = typeof plan === "string" ? JSON.parse(plan) : plan;
+  return Number(json[0]?.Plan?.["Plan Rows"] ?? 0);
+}
+
+/** Entries matching the query words, best first, with the total number of matches (estimated for broad queries). */
+export async function searchText(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[]; estimated?: boolean }> {
   const params: unknown[] = [];
   if (dbType === "postgres") {
     const p = (n: number) => `$${n}`;
@@ -101,6 +115,32 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
     if (s.excludeIds.length) {
       params.push(s.excludeIds);
       excl = ` AND NOT (e.id = ANY(${p(params.length)}))`;
+    }
+    // A word found in thousands of entries would make the database rank every one of them (tens of ms at
+    // 100,000 entries). For such broad queries, rank only the newest BROAD_WINDOW matches — found by walking
+    // the date index, which stops early — and report the planner's estimate as the total.
+    const estimate = await estimateMatches(m, `SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params);
+    const broad = s.broadEstimate ?? BROAD_ESTIMATE;
+    if (estimate >= broad && s.offset + s.limit <= BROAD_WINDOW) {
+      params.push(BROAD_WINDOW, s.limit, s.offset);
+      const rows = await m.query(
+        `SELECT * FROM (SELECT ${COLUMNS}, e.search_vector @@ qt AS in_title, ts_rank(${PG_WEIGHTS}, e.search_vector, q) AS rank ` +
+          `FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q ` +
+          `ORDER BY e.written_date DESC NULLS LAST, e.index_no LIMIT ${p(params.length - 2)}) w ` +
+          `ORDER BY in_title DESC, rank DESC, written_date DESC NULLS LAST, index_no LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
+        params,
+      );
+      return { total: Math.max(estimate, rows.length), rows, estimated: true };
+    }
+    if (estimate >= broad) {
+      // Deep pages of a broad query: newest first.
+      params.push(s.limit, s.offset);
+      const rows = await m.query(
+        `SELECT ${COLUMNS} FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q ` +
+          `ORDER BY e.written_date DESC NULLS LAST, e.index_no LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
+        params,
+      );
+      return { total: estimate, rows, estimated: true };
     }
     params.push(s.limit, s.offset);
     const rows = await m.query(

@@ -43,6 +43,8 @@ export interface SearchResult {
   pageSize: number;
   items: SearchItem[];
   guideSections: GuideHit[];
+  /** True when total is the database's estimate (PostgreSQL, queries matching thousands of entries). */
+  totalEstimated: boolean;
   /** How the text part matched: every word, all words but one, any word (fallbacks), or no words (list). */
   matchMode: "all" | "most" | "any" | "none";
 }
@@ -79,7 +81,7 @@ export class SearchService {
 
     if (!q) {
       const r = await listRecent(m, dbType, agencyId, filters, pageSize, offset);
-      return { total: r.total, page, pageSize, items: r.rows.map((row) => toItem(row, [])), guideSections: [], matchMode: "none" };
+      return { total: r.total, totalEstimated: false, page, pageSize, items: r.rows.map((row) => toItem(row, [])), guideSections: [], matchMode: "none" };
     }
 
     const aq = analyzeQuery(q);
@@ -90,12 +92,13 @@ export class SearchService {
     // A query that is only a document number answers with that document alone.
     let textRows: ResultRow[] = [];
     let textTotal = 0;
+    let totalEstimated = false;
     let matchMode: SearchResult["matchMode"] = "none";
     const onlyDocNumber = aq.docNumbers.length > 0 && aq.groups.length === 0;
     if (aq.groups.length && !(onlyDocNumber && docRows.length)) {
       const skip = Math.max(0, offset - docRows.length);
       const take = Math.max(0, pageSize - Math.max(0, docRows.length - offset));
-      const base = { groups: aq.groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip };
+      const base = { groups: aq.groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES };
       let r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
       matchMode = "all";
       // Relax step by step: every word but one (3+ words), then any word.
@@ -109,11 +112,12 @@ export class SearchService {
       }
       textRows = r.rows;
       textTotal = r.total;
+      totalEstimated = r.estimated === true;
     }
     const pageDocRows = docRows.slice(offset, offset + pageSize);
     const items = [...pageDocRows, ...textRows].slice(0, pageSize).map((row) => toItem(row, terms));
     const guideSections = page === 1 ? await this.guideHits(agencyId, aq) : [];
-    return { total: docRows.length + textTotal, page, pageSize, items, guideSections, matchMode };
+    return { total: docRows.length + textTotal, totalEstimated, page, pageSize, items, guideSections, matchMode };
   }
 
   /** Guide sections that answer the query, best first (at most 3). */

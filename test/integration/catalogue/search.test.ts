@@ -137,3 +137,31 @@ describe.each<DbKind>(["postgres", "sqlite"])("catalogue search on %s", (db) => 
     expect(item.text).toContain("<dt>文号</dt><dd>张民发〔2019〕21号</dd>");
   });
 });
+
+describe("broad queries on postgres", () => {
+  let env: TestEnv;
+  let svc: CatalogueFacade;
+  let agencyId: string;
+  beforeAll(async () => {
+    // Every query counts as broad: the bounded path must give the same first page as the full ranking.
+    env = await createTestEnv({ db: "postgres", env: { CATALOGUE_BROAD_MATCHES: "1" } });
+    svc = getService<CatalogueFacade>(env.ctx, "catalogue");
+    agencyId = (await defaultAgency(env.ctx)).id;
+    await svc.entries.importRows(agencyId, await readCatalogueFile(path.join(__dirname, "../../fixtures/catalogue/search-set.csv")), { type: "system", id: "test" });
+  });
+  afterAll(() => env.close());
+
+  it.each(CASES.filter(([q]) => !q.includes("依申请")))("still ranks the expected entry first for “%s”", async (q, expected) => {
+    const r = await svc.search(agencyId, { q });
+    expect(r.totalEstimated).toBe(true);
+    expect(r.items[0]?.indexNo).toBe(expected);
+  });
+
+  it("pages past the window newest first and says the total is an estimate", async () => {
+    const r = await svc.search(agencyId, { q: "政务公开", page: 4, pageSize: 20 });
+    expect(r.totalEstimated).toBe(true);
+    expect(r.items).toEqual([]);
+    const res = await request(env.server).get("/catalogue").query({ q: "政务公开" }).expect(200);
+    expect(res.text).toMatch(/“政务公开”的搜索结果：约\d+条/);
+  });
+});
