@@ -106,6 +106,8 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
   }
   if (has("TIMELIMIT")) return { kind: "guide", topic: "time_limit" };
   if (has("APPLY")) return { kind: "guide", topic: "how_to_apply" };
+  // "我要查询" / "查一下": with nothing else to look up, it is the status of an application.
+  if (has("QUERY")) return { kind: "status_query", ...creds };
   if (has("GREET")) return { kind: "greeting" };
   if (has("THANKS")) return { kind: "thanks" };
   return { kind: "unknown" };

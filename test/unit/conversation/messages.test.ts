@@ -59,6 +59,9 @@ const CASES: Case[] = [
   ["查询申请 ZDRMT-2026-00001 AB12CD", "status_query", "办理中", "2026-03-30"],
   ["查询申请 ZDRMT-2026-00001 WRONG1", "status_query", "核对申请编号和查询码"],
   ["查洵进渡", "status_query", "申请编号和查询码"],
+  ["我要查询", "status_query", "申请编号和查询码"],
+  ["我想了解申请", "guide.how_to_apply", "身份证明"],
+  ["有没有关于疫情防控的通知", "catalogue_search", "没有找到"],
   ["我的申请", "status_mine", "为保护个人信息"],
   // wrong channel
   ["我要举报村干部", "wrong_channel", "信访", "第三十九条"],
