@@ -9,6 +9,7 @@ import type { FeatureModule } from "../module";
 import { ConversationService } from "./conversation-service";
 import { Consultation, NotificationDelivery } from "./entities";
 import { conversationRoutes } from "./routes";
+import { sharedUnderstanding } from "./understanding";
 
 const MENU_FILE = path.resolve(__dirname, "../../../config/wechat-menu.json");
 const DELIVERY_INTERVAL_MS = 5000;
@@ -45,6 +46,8 @@ export const conversationModule: FeatureModule = {
     },
   ],
   async start(ctx) {
+    // Build jieba with the domain dictionary and the pinyin table now, not inside the first WeChat reply budget.
+    sharedUnderstanding().understand("预热");
     const svc = getService<ConversationService>(ctx, "conversation");
     let running = false;
     const timer = setInterval(() => {
