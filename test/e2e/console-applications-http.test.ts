@@ -192,3 +192,17 @@ test("overdue rows are red, rows due within 5 working days yellow, with counts a
     env.clock.set("2026-03-02T02:00:00Z");
   }
 });
+
+test("statistics page (PostgreSQL): table 三 and chart data come from the aggregates", async () => {
+  const cookie = await login("boss4");
+  const res = await request(env.server).get("/console/statistics?year=2026").set("Cookie", cookie);
+  expect(res.status).toBe(200);
+  const data = (id: string) => JSON.parse(new RegExp(`<script type="application/json" id="${id}-data">(.*?)</script>`, "s").exec(res.text)![1]);
+  const intake = data("chart-intake") as { data: { datasets: Array<{ label: string; data: number[] }> } };
+  const byLabel = Object.fromEntries(intake.data.datasets.map((d) => [d.label, d.data]));
+  // online: 2026-01-05, 2026-02-03 and 2026-03-02; wechat: 2026-03-02 (earlier tests of this file).
+  expect(byLabel["网上申请"].slice(0, 4)).toEqual([1, 1, 1, 0]);
+  expect(byLabel["微信"].slice(0, 4)).toEqual([0, 0, 1, 0]);
+  expect(res.text).toMatch(/<th scope="row"[^>]*>一、本年新收政府信息公开申请数量<\/th>(<td class="num">\d+<\/td>){6}<td class="num">4<\/td>/);
+  expect(res.text).not.toContain("<script>alert");
+});

@@ -135,6 +135,14 @@ test("clerk corrects, approver answers, statistics count it", async () => {
   expect(await partialRow.locator("td").first().innerText()).toBe("1");
   expect(await b.locator("#checks-summary").innerText()).toMatch(/全部 \d+ 项校验通过/);
   await b.locator("#chart-intake").waitFor();
+  // The answer came on the day the clock restarted: 0 working days, in the first bucket of the chart.
+  const days = JSON.parse(await b.locator("#chart-days-data").textContent() ?? "{}") as { data: { datasets: Array<{ data: number[] }> } };
+  expect(days.data.datasets[0].data).toEqual([1, 0, 0, 0, 0, 0, 0]);
+  // Chart.js (served from /console/assets under the CSP) drew a chart on each canvas.
+  await b.waitForFunction(() => {
+    const C = (window as unknown as { Chart?: { getChart(el: Element | null): unknown } }).Chart;
+    return !!C && ["chart-intake", "chart-dispositions", "chart-days"].every((id) => !!C.getChart(document.getElementById(id)));
+  });
   await screenshot(b, "statistics");
   await boss.context.close();
 });

@@ -2,7 +2,7 @@
 // Each is one GROUP BY query; JavaScript only arranges the few grouped rows (and, for working days, applies
 // the holiday calendar to each distinct (start, answer) date pair — the calendar is not in the database).
 import type { DataSource } from "typeorm";
-import { workingDaysBetween } from "../../domain/working-days";
+import { nationalCalendar, type WorkingDayCalendar } from "../../domain/working-days";
 
 const isPg = (db: DataSource) => db.options.type === "postgres";
 const ph = (db: DataSource) => {
@@ -56,7 +56,7 @@ export const WORKING_DAY_BUCKETS: Array<{ label: string; max: number }> = [
 ];
 
 /** Applications answered in the year by working days from the clock start to the answer (pauses not deducted). */
-export async function workingDaysTaken(db: DataSource, agencyId: string, year: number): Promise<{ buckets: number[]; average: number | null; total: number }> {
+export async function workingDaysTaken(db: DataSource, agencyId: string, year: number, cal: WorkingDayCalendar = nationalCalendar): Promise<{ buckets: number[]; average: number | null; total: number }> {
   const p = ph(db);
   const rows: Array<{ s: string; d: string; n: unknown }> = await db.query(
     `SELECT clock_start_date AS s, disposition_date AS d, COUNT(*) AS n FROM applications
@@ -69,7 +69,7 @@ export async function workingDaysTaken(db: DataSource, agencyId: string, year: n
   let total = 0;
   for (const r of rows) {
     const n = Number(r.n);
-    const days = Math.max(0, workingDaysBetween(r.s, r.d));
+    const days = Math.max(0, cal.workingDaysBetween(r.s, r.d));
     buckets[WORKING_DAY_BUCKETS.findIndex((b) => days <= b.max)] += n;
     sum += days * n;
     total += n;

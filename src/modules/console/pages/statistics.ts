@@ -5,6 +5,7 @@ import type { AppContext } from "../../../context";
 import { getService } from "../../../context";
 import { yearOf } from "../../../domain/china-time";
 import { DomainError } from "../../../domain/errors";
+import type { ApplicationService } from "../../applications/application-service";
 import { dispositionLabel } from "../../applications/dispositions";
 import { CHANNEL_LABELS } from "../../applications/intake-schema";
 import { gridsOf } from "../../reports/render-text";
@@ -51,7 +52,9 @@ export function statisticsRoutes(app: AppContext, r: Router): void {
     const [intake, dispositions, days] = await Promise.all([
       monthlyIntakeByChannel(app.db, staff.agencyId, year),
       dispositionCounts(app.db, staff.agencyId, year),
-      workingDaysTaken(app.db, staff.agencyId, year),
+      getService<ApplicationService>(app, "applications")
+        .calendarFor(staff.agencyId)
+        .then((cal) => workingDaysTaken(app.db, staff.agencyId, year, cal)),
     ]);
     const channels = Object.keys(intake.byChannel);
     const monthLabels = intake.months.map((m) => `${Number(m)}月`);
