@@ -1,5 +1,6 @@
 // Accessibility and layout in a real browser: login by keyboard alone; every form control on every page has
-// a label; at tablet width (768px) and laptop width (1366px) the pages do not scroll sideways.
+// a label; at tablet width (768px) and laptop width (1366px) the pages do not scroll sideways; no page logs
+// an error (CSP violation, failed asset, script error).
 import type { Browser, Page } from "playwright-core";
 import { getService } from "../../src/context";
 import type { ApplicationService } from "../../src/modules/applications/application-service";
@@ -51,6 +52,13 @@ test("keyboard-only login, labelled controls everywhere, no sideways scrolling a
     const context = await browser.newContext({ baseURL: server.baseUrl, viewport, locale: "zh-CN" });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
+    // CSP violations (an inline script or style attribute the policy blocks), failed asset loads and
+    // script errors all surface here.
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     await page.goto("/console/login");
     // The username field has focus on arrival; Tab moves to the password; Enter submits.
     await page.keyboard.type("admin5");
@@ -68,6 +76,7 @@ test("keyboard-only login, labelled controls everywhere, no sideways scrolling a
       expect(await unlabelled(page)).toEqual([]);
       expect({ url, overflow: await overflow(page) }).toEqual({ url, overflow: 0 });
     }
+    expect(problems).toEqual([]);
     if (viewport.width === 768) {
       await page.goto(`/console/applications/${no}`);
       await screenshot(page, "application-tablet");

@@ -53,6 +53,7 @@ function shell(title: string, header: HtmlValue, main: HtmlValue, scripts: strin
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · 政府信息公开工作台</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/console.css">
 </head>
 <body>
