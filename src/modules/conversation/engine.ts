@@ -180,7 +180,7 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
     case "report_figures":
       return done(hit, [], [{ kind: "figures", year: intent.year, yearWord: intent.yearWord, topic: intent.topic }], intent.kind);
     case "file_start": {
-      const f = form.newForm(`chat-${m.channel}-${m.messageId}`, m.now);
+      const f = form.newForm(`chat-${m.channel}-${m.messageId}`, m.now, form.descriptionFromRequest(m.text));
       return done(
         { ...hit, mode: "form", form: f },
         ["好的，我们一步一步填写政府信息公开申请（随时可回复“上一步”“修改 字段名”“查看”或“取消”）。", form.promptFor(f)],

@@ -28,6 +28,8 @@ export interface FormState {
   returnToSummary?: boolean;
   /** Description that contains an ID number or phone, waiting for "保留" or a new text. */
   pendingDescription?: string;
+  /** What the citizen said they need when opening the form ("我要申请公开…"), offered at the description step. */
+  suggestedDescription?: string;
   idempotencyKey: string;
   startedAt: string;
 }
@@ -215,12 +217,22 @@ export function nextStep(v: Values): FieldKey | "summary" {
   return f ? f.key : "summary";
 }
 
-export function newForm(idempotencyKey: string, now: string): FormState {
-  return { step: "category", values: {}, trail: [], idempotencyKey, startedAt: now };
+export function newForm(idempotencyKey: string, now: string, suggestedDescription?: string): FormState {
+  return { step: "category", values: {}, trail: [], idempotencyKey, startedAt: now, ...(suggestedDescription ? { suggestedDescription } : {}) };
+}
+
+/** "我要申请公开2019年的预算执行情况" → "2019年的预算执行情况" (at least five characters), else undefined. */
+export function descriptionFromRequest(text: string): string | undefined {
+  const m = /申请(?:公开|获取|查阅|提供)?[:：,，\s]*(.+)$/.exec(text.trim());
+  const rest = m?.[1]?.replace(/^(公开|获取|查阅|提供|一下)/, "").replace(/[。.!！?？]+$/, "").trim();
+  return rest && [...rest].length >= 5 ? rest : undefined;
 }
 
 export function promptFor(form: FormState): string {
   if (form.step === "summary") return summary(form);
+  if (form.step === "description" && form.suggestedDescription && form.values.description === undefined) {
+    return `您开始时提到需要：“${form.suggestedDescription}”。回复“是”用这段话作为所需信息描述，或发送新的描述（尽量写明信息名称、文号、时间）。`;
+  }
   return byKey.get(form.step)!.prompt(form.values);
 }
 
@@ -331,6 +343,8 @@ export function answer(form: FormState, text: string, channel: IntakeInput["chan
       return advance({ ...form, values, pendingDescription: undefined, trail: [...form.trail, "description"] });
     }
   }
+  const useSuggestion = form.step === "description" && form.suggestedDescription && form.pendingDescription === undefined && /^(是|是的|对|好|好的|可以|用这段)[。!！]?$/.test(t);
+  if (useSuggestion) return answer({ ...form, suggestedDescription: undefined }, form.suggestedDescription!, channel);
   if (def.optional && isSkip(t)) {
     return advance({ ...form, values: { ...form.values, [def.key]: "" }, trail: [...form.trail, def.key] });
   }

@@ -174,3 +174,24 @@ describe("questions in the middle of the form", () => {
     expect([...world.filed.values()][0].input.description).toBe("请问2019年收到多少申请的统计表能否公开？");
   });
 });
+
+describe("what the citizen asked for when opening the form", () => {
+  it("is offered as the description and used on 是", async () => {
+    const { say, world } = makeRunner();
+    const u = user("direct");
+    const start = await say(u, "我要申请公开2019年新闻采编经费的预算执行情况");
+    expect(start.intent).toBe("file_start");
+    for (const m of ["1", "郑一", "1", ID]) await say(u, m);
+    expect(text(await say(u, "13800138000"))).toContain("您开始时提到需要：“2019年新闻采编经费的预算执行情况”");
+    expect(text(await say(u, "是"))).toContain("文号");
+    for (const m of ["跳过", "1", "1"]) await say(u, m);
+    await say(u, "确认");
+    expect([...world.filed.values()][0].input.description).toBe("2019年新闻采编经费的预算执行情况");
+  });
+  it("offers nothing when only 我要申请 was said", async () => {
+    const { say } = makeRunner();
+    const u = user("plain");
+    for (const m of ["我要申请", "1", "郑二", "1", ID]) await say(u, m);
+    expect(text(await say(u, "13800138000"))).toContain("请描述您需要的政府信息");
+  });
+});
