@@ -86,7 +86,7 @@ beforeAll(async () => {
       WECHAT_APPSECRET: "secret",
       WECHAT_ENCODING_AES_KEY: AES_KEY,
       WECHAT_API_BASE_URL: wx.url,
-      WECHAT_REPLY_BUDGET_MS: "1500",
+      WECHAT_REPLY_BUDGET_MS: "3000",
       WECHAT_STATUS_TEMPLATE_ID: "tpl-status-1",
     },
   });
@@ -210,7 +210,7 @@ describe("slow path and notifications", () => {
     svc().portsOverride = {
       ...real,
       guide: async (topic) => {
-        await new Promise((r) => setTimeout(r, 2500));
+        await new Promise((r) => setTimeout(r, 4000));
         return real.guide(topic);
       },
     };
