@@ -119,7 +119,8 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
     // A word found in thousands of entries would make the database rank every one of them (tens of ms at
     // 100,000 entries). For such broad queries, rank only the newest BROAD_WINDOW matches — found by walking
     // the date index, which stops early — and report the planner's estimate as the total.
-    const estimate = await estimateMatches(m, `SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params);
+    // Three or more words that must all appear are selective: skip the estimate's round trip.
+    const estimate = s.mode === "all" && s.groups.length >= 3 ? 0 : await estimateMatches(m, `SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params);
     const broad = s.broadEstimate ?? BROAD_ESTIMATE;
     if (estimate >= broad && s.offset + s.limit <= BROAD_WINDOW) {
       params.push(BROAD_WINDOW, s.limit, s.offset);

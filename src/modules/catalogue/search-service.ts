@@ -50,6 +50,8 @@ export interface SearchResult {
 }
 
 export const MAX_PAGE_SIZE = 50;
+/** How long a search trusts its copy of the published guide's sections (wall-clock ms). */
+const SECTION_CACHE_MS = 5000;
 
 /** Public link of an entry: its own URL when it has one, else its page in this service. */
 export function entryUrl(indexNo: string, url: string | null): string {
@@ -66,7 +68,7 @@ interface SectionIndex {
 }
 
 export class SearchService {
-  private sectionCache = new Map<string, { stamp: string; sections: SectionIndex[] }>();
+  private sectionCache = new Map<string, { stamp: string; checkedAt: number; sections: SectionIndex[] }>();
 
   constructor(private readonly ctx: AppContext) {}
 
@@ -148,11 +150,20 @@ export class SearchService {
   }
 
   private async sectionIndex(agencyId: string): Promise<SectionIndex[]> {
+    // The published guide changes a few times a year: re-read it at most every few seconds, not per query.
+    const recent = this.sectionCache.get(agencyId);
+    if (recent && Date.now() - recent.checkedAt < SECTION_CACHE_MS) return recent.sections;
     const v: GuideVersion | null = await new GuideService(this.ctx).publishedVersion(agencyId);
-    if (!v) return [];
+    if (!v) {
+      this.sectionCache.set(agencyId, { stamp: "", checkedAt: Date.now(), sections: [] });
+      return [];
+    }
     const stamp = `${v.id}:${v.updatedAt}`;
     const cached = this.sectionCache.get(agencyId);
-    if (cached?.stamp === stamp) return cached.sections;
+    if (cached?.stamp === stamp) {
+      cached.checkedAt = Date.now();
+      return cached.sections;
+    }
     const keywords = new Map(v.content.sections.map((s) => [s.key, s.keywords ?? []]));
     const sections = renderSections(v.content).map((s) => ({
       key: s.key,
@@ -162,7 +173,7 @@ export class SearchService {
       keywordTokens: new Set([...(keywords.get(s.key) ?? []), ...(keywords.get(s.key) ?? []).flatMap(indexTokens)]),
       bodyTokens: new Set(indexTokens(s.body)),
     }));
-    this.sectionCache.set(agencyId, { stamp, sections });
+    this.sectionCache.set(agencyId, { stamp, checkedAt: Date.now(), sections });
     return sections;
   }
 }
