@@ -2,26 +2,9 @@
 import { Column, Entity, PrimaryColumn } from "typeorm";
 import type { ClockEntry } from "./clock";
 
-export type ApplicantCategory =
-  | "natural_person"
-  | "org.commercial"
-  | "org.research"
-  | "org.public_welfare"
-  | "org.legal_service"
-  | "org.other";
-
-export const APPLICANT_CATEGORIES: ApplicantCategory[] = [
-  "natural_person",
-  "org.commercial",
-  "org.research",
-  "org.public_welfare",
-  "org.legal_service",
-  "org.other",
-];
-
-export type Channel = "online" | "wechat" | "miniprogram" | "in_person" | "mail_registered" | "mail" | "fax";
-export const CITIZEN_CHANNELS = ["online", "wechat", "miniprogram"] as const;
-export const STAFF_CHANNELS = ["in_person", "mail_registered", "mail", "fax"] as const;
+export { APPLICANT_CATEGORIES, CITIZEN_CHANNELS, STAFF_CHANNELS } from "./codes";
+export type { ApplicantCategory, Channel } from "./codes";
+import type { ApplicantCategory, Channel } from "./codes";
 
 /** Identity and contact details: personal data, never logged and never returned where not needed. */
 export interface ApplicantDetails {

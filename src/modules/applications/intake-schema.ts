@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { isIsoDate } from "../../domain/china-time";
 import { isValidCreditCode, isValidResidentId } from "../../domain/id-checks";
-import { APPLICANT_CATEGORIES, CITIZEN_CHANNELS, STAFF_CHANNELS } from "./application.entity";
+import { APPLICANT_CATEGORIES, CITIZEN_CHANNELS, STAFF_CHANNELS } from "./codes";
 
 export const ID_TYPES = ["resident_id", "passport", "hk_macao_permit", "taiwan_permit", "foreign_permanent_id", "other"] as const;
 export const ID_TYPE_LABELS: Record<(typeof ID_TYPES)[number], string> = {
