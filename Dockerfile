@@ -8,6 +8,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY bots ./bots
 COPY migrations ./migrations
+COPY scripts ./scripts
+COPY config ./config
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps
@@ -23,6 +25,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY config ./config
+RUN rm -f dist/config && ln -s ../config dist/config
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
