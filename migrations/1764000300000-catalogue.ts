@@ -72,7 +72,6 @@ export class Catalogue1764000300000 implements MigrationInterface {
       }),
     );
     await qr.createIndex("catalogue_entries", new TableIndex({ name: "ix_catalogue_doc_no_key", columnNames: ["agency_id", "doc_no_key"] }));
-    await qr.createIndex("catalogue_entries", new TableIndex({ name: "ix_catalogue_list", columnNames: ["agency_id", "status", "written_date"] }));
     await qr.createIndex("catalogue_entries", new TableIndex({ name: "ix_catalogue_year", columnNames: ["agency_id", "status", "year"] }));
 
     if (isPostgres(qr)) {
@@ -82,7 +81,10 @@ export class Catalogue1764000300000 implements MigrationInterface {
           `setweight(to_tsvector('simple'::regconfig, title_tokens), 'A') || setweight(to_tsvector('simple'::regconfig, body_tokens), 'B')) STORED`,
       );
       await qr.query(`CREATE INDEX ix_catalogue_search ON catalogue_entries USING GIN (search_vector)`);
+      // Newest-first lists and the bounded ranking of broad queries walk this index and stop early.
+      await qr.query(`CREATE INDEX ix_catalogue_list ON catalogue_entries (agency_id, status, written_date DESC NULLS LAST, index_no)`);
     } else {
+      await qr.createIndex("catalogue_entries", new TableIndex({ name: "ix_catalogue_list", columnNames: ["agency_id", "status", "written_date", "index_no"] }));
       await qr.query(
         `CREATE VIRTUAL TABLE catalogue_fts USING fts5(title_tokens, body_tokens, entry_id UNINDEXED, agency_id UNINDEXED, tokenize = 'unicode61')`,
       );
@@ -91,7 +93,10 @@ export class Catalogue1764000300000 implements MigrationInterface {
 
   async down(qr: QueryRunner): Promise<void> {
     if (isPostgres(qr)) {
+      // The generated column goes first, by SQL: TypeORM's dropTable would look it up in typeorm_metadata,
+      // which only exists for generated columns created through TypeORM's own API.
       await qr.query(`DROP INDEX IF EXISTS ix_catalogue_search`);
+      await qr.query(`ALTER TABLE catalogue_entries DROP COLUMN IF EXISTS search_vector`);
     } else {
       await qr.query(`DROP TABLE IF EXISTS catalogue_fts`);
     }

@@ -53,7 +53,7 @@ export const configSchema = z.object({
   GUIDE_DATA_DIR: z.string().min(1).default("config/guide"),
   CATALOGUE_DATA_DIR: z.string().min(1).default("config/catalogue"),
   JIEBA_USER_DICT: z.string().min(1).default("config/jieba-user-dict.txt"),
-  CATALOGUE_BROAD_MATCHES: intIn(1, 10_000_000).default(2000),
+  CATALOGUE_BROAD_MATCHES: intIn(1, 10_000_000).default(1000),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, "like 256kb or 1mb").default("256kb"),
   CORS_ORIGINS: z.string().optional(),
   TRUST_PROXY: bool.default(false),

@@ -91,8 +91,8 @@ export interface TextSearch {
 }
 
 /** Above this many estimated matches a query is "broad" (PostgreSQL only; see searchText). */
-export const BROAD_ESTIMATE = 2000;
-export const BROAD_WINDOW = 60;
+export const BROAD_ESTIMATE = 1000;
+export const BROAD_WINDOW = 40;
 
 /** The planner's row estimate for a query (tsvector statistics make it close for frequent words). */
 async function estimateMatches(m: EntityManager, sql: string, params: unknown[]): Promise<number> {
@@ -119,8 +119,10 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
     // A word found in thousands of entries would make the database rank every one of them (tens of ms at
     // 100,000 entries). For such broad queries, rank only the newest BROAD_WINDOW matches — found by walking
     // the date index, which stops early — and report the planner's estimate as the total.
-    // Three or more words that must all appear are selective: skip the estimate's round trip.
-    const estimate = s.mode === "all" && s.groups.length >= 3 ? 0 : await estimateMatches(m, `SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params);
+    // Only a single word (or a relaxed match) can be broad. Several words that must all appear are selective,
+    // and they often hold a year, whose matches cluster in time: a newest-first walk would then scan most
+    // of the table before it reached them.
+    const estimate = s.mode === "all" && s.groups.length >= 2 ? 0 : await estimateMatches(m, `SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params);
     const broad = s.broadEstimate ?? BROAD_ESTIMATE;
     if (estimate >= broad && s.offset + s.limit <= BROAD_WINDOW) {
       params.push(BROAD_WINDOW, s.limit, s.offset);
