@@ -157,7 +157,7 @@ export class CatalogueService {
       if (await m.findOneBy(CatalogueEntry, { agencyId, indexNo })) throw new DomainError("CATALOGUE.ALREADY_EXISTS", `索引号 ${indexNo} 已存在`);
       const e = this.build(agencyId, { ...data, indexNo }, actor);
       await m.save(e);
-      await syncSearchIndex(m, this.ctx.dbType, e);
+      await syncSearchIndex(m, this.ctx.dbType, e, true);
       await m.save(audit(this.ctx, agencyId, e.id, actor, "catalogue.create", { indexNo, title: e.title }, null, "active"));
       return e;
     });
@@ -246,7 +246,7 @@ export class CatalogueService {
         if (!existing) {
           const e = this.build(agencyId, data, actor);
           await m.save(e);
-          await syncSearchIndex(m, this.ctx.dbType, e);
+          await syncSearchIndex(m, this.ctx.dbType, e, true);
           await m.save(audit(this.ctx, agencyId, e.id, actor, "catalogue.import_create", { indexNo: e.indexNo }, null, "active"));
           result.created++;
           continue;

@@ -32,9 +32,10 @@ const PG_WEIGHTS = "'{0.0, 0.0, 0.1, 1.0}'";
 const COLUMNS = "e.id, e.index_no, e.title, e.doc_no, e.publisher, e.written_date, e.published_date, e.subject_category, e.agency_category, e.summary, e.url, e.validity";
 
 /** Keeps the FTS5 copy of an entry's tokens in step with the row (PostgreSQL generates its tsvector itself). */
-export async function syncSearchIndex(m: EntityManager, dbType: DatabaseType, e: CatalogueEntry): Promise<void> {
+export async function syncSearchIndex(m: EntityManager, dbType: DatabaseType, e: CatalogueEntry, isNew = false): Promise<void> {
   if (dbType !== "sqlite") return;
-  await m.query(`DELETE FROM catalogue_fts WHERE entry_id = ?`, [e.id]);
+  // entry_id is not indexed inside FTS5: skip the delete (a scan) for a new entry, which has no row yet.
+  if (!isNew) await m.query(`DELETE FROM catalogue_fts WHERE entry_id = ?`, [e.id]);
   await m.query(`INSERT INTO catalogue_fts (title_tokens, body_tokens, entry_id, agency_id) VALUES (?, ?, ?, ?)`, [e.titleTokens, e.bodyTokens, e.id, e.agencyId]);
 }
 
