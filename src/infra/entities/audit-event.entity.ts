@@ -1,4 +1,5 @@
 // One row of the audit trail shared by every feature (applications, guide, catalogue, reports, users).
+import { randomUUID } from "node:crypto";
 import { Column, Entity, PrimaryColumn } from "typeorm";
 
 export type ActorType = "citizen" | "staff" | "system";
@@ -40,4 +41,37 @@ export class AuditEvent {
 
   @Column({ name: "created_at", type: "varchar", length: 30 })
   createdAt!: string;
+}
+
+export interface AuditInput {
+  agencyId: string;
+  entityType: string;
+  entityId: string;
+  action: string;
+  /** Who did it; omitted or null = the system. */
+  actor?: { type: ActorType; id: string | null } | null;
+  fromStatus?: string | null;
+  toStatus?: string | null;
+  reason?: string | null;
+  data?: Record<string, unknown> | null;
+  /** ISO instant (ctx.clock.now().toISOString()). */
+  at: string;
+}
+
+/** Builds one audit row; every feature writes its audit trail through this. */
+export function auditEvent(i: AuditInput): AuditEvent {
+  return Object.assign(new AuditEvent(), {
+    id: randomUUID(),
+    agencyId: i.agencyId,
+    entityType: i.entityType,
+    entityId: i.entityId,
+    actorType: i.actor?.type ?? "system",
+    actorId: i.actor?.id ?? null,
+    action: i.action,
+    fromStatus: i.fromStatus ?? null,
+    toStatus: i.toStatus ?? null,
+    reason: i.reason ?? null,
+    data: i.data ?? null,
+    createdAt: i.at,
+  });
 }

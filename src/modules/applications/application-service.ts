@@ -12,7 +12,7 @@ import { createCalendar, readCalendarOverrides, type CalendarOverrides, type Wor
 import { parseInput } from "../../http/validate";
 import { defaultAgency } from "../../infra/agencies";
 import { Agency } from "../../infra/entities/agency.entity";
-import { AuditEvent, type ActorType } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent, type ActorType } from "../../infra/entities/audit-event.entity";
 import { IdempotencyKey } from "../../infra/entities/idempotency-key.entity";
 import { OutboxMessage } from "../../infra/entities/outbox-message.entity";
 import { StaffUser } from "../../infra/entities/staff-user.entity";
@@ -688,19 +688,17 @@ export class ApplicationService {
   }
 
   private audit(app: Application, actor: Actor, action: string, from: string | null, to: string | null, reason: string | null, data: Record<string, unknown> | null): AuditEvent {
-    return Object.assign(new AuditEvent(), {
-      id: randomUUID(),
+    return auditEvent({
       agencyId: app.agencyId,
       entityType: "application",
       entityId: app.id,
-      actorType: actor.type,
-      actorId: actor.id,
+      actor,
       action,
       fromStatus: from,
       toStatus: to,
       reason,
       data,
-      createdAt: this.ctx.clock.now().toISOString(),
+      at: this.ctx.clock.now().toISOString(),
     });
   }
 

@@ -9,7 +9,7 @@ import { In, Like } from "typeorm";
 import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { defaultAgency } from "../../infra/agencies";
-import { AuditEvent } from "../../infra/entities/audit-event.entity";
+import { auditEvent } from "../../infra/entities/audit-event.entity";
 import { OutboxMessage } from "../../infra/entities/outbox-message.entity";
 import { WechatApiClient } from "../../channels/wechat-api";
 import type { StaffPrincipal } from "../staff/staff-service";
@@ -159,19 +159,16 @@ export class ConversationService {
     await this.ctx.db.transaction(async (m) => {
       await m.save(c);
       await m.save(
-        Object.assign(new AuditEvent(), {
-          id: randomUUID(),
+        auditEvent({
           agencyId: agency.id,
           entityType: "consultation",
           entityId: c.id,
-          actorType: "citizen" as const,
-          actorId: null,
+          actor: { type: "citizen", id: null },
           action: "consultation.open",
-          fromStatus: null,
           toStatus: "open",
           reason: a.reason,
           data: { channel: c.channel },
-          createdAt: now,
+          at: now,
         }),
       );
     });
@@ -198,19 +195,15 @@ export class ConversationService {
       c.answeredAt = now;
       await m.save(c);
       await m.save(
-        Object.assign(new AuditEvent(), {
-          id: randomUUID(),
+        auditEvent({
           agencyId: c.agencyId,
           entityType: "consultation",
           entityId: c.id,
-          actorType: "staff" as const,
-          actorId: staff.id,
+          actor: { type: "staff", id: staff.id },
           action: "consultation.reply",
           fromStatus: "open",
           toStatus: "answered",
-          reason: null,
-          data: null,
-          createdAt: now,
+          at: now,
         }),
       );
       await m.save(

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context";
 import { isIsoDate } from "../../domain/china-time";
 import { Agency } from "../../infra/entities/agency.entity";
-import { AuditEvent } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { Counter } from "../../infra/entities/idempotency-key.entity";
 import { APPLICANT_CATEGORIES, Application } from "../applications/application.entity";
 import { DISPOSITION_CODES } from "./formats";
@@ -154,19 +154,14 @@ export async function importApplications(ctx: AppContext, agency: Agency, conten
         }),
       );
       audits.push(
-        Object.assign(new AuditEvent(), {
-          id: randomUUID(),
+        auditEvent({
           agencyId: agency.id,
           entityType: "application",
           entityId: id,
-          actorType: "system",
-          actorId: null,
           action: "application.imported",
-          fromStatus: null,
           toStatus: statusFor(v.disposition),
-          reason: null,
           data: { externalId: v.externalId },
-          createdAt: now,
+          at: now,
         }),
       );
     }

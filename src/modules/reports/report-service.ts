@@ -7,7 +7,7 @@ import type { AppContext } from "../../context";
 import { isIsoDate, yearOf } from "../../domain/china-time";
 import { DomainError } from "../../domain/errors";
 import { Agency } from "../../infra/entities/agency.entity";
-import { AuditEvent } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { Application } from "../applications/application.entity";
 import type { StaffPrincipal } from "../staff/staff-service";
 import { runChecks, type PreviousYear } from "./checks";
@@ -87,20 +87,7 @@ export class ReportsService {
   }
 
   private audit(agencyId: string, entityType: string, entityId: string, action: string, actor: StaffPrincipal | null, data: Record<string, unknown> | null): AuditEvent {
-    return Object.assign(new AuditEvent(), {
-      id: randomUUID(),
-      agencyId,
-      entityType,
-      entityId,
-      actorType: actor ? "staff" : "system",
-      actorId: actor?.id ?? null,
-      action,
-      fromStatus: null,
-      toStatus: null,
-      reason: null,
-      data,
-      createdAt: this.now(),
-    });
+    return auditEvent({ agencyId, entityType, entityId, action, actor: actor ? { type: "staff", id: actor.id } : null, data, at: this.now() });
   }
 
   async agency(agencyId: string): Promise<Agency> {

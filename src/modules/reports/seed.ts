@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { AppContext } from "../../context";
 import type { Agency } from "../../infra/entities/agency.entity";
-import { AuditEvent } from "../../infra/entities/audit-event.entity";
+import { auditEvent } from "../../infra/entities/audit-event.entity";
 import { noEvidence, runChecks } from "./checks";
 import { ReportDraft, ReportPublication, type DisclosureValues } from "./entities";
 import { getFormat, type FormatId } from "./formats";
@@ -113,19 +113,8 @@ async function insertSeed(ctx: AppContext, agency: Agency, data: SeedReport, sna
         updatedAt: now,
       });
     }
-    await m.save(AuditEvent, {
-      id: randomUUID(),
-      agencyId: agency.id,
-      entityType: "report_publication",
-      entityId: pub.id,
-      actorType: "system",
-      actorId: null,
-      action: "report.seeded",
-      fromStatus: null,
-      toStatus: null,
-      reason: null,
-      data: { year: data.year, source: data.source },
-      createdAt: now,
-    });
+    await m.save(
+      auditEvent({ agencyId: agency.id, entityType: "report_publication", entityId: pub.id, action: "report.seeded", data: { year: data.year, source: data.source }, at: now }),
+    );
   });
 }

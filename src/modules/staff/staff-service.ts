@@ -5,7 +5,7 @@ import argon2 from "argon2";
 import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { agencyByCode } from "../../infra/agencies";
-import { AuditEvent } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { StaffSession, StaffUser, type StaffRole } from "../../infra/entities/staff-user.entity";
 
 export const STAFF_ROLES: StaffRole[] = ["clerk", "approver", "admin"];
@@ -63,7 +63,7 @@ export class StaffService {
     user.updatedAt = this.ctx.clock.now().toISOString();
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, { ...this.audit(actor.agencyId, user.id, actor, "staff.set_role", { from, to: role }) });
+      await m.save(this.audit(actor.agencyId, user.id, actor, "staff.set_role", { from, to: role }));
     });
     return toPrincipal(user);
   }
@@ -129,19 +129,14 @@ export class StaffService {
   }
 
   private audit(agencyId: string, userId: string, actor: StaffPrincipal | undefined, action: string, data: Record<string, unknown>): AuditEvent {
-    return Object.assign(new AuditEvent(), {
-      id: randomUUID(),
+    return auditEvent({
       agencyId,
       entityType: "staff_user",
       entityId: userId,
-      actorType: actor ? "staff" : "system",
-      actorId: actor?.id ?? null,
+      actor: actor ? { type: "staff", id: actor.id } : null,
       action,
-      fromStatus: null,
-      toStatus: null,
-      reason: null,
       data,
-      createdAt: this.ctx.clock.now().toISOString(),
+      at: this.ctx.clock.now().toISOString(),
     });
   }
 }
