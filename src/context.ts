@@ -1,6 +1,5 @@
 // What every feature receives: configuration, logger, database, key-value store and clock.
 import type { DataSource } from "typeorm";
-import type Redis from "ioredis";
 import type { Config } from "./config";
 import type { Clock } from "./domain/china-time";
 import type { DatabaseType } from "./infra/database";
