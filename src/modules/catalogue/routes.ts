@@ -15,7 +15,7 @@ import { CatalogueEntry } from "./entities";
 import { entryInputSchema, entryPatchSchema } from "./entry-schema";
 import { guideDraftSchema, sectionPatchSchema, type Actor } from "./guide-service";
 import type { CatalogueFacade } from "./facade";
-import { toCsv, toXlsx } from "./import-export";
+import { parseCsv, parseXlsx, toCsv, toXlsx } from "./import-export";
 import { cataloguePage, entryPage, guidePage, noGuidePage, notFoundPage } from "./pages";
 import { MAX_PAGE_SIZE } from "./search-service";
 
@@ -50,6 +50,23 @@ const publishSchema = z.object({ note: z.string().trim().max(500).optional() });
 const exportSchema = z.object({ format: z.enum(["csv", "xlsx"], { error: "导出格式应为 csv 或 xlsx" }).default("csv") });
 
 const staffActor = (s: StaffPrincipal): Actor => ({ type: "staff", id: s.id });
+
+const IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/** The request body as bytes: what the body parser left unread (CSV, XLSX), or the text it already read. */
+async function rawBody(ctx: Context, limit: number): Promise<Buffer> {
+  const parsed = ctx.request.body as unknown;
+  if (typeof parsed === "string") return Buffer.from(parsed, "utf8");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new DomainError("REQUEST.TOO_LARGE", `文件不能超过${Math.round(limit / 1024 / 1024)}MB`);
+    chunks.push(chunk as Buffer);
+  }
+  if (!size) throw new DomainError("CATALOGUE.IMPORT_INVALID", "上传的文件是空的", [{ row: 0, field: "(file)", message: "没有内容" }]);
+  return Buffer.concat(chunks);
+}
 
 function one(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
@@ -199,6 +216,19 @@ export function catalogueRoutes(app: AppContext): Router[] {
       ctx.type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
       ctx.body = await toXlsx(entries);
     }
+  });
+
+  // Upload a catalogue file: the body is the file itself (Content-Type text/csv, or the XLSX type /
+  // application/octet-stream with ?format=xlsx). Same rules as the CLI: all rows or none, update by 索引号.
+  staff.post("/catalogue/import", publishers, async (ctx) => {
+    const type = ctx.request.type;
+    const q = parseInput(z.object({ format: z.enum(["csv", "xlsx"], { error: "文件格式应为 csv 或 xlsx" }).optional() }), queryObject(ctx));
+    const format = q.format ?? (type === "text/csv" || type === "text/plain" ? "csv" : type.includes("spreadsheetml") ? "xlsx" : undefined);
+    if (!format) throw new DomainError("CATALOGUE.INVALID_FORMAT", "请以 text/csv 或 XLSX 类型上传文件，或用 ?format=csv|xlsx 指明格式");
+    const buf = await rawBody(ctx, IMPORT_LIMIT_BYTES);
+    const rows = format === "csv" ? parseCsv(buf) : await parseXlsx(buf);
+    const s = currentStaff(ctx);
+    ctx.body = { rows: rows.length, ...(await catalogue().importRows(s.agencyId, rows, staffActor(s))) };
   });
 
   staff.post("/catalogue", editors, async (ctx) => {

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
+import * as OpenCC from "opencc-js";
 import { findDocNumbers, type DocNumber } from "./doc-number";
 
 let instance: Jieba | null = null;
@@ -101,8 +102,16 @@ function subWords(word: string): string[] {
   return covered.length >= word.length - 1 && subs.length > 1 ? [...new Set(subs)] : [];
 }
 
+let toSimplified: ((s: string) => string) | null = null;
+
+/** Traditional characters and Taiwan phrasing (資訊 → 信息) become simplified, as the catalogue is written. */
+export function simplify(text: string): string {
+  toSimplified ??= OpenCC.Converter({ from: "twp", to: "cn" });
+  return toSimplified(text);
+}
+
 export function analyzeQuery(q: string): AnalyzedQuery {
-  const normalized = q.normalize("NFKC").slice(0, 200);
+  const normalized = simplify(q.normalize("NFKC").slice(0, 200));
   const docNumbers = findDocNumbers(normalized);
   let text = normalized;
   for (const d of [...docNumbers].reverse()) text = text.slice(0, d.start) + " " + text.slice(d.end);

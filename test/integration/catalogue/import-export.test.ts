@@ -115,3 +115,47 @@ describe.each<DbKind>(["postgres", "sqlite"])("catalogue import and export on %s
     await request(env.server).get("/api/staff/catalogue/export").expect(401);
   });
 });
+
+describe("catalogue upload through the staff API", () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv({ db: "sqlite" });
+  });
+  afterAll(() => env.close());
+
+  it("imports an uploaded CSV or XLSX all-or-nothing, approvers only", async () => {
+    const approver = await staffToken(env, "approver");
+    const clerk = await staffToken(env, "clerk");
+    const before = await env.ctx.db.getRepository(CatalogueEntry).count();
+    const bad = await request(env.server)
+      .post("/api/staff/catalogue/import")
+      .set("Authorization", `Bearer ${approver}`)
+      .set("Content-Type", "text/csv")
+      .send(fs.readFileSync(fixture("import-bad.csv")))
+      .expect(400);
+    expect(bad.body.error.code).toBe("CATALOGUE.IMPORT_INVALID");
+    expect(new Set(bad.body.error.details.map((d: { row: number }) => d.row))).toEqual(new Set([3, 5]));
+    expect(await env.ctx.db.getRepository(CatalogueEntry).count()).toBe(before);
+
+    await request(env.server).post("/api/staff/catalogue/import").set("Authorization", `Bearer ${clerk}`).set("Content-Type", "text/csv").send("x").expect(403);
+
+    const ok = await request(env.server)
+      .post("/api/staff/catalogue/import")
+      .set("Authorization", `Bearer ${approver}`)
+      .set("Content-Type", "text/csv")
+      .send(fs.readFileSync(fixture("import-good.csv")))
+      .expect(200);
+    expect(ok.body).toEqual({ rows: 3, created: 3, updated: 0, unchanged: 0 });
+
+    const { toXlsx } = await import("../../../src/modules/catalogue/import-export");
+    const entries = await env.ctx.db.getRepository(CatalogueEntry).find();
+    const xlsx = await toXlsx(entries);
+    const again = await request(env.server)
+      .post("/api/staff/catalogue/import?format=xlsx")
+      .set("Authorization", `Bearer ${approver}`)
+      .set("Content-Type", "application/octet-stream")
+      .send(xlsx)
+      .expect(200);
+    expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: entries.length });
+  });
+});

@@ -38,3 +38,12 @@ describe("segmenter", () => {
     expect(markTerms("大气污染防治", ["大气污染", "防治"])).toBe("<mark>大气污染防治</mark>");
   });
 });
+
+describe("traditional Chinese queries", () => {
+  it("are read as simplified, including Taiwan phrasing and document numbers", () => {
+    const q = analyzeQuery("怎麼申請政府資訊公開 張政辦發[2019]12號");
+    expect(q.groups.map((g) => g.word)).toEqual(["申请", "政府信息公开"]);
+    expect(q.expansions).toContain("申请方式");
+    expect(q.docNumbers[0].key).toBe("张政办发|2019|12");
+  });
+});
