@@ -204,6 +204,7 @@ export async function run(): Promise<Record<string, unknown>> {
       if (q.kind !== "topic") {
         counts[q.kind]++;
         if (r.items.slice(0, 3).some((i) => i.docNo === q.target)) hits.fts[q.kind]++;
+        else if (process.env.BENCH_VERBOSE) console.log(`  miss ${q.q} → want ${q.target}, got ${r.items.slice(0, 3).map((i) => i.title).join(" | ")} (${r.total}, ${r.matchMode})`);
         if (likeRows.slice(0, 3).some((i) => i.doc_no === q.target)) hits.like[q.kind]++;
       }
     }

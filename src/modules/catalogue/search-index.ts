@@ -120,10 +120,11 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
     // A word found in thousands of entries would make the database rank every one of them (tens of ms at
     // 100,000 entries). For such broad queries, rank only the newest BROAD_WINDOW matches — found by walking
     // the date index, which stops early — and report the planner's estimate as the total.
-    // Only a single word (or a relaxed match) can be broad. Several words that must all appear are selective,
+    // Only a single word (or the any-word fallback) can be broad. Several words that must all appear are selective,
     // and they often hold a year, whose matches cluster in time: a newest-first walk would then scan most
     // of the table before it reached them.
-    const estimate = s.mode === "all" && s.groups.length >= 2 ? 0 : await estimateMatches(m, `SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params);
+    // "most" (all words but one) is ranked in full too: how many words an entry holds is what orders it.
+    const estimate = (s.mode === "all" && s.groups.length >= 2) || s.mode === "most" ? 0 : await estimateMatches(m, `SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params);
     const broad = s.broadEstimate ?? BROAD_ESTIMATE;
     if (estimate >= broad && s.offset + s.limit <= BROAD_WINDOW) {
       params.push(BROAD_WINDOW, s.limit, s.offset);

@@ -101,8 +101,11 @@ export class SearchService {
       const skip = Math.max(0, offset - docRows.length);
       const take = Math.max(0, pageSize - Math.max(0, docRows.length - offset));
       const base = { groups: aq.groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES };
-      let r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
+      // First the words as segmented. Their dictionary parts are an alternative only when that finds nothing:
+      // the parts are common words (工作, 政府…) whose long posting lists make every query slower.
+      let r = await searchText(m, dbType, agencyId, filters, { ...base, groups: aq.groups.map((g) => ({ word: g.word, parts: [] })), mode: "all" });
       matchMode = "all";
+      if (r.total === 0 && aq.groups.some((g) => g.parts.length)) r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
       // Relax step by step: every word but one (3+ words), then any word.
       if (r.total === 0 && aq.groups.length > 2) {
         r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "most" });

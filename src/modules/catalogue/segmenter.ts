@@ -104,9 +104,10 @@ function subWords(word: string): string[] {
 
 let toSimplified: ((s: string) => string) | null = null;
 
-/** Traditional characters and Taiwan phrasing (資訊 → 信息) become simplified, as the catalogue is written. */
+/** Traditional characters become simplified, as the catalogue is written. Character by character only: the
+ * phrase tables ("twp") also rewrite words, e.g. 埠 → 端口 in the place name 中埠镇. */
 export function simplify(text: string): string {
-  toSimplified ??= OpenCC.Converter({ from: "twp", to: "cn" });
+  toSimplified ??= OpenCC.Converter({ from: "tw", to: "cn" });
   return toSimplified(text);
 }
 

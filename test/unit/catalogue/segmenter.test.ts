@@ -40,8 +40,9 @@ describe("segmenter", () => {
 });
 
 describe("traditional Chinese queries", () => {
-  it("are read as simplified, including Taiwan phrasing and document numbers", () => {
-    const q = analyzeQuery("怎麼申請政府資訊公開 張政辦發[2019]12號");
+  it("are read as simplified character by character, place names and document numbers included", () => {
+    expect(analyzeQuery("中埠鎮").groups.map((g) => g.word)).toEqual(["中埠镇"]);
+    const q = analyzeQuery("怎麼申請政府信息公開 張政辦發[2019]12號");
     expect(q.groups.map((g) => g.word)).toEqual(["申请", "政府信息公开"]);
     expect(q.expansions).toContain("申请方式");
     expect(q.docNumbers[0].key).toBe("张政办发|2019|12");
