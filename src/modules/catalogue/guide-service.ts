@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context";
 import { localDate } from "../../domain/china-time";
 import { DomainError, ValidationError } from "../../domain/errors";
-import { AuditEvent } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import type { Agency } from "../../infra/entities/agency.entity";
 import { GuideVersion, type GuideContact, type GuideContent, type GuideSection } from "./entities";
 
@@ -323,18 +323,16 @@ export function audit(
   toStatus: string | null = null,
   reason: string | null = null,
 ): AuditEvent {
-  const e = new AuditEvent();
-  e.id = randomUUID();
-  e.agencyId = agencyId;
-  e.entityType = action.startsWith("guide") ? "guide" : "catalogue_entry";
-  e.entityId = entityId;
-  e.actorType = actor.type;
-  e.actorId = actor.id;
-  e.action = action;
-  e.fromStatus = fromStatus;
-  e.toStatus = toStatus;
-  e.reason = reason;
-  e.data = data;
-  e.createdAt = ctx.clock.now().toISOString();
-  return e;
+  return auditEvent({
+    agencyId,
+    entityType: action.startsWith("guide") ? "guide" : "catalogue_entry",
+    entityId,
+    actor,
+    action,
+    fromStatus,
+    toStatus,
+    reason,
+    data,
+    at: ctx.clock.now().toISOString(),
+  });
 }
