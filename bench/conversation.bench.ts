@@ -1,0 +1,39 @@
+// Understanding a citizen message: the engine's pure step (opencc + jieba + synonyms + pinyin typo matching)
+// against the approach the issue rules out — a table of exact substrings — in the same run.
+import { newSession, step, type TextIncoming } from "../src/modules/conversation/engine";
+import { Understanding } from "../src/modules/conversation/understanding";
+
+const MESSAGES = [
+  "怎么申请政府信息公开", "請問如何申請政府資訊公開？", "怎么申情", "你们几点上班", "办工时间", "联系电话是多少",
+  "申请以后多久能答复", "申請要多久", "申请要收费吗", "收废吗", "哪些信息不予公开", "对答复不服怎么办", "付议怎么申请",
+  "有没有2019年的年度报告", "2019年收到多少申请", "去年行政复议几件", "二〇一九年不予公开的有多少", "我要举报邻居违建",
+  "查询申请", "人工",
+];
+const KEYWORDS: Array<[string, string]> = [
+  ["申请", "guide.how_to_apply"], ["时间", "guide.contact"], ["电话", "guide.contact"], ["多久", "guide.time_limit"],
+  ["收费", "guide.fees"], ["不予公开", "guide.withheld"], ["复议", "guide.remedies"], ["年度报告", "catalogue"],
+  ["举报", "wrong_channel"], ["查询", "status"], ["人工", "handoff"],
+];
+const ROUNDS = 200;
+
+function time(label: string, fn: (m: string) => unknown): number {
+  for (const m of MESSAGES) fn(m);
+  const t0 = process.hrtime.bigint();
+  for (let r = 0; r < ROUNDS; r++) for (const m of MESSAGES) fn(m);
+  const us = Number(process.hrtime.bigint() - t0) / 1e3 / (ROUNDS * MESSAGES.length);
+  console.log(`${label.padEnd(56)} ${us.toFixed(2).padStart(8)} µs per message`);
+  return us;
+}
+
+const t0 = process.hrtime.bigint();
+const nlu = new Understanding();
+console.log(`building the language tools (jieba + domain words + pinyin table): ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms once per process`);
+
+const now = "2026-03-02T02:00:00.000Z";
+const incoming = (text: string, i: number): TextIncoming => ({ type: "text", text, now, messageId: `m${i}`, channel: "chat", verified: false, currentYear: 2026 });
+
+const base = time("baseline: exact-substring keyword table", (m) => KEYWORDS.find(([k]) => m.includes(k))?.[1] ?? "unknown");
+const understand = time("understanding (t→s, segmentation, synonyms, typos)", (m) => nlu.understand(m));
+let i = 0;
+const full = time("full engine step (understanding + intent + replies)", (m) => step(nlu, newSession(now), incoming(m, i++)));
+console.log(`ratio understanding / baseline: ${(understand / base).toFixed(0)}×; full step / baseline: ${(full / base).toFixed(0)}×`);
