@@ -18,6 +18,8 @@ export interface Session {
   /** The last application filed in this conversation, so a repeated "确认" answers without filing again. */
   lastFiled?: { applicationNo: string; queryCode: string; idempotencyKey: string };
   lastIntent?: string;
+  /** An application number sent without its query code while the bot waits for the code. */
+  pendingApplicationNo?: string;
   updatedAt: string;
 }
 
@@ -146,11 +148,17 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
   if (!m.text) return done(s, ["请发送文字消息。回复“帮助”查看我能做什么。"]);
   if (s.mode === "form" && s.form) return inForm(nlu, s, s.form, m);
   if (s.mode === "await_credentials") {
-    const creds = parseCredentials(m.text);
-    if (creds.applicationNo && creds.queryCode) {
-      return done({ ...s, mode: "idle" }, [], [{ kind: "status", applicationNo: creds.applicationNo, queryCode: creds.queryCode }], "status_query");
+    let creds = parseCredentials(m.text);
+    // Waiting for the code of a known number: a lone token without separators is the code (e.g. AB12CD).
+    if (s.pendingApplicationNo && !creds.queryCode && creds.applicationNo && !/[-\/_]/.test(creds.applicationNo)) {
+      creds = { queryCode: creds.applicationNo };
     }
-    s = { ...s, mode: "idle" };
+    const applicationNo = creds.applicationNo ?? s.pendingApplicationNo;
+    if (applicationNo && creds.queryCode) {
+      return done({ ...s, mode: "idle", pendingApplicationNo: undefined }, [], [{ kind: "status", applicationNo, queryCode: creds.queryCode }], "status_query");
+    }
+    if (creds.applicationNo) return askQueryCode(s, creds.applicationNo, "status_query");
+    s = { ...s, mode: "idle", pendingApplicationNo: undefined };
   }
   if (CONFIRM_RE.test(m.text) && s.lastFiled) {
     return done(s, [`您的申请已经提交过了，无需重复确认。申请编号：${s.lastFiled.applicationNo}，查询码：${s.lastFiled.queryCode}。`], [], "file_already");
@@ -158,6 +166,11 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
   const u = nlu.understand(m.text);
   const intent = classify(nlu, u, m.currentYear);
   return onIntent(s, intent, m);
+}
+
+/** The number came without its query code: keep the number and ask for the code alone. */
+function askQueryCode(s: Session, applicationNo: string, kind: string): StepResult {
+  return done({ ...s, mode: "await_credentials", pendingApplicationNo: applicationNo }, [`请发送申请${applicationNo}的查询码（提交申请时告知您的8位数字）。`], [], kind);
 }
 
 function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
@@ -176,7 +189,8 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
       if (intent.applicationNo && intent.queryCode) {
         return done(hit, [], [{ kind: "status", applicationNo: intent.applicationNo, queryCode: intent.queryCode }], intent.kind);
       }
-      return done({ ...hit, mode: "await_credentials" }, ["请发送申请编号和查询码，例如：ZDRMT-2026-00001 8K3P2Q（提交申请时告知您的查询码）。"], [], intent.kind);
+      if (intent.applicationNo) return askQueryCode(hit, intent.applicationNo, intent.kind);
+      return done({ ...hit, mode: "await_credentials", pendingApplicationNo: undefined }, ["请发送申请编号和查询码，例如：ZDRMT-2026-00001 02397568（提交申请时告知您的查询码）。"], [], intent.kind);
     case "report_figures":
       return done(hit, [], [{ kind: "figures", year: intent.year, yearWord: intent.yearWord, topic: intent.topic }], intent.kind);
     case "file_start": {

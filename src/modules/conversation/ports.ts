@@ -211,8 +211,8 @@ export function realPorts(ctx: AppContext): ConversationPorts {
           throw e;
         }
       };
-      // Without a year: the most recent published report (last year's, else the year before).
-      const years = year ? [year] : [currentYear - 1, currentYear - 2];
+      // Without a year: the most recent published report (last year's, else the latest of the years before).
+      const years = year ? [year] : Array.from({ length: 8 }, (_, i) => currentYear - 1 - i);
       for (const y of years) {
         const data = await published(y);
         if (!data) continue;

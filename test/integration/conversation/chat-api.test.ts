@@ -65,6 +65,12 @@ describe("questions answered from the real guide, catalogue and report", () => {
     expect(r).toContain("尚未公布");
     expect(r).toContain("2019年度报告");
   });
+  it("answers a figure without a year from the latest published report (2019 here)", async () => {
+    const r = await chat("q4b", "不予公开的有多少");
+    expect(r).not.toContain("尚未公布");
+    expect(r).toMatch(/2019年不予公开：\d+件/);
+    expect(r).toContain("2019年政府信息公开工作年度报告");
+  });
   it("tells a complaint where it belongs and files nothing", async () => {
     const before = await env.ctx.db.getRepository(Application).count();
     const r = await chat("q5", "我要举报村干部乱收费");

@@ -121,4 +121,19 @@ describe("identity and handoff rules", () => {
     expect(ans.effects).toEqual(["status"]);
     expect(ans.replies.join()).toContain("办理状态：办理中");
   });
+
+  it("takes the number and the query code in separate messages", async () => {
+    const { say } = makeRunner();
+    const u = anon("q-split");
+    await say(u, "查询申请");
+    const no = await say(u, "ZDRMT-2026-00001");
+    expect(no.effects).toEqual([]);
+    expect(no.replies.join()).toContain("ZDRMT-2026-00001的查询码");
+    const code = await say(u, "AB12CD");
+    expect(code.effects).toEqual(["status"]);
+    expect(code.replies.join()).toContain("办理状态：办理中");
+    const direct = await say(anon("q-split-2"), "查询申请 ZDRMT-2026-00001");
+    expect(direct.replies.join()).toContain("ZDRMT-2026-00001的查询码");
+    expect((await say(anon("q-split-2"), "查询码 AB12CD")).effects).toEqual(["status"]);
+  });
 });
