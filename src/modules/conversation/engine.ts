@@ -177,7 +177,7 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
   const hit = { ...s, misses: 0, lastIntent: intent.kind };
   switch (intent.kind) {
     case "handoff":
-      return done(hit, [], [{ kind: "handoff", reason: "requested", question: m.text, transcript: s.history }], intent.kind);
+      return done(hit, [], [{ kind: "handoff", reason: "requested", question: maskPersonalData(m.text), transcript: s.history }], intent.kind);
     case "wrong_channel":
       return done(hit, [WRONG_CHANNEL], [], intent.kind);
     case "status_mine":
@@ -219,7 +219,7 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
         return done(
           { ...s, misses: 0, lastIntent: "unknown" },
           [],
-          [{ kind: "handoff", reason: "misunderstood", question: m.text, transcript: s.history }],
+          [{ kind: "handoff", reason: "misunderstood", question: maskPersonalData(m.text), transcript: s.history }],
           "unknown",
         );
       }

@@ -153,6 +153,15 @@ describe("transcript privacy", () => {
     expect(transcript).not.toContain("13800138000");
     expect(transcript).toContain("110***********002X");
   });
+
+  it("masks ID and phone numbers in the question handed to staff", async () => {
+    const { say, world } = makeRunner();
+    await say(user("private-q"), `人工，我的电话13800138000，身份证${ID}`);
+    expect(world.handoffs).toHaveLength(1);
+    expect(world.handoffs[0].question).not.toContain("13800138000");
+    expect(world.handoffs[0].question).not.toContain(ID);
+    expect(world.handoffs[0].question).toContain("138****8000");
+  });
 });
 
 describe("questions in the middle of the form", () => {
