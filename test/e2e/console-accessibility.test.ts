@@ -60,7 +60,9 @@ test("keyboard-only login, labelled controls everywhere, no sideways scrolling a
     });
     page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     await page.goto("/console/login");
-    // The username field has focus on arrival; Tab moves to the password; Enter submits.
+    // The username field has focus on arrival (Chromium applies autofocus on a rendering step that can come
+    // after "load" on a busy machine, so wait for it); Tab moves to the password; Enter submits.
+    await page.waitForFunction(() => document.activeElement?.id === "username");
     await page.keyboard.type("admin5");
     await page.keyboard.press("Tab");
     await page.keyboard.type(PASSWORD);

@@ -27,7 +27,7 @@ afterAll(async () => {
 
 const HEADER = "索引号,信息名称,发布机构,主题分类,公开方式,生成日期";
 
-test("guide draft and publication, catalogue add/withdraw, import with row errors", async () => {
+test("guide draft and publication, catalogue add/edit/withdraw, import with row errors", async () => {
   const agency = await agencyByCode(env.ctx);
   const cat = getService<CatalogueFacade>(env.ctx, "catalogue");
   const before = (await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 1 })).total;
@@ -54,6 +54,13 @@ test("guide draft and publication, catalogue add/withdraw, import with row error
   const indexNo = (await added.innerText()).replace(/.*已新增目录条目\s*/, "").trim();
   const row = p.locator(`#entries tr[data-index="${indexNo}"]`);
   await expect(row.innerText()).resolves.toContain("2026年部门预算");
+  // Edit it: the change is saved and listed.
+  await row.getByRole("link", { name: "编辑" }).click();
+  await p.getByLabel("信息名称").fill("张店区融媒体中心2026年部门预算公开说明");
+  await p.getByRole("button", { name: "保存", exact: true }).click();
+  await p.getByRole("status").filter({ hasText: `目录条目 ${indexNo} 已保存` }).waitFor();
+  await p.goto("/console/content");
+  await expect(row.innerText()).resolves.toContain("2026年部门预算公开说明");
   await row.getByLabel("撤回理由").fill("录入重复");
   await row.getByRole("button", { name: "撤回" }).click();
   await p.getByRole("status").filter({ hasText: `目录条目 ${indexNo} 已撤回` }).waitFor();

@@ -67,6 +67,19 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
   expect(refused.status).toBe(403);
   expect(refused.text).toContain("当前角色无权执行此操作");
   expect(refused.text).not.toContain("newbie");
+  // Forged admin forms from a clerk: refused, nothing changed.
+  for (const [path, form] of [
+    ["/console/users", { username: "forged1", password: "longenough1", role: "admin" }],
+    [`/console/users/${newbie.id}/role`, { role: "admin" }],
+    [`/console/users/${newbie.id}/revoke-sessions`, {}],
+  ] as const) {
+    const res = await request(env.server).post(path).set("Cookie", clerk).type("form").send(form);
+    expect(res.status).toBe(302);
+    expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("当前角色无权执行此操作");
+  }
+  const unchanged = await getService<StaffService>(env.ctx, "staff").listUsers(newbie.agencyId);
+  expect(unchanged.map((u) => u.username)).not.toContain("forged1");
+  expect(unchanged.find((u) => u.username === "newbie")!.role).toBe("approver");
 });
 
 test("a form posted from another site is refused and does nothing", async () => {

@@ -52,13 +52,16 @@ export async function loginAs(browser: Browser, baseUrl: string, username: strin
   return { context, page };
 }
 
-/** Saves a full-page screenshot under test/artifacts/ and (unless docs: false) refreshes the README copy in docs/screenshots/. */
+/** Saves a full-page screenshot under test/artifacts/ and (unless docs: false) refreshes the README copy in docs/screenshots/ when it differs. */
 export async function screenshot(page: Page, name: string, opts: { docs?: boolean } = {}): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   if (opts.docs === false) return file;
   fs.mkdirSync(DOC_SCREENSHOTS, { recursive: true });
-  fs.copyFileSync(file, path.join(DOC_SCREENSHOTS, `${name}.png`));
+  // Written only when the image changed, so a run over an unchanged page leaves the git tree untouched.
+  const doc = path.join(DOC_SCREENSHOTS, `${name}.png`);
+  const shot = fs.readFileSync(file);
+  if (!fs.existsSync(doc) || !fs.readFileSync(doc).equals(shot)) fs.writeFileSync(doc, shot);
   return file;
 }
