@@ -115,6 +115,9 @@ test("the clerk is not offered the extension and the server refuses a forged one
   expect(after.text).toContain("延期须经审批人");
   const d = await getService<ApplicationService>(env.ctx, "applications").detail({ ...(await whoIs("clerk4")) }, no);
   expect(d.clock.extension).toBeNull();
+  // A refused field says why (the service's field message), not only "提交的内容有误".
+  const unknownAssignee = await request(env.server).post(`/console/applications/${no}/actions/assign`).set("Cookie", clerk).set("Referer", `http://127.0.0.1/console/applications/${no}`).type("form").send({ assignee: "nobody" });
+  expect((await follow(unknownAssignee, clerk)).text).toContain("承办人不存在或已停用");
 
   const boss = await login("boss4");
   const bossPage = (await request(env.server).get(`/console/applications/${no}`).set("Cookie", boss)).text;
