@@ -46,6 +46,9 @@ const enumOf = <T extends readonly [string, ...string[]]>(values: T, label: stri
   z.enum(values, { error: `请选择${label}（${hint}）` });
 
 /** Per-field validators, shared with the conversation's guided form. */
+/** The Regulation (国务院令第492号) came into force on this day: no disclosure application was received earlier. */
+export const EARLIEST_RECEIPT_DATE = "2008-05-01";
+
 export const fieldSchemas = {
   category: enumOf(APPLICANT_CATEGORIES as unknown as readonly [string, ...string[]], "申请人类型", "自然人、商业企业、科研机构、社会公益组织、法律服务机构或其他") as z.ZodType<
     (typeof APPLICANT_CATEGORIES)[number]
@@ -87,7 +90,10 @@ export const fieldSchemas = {
   deliveryMethod: enumOf(DELIVERY_METHODS, "获取方式", "自行领取、邮寄、电子邮件或微信"),
   citizenChannel: enumOf(CITIZEN_CHANNELS, "提交渠道", "online、wechat 或 miniprogram"),
   anyChannel: enumOf(ALL_CHANNELS, "提交渠道", "online、wechat、miniprogram、in_person、mail_registered、mail 或 fax"),
-  receivedAt: z.string({ error: "请填写收到申请的日期" }).refine(isIsoDate, { error: "收到日期格式不正确，应为 YYYY-MM-DD" }),
+  receivedAt: z
+    .string({ error: "请填写收到申请的日期" })
+    .refine(isIsoDate, { error: "收到日期格式不正确，应为 YYYY-MM-DD", abort: true })
+    .refine((d) => d >= EARLIEST_RECEIPT_DATE, { error: `收到日期不能早于${EARLIEST_RECEIPT_DATE}（政府信息公开条例施行之日）` }),
 };
 
 const applicantSchema = z

@@ -8,6 +8,7 @@ import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { Counter } from "../../infra/entities/idempotency-key.entity";
 import { APPLICANT_CATEGORIES, Application } from "../applications/application.entity";
+import { EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
 import { DISPOSITION_CODES } from "./formats";
 
 const CHANNELS = ["online", "wechat", "miniprogram", "in_person", "mail_registered", "mail", "fax"] as const;
@@ -30,6 +31,7 @@ export const importLineSchema = z
     if (v.disposition && !v.disposedAt) ctx.addIssue({ code: "custom", path: ["disposedAt"], message: "有disposition时须填写disposedAt" });
     if (!v.disposition && v.disposedAt) ctx.addIssue({ code: "custom", path: ["disposition"], message: "有disposedAt时须填写disposition" });
     if (v.disposedAt && v.receivedAt && v.disposedAt < v.receivedAt) ctx.addIssue({ code: "custom", path: ["disposedAt"], message: "disposedAt不能早于receivedAt" });
+    if (v.receivedAt < EARLIEST_RECEIPT_DATE) ctx.addIssue({ code: "custom", path: ["receivedAt"], message: `receivedAt不能早于${EARLIEST_RECEIPT_DATE}（政府信息公开条例施行之日）` });
   });
 
 export type ImportLine = z.infer<typeof importLineSchema>;
@@ -47,7 +49,7 @@ export interface ImportResult {
 }
 
 /** Parses and validates every line; blank lines are ignored. */
-export function parseImportFile(content: string): { lines: Array<{ line: number; value: ImportLine }>; problems: LineProblem[] } {
+export function parseImportFile(content: string, today?: string): { lines: Array<{ line: number; value: ImportLine }>; problems: LineProblem[] } {
   const lines: Array<{ line: number; value: ImportLine }> = [];
   const problems: LineProblem[] = [];
   const seen = new Map<string, number>();
@@ -66,6 +68,11 @@ export function parseImportFile(content: string): { lines: Array<{ line: number;
       problems.push({ line, reason: r.error.issues.map((x) => (x.path.length ? `${x.path.join(".")}: ${x.message}` : x.message)).join("；") });
       return;
     }
+    const future = today ? (["receivedAt", "disposedAt"] as const).filter((k) => (r.data[k] ?? "") > today) : [];
+    if (future.length) {
+      problems.push({ line, reason: future.map((k) => `${k}: ${k}不能晚于今天（${today}）`).join("；") });
+      return;
+    }
     const first = seen.get(r.data.externalId);
     if (first) {
       problems.push({ line, reason: `externalId“${r.data.externalId}”与第${first}行重复` });
@@ -80,7 +87,7 @@ export function parseImportFile(content: string): { lines: Array<{ line: number;
 const statusFor = (disposition: string | null | undefined) => (!disposition ? "received" : disposition.startsWith("other.") ? "closed" : "answered");
 
 export async function importApplications(ctx: AppContext, agency: Agency, content: string): Promise<ImportResult> {
-  const { lines, problems } = parseImportFile(content);
+  const { lines, problems } = parseImportFile(content, ctx.today());
   if (problems.length) return { ok: false, imported: 0, unchanged: 0, problems };
   const repo = ctx.db.getRepository(Application);
   const existing = new Set<string>();

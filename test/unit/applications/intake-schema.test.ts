@@ -51,6 +51,10 @@ describe("intakeSchema", () => {
     expect(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "2026-03-02" })).success).toBe(true);
     expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "mail_registered", receivedAt: "2026-03-02" })))).toEqual([expect.stringMatching(/^receiptEvidence: /)]);
     expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "2026-02-30" })))).toEqual([expect.stringMatching(/^receivedAt: 收到日期格式不正确/)]);
+    // Before the Regulation came into force nothing was received: such a date would be carried over into every report year.
+    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "1900-01-01" })))).toEqual([expect.stringMatching(/^receivedAt: 收到日期不能早于2008-05-01/)]);
+    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "abc" })))).toEqual([expect.stringMatching(/^receivedAt: 收到日期格式不正确/)]);
+    expect(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "2008-05-01" })).success).toBe(true);
     expect(staffIntakeSchema.safeParse(personBody({ channel: "fax" })).success).toBe(true);
   });
 });

@@ -81,6 +81,22 @@ describe("import validation", () => {
     expect(r.problems[6].reason).toContain("applicantCategory");
     expect(r.problems[6].reason).toContain("channel");
   });
+
+  it("refuses receipt dates before the Regulation and dates after today", () => {
+    const lines = [
+      JSON.stringify({ ...good, externalId: "O1", receivedAt: "1999-12-31" }),
+      JSON.stringify({ ...good, externalId: "F1", receivedAt: "2052-01-05" }),
+      JSON.stringify({ ...good, externalId: "F2", receivedAt: "2025-12-01", disposition: "partial", disposedAt: "2026-03-03" }),
+      JSON.stringify({ ...good, externalId: "T1", receivedAt: "2026-03-02", disposition: "partial", disposedAt: "2026-03-02" }),
+    ];
+    const r = parseImportFile(lines.join("\n"), "2026-03-02");
+    expect(r.lines.map((l) => l.value.externalId)).toEqual(["T1"]);
+    expect(r.problems).toEqual([
+      { line: 1, reason: expect.stringContaining("receivedAt不能早于2008-05-01") },
+      { line: 2, reason: "receivedAt: receivedAt不能晚于今天（2026-03-02）" },
+      { line: 3, reason: "disposedAt: disposedAt不能晚于今天（2026-03-02）" },
+    ]);
+  });
 });
 
 describe("year-end timer", () => {
