@@ -59,6 +59,7 @@ export function decryptMessage(encodingAesKey: string, encrypted: string): { xml
   }
   const pad = plain[plain.length - 1];
   if (!pad || pad > BLOCK || plain.length < 20 + pad) throw new WechatCryptoError("bad padding");
+  for (let i = plain.length - pad; i < plain.length; i++) if (plain[i] !== pad) throw new WechatCryptoError("bad padding");
   const content = plain.subarray(16, plain.length - pad);
   const len = content.readUInt32BE(0);
   if (len > content.length - 4) throw new WechatCryptoError("bad length");

@@ -1,5 +1,6 @@
 // Intent recognition over understood text: which of the things the bot can do the citizen asks for,
 // plus the slots it needs (year, figure topic, search words, application number and query code).
+import { findDocNumbers } from "../catalogue/doc-number";
 import type { Understanding, Understood } from "./understanding";
 
 export type GuideTopic = "how_to_apply" | "contact" | "time_limit" | "fees" | "withheld" | "remedies" | "overview";
@@ -85,6 +86,9 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
   if (has("STATUS") || (has("QUERY") && has("APPLY")) || (has("QUERY") && creds.applicationNo)) {
     return { kind: "status_query", ...creds };
   }
+  // A document number (张政办发〔2021〕7号, [2021], 2021年7号…) is looked up in the catalogue as it is.
+  const docNo = findDocNumbers(u.text)[0];
+  if (docNo) return { kind: "catalogue_search", query: docNo.canonical, year: null };
   const year = parseYear(u.text, currentYear);
   if (has("HOW_MANY")) {
     const topic = figureTopic(u);
@@ -106,8 +110,13 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
   }
   if (has("TIMELIMIT")) return { kind: "guide", topic: "time_limit" };
   if (has("APPLY")) return { kind: "guide", topic: "how_to_apply" };
-  // "我要查询" / "查一下": with nothing else to look up, it is the status of an application.
-  if (has("QUERY")) return { kind: "status_query", ...creds };
+  // "我要查询" / "查一下": with nothing else to look up, it is the status of an application;
+  // "查一下安全生产工作要点" names something to look up in the catalogue.
+  if (has("QUERY")) {
+    const words = nlu.contentWords(u, ["QUERY", "WANT"]).filter((w) => /[\u4e00-\u9fff]{2,}/.test(w));
+    if (words.length && !has("APPLY", "STATUS")) return { kind: "catalogue_search", query: words.join(" "), year: year?.year ?? null };
+    return { kind: "status_query", ...creds };
+  }
   if (has("GREET")) return { kind: "greeting" };
   if (has("THANKS")) return { kind: "thanks" };
   return { kind: "unknown" };

@@ -1,6 +1,8 @@
 // 40+ realistic citizen messages (varied phrasing, typos, traditional characters) through the engine and
 // runner with plain-object ports: the recognised intent and what the answer says.
 import type { Speaker } from "../../../src/modules/conversation/runner";
+import { classify } from "../../../src/modules/conversation/intents";
+import { sharedUnderstanding } from "../../../src/modules/conversation/understanding";
 import { makeRunner } from "./fake-ports";
 
 const anon = (id: string): Speaker => ({ channel: "chat", userId: id, citizenKey: null });
@@ -74,6 +76,8 @@ const CASES: Case[] = [
   ["你好", "greeting", "我要申请"],
   ["谢谢", "thanks", "不客气"],
   ["今天天气怎么样", "unknown", "没有理解"],
+  ["邮编多少", "guide.contact"],
+  ["邮政编码", "guide.contact"],
 ];
 
 describe("citizen messages → intent and answer", () => {
@@ -135,5 +139,19 @@ describe("identity and handoff rules", () => {
     const direct = await say(anon("q-split-2"), "查询申请 ZDRMT-2026-00001");
     expect(direct.replies.join()).toContain("ZDRMT-2026-00001的查询码");
     expect((await say(anon("q-split-2"), "查询码 AB12CD")).effects).toEqual(["status"]);
+  });
+});
+
+describe("search words handed to the catalogue", () => {
+  const nlu = sharedUnderstanding();
+  const intent = (text: string) => classify(nlu, nlu.understand(text), 2026);
+  it.each(["张政办发[2021]7号", "有没有张政办发〔2021〕7号文件", "張政辦發（2021）7號"])(
+    "looks up the document number of %s as it is",
+    (text) => expect(intent(text)).toEqual({ kind: "catalogue_search", query: expect.stringMatching(/发〔2021〕7号$/), year: null }),
+  );
+  it("searches what follows 查一下 instead of asking for an application number", () => {
+    expect(intent("查一下安全生产工作要点")).toMatchObject({ kind: "catalogue_search", query: expect.stringMatching(/安全.*要点/) });
+    expect(intent("查一下").kind).toBe("status_query");
+    expect(intent("我要查询").kind).toBe("status_query");
   });
 });

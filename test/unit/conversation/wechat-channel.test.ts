@@ -1,6 +1,6 @@
 // Pure parts of the official-account channel: signatures, the safe-mode envelope, XML reading rules,
 // inbound message mapping and dedupe keys; plus year parsing and figure picking for report questions.
-import { createHash } from "node:crypto";
+import { createCipheriv, createHash } from "node:crypto";
 import { checkSignature, decryptMessage, encryptMessage, msgSignature, WechatCryptoError } from "../../../src/channels/wechat-crypto";
 import { dedupeKey, inboundOf } from "../../../src/channels/wechat-webhook";
 import { parseWechatXml, textReplyXml, XmlRejected } from "../../../src/channels/wechat-xml";
@@ -29,10 +29,27 @@ describe("safe-mode envelope", () => {
     expect(decryptMessage(KEY, enc)).toEqual({ xml, appId: "wxappid" });
   });
   it("rejects tampered or foreign ciphertext", () => {
+    // Flipping the first ciphertext byte flips the first byte of the length field (CBC): always caught.
     const enc = Buffer.from(encryptMessage(KEY, "wxappid", "<xml/>"), "base64");
-    enc[enc.length - 1] ^= 0xff;
+    enc[0] ^= 0xff;
     expect(() => decryptMessage(KEY, enc.toString("base64"))).toThrow(WechatCryptoError);
     expect(() => decryptMessage(KEY, "bm90IGNpcGhlcnRleHQ=")).toThrow(WechatCryptoError);
+  });
+  it("rejects a padding whose bytes are not all the pad length", () => {
+    const key = Buffer.from(`${KEY}=`, "base64");
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(6, 0);
+    const plain = Buffer.concat([Buffer.alloc(16, 1), len, Buffer.from("<xml/>wxappid")]); // 33 bytes
+    const padded = Buffer.concat([plain, Buffer.alloc(31, 31)]);
+    padded[40] = 5;
+    const cipher = createCipheriv("aes-256-cbc", key, key.subarray(0, 16));
+    cipher.setAutoPadding(false);
+    const enc = Buffer.concat([cipher.update(padded), cipher.final()]).toString("base64");
+    expect(() => decryptMessage(KEY, enc)).toThrow(WechatCryptoError);
+    padded[40] = 31;
+    const good = createCipheriv("aes-256-cbc", key, key.subarray(0, 16));
+    good.setAutoPadding(false);
+    expect(decryptMessage(KEY, Buffer.concat([good.update(padded), good.final()]).toString("base64"))).toEqual({ xml: "<xml/>", appId: "wxappid" });
   });
 });
 
