@@ -121,3 +121,13 @@ test("unknown console paths need a login and then answer an HTML 404; /console/ 
   expect(slash.status).toBe(200);
   expect(slash.text).toContain("申请队列");
 });
+
+test("a broken catalogue upload answers 422 with the reason, never a 500", async () => {
+  const cookie = await login("clerk1");
+  const garbled = await request(env.server).post("/console/content/catalogue/import").set("Cookie", cookie).set("Content-Type", "multipart/form-data; boundary=xx").send("garbage");
+  expect(garbled.status).toBe(422);
+  expect(garbled.text).toContain("上传的内容无法读取");
+  const notXlsx = await request(env.server).post("/console/content/catalogue/import").set("Cookie", cookie).attach("file", Buffer.from("not a workbook"), "目录.xlsx");
+  expect(notXlsx.status).toBe(422);
+  expect(notXlsx.text).toContain("XLSX 文件无法读取");
+});

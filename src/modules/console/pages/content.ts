@@ -79,7 +79,13 @@ async function readUpload(ctx: Context): Promise<{ name: string; bytes: Buffer }
     chunks.push(chunk as Buffer);
   }
   // The WHATWG Request of Node parses multipart bodies; no extra dependency for one file field.
-  const form = await new Request("http://console.local/upload", { method: "POST", headers: { "content-type": type }, body: Buffer.concat(chunks) }).formData();
+  let form: FormData;
+  try {
+    form = await new Request("http://console.local/upload", { method: "POST", headers: { "content-type": type }, body: Buffer.concat(chunks) }).formData();
+  } catch {
+    // A truncated or hand-made multipart body: the user's problem, not a server error.
+    throw new DomainError("CATALOGUE.IMPORT_INVALID", "上传的内容无法读取，请重新选择文件上传");
+  }
   const file = form.get("file");
   if (!file || typeof file === "string" || file.size === 0) throw new DomainError("CATALOGUE.IMPORT_INVALID", "请选择要上传的文件");
   return { name: file.name, bytes: Buffer.from(await file.arrayBuffer()) };
