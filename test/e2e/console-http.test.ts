@@ -2,6 +2,7 @@
 // admin-only pages refuse others, cross-site form posts are refused.
 import request from "supertest";
 import { getService } from "../../src/context";
+import type { ReportsService } from "../../src/modules/reports/report-service";
 import type { StaffService } from "../../src/modules/staff/staff-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 
@@ -130,4 +131,13 @@ test("a broken catalogue upload answers 422 with the reason, never a 500", async
   const notXlsx = await request(env.server).post("/console/content/catalogue/import").set("Cookie", cookie).attach("file", Buffer.from("not a workbook"), "目录.xlsx");
   expect(notXlsx.status).toBe(422);
   expect(notXlsx.text).toContain("XLSX 文件无法读取");
+});
+
+test("a review case without its filing date is refused with a Chinese reason and nothing is stored", async () => {
+  const cookie = await login("clerk1");
+  const res = await request(env.server).post("/console/reports/2025/cases").set("Cookie", cookie).type("form").send({ kind: "review", outcome: "upheld" });
+  expect(res.status).toBe(302);
+  expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("请填写立案日期");
+  const agencyId = (await getService<StaffService>(env.ctx, "staff").authenticate(cookie.split("=")[1]))!.agencyId;
+  expect(await getService<ReportsService>(env.ctx, "reports").listCases(agencyId, 2025)).toEqual([]);
 });

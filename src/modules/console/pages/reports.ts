@@ -41,7 +41,7 @@ const feesForm = z.object({
   cases: z.coerce.number({ error: "收费件数应为整数" }).int("收费件数应为整数").min(0, "收费件数不能为负数"),
   amountYuan: z.coerce.number({ error: "收费金额应为数字" }).min(0, "收费金额不能为负数"),
 });
-const date = (label: string) => z.string().refine(isIsoDate, `${label}格式不正确，应为YYYY-MM-DD`);
+const date = (label: string) => z.string({ error: `请填写${label}` }).refine(isIsoDate, `${label}格式不正确，应为YYYY-MM-DD`);
 const caseForm = z.object({
   kind: z.enum(CASE_KINDS as [CaseKind, ...CaseKind[]], { error: "请选择案件类型" }),
   outcome: z.enum(CASE_OUTCOMES as [CaseOutcome, ...CaseOutcome[]], { error: "请选择结果" }),
