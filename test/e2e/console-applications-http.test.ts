@@ -145,6 +145,11 @@ test("queue filters by channel and category and searches by name or number", asy
   expect(rows((await get(`?q=${encodeURIComponent("淄博某某")}`)).text)).toEqual([orgNo]);
   expect(rows((await get(`?q=${encodeURIComponent(no.toLowerCase())}`)).text)).toEqual([no]);
   expect(rows((await get("?status=answered")).text)).toEqual([]);
+  // Hand-edited paging far beyond the end: an empty page, not a database error (PostgreSQL bigint).
+  const far = await get("?offset=99999999999999999999");
+  expect(far.status).toBe(200);
+  expect(rows(far.text)).toEqual([]);
+  expect((await request(env.server).get("/console/content?page=99999999999999999999").set("Cookie", cookie)).status).toBe(200);
 });
 
 test("consultations of the applicant show on the application page and are answered from the console", async () => {

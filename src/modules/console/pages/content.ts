@@ -124,7 +124,8 @@ export function contentRoutes(app: AppContext, r: Router): void {
   const render = async (ctx: Context, outcome: ImportOutcome | null = null) => {
     const staff = consoleStaff(ctx);
     const status = ctx.query.status === "withdrawn" ? "withdrawn" : "active";
-    const pageNo = Math.max(1, Number.parseInt(String(ctx.query.page ?? "1"), 10) || 1);
+    // Capped so a hand-edited ?page= cannot become an offset the database rejects.
+    const pageNo = Math.min(100_000, Math.max(1, Number.parseInt(String(ctx.query.page ?? "1"), 10) || 1));
     const draft = await svc().guides.draft(staff.agencyId);
     const published = await svc().guides.publishedVersion(staff.agencyId);
     const guide = draft ?? published;

@@ -46,7 +46,8 @@ export function queueRoutes(app: AppContext, r: Router): void {
     const category = str(q.category);
     const search = str(q.q);
     const due = str(q.due);
-    const offset = Math.max(0, Number.parseInt(str(q.offset) || "0", 10) || 0);
+    // Capped so a hand-edited ?offset= cannot become an offset the database rejects.
+    const offset = Math.min(10_000_000, Math.max(0, Number.parseInt(str(q.offset) || "0", 10) || 0));
     const statusFilter = status === "open" ? OPEN_STATUSES : status === "all" ? undefined : (STATUSES as readonly string[]).includes(status) ? [status] : OPEN_STATUSES;
     const { total, items } = await apps().list(staff, {
       status: statusFilter as string[] | undefined,
