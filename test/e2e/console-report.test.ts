@@ -66,6 +66,14 @@ test("approver edits, publishes and downloads the 2025 report; a correction beco
   const xml = await zip.file("word/document.xml")!.async("string");
   expect(xml).toContain("2025年政府信息公开工作年度报告");
   expect(xml).toContain("本中心认真贯彻落实");
+  // The version's HTML and XLSX links answer with the document itself (the console's cookie is accepted).
+  for (const [name, type, head] of [["HTML", "text/html", "<!DOCTYPE"], ["XLSX", "spreadsheetml", "PK"]] as const) {
+    const href = await p.locator("#versions").getByRole("link", { name, exact: true }).first().getAttribute("href");
+    const res = await context.request.get(`${server.baseUrl}${href}`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()["content-type"]).toContain(type);
+    expect((await res.body()).subarray(0, 9).toString("utf8").toUpperCase()).toContain(head.toUpperCase());
+  }
 
   // A correction: the pending difference is listed, version 2 records it.
   await p.getByLabel("五、存在的主要问题及改进情况").fill("一是公开内容不够全面；二是答复格式需规范。");
