@@ -79,7 +79,8 @@ function figureTopic(u: Understood): FigureTopic | null {
 export function classify(nlu: Understanding, u: Understood, currentYear: number): Intent {
   const c = u.concepts;
   const has = (...names: string[]) => names.some((n) => c.has(n));
-  if (has("HANDOFF")) return { kind: "handoff" };
+  // "投诉工作人员" is a complaint about staff (right channel), not a request to talk to one.
+  if (has("HANDOFF") && !(has("WRONG") && u.matched.get("HANDOFF") === "工作人员")) return { kind: "handoff" };
   if (has("WRONG")) return { kind: "wrong_channel", word: u.matched.get("WRONG") ?? "信访" };
   if (has("MINE")) return { kind: "status_mine" };
   const creds = parseCredentials(u.original);

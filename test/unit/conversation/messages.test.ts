@@ -70,6 +70,8 @@ const CASES: Case[] = [
   ["我要投訴", "wrong_channel", "12345"],
   ["信访怎么办", "wrong_channel", "信访工作机构"],
   ["举抱乱收费", "wrong_channel", "不按政府信息公开申请办理"],
+  ["我要投诉工作人员态度", "wrong_channel", "信访"],
+  ["我要找工作人员", "handoff", "咨询编号"],
   // handoff, small talk, unknown
   ["人工", "handoff", "咨询编号"],
   ["转人工客服", "handoff", "人工服务"],
