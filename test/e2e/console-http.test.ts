@@ -63,6 +63,13 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
   const after = await getService<StaffService>(env.ctx, "staff").listUsers(newbie.agencyId);
   expect(after.find((u) => u.username === "newbie")!.role).toBe("approver");
 
+  // The admin's own role is not offered, and a forged change of it is refused (no admin-less agency).
+  const me = after.find((u) => u.username === "boss")!;
+  expect(page.text).not.toContain(`id="role-${me.id}"`);
+  const self = await request(env.server).post(`/console/users/${me.id}/role`).set("Cookie", cookie).type("form").send({ role: "clerk" });
+  expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(self.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("不能修改自己的角色");
+  expect((await getService<StaffService>(env.ctx, "staff").listUsers(newbie.agencyId)).find((u) => u.username === "boss")!.role).toBe("admin");
+
   const clerk = await login("clerk1");
   const refused = await request(env.server).get("/console/users").set("Cookie", clerk);
   expect(refused.status).toBe(403);

@@ -38,11 +38,13 @@ ${users.map(
   (u) => html`<tr>
   <td>${u.username}</td><td>${u.displayName ?? ""}</td><td>${ROLE_LABELS[u.role] ?? u.role}</td>
   <td class="actions">
-    <form method="post" action="/console/users/${u.id}/role" class="inline">
+    ${u.id === me.id
+      ? html`<span class="muted">（本人，角色须由另一位管理员修改）</span>`
+      : html`<form method="post" action="/console/users/${u.id}/role" class="inline">
       <label for="role-${u.id}" class="sr-only">${u.username} 的角色</label>
       <select id="role-${u.id}" name="role">${options(roleOptions, u.role)}</select>
       <button type="submit">设置角色</button>
-    </form>
+    </form>`}
     <form method="post" action="/console/users/${u.id}/revoke-sessions" class="inline">
       <button type="submit" data-confirm="确定让 ${u.username} 的所有登录失效？">注销全部会话</button>
     </form>
@@ -75,6 +77,8 @@ ${users.map(
   r.post("/users/:id/role", async (ctx) => {
     const me = requireRole(ctx, "admin");
     const f = parseInput(roleForm, ctx.request.body);
+    // An admin demoting themselves could leave the agency without any admin in the console.
+    if (ctx.params.id === me.id) throw new DomainError("STAFF.CONFLICT", "不能修改自己的角色，请由另一位管理员操作");
     const u = await staff().setRole(ctx.params.id, f.role, me);
     setFlash(ctx, { kind: "ok", text: `${u.username} 的角色已设为${ROLE_LABELS[u.role]}` });
     ctx.redirect("/console/users");
