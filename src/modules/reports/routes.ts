@@ -22,10 +22,13 @@ const yearParam = (ctx: Context): number => {
   return y;
 };
 
+/** Versions and counts are stored as 32-bit integers. */
+const MAX_INT = 2_147_483_647;
+
 const formatQuery = z.object({
   format: z.enum(OUTPUT_FORMATS, { error: `format应为以下之一：${OUTPUT_FORMATS.join("、")}` }).default("json"),
   agency: z.string().max(40).optional(),
-  version: z.coerce.number().int().positive().optional(),
+  version: z.coerce.number().int().positive().max(MAX_INT, "版本号过大").optional(),
 });
 
 async function send(ctx: Context, report: ReportJson, format: OutputFormat, headers: Record<string, string>, status?: string) {
@@ -38,14 +41,14 @@ async function send(ctx: Context, report: ReportJson, format: OutputFormat, head
 
 const dateStr = z.string().refine(isIsoDate, "日期格式不正确，应为YYYY-MM-DD");
 const text = z.string().max(50_000, "内容过长").nullable().optional();
-const sectionsSchema = z.object({ preamble: text, s1: text, s5: text, s6: text, version: z.number().int().positive().optional() });
+const sectionsSchema = z.object({ preamble: text, s1: text, s5: text, s6: text, version: z.number().int().positive().max(MAX_INT, "版本号过大").optional() });
 const disclosureSchema = z.object({
-  values: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.number({ error: "应为数字" }).nullable()))),
+  values: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.number({ error: "应为数字" }).min(-1e12, "数值过小").max(1e12, "数值过大").nullable()))),
   purchaseAmountUnit: z.string().max(20).nullable().optional(),
 });
 const feesSchema = z.object({
-  cases: z.number({ error: "请填写收费件数" }).int("收费件数应为整数").min(0, "收费件数不能为负数"),
-  amountYuan: z.number({ error: "请填写收费金额（元）" }).min(0, "收费金额不能为负数"),
+  cases: z.number({ error: "请填写收费件数" }).int("收费件数应为整数").min(0, "收费件数不能为负数").max(1_000_000, "收费件数过大"),
+  amountYuan: z.number({ error: "请填写收费金额（元）" }).min(0, "收费金额不能为负数").max(1_000_000_000, "收费金额过大"),
 });
 const caseSchema = z.object({
   kind: z.enum(CASE_KINDS, { error: "kind应为review、litigation_direct或litigation_after_review" }),
@@ -152,7 +155,7 @@ export function reportRoutes(app: AppContext): Router[] {
     const year = yearParam(ctx);
     const q = parseInput(formatQuery, ctx.query);
     const v = Number(ctx.params.version);
-    const p = Number.isInteger(v) ? await svc().publication(currentStaff(ctx).agencyId, year, v) : null;
+    const p = Number.isInteger(v) && v > 0 && v <= MAX_INT ? await svc().publication(currentStaff(ctx).agencyId, year, v) : null;
     if (!p) throw new DomainError("REPORT.NOT_FOUND", "该版本不存在");
     if (ctx.query.format) await send(ctx, p.snapshot as ReportJson, q.format, { "X-Report-Version": String(p.version) });
     else ctx.body = { version: p.version, publishedAt: p.publishedAt, source: p.source, differences: p.differences, report: p.snapshot };

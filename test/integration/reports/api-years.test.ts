@@ -123,6 +123,8 @@ describe("applications through the API, 2024–2025", () => {
     await put(2025, { values: { art20_1: { regulations: { issued: 2, repealed: 1, in_force: 5 }, normative_docs: { issued: 0, repealed: 0, in_force: 7 } }, art20_8: { admin_fees: { fee_amount: 1.5 } } } }).expect(200);
     const wrongCell = await put(2025, { values: { art20_9: { central_procurement: { purchase_items: 1 } }, art20_1: { regulations: { issued: -1 } } } }).expect(400);
     expect(wrongCell.body.error.details.map((d: { field: string }) => d.field)).toEqual(["art20_9", "art20_1.regulations.issued"]);
+    const absurd = await put(2025, { values: { art20_1: { regulations: { issued: 1e300 } } } }).expect(400);
+    expect(absurd.body.error.details.map((d: { field: string; message: string }) => `${d.field}: ${d.message}`)).toEqual(["values.art20_1.regulations.issued: 数值过大"]);
     let r25 = (await request(env.server).get("/api/staff/reports/2025/preview?format=json").set(auth()).expect(200)).body;
     const inForce = r25.checks.find((c: { id: string }) => c.id === "derived.in_force");
     expect(inForce).toEqual({ id: "derived.in_force", ok: false, detail: "“规章”：现行有效件数为5，应为上年现行有效件数5＋本年制发件数2－本年废止件数1＝6" });
@@ -170,6 +172,9 @@ describe("applications through the API, 2024–2025", () => {
     expect(stale.body.error.code).toBe("REPORT.CONFLICT");
     await request(env.server).put("/api/staff/reports/2025/fees").set(auth()).send({ cases: 2, amountYuan: 300 }).expect(200);
     expect((await request(env.server).put("/api/staff/reports/2025/fees").set(auth()).send({ cases: -1, amountYuan: 0 }).expect(400)).body.error.details[0].field).toBe("cases");
+    // Beyond the integer / numeric(14,4) columns: a 400 naming the field, not a database error.
+    const huge = await request(env.server).put("/api/staff/reports/2025/fees").set(auth()).send({ cases: 3_000_000_000, amountYuan: 1e15 }).expect(400);
+    expect(huge.body.error.details.map((d: { field: string }) => d.field)).toEqual(["cases", "amountYuan"]);
     const report = (await request(env.server).get("/api/staff/reports/2025/preview?format=json").set(auth()).expect(200)).body;
     expect(report.sections.s5).toBe("一是信息公开平台功能有待完善。");
     expect(report.sections.s6).toBe("本年度依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费2件，共计300元。");
@@ -213,5 +218,9 @@ describe("applications through the API, 2024–2025", () => {
     expect((await request(env.server).get("/api/reports/2025").expect(200)).body.applications.rows.carried_forward).toEqual([0, 0, 0, 0, 0, 0, 0]);
     const detail = (await request(env.server).get("/api/staff/reports/2025/versions/2").set(auth()).expect(200)).body;
     expect(detail.differences[0].label).toBe("（一）予以公开 / 自然人");
+    // A version number beyond the integer column is a clear 400 / 404, not a database error.
+    const big = await request(env.server).get("/api/reports/2025?version=3000000000").expect(400);
+    expect(big.body.error.details[0].field).toBe("version");
+    await request(env.server).get("/api/staff/reports/2025/versions/3000000000").set(auth()).expect(404);
   });
 });
