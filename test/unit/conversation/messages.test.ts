@@ -79,6 +79,9 @@ const CASES: Case[] = [
   ["谢谢", "thanks", "不客气"],
   ["今天天气怎么样", "unknown", "没有理解"],
   ["邮编多少", "guide.contact"],
+  ["你们在哪里办公", "guide.contact", "受理机构"],
+  ["被拒绝了怎么办", "guide.remedies", "行政复议"],
+  ["申请需要身份证吗", "guide.how_to_apply", "身份证明"],
   ["邮政编码", "guide.contact"],
 ];
 
