@@ -9,6 +9,7 @@ import { DomainError } from "../../domain/errors";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { Application } from "../applications/application.entity";
+import { EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
 import type { StaffPrincipal } from "../staff/staff-service";
 import { runChecks, type PreviousYear } from "./checks";
 import { ReportDraft, ReportPublication, ReviewCase, type CaseKind, type CaseOutcome, type DisclosureValues } from "./entities";
@@ -328,6 +329,9 @@ export class ReportsService {
 
   async setFees(agencyId: string, year: number, cases: number, amountYuan: number, actor: StaffPrincipal): Promise<ReportDraft> {
     assertYear(year);
+    // The columns are integer and numeric(14,4): larger figures are refused here for every caller (API, console).
+    const tooLarge = [...(cases > 1_000_000 ? [{ field: "cases", message: "收费件数过大" }] : []), ...(amountYuan > 1_000_000_000 ? [{ field: "amountYuan", message: "收费金额过大" }] : [])];
+    if (tooLarge.length) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", tooLarge);
     const d = await this.draftRow(agencyId, year);
     const before = { cases: d.feeCases, amountYuan: Number(d.feeAmountYuan ?? 0) };
     d.feeCases = cases;
@@ -350,6 +354,11 @@ export class ReportsService {
     if (c.outcome === "pending" && c.concludedAt) throw new DomainError("REPORT.INVALID_CASE", "尚未审结的案件不能有审结日期");
     if (c.outcome !== "pending" && !c.concludedAt) throw new DomainError("REPORT.INVALID_CASE", "已审结的案件须填写审结日期");
     if (c.concludedAt && c.concludedAt < c.filedAt) throw new DomainError("REPORT.INVALID_CASE", "审结日期不能早于立案日期");
+    // A date outside the Regulation's time or in the future would count the case as pending in every year.
+    if (c.filedAt < EARLIEST_RECEIPT_DATE) throw new DomainError("REPORT.INVALID_CASE", `立案日期不能早于${EARLIEST_RECEIPT_DATE}（政府信息公开条例施行之日）`);
+    const today = this.ctx.today();
+    if (c.filedAt > today) throw new DomainError("REPORT.INVALID_CASE", "立案日期不能晚于今天");
+    if (c.concludedAt && c.concludedAt > today) throw new DomainError("REPORT.INVALID_CASE", "审结日期不能晚于今天");
   }
 
   async createCase(agencyId: string, input: CaseInput, actor: StaffPrincipal) {

@@ -4,6 +4,8 @@
 // pending across the year end, section 二 with the 现行有效件数 check, fees in section 六, the year-end draft
 // (run twice), narratives and publication.
 import request from "supertest";
+import { getService } from "../../../src/context";
+import type { ReportsService } from "../../../src/modules/reports/report-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 import { orgBody, personBody } from "../applications/fixtures";
 import { cli, expectEveryCell, longSession } from "./helpers";
@@ -84,6 +86,10 @@ describe("applications through the API, 2024–2025", () => {
     await post({ kind: "review", outcome: "upheld", filedAt: "2023-02-01", concludedAt: "2023-05-01", reference: "张复〔2023〕1号" }).expect(201);
     const bad = await post({ kind: "review", outcome: "pending", filedAt: "2024-05-01", concludedAt: "2024-06-01" }).expect(400);
     expect(bad.body.error.code).toBe("REPORT.INVALID_CASE");
+    // Dates before the Regulation or after today would count the case as pending in every year.
+    expect((await post({ kind: "review", outcome: "pending", filedAt: "1900-05-01" }).expect(400)).body.error.code).toBe("REPORT.INVALID_CASE");
+    expect((await post({ kind: "review", outcome: "pending", filedAt: "2099-05-01" }).expect(400)).body.error.message).toBe("立案日期不能晚于今天");
+    expect((await post({ kind: "review", outcome: "upheld", filedAt: "2025-01-05", concludedAt: "2025-03-11" }).expect(400)).body.error.message).toBe("审结日期不能晚于今天");
     const badKind = await post({ kind: "appeal", outcome: "pending", filedAt: "2024-05-01" }).expect(400);
     expect(badKind.body.error.details[0].field).toBe("kind");
     const patched = await request(env.server).patch(`/api/staff/reports/cases/${c1.id}`).set(auth()).send({ outcome: "other", concludedAt: "2025-03-01" }).expect(200);
@@ -175,6 +181,10 @@ describe("applications through the API, 2024–2025", () => {
     // Beyond the integer / numeric(14,4) columns: a 400 naming the field, not a database error.
     const huge = await request(env.server).put("/api/staff/reports/2025/fees").set(auth()).send({ cases: 3_000_000_000, amountYuan: 1e15 }).expect(400);
     expect(huge.body.error.details.map((d: { field: string }) => d.field)).toEqual(["cases", "amountYuan"]);
+    // The service refuses them too, for callers with their own form (the console).
+    const reports = getService<ReportsService>(env.ctx, "reports");
+    const agencyId = (await env.ctx.db.query(`SELECT id FROM agencies WHERE code = 'zdrmt'`))[0].id;
+    await expect(reports.setFees(agencyId, 2025, 3_000_000_000, 1, { id: "x", agencyId, role: "clerk" } as never)).rejects.toMatchObject({ code: "VALIDATION.INVALID_INPUT" });
     const report = (await request(env.server).get("/api/staff/reports/2025/preview?format=json").set(auth()).expect(200)).body;
     expect(report.sections.s5).toBe("一是信息公开平台功能有待完善。");
     expect(report.sections.s6).toBe("本年度依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费2件，共计300元。");
