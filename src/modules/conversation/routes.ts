@@ -81,6 +81,9 @@ export function conversationRoutes(app: AppContext): Router {
 
   r.post("/api/miniprogram/login", async (ctx) => {
     const { code } = parseInput(loginSchema, ctx.request.body);
+    if (!app.config.MINIPROGRAM_APPID || !app.config.MINIPROGRAM_SECRET) {
+      throw new DomainError("MINIPROGRAM.UNAVAILABLE", "小程序登录暂未开通（MINIPROGRAM_APPID / MINIPROGRAM_SECRET 未配置）");
+    }
     let openId: string;
     try {
       ({ openId } = await svc().wechat.code2Session(code));

@@ -31,3 +31,10 @@ it("runs on SQLite with the in-process store", async () => {
   await request(env.server).post(`/api/staff/consultations/${c.id}/reply`).set("Authorization", `Bearer ${token}`).send({ answer: "已收到，稍后联系您。" }).expect(200);
   expect(await chat("s2", "你好")).toContain("【工作人员回复】已收到，稍后联系您。");
 });
+
+it("says mini-program login is not set up instead of blaming the citizen's code", async () => {
+  const res = await request(env.server).post("/api/miniprogram/login").send({ code: "abc" });
+  expect(res.status).toBe(503);
+  expect(res.body.error.code).toBe("MINIPROGRAM.UNAVAILABLE");
+  expect(res.body.error.message).toContain("暂未开通");
+});
