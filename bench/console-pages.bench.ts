@@ -1,12 +1,12 @@
-// Console page cost against the JSON API it renders (same data, same process): npx tsx test/e2e/support/bench-console.ts [sqlite|postgres] [N]
+// Console page cost against the JSON API it renders (same data, same process): npm run bench -- console-pages  (or npx tsx bench/console-pages.bench.ts [sqlite|postgres] [N])
 import "reflect-metadata";
 import { z } from "zod";
 z.config(z.locales.zhCN());
 import request from "supertest";
-import { getService } from "../../../src/context";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
-import { createTestEnv } from "../../helpers/test-context";
-import { PASSWORD, createStaff } from "./browser";
+import { getService } from "../src/context";
+import type { ApplicationService } from "../src/modules/applications/application-service";
+import { createTestEnv } from "../test/helpers/test-context";
+import { PASSWORD, createStaff } from "../test/e2e/support/browser";
 
 async function main() {
   const db = (process.argv[2] ?? "sqlite") as "sqlite" | "postgres";
