@@ -4,6 +4,8 @@
 const ID_NUMBER = /(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])/g;
 const MOBILE = /(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)/g;
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+// Secrets carried in URLs (a citizen's query code, tokens, login codes) are cut out of logged URLs.
+const URL_SECRET = /([?&](?:queryCode|query_code|token|access_token|code|password|idNumber|phone|echostr)=)[^&#\s"]*/gi;
 
 export const SENSITIVE_KEYS = new Set([
   "idnumber",
@@ -25,7 +27,8 @@ export function redactString(s: string): string {
   return s
     .replace(ID_NUMBER, (_m, a: string) => `${a}********${"****"}`)
     .replace(MOBILE, (_m, a: string, _b: string, c: string) => `${a}****${c}`)
-    .replace(BEARER, "$1[REDACTED]");
+    .replace(BEARER, "$1[REDACTED]")
+    .replace(URL_SECRET, "$1[REDACTED]");
 }
 
 /** Deep copy with sensitive keys replaced and personal data masked in every string. */

@@ -262,9 +262,15 @@ export class ApplicationService {
 
   async citizenStatus(applicationNo: string, queryCode: string, clientKey?: string): Promise<CitizenStatusView> {
     const max = this.ctx.config.STATUS_QUERY_MAX_FAILURES;
-    const keys = [`status-fail:no:${applicationNo.slice(0, 40)}`, ...(clientKey ? [`status-fail:client:${clientKey}`] : [])];
-    for (const k of keys) {
-      if (Number((await this.ctx.kv.get(k)) ?? 0) >= max) {
+    // One client is stopped after `max` wrong codes. The per-number count only stops guessing spread over many
+    // clients, so it allows ten times more: otherwise anyone could lock a citizen out of their own application.
+    const limits: Array<[string, number]> = [
+      [`status-fail:no:${applicationNo.slice(0, 40)}`, max * 10],
+      ...(clientKey ? [[`status-fail:client:${clientKey}`, max] as [string, number]] : []),
+    ];
+    const keys = limits.map(([k]) => k);
+    for (const [k, limit] of limits) {
+      if (Number((await this.ctx.kv.get(k)) ?? 0) >= limit) {
         throw new DomainError("RATE_LIMITED", "查询码错误次数过多，请1小时后再试", { retryAfterSeconds: (await this.ctx.kv.ttl(k)) ?? 3600 });
       }
     }

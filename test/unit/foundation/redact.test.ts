@@ -24,6 +24,11 @@ describe("redaction", () => {
     expect(s).toContain("138****5678");
   });
 
+  it("cuts query codes and tokens out of logged URLs", () => {
+    const s = redactString("/api/applications/ZDRMT-2026-00001?queryCode=84395357&x=1 and /wechat?access_token=abc123");
+    expect(s).toBe("/api/applications/ZDRMT-2026-00001?queryCode=[REDACTED]&x=1 and /wechat?access_token=[REDACTED]");
+  });
+
   it("masks sensitive keys and nested strings in log objects and messages", () => {
     const { lines, stream } = capture();
     const log = createLogger("info", stream);
