@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { getService } from "../../src/context";
 import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
-import { createStaff, launchBrowser, listen, PASSWORD, screenshot } from "./support/browser";
+import { createStaff, listen, PASSWORD, screenshot, startConsole, stopConsole } from "./support/browser";
 
 let env: TestEnv;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -24,14 +24,9 @@ beforeAll(async () => {
       channel: "wechat",
     })
   ).applicationNo;
-  server = await listen(env);
-  browser = await launchBrowser();
+  ({ server, browser } = await startConsole(env));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await env?.close();
-});
+afterAll(() => stopConsole(browser, server, env));
 
 /** Visible form controls without a label (neither <label for>, a wrapping label, nor aria-label). */
 async function unlabelled(page: Page): Promise<string[]> {

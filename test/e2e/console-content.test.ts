@@ -6,7 +6,7 @@ import { getService } from "../../src/context";
 import { agencyByCode } from "../../src/infra/agencies";
 import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
-import { createStaff, launchBrowser, listen, loginAs, screenshot } from "./support/browser";
+import { createStaff, listen, loginAs, screenshot, startConsole, stopConsole } from "./support/browser";
 
 let env: TestEnv;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -16,14 +16,9 @@ beforeAll(async () => {
   env = await createTestEnv({ db: "sqlite", now: "2026-03-02T02:00:00Z" });
   await createStaff(env, "clerk", "clerk3");
   await createStaff(env, "approver", "boss3");
-  server = await listen(env);
-  browser = await launchBrowser();
+  ({ server, browser } = await startConsole(env));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await env?.close();
-});
+afterAll(() => stopConsole(browser, server, env));
 
 const HEADER = "索引号,信息名称,发布机构,主题分类,公开方式,生成日期";
 

@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { getService } from "../../src/context";
 import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
-import { createStaff, launchBrowser, listen, loginAs, screenshot } from "./support/browser";
+import { createStaff, listen, loginAs, screenshot, startConsole, stopConsole } from "./support/browser";
 
 let env: TestEnv;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -34,14 +34,9 @@ beforeAll(async () => {
   await apps.submit(org("2026年春节期间融媒体中心值班安排的通知", "miniprogram"));
   env.clock.set("2026-03-02T02:00:00Z");
   await apps.submit(org("关于2025年度融媒体中心采购项目的中标公告", "online"));
-  server = await listen(env);
-  browser = await launchBrowser();
+  ({ server, browser } = await startConsole(env));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await env?.close();
-});
+afterAll(() => stopConsole(browser, server, env));
 
 /** The 总计 cell (last column) of a row of table 三, found by its official label. */
 async function totalOf(page: Page, label: string): Promise<number> {

@@ -9,7 +9,7 @@ import { getService } from "../../src/context";
 import { agencyByCode } from "../../src/infra/agencies";
 import type { ReportsService } from "../../src/modules/reports/report-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
-import { ARTIFACTS, createStaff, launchBrowser, listen, loginAs, screenshot } from "./support/browser";
+import { ARTIFACTS, createStaff, listen, loginAs, screenshot, startConsole, stopConsole } from "./support/browser";
 
 let env: TestEnv;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -19,14 +19,9 @@ beforeAll(async () => {
   env = await createTestEnv({ db: "sqlite", now: "2026-03-02T02:00:00Z" });
   await createStaff(env, "approver", "boss2", "科长老李");
   await createStaff(env, "clerk", "clerk2");
-  server = await listen(env);
-  browser = await launchBrowser();
+  ({ server, browser } = await startConsole(env));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await env?.close();
-});
+afterAll(() => stopConsole(browser, server, env));
 
 test("approver edits, publishes and downloads the 2025 report; a correction becomes version 2 with its differences", async () => {
   const { context, page: p } = await loginAs(browser, server.baseUrl, "boss2");

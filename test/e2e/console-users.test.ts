@@ -4,7 +4,7 @@ import { getService } from "../../src/context";
 import type { StaffService } from "../../src/modules/staff/staff-service";
 import { agencyByCode } from "../../src/infra/agencies";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
-import { createStaff, launchBrowser, listen, loginAs, PASSWORD } from "./support/browser";
+import { createStaff, listen, loginAs, PASSWORD, startConsole, stopConsole } from "./support/browser";
 
 let env: TestEnv;
 let server: Awaited<ReturnType<typeof listen>>;
@@ -13,14 +13,9 @@ let browser: Browser;
 beforeAll(async () => {
   env = await createTestEnv({ db: "sqlite" });
   await createStaff(env, "admin", "admin1", "管理员甲");
-  server = await listen(env);
-  browser = await launchBrowser();
+  ({ server, browser } = await startConsole(env));
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await env?.close();
-});
+afterAll(() => stopConsole(browser, server, env));
 
 test("admin creates a user, then revoking its sessions logs it out", async () => {
   const { context, page } = await loginAs(browser, server.baseUrl, "admin1");

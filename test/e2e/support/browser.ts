@@ -65,3 +65,17 @@ export async function screenshot(page: Page, name: string, opts: { docs?: boolea
   if (!fs.existsSync(doc) || !fs.readFileSync(doc).equals(shot)) fs.writeFileSync(doc, shot);
   return file;
 }
+
+/** The app on a local port and a fresh browser, for one test file. */
+export async function startConsole(env: TestEnv): Promise<{ server: Awaited<ReturnType<typeof listen>>; browser: Browser }> {
+  const server = await listen(env);
+  const browser = await launchBrowser();
+  return { server, browser };
+}
+
+/** Closes what startConsole and createTestEnv opened (each part may be missing when setup failed). */
+export async function stopConsole(browser?: Browser, server?: { close(): Promise<void> }, env?: TestEnv): Promise<void> {
+  await browser?.close();
+  await server?.close();
+  await env?.close();
+}
