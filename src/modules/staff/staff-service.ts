@@ -75,15 +75,19 @@ export class StaffService {
 
   /** Revokes every open session of a user (admin) — the next request with their token answers 401. */
   async revokeSessions(userId: string, actor: StaffPrincipal): Promise<number> {
+    // Only users of the admin's own agency, as for setRole; the revocation and its audit row are one transaction.
+    if (!(await this.ctx.db.getRepository(StaffUser).existsBy({ id: userId, agencyId: actor.agencyId }))) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     const now = this.ctx.clock.now().toISOString();
-    const res = await this.ctx.db
-      .createQueryBuilder()
-      .update(StaffSession)
-      .set({ revokedAt: now })
-      .where("user_id = :userId AND revoked_at IS NULL", { userId })
-      .execute();
-    await this.ctx.db.getRepository(AuditEvent).save(this.audit(actor.agencyId, userId, actor, "staff.revoke_sessions", {}));
-    return res.affected ?? 0;
+    return this.ctx.db.transaction(async (m) => {
+      const res = await m
+        .createQueryBuilder()
+        .update(StaffSession)
+        .set({ revokedAt: now })
+        .where("user_id = :userId AND revoked_at IS NULL", { userId })
+        .execute();
+      await m.save(AuditEvent, this.audit(actor.agencyId, userId, actor, "staff.revoke_sessions", {}));
+      return res.affected ?? 0;
+    });
   }
 
   async login(username: string, password: string, clientKey: string, userAgent?: string): Promise<{ token: string; expiresAt: string; user: StaffPrincipal }> {

@@ -1,6 +1,9 @@
 // Staff login: argon2 passwords, bearer sessions that expire and can be revoked, throttled failures, roles.
+import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { getService } from "../../../src/context";
+import { Agency } from "../../../src/infra/entities/agency.entity";
+import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import type { StaffService } from "../../../src/modules/staff/staff-service";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 
@@ -60,6 +63,20 @@ describe("staff authentication", () => {
     const revoked = await request(env.server).post(`/api/staff/users/${clerkUser.id}/revoke-sessions`).set("Authorization", `Bearer ${admin}`);
     expect(revoked.body.revoked).toBe(1);
     expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${clerk}`)).status).toBe(401);
+  });
+
+  it("does not let an admin revoke the sessions of another agency's user", async () => {
+    const admin = await staffToken(env, "admin");
+    const now = env.clock.now().toISOString();
+    const other = { id: randomUUID(), code: "other-agency", name: "另一机关", profile: {}, createdAt: now, updatedAt: now };
+    await env.ctx.db.getRepository(Agency).save(other);
+    const outsider = await getService<StaffService>(env.ctx, "staff").createUser({ username: "outsider", password: "long-enough", role: "clerk", agencyCode: "other-agency" });
+    const login = await request(env.server).post("/api/staff/login").send({ username: "outsider", password: "long-enough" });
+    const res = await request(env.server).post(`/api/staff/users/${outsider.id}/revoke-sessions`).set("Authorization", `Bearer ${admin}`);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("STAFF.NOT_FOUND");
+    expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${login.body.token}`)).status).toBe(200);
+    expect(await env.ctx.db.getRepository(AuditEvent).countBy({ entityId: outsider.id, action: "staff.revoke_sessions" })).toBe(0);
   });
 
   it("answers 401 without a token", async () => {
