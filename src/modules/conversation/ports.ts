@@ -152,15 +152,9 @@ export function pickFigure(topic: FigureTopic, f: PublishedFigures): { value: nu
 export function realPorts(ctx: AppContext): ConversationPorts {
   let agencyP: Promise<Agency> | null = null;
   const agency = () => (agencyP ??= defaultAgency(ctx));
-  const guideService = () => {
-    for (const name of ["guide", "catalogue"]) {
-      const s = ctx.services.get(name) as { guide?: (id: string) => Promise<PublishedGuideLike> } | undefined;
-      if (s?.guide) return s as { guide: (id: string) => Promise<PublishedGuideLike> };
-    }
-    return null;
-  };
   const loadGuide = async (): Promise<PublishedGuideLike | null> => {
-    const s = guideService();
+    // Without the catalogue module there is no published guide: the built-in answers stand in.
+    const s = ctx.services.get("catalogue") as { guide(id: string): Promise<PublishedGuideLike> } | undefined;
     if (!s) return null;
     try {
       return await s.guide((await agency()).id);
@@ -190,7 +184,7 @@ export function realPorts(ctx: AppContext): ConversationPorts {
       const a = await agency();
       type Hit = { indexNo: string; title: string; writtenDate?: string | null; url?: string | null };
       type Search = { search(agencyId: string, p: { q?: string; year?: number; pageSize?: number }): Promise<{ total: number; items: Hit[]; guideSections?: Array<{ title: string; snippet: string }> }> };
-      const svc = getService<Search>(ctx, ctx.services.has("catalogueSearch") ? "catalogueSearch" : "catalogue");
+      const svc = getService<Search>(ctx, "catalogue");
       const r = await svc.search(a.id, { q: query, pageSize: 5 });
       void year;
       return {
