@@ -197,13 +197,18 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     async figures(year: number | null, topic: FigureTopic, currentYear: number): Promise<FiguresResult> {
       const a = await agency();
       const svc = getService<{ figures(agencyId: string, year: number): Promise<PublishedFigures | null> }>(ctx, "reports");
-      const published = async (y: number) => {
-        try {
-          return await svc.figures(a.id, y);
-        } catch (e) {
-          if (e instanceof DomainError) return null;
-          throw e;
+      // Each year is asked once: the search for the latest published year below reuses the answers.
+      const asked = new Map<number, Promise<PublishedFigures | null>>();
+      const published = (y: number) => {
+        let p = asked.get(y);
+        if (!p) {
+          p = svc.figures(a.id, y).catch((e: unknown) => {
+            if (e instanceof DomainError) return null;
+            throw e;
+          });
+          asked.set(y, p);
         }
+        return p;
       };
       // Without a year: the most recent published report (last year's, else the latest of the years before).
       const years = year ? [year] : Array.from({ length: 8 }, (_, i) => currentYear - 1 - i);
