@@ -29,8 +29,6 @@ export class ValidationError extends DomainError {
   }
 }
 
-export const notFound = (what: string, message = "未找到相关记录") => new DomainError(`${what}.NOT_FOUND`, message);
-
 /** HTTP status for a domain error code: exact codes first, then the code's last segment. */
 const exact: Record<string, number> = {
   "VALIDATION.INVALID_INPUT": 400,

@@ -69,22 +69,3 @@ export const roleMay = (action: ApplicationAction, role: StaffRole) => RULES[act
 export function allowedActions(status: string, role: StaffRole, extensionUsed: boolean): ApplicationAction[] {
   return ACTIONS.filter((a) => isLegalFrom(a, status) && roleMay(a, role) && !(a === "extend" && extensionUsed));
 }
-
-/** The short sentence the citizen receives when the application reaches a status. */
-export function citizenMessage(status: ApplicationStatus, extra: { dueDate?: string | null; dispositionLabel?: string | null; correctionDueDate?: string | null; extendedDays?: number }): string {
-  switch (status) {
-    case "received":
-      return `您的政府信息公开申请已受理，答复期限至${extra.dueDate ?? "（待定）"}。`;
-    case "correction_requested":
-      return `您的申请内容需要补正，请于${extra.correctionDueDate ?? "期限内"}前按补正告知书补充材料，逾期未补正视为放弃申请。`;
-    case "in_progress":
-      if (extra.extendedDays) return `经政府信息公开工作机构负责人同意，您的申请答复期限延长${extra.extendedDays}个工作日，至${extra.dueDate}。`;
-      return `您的补正材料已收到，答复期限重新计算至${extra.dueDate ?? "（待定）"}。`;
-    case "answered":
-      return `您的申请已答复：${extra.dispositionLabel ?? ""}。请查收答复告知书。`;
-    case "closed":
-      return `您的申请已办结：${extra.dispositionLabel ?? ""}。`;
-    default:
-      return `您的申请状态已更新为：${STATUS_LABELS[status]}。`;
-  }
-}
