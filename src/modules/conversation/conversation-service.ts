@@ -228,12 +228,15 @@ export class ConversationService {
 
   // ------------------------------------------------------------------ notifications
 
+  /** One row of the delivery log for an outbox message. */
+  private delivery(o: OutboxMessage, method: DeliveryMethod, status: DeliveryStatus, error: string | null): NotificationDelivery {
+    return Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method, status, error, createdAt: this.ctx.clock.now().toISOString() });
+  }
+
   private async record(o: OutboxMessage, method: DeliveryMethod, status: DeliveryStatus, error: string | null): Promise<void> {
     const now = this.ctx.clock.now().toISOString();
     await this.ctx.db.transaction(async (m) => {
-      await m.save(
-        Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method, status, error, createdAt: now }),
-      );
+      await m.save(this.delivery(o, method, status, error));
       const attempts = o.attempts + 1;
       const final = status === "sent" || status === "expired" || attempts >= MAX_ATTEMPTS;
       await m.update(
@@ -284,9 +287,7 @@ export class ConversationService {
           // A free-text answer fits no template: it waits for the citizen's next message, which reopens the
           // window; the missed window is recorded once.
           if (await this.ctx.kv.setIfAbsent(`outbox:window-noted:${o.id}`, "1", 30 * 24 * 3600)) {
-            await this.ctx.db.getRepository(NotificationDelivery).save(
-              Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method: "cs_message" as const, status: "expired" as const, error: "outside the 48-hour customer-service window; waiting for the citizen's next message", createdAt: this.ctx.clock.now().toISOString() }),
-            );
+            await this.ctx.db.getRepository(NotificationDelivery).save(this.delivery(o, "cs_message", "expired", "outside the 48-hour customer-service window; waiting for the citizen's next message"));
           }
           await this.ctx.kv.del(`outbox:claim:${o.id}`);
         } else {
@@ -312,10 +313,7 @@ export class ConversationService {
       await this.wechat.sendSubscribe(o.recipient!.slice(3), templateId, fillTemplate(cfg.data, o.payload ?? {}, true), cfg.page);
       await this.record(o, "subscribe", "sent", null);
     } catch (e) {
-      const now = this.ctx.clock.now().toISOString();
-      await this.ctx.db.getRepository(NotificationDelivery).save(
-        Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method: "subscribe" as const, status: "failed" as const, error: e instanceof Error ? e.message.slice(0, 500) : String(e), createdAt: now }),
-      );
+      await this.ctx.db.getRepository(NotificationDelivery).save(this.delivery(o, "subscribe", "failed", e instanceof Error ? e.message.slice(0, 500) : String(e)));
     }
     return true;
   }
