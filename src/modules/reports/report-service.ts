@@ -142,6 +142,11 @@ export class ReportsService {
 
   /** The report of a year as it stands now: live tables, the draft's texts and figures, and every check. */
   async buildReport(agencyId: string, year: number): Promise<ReportJson> {
+    return (await this.buildReportAndDraft(agencyId, year)).report;
+  }
+
+  /** buildReport with the draft row it read, for callers that show the draft too (one read instead of two). */
+  private async buildReportAndDraft(agencyId: string, year: number): Promise<{ report: ReportJson; draft: ReportDraft | null }> {
     assertYear(year);
     const agency = await this.agency(agencyId);
     const fmt = formatForYear(year);
@@ -166,15 +171,15 @@ export class ReportsService {
         disposedBeforeReceived: () => disposedBeforeReceivedNos(db, agencyId, year),
         inconsistentCases: () => inconsistentCaseRefs(db, agencyId, year),
         crossYearDifference: async () => {
-          const now = await carriedForwardNos(db, agencyId, year - 1);
           if (previous.source !== "published" || !previous.publishedNos) return { added: [], missing: [] };
+          const now = await carriedForwardNos(db, agencyId, year - 1);
           const before = new Set(previous.publishedNos);
           const after = new Set(now);
           return { added: now.filter((n) => !before.has(n)), missing: previous.publishedNos.filter((n) => !after.has(n)) };
         },
       },
     });
-    return {
+    const report: ReportJson = {
       agency: { code: agency.code, name: agency.name },
       year,
       format: fmt.id,
@@ -189,6 +194,7 @@ export class ReportsService {
       },
       checks,
     };
+    return { report, draft };
   }
 
   /** Section 二 of the draft with every cell of the year's format present (null where not entered). */
@@ -520,9 +526,7 @@ export class ReportsService {
 
   /** The staff view of a year: draft, live report with checks, the latest version and what would change. */
   async staffView(agencyId: string, year: number) {
-    const report = await this.buildReport(agencyId, year);
-    const d = await this.draft(agencyId, year);
-    const pub = await this.latestPublication(agencyId, year);
+    const [{ report, draft: d }, pub] = await Promise.all([this.buildReportAndDraft(agencyId, year), this.latestPublication(agencyId, year)]);
     return {
       year,
       format: report.format,
