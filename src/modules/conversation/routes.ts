@@ -16,6 +16,8 @@ import type { Speaker } from "./runner";
 
 const MP_SESSION_TTL = 7 * 24 * 3600;
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+/** Key-value key of a mini-program session: the token is kept only as its hash. */
+const mpSessionKey = (token: string) => `mp:session:${sha256(token)}`;
 
 const chatSchema = z.object({
   userId: z
@@ -54,7 +56,7 @@ async function speakerOf(app: AppContext, ctx: Context, userId: string): Promise
   const token = bearer(ctx);
   if (!token) return { channel: "chat", userId, citizenKey: null };
   if (isBot(app, token)) return { channel: "wx", userId, citizenKey: `wx:${userId}` };
-  const openId = await app.kv.get(`mp:session:${sha256(token)}`);
+  const openId = await app.kv.get(mpSessionKey(token));
   if (!openId) throw new DomainError("AUTH.UNAUTHENTICATED", "登录已失效，请重新登录小程序");
   return { channel: "mp", userId: openId, citizenKey: `mp:${openId}` };
 }
@@ -92,14 +94,14 @@ export function conversationRoutes(app: AppContext): Router {
       throw e;
     }
     const token = randomBytes(32).toString("base64url");
-    await app.kv.set(`mp:session:${sha256(token)}`, openId, MP_SESSION_TTL);
+    await app.kv.set(mpSessionKey(token), openId, MP_SESSION_TTL);
     ctx.body = { token, expiresIn: MP_SESSION_TTL };
   });
 
   /** The mini-program polls its notifications (status changes, staff answers) with its session token. */
   r.get("/api/miniprogram/notifications", async (ctx) => {
     const token = bearer(ctx);
-    const openId = token && !isBot(app, token) ? await app.kv.get(`mp:session:${sha256(token)}`) : null;
+    const openId = token && !isBot(app, token) ? await app.kv.get(mpSessionKey(token)) : null;
     if (!openId) throw new DomainError("AUTH.UNAUTHENTICATED", "请先登录小程序");
     ctx.body = { notifications: await svc().takeInbox(`mp:${openId}`) };
   });
