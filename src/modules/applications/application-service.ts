@@ -383,6 +383,16 @@ export class ApplicationService {
     return this.detailView(app, staff, !!opts.revealIdNumber);
   }
 
+  /** What the console may offer this staff member for one application (no clock, audit or related rows). */
+  async allowedActionsFor(staff: StaffPrincipal, applicationNo: string) {
+    const app = await this.load(staff.agencyId, applicationNo);
+    return { applicationNo: app.applicationNo, status: app.status, allowedActions: this.allowedFor(app, staff) };
+  }
+
+  private allowedFor(app: Application, staff: StaffPrincipal): ApplicationAction[] {
+    return allowedActions(app.status, staff.role, app.extensionWorkingDays >= this.ctx.config.MAX_EXTENSION_WORKING_DAYS);
+  }
+
   private async detailView(app: Application, staff: StaffPrincipal, reveal: boolean) {
     const cal = await this.calendarFor(app.agencyId);
     const today = this.ctx.today();
@@ -443,7 +453,7 @@ export class ApplicationService {
       splitInto: related.filter((r) => r.parentId === app.id).map((r) => r.applicationNo),
       possibleRepeatOf: repeat ? { applicationNo: repeat.applicationNo, disposition: repeat.disposition, dispositionDate: repeat.dispositionDate } : null,
       replyLetterAvailable: !!app.disposition,
-      allowedActions: allowedActions(app.status, staff.role, app.extensionWorkingDays >= this.ctx.config.MAX_EXTENSION_WORKING_DAYS),
+      allowedActions: this.allowedFor(app, staff),
       version: app.version,
       audit: events.map((e) => ({
         action: e.action,

@@ -68,8 +68,7 @@ export function applicationRoutes(app: AppContext): Router[] {
     ctx.body = await svc().detail(currentStaff(ctx), ctx.params.applicationNo, { revealIdNumber: reveal });
   });
   staff.get("/:applicationNo/allowed-actions", async (ctx) => {
-    const d = await svc().detail(currentStaff(ctx), ctx.params.applicationNo);
-    ctx.body = { applicationNo: d.applicationNo, status: d.status, allowedActions: d.allowedActions };
+    ctx.body = await svc().allowedActionsFor(currentStaff(ctx), ctx.params.applicationNo);
   });
   staff.get("/:applicationNo/reply-letter", async (ctx) => {
     const { app: a, agency } = await svc().forLetter(currentStaff(ctx).agencyId, ctx.params.applicationNo);
