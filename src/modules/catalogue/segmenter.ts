@@ -7,6 +7,7 @@ import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import * as OpenCC from "opencc-js";
 import { findDocNumbers, type DocNumber } from "./doc-number";
+import { escapeHtml } from "../console/html";
 
 let instance: Jieba | null = null;
 let loadedDict: string | null = null;
@@ -130,9 +131,6 @@ export function analyzeQuery(q: string): AnalyzedQuery {
   const highlightTerms = [...new Set([...groups.map((g) => g.word), ...groups.flatMap((g) => g.parts)])].sort((a, b) => b.length - a.length);
   return { text, groups, docNumbers, expansions, highlightTerms };
 }
-
-const ESC: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]);
 
 /** HTML-escaped text with every query word wrapped in <mark>…</mark>. */
 export function markTerms(text: string, terms: string[]): string {
