@@ -31,9 +31,18 @@ export function markMounted(app: AppContext, key: string): void {
   mounted.get(app)!.add(key);
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** An instant as China-local "YYYY-MM-DD HH:mm" in the agency time zone. */
 export function localTime(app: AppContext, iso: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: app.config.APP_TIMEZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date(iso));
+  const timeZone = app.config.APP_TIMEZONE;
+  let f = timeFormats.get(timeZone);
+  if (!f) {
+    // Building a formatter costs far more than using one; pages call this once per row.
+    f = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    timeFormats.set(timeZone, f);
+  }
+  const parts = f.formatToParts(new Date(iso));
   const v = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   return `${v("year")}-${v("month")}-${v("day")} ${v("hour")}:${v("minute")}`;
 }
