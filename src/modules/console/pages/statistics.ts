@@ -4,12 +4,11 @@ import type Router from "@koa/router";
 import type { AppContext } from "../../../context";
 import { getService } from "../../../context";
 import { yearOf } from "../../../domain/china-time";
-import { DomainError } from "../../../domain/errors";
 import type { ApplicationService } from "../../applications/application-service";
 import { dispositionLabel } from "../../applications/dispositions";
 import { CHANNEL_LABELS } from "../../applications/intake-schema";
 import { gridsOf } from "../../reports/render-text";
-import type { ReportsService } from "../../reports/report-service";
+import { assertYear, type ReportsService } from "../../reports/report-service";
 import { html, raw, type SafeHtml } from "../html";
 import { page } from "../layout";
 import { gridHtml } from "../report-table";
@@ -38,7 +37,7 @@ export function checksList(checks: Array<{ id: string; ok: boolean; detail: stri
 export function parseYear(v: unknown, fallback: number): number {
   if (v === undefined || v === "") return fallback;
   const y = typeof v === "string" && /^\d{4}$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(y) || y < 2008 || y > 2200) throw new DomainError("REPORT.INVALID_YEAR", "年度须为2008年以后的四位年份");
+  assertYear(y);
   return y;
 }
 
