@@ -11,6 +11,7 @@ import { maskIdNumber } from "../../domain/id-checks";
 import { createCalendar, readCalendarOverrides, type CalendarOverrides, type WorkingDayCalendar } from "../../domain/working-days";
 import { parseInput } from "../../http/validate";
 import { defaultAgency } from "../../infra/agencies";
+import { bumpCounter } from "../../infra/counters";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent, type ActorType } from "../../infra/entities/audit-event.entity";
 import { IdempotencyKey } from "../../infra/entities/idempotency-key.entity";
@@ -235,11 +236,7 @@ export class ApplicationService {
   private async nextApplicationNo(m: EntityManager, agencyId: string, date: string): Promise<string> {
     const year = date.slice(0, 4);
     const name = `application_no:${year}`;
-    const pg = this.ctx.dbType === "postgres";
-    const sql = `INSERT INTO counters (agency_id, name, value) VALUES (${pg ? "$1, $2" : "?, ?"}, 1)
-      ON CONFLICT (agency_id, name) DO UPDATE SET value = counters.value + 1 RETURNING value`;
-    const rows = (await m.query(sql, [agencyId, name])) as Array<{ value: number | string }>;
-    const seq = Number(rows[0].value);
+    const seq = await bumpCounter(m, agencyId, name);
     let code = this.agencyCodes.get(agencyId);
     if (!code) {
       code = (await m.findOneBy(Agency, { id: agencyId }))?.code ?? "ogi";

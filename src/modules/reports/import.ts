@@ -4,9 +4,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AppContext } from "../../context";
 import { isIsoDate } from "../../domain/china-time";
+import { bumpCounter } from "../../infra/counters";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
-import { Counter } from "../../infra/entities/idempotency-key.entity";
 import { APPLICANT_CATEGORIES, Application } from "../applications/application.entity";
 import { EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
 import { DISPOSITION_CODES } from "./formats";
@@ -110,11 +110,7 @@ export async function importApplications(ctx: AppContext, agency: Agency, conten
     const nextNo = new Map<string, number>();
     for (const [year, count] of byYear) {
       const name = `import-no:${year}`;
-      const c = await m.getRepository(Counter).findOneBy({ agencyId: agency.id, name });
-      const start = (c?.value ?? 0) + 1;
-      if (c) await m.update(Counter, { agencyId: agency.id, name }, { value: c.value + count });
-      else await m.insert(Counter, { agencyId: agency.id, name, value: count });
-      nextNo.set(year, start);
+      nextNo.set(year, (await bumpCounter(m, agency.id, name, count)) - count + 1);
     }
     const rows: Application[] = [];
     const audits: AuditEvent[] = [];
