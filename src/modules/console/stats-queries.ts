@@ -3,11 +3,12 @@
 // the holiday calendar to each distinct (start, answer) date pair — the calendar is not in the database).
 import type { DataSource } from "typeorm";
 import { nationalCalendar, type WorkingDayCalendar } from "../../domain/working-days";
+import { databaseType } from "../../infra/database";
 
-const isPg = (db: DataSource) => db.options.type === "postgres";
 const ph = (db: DataSource) => {
+  const pg = databaseType(db) === "postgres";
   let i = 0;
-  return () => (isPg(db) ? `$${++i}` : "?");
+  return () => (pg ? `$${++i}` : "?");
 };
 
 export interface MonthlyIntake {
