@@ -8,10 +8,8 @@ import { bumpCounter } from "../../infra/counters";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { APPLICANT_CATEGORIES, Application } from "../applications/application.entity";
-import { EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
+import { ALL_CHANNELS, EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
 import { DISPOSITION_CODES } from "./formats";
-
-const CHANNELS = ["online", "wechat", "miniprogram", "in_person", "mail_registered", "mail", "fax"] as const;
 
 const date = (what: string) => z.string({ error: `请填写${what}` }).refine(isIsoDate, `${what}格式不正确，应为YYYY-MM-DD`);
 
@@ -19,7 +17,7 @@ export const importLineSchema = z
   .object({
     externalId: z.string({ error: "请填写externalId" }).trim().min(1, "请填写externalId").max(100, "externalId不能超过100个字符"),
     receivedAt: date("receivedAt（收到申请日期）"),
-    channel: z.enum(CHANNELS, { error: `channel应为以下之一：${CHANNELS.join("、")}` }),
+    channel: z.enum(ALL_CHANNELS, { error: `channel应为以下之一：${ALL_CHANNELS.join("、")}` }),
     applicantCategory: z.enum(APPLICANT_CATEGORIES as [string, ...string[]], { error: `applicantCategory应为以下之一：${APPLICANT_CATEGORIES.join("、")}` }),
     applicantName: z.string({ error: "请填写applicantName" }).trim().min(1, "请填写applicantName").max(200, "applicantName不能超过200个字符"),
     description: z.string({ error: "请填写description" }).trim().min(1, "请填写description"),
