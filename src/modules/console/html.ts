@@ -31,9 +31,8 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
 /** Marks trusted markup (only for strings built by this module, never for user input). */
 export const raw = (s: string) => new SafeHtml(s);
 
-/** `selected`/`checked` attribute helpers. */
+/** `selected` attribute helper. */
 export const sel = (on: boolean) => (on ? raw(" selected") : "");
-export const chk = (on: boolean) => (on ? raw(" checked") : "");
 
 /** <option> list from [value, label] pairs. */
 export function options(pairs: Array<[string, string]>, current: string | undefined | null): SafeHtml {
