@@ -125,10 +125,13 @@ export class StaffService {
 
   /** The staff member behind a bearer token, or null when unknown, expired or revoked. */
   async authenticate(token: string): Promise<StaffPrincipal | null> {
-    const session = await this.ctx.db.getRepository(StaffSession).findOneBy({ tokenHash: sha256(token) });
-    if (!session || session.revokedAt) return null;
-    if (session.expiresAt <= this.ctx.clock.now().toISOString()) return null;
-    const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: session.userId });
+    // One query per staff request: the user behind an open, unexpired session.
+    const user = await this.ctx.db
+      .getRepository(StaffUser)
+      .createQueryBuilder("u")
+      .innerJoin(StaffSession, "s", "s.user_id = u.id")
+      .where("s.token_hash = :hash AND s.revoked_at IS NULL AND s.expires_at > :now", { hash: sha256(token), now: this.ctx.clock.now().toISOString() })
+      .getOne();
     return user && user.active ? toPrincipal(user) : null;
   }
 
