@@ -1,6 +1,7 @@
 // The conversation engine: a pure step (session, incoming) → (session, replies, effects). Effects that need
 // data (search, figures, filing, status) are executed by the runner, whose results come back as a
 // `result` incoming, so every decision and every sentence is made here and tested without servers.
+import { maskIdNumber } from "../../domain/id-checks";
 import type { IntakeInput } from "../applications/intake-schema";
 import * as form from "./form";
 import { classify, parseCredentials, type FigureTopic, type GuideTopic, type Intent } from "./intents";
@@ -107,10 +108,13 @@ const WRONG_CHANNEL =
   "· 对政府信息公开工作本身有意见：可向上一级行政机关或政府信息公开工作主管部门投诉、举报。\n" +
   "如果您确实需要申请获取某项政府信息，请回复“我要申请”。";
 
+const ID_NUMBERS = new RegExp(form.ID_NUMBER_RE.source, "g");
+const PHONES = new RegExp(form.PHONE_RE.source, "g");
+const mask = (m: string) => maskIdNumber(m) ?? "";
+
 /** ID numbers and phone numbers never enter the transcript (it is shown to staff on handoff). */
 export function maskPersonalData(text: string): string {
-  const mask = (m: string) => (m.length > 7 ? `${m.slice(0, 3)}${"*".repeat(m.length - 7)}${m.slice(-4)}` : "****");
-  return text.replace(new RegExp(form.ID_NUMBER_RE.source, "g"), mask).replace(new RegExp(form.PHONE_RE.source, "g"), mask);
+  return text.replace(ID_NUMBERS, mask).replace(PHONES, mask);
 }
 
 function remember(s: Session, from: "citizen" | "bot", texts: string[], at: string): Session {
