@@ -142,6 +142,3 @@ export function readCalendarOverrides(file: string): CalendarOverrides {
 
 /** The national calendar without overrides, for callers that need nothing agency-specific. */
 export const nationalCalendar: WorkingDayCalendar = createCalendar();
-export const addWorkingDays = (date: string, n: number) => nationalCalendar.addWorkingDays(date, n);
-export const workingDaysBetween = (from: string, to: string) => nationalCalendar.workingDaysBetween(from, to);
-export const isYearKnown = (year: number) => nationalCalendar.isYearKnown(year);
