@@ -27,6 +27,11 @@ export class WechatApiError extends Error {
 /** errcodes that mean the cached access token is no longer valid. */
 const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
 
+/** Template and subscription messages carry each field as { value }. */
+function templateData(data: Record<string, string>): Record<string, { value: string }> {
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, { value: v }]));
+}
+
 export class WechatApiClient {
   constructor(private readonly o: WechatApiOptions) {}
 
@@ -83,9 +88,7 @@ export class WechatApiClient {
 
   /** Mini-program subscription message (needs the user's prior consent via wx.requestSubscribeMessage). */
   async sendSubscribe(openId: string, templateId: string, data: Record<string, string>, page?: string): Promise<void> {
-    const payload: Record<string, { value: string }> = {};
-    for (const [k, v] of Object.entries(data)) payload[k] = { value: v };
-    await this.withToken("cgi-bin/message/subscribe/send", { touser: openId, template_id: templateId, page, data: payload }, "mp");
+    await this.withToken("cgi-bin/message/subscribe/send", { touser: openId, template_id: templateId, page, data: templateData(data) }, "mp");
   }
 
   /** Customer-service text message: reaches the user only within 48 hours of their last message. */
@@ -95,9 +98,7 @@ export class WechatApiClient {
 
   /** Template message (for notifications outside the 48-hour window). */
   async sendTemplate(openId: string, templateId: string, data: Record<string, string>): Promise<void> {
-    const payload: Record<string, { value: string }> = {};
-    for (const [k, v] of Object.entries(data)) payload[k] = { value: v };
-    await this.withToken("cgi-bin/message/template/send", { touser: openId, template_id: templateId, data: payload });
+    await this.withToken("cgi-bin/message/template/send", { touser: openId, template_id: templateId, data: templateData(data) });
   }
 
   async createMenu(menu: unknown): Promise<void> {
