@@ -38,6 +38,12 @@ export async function agencyByCode(ctx: AppContext, code?: string): Promise<Agen
   return agency;
 }
 
+export async function agencyById(ctx: AppContext, id: string): Promise<Agency> {
+  const agency = await ctx.db.getRepository(Agency).findOneBy({ id });
+  if (!agency) throw new DomainError("AGENCY.NOT_FOUND", "机关不存在");
+  return agency;
+}
+
 export async function defaultAgency(ctx: AppContext): Promise<Agency> {
   return agencyByCode(ctx, ctx.config.DEFAULT_AGENCY_CODE);
 }

@@ -10,7 +10,7 @@ import { DomainError } from "../../domain/errors";
 import { maskIdNumber } from "../../domain/id-checks";
 import { createCalendar, readCalendarOverrides, type CalendarOverrides, type WorkingDayCalendar } from "../../domain/working-days";
 import { parseInput } from "../../http/validate";
-import { defaultAgency } from "../../infra/agencies";
+import { agencyById, defaultAgency } from "../../infra/agencies";
 import { bumpCounter } from "../../infra/counters";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent, type ActorType } from "../../infra/entities/audit-event.entity";
@@ -744,8 +744,7 @@ export class ApplicationService {
   async forLetter(agencyId: string, applicationNo: string): Promise<{ app: Application; agency: Agency }> {
     const app = await this.load(agencyId, applicationNo);
     if (!app.disposition) throw new DomainError("APPLICATION.INVALID_TRANSITION", "该申请尚未答复，没有告知书");
-    const agency = await this.ctx.db.getRepository(Agency).findOneByOrFail({ id: agencyId });
-    return { app, agency };
+    return { app, agency: await agencyById(this.ctx, agencyId) };
   }
 }
 

@@ -6,6 +6,7 @@ import type { EntityManager } from "typeorm";
 import type { AppContext } from "../../context";
 import { isIsoDate, yearOf } from "../../domain/china-time";
 import { DomainError } from "../../domain/errors";
+import { agencyById } from "../../infra/agencies";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { Application } from "../applications/application.entity";
@@ -91,12 +92,6 @@ export class ReportsService {
     return auditEvent({ agencyId, entityType, entityId, action, actor: actor ? { type: "staff", id: actor.id } : null, data, at: this.now() });
   }
 
-  async agency(agencyId: string): Promise<Agency> {
-    const a = await this.ctx.db.getRepository(Agency).findOneBy({ id: agencyId });
-    if (!a) throw new DomainError("AGENCY.NOT_FOUND", "机关不存在");
-    return a;
-  }
-
   // ---------- statistics ----------
 
   /** Table 三 for any year, computed now from the records (the console's live view). */
@@ -148,7 +143,7 @@ export class ReportsService {
   /** buildReport with the draft row it read, for callers that show the draft too (one read instead of two). */
   private async buildReportAndDraft(agencyId: string, year: number): Promise<{ report: ReportJson; draft: ReportDraft | null }> {
     assertYear(year);
-    const agency = await this.agency(agencyId);
+    const agency = await agencyById(this.ctx, agencyId);
     const fmt = formatForYear(year);
     const db = this.ctx.db;
     const [applications, reviewLitigation, draft, previous] = await Promise.all([
@@ -448,7 +443,7 @@ export class ReportsService {
     assertYear(year);
     const d = await this.draftRow(agencyId, year);
     if (d.generatedAt && !opts.overwrite) return { generated: false, draft: d };
-    const agency = await this.agency(agencyId);
+    const agency = await agencyById(this.ctx, agencyId);
     const fmt = formatForYear(year);
     const table = await computeApplicationTable(this.ctx.db, fmt, agencyId, year);
     const previous = await this.previousYear(agencyId, year);
