@@ -4,6 +4,7 @@ import type Router from "@koa/router";
 import type { AppContext } from "../../../context";
 import { getService } from "../../../context";
 import { DomainError } from "../../../domain/errors";
+import { Application } from "../../applications/application.entity";
 import type { StaffPrincipal } from "../../staff/staff-service";
 import type { ConversationService } from "../../conversation/conversation-service";
 import { Consultation } from "../../conversation/entities";
@@ -38,11 +39,8 @@ function available(app: AppContext): boolean {
 /** Consultations from the same channel identity as the application, or null when the feature is absent. */
 export async function consultationsFor(app: AppContext, staff: StaffPrincipal, applicationNo: string): Promise<ConsultationView[] | null> {
   if (!available(app)) return null;
-  const rows: Array<{ citizen_key: string | null }> = await app.db.query(
-    `SELECT citizen_key FROM applications WHERE agency_id = ${app.dbType === "postgres" ? "$1" : "?"} AND application_no = ${app.dbType === "postgres" ? "$2" : "?"}`,
-    [staff.agencyId, applicationNo],
-  );
-  const key = rows[0]?.citizen_key;
+  const stored = await app.db.getRepository(Application).findOne({ select: { id: true, citizenKey: true }, where: { agencyId: staff.agencyId, applicationNo } });
+  const key = stored?.citizenKey;
   if (!key) return [];
   const list = await app.db.getRepository(Consultation).find({ where: { agencyId: staff.agencyId, recipient: key, verified: "yes" }, order: { createdAt: "DESC" }, take: 20 });
   return list.map(view);
