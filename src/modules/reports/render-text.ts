@@ -1,10 +1,11 @@
 // HTML and Markdown renderings of a report: the six canonical headings, the narratives, and the official
 // tables (HTML with the merged cells; Markdown as pipe tables, which cannot merge, with group labels kept).
+import { escapeHtml } from "../../http/html";
 import { getFormat, reviewColumnLabel } from "./formats";
 import { applicationGrid, disclosureGrid, reviewGrid, type Grid } from "./layout";
 import type { ReportJson } from "./narrative";
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const esc = escapeHtml;
 
 export const reportTitle = (r: ReportJson) => `${r.agency.name}${r.year}年政府信息公开工作年度报告`;
 
