@@ -24,6 +24,7 @@ import {
   inconsistentCaseRefs,
   unknownCategoryNos,
   unmappedDispositionNos,
+  yearBounds,
   type ApplicationTable,
 } from "./statistics";
 
@@ -428,7 +429,7 @@ export class ReportsService {
       .addSelect("a.application_no", "application_no")
       .where("c.agency_id = :agencyId", { agencyId })
       .orderBy("c.filed_at", "ASC");
-    if (year !== undefined) qb.andWhere("c.filed_at <= :end AND (c.concluded_at IS NULL OR c.concluded_at >= :start)", { start: `${year}-01-01`, end: `${year}-12-31` });
+    if (year !== undefined) qb.andWhere("c.filed_at <= :end AND (c.concluded_at IS NULL OR c.concluded_at >= :start)", yearBounds(year));
     const { entities, raw } = await qb.getRawAndEntities();
     return entities.map((c, i) => caseView(c, (raw[i] as { application_no?: string | null }).application_no ?? null));
   }
