@@ -15,7 +15,7 @@ import {
   type SubmitResult,
 } from "./engine";
 import type { FigureTopic, GuideTopic } from "./intents";
-import type { SessionStore } from "./session-store";
+import { SessionStore } from "./session-store";
 import type { Understanding } from "./understanding";
 
 /** Who is talking: the conversation key and, when verified, the citizen key used for 我的申请 and notifications. */
@@ -90,7 +90,7 @@ export class ConversationRunner {
   ) {}
 
   async turn(input: TurnInput): Promise<TurnOutput> {
-    const key = `conv:session:${input.speaker.channel}:${input.speaker.userId}`;
+    const key = SessionStore.key(input.speaker.channel, input.speaker.userId);
     return this.store.withLock(key, async () => {
       const nowIso = input.now.toISOString();
       let session = await this.store.load(key, nowIso);
