@@ -95,7 +95,9 @@ export function catalogueRoutes(app: AppContext): Router[] {
   });
 
   pub.get("/guide", async (ctx) => {
-    const agency = await agencyFor(one(ctx.query.agency as string) && /^[a-z0-9-]{1,40}$/.test(one(ctx.query.agency as string)!) ? one(ctx.query.agency as string) : undefined);
+    // A malformed agency code on the HTML page falls back to the default agency (the JSON API answers 400).
+    const code = searchQuerySchema.shape.agency.safeParse(one(ctx.query.agency as string));
+    const agency = await agencyFor(code.success ? code.data : undefined);
     const v = await guide().publishedVersion(agency.id);
     ctx.type = "text/html; charset=utf-8";
     if (!v) {
