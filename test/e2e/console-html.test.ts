@@ -1,6 +1,7 @@
 // The console's templating: interpolated values are escaped (text and attributes), trusted fragments pass
 // through, arrays join, and query strings skip empty values.
-import { escapeHtml, html, options, qs, raw } from "../../src/modules/console/html";
+import { escapeHtml } from "../../src/http/html";
+import { html, options, qs, raw } from "../../src/modules/console/html";
 
 test("interpolations are escaped, fragments are not", () => {
   const evil = `"><script>alert('x')</script>`;

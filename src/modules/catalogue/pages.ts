@@ -4,7 +4,7 @@ import type { PublishedGuide } from "./guide-service";
 import { CONTACT_LABELS, contactLines, TO_BE_FILLED } from "./guide-service";
 import type { EntryView } from "./catalogue-service";
 import type { SearchResult } from "./search-service";
-import { escapeHtml as e } from "../console/html";
+import { escapeHtml as e } from "../../http/html";
 
 const STYLE = `
 *{box-sizing:border-box}

@@ -7,7 +7,7 @@ import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import * as OpenCC from "opencc-js";
 import { findDocNumbers, type DocNumber } from "./doc-number";
-import { escapeHtml } from "../console/html";
+import { escapeHtml } from "../../http/html";
 
 let instance: Jieba | null = null;
 let loadedDict: string | null = null;
