@@ -7,8 +7,7 @@ import { getService } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
-import { agencyByCode } from "../../infra/agencies";
-import { Agency } from "../../infra/entities/agency.entity";
+import { agencyByCode, agencyById } from "../../infra/agencies";
 import type { StaffPrincipal } from "../staff/staff-service";
 import { toView } from "./catalogue-service";
 import { CatalogueEntry } from "./entities";
@@ -208,7 +207,7 @@ export function catalogueRoutes(app: AppContext): Router[] {
     const q = parseInput(exportSchema, queryObject(ctx));
     const s = currentStaff(ctx);
     const entries = await catalogue().exportEntries(s.agencyId);
-    const agency = await app.db.getRepository(Agency).findOneByOrFail({ id: s.agencyId });
+    const agency = await agencyById(app, s.agencyId);
     const name = `catalogue-${agency.code}-${app.today()}.${q.format}`;
     ctx.set("Content-Disposition", `attachment; filename="${name}"`);
     if (q.format === "csv") {

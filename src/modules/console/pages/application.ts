@@ -6,7 +6,7 @@ import type { Context } from "koa";
 import type { AppContext } from "../../../context";
 import { getService } from "../../../context";
 import { DomainError } from "../../../domain/errors";
-import { Agency } from "../../../infra/entities/agency.entity";
+import { agencyById } from "../../../infra/agencies";
 import { Application } from "../../applications/application.entity";
 import type { ApplicationService } from "../../applications/application-service";
 import { renderReplyLetter } from "../../applications/reply-letter";
@@ -292,7 +292,7 @@ ${d.dueDate ? html` 答复期限 <strong>${d.dueDate}</strong>` : ""} · <a href
     if (!ANSWER_DISPOSITIONS.includes(disposition)) throw new DomainError("VALIDATION.INVALID_INPUT", "请先选择答复类型，再预览告知书");
     const stored = await app.db.getRepository(Application).findOneBy({ agencyId: staff.agencyId, applicationNo: ctx.params.no });
     if (!stored) throw new DomainError("APPLICATION.NOT_FOUND", "未找到该申请");
-    const agency = await app.db.getRepository(Agency).findOneByOrFail({ id: staff.agencyId });
+    const agency = await agencyById(app, staff.agencyId);
     const note = typeof form.note === "string" ? form.note.slice(0, 2000).trim() : "";
     const draft = Object.assign(new Application(), stored, { disposition, dispositionDate: app.today(), dispositionNote: note || null });
     const no = encodeURIComponent(stored.applicationNo);
