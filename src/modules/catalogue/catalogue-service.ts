@@ -5,8 +5,8 @@ import { randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import type { AppContext } from "../../context";
 import { DomainError, ValidationError } from "../../domain/errors";
+import { bumpCounter } from "../../infra/counters";
 import { Agency } from "../../infra/entities/agency.entity";
-import { Counter } from "../../infra/entities/idempotency-key.entity";
 import { parseDocNumber } from "./doc-number";
 import { CatalogueEntry } from "./entities";
 import { entryInputSchema, type ValidEntry } from "./entry-schema";
@@ -277,11 +277,7 @@ export class CatalogueService {
     const year = date.slice(0, 4);
     const name = `catalogue_index_${year}`;
     for (;;) {
-      const existing = await m.findOneBy(Counter, { agencyId, name });
-      if (existing) await m.createQueryBuilder().update(Counter).set({ value: () => "value + 1" }).where({ agencyId, name }).execute();
-      else await m.insert(Counter, { agencyId, name, value: 1 });
-      const c = await m.findOneByOrFail(Counter, { agencyId, name });
-      const indexNo = `${code}/${year}-${String(c.value).padStart(5, "0")}`;
+      const indexNo = `${code}/${year}-${String(await bumpCounter(m, agencyId, name)).padStart(5, "0")}`;
       if (!(await m.findOneBy(CatalogueEntry, { agencyId, indexNo }))) return indexNo;
     }
   }
