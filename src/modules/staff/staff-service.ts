@@ -56,6 +56,8 @@ export class StaffService {
 
   async setRole(userId: string, role: StaffRole, actor: StaffPrincipal): Promise<StaffPrincipal> {
     if (!STAFF_ROLES.includes(role)) throw new DomainError("STAFF.INVALID_ROLE", "角色须为 clerk、approver 或 admin");
+    // An admin demoting themselves could leave the agency without anyone able to manage users.
+    if (userId === actor.id) throw new DomainError("STAFF.FORBIDDEN", "不能修改自己的角色，请由其他管理员操作");
     const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
     if (!user) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     const from = user.role;

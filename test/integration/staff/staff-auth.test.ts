@@ -79,6 +79,15 @@ describe("staff authentication", () => {
     expect(await env.ctx.db.getRepository(AuditEvent).countBy({ entityId: outsider.id, action: "staff.revoke_sessions" })).toBe(0);
   });
 
+  it("refuses an admin changing their own role", async () => {
+    const admin = await staffToken(env, "admin", "admin-self");
+    const me = (await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${admin}`)).body.user;
+    const res = await request(env.server).post(`/api/staff/users/${me.id}/role`).set("Authorization", `Bearer ${admin}`).send({ role: "clerk" });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe("STAFF.FORBIDDEN");
+    expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${admin}`)).body.user.role).toBe("admin");
+  });
+
   it("answers 401 without a token", async () => {
     const res = await request(env.server).get("/api/staff/me");
     expect(res.status).toBe(401);
