@@ -11,7 +11,8 @@ import { closeContext, createContext, prepare } from "../src/bootstrap";
 import { loadConfig } from "../src/config";
 import { getService } from "../src/context";
 import { createLogger } from "../src/infra/logger";
-import { DISPOSITION_CODES, formatForYear } from "../src/modules/reports/formats";
+import { DISPOSITION_CODES } from "../src/modules/applications/dispositions";
+import { formatForYear } from "../src/modules/reports/formats";
 import type { ReportsService } from "../src/modules/reports/report-service";
 import { applicationTableSql } from "../src/modules/reports/statistics";
 
@@ -54,7 +55,7 @@ export async function run(): Promise<Record<string, unknown>> {
       ]);
     }
     const agencyIds: string[] = (await db.query(`SELECT id FROM agencies ORDER BY code`)).map((r: { id: string }) => r.id);
-    const codes = DISPOSITION_CODES();
+    const codes = DISPOSITION_CODES;
     const cats = ["natural_person", "org.commercial", "org.research", "org.public_welfare", "org.legal_service", "org.other"];
     const days = Math.round((Date.UTC(YEARS[YEARS.length - 1], 11, 31) - Date.UTC(YEARS[0], 0, 1)) / 86400000) + 1;
 

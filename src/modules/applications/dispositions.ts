@@ -1,13 +1,6 @@
 // Disposition codes (the annual report's rows) with their Chinese labels and legal basis; the codes and
 // bases come from config/report-formats.json (dispositionMapping) so the report and the workflow agree.
-import fs from "node:fs";
-import path from "node:path";
-
-interface MappingRow {
-  disposition: string;
-  basis: string | null;
-  description: string;
-}
+import { reportFormatsFile } from "../../infra/report-formats-file";
 
 const LABELS: Record<string, string> = {
   "granted.already_public": "予以公开（已主动公开，告知获取方式）",
@@ -36,13 +29,7 @@ const LABELS: Record<string, string> = {
   "other.misc": "其他处理",
 };
 
-function loadMapping(): MappingRow[] {
-  const file = path.resolve(process.cwd(), "config/report-formats.json");
-  const data = JSON.parse(fs.readFileSync(file, "utf8")) as { dispositionMapping: MappingRow[] };
-  return data.dispositionMapping;
-}
-
-const mapping = loadMapping();
+const mapping = reportFormatsFile().dispositionMapping;
 export const DISPOSITION_CODES: string[] = mapping.map((m) => m.disposition);
 const basisByCode = new Map(mapping.map((m) => [m.disposition, m.basis]));
 for (const code of DISPOSITION_CODES) if (!LABELS[code]) throw new Error(`disposition ${code} has no Chinese label`);

@@ -1,7 +1,6 @@
 // The two official report formats, read from config/report-formats.json (never retyped here): which format a
 // year uses, the row/column codes of each table and the disposition → row mapping.
-import fs from "node:fs";
-import path from "node:path";
+import { reportFormatsFile } from "../../infra/report-formats-file";
 
 export type FormatId = "2019" | "2021";
 
@@ -34,22 +33,7 @@ export interface ReportFormat {
   };
 }
 
-interface MappingRow {
-  disposition: string;
-  row2019: string;
-  row2021: string;
-}
-
-interface FormatsFile {
-  formats: Record<FormatId, ReportFormat>;
-  dispositionMapping: MappingRow[];
-}
-
-let cache: FormatsFile | null = null;
-function file(): FormatsFile {
-  if (!cache) cache = JSON.parse(fs.readFileSync(path.resolve(process.cwd(), "config/report-formats.json"), "utf8")) as FormatsFile;
-  return cache;
-}
+const file = () => reportFormatsFile() as unknown as { formats: Record<FormatId, ReportFormat>; dispositionMapping: ReturnType<typeof reportFormatsFile>["dispositionMapping"] };
 
 /** reportYear <= 2020 → the 2019 trial format; from 2021 the revised format (formatSelection.rule). */
 export const formatIdForYear = (year: number): FormatId => (year <= 2020 ? "2019" : "2021");
@@ -97,8 +81,6 @@ export function reviewColumnLabel(fmt: ReportFormat, code: string): string {
   }
   return parts.join("·");
 }
-
-export const DISPOSITION_CODES = (): string[] => file().dispositionMapping.map((m) => m.disposition);
 
 /** disposition code → row code of table 三 in the given format. */
 export function dispositionRowMap(id: FormatId): Map<string, string> {

@@ -9,7 +9,7 @@ import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { APPLICANT_CATEGORIES, Application } from "../applications/application.entity";
 import { ALL_CHANNELS, EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
-import { DISPOSITION_CODES } from "./formats";
+import { DISPOSITION_CODES } from "../applications/dispositions";
 
 const date = (what: string) => z.string({ error: `请填写${what}` }).refine(isIsoDate, `${what}格式不正确，应为YYYY-MM-DD`);
 
@@ -25,7 +25,7 @@ export const importLineSchema = z
     disposedAt: date("disposedAt（答复日期）").optional().nullable(),
   })
   .superRefine((v, ctx) => {
-    if (v.disposition && !DISPOSITION_CODES().includes(v.disposition)) ctx.addIssue({ code: "custom", path: ["disposition"], message: `disposition“${v.disposition}”不是有效的办理结果代码` });
+    if (v.disposition && !DISPOSITION_CODES.includes(v.disposition)) ctx.addIssue({ code: "custom", path: ["disposition"], message: `disposition“${v.disposition}”不是有效的办理结果代码` });
     if (v.disposition && !v.disposedAt) ctx.addIssue({ code: "custom", path: ["disposedAt"], message: "有disposition时须填写disposedAt" });
     if (!v.disposition && v.disposedAt) ctx.addIssue({ code: "custom", path: ["disposition"], message: "有disposedAt时须填写disposition" });
     if (v.disposedAt && v.receivedAt && v.disposedAt < v.receivedAt) ctx.addIssue({ code: "custom", path: ["disposedAt"], message: "disposedAt不能早于receivedAt" });
