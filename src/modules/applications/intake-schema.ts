@@ -24,6 +24,8 @@ export const CATEGORY_LABELS: Record<(typeof APPLICANT_CATEGORIES)[number], stri
 };
 export const DELIVERY_FORMS = ["paper", "electronic"] as const;
 export const DELIVERY_METHODS = ["pickup", "mail", "email", "wechat"] as const;
+export const DELIVERY_FORM_LABELS: Record<string, string> = { paper: "纸质", electronic: "电子" };
+export const DELIVERY_METHOD_LABELS: Record<string, string> = { pickup: "自行领取", mail: "邮寄", email: "电子邮件", wechat: "微信" };
 export const ALL_CHANNELS = [...CITIZEN_CHANNELS, ...STAFF_CHANNELS] as const;
 export const CHANNEL_LABELS: Record<(typeof ALL_CHANNELS)[number], string> = {
   online: "网上申请",

@@ -38,6 +38,5 @@ export const CLOSE_REASON_LABELS: Record<string, string> = {
   misc: "其他原因（须写明）",
 };
 
-export const DELIVERY_FORM_LABELS: Record<string, string> = { paper: "纸质", electronic: "电子" };
-export const DELIVERY_METHOD_LABELS: Record<string, string> = { pickup: "自行领取", mail: "邮寄", email: "电子邮件", wechat: "微信" };
+export { DELIVERY_FORM_LABELS, DELIVERY_METHOD_LABELS } from "../applications/intake-schema";
 export const ACTOR_LABELS: Record<string, string> = { citizen: "申请人", system: "系统", staff: "工作人员" };

@@ -2,7 +2,7 @@
 // the applications API (intake-schema.ts), with back / change field / summary / confirm / cancel.
 // Pure: state in, state and text out.
 import type { z } from "zod";
-import { CATEGORY_LABELS, fieldSchemas, ID_TYPE_LABELS, intakeSchema, type IntakeInput } from "../applications/intake-schema";
+import { CATEGORY_LABELS, DELIVERY_FORM_LABELS, DELIVERY_METHOD_LABELS, fieldSchemas, ID_TYPE_LABELS, intakeSchema, type IntakeInput } from "../applications/intake-schema";
 
 export type FieldKey =
   | "category"
@@ -56,16 +56,8 @@ const CATEGORY_OPTIONS: Array<[string, string]> = [
   ["org.other", "其他组织"],
 ];
 const ID_TYPE_OPTIONS = Object.entries(ID_TYPE_LABELS) as Array<[string, string]>;
-const FORM_OPTIONS: Array<[string, string]> = [
-  ["paper", "纸质"],
-  ["electronic", "电子"],
-];
-const METHOD_OPTIONS: Array<[string, string]> = [
-  ["pickup", "自行领取"],
-  ["mail", "邮寄"],
-  ["email", "电子邮件"],
-  ["wechat", "微信"],
-];
+const FORM_OPTIONS = Object.entries(DELIVERY_FORM_LABELS) as Array<[string, string]>;
+const METHOD_OPTIONS = Object.entries(DELIVERY_METHOD_LABELS) as Array<[string, string]>;
 
 const isPerson = (v: Values) => v.category === "natural_person";
 
