@@ -50,7 +50,8 @@ const exportSchema = z.object({ format: z.enum(["csv", "xlsx"], { error: "导出
 
 const staffActor = (s: StaffPrincipal): Actor => ({ type: "staff", id: s.id });
 
-const IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
+/** Largest catalogue file accepted for import, through the API and the console alike. */
+export const IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
 
 /** The request body as bytes: what the body parser left unread (CSV, XLSX), or the text it already read. */
 async function rawBody(ctx: Context, limit: number): Promise<Buffer> {

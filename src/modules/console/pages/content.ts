@@ -14,10 +14,10 @@ import { DISCLOSURE_MODES, NORMATIVE_TYPES, VALIDITIES } from "../../catalogue/e
 import { fieldLabel, parseCsv, parseXlsx } from "../../catalogue/import-export";
 import { html, options, qs, type SafeHtml } from "../html";
 import { localTime, page } from "../layout";
+import { IMPORT_LIMIT_BYTES } from "../../catalogue/routes";
 import { consoleStaff, describeError, requireRole, setFlash, takeFlash } from "../session";
 
 const PAGE_SIZE = 20;
-const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 const actorOf = (ctx: Context): Actor => ({ type: "staff", id: consoleStaff(ctx).id });
 
@@ -75,7 +75,7 @@ async function readUpload(ctx: Context): Promise<{ name: string; bytes: Buffer }
   let size = 0;
   for await (const chunk of ctx.req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_UPLOAD_BYTES) throw new DomainError("REQUEST.TOO_LARGE", "文件过大（不超过5MB）");
+    if (size > IMPORT_LIMIT_BYTES) throw new DomainError("REQUEST.TOO_LARGE", `文件过大（不超过${IMPORT_LIMIT_BYTES / 1024 / 1024}MB）`);
     chunks.push(chunk as Buffer);
   }
   // The WHATWG Request of Node parses multipart bodies; no extra dependency for one file field.
