@@ -1,6 +1,6 @@
 // Test harness: a real database (its own PostgreSQL schema, or a temp SQLite file) and a real Redis key
 // prefix per test file, prepared exactly like the server, and cleaned up afterwards.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +11,7 @@ import type { AppContext } from "../../src/context";
 import { closeContext, createContext, prepare } from "../../src/bootstrap";
 import { fixedClock, type Clock } from "../../src/domain/china-time";
 import { buildApp } from "../../src/http/app";
+import { StaffSession, StaffUser } from "../../src/infra/entities/staff-user.entity";
 import { createLogger } from "../../src/infra/logger";
 
 export const PG_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -119,4 +120,23 @@ export async function staffToken(env: TestEnv, role: "clerk" | "approver" | "adm
   await staff.createUser({ username, password: "correct-horse-battery", role });
   const res = await staff.login(username, "correct-horse-battery", "test");
   return res.token;
+}
+
+/**
+ * Creates a staff user with a session valid until 2099, for tests whose clock travels over weeks or years,
+ * beyond any session lifetime. Returns the bearer token.
+ */
+export async function longSession(env: TestEnv, role: "clerk" | "approver" | "admin", username: string): Promise<string> {
+  await staffToken(env, role, username);
+  const token = randomBytes(32).toString("base64url");
+  const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
+  await env.ctx.db.getRepository(StaffSession).insert({
+    tokenHash: createHash("sha256").update(token).digest("hex"),
+    userId: user.id,
+    createdAt: "2019-01-01T00:00:00.000Z",
+    expiresAt: "2099-01-01T00:00:00.000Z",
+    revokedAt: null,
+    userAgent: "test",
+  });
+  return token;
 }

@@ -1,10 +1,8 @@
 // The procedure over HTTP on PostgreSQL + Redis: every transition and illegal one, roles, the clock moving
 // with corrections, consultations and extensions, audit and outbox rows written with (and only with) the
 // transition, the reply letter, the staff queue's filters, ID reveal auditing and 一事一申请 splits.
-import { createHash, randomBytes } from "node:crypto";
 import request from "supertest";
-import { StaffSession, StaffUser } from "../../../src/infra/entities/staff-user.entity";
-import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
+import { createTestEnv, longSession, type TestEnv } from "../../helpers/test-context";
 import { personBody, orgBody } from "./fixtures";
 
 let env: TestEnv;
@@ -17,11 +15,9 @@ const day = (d: string) => `${d}T02:00:00Z`; // 10:00 in China
 
 beforeAll(async () => {
   env = await createTestEnv({ db: "postgres", now: MON });
-  await staffToken(env, "clerk", "clerk1");
-  await staffToken(env, "approver", "approver1");
   // The test clock travels over weeks, beyond any session lifetime: give each user a long-lived session.
-  clerk = await longSession("clerk1");
-  approver = await longSession("approver1");
+  clerk = await longSession(env, "clerk", "clerk1");
+  approver = await longSession(env, "approver", "approver1");
 });
 afterAll(async () => {
   await env.close();
@@ -34,19 +30,6 @@ async function file(body: object = personBody(), citizenKey?: string) {
     return getService<import("../../../src/modules/applications/application-service").ApplicationService>(env.ctx, "applications").submit(body as never, { citizenKey });
   }
   return (await request(env.server).post("/api/applications").send(body).expect(201)).body as { applicationNo: string; queryCode: string; dueDate: string };
-}
-async function longSession(username: string): Promise<string> {
-  const token = randomBytes(32).toString("base64url");
-  const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
-  await env.ctx.db.getRepository(StaffSession).insert({
-    tokenHash: createHash("sha256").update(token).digest("hex"),
-    userId: user.id,
-    createdAt: MON,
-    expiresAt: "2099-01-01T00:00:00.000Z",
-    revokedAt: null,
-    userAgent: "test",
-  });
-  return token;
 }
 const act = (no: string, action: string, body: object = {}, token = clerk) => {
   tick();

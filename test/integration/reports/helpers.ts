@@ -1,9 +1,7 @@
 // Shared helpers of the report tests: long-lived staff sessions (the clock travels over years), the CLI run
 // against the test database, and a full-table assertion that checks every cell.
-import { createHash, randomBytes } from "node:crypto";
 import { runCli } from "../../../src/cli";
-import { StaffSession, StaffUser } from "../../../src/infra/entities/staff-user.entity";
-import { staffToken, type TestEnv } from "../../helpers/test-context";
+import type { TestEnv } from "../../helpers/test-context";
 
 export const SIX = ["natural_person", "org.commercial", "org.research", "org.public_welfare", "org.legal_service", "org.other"] as const;
 export const COLUMNS = [...SIX, "total"];
@@ -50,20 +48,7 @@ export function expectEveryCell(actual: { columns: string[]; rows: Record<string
   expect(actual.rows).toEqual(want);
 }
 
-export async function longSession(env: TestEnv, role: "clerk" | "approver" | "admin", username: string): Promise<string> {
-  await staffToken(env, role, username);
-  const token = randomBytes(32).toString("base64url");
-  const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
-  await env.ctx.db.getRepository(StaffSession).insert({
-    tokenHash: createHash("sha256").update(token).digest("hex"),
-    userId: user.id,
-    createdAt: "2019-01-01T00:00:00.000Z",
-    expiresAt: "2099-01-01T00:00:00.000Z",
-    revokedAt: null,
-    userAgent: "test",
-  });
-  return token;
-}
+export { longSession } from "../../helpers/test-context";
 
 /** Runs `npm run cli -- …` in-process against the test's database and Redis prefix. */
 export async function cli(env: TestEnv, argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
