@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // test/resilience runs the real server under crashes and outages: `npm run test:resilience` (.ci/run runs both).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/resilience/"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   setupFiles: ["<rootDir>/test/helpers/setup-env.ts"],
   testTimeout: 60000,

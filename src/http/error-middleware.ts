@@ -1,6 +1,7 @@
 // The one place that turns errors into HTTP answers: {"error": {"code", "message", "details"?}}.
 import type { Context, Next } from "koa";
 import { DomainError, statusForCode } from "../domain/errors";
+import { BUSY_MESSAGE, isDependencyDown, SERVICE_UNAVAILABLE_CODE } from "../infra/unavailable";
 
 interface HttpishError {
   status?: number;
@@ -44,6 +45,14 @@ export async function errorMiddleware(ctx: Context, next: Next): Promise<void> {
     if (status && status >= 400 && status < 500 && e.expose !== false) {
       ctx.status = status;
       ctx.body = { error: { code: "REQUEST.INVALID", message: "请求有误" } };
+      return;
+    }
+    if (isDependencyDown(err)) {
+      // PostgreSQL or Redis is down: answer at once, let the client retry; the process keeps running.
+      ctx.status = 503;
+      ctx.set("Retry-After", "5");
+      ctx.body = { error: { code: SERVICE_UNAVAILABLE_CODE, message: BUSY_MESSAGE } };
+      (ctx.state.log ?? console).warn({ err: (err as Error).message }, "dependency unavailable");
       return;
     }
     ctx.status = 500;
