@@ -1,0 +1,291 @@
+// Hostile staff credentials: every staff API route and console page, listed from the routers themselves
+// (a route added later is covered without editing this file), refuses missing, malformed, expired, revoked
+// and wrong-role tokens, by bearer header and by cookie, and does nothing on the way.
+import { randomUUID } from "node:crypto";
+import request from "supertest";
+import { getService } from "../../src/context";
+import { STAFF_COOKIE } from "../../src/http/auth";
+import { StaffUser } from "../../src/infra/entities/staff-user.entity";
+import { AuditEvent } from "../../src/infra/entities/audit-event.entity";
+import { modules } from "../../src/modules";
+import type { StaffService } from "../../src/modules/staff/staff-service";
+import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
+
+const FIXED_ID = randomUUID();
+
+interface Route {
+  method: string;
+  path: string;
+}
+
+let env: TestEnv;
+let routes: Route[];
+
+/** Every route the modules mount, one entry per method (HEAD is GET's twin and is left out). */
+function allRoutes(): Route[] {
+  const out: Route[] = [];
+  for (const m of modules) {
+    for (const router of m.routes?.(env.ctx) ?? []) {
+      for (const layer of router.stack as Array<{ methods: string[]; path: string }>) {
+        // Router-level middleware (no methods) and the console's catch-all are not routes of their own.
+        if (!layer.methods.length || layer.methods.length > 10) continue;
+        for (const method of layer.methods) if (method !== "HEAD") out.push({ method, path: layer.path });
+      }
+    }
+  }
+  return out;
+}
+
+/** A concrete URL for a route pattern: plausible parameter values, so the refusal is not a 404 by luck. */
+function concrete(path: string): string {
+  return path
+    .replace(":applicationNo", "ZDRMT-2026-00001")
+    .replace(":no", "ZDRMT-2026-00001")
+    .replace(":year", "2025")
+    .replace(":version", "1")
+    .replace(":action", "accept")
+    .replace(":key", "overview")
+    .replace(":name", "console.css")
+    .replace(/:id/g, FIXED_ID);
+}
+
+const isStaffApi = (r: Route) => r.path.startsWith("/api/staff/") && r.path !== "/api/staff/login";
+const isConsolePage = (r: Route) => r.path.startsWith("/console") && r.path !== "/console/login" && !r.path.startsWith("/console/assets/");
+
+function send(r: Route, auth: { bearer?: string; cookie?: string; header?: string }) {
+  let req = request(env.server)[r.method.toLowerCase() as "get"](concrete(r.path));
+  if (auth.header !== undefined) req = req.set("Authorization", auth.header);
+  if (auth.bearer !== undefined) req = req.set("Authorization", `Bearer ${auth.bearer}`);
+  if (auth.cookie !== undefined) req = req.set("Cookie", `${STAFF_COOKIE}=${auth.cookie}`);
+  return r.method === "GET" || r.method === "DELETE" ? req : req.send({});
+}
+
+/** Every staff API route answers 401 AUTH.UNAUTHENTICATED for these credentials, and nothing is written. */
+async function expectApiRefusal(auth: Parameters<typeof send>[1]) {
+  const staffRoutes = routes.filter(isStaffApi);
+  const auditBefore = await env.ctx.db.getRepository(AuditEvent).count();
+  const wrong: string[] = [];
+  for (const r of staffRoutes) {
+    const res = await send(r, auth);
+    if (res.status !== 401 || res.body?.error?.code !== "AUTH.UNAUTHENTICATED" || typeof res.body.error.message !== "string") {
+      wrong.push(`${r.method} ${r.path} -> ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+    }
+  }
+  expect(wrong).toEqual([]);
+  expect(await env.ctx.db.getRepository(AuditEvent).count()).toBe(auditBefore);
+}
+
+/** Every console page sends the browser to the login page for this cookie (GET keeps where it was going). */
+async function expectConsoleRefusal(cookie: string | undefined) {
+  const pages = [...routes.filter(isConsolePage), { method: "GET", path: "/console/no-such-page" }];
+  const wrong: string[] = [];
+  for (const r of pages) {
+    const res = await send(r, cookie === undefined ? {} : { cookie });
+    const location = String(res.headers.location ?? "");
+    const ok = res.status === 302 && (r.method === "GET" ? location === `/console/login?next=${encodeURIComponent(concrete(r.path))}` : location === "/console/login");
+    if (!ok) wrong.push(`${r.method} ${r.path} -> ${res.status} ${location}`);
+  }
+  expect(wrong).toEqual([]);
+}
+
+beforeAll(async () => {
+  env = await createTestEnv({ db: "postgres", env: { STAFF_SESSION_TTL_MINUTES: "60" } });
+  routes = allRoutes();
+});
+afterAll(() => env.close());
+
+it("finds the staff routes and console pages in the routers (the list the other tests walk)", () => {
+  const staffApi = routes.filter(isStaffApi).map((r) => `${r.method} ${r.path}`);
+  // A few from each module: if the router introspection broke, the refusal tests below would walk nothing.
+  expect(staffApi).toEqual(
+    expect.arrayContaining([
+      "GET /api/staff/me",
+      "POST /api/staff/users/:id/revoke-sessions",
+      "GET /api/staff/applications",
+      "POST /api/staff/applications/:applicationNo/:action",
+      "POST /api/staff/reports/:year/publish",
+      "POST /api/staff/catalogue/import",
+      "POST /api/staff/consultations/:id/reply",
+    ]),
+  );
+  expect(staffApi.length).toBeGreaterThanOrEqual(40);
+  expect(routes.filter(isConsolePage).length).toBeGreaterThanOrEqual(30);
+});
+
+describe("missing and malformed credentials", () => {
+  it("no token: every staff API route answers 401", async () => {
+    await expectApiRefusal({});
+  });
+
+  it.each([
+    ["an empty bearer", { header: "Bearer " }],
+    ["a bearer with spaces", { header: "Bearer abc def" }],
+    ["another scheme", { header: "Basic YWRtaW46YWRtaW4=" }],
+    ["a made-up token", { bearer: "A".repeat(43) }],
+    ["SQL in the token", { header: "Bearer '||'1'='1" }],
+    ["a very long token", { bearer: "x".repeat(8000) }],
+    ["a garbage cookie", { cookie: "%00%27%20OR%201%3D1" }],
+  ])("%s: every staff API route answers 401", async (_name, auth) => {
+    await expectApiRefusal(auth);
+  });
+
+  it("no cookie or a garbage cookie: every console page redirects to the login page", async () => {
+    await expectConsoleRefusal(undefined);
+    await expectConsoleRefusal("not-a-session");
+  });
+});
+
+describe("expired and revoked sessions", () => {
+  it("an expired token (test clock past the session lifetime) is refused by header and by cookie, console included", async () => {
+    const token = await staffToken(env, "admin");
+    expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${token}`)).status).toBe(200);
+    expect((await request(env.server).get("/console/users").set("Cookie", `${STAFF_COOKIE}=${token}`)).status).toBe(200);
+    const start = env.clock.now();
+    env.clock.set(new Date(start.getTime() + 61 * 60_000).toISOString());
+    try {
+      await expectApiRefusal({ bearer: token });
+      await expectApiRefusal({ cookie: token });
+      await expectConsoleRefusal(token);
+    } finally {
+      env.clock.set(start.toISOString());
+    }
+  });
+
+  it("a token is accepted until one minute before expiry and refused from the expiry instant", async () => {
+    const token = await staffToken(env, "clerk");
+    const start = env.clock.now();
+    try {
+      env.clock.set(new Date(start.getTime() + 59 * 60_000).toISOString());
+      expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${token}`)).status).toBe(200);
+      env.clock.set(new Date(start.getTime() + 60 * 60_000).toISOString());
+      expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${token}`)).status).toBe(401);
+    } finally {
+      env.clock.set(start.toISOString());
+    }
+  });
+
+  it("after API logout the token is refused everywhere, by header and cookie", async () => {
+    const token = await staffToken(env, "admin");
+    expect((await request(env.server).post("/api/staff/logout").set("Authorization", `Bearer ${token}`)).status).toBe(204);
+    await expectApiRefusal({ bearer: token });
+    await expectApiRefusal({ cookie: token });
+    await expectConsoleRefusal(token);
+  });
+
+  it("after console logout the cookie's token is refused by the API too", async () => {
+    const token = await staffToken(env, "clerk");
+    const out = await request(env.server).post("/console/logout").set("Cookie", `${STAFF_COOKIE}=${token}`);
+    expect(out.status).toBe(302);
+    expect(String(out.headers["set-cookie"])).toContain(`${STAFF_COOKIE}=;`);
+    await expectApiRefusal({ bearer: token });
+    await expectConsoleRefusal(token);
+  });
+
+  it("after an admin revokes a user's sessions, every session of that user is refused; the admin's own still works", async () => {
+    const admin = await staffToken(env, "admin");
+    const username = `victim-${randomUUID().slice(0, 6)}`;
+    const first = await staffToken(env, "approver", username);
+    const second = (await getService<StaffService>(env.ctx, "staff").login(username, "correct-horse-battery", "other-device")).token;
+    const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
+    const res = await request(env.server).post(`/api/staff/users/${user.id}/revoke-sessions`).set("Authorization", `Bearer ${admin}`);
+    expect(res.status).toBe(200);
+    expect(res.body.revoked).toBe(2);
+    for (const t of [first, second]) {
+      await expectApiRefusal({ bearer: t });
+      await expectConsoleRefusal(t);
+    }
+    expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${admin}`)).status).toBe(200);
+  });
+
+  it("revocation from the console works the same way", async () => {
+    const admin = await staffToken(env, "admin");
+    const username = `victim2-${randomUUID().slice(0, 6)}`;
+    const token = await staffToken(env, "clerk", username);
+    const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
+    const res = await request(env.server).post(`/console/users/${user.id}/revoke-sessions`).set("Cookie", `${STAFF_COOKIE}=${admin}`).type("form").send({});
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe("/console/users");
+    await expectApiRefusal({ cookie: token });
+  });
+});
+
+describe("wrong role", () => {
+  const adminOnly: Route[] = [
+    { method: "GET", path: "/api/staff/users" },
+    { method: "POST", path: "/api/staff/users" },
+    { method: "POST", path: "/api/staff/users/:id/role" },
+    { method: "POST", path: "/api/staff/users/:id/revoke-sessions" },
+  ];
+  const publishers: Route[] = [
+    { method: "POST", path: "/api/staff/reports/:year/publish" },
+    { method: "POST", path: "/api/staff/guide/publish" },
+    { method: "POST", path: "/api/staff/catalogue/import" },
+  ];
+
+  it("these role-limited routes exist in the routers (so the test below is not about made-up paths)", () => {
+    const known = new Set(routes.map((r) => `${r.method} ${r.path}`));
+    for (const r of [...adminOnly, ...publishers]) expect(known).toContain(`${r.method} ${r.path}`);
+  });
+
+  it.each([
+    ["clerk", [...adminOnly, ...publishers]],
+    ["approver", adminOnly],
+  ] as const)("a %s gets 403 AUTH.FORBIDDEN on routes above their role, by header and by cookie", async (role, limited) => {
+    const token = await staffToken(env, role);
+    const auditBefore = await env.ctx.db.getRepository(AuditEvent).count();
+    for (const r of limited) {
+      for (const auth of [{ bearer: token }, { cookie: token }]) {
+        const res = await send(r, auth);
+        expect([r.path, res.status, res.body.error?.code]).toEqual([r.path, 403, "AUTH.FORBIDDEN"]);
+      }
+    }
+    expect(await env.ctx.db.getRepository(AuditEvent).count()).toBe(auditBefore);
+  });
+
+  it("a clerk cannot give themselves admin, and a demoted admin's open token loses admin at once", async () => {
+    const clerkName = `climber-${randomUUID().slice(0, 6)}`;
+    const clerk = await staffToken(env, "clerk", clerkName);
+    const clerkUser = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username: clerkName });
+    const self = await request(env.server).post(`/api/staff/users/${clerkUser.id}/role`).set("Authorization", `Bearer ${clerk}`).send({ role: "admin" });
+    expect(self.status).toBe(403);
+    expect((await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ id: clerkUser.id })).role).toBe("clerk");
+
+    const boss = await staffToken(env, "admin");
+    const formerName = `former-${randomUUID().slice(0, 6)}`;
+    const former = await staffToken(env, "admin", formerName);
+    expect((await request(env.server).get("/api/staff/users").set("Authorization", `Bearer ${former}`)).status).toBe(200);
+    const formerUser = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username: formerName });
+    await request(env.server).post(`/api/staff/users/${formerUser.id}/role`).set("Authorization", `Bearer ${boss}`).send({ role: "clerk" }).expect(200);
+    const after = await request(env.server).get("/api/staff/users").set("Authorization", `Bearer ${former}`);
+    expect(after.status).toBe(403);
+    expect(after.body.error.code).toBe("AUTH.FORBIDDEN");
+  });
+
+  it("console: a clerk sees 403 on the users page, and the admin and publish forms change nothing", async () => {
+    const clerk = await staffToken(env, "clerk");
+    const cookie = `${STAFF_COOKIE}=${clerk}`;
+    const page = await request(env.server).get("/console/users").set("Cookie", cookie);
+    expect(page.status).toBe(403);
+    expect(page.text).toContain("当前角色无权执行此操作");
+    expect(page.text).not.toContain("nu-password");
+
+    const usersBefore = await env.ctx.db.getRepository(StaffUser).count();
+    const auditBefore = await env.ctx.db.getRepository(AuditEvent).count();
+    const forms: Array<[string, Record<string, string>]> = [
+      ["/console/users", { username: "sneaky-admin", password: "long-enough-1", role: "admin" }],
+      [`/console/users/${randomUUID()}/role`, { role: "admin" }],
+      ["/console/content/guide/publish", {}],
+      ["/console/reports/2025/publish", {}],
+    ];
+    for (const [path, form] of forms) {
+      const res = await request(env.server).post(path).set("Cookie", cookie).type("form").send(form);
+      // A refused form goes back with the reason in the flash cookie.
+      expect([path, res.status]).toEqual([path, 302]);
+      const flash = /ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))?.[1];
+      expect(JSON.parse(Buffer.from(flash!, "base64url").toString("utf8"))).toEqual({ kind: "error", text: "当前角色无权执行此操作" });
+    }
+    expect(await env.ctx.db.getRepository(StaffUser).count()).toBe(usersBefore);
+    expect(await env.ctx.db.getRepository(StaffUser).existsBy({ username: "sneaky-admin" })).toBe(false);
+    expect(await env.ctx.db.getRepository(AuditEvent).count()).toBe(auditBefore);
+  });
+});
