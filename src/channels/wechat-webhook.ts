@@ -2,7 +2,7 @@
 // safe mode). Order of work: signature and timestamp → XML → decrypt → dedupe (stored before any work,
 // because WeChat retries a slow reply three times) → engine within the reply budget → passive reply, or
 // "success" now and a customer-service message when the engine finishes later.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../context";
@@ -11,7 +11,8 @@ import { DomainError } from "../domain/errors";
 import type { ConversationService } from "../modules/conversation/conversation-service";
 import type { Speaker } from "../modules/conversation/runner";
 import { checkSignature, decryptMessage, encryptMessage, msgSignature, safeEqual, WechatCryptoError } from "./wechat-crypto";
-import { encryptedReplyXml, parseWechatXml, textReplyXml, XmlRejected } from "./wechat-xml";
+import { BUSY_MESSAGE, isDependencyDown } from "../infra/unavailable";
+import { encryptedReplyXml, parseWechatXml, textReplyXml, XmlRejected, XmlTooLarge } from "./wechat-xml";
 
 /** Menu click keys (config/wechat-menu.json) and the message each one stands for. */
 export const MENU_KEYS: Record<string, string> = {
@@ -22,9 +23,12 @@ export const MENU_KEYS: Record<string, string> = {
 };
 
 const DEDUPE_SECONDS = 3600;
+/** How long a signature triple stays spent when the timestamp check is switched off (tolerance 0). */
+const REPLAY_SECONDS_WITHOUT_TOLERANCE = 86400;
 /** WeChat's limit for a passive text reply is 2048 bytes. */
 const PASSIVE_MAX_BYTES = 2000;
 
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const unauthenticated = (why: string) => new DomainError("AUTH.UNAUTHENTICATED", why);
 const badRequest = (why: string) => new DomainError("WECHAT.INVALID_MESSAGE", why);
 
@@ -76,6 +80,38 @@ export function dedupeKey(msg: Record<string, string>): string {
   return `wechat:dedupe:evt:${msg.FromUserName}:${msg.CreateTime}:${msg.Event ?? ""}:${msg.EventKey ?? ""}`;
 }
 
+/**
+ * Replay protection: the first use of (signature, timestamp, nonce) records a digest of the body for as
+ * long as the timestamp stays acceptable. True when this request is that first use or repeats its exact
+ * body (a retry, which the MsgId dedupe then answers "success"); false for the triple with another body.
+ */
+export async function replayGuard(app: AppContext, signature: string, timestamp: string, nonce: string, body: string): Promise<boolean> {
+  const tolerance = app.config.WECHAT_TIMESTAMP_TOLERANCE_SECONDS;
+  // A timestamp is acceptable from (ts - tolerance) to (ts + tolerance): the mark must outlive that span.
+  const ttl = tolerance > 0 ? 2 * tolerance + 1 : REPLAY_SECONDS_WITHOUT_TOLERANCE;
+  const key = `wechat:replay:${sha256(`${signature}\n${timestamp}\n${nonce}`)}`;
+  const digest = sha256(body);
+  if (await app.kv.setIfAbsent(key, digest, ttl)) return true;
+  const seen = await app.kv.get(key);
+  return seen === null || seen === digest;
+}
+
+/** The passive reply to the message: text XML, sealed in safe mode. */
+function passiveReply(app: AppContext, ctx: Context, r: { safeMode: boolean; token: string; openId: string; account: string; text: string }): void {
+  const now = Math.floor(app.clock.now().getTime() / 1000);
+  const xml = textReplyXml(r.openId, r.account, now, r.text);
+  ctx.status = 200;
+  ctx.type = "application/xml";
+  if (!r.safeMode) {
+    ctx.body = xml;
+    return;
+  }
+  const replyNonce = randomBytes(8).toString("hex");
+  const ts = String(now);
+  const encrypted = encryptMessage(app.config.WECHAT_ENCODING_AES_KEY!, app.config.WECHAT_APPID!, xml);
+  ctx.body = encryptedReplyXml(encrypted, msgSignature(r.token, ts, replyNonce, encrypted), ts, replyNonce);
+}
+
 export function wechatWebhookRoutes(app: AppContext): Router {
   const r = new Router();
   const svc = () => getService<ConversationService>(app, "conversation");
@@ -112,6 +148,7 @@ export function wechatWebhookRoutes(app: AppContext): Router {
         msg = parseWechatXml(inner.xml);
       }
     } catch (e) {
+      if (e instanceof XmlTooLarge) throw new DomainError("REQUEST.TOO_LARGE", "提交的内容过大");
       if (e instanceof XmlRejected || e instanceof WechatCryptoError) throw badRequest(`unreadable message: ${e.message}`);
       throw e;
     }
@@ -121,8 +158,34 @@ export function wechatWebhookRoutes(app: AppContext): Router {
     const queryOpenId = q(ctx, "openid");
     if (queryOpenId && queryOpenId !== openId) throw unauthenticated("openid does not match the signed request");
 
+    const reply = (text: string) => passiveReply(app, ctx, { safeMode, token: t, openId, account, text });
+    const busy = (err: unknown, stage: string) => {
+      // A store or engine outage must not show the citizen "该公众号暂时无法提供服务": answer in Chinese, record nothing.
+      const down = isDependencyDown(err);
+      app.logger[down ? "warn" : "error"]({ stage, err: err instanceof Error ? err.message : String(err) }, "wechat webhook answered busy");
+      reply(BUSY_MESSAGE);
+    };
+
+    // The plain-mode signature covers only (token, timestamp, nonce), not the body: within the timestamp
+    // window the same triple may come again only with the same body (WeChat's own retry).
+    const signature = safeMode ? q(ctx, "msg_signature") : q(ctx, "signature");
+    let fresh: boolean;
+    try {
+      fresh = await replayGuard(app, signature.toLowerCase(), timestamp, nonce, body);
+    } catch (err) {
+      return busy(err, "replay-guard");
+    }
+    if (!fresh) throw unauthenticated("signature replayed with a different body");
+
     // Dedupe before any work: the second and third deliveries of a retried message change nothing.
-    if (!(await app.kv.setIfAbsent(dedupeKey(msg), "1", DEDUPE_SECONDS))) {
+    const dedupe = dedupeKey(msg);
+    let first: boolean;
+    try {
+      first = await app.kv.setIfAbsent(dedupe, "1", DEDUPE_SECONDS);
+    } catch (err) {
+      return busy(err, "dedupe");
+    }
+    if (!first) {
       ctx.type = "text/plain";
       ctx.body = "success";
       return;
@@ -141,15 +204,26 @@ export function wechatWebhookRoutes(app: AppContext): Router {
             .touch(speaker)
             .then(() => [inbound.text])
         : svc()
-            .handle(speaker, inbound.text, msg.MsgId ?? dedupeKey(msg))
+            .handle(speaker, inbound.text, msg.MsgId ?? dedupe)
             .then((o) => o.replies);
     let timer: NodeJS.Timeout | undefined;
     const late = Symbol("late");
-    const first = await Promise.race([
-      work.catch(() => ["系统繁忙，请稍后再试。"]),
+    const failed = Symbol("failed");
+    let failure: unknown;
+    const first_ = await Promise.race([
+      work.catch((err) => {
+        failure = err;
+        return failed;
+      }),
       new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), app.config.WECHAT_REPLY_BUDGET_MS))),
     ]);
     clearTimeout(timer);
+
+    if (first_ === failed) {
+      // Nothing was done for this message: release its dedupe mark so a redelivery is handled, not swallowed.
+      await app.kv.del(dedupe).catch(() => undefined);
+      return busy(failure, "engine");
+    }
 
     const sendLater = (replies: Promise<string[]> | string[]) => {
       Promise.resolve(replies)
@@ -159,24 +233,14 @@ export function wechatWebhookRoutes(app: AppContext): Router {
         .catch((err) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
     };
 
-    if (first === late || Buffer.byteLength(first.join("\n\n")) > PASSIVE_MAX_BYTES) {
+    if (first_ === late || Buffer.byteLength(first_.join("\n\n")) > PASSIVE_MAX_BYTES) {
       // WeChat waits 5 seconds at most: answer now, deliver the reply as customer-service message(s).
-      sendLater(first === late ? work : first);
+      sendLater(first_ === late ? work : first_);
       ctx.type = "text/plain";
       ctx.body = "success";
       return;
     }
-    const now = Math.floor(app.clock.now().getTime() / 1000);
-    const xml = textReplyXml(openId, account, now, first.join("\n\n"));
-    ctx.type = "application/xml";
-    if (!safeMode) {
-      ctx.body = xml;
-      return;
-    }
-    const replyNonce = randomBytes(8).toString("hex");
-    const ts = String(now);
-    const encrypted = encryptMessage(app.config.WECHAT_ENCODING_AES_KEY!, app.config.WECHAT_APPID!, xml);
-    ctx.body = encryptedReplyXml(encrypted, msgSignature(t, ts, replyNonce, encrypted), ts, replyNonce);
+    reply(first_.join("\n\n"));
   });
 
   return r;

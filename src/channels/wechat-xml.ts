@@ -3,6 +3,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 
 export class XmlRejected extends Error {}
+/** The body is beyond the XML cap: answered 413 rather than 400. */
+export class XmlTooLarge extends XmlRejected {}
 
 const parser = new XMLParser({
   processEntities: false,
@@ -15,15 +17,34 @@ const parser = new XMLParser({
   cdataPropName: false,
 });
 
-const MAX_XML_BYTES = 64 * 1024;
+export const MAX_XML_BYTES = 64 * 1024;
+
+/**
+ * True when the document has a markup declaration (<!DOCTYPE, <!ENTITY, <!ELEMENT…, any case or spacing).
+ * Scans left to right like a tokenizer, so "<!DOCTYPE" written inside a CDATA section or a comment (a
+ * citizen may type anything) is text, while a declaration hidden after a comment that opens a fake
+ * CDATA section is still found. An unterminated CDATA section or comment counts as a declaration.
+ */
+export function hasMarkupDeclaration(body: string): boolean {
+  const tokens = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|<!/g;
+  for (let m = tokens.exec(body); m; m = tokens.exec(body)) if (m[0] === "<!") return true;
+  return false;
+}
 
 /** The flat <xml>…</xml> document WeChat sends, as string fields. */
 export function parseWechatXml(body: string): Record<string, string> {
   if (typeof body !== "string" || !body.trim()) throw new XmlRejected("empty body");
-  if (Buffer.byteLength(body) > MAX_XML_BYTES) throw new XmlRejected("too large");
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new XmlRejected("DOCTYPE and entity declarations are not accepted");
+  if (Buffer.byteLength(body) > MAX_XML_BYTES) throw new XmlTooLarge("too large");
+  if (hasMarkupDeclaration(body)) throw new XmlRejected("DOCTYPE and entity declarations are not accepted");
   if (XMLValidator.validate(body) !== true) throw new XmlRejected("malformed XML");
-  const doc = parser.parse(body) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    // The parser itself refuses some well-formed documents (tags named __proto__ or prototype, nesting
+    // beyond its depth limit) by throwing a plain Error: still the sender's fault, not ours.
+    doc = parser.parse(body) as Record<string, unknown>;
+  } catch (e) {
+    throw new XmlRejected(`unreadable XML: ${e instanceof Error ? e.message.slice(0, 80) : "parser error"}`);
+  }
   const root = doc.xml;
   if (!root || typeof root !== "object") throw new XmlRejected("missing <xml> root");
   const out: Record<string, string> = {};

@@ -55,7 +55,9 @@ function eventXml(openId: string, event: string, key = "", createTime = TS) {
   return `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[${event}]]></Event><EventKey><![CDATA[${key}]]></EventKey></xml>`;
 }
 
-function plainQuery(ts = TS, nonce = "n0nce", token = TOKEN) {
+// A fresh nonce per request: the webhook refuses a (timestamp, nonce, signature) reused with another body.
+let nonceSeq = 0;
+function plainQuery(ts = TS, nonce = `n0nce${nonceSeq++}`, token = TOKEN) {
   return { timestamp: ts, nonce, signature: sha1([token, ts, nonce]) };
 }
 function postPlain(xml: string, q: Record<string, string> = plainQuery()) {
@@ -63,7 +65,7 @@ function postPlain(xml: string, q: Record<string, string> = plainQuery()) {
 }
 function postSafe(innerXml: string, opts: { appId?: string; badSig?: boolean } = {}) {
   const encrypted = officialEncrypt(innerXml, opts.appId);
-  const nonce = "s4fen0nce";
+  const nonce = `s4fen0nce${nonceSeq++}`;
   const outer = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`;
   const msgSig = opts.badSig ? sha1(["wrong", TS, nonce, encrypted]) : sha1([TOKEN, TS, nonce, encrypted]);
   return request(env.server)
