@@ -76,6 +76,8 @@ interface Effect {
 const row = <T>(x: T) => x as QueryDeepPartialEntity<T>;
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const hashQueryCode = (code: string) => sha256(`ogi-query-code:${code}`);
+/** Compared against when an application number does not exist; no query code hashes to it (not hex). */
+const NO_APPLICATION_HASH = "z".repeat(64);
 
 /** Normalised description for repeat detection: width-folded, lower case, without spaces or punctuation. */
 export function normalizeDescription(s: string): string {
@@ -273,7 +275,10 @@ export class ApplicationService {
     }
     const app = await this.ctx.db.getRepository(Application).findOneBy({ applicationNo });
     const given = Buffer.from(hashQueryCode(String(queryCode ?? "").trim()));
-    const ok = !!app && timingSafeEqual(given, Buffer.from(app.queryCodeHash));
+    // The same work whether or not the number exists (a missing one is compared with a hash no code
+    // matches), so neither the answer nor its timing tells a guesser which application numbers are real.
+    const stored = Buffer.from(app?.queryCodeHash ?? NO_APPLICATION_HASH);
+    const ok = timingSafeEqual(given, stored) && !!app;
     if (!ok || !app) {
       for (const k of keys) await this.ctx.kv.incr(k, 3600);
       throw new DomainError("APPLICATION.NOT_FOUND", "未找到该申请，请核对申请编号和查询码");
