@@ -1,7 +1,8 @@
 // The official-account webhook: GET /wechat (URL verification) and POST /wechat (messages, plain or
-// safe mode). Order of work: signature and timestamp → XML → decrypt → dedupe (stored before any work,
-// because WeChat retries a slow reply three times) → engine within the reply budget → passive reply, or
-// "success" now and a customer-service message when the engine finishes later.
+// safe mode). Order of work: signature and timestamp → XML → decrypt → replay guard (a signature reused
+// with another body is refused) → dedupe (stored before any work, because WeChat retries a slow reply
+// three times) → engine within the reply budget → passive reply, or "success" now and a customer-service
+// message when the engine finishes later. A store or engine outage answers the passive reply "系统繁忙".
 import { createHash, randomBytes } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
@@ -206,23 +207,21 @@ export function wechatWebhookRoutes(app: AppContext): Router {
         : svc()
             .handle(speaker, inbound.text, msg.MsgId ?? dedupe)
             .then((o) => o.replies);
+    type Outcome = { kind: "done"; replies: string[] } | { kind: "failed"; err: unknown } | { kind: "late" };
     let timer: NodeJS.Timeout | undefined;
-    const late = Symbol("late");
-    const failed = Symbol("failed");
-    let failure: unknown;
-    const first_ = await Promise.race([
-      work.catch((err) => {
-        failure = err;
-        return failed;
-      }),
-      new Promise<typeof late>((resolve) => (timer = setTimeout(() => resolve(late), app.config.WECHAT_REPLY_BUDGET_MS))),
+    const outcome = await Promise.race<Outcome>([
+      work.then(
+        (replies) => ({ kind: "done", replies }),
+        (err: unknown) => ({ kind: "failed", err }),
+      ),
+      new Promise<Outcome>((resolve) => (timer = setTimeout(() => resolve({ kind: "late" }), app.config.WECHAT_REPLY_BUDGET_MS))),
     ]);
     clearTimeout(timer);
 
-    if (first_ === failed) {
+    if (outcome.kind === "failed") {
       // Nothing was done for this message: release its dedupe mark so a redelivery is handled, not swallowed.
       await app.kv.del(dedupe).catch(() => undefined);
-      return busy(failure, "engine");
+      return busy(outcome.err, "engine");
     }
 
     const sendLater = (replies: Promise<string[]> | string[]) => {
@@ -233,14 +232,14 @@ export function wechatWebhookRoutes(app: AppContext): Router {
         .catch((err) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
     };
 
-    if (first_ === late || Buffer.byteLength(first_.join("\n\n")) > PASSIVE_MAX_BYTES) {
+    if (outcome.kind === "late" || Buffer.byteLength(outcome.replies.join("\n\n")) > PASSIVE_MAX_BYTES) {
       // WeChat waits 5 seconds at most: answer now, deliver the reply as customer-service message(s).
-      sendLater(first_ === late ? work : first_);
+      sendLater(outcome.kind === "late" ? work : outcome.replies);
       ctx.type = "text/plain";
       ctx.body = "success";
       return;
     }
-    reply(first_.join("\n\n"));
+    reply(outcome.replies.join("\n\n"));
   });
 
   return r;
