@@ -7,6 +7,7 @@ import type { AppContext } from "../context";
 import { modules } from "../modules";
 import { errorMiddleware } from "./error-middleware";
 import { healthRoutes } from "./health";
+import { rejectNulCharacters } from "./reject-nul";
 import { requestContext } from "./request-context";
 
 export function buildApp(app: AppContext): Koa {
@@ -40,6 +41,7 @@ export function buildApp(app: AppContext): Koa {
       encoding: "utf-8",
     }),
   );
+  koa.use(rejectNulCharacters);
   const routers = [healthRoutes(app), ...modules.flatMap((m) => m.routes?.(app) ?? [])];
   for (const r of routers) koa.use(r.routes()).use(r.allowedMethods());
   return koa;

@@ -86,6 +86,12 @@ export function tableToRows(table: Cell[][]): ImportRow[] {
 }
 
 export function parseCsv(buf: Buffer): ImportRow[] {
+  // PostgreSQL cannot store NUL in text: refuse the file here, naming the line, instead of failing in the insert.
+  const nul = buf.indexOf(0);
+  if (nul >= 0) {
+    const line = buf.subarray(0, nul).toString("utf8").split("\n").length;
+    throw new DomainError("CATALOGUE.IMPORT_INVALID", "CSV 文件包含空字符（\\0），请删除后重试", [{ row: line, field: "(file)", message: `第${line}行包含空字符` }]);
+  }
   let table: string[][];
   try {
     table = parse(buf, { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true });
