@@ -6,10 +6,11 @@
 // Run: npm run bench -- filing   (env BENCH_FILINGS, BENCH_CONCURRENCY, BENCH_ROUNDS, BENCH_CPU_PROF=<dir>)
 // Its own PostgreSQL schema and Redis key prefix, removed afterwards. Not part of `npm test`.
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { Client } from "pg";
-import { QUICK, writeResult } from "./lib/results";
+import { QUICK, ratioOf, writeResult } from "./lib/results";
 import type { LoadJob, LoadResult } from "./lib/filing-load";
 import { createPgSchema, deleteRedisPrefix, PG_URL, REDIS_URL } from "../test/helpers/test-context";
 import { startServer } from "../test/helpers/server-process";
@@ -32,6 +33,12 @@ function load(job: LoadJob): Promise<LoadResult> {
   });
 }
 
+/** CPU time (user + system, ms) the server process has used so far: less sensitive than throughput to what else runs on a shared machine. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 const perSecond = (n: number, ms: number) => Number(((n * 1000) / ms).toFixed(1));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -47,7 +54,8 @@ async function main() {
       LOG_LEVEL: "warn",
       // Each simulated citizen sends 11 messages within a few seconds; the limit is per user and minute.
       CHAT_RATE_LIMIT_PER_MINUTE: "10000",
-      ...(cpuProf ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(cpuProf)}` } : {}),
+      // NODE_OPTIONS refuses --cpu-prof; a preloaded inspector session does the same.
+      ...(cpuProf ? { NODE_OPTIONS: `--require ${path.join(__dirname, "lib/cpu-profile.cjs")}`, BENCH_CPU_PROF_DIR: path.resolve(cpuProf) } : {}),
     },
     readyTimeoutMs: 60_000,
   });
@@ -55,10 +63,12 @@ async function main() {
   await db.connect();
   await db.query(`SET search_path TO "${pg.schema}"`);
   const count = async (where = "TRUE", params: unknown[] = []) => Number((await db.query(`SELECT COUNT(*)::int AS n FROM applications WHERE ${where}`, params)).rows[0].n);
-  const results: LoadResult[] = [];
+  const results: Array<LoadResult & { serverCpuMs: number }> = [];
   let citizen = 0;
   const phase = async (mode: LoadJob["mode"], n: number, tag: string) => {
-    const r = await load({ url: server.url, mode, from: citizen, count: n, concurrency: CONCURRENCY, tag });
+    const cpu0 = cpuMs(server.proc.pid!);
+    const r = { ...(await load({ url: server.url, mode, from: citizen, count: n, concurrency: CONCURRENCY, tag })), serverCpuMs: 0 };
+    r.serverCpuMs = cpuMs(server.proc.pid!) - cpu0;
     citizen += n;
     results.push(r);
     if (r.failed.length) console.log(`  ${tag}: ${r.failed.length} filings failed, first: ${r.failed[0].error}`);
@@ -70,7 +80,7 @@ async function main() {
     await phase("rest", WARMUP, "warmrest");
     await phase("chat", WARMUP, "warmchat");
 
-    const rounds: Array<{ rest: LoadResult; chat: LoadResult }> = [];
+    const rounds: Array<{ rest: (typeof results)[number]; chat: (typeof results)[number] }> = [];
     for (let i = 0; i < ROUNDS; i++) {
       const rest = await phase("rest", FILINGS, `rest${i}`);
       const chat = await phase("chat", FILINGS, `chat${i}`);
@@ -78,7 +88,8 @@ async function main() {
       console.log(
         `  round ${i + 1}: REST ${perSecond(rest.acknowledged.length, rest.elapsedMs)} applications/s; ` +
           `chat ${perSecond(chat.acknowledged.length, chat.elapsedMs)} applications/s = ${perSecond(chat.requests, chat.elapsedMs)} messages/s ` +
-          `(message p50 ${chat.latency.p50} ms, p99 ${chat.latency.p99} ms)`,
+          `(message p50 ${chat.latency.p50} ms, p99 ${chat.latency.p99} ms); server CPU per application: REST ${(rest.serverCpuMs / rest.acknowledged.length).toFixed(2)} ms, ` +
+          `chat ${(chat.serverCpuMs / chat.acknowledged.length).toFixed(2)} ms (${(chat.serverCpuMs / chat.requests).toFixed(2)} ms per message)`,
       );
     }
 
@@ -120,6 +131,9 @@ async function main() {
     const restRates = rounds.map((r) => perSecond(r.rest.acknowledged.length, r.rest.elapsedMs));
     const chatRates = rounds.map((r) => perSecond(r.chat.acknowledged.length, r.chat.elapsedMs));
     const msgRates = rounds.map((r) => perSecond(r.chat.requests, r.chat.elapsedMs));
+    const cpuPer = (r: (typeof results)[number]) => r.serverCpuMs / Math.max(1, r.acknowledged.length);
+    const chatCpu = median(rounds.map((r) => cpuPer(r.chat)));
+    const restCpu = median(rounds.map((r) => cpuPer(r.rest)));
     const chatPerSecond = median(chatRates);
     const restPerSecond = median(restRates);
     const result = {
@@ -131,6 +145,8 @@ async function main() {
         applicationsPerSecond: chatPerSecond,
         messagesPerSecond: median(msgRates),
         perRound: chatRates,
+        serverCpuMsPerApplication: Number(chatCpu.toFixed(2)),
+        serverCpuMsPerMessage: Number((chatCpu / MESSAGES_PER_FILING).toFixed(3)),
         messageLatencyMs: rounds[rounds.length - 1].chat.latency,
         dialogueMs: rounds[rounds.length - 1].chat.filing,
       },
@@ -138,9 +154,12 @@ async function main() {
         what: "the same number of applications, one POST /api/applications each",
         applicationsPerSecond: restPerSecond,
         perRound: restRates,
+        serverCpuMsPerApplication: Number(restCpu.toFixed(2)),
         requestLatencyMs: rounds[rounds.length - 1].rest.latency,
       },
       ratio: Number((chatPerSecond / restPerSecond).toFixed(3)),
+      /** Server CPU per application, chat over REST: the cost of the dialogue, robust to a busy machine. */
+      cpuRatio: Number((chatCpu / restCpu).toFixed(2)),
       target: { applicationsPerSecond: TARGET, met: chatPerSecond >= TARGET && integrity.exact, shortfall: Number((chatPerSecond / TARGET).toFixed(3)) },
       integrity,
       perPhase,
@@ -151,7 +170,20 @@ async function main() {
         `${integrity.acknowledged} acknowledged, ${integrity.storedByCount} stored, ${integrity.lost} lost, ${integrity.storedTwice} twice → ${integrity.exact ? "exact" : "MISMATCH"}`,
     );
     console.log(`  target ≥ ${TARGET} applications/s: ${result.target.met ? "met" : `NOT met (${(result.target.shortfall * 100).toFixed(0)}% of it)`}`);
-    writeResult("filing", result);
+    writeResult("filing", result, [
+      {
+        figure: `chat API filing, 11-message dialogue (${integrity.acknowledged} acknowledged = ${integrity.storedByCount} in PostgreSQL, ${integrity.lost} lost, ${integrity.storedTwice} twice)`,
+        value: chatPerSecond,
+        unit: "applications/s",
+        baseline: "one POST /api/applications each",
+        baselineValue: restPerSecond,
+        ratio: result.ratio,
+        target: `≥ ${TARGET}/s, none lost`,
+        met: result.target.met,
+      },
+      { figure: "chat API messages", value: result.chat.messagesPerSecond, unit: "requests/s", baseline: "POST /api/applications requests", baselineValue: restPerSecond, ratio: ratioOf(result.chat.messagesPerSecond, restPerSecond) },
+      { figure: "server CPU per filed application, chat", value: result.chat.serverCpuMsPerApplication, unit: "ms", baseline: "REST", baselineValue: result.baseline.serverCpuMsPerApplication, ratio: result.cpuRatio },
+    ]);
     if (!integrity.exact) throw new Error("integrity check failed: the stored applications differ from the acknowledged ones");
   } finally {
     await db.end();

@@ -29,14 +29,38 @@ export function machine() {
 }
 
 /**
+ * One line of the summary table that `npm run bench` prints at the end: a figure next to its baseline from the
+ * same run and their ratio (value / baselineValue), with the target when the issue sets one.
+ */
+export interface SummaryRow {
+  figure: string;
+  value: number;
+  unit: string;
+  baseline: string;
+  baselineValue: number;
+  ratio: number;
+  target?: string;
+  met?: boolean;
+}
+
+/** value / baseline rounded for the table; NaN (null in the JSON) when the baseline is zero. */
+export function ratioOf(value: number, baseline: number, digits = 2): number {
+  return baseline ? Number((value / baseline).toFixed(digits)) : Number.NaN;
+}
+
+/** Path of a benchmark's result file: bench/results/<name>.json, or <name>.quick.json in quick mode. */
+export function resultFile(name: string, quick = QUICK): string {
+  return path.join(__dirname, "..", "results", `${name}${quick ? ".quick" : ""}.json`);
+}
+
+/**
  * Writes bench/results/<name>.json (and <name>.quick.json in quick mode): the machine, the time, and what the
  * benchmark measured — every figure next to its baseline from the same run, with the ratio.
  */
-export function writeResult(name: string, result: Record<string, unknown>): string {
-  const dir = path.join(__dirname, "..", "results");
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}${QUICK ? ".quick" : ""}.json`);
-  fs.writeFileSync(file, JSON.stringify({ name, quick: QUICK, at: new Date().toISOString(), machine: machine(), ...result }, null, 2) + "\n");
+export function writeResult(name: string, result: Record<string, unknown>, summary?: SummaryRow[]): string {
+  const file = resultFile(name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ name, quick: QUICK, at: new Date().toISOString(), machine: machine(), ...(summary ? { summary } : {}), ...result }, null, 2) + "\n");
   console.log(`result written to ${path.relative(process.cwd(), file)}`);
   return file;
 }
