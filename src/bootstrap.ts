@@ -27,7 +27,7 @@ export async function createContext(config: Config, opts: BootstrapOptions = {})
   const entities = [...coreEntities, ...modules.flatMap((m) => m.entities ?? [])];
   const db = createDataSource(config, entities);
   await db.initialize();
-  const kv = createKeyValueStore(config.REDIS_URL, config.REDIS_KEY_PREFIX);
+  const kv = createKeyValueStore(config.REDIS_URL, config.REDIS_KEY_PREFIX, logger);
   return {
     config,
     logger,

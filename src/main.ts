@@ -6,6 +6,8 @@ import { closeContext, createContext, prepare } from "./bootstrap";
 import { buildApp } from "./http/app";
 import { modules } from "./modules";
 import { databaseTarget } from "./config";
+import { withTimeout } from "./infra/kv";
+import { isDependencyDown } from "./infra/unavailable";
 
 z.config(z.locales.zhCN());
 
@@ -21,6 +23,16 @@ async function main() {
     throw e;
   }
   const ctx = await createContext(config);
+  // A dependency outage must not end the process: a promise nobody awaited is logged, not fatal (Node's
+  // default exits). An exception thrown outside any request leaves unknown state: log it and exit, so the
+  // supervisor restarts a clean process.
+  process.on("unhandledRejection", (reason) => {
+    ctx.logger.error({ err: reason instanceof Error ? reason.message : String(reason), dependencyDown: isDependencyDown(reason) }, "unhandled promise rejection");
+  });
+  process.on("uncaughtException", (err) => {
+    ctx.logger.fatal({ err: err.message, stack: err.stack }, "uncaught exception; exiting");
+    process.exit(1);
+  });
   await prepare(ctx);
   const target = databaseTarget(config);
   ctx.logger.info(
@@ -44,7 +56,8 @@ async function main() {
   const shutdown = async (signal: string) => {
     ctx.logger.info({ signal }, "shutting down");
     server.close();
-    for (const stop of stoppers) await stop().catch(() => undefined);
+    // Bounded: a worker closing while Redis is down would otherwise wait for Redis.
+    for (const stop of stoppers) await withTimeout(stop(), 5000).catch(() => undefined);
     await closeContext(ctx);
     process.exit(0);
   };

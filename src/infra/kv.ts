@@ -112,19 +112,53 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
 }
 
-export function createRedisClient(url: string): Redis {
-  return new Redis(url, {
-    lazyConnect: false,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: true,
-    connectTimeout: 2000,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
+/** Where a Redis client reports that it lost or regained its server (the logger in production). */
+export interface RedisConnectionLog {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+/**
+ * Redis while its server is down: a command waits at most one reconnect attempt (≤ 1 s) and then fails with
+ * MaxRetriesPerRequestError, which the HTTP layer answers with 503 系统繁忙 — never a request hanging until
+ * Redis returns. Reconnects every second at most, so the service recovers by itself within about a second.
+ * commandTimeout bounds a server that accepts the connection but does not answer.
+ */
+export const REDIS_CLIENT_OPTIONS = {
+  maxRetriesPerRequest: 0,
+  enableOfflineQueue: true,
+  connectTimeout: 2000,
+  commandTimeout: 2000,
+  retryStrategy: (times: number) => Math.min(times * 100, 1000),
+} as const;
+
+/**
+ * Logs a lost connection once per outage (ioredis emits an error at every reconnect attempt, and prints
+ * "Unhandled error event" when nobody listens) and the recovery once.
+ */
+export function watchRedisConnection(client: Redis, log: RedisConnectionLog | undefined, name: string): void {
+  let down = false;
+  client.on("error", (err: Error) => {
+    if (down) return;
+    down = true;
+    log?.warn({ redis: name, err: err.message }, "redis connection lost; commands fail fast until it returns");
+  });
+  client.on("ready", () => {
+    if (!down) return;
+    down = false;
+    log?.info({ redis: name }, "redis connection restored");
   });
 }
 
-export function createKeyValueStore(redisUrl: string | undefined, prefix: string): KeyValueStore {
+export function createRedisClient(url: string, log?: RedisConnectionLog): Redis {
+  const client = new Redis(url, { lazyConnect: false, ...REDIS_CLIENT_OPTIONS });
+  watchRedisConnection(client, log, "kv");
+  return client;
+}
+
+export function createKeyValueStore(redisUrl: string | undefined, prefix: string, log?: RedisConnectionLog): KeyValueStore {
   if (!redisUrl) return new MemoryKeyValueStore();
-  return new RedisKeyValueStore(createRedisClient(redisUrl), prefix);
+  return new RedisKeyValueStore(createRedisClient(redisUrl, log), prefix);
 }
 
 export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

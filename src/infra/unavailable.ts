@@ -17,6 +17,7 @@ const MESSAGES = [
   /the database system is (starting up|shutting down|in recovery mode)/i,
   /terminating connection due to administrator command/i,
   /timed out after \d+ ms/i,
+  /^Command timed out$/,
 ];
 
 export function isDependencyDown(err: unknown, depth = 0): boolean {

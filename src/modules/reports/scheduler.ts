@@ -6,6 +6,7 @@ import Redis from "ioredis";
 import type { AppContext } from "../../context";
 import { getService } from "../../context";
 import { yearOf } from "../../domain/china-time";
+import { watchRedisConnection } from "../../infra/kv";
 import type { ReportsService } from "./report-service";
 
 export const YEAR_END_QUEUE = "reports-year-end";
@@ -41,20 +42,60 @@ async function runYearEnd(ctx: AppContext, year?: number) {
   return getService<ReportsService>(ctx, "reports").generateYearEnd(y);
 }
 
-/** BullMQ: upserts the repeatable scheduler and starts a worker. Returns a stopper. */
+/** How long a start waits for Redis to register the scheduler before serving anyway (Redis down at startup). */
+const REGISTER_WAIT_MS = 3000;
+
+/**
+ * BullMQ: upserts the repeatable scheduler and starts a worker. Returns a stopper.
+ * Survives Redis outages: the queue, the worker and their connection have 'error' listeners (an unheard
+ * 'error' event would crash the process); a start while Redis is down does not wait for it; and the
+ * scheduler is upserted again whenever the connection becomes ready, because a Redis restarted without
+ * persistence has forgotten it (the upsert is idempotent, so several servers doing it leave one).
+ */
 export async function startBullScheduler(ctx: AppContext): Promise<() => Promise<void>> {
-  const connection = new Redis(ctx.redisUrl!, { maxRetriesPerRequest: null });
+  const connection = new Redis(ctx.redisUrl!, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) });
+  watchRedisConnection(connection, ctx.logger, "year-end queue");
   const prefix = `${ctx.config.REDIS_KEY_PREFIX}bull`;
   const queue = new Queue(YEAR_END_QUEUE, { connection, prefix });
-  await queue.upsertJobScheduler(
-    YEAR_END_SCHEDULER_ID,
-    { pattern: YEAR_END_CRON, tz: ctx.config.APP_TIMEZONE },
-    { name: "year-end", data: {}, opts: { removeOnComplete: 50, removeOnFail: 50, attempts: 3, backoff: { type: "exponential", delay: 60_000 } } },
-  );
   const worker = new Worker(YEAR_END_QUEUE, async (job) => runYearEnd(ctx, typeof job.data?.year === "number" ? job.data.year : undefined), { connection, prefix });
+  // One log line per outage, not one per retry: the connection watcher above already reports it.
+  let quietUntil = 0;
+  const onError = (err: Error) => {
+    if (Date.now() < quietUntil) return;
+    quietUntil = Date.now() + 60_000;
+    ctx.logger.warn({ err: err.message }, "year-end queue error (retrying)");
+  };
+  queue.on("error", onError);
+  worker.on("error", onError);
   worker.on("failed", (job, err) => ctx.logger.error({ err: err.message, job: job?.id }, "year-end report job failed"));
-  ctx.logger.info({ cron: YEAR_END_CRON, tz: ctx.config.APP_TIMEZONE }, "year-end report job scheduled (BullMQ)");
+  let stopped = false;
+  const register = () =>
+    queue
+      .upsertJobScheduler(
+        YEAR_END_SCHEDULER_ID,
+        { pattern: YEAR_END_CRON, tz: ctx.config.APP_TIMEZONE },
+        { name: "year-end", data: {}, opts: { removeOnComplete: 50, removeOnFail: 50, attempts: 3, backoff: { type: "exponential", delay: 60_000 } } },
+      )
+      .then(() => true)
+      .catch((err: Error) => {
+        if (!stopped) ctx.logger.warn({ err: err.message }, "year-end job scheduler not registered yet");
+        return false;
+      });
+  const first = register();
+  // 'ready' fires after every reconnect; the first one is covered by the call above.
+  let connectedOnce = connection.status === "ready";
+  connection.on("ready", () => {
+    if (!connectedOnce) {
+      connectedOnce = true;
+      return;
+    }
+    if (!stopped) void register();
+  });
+  const registered = await Promise.race([first, new Promise<null>((r) => setTimeout(() => r(null), REGISTER_WAIT_MS).unref())]);
+  if (registered) ctx.logger.info({ cron: YEAR_END_CRON, tz: ctx.config.APP_TIMEZONE }, "year-end report job scheduled (BullMQ)");
+  else ctx.logger.warn({ cron: YEAR_END_CRON }, "year-end report job: Redis unavailable at start; the scheduler is registered when it returns");
   return async () => {
+    stopped = true;
     await worker.close();
     await queue.close();
     connection.disconnect();

@@ -1,0 +1,115 @@
+// HTTP clients of the outage and two-instance tests: timed calls that never throw (a refused connection is
+// status 0), signed official-account text messages (plain mode), and the chat filing dialogue.
+import { createHash, randomBytes } from "node:crypto";
+
+export interface Answer {
+  status: number;
+  ms: number;
+  /** Parsed JSON when the answer is JSON, else the text. */
+  body: unknown;
+  text: string;
+  /** When the request was sent (epoch ms). */
+  at: number;
+}
+
+export async function call(method: "GET" | "POST", url: string, opts: { json?: unknown; xml?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
+  const at = Date.now();
+  const headers: Record<string, string> = { ...opts.headers };
+  let body: string | undefined;
+  if (opts.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(opts.json);
+  } else if (opts.xml !== undefined) {
+    headers["content-type"] = "text/xml";
+    body = opts.xml;
+  }
+  try {
+    const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(opts.timeoutMs ?? 15_000) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    if ((res.headers.get("content-type") ?? "").includes("json")) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* keep the text */
+      }
+    }
+    return { status: res.status, ms: Date.now() - at, body: parsed, text, at };
+  } catch (e) {
+    return { status: 0, ms: Date.now() - at, body: null, text: String(e), at };
+  }
+}
+
+export const BUSY = "系统繁忙，请稍后再试。";
+
+/** The 503 body of a dependency outage. */
+export function isBusy503(a: Answer): boolean {
+  const err = (a.body as { error?: { code?: string; message?: string } } | null)?.error;
+  return a.status === 503 && err?.code === "SERVICE.UNAVAILABLE" && err?.message === BUSY;
+}
+
+export const WECHAT_TOKEN = "outagetoken";
+export const ACCOUNT = "gh_0123456789ab";
+let msgSeq = BigInt(Date.now()) * 1000n;
+
+/** POST /wechat with a signed plain-mode text message (fresh MsgId and nonce, current timestamp). */
+export function postWechatText(baseUrl: string, openId: string, content: string): Promise<Answer> {
+  const ts = String(Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(6).toString("hex");
+  const signature = createHash("sha1").update([WECHAT_TOKEN, ts, nonce].sort().join("")).digest("hex");
+  const msgId = String(msgSeq++);
+  const xml = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
+  return call("POST", `${baseUrl}/wechat?timestamp=${ts}&nonce=${nonce}&signature=${signature}`, { xml });
+}
+
+/** The text of a passive reply (<Content> of the reply XML), or null when the answer is not one. */
+export function passiveText(a: Answer): string | null {
+  if (a.status !== 200) return null;
+  const m = /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(a.text);
+  return m ? m[1] : null;
+}
+
+export function chat(baseUrl: string, userId: string, text: string): Promise<Answer> {
+  return call("POST", `${baseUrl}/api/chat`, { json: { userId, text } });
+}
+
+export function repliesOf(a: Answer): string {
+  return ((a.body as { replies?: string[] } | null)?.replies ?? []).join("\n");
+}
+
+export const RESIDENT_ID = "11010519491231002X";
+
+/** The chat filing dialogue up to (not including) the final 确认. */
+export function filingDialogue(description: string): string[] {
+  return ["我要申请", "1", "张三", "1", RESIDENT_ID, "13800138000", description, "跳过", "2", "1"];
+}
+
+/** A valid POST /api/applications body (natural person). */
+export function intakeBody(description: string) {
+  return {
+    applicant: {
+      category: "natural_person",
+      name: "张三",
+      idType: "resident_id",
+      idNumber: RESIDENT_ID,
+      phone: "13800138000",
+      email: "zhangsan@example.com",
+      address: "山东省淄博市张店区人民西路1号",
+    },
+    description,
+    deliveryForm: "electronic",
+    deliveryMethod: "email",
+    channel: "online",
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function waitUntil(what: string, check: () => Promise<boolean>, ms = 30_000, every = 100): Promise<number> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(every);
+  }
+  return Date.now() - start;
+}
