@@ -111,8 +111,9 @@ it("SIGKILL during a load of submissions: acknowledged ones exist once, retried 
   expect(answered.length).toBeGreaterThanOrEqual(ACKS_BEFORE_KILL);
   expect(unanswered.length).toBeGreaterThan(0);
 
-  // the restart: same database, same Redis prefix, no proxy
-  server = await startServer({ env: serverEnv(), readyTimeoutMs: 60_000 });
+  // the restart: same address, database and Redis prefix (a fresh free port could meanwhile be taken by one
+  // of the many client connections' ephemeral ports), no relay
+  server = await startServer({ env: serverEnv(), port: server.port, readyTimeoutMs: 60_000 });
   const committedBeforeRetry = Number((await pg.query("SELECT count(*) AS n FROM applications")).rows[0].n);
   // requests that committed although their answer never arrived: the retries below must not file them twice
   const lostAnswers = committedBeforeRetry - answered.length;
