@@ -149,25 +149,45 @@ export function pickFigure(topic: FigureTopic, f: PublishedFigures): { value: nu
   return { value: row!.total, label: row!.label, section: APPLICATIONS_SECTION, breakdown: [] };
 }
 
+/**
+ * The agency and its published guide as the FAQ answers read them, shared by the messages of a few seconds:
+ * every FAQ answer needs both, and reading them from the database for each message cost two queries and a
+ * JSON parse of the whole guide per message. A newly published guide reaches the bot within GUIDE_CACHE_MS
+ * (on every instance: the cache is per process and only time-bounded). Failures are not cached.
+ */
+export const GUIDE_CACHE_MS = 5000;
+const guideCache = new WeakMap<AppContext, { at: number; agency: Promise<Agency>; guide: Promise<PublishedGuideLike | null> }>();
+
 export function realPorts(ctx: AppContext): ConversationPorts {
-  let agencyP: Promise<Agency> | null = null;
-  const agency = () => (agencyP ??= defaultAgency(ctx));
-  const loadGuide = async (): Promise<PublishedGuideLike | null> => {
+  const loadGuide = async (agency: Promise<Agency>): Promise<PublishedGuideLike | null> => {
     // Without the catalogue module there is no published guide: the built-in answers stand in.
     const s = ctx.services.get("catalogue") as { guide(id: string): Promise<PublishedGuideLike> } | undefined;
     if (!s) return null;
     try {
-      return await s.guide((await agency()).id);
+      return await s.guide((await agency).id);
     } catch (e) {
       if (e instanceof DomainError) return null;
       throw e;
     }
   };
+  const cached = () => {
+    let c = guideCache.get(ctx);
+    if (!c || Date.now() - c.at > GUIDE_CACHE_MS) {
+      const agencyP = defaultAgency(ctx);
+      const entry = { at: Date.now(), agency: agencyP, guide: loadGuide(agencyP) };
+      const forget = () => guideCache.get(ctx) === entry && guideCache.delete(ctx);
+      entry.agency.catch(forget);
+      entry.guide.catch(forget);
+      guideCache.set(ctx, (c = entry));
+    }
+    return c;
+  };
+  const agency = () => cached().agency;
 
   return {
     async guide(topic: GuideTopic): Promise<GuideResult> {
-      const a = await agency();
-      const guide = await loadGuide();
+      const { agency: agencyP, guide: guideP } = cached();
+      const [a, guide] = await Promise.all([agencyP, guideP]);
       const fallback = builtInAnswers()[topic];
       const section = guide?.sections.find((s) => GUIDE_SECTIONS[topic].includes(s.key));
       if (guide && section) {

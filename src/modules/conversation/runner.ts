@@ -81,6 +81,9 @@ async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, cu
   }
 }
 
+/** Effects that change records: the session is saved before they run. */
+const WRITING_EFFECTS = new Set<Effect["kind"]>(["submit", "handoff"]);
+
 export class ConversationRunner {
   constructor(
     private readonly nlu: Understanding,
@@ -108,8 +111,9 @@ export class ConversationRunner {
       const done: Effect["kind"][] = [];
       const queue = [...first.effects];
       const ports = this.ports();
-      // Saved before effects run: a crash during filing leaves the form (and its idempotency key) intact.
-      if (queue.length) await this.store.save(key, session);
+      // Saved before effects that write run: a crash during filing leaves the form (and its idempotency key)
+      // intact. Read-only effects (guide, catalogue, figures, status) change nothing a retry could repeat.
+      if (queue.some((e) => WRITING_EFFECTS.has(e.kind))) await this.store.save(key, session);
       while (queue.length) {
         const effect = queue.shift()!;
         const result = await execute(ports, effect, input.speaker, input.currentYear);
