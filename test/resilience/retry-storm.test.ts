@@ -1,7 +1,8 @@
 // Retry storm against the real server process (node --import tsx src/main.ts) on PostgreSQL and Redis:
 // 2,000 distinct signed official-account messages, each delivered three times at once (WeChat retries a
 // push it thinks went unanswered), from citizens who ask FAQ questions, ask for a person (a consultation
-// row per request) or go through a whole filing dialogue up to and past its confirmation. A citizen's next
+// row per request) or go through a whole filing dialogue (opened by text or by the menu's APPLY click) up
+// to and past its confirmation. A citizen's next
 // message goes out only when the three deliveries of the previous one are answered, as a real user waits
 // for the reply.
 //
@@ -16,7 +17,7 @@ import Redis from "ioredis";
 import { startServer, type ServerProcess } from "../helpers/server-process";
 import { createPgSchema, deleteRedisPrefix, PG_URL, REDIS_URL } from "../helpers/test-context";
 import { startWechatStandin, type WechatStandin } from "../integration/conversation/wechat-standin";
-import { replyContent, signedQuery, STORM_APPID, STORM_TOKEN, textXml } from "./support/storm-wechat";
+import { clickXml, replyContent, signedQuery, STORM_APPID, STORM_TOKEN, textXml } from "./support/storm-wechat";
 
 const FILERS = 80;
 const FAQ_CITIZENS = 240;
@@ -27,12 +28,14 @@ const ID = "11010519491231002X";
 
 interface Step {
   text: string;
+  /** Sent as a click on this menu key instead of a text message. */
+  click?: string;
   /** What the (one) passive reply must say. */
   expect: RegExp;
 }
 
 const filingSteps = (i: number): Step[] => [
-  { text: "我要申请", expect: /以什么身份申请/ },
+  i % 2 ? { text: "我要申请", click: "APPLY", expect: /以什么身份申请/ } : { text: "我要申请", expect: /以什么身份申请/ },
   { text: "1", expect: /姓名/ },
   { text: "张三", expect: /证件/ },
   { text: "1", expect: /证件号码|身份证号/ },
@@ -125,7 +128,8 @@ async function deliverOnce(xml: string): Promise<{ status: number; body: string 
 async function talk(c: Citizen, log: Delivered[]): Promise<void> {
   for (const step of c.steps) {
     const msgId = String(msgSeq++);
-    const xml = textXml(c.openId, step.text, msgId, String(Math.floor(Date.now() / 1000)));
+    const now = String(Math.floor(Date.now() / 1000));
+    const xml = step.click ? clickXml(c.openId, step.click, now) : textXml(c.openId, step.text, msgId, now);
     const answers = await Promise.all(Array.from({ length: DELIVERIES }, () => deliverOnce(xml)));
     log.push({ openId: c.openId, msgId, step, statuses: answers.map((a) => a.status), replies: answers.map((a) => (a.status === 200 ? replyContent(a.body) : a.body)) });
   }
@@ -170,17 +174,23 @@ it("2,000 messages, each delivered 3 times at once: every delivery answered 200,
   while (missing().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
   expect(missing().map((d) => `${d.openId} ${d.step.text}`)).toEqual([]);
 
-  // the webhook recorded each message id once
+  // the webhook recorded each message (MsgId) and each menu click (sender + CreateTime + key) once
   const redis = new Redis(REDIS_URL);
-  try {
+  const countKeys = async (pattern: string) => {
     let cursor = "0";
-    let dedupeKeys = 0;
+    let n = 0;
     do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}wechat:dedupe:msg:*`, "COUNT", 1000);
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}${pattern}`, "COUNT", 1000);
       cursor = next;
-      dedupeKeys += keys.length;
+      n += keys.length;
     } while (cursor !== "0");
-    expect(dedupeKeys).toBe(2000);
+    return n;
+  };
+  try {
+    const clicks = log.filter((d) => d.step.click).length;
+    expect(clicks).toBe(FILERS / 2);
+    expect(await countKeys("wechat:dedupe:evt:*")).toBe(clicks);
+    expect(await countKeys("wechat:dedupe:msg:*")).toBe(2000 - clicks);
   } finally {
     redis.disconnect();
   }

@@ -27,3 +27,8 @@ export function replyContent(body: string): string | null {
   if (!xml || xml.MsgType !== "text") throw new Error(`not a passive text reply: ${body.slice(0, 200)}`);
   return xml.Content;
 }
+
+/** A menu click (no MsgId: WeChat's retries of an event are recognised by sender, CreateTime and event). */
+export function clickXml(openId: string, key: string, createTime: string): string {
+  return `<xml><ToUserName><![CDATA[${STORM_ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[${key}]]></EventKey></xml>`;
+}
