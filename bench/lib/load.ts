@@ -1,0 +1,288 @@
+// Load generation for the HTTP benchmarks, wrapping autocannon (it runs in the benchmark's process, the
+// server in its own): closed-loop saturation or a fixed offered rate (`overallRate`, latencies corrected
+// for coordinated omission by autocannon), percentiles, and a check of every reply body. WeChat webhook
+// traffic: signed URLs, a unique MsgId per request (so dedupe does real Redis work), distinct openids, and
+// in safe mode bodies encrypted before the run so the generator's CPU goes to sending.
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+
+// autocannon ships no types; the part used here.
+interface AcRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (req: AcRequest, context: Record<string, unknown>) => AcRequest;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
+}
+interface AcHistogram {
+  average: number;
+  mean: number;
+  stddev: number;
+  min: number;
+  max: number;
+  p50: number;
+  p90: number;
+  p97_5: number;
+  p99: number;
+  p99_9: number;
+}
+interface AcResult {
+  requests: AcHistogram & { total: number; sent: number };
+  latency: AcHistogram;
+  duration: number;
+  errors: number;
+  timeouts: number;
+  mismatches: number;
+  non2xx: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require("autocannon") as (opts: Record<string, unknown>) => Promise<AcResult> & { stop?: () => void };
+
+export type { AcRequest };
+
+/** One request kind with its own check of the reply; `wrong` counts 2xx replies whose body failed the check. */
+export interface RequestKind {
+  name: string;
+  build(): { method: string; path: string; headers: Record<string, string>; body?: string; check(status: number, body: string): boolean };
+}
+
+export interface LoadOptions {
+  url: string;
+  kinds: RequestKind[];
+  connections: number;
+  /** Seconds; or `amount` requests in total. */
+  duration?: number;
+  amount?: number;
+  /** Offered load in requests per second across all connections; closed loop when absent. */
+  overallRate?: number;
+  timeoutSeconds?: number;
+}
+
+export interface LoadResult {
+  offeredRate: number | null;
+  connections: number;
+  seconds: number;
+  requests: number;
+  achievedRate: number;
+  latencyMs: { p50: number; p90: number; p99: number; p99_9: number; max: number; mean: number };
+  /** Non-2xx answers, socket errors and timeouts. */
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+  /** 2xx answers whose body was not the expected reply. */
+  wrongBody: number;
+  firstWrong: string | null;
+  byKind: Record<string, { sent: number; ok: number; wrong: number }>;
+}
+
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const byKind: LoadResult["byKind"] = Object.fromEntries(o.kinds.map((k) => [k.name, { sent: 0, ok: 0, wrong: 0 }]));
+  let wrongBody = 0;
+  let firstWrong: string | null = null;
+  // Each connection has one request in flight (no pipelining): the context carries its check to the answer.
+  const requests: AcRequest[] = o.kinds.map((kind) => ({
+    method: "GET",
+    path: "/",
+    setupRequest: (req, context) => {
+      const r = kind.build();
+      context.check = r.check;
+      context.kind = kind.name;
+      byKind[kind.name].sent++;
+      return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body };
+    },
+    onResponse: (status, body, context) => {
+      const name = context.kind as string;
+      const check = context.check as (s: number, b: string) => boolean;
+      if (status < 200 || status >= 300) return;
+      if (check(status, body)) byKind[name].ok++;
+      else {
+        byKind[name].wrong++;
+        wrongBody++;
+        firstWrong ??= `${name}: ${body.slice(0, 300)}`;
+      }
+    },
+  }));
+  const started = process.hrtime.bigint();
+  const r = await autocannon({
+    url: o.url,
+    connections: o.connections,
+    pipelining: 1,
+    duration: o.duration,
+    amount: o.amount,
+    overallRate: o.overallRate,
+    timeout: o.timeoutSeconds ?? 10,
+    requests,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return {
+    offeredRate: o.overallRate ?? null,
+    connections: o.connections,
+    seconds: round(seconds, 2),
+    requests: r.requests.total,
+    achievedRate: round(r.requests.total / (o.amount ? seconds : r.duration || seconds), 1),
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, p99_9: r.latency.p99_9, max: r.latency.max, mean: round(r.latency.mean, 2) },
+    errors: r.non2xx + r.errors,
+    non2xx: r.non2xx,
+    timeouts: r.timeouts,
+    wrongBody,
+    firstWrong,
+    byKind,
+  };
+}
+
+export function round(n: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** Resident set size of a process in MiB, from /proc/<pid>/status (VmRSS). */
+export function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return round(Number(m[1]) / 1024, 1);
+}
+
+// ------------------------------------------------------------------ WeChat official-account messages
+
+export interface WechatAccount {
+  token: string;
+  appId: string;
+  aesKey: string;
+  /** The official account's own id (ToUserName). */
+  account: string;
+}
+
+/** A fresh account for one benchmark run (random token and EncodingAESKey). */
+export function benchAccount(): WechatAccount {
+  return {
+    token: `bench${randomBytes(6).toString("hex")}`,
+    appId: `wx${randomBytes(8).toString("hex")}`,
+    aesKey: randomBytes(32).toString("base64").replace(/[^A-Za-z0-9]/g, "A").slice(0, 43),
+    account: "gh_benchaccount1",
+  };
+}
+
+const sha1 = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
+
+/** WeChat's safe-mode envelope (random 16 + length + message + appid, PKCS#7 to 32, AES-256-CBC). */
+export function sealMessage(acct: WechatAccount, xml: string): string {
+  const key = Buffer.from(`${acct.aesKey}=`, "base64");
+  const body = Buffer.from(xml);
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(body.length);
+  const plain = Buffer.concat([randomBytes(16), len, body, Buffer.from(acct.appId)]);
+  const n = 32 - (plain.length % 32);
+  const c = createCipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
+  return Buffer.concat([c.update(Buffer.concat([plain, Buffer.alloc(n, n)])), c.final()]).toString("base64");
+}
+
+export function openMessage(acct: WechatAccount, b64: string): { xml: string; appId: string } {
+  const key = Buffer.from(`${acct.aesKey}=`, "base64");
+  const d = createDecipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
+  const p = Buffer.concat([d.update(Buffer.from(b64, "base64")), d.final()]);
+  const plain = p.subarray(0, p.length - p[p.length - 1]);
+  const len = plain.readUInt32BE(16);
+  return { xml: plain.subarray(20, 20 + len).toString(), appId: plain.subarray(20 + len).toString() };
+}
+
+export function textMessageXml(acct: WechatAccount, openId: string, content: string, msgId: string, createTime: number): string {
+  return `<xml><ToUserName><![CDATA[${acct.account}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
+}
+
+/** A question and a phrase its correct answer must contain. */
+export interface Question {
+  text: string;
+  expect: string;
+}
+
+export interface WebhookTraffic {
+  mode: "plain" | "safe";
+  acct: WechatAccount;
+  questions: Question[];
+  /** Number of distinct citizens (openids) the messages come from. */
+  openIds: number;
+  /** Expected text of every reply instead of the question's own (the bare handler's fixed reply). */
+  fixedReply?: string;
+  /** Safe mode: how many bodies to encrypt before the run (more are encrypted on demand). */
+  presealed?: number;
+}
+
+let msgSeq = BigInt(Date.now()) * 1000n;
+const contentOf = (xml: string) => /<Content><!\[CDATA\[([\s\S]*?)\]\]><\/Content>/.exec(xml)?.[1] ?? null;
+const toUserOf = (xml: string) => /<ToUserName><!\[CDATA\[([^\]]*)\]\]><\/ToUserName>/.exec(xml)?.[1] ?? null;
+
+/**
+ * The official-account webhook as a request kind: the i-th request is question i mod n from openid i mod m,
+ * with a MsgId never used before. The reply is checked: a passive text reply to that openid whose content
+ * has the expected phrase (in safe mode after decrypting it). A "success" (deduplicated) counts as wrong.
+ */
+export function webhookKind(t: WebhookTraffic, name = `webhook-${t.mode}`): RequestKind & { sealedOnDemand(): number } {
+  let i = 0;
+  let onDemand = 0;
+  const sealed: Array<{ encrypt: string; outer: string }> = [];
+  const plan = (n: number) => ({ q: t.questions[n % t.questions.length], openId: `obench${(n % t.openIds).toString(36).padStart(6, "0")}` });
+  const seal = (n: number) => {
+    const { q, openId } = plan(n);
+    const encrypt = sealMessage(t.acct, textMessageXml(t.acct, openId, q.text, String(msgSeq++), Math.floor(Date.now() / 1000)));
+    return { encrypt, outer: `<xml><ToUserName><![CDATA[${t.acct.account}]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>` };
+  };
+  if (t.mode === "safe") for (let n = 0; n < (t.presealed ?? 0); n++) sealed.push(seal(n));
+  return {
+    name,
+    sealedOnDemand: () => onDemand,
+    build() {
+      const n = i++;
+      const { q, openId } = plan(n);
+      const ts = String(Math.floor(Date.now() / 1000));
+      const nonce = n.toString(36);
+      const expect = t.fixedReply ?? q.expect;
+      const headers = { "content-type": "text/xml" };
+      if (t.mode === "plain") {
+        const body = textMessageXml(t.acct, openId, q.text, String(msgSeq++), Number(ts));
+        return {
+          method: "POST",
+          path: `/wechat?signature=${sha1([t.acct.token, ts, nonce])}&timestamp=${ts}&nonce=${nonce}&openid=${openId}`,
+          headers,
+          body,
+          check: (status, reply) => status === 200 && toUserOf(reply) === openId && (contentOf(reply)?.includes(expect) ?? false),
+        };
+      }
+      let s = sealed[n];
+      if (s) sealed[n] = undefined as never;
+      else {
+        s = seal(n);
+        onDemand++;
+      }
+      const msgSig = sha1([t.acct.token, ts, nonce, s.encrypt]);
+      return {
+        method: "POST",
+        path: `/wechat?signature=${sha1([t.acct.token, ts, nonce])}&timestamp=${ts}&nonce=${nonce}&openid=${openId}&encrypt_type=aes&msg_signature=${msgSig}`,
+        headers,
+        body: s.outer,
+        check: (status, reply) => {
+          if (status !== 200) return false;
+          const enc = /<Encrypt><!\[CDATA\[([^\]]+)\]\]><\/Encrypt>/.exec(reply)?.[1];
+          if (!enc) return false;
+          const inner = openMessage(t.acct, enc);
+          return inner.appId === t.acct.appId && toUserOf(inner.xml) === openId && (contentOf(inner.xml)?.includes(expect) ?? false);
+        },
+      };
+    },
+  };
+}
+
+/** FAQ questions citizens ask, each with a phrase of the published guide its answer must quote. */
+export const FAQ: Question[] = [
+  { text: "办公时间", expect: "受理机构：区融媒体中心办公室" },
+  { text: "申请要收费吗", expect: "不收取费用" },
+  { text: "怎么申请政府信息公开", expect: "一事一申请" },
+  { text: "申请以后多久能答复", expect: "20个工作日内予以答复" },
+  { text: "对答复不服怎么办", expect: "行政复议" },
+  { text: "联系电话是多少", expect: "联系电话：" },
+  { text: "你们几点上班", expect: "办公时间：" },
+  { text: "哪些信息不予公开", expect: "国家秘密" },
+  { text: "收费吗", expect: "信息处理费" },
+  { text: "多久能答复", expect: "20个工作日" },
+];

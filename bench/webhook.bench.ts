@@ -1,0 +1,141 @@
+// Official-account webhook under load: the REAL server (child process, PostgreSQL schema of its own, Redis
+// dedupe and sessions) answering FAQ questions from many citizens, plain and safe mode, against the baseline
+// in the same run — a bare Koa handler that only parses the XML (decrypts/encrypts in safe mode) and answers
+// a fixed reply (bench/lib/bare-webhook.ts). For each: maximum throughput (closed loop), and latency at a
+// fixed offered load of 1,000 messages/s. Every reply is checked (right citizen, the FAQ answer's text);
+// non-200s, socket errors and wrong bodies are counted. Targets (issue 8): p99 ≤ 20 ms at 1,000/s and
+// ≥ 30% of the bare handler's maximum throughput.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import { startServer, type ServerProcess } from "../test/helpers/server-process";
+import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../test/helpers/test-context";
+import { BARE_REPLY, startBareWebhook, type BareProcess } from "./lib/bare-webhook";
+import { benchAccount, FAQ, round, runLoad, webhookKind, type LoadResult, type WechatAccount } from "./lib/load";
+import { QUICK, writeResult } from "./lib/results";
+
+const RATE = 1000;
+const TARGET_P99_MS = 20;
+const TARGET_THROUGHPUT_SHARE = 0.3;
+const OPEN_IDS = 2000;
+const SECONDS = QUICK ? { warm: 2, saturation: 4, fixed: 5 } : { warm: 5, saturation: 15, fixed: 20 };
+const SATURATION_CONNECTIONS = 50;
+const FIXED_CONNECTIONS = 100;
+
+type Mode = "plain" | "safe";
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+interface Measured extends LoadResult {
+  /** CPU milliseconds the target process spent per request (its own process only, not Redis/PostgreSQL). */
+  cpuMsPerRequest: number;
+  sealedOnDemand: number;
+}
+
+async function measure(target: { url: string; pid: number }, acct: WechatAccount, mode: Mode, opts: { seconds: number; rate?: number; connections: number; bare: boolean }): Promise<Measured> {
+  const expected = opts.rate ? opts.rate * opts.seconds : 4000 * opts.seconds;
+  const kind = webhookKind({ mode, acct, questions: FAQ, openIds: OPEN_IDS, fixedReply: opts.bare ? BARE_REPLY : undefined, presealed: mode === "safe" ? Math.ceil(expected * 1.1) : 0 });
+  const cpu0 = cpuSeconds(target.pid);
+  const r = await runLoad({ url: target.url, kinds: [kind], connections: opts.connections, duration: opts.seconds, overallRate: opts.rate });
+  const cpu = cpuSeconds(target.pid) - cpu0;
+  return { ...r, cpuMsPerRequest: round((cpu * 1000) / Math.max(1, r.requests), 3), sealedOnDemand: kind.sealedOnDemand() };
+}
+
+function line(label: string, r: Measured): string {
+  const l = r.latencyMs;
+  return `${label.padEnd(34)} ${String(r.achievedRate).padStart(8)}/s  p50 ${String(l.p50).padStart(4)} ms  p99 ${String(l.p99).padStart(4)} ms  max ${String(l.max).padStart(5)} ms  errors ${r.errors}  wrong ${r.wrongBody}  cpu ${r.cpuMsPerRequest} ms/req`;
+}
+
+async function main() {
+  const acct = benchAccount();
+  const schema = await createPgSchema();
+  const prefix = `ogibench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}:`;
+  let server: ServerProcess | null = null;
+  let bare: BareProcess | null = null;
+  const results: Record<string, unknown> = {};
+  let failed = false;
+  try {
+    server = await startServer({
+      env: {
+        NODE_ENV: "production",
+        DATABASE_URL: schema.url,
+        REDIS_URL,
+        REDIS_KEY_PREFIX: prefix,
+        LOG_LEVEL: "warn",
+        WECHAT_TOKEN: acct.token,
+        WECHAT_APPID: acct.appId,
+        WECHAT_ENCODING_AES_KEY: acct.aesKey,
+        WECHAT_TIMESTAMP_TOLERANCE_SECONDS: "300",
+      },
+      readyTimeoutMs: 60_000,
+    });
+    bare = await startBareWebhook(acct);
+    const srv = { url: server.url, pid: server.proc.pid! };
+    const bareT = { url: bare.url, pid: bare.pid };
+    console.log(`server pid ${srv.pid}, bare handler pid ${bareT.pid}; ${QUICK ? "QUICK mode (short runs)" : "full runs"}: saturation ${SECONDS.saturation} s, fixed ${RATE}/s for ${SECONDS.fixed} s`);
+
+    for (const mode of ["plain", "safe"] as Mode[]) {
+      // Warm-up: JIT, connection pools, jieba's first use.
+      await measure(srv, acct, mode, { seconds: SECONDS.warm, connections: 10, bare: false });
+      await measure(bareT, acct, mode, { seconds: SECONDS.warm, connections: 10, bare: true });
+      const satServer = await measure(srv, acct, mode, { seconds: SECONDS.saturation, connections: SATURATION_CONNECTIONS, bare: false });
+      const satBare = await measure(bareT, acct, mode, { seconds: SECONDS.saturation, connections: SATURATION_CONNECTIONS, bare: true });
+      const fixedServer = await measure(srv, acct, mode, { seconds: SECONDS.fixed, rate: RATE, connections: FIXED_CONNECTIONS, bare: false });
+      const fixedBare = await measure(bareT, acct, mode, { seconds: SECONDS.fixed, rate: RATE, connections: FIXED_CONNECTIONS, bare: true });
+      const share = round(satServer.achievedRate / satBare.achievedRate, 3);
+      const p99 = fixedServer.latencyMs.p99;
+      const all = [satServer, satBare, fixedServer, fixedBare];
+      const bad = all.reduce((a, r) => a + r.errors + r.wrongBody, 0);
+      const verdict = {
+        throughputShare: share,
+        throughputShareTarget: TARGET_THROUGHPUT_SHARE,
+        throughputShareMet: share >= TARGET_THROUGHPUT_SHARE,
+        p99AtRateMs: p99,
+        p99TargetMs: TARGET_P99_MS,
+        p99Met: p99 <= TARGET_P99_MS,
+        achievedRateShare: round(fixedServer.achievedRate / RATE, 3),
+        p99RatioToBare: round(p99 / Math.max(1, fixedBare.latencyMs.p99), 2),
+        p50RatioToBare: round(fixedServer.latencyMs.p50 / Math.max(1, fixedBare.latencyMs.p50), 2),
+        cpuPerRequestRatioToBare: round(fixedServer.cpuMsPerRequest / Math.max(0.001, fixedBare.cpuMsPerRequest), 2),
+        errorsAndWrongReplies: bad,
+      };
+      results[mode] = { server: { saturation: satServer, fixedRate: fixedServer }, bare: { saturation: satBare, fixedRate: fixedBare }, verdict };
+      console.log(`\n--- ${mode} mode ---`);
+      console.log(line("server, saturation (closed loop)", satServer));
+      console.log(line("bare handler, saturation", satBare));
+      console.log(line(`server, offered ${RATE}/s`, fixedServer));
+      console.log(line(`bare handler, offered ${RATE}/s`, fixedBare));
+      console.log(
+        `max throughput: server ${satServer.achievedRate}/s = ${(share * 100).toFixed(1)}% of bare ${satBare.achievedRate}/s (target ≥ ${TARGET_THROUGHPUT_SHARE * 100}%: ${verdict.throughputShareMet ? "met" : "MISSED"}); ` +
+          `p99 at ${RATE}/s: ${p99} ms vs bare ${fixedBare.latencyMs.p99} ms (target ≤ ${TARGET_P99_MS} ms: ${verdict.p99Met ? "met" : `MISSED by ${round(p99 - TARGET_P99_MS)} ms`}); errors + wrong replies: ${bad}`,
+      );
+      for (const r of all) if (r.firstWrong) console.log(`first wrong reply: ${r.firstWrong}`);
+      if (bad) failed = true;
+    }
+  } finally {
+    await server?.stop();
+    await bare?.stop();
+    await schema.drop().catch(() => undefined);
+    await deleteRedisPrefix(prefix).catch(() => undefined);
+  }
+  writeResult("webhook", {
+    description: "Official-account webhook, FAQ answers from 2,000 citizens, unique MsgIds, Redis dedupe + sessions, PostgreSQL; the real server vs a bare Koa XML handler, same run",
+    quickNote: QUICK ? `QUICK: saturation ${SECONDS.saturation} s, fixed rate ${SECONDS.fixed} s per measurement (full: 15 s / 20 s)` : undefined,
+    loadGenerator: `autocannon in the benchmark process (server and baseline are separate processes); saturation ${SATURATION_CONNECTIONS} connections, fixed rate ${FIXED_CONNECTIONS} connections; latency corrected for coordinated omission at fixed rate`,
+    offeredRate: RATE,
+    openIds: OPEN_IDS,
+    questions: FAQ.map((q) => q.text),
+    ...results,
+  });
+  // Wrong or failed replies make the benchmark fail: a fast wrong answer is not a result.
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
