@@ -115,9 +115,10 @@ afterAll(async () => {
 
 let msgSeq = 6_100_000_000_000_000_000n;
 
-async function deliverOnce(xml: string): Promise<{ status: number; body: string }> {
-  const ts = String(Math.floor(Date.now() / 1000));
-  const res = await fetch(`${server.url}/wechat?${signedQuery(ts, randomBytes(6).toString("hex"))}`, {
+const freshQuery = () => signedQuery(String(Math.floor(Date.now() / 1000)), randomBytes(6).toString("hex"));
+
+async function deliverOnce(xml: string, query: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`${server.url}/wechat?${query}`, {
     method: "POST",
     headers: { "content-type": "text/xml" },
     body: xml,
@@ -130,7 +131,9 @@ async function talk(c: Citizen, log: Delivered[]): Promise<void> {
     const msgId = String(msgSeq++);
     const now = String(Math.floor(Date.now() / 1000));
     const xml = step.click ? clickXml(c.openId, step.click, now) : textXml(c.openId, step.text, msgId, now);
-    const answers = await Promise.all(Array.from({ length: DELIVERIES }, () => deliverOnce(xml)));
+    // a retry may repeat the very same request (same signed query) or come signed anew
+    const same = freshQuery();
+    const answers = await Promise.all(Array.from({ length: DELIVERIES }, (_, k) => deliverOnce(xml, k === DELIVERIES - 1 ? freshQuery() : same)));
     log.push({ openId: c.openId, msgId, step, statuses: answers.map((a) => a.status), replies: answers.map((a) => (a.status === 200 ? replyContent(a.body) : a.body)) });
   }
 }
