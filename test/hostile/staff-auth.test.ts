@@ -2,6 +2,7 @@
 // (a route added later is covered without editing this file), refuses missing, malformed, expired, revoked
 // and wrong-role tokens, by bearer header and by cookie, and does nothing on the way.
 import { randomUUID } from "node:crypto";
+import argon2 from "argon2";
 import request from "supertest";
 import { getService } from "../../src/context";
 import { STAFF_COOKIE } from "../../src/http/auth";
@@ -287,5 +288,25 @@ describe("wrong role", () => {
     expect(await env.ctx.db.getRepository(StaffUser).count()).toBe(usersBefore);
     expect(await env.ctx.db.getRepository(StaffUser).existsBy({ username: "sneaky-admin" })).toBe(false);
     expect(await env.ctx.db.getRepository(AuditEvent).count()).toBe(auditBefore);
+  });
+});
+
+describe("guessing usernames at the login", () => {
+  it("an unknown username and a wrong password get the same answer after the same argon2 work", async () => {
+    const known = `known-${randomUUID().slice(0, 6)}`;
+    await staffToken(env, "clerk", known);
+    const verify = jest.spyOn(argon2, "verify");
+    try {
+      const answers = [];
+      for (const username of [known, `nobody-${randomUUID().slice(0, 6)}`]) {
+        verify.mockClear();
+        const res = await request(env.server).post("/api/staff/login").send({ username, password: "wrong-password-1" });
+        answers.push({ status: res.status, body: res.body, verifications: verify.mock.calls.length });
+      }
+      expect(answers[0]).toEqual({ status: 401, body: { error: { code: "AUTH.INVALID_CREDENTIALS", message: "用户名或密码错误" } }, verifications: 1 });
+      expect(answers[1]).toEqual(answers[0]);
+    } finally {
+      verify.mockRestore();
+    }
   });
 });

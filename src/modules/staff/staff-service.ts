@@ -21,6 +21,10 @@ export interface StaffPrincipal {
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const LOCK_SECONDS = 15 * 60;
 
+/** A hash of a random password with the same argon2 settings as real accounts, made once per process. */
+let unknownUser: Promise<string> | null = null;
+const unknownUserHash = () => (unknownUser ??= argon2.hash(randomBytes(24).toString("base64url"), { type: argon2.argon2id }));
+
 export function toPrincipal(u: StaffUser): StaffPrincipal {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, agencyId: u.agencyId };
 }
@@ -99,7 +103,10 @@ export class StaffService {
       throw new DomainError("RATE_LIMITED", "登录失败次数过多，请15分钟后再试", { retryAfterSeconds: (await this.ctx.kv.ttl(failKey)) ?? LOCK_SECONDS });
     }
     const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ username });
-    const ok = !!user && user.active && (await argon2.verify(user.passwordHash, password).catch(() => false));
+    // An unknown or disabled user costs the same argon2 verification as a wrong password, so the time of
+    // the answer does not tell a guesser which usernames exist.
+    const verified = await argon2.verify(user?.active ? user.passwordHash : await unknownUserHash(), password).catch(() => false);
+    const ok = !!user && user.active && verified;
     if (!ok || !user) {
       const n = await this.ctx.kv.incr(failKey, LOCK_SECONDS);
       // Each failure costs a little more time before the answer, on top of the lock after the limit.
