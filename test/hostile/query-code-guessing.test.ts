@@ -78,6 +78,18 @@ describe("identical answers", () => {
     expect(a.body.error.code).toBe("RATE_LIMITED");
     expect(visible(b)).toEqual(visible(a));
   });
+  it("through the chat, a wrong code for a real number and a guess at an unknown number get the same reply", async () => {
+    const f = await file(limited, "张店区融媒体中心2025年度融媒体平台建设项目");
+    const say = async (userId: string, text: string) => {
+      const res = await request(limited.server).post("/api/chat").send({ userId, text }).expect(200);
+      return res.body.replies as string[];
+    };
+    const real = await say("guess-chat-1", `查询申请 ${f.applicationNo} ${wrongCode(f.queryCode)}`);
+    const unknown = await say("guess-chat-2", `查询申请 ${unfiledNumber(f)} ${wrongCode(f.queryCode)}`);
+    expect(real.join("")).toContain("未找到");
+    expect(unknown).toEqual(real);
+    expect((await say("guess-chat-3", `查询申请 ${f.applicationNo} ${f.queryCode}`)).join("")).toContain("办理状态");
+  });
 });
 
 describe("rate limits", () => {
