@@ -109,9 +109,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     url: o.url,
     connections: o.connections,
     pipelining: 1,
-    duration: o.duration,
-    amount: o.amount,
-    overallRate: o.overallRate,
+    ...(o.amount ? { amount: o.amount } : { duration: o.duration }),
+    ...(o.overallRate ? { overallRate: o.overallRate } : {}),
     timeout: o.timeoutSeconds ?? 10,
     requests,
   });
