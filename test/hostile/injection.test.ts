@@ -159,6 +159,15 @@ describe("SQL payloads", () => {
       const res = await call;
       expect([res.status, res.body.error?.code]).toEqual([400, "VALIDATION.INVALID_INPUT"]);
     }
+    // The console answers with its own page, or sends the form back with the reason.
+    const page = await consolePage(`/console/applications?q=${encodeURIComponent(NUL)}`);
+    expect(page.status).toBe(400);
+    expect(page.headers["content-type"]).toMatch(/text\/html/);
+    expect(page.text).toContain("空字符");
+    const form = await request(env.server).post("/console/content/catalogue").set("Cookie", `${STAFF_COOKIE}=${admin}`).set("Referer", "http://127.0.0.1/console/content").type("form").send({ title: NUL, publisher: "p", subjectCategory: "s", disclosureMode: "主动公开" });
+    expect(form.status).toBe(302);
+    const flash = /ogi_flash=([^;]+)/.exec(String(form.headers["set-cookie"]))?.[1];
+    expect(JSON.parse(Buffer.from(flash!, "base64url").toString("utf8")).text).toContain("空字符");
     expect(await snapshot()).toEqual(before);
     expect(await env.ctx.db.getRepository(AuditEvent).count()).toBe(auditBefore);
   });

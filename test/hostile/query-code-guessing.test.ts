@@ -78,6 +78,7 @@ describe("identical answers", () => {
     expect(a.body.error.code).toBe("RATE_LIMITED");
     expect(visible(b)).toEqual(visible(a));
   });
+
   it("through the chat, a wrong code for a real number and a guess at an unknown number get the same reply", async () => {
     const f = await file(limited, "张店区融媒体中心2025年度融媒体平台建设项目");
     const say = async (userId: string, text: string) => {

@@ -5,6 +5,7 @@ import type { AppContext } from "../../context";
 import { getService } from "../../context";
 import { DomainError, ValidationError, statusForCode } from "../../domain/errors";
 import { STAFF_COOKIE } from "../../http/auth";
+import { assertNoNul } from "../../http/reject-nul";
 import type { StaffRole } from "../../infra/entities/staff-user.entity";
 import type { StaffPrincipal, StaffService } from "../staff/staff-service";
 import { errorPage } from "./layout";
@@ -90,6 +91,7 @@ export function consoleGuard(app: AppContext) {
       ctx.state.staff = staff;
     }
     try {
+      assertNoNul(ctx);
       await next();
     } catch (err) {
       if (!(err instanceof DomainError)) {
