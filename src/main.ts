@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ConfigError, loadConfig } from "./config";
 import { closeContext, createContext, prepare } from "./bootstrap";
 import { buildApp } from "./http/app";
+import { answerClientErrors } from "./http/client-errors";
 import { modules } from "./modules";
 import { databaseTarget } from "./config";
 import { withTimeout } from "./infra/kv";
@@ -53,6 +54,7 @@ async function main() {
     const url = config.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
     ctx.logger.info({ url }, `service listening on ${url} (health: ${url}/healthz)`);
   });
+  answerClientErrors(server);
   const shutdown = async (signal: string) => {
     ctx.logger.info({ signal }, "shutting down");
     server.close();

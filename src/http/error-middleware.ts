@@ -18,6 +18,11 @@ export async function errorMiddleware(ctx: Context, next: Next): Promise<void> {
       ctx.status = 404;
       ctx.body = { error: { code: "ROUTE.NOT_FOUND", message: "请求的地址不存在" } };
     }
+    // The router's allowedMethods answers a known path with another method 405, an unknown method 501: both are the client's mistake.
+    if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+      ctx.status = 405;
+      ctx.body = { error: { code: "ROUTE.METHOD_NOT_ALLOWED", message: "不支持该请求方法" } };
+    }
   } catch (err) {
     if (err instanceof DomainError) {
       ctx.status = statusForCode(err.code);
