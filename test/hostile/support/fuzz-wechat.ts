@@ -5,6 +5,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { XMLParser } from "fast-xml-parser";
+import { answerClientErrors } from "../../../src/http/client-errors";
 import type { TestEnv } from "../../helpers/test-context";
 
 export const WX = {
@@ -72,9 +73,10 @@ export interface Answer {
   json: unknown;
 }
 
-/** The in-process app on a real socket (one listening server, keep-alive fetches: far cheaper than supertest per call). */
+/** The in-process app on a real socket, wired like src/main.ts (one listening server, keep-alive fetches: far cheaper than supertest per call). */
 export async function listen(env: TestEnv): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(env.server);
+  answerClientErrors(server); // as src/main.ts does
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
