@@ -169,9 +169,9 @@ describe("constant work", () => {
     const unknown = await countWork(roomy, () => query(roomy, unfiledNumber(f), wrongCode(f.queryCode), "10.6.0.2").expect(404));
     expect(real).toEqual({ kv: "get,get,incr,incr", sql: 1, compares: 1 });
     expect(unknown).toEqual(real);
-    // The right code reads the same, and only skips the failure counters.
+    // The right code reads the same, skips the failure counters and then loads the application.
     const right = await countWork(roomy, () => query(roomy, f.applicationNo, f.queryCode, "10.6.0.3").expect(200));
-    expect(right).toEqual({ kv: "get,get", sql: 1, compares: 1 });
+    expect(right).toEqual({ kv: "get,get", sql: 2, compares: 1 });
   });
 
   it("takes the same time: medians of 150 interleaved samples each agree within a generous tolerance", async () => {
@@ -198,7 +198,8 @@ describe("constant work", () => {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const [a, b] = [median(real), median(unknown)];
     // Generous on purpose (a shared 2-core machine): the exact proof is the work count above; this catches
-    // a gross difference such as an extra query or a slow hash on one path only.
-    expect(Math.max(a, b) / Math.min(a, b)).toBeLessThan(1.5);
+    // a gross difference such as an extra query or a slow hash on one path only. Close means within 50 %,
+    // or within 1 ms when the requests are so fast that 50 % is noise.
+    expect({ real: a, unknown: b, close: Math.max(a, b) / Math.min(a, b) < 1.5 || Math.abs(a - b) < 1 }).toMatchObject({ close: true });
   });
 });

@@ -273,17 +273,19 @@ export class ApplicationService {
         throw new DomainError("RATE_LIMITED", "查询码错误次数过多，请1小时后再试", { retryAfterSeconds: (await this.ctx.kv.ttl(k)) ?? 3600 });
       }
     }
-    const app = await this.ctx.db.getRepository(Application).findOneBy({ applicationNo });
+    // The same work whether or not the number exists, so neither the answer nor its timing tells a guesser
+    // which application numbers are real: only the hash is read (loading the whole row made a real number
+    // measurably slower), and a missing number is compared with a hash no code matches.
+    const repo = this.ctx.db.getRepository(Application);
+    const found = await repo.findOne({ select: { id: true, queryCodeHash: true }, where: { applicationNo } });
     const given = Buffer.from(hashQueryCode(String(queryCode ?? "").trim()));
-    // The same work whether or not the number exists (a missing one is compared with a hash no code
-    // matches), so neither the answer nor its timing tells a guesser which application numbers are real.
-    const stored = Buffer.from(app?.queryCodeHash ?? NO_APPLICATION_HASH);
-    const ok = timingSafeEqual(given, stored) && !!app;
-    if (!ok || !app) {
+    const stored = Buffer.from(found?.queryCodeHash ?? NO_APPLICATION_HASH);
+    const ok = timingSafeEqual(given, stored) && !!found;
+    if (!ok || !found) {
       for (const k of keys) await this.ctx.kv.incr(k, 3600);
       throw new DomainError("APPLICATION.NOT_FOUND", "未找到该申请，请核对申请编号和查询码");
     }
-    return this.citizenView(app);
+    return this.citizenView(await repo.findOneByOrFail({ id: found.id }));
   }
 
   async listForCitizen(citizenKey: string): Promise<CitizenStatusView[]> {
