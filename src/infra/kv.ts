@@ -11,10 +11,15 @@ export interface KeyValueStore {
   /** Increments a counter; the TTL is applied when the counter is created. */
   incr(key: string, ttlSeconds?: number): Promise<number>;
   del(key: string): Promise<void>;
+  /** Deletes the key only while it still holds `value` (an owner releasing its lock); true when deleted. One round trip. */
+  delIfValue(key: string, value: string): Promise<boolean>;
   ttl(key: string): Promise<number | null>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** Compare-and-delete in one step on the server: nobody can take the key between the comparison and the delete. */
+const DEL_IF_VALUE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 
 export class RedisKeyValueStore implements KeyValueStore {
   readonly mode = "redis" as const;
@@ -45,6 +50,9 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
   async del(key: string) {
     await this.client.del(this.k(key));
+  }
+  async delIfValue(key: string, value: string) {
+    return (await this.client.eval(DEL_IF_VALUE, 1, this.k(key), value)) === 1;
   }
   async ttl(key: string) {
     const t = await this.client.ttl(this.k(key));
@@ -98,6 +106,11 @@ export class MemoryKeyValueStore implements KeyValueStore {
   }
   async del(key: string) {
     this.data.delete(key);
+  }
+  async delIfValue(key: string, value: string) {
+    if (this.live(key)?.value !== value) return false;
+    this.data.delete(key);
+    return true;
   }
   async ttl(key: string) {
     const e = this.live(key);

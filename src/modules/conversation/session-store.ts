@@ -49,7 +49,8 @@ export class SessionStore {
     try {
       return await fn();
     } finally {
-      if ((await this.kv.get(lockKey)) === token) await this.kv.del(lockKey);
+      // Only our own lock (it may have expired and been taken by another message meanwhile), in one round trip.
+      await this.kv.delIfValue(lockKey, token);
     }
   }
 }

@@ -40,6 +40,15 @@ describe.each(stores)("%s key-value store", (mode, make) => {
     expect(await kv.setIfAbsent(`${mode}:msg`, "again", 60)).toBe(false);
   });
 
+  it("deletes a key only while it holds the given value (a lock released by its owner only)", async () => {
+    await kv.set(`${mode}:lock`, "owner-a", 60);
+    expect(await kv.delIfValue(`${mode}:lock`, "owner-b")).toBe(false);
+    expect(await kv.get(`${mode}:lock`)).toBe("owner-a");
+    expect(await kv.delIfValue(`${mode}:lock`, "owner-a")).toBe(true);
+    expect(await kv.get(`${mode}:lock`)).toBeNull();
+    expect(await kv.delIfValue(`${mode}:lock`, "owner-a")).toBe(false);
+  });
+
   it("counts concurrently and keeps the TTL set at creation", async () => {
     const counts = await Promise.all(Array.from({ length: 10 }, () => kv.incr(`${mode}:n`, 120)));
     expect(counts.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
