@@ -43,6 +43,24 @@ export async function createContext(config: Config, opts: BootstrapOptions = {})
 
 /** Migrations, then the default agency and every module's seed data; safe to run on every start. */
 export async function prepare(ctx: AppContext): Promise<void> {
+  if (ctx.dbType !== "postgres") return prepareUnlocked(ctx);
+  // Several instances starting at once on one schema would run the same migrations side by side (one then
+  // fails on a duplicate table): one prepares, the others wait for it and then find nothing left to do.
+  const qr = ctx.db.createQueryRunner();
+  await qr.connect();
+  try {
+    await qr.query(`SELECT pg_advisory_lock(hashtext('ogi:prepare:' || coalesce(current_schema(), '')))`);
+    try {
+      await prepareUnlocked(ctx);
+    } finally {
+      await qr.query(`SELECT pg_advisory_unlock(hashtext('ogi:prepare:' || coalesce(current_schema(), '')))`);
+    }
+  } finally {
+    await qr.release();
+  }
+}
+
+async function prepareUnlocked(ctx: AppContext): Promise<void> {
   const ran = await ctx.db.runMigrations({ transaction: "each" });
   if (ran.length) ctx.logger.info({ migrations: ran.map((m) => m.name) }, "migrations applied");
   for (const m of modules) await m.init?.(ctx);
