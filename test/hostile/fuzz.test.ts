@@ -4,6 +4,7 @@
 // real PostgreSQL and Redis. Every answer is below 500, every refusal is a 4xx carrying {error:{code}},
 // each endpoint both accepts and refuses some of the cases (so the generators reach past validation), and
 // the process is healthy afterwards. A failure names the seed: FUZZ_SEED=<seed> npx jest test/hostile/fuzz.test.ts
+import net from "node:net";
 import fc from "fast-check";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 import { personBody } from "../integration/applications/fixtures";
@@ -203,6 +204,29 @@ it("POST /api/staff/login: malformed, mistyped and hostile credentials", async (
     },
     6,
   );
+});
+
+it("answers what Node's HTTP parser refuses, and a wrong or unknown method, with a code too (found by the fuzz)", async () => {
+  const huge = await call(base, "GET", `/api/catalogue?q=${"字".repeat(3000)}`);
+  expect({ status: huge.status, code: errorCode(huge) }).toEqual({ status: 431, code: "REQUEST.HEADERS_TOO_LARGE" });
+  const longHeader = await call(base, "POST", "/api/chat", { body: "{}", type: "application/json", headers: { authorization: `Bearer ${"x".repeat(20_000)}` } });
+  expect({ status: longHeader.status, code: errorCode(longHeader) }).toEqual({ status: 431, code: "REQUEST.HEADERS_TOO_LARGE" });
+  // not HTTP at all: written on a raw socket, since no client library sends it
+  const raw = await new Promise<string>((resolve, reject) => {
+    const { port, hostname } = new URL(base);
+    const sock = net.connect(Number(port), hostname, () => sock.write("GET /api/catalogue HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n"));
+    let got = "";
+    sock.on("data", (d) => (got += d.toString()));
+    sock.on("end", () => resolve(got));
+    sock.on("error", reject);
+  });
+  expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+  expect(JSON.parse(raw.slice(raw.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code: "REQUEST.MALFORMED", message: "请求格式有误" } });
+  // the citizen router mounts only POST on /api/applications/; an unknown method is answered the same way
+  for (const method of ["GET", "PUT", "PROPFIND"]) {
+    const a = await call(base, method, "/api/applications/");
+    expect({ method, status: a.status, code: errorCode(a) }).toEqual({ method, status: 405, code: "ROUTE.METHOD_NOT_ALLOWED" });
+  }
 });
 
 it("reached past validation on every endpoint, ran every case, and is still healthy", async () => {
