@@ -90,6 +90,8 @@ function startTraffic() {
   loop(() => fileOne(i++), 150);
 }
 
+const statusQueryText = () => `查询申请 ${statusTarget.applicationNo} ${statusTarget.queryCode}`;
+
 async function health(): Promise<Answer & { failing: string[] }> {
   const a = await call("GET", `${server.url}/healthz`);
   return { ...a, failing: ((a.body as { failing?: string[] } | null)?.failing ?? []) as string[] };
@@ -109,8 +111,9 @@ async function expectFailingFast(dep: "redis" | "database") {
   expect(isBusy503(s)).toBe(true);
   expect(s.ms).toBeLessThan(FAIL_FAST_MS);
 
-  // The official account must get a passive reply it can show the citizen, within WeChat's 5 s.
-  const w = await rec("webhook", () => postWechatText(server.url, `o-probe-${dep}-${Date.now()}`, "怎么申请政府信息公开"));
+  // The official account must get a passive reply it can show the citizen, within WeChat's 5 s. (A status
+  // query needs both dependencies; the guide may be answered from memory while only PostgreSQL is down.)
+  const w = await rec("webhook", () => postWechatText(server.url, `o-probe-${dep}-${Date.now()}`, statusQueryText()));
   expect(w.status).toBe(200);
   expect(passiveText(w)).toContain("系统繁忙");
   expect(w.ms).toBeLessThan(FAIL_FAST_MS);
@@ -129,6 +132,8 @@ async function expectWorking() {
   expect((s.body as { applicationNo: string }).applicationNo).toBe(statusTarget.applicationNo);
   const w = await rec("webhook", () => postWechatText(server.url, `o-after-${Date.now()}`, "怎么申请政府信息公开"));
   expect(passiveText(w)).toContain("书面形式");
+  const ws = await rec("webhook", () => postWechatText(server.url, `o-after-status-${Date.now()}`, statusQueryText()));
+  expect(passiveText(ws)).toContain("办理状态");
 }
 
 /** Stops a dependency under traffic, checks the failure, restarts it and times the recovery. */
@@ -213,10 +218,28 @@ it("fails fast with 系统繁忙 during Redis and PostgreSQL outages, never 500,
   // The half-filled form of the filer was in the Redis that restarted empty; file it again from the start.
   for (const m of filingDialogue(chatDescription)) expect((await rec("chat", () => chat(server.url, filer, m))).status).toBe(200);
 
+  // A second citizen is half way through the form (the next answer is the description) when PostgreSQL stops.
+  const stepper = `stepper-${Date.now()}`;
+  const stepperDescription = "张店区融媒体中心2024年度政务新媒体运营经费（故障中途的表单）";
+  const stepperForm = filingDialogue(stepperDescription);
+  const descAt = stepperForm.indexOf(stepperDescription);
+  for (const m of stepperForm.slice(0, descAt)) expect((await rec("chat", () => chat(server.url, stepper, m))).status).toBe(200);
+
   let chatConfirmDuringOutage: Answer | null = null;
+  let stepDuringOutage: Answer | null = null;
   await outage("pg-immediate", "database", 3000, () => pg.stop("immediate"), () => pg.start(), async () => {
     chatConfirmDuringOutage = await rec("chat", () => chat(server.url, filer, "确认"));
+    stepDuringOutage = await rec("chat", () => chat(server.url, stepper, stepperDescription));
   });
+  // The description met the outage and was refused as busy: the citizen sends it again afterwards, and the
+  // form takes it once — it must not slip into the next question (文号, free text too) — then files once.
+  expect(isBusy503(stepDuringOutage!)).toBe(true);
+  const resent = await rec("chat", () => chat(server.url, stepper, stepperDescription));
+  expect(resent.status).toBe(200);
+  expect(repliesOf(resent)).toContain("如果知道文件的文号");
+  for (const m of [...stepperForm.slice(descAt + 1), "确认"]) expect((await rec("chat", () => chat(server.url, stepper, m))).status).toBe(200);
+  const stepperRows = await pgQuery<{ description: string }>(`SELECT description FROM applications WHERE description = $1`, [stepperDescription]);
+  expect(stepperRows).toHaveLength(1);
   // The confirmation met the outage: the citizen was told the service is busy, nothing was filed.
   expect(chatConfirmDuringOutage).not.toBeNull();
   const during = chatConfirmDuringOutage!;
@@ -280,8 +303,8 @@ it("fails fast with 系统繁忙 during Redis and PostgreSQL outages, never 500,
   for (const [, f] of filed) expect(byNo.get(f.acked!.applicationNo)).toBe(f.description);
   for (const [, f] of filed) expect(rows.filter((r) => r.description === f.description)).toHaveLength(1);
   expect(rows.filter((r) => r.description === chatDescription).map((r) => r.application_no)).toEqual([chatNo]);
-  // the status target, every intake key once, the chat filing: nothing else
-  expect(rows).toHaveLength(1 + filed.size + 1);
+  // the status target, every intake key once, the two chat filings: nothing else
+  expect(rows).toHaveLength(1 + filed.size + 2);
   expect(filed.size).toBeGreaterThan(20);
 });
 

@@ -128,12 +128,11 @@ export class ConversationService {
   async handle(speaker: Speaker, text: string, messageId: string = randomUUID()): Promise<TurnOutput> {
     const now = this.ctx.clock.now();
     await this.touch(speaker);
+    // The inbox first (its replies come first anyway): with PostgreSQL down this fails before the turn has
+    // saved anything, so the citizen's retry of a refused message is not taken a second time by the next step.
+    const inbox = speaker.channel === "chat" || speaker.channel === "mp" ? await this.takeInbox(recipientOf(speaker)) : [];
     const out = await this.runner.turn({ speaker, text, messageId, now, currentYear: Number(this.ctx.today().slice(0, 4)) });
-    if (speaker.channel === "chat" || speaker.channel === "mp") {
-      const inbox = await this.takeInbox(recipientOf(speaker));
-      return { ...out, replies: [...inbox, ...out.replies] };
-    }
-    return out;
+    return inbox.length ? { ...out, replies: [...inbox, ...out.replies] } : out;
   }
 
   // ------------------------------------------------------------------ consultations
