@@ -97,6 +97,26 @@ export async function replayGuard(app: AppContext, signature: string, timestamp:
   return seen === null || seen === digest;
 }
 
+const PROCESSING = "processing";
+const DONE = "done";
+
+/**
+ * Takes the message for this delivery: true when it is ours to handle. Another delivery of the same message
+ * that is still being handled is waited for (WeChat retries after 5 s); when its short "processing" mark
+ * lapses without becoming "done" — the server handling it died — this delivery takes the message over.
+ */
+async function claimMessage(app: AppContext, key: string): Promise<boolean> {
+  const processingSeconds = Math.ceil(app.config.WECHAT_REPLY_BUDGET_MS / 1000) + 2;
+  const deadline = Date.now() + processingSeconds * 1000 + 500;
+  for (;;) {
+    if (await app.kv.setIfAbsent(key, PROCESSING, processingSeconds)) return true;
+    const mark = await app.kv.get(key);
+    if (mark !== null && mark !== PROCESSING) return false;
+    if (Date.now() > deadline) return false;
+    if (mark === PROCESSING) await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The passive reply to the message: text XML, sealed in safe mode. */
 function passiveReply(app: AppContext, ctx: Context, r: { safeMode: boolean; token: string; openId: string; account: string; text: string }): void {
   const now = Math.floor(app.clock.now().getTime() / 1000);
@@ -178,11 +198,14 @@ export function wechatWebhookRoutes(app: AppContext): Router {
     }
     if (!fresh) throw unauthenticated("signature replayed with a different body");
 
-    // Dedupe before any work: the second and third deliveries of a retried message change nothing.
+    // Dedupe before any work: the second and third deliveries of a retried message change nothing. The mark
+    // is "processing" for a few seconds only, then "done" for an hour: if the server dies while handling a
+    // message, the short mark lapses and WeChat's next retry (after the restart) handles it instead of being
+    // swallowed. A delivery that finds the mark waits for the first one to finish.
     const dedupe = dedupeKey(msg);
     let first: boolean;
     try {
-      first = await app.kv.setIfAbsent(dedupe, "1", DEDUPE_SECONDS);
+      first = await claimMessage(app, dedupe);
     } catch (err) {
       return busy(err, "dedupe");
     }
@@ -191,55 +214,66 @@ export function wechatWebhookRoutes(app: AppContext): Router {
       ctx.body = "success";
       return;
     }
+    const handleClaimed = async (): Promise<boolean> => {
+      const inbound = inboundOf(msg);
+      if (inbound.kind === "ignore") {
+        ctx.type = "text/plain";
+        ctx.body = "success";
+        return true;
+      }
+      const speaker: Speaker = { channel: "oa", userId: openId, citizenKey: `oa:${openId}` };
+      const work: Promise<string[]> =
+        inbound.kind === "reply"
+          ? svc()
+              .touch(speaker)
+              .then(() => [inbound.text])
+          : svc()
+              .handle(speaker, inbound.text, msg.MsgId ?? dedupe)
+              .then((o) => o.replies);
+      type Outcome = { kind: "done"; replies: string[] } | { kind: "failed"; err: unknown } | { kind: "late" };
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race<Outcome>([
+        work.then(
+          (replies) => ({ kind: "done", replies }),
+          (err: unknown) => ({ kind: "failed", err }),
+        ),
+        new Promise<Outcome>((resolve) => (timer = setTimeout(() => resolve({ kind: "late" }), app.config.WECHAT_REPLY_BUDGET_MS))),
+      ]);
+      clearTimeout(timer);
 
-    const inbound = inboundOf(msg);
-    if (inbound.kind === "ignore") {
-      ctx.type = "text/plain";
-      ctx.body = "success";
-      return;
-    }
-    const speaker: Speaker = { channel: "oa", userId: openId, citizenKey: `oa:${openId}` };
-    const work: Promise<string[]> =
-      inbound.kind === "reply"
-        ? svc()
-            .touch(speaker)
-            .then(() => [inbound.text])
-        : svc()
-            .handle(speaker, inbound.text, msg.MsgId ?? dedupe)
-            .then((o) => o.replies);
-    type Outcome = { kind: "done"; replies: string[] } | { kind: "failed"; err: unknown } | { kind: "late" };
-    let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race<Outcome>([
-      work.then(
-        (replies) => ({ kind: "done", replies }),
-        (err: unknown) => ({ kind: "failed", err }),
-      ),
-      new Promise<Outcome>((resolve) => (timer = setTimeout(() => resolve({ kind: "late" }), app.config.WECHAT_REPLY_BUDGET_MS))),
-    ]);
-    clearTimeout(timer);
+      if (outcome.kind === "failed") {
+        // Nothing was done for this message: release its dedupe mark so a redelivery is handled, not swallowed.
+        busy(outcome.err, "engine");
+        return false;
+      }
 
-    if (outcome.kind === "failed") {
-      // Nothing was done for this message: release its dedupe mark so a redelivery is handled, not swallowed.
-      await app.kv.del(dedupe).catch(() => undefined);
-      return busy(outcome.err, "engine");
-    }
+      const sendLater = (replies: Promise<string[]> | string[]) => {
+        Promise.resolve(replies)
+          .then(async (texts) => {
+            for (const text of texts) await svc().wechat.sendText(openId, text);
+          })
+          .catch((err) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
+      };
 
-    const sendLater = (replies: Promise<string[]> | string[]) => {
-      Promise.resolve(replies)
-        .then(async (texts) => {
-          for (const text of texts) await svc().wechat.sendText(openId, text);
-        })
-        .catch((err) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
+      if (outcome.kind === "late" || Buffer.byteLength(outcome.replies.join("\n\n")) > PASSIVE_MAX_BYTES) {
+        // WeChat waits 5 seconds at most: answer now, deliver the reply as customer-service message(s).
+        sendLater(outcome.kind === "late" ? work : outcome.replies);
+        ctx.type = "text/plain";
+        ctx.body = "success";
+        return true;
+      }
+      reply(outcome.replies.join("\n\n"));
+      return true;
     };
 
-    if (outcome.kind === "late" || Buffer.byteLength(outcome.replies.join("\n\n")) > PASSIVE_MAX_BYTES) {
-      // WeChat waits 5 seconds at most: answer now, deliver the reply as customer-service message(s).
-      sendLater(outcome.kind === "late" ? work : outcome.replies);
-      ctx.type = "text/plain";
-      ctx.body = "success";
-      return;
+    let handled = false;
+    try {
+      handled = await handleClaimed();
+    } finally {
+      // Handled (answered now, or to be sent as customer-service messages): later deliveries change nothing.
+      // Not handled (the engine failed, nothing recorded): release the mark so a redelivery is handled.
+      await (handled ? app.kv.set(dedupe, DONE, DEDUPE_SECONDS) : app.kv.del(dedupe)).catch(() => undefined);
     }
-    reply(outcome.replies.join("\n\n"));
   });
 
   return r;

@@ -165,6 +165,36 @@ describe("plain-mode messages", () => {
     expect(await consultations("o-retry")).toHaveLength(1);
   });
 
+  it("a message whose handler died mid-way (its short 'processing' mark left behind) is handled by WeChat's next retry", async () => {
+    // What a server killed while handling the message leaves in Redis: the processing mark, never turned into "done".
+    const msgId = "8300000000000000002";
+    await env.ctx.kv.set(`wechat:dedupe:msg:${msgId}`, "processing", 1);
+    const res = await postPlain(textXml("o-crashed", "人工", msgId));
+    expect(res.status).toBe(200);
+    expect(readXml(res.text).Content).toContain("人工服务");
+    expect(await consultations("o-crashed")).toHaveLength(1);
+    expect(await env.ctx.kv.get(`wechat:dedupe:msg:${msgId}`)).toBe("done");
+    // Once handled, a further retry changes nothing.
+    expect((await postPlain(textXml("o-crashed", "人工", msgId))).text).toBe("success");
+    expect(await consultations("o-crashed")).toHaveLength(1);
+  });
+
+  it("a delivery that finds the message done answers success at once; one that finds it being handled waits for it", async () => {
+    const msgId = "8300000000000000003";
+    await env.ctx.kv.set(`wechat:dedupe:msg:${msgId}`, "done", 60);
+    expect((await postPlain(textXml("o-done", "人工", msgId))).text).toBe("success");
+    expect(await consultations("o-done")).toHaveLength(0);
+
+    const busyId = "8300000000000000004";
+    await env.ctx.kv.set(`wechat:dedupe:msg:${busyId}`, "processing", 30);
+    const waiting = postPlain(textXml("o-busy", "人工", busyId)).then((r) => r);
+    await new Promise((r) => setTimeout(r, 300));
+    await env.ctx.kv.set(`wechat:dedupe:msg:${busyId}`, "done", 60); // the first delivery finishes
+    const res = await waiting;
+    expect(res.text).toBe("success");
+    expect(await consultations("o-busy")).toHaveLength(0);
+  });
+
   it("handles subscribe and menu clicks, deduplicating events by sender + CreateTime + event", async () => {
     const sub = await postPlain(eventXml("o-events", "subscribe"));
     expect(readXml(sub.text).Content).toContain("我要申请");
