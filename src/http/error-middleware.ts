@@ -27,6 +27,8 @@ export async function errorMiddleware(ctx: Context, next: Next): Promise<void> {
     if (err instanceof DomainError) {
       ctx.status = statusForCode(err.code);
       ctx.body = { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+      const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (typeof retryAfter === "number" && retryAfter > 0) ctx.set("Retry-After", String(Math.ceil(retryAfter)));
       if (ctx.status >= 500) ctx.state.log?.warn({ code: err.code }, "domain error");
       return;
     }

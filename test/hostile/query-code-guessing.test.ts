@@ -106,6 +106,7 @@ describe("rate limits", () => {
     expect(blocked.status).toBe(429);
     expect(blocked.body.error).toMatchObject({ code: "RATE_LIMITED", message: "查询码错误次数过多，请1小时后再试" });
     expect(blocked.body.error.details.retryAfterSeconds).toBeGreaterThan(3500);
+    expect(Number(blocked.headers["retry-after"])).toBe(blocked.body.error.details.retryAfterSeconds);
     expect(JSON.stringify(blocked.body)).not.toContain("张店区");
     // The owner on their own phone is not locked out by someone else's guessing.
     expect((await query(limited, f.applicationNo, f.queryCode, "10.3.0.2")).status).toBe(200);
