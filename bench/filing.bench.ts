@@ -58,11 +58,14 @@ async function main() {
       ...(cpuProf ? { NODE_OPTIONS: `--require ${path.join(__dirname, "lib/cpu-profile.cjs")}`, BENCH_CPU_PROF_DIR: path.resolve(cpuProf) } : {}),
     },
     readyTimeoutMs: 60_000,
+  }).catch(async (e: unknown) => {
+    await pg.drop();
+    throw e;
   });
   const db = new Client({ connectionString: PG_URL });
   await db.connect();
   await db.query(`SET search_path TO "${pg.schema}"`);
-  const count = async (where = "TRUE", params: unknown[] = []) => Number((await db.query(`SELECT COUNT(*)::int AS n FROM applications WHERE ${where}`, params)).rows[0].n);
+  const count = async () => Number((await db.query(`SELECT COUNT(*)::int AS n FROM applications`)).rows[0].n);
   const results: Array<LoadResult & { serverCpuMs: number }> = [];
   let citizen = 0;
   const phase = async (mode: LoadJob["mode"], n: number, tag: string) => {
