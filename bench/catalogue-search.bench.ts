@@ -237,10 +237,10 @@ export async function run(): Promise<Record<string, unknown>> {
     writeResult("catalogue-search", result, [
       {
         figure: `catalogue search p95 (jieba tokens, tsvector/GIN), ${size}`,
-        value: result.search.p95,
+        value: Number(result.search.p95.toFixed(2)),
         unit: "ms",
         baseline: "LIKE '%…%' scan, p95",
-        baselineValue: result.like.p95,
+        baselineValue: Number(result.like.p95.toFixed(2)),
         ratio: ratioOf(result.search.p95, result.like.p95, 3),
         target: "≤ 10 ms",
         met: result.search.p95 <= 10,

@@ -25,6 +25,8 @@ export function machine() {
     node: process.version,
     postgres: version("psql --version"),
     redis: version("redis-server --version"),
+    /** 1/5/15-minute load averages when the result was written: the machine is shared, figures vary with them. */
+    loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
   };
 }
 
