@@ -1,5 +1,5 @@
 // Console page cost against the JSON API it renders (same data, same process): npm run bench -- console-pages  (or npx tsx bench/console-pages.bench.ts [sqlite|postgres] [N])
-// --quick: 300 applications and 10 timed requests per page instead of 2,000 and 30.
+// --quick: 200 applications and 10 timed requests per page instead of 2,000 and 30.
 import "reflect-metadata";
 import { z } from "zod";
 z.config(z.locales.zhCN());
@@ -14,7 +14,7 @@ async function main() {
   const db = (process.argv[2] ?? "sqlite") as "sqlite" | "postgres";
   const env = await createTestEnv({ db, now: "2026-03-02T02:00:00Z" });
   const apps = getService<ApplicationService>(env.ctx, "applications");
-  const N = Number(process.argv[3] ?? (QUICK ? 300 : 2000));
+  const N = Number(process.argv[3] ?? (QUICK ? 200 : 2000));
   for (let i = 0; i < N; i++) {
     await apps.submit({
       applicant: { category: i % 3 ? "natural_person" : "org.commercial", name: `申请人${i}`, ...(i % 3 ? { idType: "resident_id", idNumber: "11010519491231002X" } : { creditCode: "91350100M000100Y43", contactName: "李四" }), phone: "13800138000" },

@@ -15,10 +15,10 @@ import type { LoadJob, LoadResult } from "./lib/filing-load";
 import { createPgSchema, deleteRedisPrefix, PG_URL, REDIS_URL } from "../test/helpers/test-context";
 import { startServer } from "../test/helpers/server-process";
 
-const FILINGS = Number(process.env.BENCH_FILINGS ?? (QUICK ? 300 : 2000));
+const FILINGS = Number(process.env.BENCH_FILINGS ?? (QUICK ? 200 : 2000));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
-const WARMUP = QUICK ? 30 : 100;
+const WARMUP = QUICK ? 20 : 100;
 const TARGET = 300;
 const MESSAGES_PER_FILING = 11;
 

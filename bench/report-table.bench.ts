@@ -135,7 +135,7 @@ export async function run(): Promise<Record<string, unknown>> {
         baseline: "one raw GROUP BY over the same rows",
         baselineValue: result.rawGroupByMs,
         ratio: result.ratio,
-        target: "≤ 1 s and ≤ 2×",
+        target: QUICK ? "≤ 1 s and ≤ 2× (set for 1,000,000 rows)" : "≤ 1 s and ≤ 2×",
         met: ok,
       },
       {
