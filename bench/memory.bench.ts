@@ -5,6 +5,7 @@
 // (bench/lib/bare-webhook.ts) after the same number of requests. Growth = after − at rest. GC is not forced:
 // the figures are what an operator would see. Every reply is checked; errors or wrong bodies fail the run.
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import { startServer, type ServerProcess } from "../test/helpers/server-process";
 import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../test/helpers/test-context";
 import { personBody } from "../test/integration/applications/fixtures";
@@ -92,6 +93,7 @@ function report(label: string, r: LoadResult) {
 }
 
 async function main() {
+  const loadBefore = os.loadavg().map((x) => round(x, 2));
   const acct = benchAccount();
   const schema = await createPgSchema();
   const prefix = `ogibench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}:`;
@@ -166,6 +168,8 @@ async function main() {
       quickNote: QUICK ? "QUICK: 5,000 requests (full: 100,000)" : undefined,
       connections: CONNECTIONS,
       settleSeconds: SETTLE_MS / 1000,
+      // The machine is shared: its load average (1, 5, 15 min) before and after, for reading the figures.
+      loadAverage: { before: loadBefore, after: os.loadavg().map((x) => round(x, 2)) },
       ...result,
     });
   } finally {

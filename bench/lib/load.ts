@@ -1,10 +1,11 @@
-// Load generation for the HTTP benchmarks, wrapping autocannon (it runs in the benchmark's process, the
-// server in its own): closed-loop saturation or a fixed offered rate (`overallRate`, latencies corrected
-// for coordinated omission by autocannon), percentiles, and a check of every reply body. WeChat webhook
+// Load generation for the HTTP benchmarks (in the benchmark's process; the server runs in its own): closed-loop
+// saturation with autocannon, a constant offered rate with an open-loop generator of our own (runOpenLoop),
+// latency percentiles, and a check of every reply body. WeChat webhook
 // traffic: signed URLs, a unique MsgId per request (so dedupe does real Redis work), distinct openids, and
 // in safe mode bodies encrypted before the run so the generator's CPU goes to sending.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 
 // autocannon ships no types; the part used here.
 interface AcRequest {
@@ -128,6 +129,98 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     wrongBody,
     firstWrong,
     byKind,
+  };
+}
+
+/**
+ * Open-loop load at a constant rate: request i is due at start + i/rate (checked every millisecond), sent on
+ * a keep-alive pool whether or not earlier ones have been answered, and its latency runs from when it was
+ * DUE, not when it went out — a late generator or a queue anywhere counts against the server (no
+ * coordinated omission). autocannon's `overallRate` is not used for this: it lets each connection send its
+ * quota back to back at the start of every second, i.e. a burst at full speed once a second.
+ */
+export async function runOpenLoop(o: { url: string; kinds: RequestKind[]; rate: number; seconds: number; maxSockets?: number; timeoutMs?: number }): Promise<LoadResult & { generatorLagMs: { p99: number; max: number } }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 512 });
+  const byKind: LoadResult["byKind"] = Object.fromEntries(o.kinds.map((k) => [k.name, { sent: 0, ok: 0, wrong: 0 }]));
+  const total = Math.round(o.rate * o.seconds);
+  const latencies = new Float64Array(total);
+  const lags = new Float64Array(total);
+  let answered = 0;
+  let sent = 0;
+  let errors = 0;
+  let non2xx = 0;
+  let timeouts = 0;
+  let wrongBody = 0;
+  let firstWrong: string | null = null;
+  const url = new URL(o.url);
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      if (++answered === total) resolve();
+    };
+    const fire = (n: number) => {
+      const due = start + (n * 1000) / o.rate;
+      lags[n] = performance.now() - due;
+      const kind = o.kinds[n % o.kinds.length];
+      const r = kind.build();
+      byKind[kind.name].sent++;
+      const body = r.body === undefined ? undefined : Buffer.from(r.body);
+      const req = http.request(
+        { host: url.hostname, port: url.port, method: r.method, path: r.path, agent, timeout: o.timeoutMs ?? 10_000, headers: { ...r.headers, ...(body ? { "content-length": String(body.length) } : {}) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            latencies[n] = performance.now() - due;
+            const status = res.statusCode ?? 0;
+            if (status < 200 || status >= 300) non2xx++;
+            else if (r.check(status, Buffer.concat(chunks).toString("utf8"))) byKind[kind.name].ok++;
+            else {
+              byKind[kind.name].wrong++;
+              wrongBody++;
+              firstWrong ??= `${kind.name}: ${Buffer.concat(chunks).toString("utf8").slice(0, 300)}`;
+            }
+            done();
+          });
+        },
+      );
+      req.on("timeout", () => {
+        timeouts++;
+        req.destroy(new Error("timeout"));
+      });
+      req.on("error", () => {
+        errors++;
+        latencies[n] = performance.now() - due;
+        done();
+      });
+      req.end(body);
+    };
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - start) * o.rate) / 1000) + 1);
+      while (sent < due) fire(sent++);
+      if (sent < total) setTimeout(tick, 1);
+    };
+    tick();
+  });
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  const sorted = Float64Array.from(latencies).sort();
+  const pct = (a: Float64Array, p: number) => round(a[Math.min(a.length - 1, Math.ceil((p / 100) * a.length) - 1)], 1);
+  const lagSorted = Float64Array.from(lags).sort();
+  return {
+    offeredRate: o.rate,
+    connections: o.maxSockets ?? 512,
+    seconds: round(seconds, 2),
+    requests: total,
+    achievedRate: round((total - errors - non2xx) / seconds, 1),
+    latencyMs: { p50: pct(sorted, 50), p90: pct(sorted, 90), p99: pct(sorted, 99), p99_9: pct(sorted, 99.9), max: round(sorted[sorted.length - 1], 1), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 2) },
+    errors: errors + non2xx,
+    non2xx,
+    timeouts,
+    wrongBody,
+    firstWrong,
+    byKind,
+    generatorLagMs: { p99: pct(lagSorted, 99), max: round(lagSorted[lagSorted.length - 1], 1) },
   };
 }
 
