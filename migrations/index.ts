@@ -4,6 +4,7 @@ import { Applications1764000100000 } from "./1764000100000-applications";
 import { Reports1764000200000 } from "./1764000200000-reports";
 import { Catalogue1764000300000 } from "./1764000300000-catalogue";
 import { Conversation1764000400000 } from "./1764000400000-conversation";
+import { OutboxRecipient1764000500000 } from "./1764000500000-outbox-recipient";
 
 export const migrations = [
   Foundation1764000000000,
@@ -11,4 +12,5 @@ export const migrations = [
   Reports1764000200000,
   Catalogue1764000300000,
   Conversation1764000400000,
+  OutboxRecipient1764000500000,
 ];

@@ -26,3 +26,22 @@ describe.each(["postgres", "sqlite"] as const)("conversation migration on %s", (
     }
   });
 });
+
+describe.each(["postgres", "sqlite"] as const)("outbox recipient index on %s", (db) => {
+  it("the chat's inbox probe (recipient + pending) is answered from ix_outbox_recipient, not by scanning pending rows", async () => {
+    const env = await createTestEnv({ db, redis: false });
+    try {
+      const probe = `SELECT 1 FROM outbox WHERE recipient = ${db === "postgres" ? "$1" : "?"} AND status = 'pending' LIMIT 1`;
+      const plan =
+        db === "postgres"
+          ? await env.ctx.db.transaction(async (m) => {
+              await m.query("SET LOCAL enable_seqscan = off");
+              return m.query(`EXPLAIN ${probe}`, ["chat:u1"]);
+            })
+          : await env.ctx.db.query(`EXPLAIN QUERY PLAN ${probe}`, ["chat:u1"]);
+      expect(JSON.stringify(plan)).toContain("ix_outbox_recipient");
+    } finally {
+      await env.close();
+    }
+  });
+});
