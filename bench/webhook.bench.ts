@@ -18,7 +18,7 @@ const RATE = 1000;
 const TARGET_P99_MS = 20;
 const TARGET_THROUGHPUT_SHARE = 0.3;
 const OPEN_IDS = 2000;
-const SECONDS = QUICK ? { warm: 2, saturation: 3, fixed: 3 } : { warm: 5, saturation: 15, fixed: 20 };
+const SECONDS = QUICK ? { warm: 1, saturation: 2, fixed: 2 } : { warm: 5, saturation: 15, fixed: 20 };
 const SATURATION_CONNECTIONS = 50;
 
 type Mode = "plain" | "safe";
