@@ -11,7 +11,7 @@ import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../test/helpers/te
 import { personBody } from "../test/integration/applications/fixtures";
 import { BARE_REPLY, startBareWebhook, type BareProcess } from "./lib/bare-webhook";
 import { benchAccount, FAQ, round, rssMiB, runLoad, webhookKind, type LoadResult, type RequestKind } from "./lib/load";
-import { QUICK, writeResult } from "./lib/results";
+import { QUICK, ratioOf, writeResult, type SummaryRow } from "./lib/results";
 
 const REQUESTS = QUICK ? 5_000 : 100_000;
 const CONNECTIONS = 20;
@@ -171,7 +171,11 @@ async function main() {
       // The machine is shared: its load average (1, 5, 15 min) before and after, for reading the figures.
       loadAverage: { before: loadBefore, after: os.loadavg().map((x) => round(x, 2)) },
       ...result,
-    });
+    }, [
+      { figure: "server RSS at rest", value: serverAtRest, unit: "MiB", baseline: "bare webhook handler at rest", baselineValue: bareAtRest, ratio: ratioOf(serverAtRest, bareAtRest) },
+      { figure: `server RSS after ${REQUESTS.toLocaleString("en")} mixed requests (+${SETTLE_MS / 1000} s)`, value: serverAfterSettled, unit: "MiB", baseline: "bare handler after as many", baselineValue: bareAfterSettled, ratio: ratioOf(serverAfterSettled, bareAfterSettled) },
+      { figure: "server RSS growth", value: growth, unit: "MiB", baseline: "bare handler growth", baselineValue: bareGrowth, ratio: ratioOf(growth, bareGrowth) },
+    ] satisfies SummaryRow[]);
   } finally {
     await server?.stop();
     await bare?.stop();

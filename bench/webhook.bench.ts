@@ -12,7 +12,7 @@ import { startServer, type ServerProcess } from "../test/helpers/server-process"
 import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../test/helpers/test-context";
 import { BARE_REPLY, startBareWebhook, type BareProcess } from "./lib/bare-webhook";
 import { benchAccount, FAQ, round, runLoad, runOpenLoop, webhookKind, type LoadResult, type WechatAccount } from "./lib/load";
-import { QUICK, writeResult } from "./lib/results";
+import { QUICK, ratioOf, writeResult, type SummaryRow } from "./lib/results";
 
 const RATE = 1000;
 const TARGET_P99_MS = 20;
@@ -64,6 +64,7 @@ async function main() {
   let server: ServerProcess | null = null;
   let bare: BareProcess | null = null;
   const results: Record<string, unknown> = {};
+  const summary: SummaryRow[] = [];
   let failed = false;
   try {
     server = await startServer({
@@ -115,6 +116,12 @@ async function main() {
         throughputShareAtEqualCpu: round(satBare.cpuMsPerRequest / satServer.cpuMsPerRequest, 3),
         errorsAndWrongReplies: bad,
       };
+      summary.push(
+        { figure: `webhook ${mode}: max throughput (closed loop)`, value: satServer.achievedRate, unit: "messages/s", baseline: "bare Koa XML handler, max", baselineValue: satBare.achievedRate, ratio: share, target: `≥ ${TARGET_THROUGHPUT_SHARE * 100}% of bare`, met: verdict.throughputShareMet },
+        { figure: `webhook ${mode}: p99 at ${RATE}/s offered`, value: p99, unit: "ms", baseline: `bare handler p99 at ${RATE}/s`, baselineValue: fixedBare.latencyMs.p99, ratio: ratioOf(p99, fixedBare.latencyMs.p99), target: `≤ ${TARGET_P99_MS} ms`, met: verdict.p99Met },
+        { figure: `webhook ${mode}: p50 at ${RATE}/s offered`, value: fixedServer.latencyMs.p50, unit: "ms", baseline: `bare handler p50 at ${RATE}/s`, baselineValue: fixedBare.latencyMs.p50, ratio: ratioOf(fixedServer.latencyMs.p50, fixedBare.latencyMs.p50) },
+        { figure: `webhook ${mode}: server CPU per message at saturation`, value: satServer.cpuMsPerRequest, unit: "ms", baseline: "bare handler", baselineValue: satBare.cpuMsPerRequest, ratio: ratioOf(satServer.cpuMsPerRequest, satBare.cpuMsPerRequest) },
+      );
       results[mode] = { server: { saturation: satServer, fixedRate: fixedServer }, bare: { saturation: satBare, fixedRate: fixedBare }, verdict };
       console.log(`\n--- ${mode} mode ---`);
       console.log(line("server, saturation (closed loop)", satServer));
@@ -145,7 +152,7 @@ async function main() {
     openIds: OPEN_IDS,
     questions: FAQ.map((q) => q.text),
     ...results,
-  });
+  }, summary);
   // Wrong or failed replies make the benchmark fail: a fast wrong answer is not a result.
   if (failed) process.exitCode = 1;
 }
