@@ -3,9 +3,10 @@
 // latency percentiles, and a check of every reply body. WeChat webhook
 // traffic: signed URLs, a unique MsgId per request (so dedupe does real Redis work), distinct openids, and
 // in safe mode bodies encrypted before the run so the generator's CPU goes to sending.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import { sealForWechat, unsealFromWechat, wechatSignature } from "../../test/helpers/wechat-official";
 
 // autocannon ships no types; the part used here.
 interface AcRequest {
@@ -256,28 +257,11 @@ export function benchAccount(): WechatAccount {
   };
 }
 
-const sha1 = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
+const sha1 = wechatSignature;
 
-/** WeChat's safe-mode envelope (random 16 + length + message + appid, PKCS#7 to 32, AES-256-CBC). */
-export function sealMessage(acct: WechatAccount, xml: string): string {
-  const key = Buffer.from(`${acct.aesKey}=`, "base64");
-  const body = Buffer.from(xml);
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(body.length);
-  const plain = Buffer.concat([randomBytes(16), len, body, Buffer.from(acct.appId)]);
-  const n = 32 - (plain.length % 32);
-  const c = createCipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
-  return Buffer.concat([c.update(Buffer.concat([plain, Buffer.alloc(n, n)])), c.final()]).toString("base64");
-}
-
-export function openMessage(acct: WechatAccount, b64: string): { xml: string; appId: string } {
-  const key = Buffer.from(`${acct.aesKey}=`, "base64");
-  const d = createDecipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
-  const p = Buffer.concat([d.update(Buffer.from(b64, "base64")), d.final()]);
-  const plain = p.subarray(0, p.length - p[p.length - 1]);
-  const len = plain.readUInt32BE(16);
-  return { xml: plain.subarray(20, 20 + len).toString(), appId: plain.subarray(20 + len).toString() };
-}
+/** WeChat's safe-mode envelope, as WeChat seals a push (test/helpers/wechat-official.ts). */
+export const sealMessage = (acct: WechatAccount, xml: string): string => sealForWechat(acct.aesKey, acct.appId, xml);
+export const openMessage = (acct: WechatAccount, b64: string): { xml: string; appId: string } => unsealFromWechat(acct.aesKey, b64);
 
 export function textMessageXml(acct: WechatAccount, openId: string, content: string, msgId: string, createTime: number): string {
   return `<xml><ToUserName><![CDATA[${acct.account}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;

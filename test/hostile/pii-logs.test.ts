@@ -4,13 +4,13 @@
 // error paths that carry the personal data back in the bad request — and then every line it wrote is
 // scanned for each ID number, phone and address used, in plain, digit-only, spaced and URL-encoded forms.
 // Responses that do not need personal data (citizen status, staff list) are checked as well.
-import { createHash } from "node:crypto";
 import { closeContext, createContext } from "../../src/bootstrap";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/infra/logger";
 import { StaffService } from "../../src/modules/staff/staff-service";
 import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../helpers/test-context";
 import { startServer, type ServerProcess } from "../helpers/server-process";
+import { wechatSignature } from "../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "../integration/conversation/wechat-standin";
 import { CREDIT_CODE } from "../integration/applications/fixtures";
 
@@ -62,7 +62,7 @@ const spaced = (v: string) => forms(v).find((f) => f.includes(" "))!;
 
 const TOKEN = "piiwebhooktoken";
 const BOT = "pii-bot-service-token-0123456789";
-const sha1 = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
+const sha1 = wechatSignature;
 
 let server: ServerProcess;
 let wx: WechatStandin;

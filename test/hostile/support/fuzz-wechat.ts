@@ -1,12 +1,12 @@
 // WeChat official-account messages for the hostile tests: signing and safe-mode sealing written here from
 // WeChat's published algorithm (independently of src/channels/wechat-crypto.ts), message XML, and a small
 // fetch-based client for an in-process server listening on a free port.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { XMLParser } from "fast-xml-parser";
 import { answerClientErrors } from "../../../src/http/client-errors";
 import type { TestEnv } from "../../helpers/test-context";
+import { sealForWechat, unsealFromWechat, wechatSignature } from "../../helpers/wechat-official";
 
 export const WX = {
   TOKEN: "hostiletoken",
@@ -21,29 +21,10 @@ export const WECHAT_ENV = {
   WECHAT_ENCODING_AES_KEY: WX.AES_KEY,
 };
 
-export const sha1 = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
+export const sha1 = wechatSignature;
 
-const aesKey = () => Buffer.from(`${WX.AES_KEY}=`, "base64");
-
-export function seal(xml: string, appId = WX.APPID): string {
-  const key = aesKey();
-  const body = Buffer.from(xml);
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(body.length);
-  const plain = Buffer.concat([randomBytes(16), len, body, Buffer.from(appId)]);
-  const n = 32 - (plain.length % 32);
-  const c = createCipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
-  return Buffer.concat([c.update(Buffer.concat([plain, Buffer.alloc(n, n)])), c.final()]).toString("base64");
-}
-
-export function unseal(b64: string): { xml: string; appId: string } {
-  const key = aesKey();
-  const d = createDecipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
-  const p = Buffer.concat([d.update(Buffer.from(b64, "base64")), d.final()]);
-  const plain = p.subarray(0, p.length - p[p.length - 1]);
-  const len = plain.readUInt32BE(16);
-  return { xml: plain.subarray(20, 20 + len).toString(), appId: plain.subarray(20 + len).toString() };
-}
+export const seal = (xml: string, appId = WX.APPID): string => sealForWechat(WX.AES_KEY, appId, xml);
+export const unseal = (b64: string): { xml: string; appId: string } => unsealFromWechat(WX.AES_KEY, b64);
 
 const parser = new XMLParser({ processEntities: false, parseTagValue: false });
 export const readXml = (s: string) => (parser.parse(s) as { xml: Record<string, string> }).xml;

@@ -1,6 +1,5 @@
 // The official-account webhook over HTTP with real services, PostgreSQL and Redis. Messages are signed
 // and (in safe mode) encrypted here with an independent implementation of WeChat's published algorithm.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
 import request from "supertest";
 import { getService } from "../../../src/context";
@@ -10,6 +9,7 @@ import { realPorts } from "../../../src/modules/conversation/ports";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { defaultAgency } from "../../../src/infra/agencies";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
+import { sealForWechat, unsealFromWechat, wechatSignature } from "../../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "./wechat-standin";
 
 const TOKEN = "webhooktoken";
@@ -23,27 +23,9 @@ let env: TestEnv;
 let wx: WechatStandin;
 let msgSeq = 7000000000000000000n;
 
-const sha1 = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
-
-/** WeChat's safe-mode envelope, written independently of src/channels/wechat-crypto.ts. */
-function officialEncrypt(xml: string, appId = APPID): string {
-  const key = Buffer.from(AES_KEY + "=", "base64");
-  const body = Buffer.from(xml);
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(body.length);
-  const plain = Buffer.concat([randomBytes(16), len, body, Buffer.from(appId)]);
-  const n = 32 - (plain.length % 32);
-  const c = createCipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
-  return Buffer.concat([c.update(Buffer.concat([plain, Buffer.alloc(n, n)])), c.final()]).toString("base64");
-}
-function officialDecrypt(b64: string): { xml: string; appId: string } {
-  const key = Buffer.from(AES_KEY + "=", "base64");
-  const d = createDecipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
-  const p = Buffer.concat([d.update(Buffer.from(b64, "base64")), d.final()]);
-  const plain = p.subarray(0, p.length - p[p.length - 1]);
-  const len = plain.readUInt32BE(16);
-  return { xml: plain.subarray(20, 20 + len).toString(), appId: plain.subarray(20 + len).toString() };
-}
+const sha1 = wechatSignature;
+const officialEncrypt = (xml: string, appId = APPID) => sealForWechat(AES_KEY, appId, xml);
+const officialDecrypt = (b64: string) => unsealFromWechat(AES_KEY, b64);
 
 const parser = new XMLParser({ processEntities: false, parseTagValue: false });
 const readXml = (s: string) => parser.parse(s).xml as Record<string, string>;

@@ -1,6 +1,8 @@
 // HTTP clients of the outage and two-instance tests: timed calls that never throw (a refused connection is
 // status 0), signed official-account text messages (plain mode), and the chat filing dialogue.
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+import { wechatSignature } from "../../helpers/wechat-official";
+import { personBody, RESIDENT_ID } from "../../integration/applications/fixtures";
 
 export interface Answer {
   status: number;
@@ -56,7 +58,7 @@ let msgSeq = BigInt(Date.now()) * 1000n;
 export function postWechatText(baseUrl: string, openId: string, content: string): Promise<Answer> {
   const ts = String(Math.floor(Date.now() / 1000));
   const nonce = randomBytes(6).toString("hex");
-  const signature = createHash("sha1").update([WECHAT_TOKEN, ts, nonce].sort().join("")).digest("hex");
+  const signature = wechatSignature([WECHAT_TOKEN, ts, nonce]);
   const msgId = String(msgSeq++);
   const xml = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
   return call("POST", `${baseUrl}/wechat?timestamp=${ts}&nonce=${nonce}&signature=${signature}`, { xml });
@@ -77,31 +79,15 @@ export function repliesOf(a: Answer): string {
   return ((a.body as { replies?: string[] } | null)?.replies ?? []).join("\n");
 }
 
-export const RESIDENT_ID = "11010519491231002X";
+export { RESIDENT_ID };
 
 /** The chat filing dialogue up to (not including) the final 确认. */
 export function filingDialogue(description: string): string[] {
   return ["我要申请", "1", "张三", "1", RESIDENT_ID, "13800138000", description, "跳过", "2", "1"];
 }
 
-/** A valid POST /api/applications body (natural person). */
-export function intakeBody(description: string) {
-  return {
-    applicant: {
-      category: "natural_person",
-      name: "张三",
-      idType: "resident_id",
-      idNumber: RESIDENT_ID,
-      phone: "13800138000",
-      email: "zhangsan@example.com",
-      address: "山东省淄博市张店区人民西路1号",
-    },
-    description,
-    deliveryForm: "electronic",
-    deliveryMethod: "email",
-    channel: "online",
-  };
-}
+/** A valid POST /api/applications body (natural person) with this description. */
+export const intakeBody = (description: string) => personBody({ description });
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,13 +1,13 @@
 // Official-account webhook messages for the retry storm: plain-mode text messages signed the way WeChat
 // signs them (sha1 of the sorted token, timestamp and nonce), written independently of src/channels.
-import { createHash } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
+import { wechatSignature } from "../../helpers/wechat-official";
 
 export const STORM_TOKEN = "stormtoken";
 export const STORM_APPID = "wxstorm000000001";
 export const STORM_ACCOUNT = "gh_storm0000001";
 
-const sha1 = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
+const sha1 = wechatSignature;
 
 export function textXml(openId: string, content: string, msgId: string, createTime: string): string {
   return `<xml><ToUserName><![CDATA[${STORM_ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${createTime}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
