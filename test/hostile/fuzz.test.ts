@@ -9,13 +9,14 @@ import fc from "fast-check";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 import { personBody } from "../integration/applications/fixtures";
 import { anyJson, hostileString, mutatedBody, PAYLOADS, PHRASES, wechatCase, type RawBody } from "./support/fuzz-arbitraries";
-import { call, errorCode, listen, WECHAT_ENV, type Answer } from "./support/fuzz-wechat";
+import { call, errorCode, listen, sha1, WECHAT_ENV, WX, type Answer } from "./support/fuzz-wechat";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 const NOW = "2026-03-02T02:00:00Z";
 const TS = String(Date.parse(NOW) / 1000);
 const RUNS = {
   webhook: 3000,
+  webhookVerify: 500,
   chat: 2000,
   applications: 1800,
   status: 1000,
@@ -105,6 +106,39 @@ it("POST /wechat: plain and safe mode, signed and not, valid and mangled XML", a
       check("webhook", a, `${c.label} ${JSON.stringify(c.query)} ${c.body.slice(0, 200)}`);
     },
     1,
+  );
+});
+
+it("GET /wechat (URL verification): right and wrong signatures, timestamps and nonces, hostile echostr", async () => {
+  const timestamp = fc.oneof(
+    { weight: 4, arbitrary: fc.constant(TS) },
+    { weight: 1, arbitrary: fc.integer({ min: -1000, max: 1000 }).map((d) => String(Number(TS) + d)) },
+    { weight: 1, arbitrary: hostileString(40) },
+  );
+  const query = fc.record(
+    { timestamp, nonce: hostileString(40), echostr: hostileString(200), signWith: fc.constantFrom("right", "wrong-token", "garbage", "missing") },
+    { requiredKeys: ["signWith"] },
+  );
+  await fuzz(
+    "webhookVerify",
+    query,
+    async (q) => {
+      const { signWith, ...params } = q;
+      const qs: Record<string, string> = { ...params };
+      if (signWith === "right") qs.signature = sha1([WX.TOKEN, q.timestamp ?? "", q.nonce ?? ""]);
+      else if (signWith === "wrong-token") qs.signature = sha1(["not-the-token", q.timestamp ?? "", q.nonce ?? ""]);
+      else if (signWith === "garbage") qs.signature = "0".repeat(40);
+      const a = await call(base, "GET", "/wechat", { query: qs });
+      check("webhookVerify", a, JSON.stringify(qs).slice(0, 300));
+      // A genuine verification from WeChat (right signature, current timestamp, text that survives URL encoding,
+      // no NUL, a URL of ordinary length) gets its echostr back, byte for byte.
+      const clean = (v: string | undefined) => v !== undefined && Buffer.from(v, "utf8").toString("utf8") === v && !v.includes("\u0000");
+      const genuine = signWith === "right" && q.timestamp === TS && clean(q.nonce) && (q.echostr === undefined || clean(q.echostr)) && new URLSearchParams(qs).toString().length < 8000;
+      // (fetch's text decoding drops a leading byte-order mark, so the comparison does too)
+      if (genuine) expect({ status: a.status, text: a.text }).toEqual({ status: 200, text: (q.echostr ?? "").replace(/^\uFEFF/, "") });
+      if (signWith !== "right") expect(a.status).toBeGreaterThanOrEqual(400);
+    },
+    7,
   );
 });
 
