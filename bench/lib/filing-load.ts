@@ -33,17 +33,30 @@ export interface LoadResult {
   filing: { p50: number; p95: number; p99: number; max: number };
 }
 
-const ID = "11010519491231002X";
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+/**
+ * A valid resident ID number of its own for each citizen of the run (Zhangdian area code, a birth date and a
+ * sequence from the index, the GB 11643 check character): one applicant filing thousands of applications is
+ * not what a public-service load looks like, and the repeat lookup per applicant would grow with it.
+ */
+export function residentId(i: number): string {
+  const birth = new Date(Date.UTC(1950, 0, 1) + (i % 20000) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, "");
+  const first17 = `370303${birth}${String(Math.floor(i / 20000) % 1000).padStart(3, "0")}`;
+  let sum = 0;
+  for (let k = 0; k < 17; k++) sum += Number(first17[k]) * ID_WEIGHTS[k];
+  return first17 + "10X98765432"[sum % 11];
+}
 
 /** The complete guided dialogue of test/integration/conversation/chat-api.test.ts, ending with 确认. */
-export function dialogue(description: string): string[] {
-  return ["我要申请", "1", "张三", "1", ID, "13800138000", description, "跳过", "2", "1", "确认"];
+export function dialogue(description: string, id: string): string[] {
+  return ["我要申请", "1", "张三", "1", id, "13800138000", description, "跳过", "2", "1", "确认"];
 }
 
 /** The same application as the dialogue files (electronic form, 自行领取), as one REST body. */
-export function restBody(description: string) {
+export function restBody(description: string, id: string) {
   return {
-    applicant: { category: "natural_person", name: "张三", idType: "resident_id", idNumber: ID, phone: "13800138000" },
+    applicant: { category: "natural_person", name: "张三", idType: "resident_id", idNumber: id, phone: "13800138000" },
     description,
     deliveryForm: "electronic",
     deliveryMethod: "pickup",
@@ -102,13 +115,13 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
     const t = performance.now();
     try {
       if (job.mode === "rest") {
-        const r = await post("/api/applications", restBody(description), { "idempotency-key": `${job.tag}-${i}` });
+        const r = await post("/api/applications", restBody(description, residentId(i)), { "idempotency-key": `${job.tag}-${i}` });
         if (r.status !== 201) throw new Error(`HTTP ${r.status}: ${r.body.slice(0, 200)}`);
         acknowledged[k] = (JSON.parse(r.body) as { applicationNo: string }).applicationNo;
       } else {
         const userId = `${job.tag}-${i}`;
         let last = "";
-        for (const text of dialogue(description)) {
+        for (const text of dialogue(description, residentId(i))) {
           const r = await post("/api/chat", { userId, text });
           if (r.status !== 200) throw new Error(`HTTP ${r.status} on “${text}”: ${r.body.slice(0, 200)}`);
           last = (JSON.parse(r.body) as { replies: string[] }).replies.join("\n");
