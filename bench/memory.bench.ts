@@ -6,11 +6,10 @@
 // the figures are what an operator would see. Every reply is checked; errors or wrong bodies fail the run.
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { startServer, type ServerProcess } from "../test/helpers/server-process";
-import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../test/helpers/test-context";
+import type { ServerProcess } from "../test/helpers/server-process";
 import { personBody } from "../test/integration/applications/fixtures";
 import { BARE_REPLY, startBareWebhook, type BareProcess } from "./lib/bare-webhook";
-import { benchAccount, FAQ, round, rssMiB, runLoad, webhookKind, type LoadResult, type RequestKind } from "./lib/load";
+import { benchAccount, FAQ, round, rssMiB, runLoad, startBenchServer, webhookKind, type LoadResult, type RequestKind } from "./lib/load";
 import { QUICK, ratioOf, writeResult, type SummaryRow } from "./lib/results";
 
 const REQUESTS = QUICK ? 5_000 : 100_000;
@@ -95,26 +94,12 @@ function report(label: string, r: LoadResult) {
 async function main() {
   const loadBefore = os.loadavg().map((x) => round(x, 2));
   const acct = benchAccount();
-  const schema = await createPgSchema();
-  const prefix = `ogibench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}:`;
+  let cleanup: (() => Promise<void>) | null = null;
   let server: ServerProcess | null = null;
   let bare: BareProcess | null = null;
   let failed = false;
   try {
-    server = await startServer({
-      env: {
-        NODE_ENV: "production",
-        DATABASE_URL: schema.url,
-        REDIS_URL,
-        REDIS_KEY_PREFIX: prefix,
-        LOG_LEVEL: "warn",
-        WECHAT_TOKEN: acct.token,
-        WECHAT_APPID: acct.appId,
-        WECHAT_ENCODING_AES_KEY: acct.aesKey,
-        CHAT_RATE_LIMIT_PER_MINUTE: "10000",
-      },
-      readyTimeoutMs: 60_000,
-    });
+    ({ server, cleanup } = await startBenchServer(acct, { CHAT_RATE_LIMIT_PER_MINUTE: "10000" }));
     const pid = server.proc.pid!;
     await sleep(SETTLE_MS);
     const serverAtRest = rssMiB(pid);
@@ -179,8 +164,7 @@ async function main() {
   } finally {
     await server?.stop();
     await bare?.stop();
-    await schema.drop().catch(() => undefined);
-    await deleteRedisPrefix(prefix).catch(() => undefined);
+    await cleanup?.();
   }
   if (failed) process.exitCode = 1;
 }

@@ -5,13 +5,11 @@
 // fixed offered load of 1,000 messages/s. Every reply is checked (right citizen, the FAQ answer's text);
 // non-200s, socket errors and wrong bodies are counted. Targets (issue 8): p99 ≤ 20 ms at 1,000/s and
 // ≥ 30% of the bare handler's maximum throughput.
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import { startServer, type ServerProcess } from "../test/helpers/server-process";
-import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../test/helpers/test-context";
+import type { ServerProcess } from "../test/helpers/server-process";
 import { BARE_REPLY, startBareWebhook, type BareProcess } from "./lib/bare-webhook";
-import { benchAccount, FAQ, round, runLoad, runOpenLoop, webhookKind, type LoadResult, type WechatAccount } from "./lib/load";
+import { benchAccount, FAQ, round, runLoad, runOpenLoop, startBenchServer, webhookKind, type LoadResult, type WechatAccount } from "./lib/load";
 import { QUICK, ratioOf, writeResult, type SummaryRow } from "./lib/results";
 
 const RATE = 1000;
@@ -59,28 +57,14 @@ function line(label: string, r: Measured): string {
 async function main() {
   const loadBefore = os.loadavg().map((x) => round(x, 2));
   const acct = benchAccount();
-  const schema = await createPgSchema();
-  const prefix = `ogibench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}:`;
+  let cleanup: (() => Promise<void>) | null = null;
   let server: ServerProcess | null = null;
   let bare: BareProcess | null = null;
   const results: Record<string, unknown> = {};
   const summary: SummaryRow[] = [];
   let failed = false;
   try {
-    server = await startServer({
-      env: {
-        NODE_ENV: "production",
-        DATABASE_URL: schema.url,
-        REDIS_URL,
-        REDIS_KEY_PREFIX: prefix,
-        LOG_LEVEL: "warn",
-        WECHAT_TOKEN: acct.token,
-        WECHAT_APPID: acct.appId,
-        WECHAT_ENCODING_AES_KEY: acct.aesKey,
-        WECHAT_TIMESTAMP_TOLERANCE_SECONDS: "300",
-      },
-      readyTimeoutMs: 60_000,
-    });
+    ({ server, cleanup } = await startBenchServer(acct, { WECHAT_TIMESTAMP_TOLERANCE_SECONDS: "300" }));
     bare = await startBareWebhook(acct);
     const srv = { url: server.url, pid: server.proc.pid! };
     const bareT = { url: bare.url, pid: bare.pid };
@@ -139,8 +123,7 @@ async function main() {
   } finally {
     await server?.stop();
     await bare?.stop();
-    await schema.drop().catch(() => undefined);
-    await deleteRedisPrefix(prefix).catch(() => undefined);
+    await cleanup?.();
   }
   writeResult("webhook", {
     description: "Official-account webhook, FAQ answers from 2,000 citizens, unique MsgIds, Redis dedupe + sessions, PostgreSQL; the real server vs a bare Koa XML handler, same run",

@@ -7,6 +7,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import { sealForWechat, unsealFromWechat, wechatSignature } from "../../test/helpers/wechat-official";
+import { startServer, type ServerProcess } from "../../test/helpers/server-process";
+import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../../test/helpers/test-context";
 
 // autocannon ships no types; the part used here.
 interface AcRequest {
@@ -362,3 +364,36 @@ export const FAQ: Question[] = [
   { text: "收费吗", expect: "信息处理费" },
   { text: "多久能答复", expect: "20个工作日" },
 ];
+
+/**
+ * The real server for a benchmark with the bench's WeChat account: a PostgreSQL schema and a Redis key prefix
+ * of its own (removed by `cleanup`), production mode, LOG_LEVEL=warn so that logging does not dominate.
+ */
+export async function startBenchServer(acct: WechatAccount, env: Record<string, string> = {}): Promise<{ server: ServerProcess; cleanup(): Promise<void> }> {
+  const schema = await createPgSchema();
+  const prefix = `ogibench_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}:`;
+  const cleanup = async () => {
+    await schema.drop().catch(() => undefined);
+    await deleteRedisPrefix(prefix).catch(() => undefined);
+  };
+  try {
+    const server = await startServer({
+      env: {
+        NODE_ENV: "production",
+        DATABASE_URL: schema.url,
+        REDIS_URL,
+        REDIS_KEY_PREFIX: prefix,
+        LOG_LEVEL: "warn",
+        WECHAT_TOKEN: acct.token,
+        WECHAT_APPID: acct.appId,
+        WECHAT_ENCODING_AES_KEY: acct.aesKey,
+        ...env,
+      },
+      readyTimeoutMs: 60_000,
+    });
+    return { server, cleanup };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
