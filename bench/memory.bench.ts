@@ -11,13 +11,13 @@ import { personBody } from "../test/integration/applications/fixtures";
 import { BARE_REPLY, startBareWebhook, type BareProcess } from "./lib/bare-webhook";
 import { benchAccount, FAQ, round, rssMiB, runLoad, startBenchServer, webhookKind, type LoadResult, type RequestKind } from "./lib/load";
 import { QUICK, ratioOf, writeResult, type SummaryRow } from "./lib/results";
+import { sleep } from "../test/helpers/wait";
 
 const REQUESTS = QUICK ? 5_000 : 100_000;
 const CONNECTIONS = 20;
 const CITIZENS = 2000;
 const SETTLE_MS = QUICK ? 2000 : 5000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function chatKind(): RequestKind {
   let i = 0;

@@ -278,7 +278,7 @@ it("fails fast with 系统繁忙 during Redis and PostgreSQL outages, never 500,
   // Every 503 of the API is the busy error; /healthz's 503 names what fails.
   for (const a of answers.filter((x) => x.status === 503)) {
     if (a.kind === "healthz") expect((a.body as { failing: string[] }).failing.length).toBeGreaterThan(0);
-    else expect(a.body).toEqual({ error: { code: "SERVICE.UNAVAILABLE", message: BUSY } });
+    else expect({ body: a.body, retryAfter: a.retryAfter }).toEqual({ body: { error: { code: "SERVICE.UNAVAILABLE", message: BUSY } }, retryAfter: "5" });
   }
   // While a dependency was down (after /healthz noticed it), every answer came fast.
   const slowWhileDown = answers.filter((a) => a.phase.endsWith(":down") && a.ms >= FAIL_FAST_MS);

@@ -5,15 +5,7 @@ import { Queue } from "bullmq";
 import Redis from "ioredis";
 import { startBullScheduler, startInProcessScheduler, YEAR_END_CRON, YEAR_END_QUEUE, YEAR_END_SCHEDULER_ID } from "../../../src/modules/reports/scheduler";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
-
-async function waitFor(check: () => Promise<boolean>, ms = 15000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("timed out");
-}
+import { waitUntil } from "../../helpers/wait";
 
 describe("year-end job with Redis (BullMQ)", () => {
   let env: TestEnv;
@@ -37,7 +29,7 @@ describe("year-end job with Redis (BullMQ)", () => {
       // Run the job now, twice, as the scheduler would on 1 January.
       await queue.add("year-end", { year: 2025 });
       await queue.add("year-end", { year: 2025 });
-      await waitFor(async () => (await queue.getCompletedCount()) === 2);
+      await waitUntil("two completed jobs", async () => (await queue.getCompletedCount()) === 2, 15_000);
       const drafts = await env.ctx.db.query(`SELECT year, generated_at FROM report_drafts WHERE year = 2025`);
       expect(drafts).toHaveLength(1);
       expect(drafts[0].generated_at).toBe("2026-01-01T00:00:00.000Z");

@@ -1,6 +1,7 @@
 // HTTP clients of the outage and two-instance tests: timed calls that never throw (a refused connection is
 // status 0), signed official-account text messages (plain mode), and the chat filing dialogue.
 import { randomBytes } from "node:crypto";
+import { sleep, waitUntil } from "../../helpers/wait";
 import { wechatSignature } from "../../helpers/wechat-official";
 import { personBody, RESIDENT_ID } from "../../integration/applications/fixtures";
 
@@ -12,6 +13,8 @@ export interface Answer {
   text: string;
   /** When the request was sent (epoch ms). */
   at: number;
+  /** The Retry-After header, if any. */
+  retryAfter?: string | null;
 }
 
 export async function call(method: "GET" | "POST", url: string, opts: { json?: unknown; xml?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
@@ -36,7 +39,7 @@ export async function call(method: "GET" | "POST", url: string, opts: { json?: u
         /* keep the text */
       }
     }
-    return { status: res.status, ms: Date.now() - at, body: parsed, text, at };
+    return { status: res.status, ms: Date.now() - at, body: parsed, text, at, retryAfter: res.headers.get("retry-after") };
   } catch (e) {
     return { status: 0, ms: Date.now() - at, body: null, text: String(e), at };
   }
@@ -44,10 +47,10 @@ export async function call(method: "GET" | "POST", url: string, opts: { json?: u
 
 export const BUSY = "系统繁忙，请稍后再试。";
 
-/** The 503 body of a dependency outage. */
+/** The 503 answer of a dependency outage: the busy body, and Retry-After for the client. */
 export function isBusy503(a: Answer): boolean {
   const err = (a.body as { error?: { code?: string; message?: string } } | null)?.error;
-  return a.status === 503 && err?.code === "SERVICE.UNAVAILABLE" && err?.message === BUSY;
+  return a.status === 503 && err?.code === "SERVICE.UNAVAILABLE" && err?.message === BUSY && a.retryAfter === "5";
 }
 
 export const WECHAT_TOKEN = "outagetoken";
@@ -89,13 +92,4 @@ export function filingDialogue(description: string): string[] {
 /** A valid POST /api/applications body (natural person) with this description. */
 export const intakeBody = (description: string) => personBody({ description });
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export async function waitUntil(what: string, check: () => Promise<boolean>, ms = 30_000, every = 100): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(every);
-  }
-  return Date.now() - start;
-}
+export { sleep, waitUntil };

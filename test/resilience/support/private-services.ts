@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { freePort } from "../../helpers/server-process";
+import { waitUntil } from "../../helpers/wait";
 
 const run = promisify(execFile);
 const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
@@ -18,14 +19,6 @@ export function portOpen(port: number): Promise<boolean> {
     s.once("connect", () => (s.destroy(), resolve(true)));
     s.once("error", () => resolve(false));
   });
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export interface PrivateRedis {
@@ -51,14 +44,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       const p = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
       proc = p;
       exited = new Promise((resolve) => p.once("exit", () => resolve()));
-      await waitFor(`redis on ${port}`, () => portOpen(port));
+      await waitUntil(`redis on ${port}`, () => portOpen(port), 20_000, 50);
     },
     async stop(hard = false) {
       if (!proc) return;
       proc.kill(hard ? "SIGKILL" : "SIGTERM");
       await exited;
       proc = null;
-      await waitFor(`redis on ${port} to close`, async () => !(await portOpen(port)));
+      await waitUntil(`redis on ${port} to close`, async () => !(await portOpen(port)), 20_000, 50);
     },
   };
   await r.start();
@@ -97,13 +90,13 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       if (up) return;
       await asPostgres("pg_ctl", ["-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=60`, "start"]);
       up = true;
-      await waitFor(`postgres on ${port}`, () => portOpen(port));
+      await waitUntil(`postgres on ${port}`, () => portOpen(port), 20_000, 50);
     },
     async stop(mode) {
       if (!up) return;
       await asPostgres("pg_ctl", ["-D", dataDir, "-w", "-t", "60", "-m", mode, "stop"]);
       up = false;
-      await waitFor(`postgres on ${port} to close`, async () => !(await portOpen(port)));
+      await waitUntil(`postgres on ${port} to close`, async () => !(await portOpen(port)), 20_000, 50);
     },
     async destroy() {
       await pg.stop("immediate").catch(() => undefined);

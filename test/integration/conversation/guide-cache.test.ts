@@ -1,0 +1,32 @@
+// The bot's FAQ answers read the published guide from a per-process cache of GUIDE_CACHE_MS: a newly
+// published guide reaches the chat within that time, and until then the previous one is answered.
+import request from "supertest";
+import { GUIDE_CACHE_MS } from "../../../src/modules/conversation/ports";
+import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
+
+let env: TestEnv;
+beforeAll(async () => {
+  env = await createTestEnv({ db: "postgres", now: "2026-03-02T02:00:00Z" });
+});
+afterAll(() => env.close());
+
+const ask = async (text: string) => {
+  const res = await request(env.server).post("/api/chat").send({ userId: `cache-${Math.random().toString(36).slice(2)}`, text }).expect(200);
+  return (res.body.replies as string[]).join("\n");
+};
+
+it("answers from the published guide, and a newly published fee section within the cache period", async () => {
+  const NEW_FEES = "依申请提供政府信息，不收取费用（缓存测试第2版）。";
+  const clerk = await staffToken(env, "clerk");
+  const approver = await staffToken(env, "approver");
+  expect(await ask("申请要收费吗")).not.toContain("缓存测试第2版"); // the guide is read and cached now
+
+  await request(env.server).patch("/api/staff/guide/draft/sections/fees").set("Authorization", `Bearer ${clerk}`).send({ body: NEW_FEES }).expect(200);
+  await request(env.server).post("/api/staff/guide/publish").set("Authorization", `Bearer ${approver}`).send({}).expect(200);
+
+  // Within the cache period the bot still answers from the guide it read a moment ago…
+  expect(await ask("申请要收费吗")).not.toContain("缓存测试第2版");
+  // …and after it, from the new version.
+  await new Promise((r) => setTimeout(r, GUIDE_CACHE_MS + 200));
+  expect(await ask("申请要收费吗")).toContain("缓存测试第2版");
+});
