@@ -1,4 +1,4 @@
-// Browser test support: the app on 127.0.0.1 (port 0) and Debian's Chromium driven by playwright-core.
+// Browser test support: the app on 127.0.0.1 (port 0) and Chromium (see ./chromium.ts) driven by playwright-core.
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,18 +7,15 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { getService } from "../../../src/context";
 import type { StaffService } from "../../../src/modules/staff/staff-service";
 import type { TestEnv } from "../../helpers/test-context";
+import { resolveChromium } from "./chromium";
 
 export const PASSWORD = "correct-horse-battery";
 export const ARTIFACTS = path.resolve(__dirname, "../../artifacts");
 export const DOC_SCREENSHOTS = path.resolve(__dirname, "../../../docs/screenshots");
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  const { executablePath, args, env } = resolveChromium();
+  return chromium.launch({ executablePath, args, env });
 }
 
 export async function listen(env: TestEnv): Promise<{ baseUrl: string; close(): Promise<void> }> {
