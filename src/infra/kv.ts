@@ -25,7 +25,7 @@ export class RedisKeyValueStore implements KeyValueStore {
   readonly mode = "redis" as const;
   constructor(
     readonly client: Redis,
-    private readonly prefix: string,
+    readonly prefix: string,
   ) {}
 
   private k(key: string) {
