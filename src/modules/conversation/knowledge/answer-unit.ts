@@ -27,6 +27,8 @@ export interface AnswerUnit {
 export interface LearnedKnowledge {
   /** Staff-written units of the agency, used by the bot at once (no deploy). */
   customUnits(agencyId: string): Promise<AnswerUnit[]>;
+  /** Missed questions staff attached to an existing unit: extra phrasings the index matches for that unit. */
+  attachedQuestions(agencyId: string): Promise<Array<{ unitId: string; question: string }>>;
   /** Records a message the bot was unsure of (text masked of personal data before it is stored). */
   recordMiss(miss: { agencyId: string; text: string; reply: string; score: number | null; channel: string }): Promise<void>;
 }
