@@ -6,6 +6,7 @@ import { agencyByCode } from "../../infra/agencies";
 import type { FeatureModule } from "../module";
 import { Application } from "./application.entity";
 import { ApplicationService } from "./application-service";
+import { calendarYearLine } from "./calendar-status";
 import { computeClock } from "./clock";
 import { applicationRoutes } from "./routes";
 
@@ -30,9 +31,11 @@ export const applicationsModule: FeatureModule = {
         const years = values.year ? [Number(values.year)] : [thisYear, thisYear + 1];
         let ok = true;
         for (const y of years) {
+          // "Known" = the published arrangement (library or an entered override year). A year with only the
+          // statutory holidays computed is still unknown: its 调休 days are not published, dates stay provisional.
           const known = cal.isYearKnown(y);
           ok &&= known;
-          out.info(`${y}: ${known ? "known" : `UNKNOWN — deadlines reaching ${y} are flagged; enter the notice in ${ctx.config.CALENDAR_OVERRIDES_FILE}`}`);
+          out.info(`${y}: ${calendarYearLine(cal, y, ctx.config.CALENDAR_OVERRIDES_FILE)}`);
         }
         return values.year && !ok ? 1 : 0;
       },
@@ -50,7 +53,7 @@ export const applicationsModule: FeatureModule = {
         const agency = await agencyByCode(ctx, values.agency);
         const svc = getService<ApplicationService>(ctx, "applications");
         const clock = computeClock([{ kind: "receipt", date: values.received }], svc.settings, await svc.calendarFor(agency.id));
-        out.info(`received ${values.received} → due ${clock.dueDate}${clock.dueDateFlag ? ` (FLAGGED ${clock.dueDateFlag}: provisional, the year's holidays are not known)` : ""}`);
+        out.info(`received ${values.received} → due ${clock.dueDate}${clock.dueDateFlag ? ` (FLAGGED ${clock.dueDateFlag}: provisional — statutory holidays counted, the year's 调休 not published)` : ""}`);
         return 0;
       },
     },
