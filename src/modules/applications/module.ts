@@ -8,6 +8,7 @@ import { Application } from "./application.entity";
 import { ApplicationService } from "./application-service";
 import { calendarYearLine } from "./calendar-status";
 import { computeClock } from "./clock";
+import { recomputeProvisionalDueDates } from "./recompute-due-dates";
 import { applicationRoutes } from "./routes";
 
 export const applicationsModule: FeatureModule = {
@@ -38,6 +39,19 @@ export const applicationsModule: FeatureModule = {
           out.info(`${y}: ${calendarYearLine(cal, y, ctx.config.CALENDAR_OVERRIDES_FILE)}`);
         }
         return values.year && !ok ? 1 : 0;
+      },
+    },
+    {
+      name: "recompute-due-dates",
+      summary: "recompute the stored provisional deadlines of open applications after the calendar changed (audited)",
+      usage: "recompute-due-dates [--dry-run]",
+      async run(ctx, argv, out) {
+        const { values } = parseArgs({ args: argv, options: { "dry-run": { type: "boolean" } } });
+        const svc = getService<ApplicationService>(ctx, "applications");
+        const changes = await recomputeProvisionalDueDates(ctx, svc.settings, (id) => svc.calendarFor(id), { dryRun: values["dry-run"] });
+        for (const c of changes) out.info(`${c.applicationNo}: ${c.previousDueDate} → ${c.dueDate}${c.dueDateFlag ? ` (still ${c.dueDateFlag})` : " (final)"}`);
+        out.info(`${changes.length} deadline(s) ${values["dry-run"] ? "would change" : "recomputed"}`);
+        return 0;
       },
     },
     {

@@ -5,6 +5,7 @@
 import request from "supertest";
 import { getService } from "../../../src/context";
 import type { ApplicationService } from "../../../src/modules/applications/application-service";
+import { recomputeProvisionalDueDates } from "../../../src/modules/applications/recompute-due-dates";
 import { fillTemplate, type ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { createTestEnv, longSession, type TestEnv } from "../../helpers/test-context";
 import { wechatSignature } from "../../helpers/wechat-official";
@@ -148,5 +149,29 @@ describe("every other notice that names a date in 2027", () => {
     const [m] = await messagesOf(reg.body.applicationNo);
     expect(m.message).toBe("您的政府信息公开申请已确认收到（收到日期2026-03-02），答复期限至2026-03-30。");
     expect(m).toMatchObject({ dueDateProvisional: false, dueDateNote: null });
+  });
+});
+
+describe("deadlines stored before the calendar changed (npm run cli -- recompute-due-dates)", () => {
+  it("recomputes open flagged deadlines once, audited; a dry run and answered applications change nothing", async () => {
+    env.clock.set(day("2026-12-15"));
+    const open = await apps().submit(personBody({ description: "融媒体中心2026年度培训费支出情况" }) as never, {});
+    const answered = await apps().submit(personBody({ description: "融媒体中心2026年度差旅费支出情况" }) as never, {});
+    await act(answered.applicationNo, "answer", { disposition: "granted.provided", note: "已发送" });
+    // What the Monday–Friday stand-in stored before this release (1 January counted as a working day).
+    await env.ctx.db.query(`UPDATE applications SET due_date = '2027-01-12' WHERE application_no IN ($1, $2)`, [open.applicationNo, answered.applicationNo]);
+    const run = (dryRun = false) => recomputeProvisionalDueDates(env.ctx, apps().settings, (id) => apps().calendarFor(id), { dryRun });
+
+    const dry = await run(true);
+    expect(dry.map((c) => c.applicationNo)).toEqual([open.applicationNo]);
+    expect((await status(open.applicationNo, open.queryCode)).body.dueDate).toBe("2027-01-12");
+
+    expect(await run()).toEqual([{ applicationNo: open.applicationNo, previousDueDate: "2027-01-12", dueDate: "2027-01-13", previousFlag: "unknown_year:2027", dueDateFlag: "unknown_year:2027" }]);
+    expect((await status(open.applicationNo, open.queryCode)).body).toMatchObject({ dueDate: "2027-01-13", dueDateProvisional: true });
+    expect((await status(answered.applicationNo, answered.queryCode)).body.dueDate).toBe("2027-01-12");
+    const audit = await env.ctx.db.query(`SELECT e.action, e.actor_type FROM audit_events e JOIN applications a ON a.id = e.entity_id WHERE a.application_no = $1 ORDER BY e.created_at`, [open.applicationNo]);
+    expect(audit.map((e: { action: string }) => e.action)).toEqual(["application.submit", "application.clock_recomputed"]);
+    expect(audit[1].actor_type).toBe("system");
+    expect(await run()).toEqual([]);
   });
 });
