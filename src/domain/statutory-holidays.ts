@@ -64,8 +64,9 @@ export function qingming(year: number): string {
 /**
  * The statutory rest days of a year (13 days since 2025): 元旦 1; 春节 4 (除夕 to 正月初三); 清明 1;
  * 劳动节 2 (5月1日–2日); 端午 1; 中秋 1; 国庆 3 (10月1日–3日). 除夕 is the day before 正月初一, so it is
- * 腊月廿九 in a year whose twelfth month is short. Only days of `year` itself are returned (除夕 of the
- * next lunar year never falls in December, but 春节 dates are kept to the Gregorian year asked for).
+ * 腊月廿九 in a year whose twelfth month is short. Every date falls in `year`: 正月初一 is between
+ * 21 January and 20 February, so 除夕 is never in the December before. 中秋 may coincide with 国庆
+ * (2028-10-03): both entries are returned, for one rest day.
  */
 export function statutoryHolidays(year: number): StatutoryHoliday[] {
   if (!Number.isInteger(year) || year < FIRST_STATUTORY_YEAR || year > LAST_STATUTORY_YEAR) {
@@ -93,8 +94,9 @@ const restCache = new Map<number, Map<string, string>>();
  * The rest days we can derive for a year whose arrangement is not published: the statutory holidays, plus
  * one 补假 (substitute rest day) for each statutory day on a Saturday or Sunday — Art. 6 of the 办法 says
  * such a day is made up on a working day — assumed on the first following Monday–Friday that is not
- * already a holiday, which is where every State Council notice 2014–2026 put it. 调休 swaps (a weekday
- * off for a weekend worked) are not guessed: those stay unknown and the dates stay provisional.
+ * already a holiday: in the notices 2014–2026 that day was a rest day for 40 of the 41 weekend holidays
+ * (the exception: 2015 中秋 on a Sunday, made up in the 国庆 week). 调休 swaps (a weekday off for a weekend
+ * worked) are not guessed: those stay unknown and the dates stay provisional.
  * Returns date → name (e.g. "国庆节" or "国庆节（补假）").
  */
 export function estimatedRestDays(year: number): Map<string, string> {
