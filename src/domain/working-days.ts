@@ -1,10 +1,11 @@
 // The working-day calendar of the statutory clock: the State Council's holiday arrangement (chinese-days)
 // with make-up working days, layered with overrides from config/calendar-overrides.json (years the library
-// does not know yet, local rest days). A computation that touches a year nobody knows is flagged, never
-// silently done on Monday–Friday.
+// does not know yet, local rest days). A year nobody has published yet counts the statutory holidays of
+// 《全国年节及纪念日放假办法》 (statutory-holidays.ts) and is still flagged: its 调休 days are unknown.
 import fs from "node:fs";
 import chineseDays from "chinese-days";
 import { addDays, isIsoDate, yearOf } from "./china-time";
+import { estimatedRestDays, FIRST_STATUTORY_YEAR, LAST_STATUTORY_YEAR } from "./statutory-holidays";
 
 export interface DayOverride {
   work: boolean;
@@ -26,6 +27,11 @@ export interface WorkingDayCalendar {
   addWorkingDays(date: string, n: number): string;
   /** Working days d with from < d ≤ to (negative when to is before from). */
   workingDaysBetween(from: string, to: string): number;
+  /**
+   * Where a year's days come from: the library's published arrangement, a year entered in the overrides,
+   * the statutory holidays computed for a year not published yet, or (outside 1901–2099) plain weekdays.
+   */
+  yearBasis(year: number): "published" | "override" | "statutory" | "weekdays";
   /** Years between the two dates (inclusive) whose arrangement is unknown. */
   unknownYears(from: string, to: string): number[];
   /** The last year the library has data for. */
@@ -99,6 +105,14 @@ export function createCalendar(overrides: CalendarOverrides = {}, agencyCode?: s
       const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
       return dow >= 1 && dow <= 5;
     }
+    const year = yearOf(date);
+    if (!libraryKnowsYear(year) && year >= FIRST_STATUTORY_YEAR && year <= LAST_STATUTORY_YEAR) {
+      // Not published yet: the statutory holidays are certain by law and so is a 补假 for one on a weekend
+      // (placed as statutory-holidays.ts assumes); 调休 swaps are not known, so the year stays flagged.
+      if (estimatedRestDays(year).has(date)) return false;
+      const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+      return dow >= 1 && dow <= 5;
+    }
     return chineseDays.isWorkday(date);
   };
   const isYearKnown = (year: number) => years.has(year) || libraryKnowsYear(year);
@@ -107,6 +121,8 @@ export function createCalendar(overrides: CalendarOverrides = {}, agencyCode?: s
     lastLibraryYear,
     isWorkingDay,
     isYearKnown,
+    yearBasis: (year) =>
+      years.has(year) ? "override" : libraryKnowsYear(year) ? "published" : year >= FIRST_STATUTORY_YEAR && year <= LAST_STATUTORY_YEAR ? "statutory" : "weekdays",
     addWorkingDays(date, n) {
       if (!isIsoDate(date)) throw new Error(`not a date: ${date}`);
       if (n < 0) throw new Error("addWorkingDays needs n >= 0");

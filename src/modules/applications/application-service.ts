@@ -8,6 +8,7 @@ import type { AppContext } from "../../context";
 import { localDate } from "../../domain/china-time";
 import { DomainError } from "../../domain/errors";
 import { maskIdNumber } from "../../domain/id-checks";
+import { dueDateFields, markDate, unknownYearFlag, withProvisionalNote } from "../../domain/provisional-date";
 import { createCalendar, readCalendarOverrides, type CalendarOverrides, type WorkingDayCalendar } from "../../domain/working-days";
 import { parseInput } from "../../http/validate";
 import { agencyById, defaultAgency } from "../../infra/agencies";
@@ -31,6 +32,9 @@ export interface IntakeAnswer {
   status: string;
   receivedAt: string | null;
   dueDate: string | null;
+  /** True while the due date is an estimate (a year whose holiday arrangement is not published). */
+  dueDateProvisional?: boolean;
+  dueDateNote?: string | null;
 }
 
 export interface CitizenStatusView {
@@ -39,6 +43,8 @@ export interface CitizenStatusView {
   statusLabel: string;
   receivedAt: string | null;
   dueDate: string | null;
+  dueDateProvisional: boolean;
+  dueDateNote: string | null;
   disposition: string | null;
   dispositionLabel: string | null;
   dispositionDate: string | null;
@@ -214,7 +220,7 @@ export class ApplicationService {
           receivedAt,
           ...(app.possibleRepeatOf ? { possibleRepeatOf: app.possibleRepeatOf } : {}),
         })));
-        answer = { applicationNo: app.applicationNo, queryCode, status: app.status, receivedAt, dueDate: app.dueDate };
+        answer = { applicationNo: app.applicationNo, queryCode, status: app.status, receivedAt, dueDate: app.dueDate, ...dueDateFields(app.dueDateFlag) };
         if (key) await m.update(IdempotencyKey, { scope, idemKey: key }, { response: answer as never });
       });
     } catch (err) {
@@ -300,6 +306,7 @@ export class ApplicationService {
       statusLabel: STATUS_LABELS[app.status as ApplicationStatus] ?? app.status,
       receivedAt: app.receivedAt,
       dueDate: app.dueDate,
+      ...dueDateFields(app.dueDateFlag),
       disposition: app.disposition,
       dispositionLabel: dispositionLabel(app.disposition),
       dispositionDate: app.dispositionDate,
@@ -515,8 +522,9 @@ export class ApplicationService {
       app.receivedAt = b.receivedAt;
       app.receiptEvidence = b.evidence;
       app.clockLog = [...(app.clockLog ?? []), { kind: "receipt", date: b.receivedAt, evidence: b.evidence }];
-      const due = computeClock(app.clockLog, this.settings, this.cal(app)).dueDate;
-      return { reason: b.note ?? null, data: { receivedAt: b.receivedAt, evidence: b.evidence }, notify: `您的政府信息公开申请已确认收到（收到日期${b.receivedAt}），答复期限至${due}。` };
+      const clock = computeClock(app.clockLog, this.settings, this.cal(app));
+      const due = markDate(clock.dueDate, clock.dueDateFlag);
+      return { reason: b.note ?? null, data: { receivedAt: b.receivedAt, evidence: b.evidence }, notify: withProvisionalNote(`您的政府信息公开申请已确认收到（收到日期${b.receivedAt}），答复期限至${due}。`, clock.dueDateFlag) };
     },
     assign: async (app, b, staff, m) => {
       let user: StaffUser | null;
@@ -537,6 +545,7 @@ export class ApplicationService {
       if (today > lastDay) throw new DomainError("APPLICATION.INVALID_TRANSITION", `补正告知应在收到申请之日起${window}个工作日内（${lastDay}前）一次性发出`, { lastDay });
       const period = b.periodWorkingDays ?? this.ctx.config.CORRECTION_PERIOD_WORKING_DAYS;
       const dueBy = cal.addWorkingDays(today, period);
+      const dueByFlag = unknownYearFlag(cal.unknownYears(today, dueBy));
       const round = (app.clockLog ?? []).filter((e) => e.kind === "correction_requested").length + 1;
       app.correctionDueDate = dueBy;
       app.pausedSince = null;
@@ -544,7 +553,7 @@ export class ApplicationService {
       return {
         reason: b.items,
         data: { correctionDueDate: dueBy, periodWorkingDays: period, round, ...(round > 1 ? { warning: "非首次补正：不得要求补正第一次告知中本可列明的事项" } : {}) },
-        notify: `您的申请需要补正：${b.items}。请于${dueBy}前提交补正材料，逾期未补正视为放弃申请。`,
+        notify: withProvisionalNote(`您的申请需要补正：${b.items}。请于${markDate(dueBy, dueByFlag)}前提交补正材料，逾期未补正视为放弃申请。`, dueByFlag),
       };
     },
     "record-correction": (app, b) => {
@@ -557,12 +566,13 @@ export class ApplicationService {
       }
       app.correctionDueDate = null;
       app.clockLog = [...(app.clockLog ?? []), { kind: "correction_received", date: b.receivedAt }];
-      const due = computeClock(app.clockLog, this.settings, this.cal(app)).dueDate;
+      const clock = computeClock(app.clockLog, this.settings, this.cal(app));
+      const due = markDate(clock.dueDate, clock.dueDateFlag);
       return {
         reason: b.note ?? null,
         data: { correctionReceivedAt: b.receivedAt, descriptionChanged: !!b.description },
         status: app.assigneeId ? "in_progress" : "received",
-        notify: `您的补正材料已收到，答复期限自${b.receivedAt}起重新计算，至${due}。`,
+        notify: withProvisionalNote(`您的补正材料已收到，答复期限自${b.receivedAt}起重新计算，至${due}。`, clock.dueDateFlag),
       };
     },
     "start-consultation": (app, b) => {
@@ -592,11 +602,12 @@ export class ApplicationService {
       if (today > app.dueDate && !app.pausedSince) throw new DomainError("APPLICATION.INVALID_TRANSITION", `答复期限（${app.dueDate}）已过，不能再延期`);
       const previousDue = app.dueDate;
       app.clockLog = [...(app.clockLog ?? []), { kind: "extension", date: today, workingDays: b.workingDays, reason: b.reason, approvedBy: staff.username }];
-      const due = computeClock(app.clockLog, this.settings, this.cal(app)).dueDate;
+      const clock = computeClock(app.clockLog, this.settings, this.cal(app));
+      const due = markDate(clock.dueDate, clock.dueDateFlag);
       return {
         reason: b.reason,
         data: { workingDays: b.workingDays, previousDueDate: previousDue, approvedBy: staff.username },
-        notify: `经政府信息公开工作机构负责人同意，您的申请答复期限延长${b.workingDays}个工作日，至${due}。`,
+        notify: withProvisionalNote(`经政府信息公开工作机构负责人同意，您的申请答复期限延长${b.workingDays}个工作日，至${due}。`, clock.dueDateFlag),
       };
     },
     answer: (app, b, staff) => {
@@ -735,6 +746,7 @@ export class ApplicationService {
         status: app.status,
         statusLabel: STATUS_LABELS[app.status as ApplicationStatus] ?? app.status,
         dueDate: app.dueDate,
+        ...dueDateFields(app.dueDateFlag),
         disposition: app.disposition,
         dispositionLabel: dispositionLabel(app.disposition),
         message,

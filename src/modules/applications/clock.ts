@@ -116,7 +116,7 @@ export function explainClock(
   const left = open ? workingDaysLeft(state.dueDate, today, cal, pausedSince) : null;
   let note: string | null = null;
   if (state.dueDateFlag) {
-    note = `期限跨入${state.dueDateFlag.replace("unknown_year:", "")}年，该年节假日安排尚未公布或未录入，期限为按周一至周五推算的暂定日期，请在安排公布后核对（config/calendar-overrides.json）`;
+    note = `期限跨入${state.dueDateFlag.replace("unknown_year:", "")}年，该年节假日安排尚未公布或未录入，期限按《全国年节及纪念日放假办法》规定的法定节假日推算（调休安排未知），为暂定日期，请在安排公布后核对（config/calendar-overrides.json）`;
   } else if (!state.dueDate && corrections.some((c) => c.receivedOn === null)) {
     note = "等待申请人补正，期限自收到补正材料之日起重新计算";
   }

@@ -6,7 +6,9 @@ import { agencyByCode } from "../../infra/agencies";
 import type { FeatureModule } from "../module";
 import { Application } from "./application.entity";
 import { ApplicationService } from "./application-service";
+import { calendarYearLine } from "./calendar-status";
 import { computeClock } from "./clock";
+import { recomputeProvisionalDueDates } from "./recompute-due-dates";
 import { applicationRoutes } from "./routes";
 
 export const applicationsModule: FeatureModule = {
@@ -30,11 +32,26 @@ export const applicationsModule: FeatureModule = {
         const years = values.year ? [Number(values.year)] : [thisYear, thisYear + 1];
         let ok = true;
         for (const y of years) {
+          // "Known" = the published arrangement (library or an entered override year). A year with only the
+          // statutory holidays computed is still unknown: its 调休 days are not published, dates stay provisional.
           const known = cal.isYearKnown(y);
           ok &&= known;
-          out.info(`${y}: ${known ? "known" : `UNKNOWN — deadlines reaching ${y} are flagged; enter the notice in ${ctx.config.CALENDAR_OVERRIDES_FILE}`}`);
+          out.info(`${y}: ${calendarYearLine(cal, y, ctx.config.CALENDAR_OVERRIDES_FILE)}`);
         }
         return values.year && !ok ? 1 : 0;
+      },
+    },
+    {
+      name: "recompute-due-dates",
+      summary: "recompute the stored provisional deadlines of open applications after the calendar changed (audited)",
+      usage: "recompute-due-dates [--dry-run]",
+      async run(ctx, argv, out) {
+        const { values } = parseArgs({ args: argv, options: { "dry-run": { type: "boolean" } } });
+        const svc = getService<ApplicationService>(ctx, "applications");
+        const changes = await recomputeProvisionalDueDates(ctx, svc.settings, (id) => svc.calendarFor(id), { dryRun: values["dry-run"] });
+        for (const c of changes) out.info(`${c.applicationNo}: ${c.previousDueDate} → ${c.dueDate}${c.dueDateFlag ? ` (still ${c.dueDateFlag})` : " (final)"}`);
+        out.info(`${changes.length} deadline(s) ${values["dry-run"] ? "would change" : "recomputed"}`);
+        return 0;
       },
     },
     {
@@ -50,7 +67,7 @@ export const applicationsModule: FeatureModule = {
         const agency = await agencyByCode(ctx, values.agency);
         const svc = getService<ApplicationService>(ctx, "applications");
         const clock = computeClock([{ kind: "receipt", date: values.received }], svc.settings, await svc.calendarFor(agency.id));
-        out.info(`received ${values.received} → due ${clock.dueDate}${clock.dueDateFlag ? ` (FLAGGED ${clock.dueDateFlag}: provisional, the year's holidays are not known)` : ""}`);
+        out.info(`received ${values.received} → due ${clock.dueDate}${clock.dueDateFlag ? ` (FLAGGED ${clock.dueDateFlag}: provisional — statutory holidays counted, the year's 调休 not published)` : ""}`);
         return 0;
       },
     },

@@ -8,6 +8,7 @@ import path from "node:path";
 import { In, Like } from "typeorm";
 import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
+import { PROVISIONAL_MARK } from "../../domain/provisional-date";
 import { defaultAgency } from "../../infra/agencies";
 import { auditEvent } from "../../infra/entities/audit-event.entity";
 import { OutboxMessage } from "../../infra/entities/outbox-message.entity";
@@ -82,7 +83,11 @@ const FIELD_LIMITS: Array<[RegExp, number]> = [
 export function fillTemplate(fields: Record<string, string>, payload: Record<string, unknown>, cut = false): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, tpl] of Object.entries(fields)) {
-    let v = tpl.replace(/\{(\w+)\}/g, (_, name: string) => (payload[name] === null || payload[name] === undefined ? "" : String(payload[name])));
+    let v = tpl.replace(/\{(\w+)\}/g, (_, name: string) => {
+      if (payload[name] === null || payload[name] === undefined) return "";
+      // A provisional due date never reaches a template field unmarked.
+      return name === "dueDate" && payload.dueDateProvisional === true ? `${String(payload[name])}${PROVISIONAL_MARK}` : String(payload[name]);
+    });
     const limit = cut ? FIELD_LIMITS.find(([re]) => re.test(k))?.[1] : undefined;
     if (limit && [...v].length > limit) v = `${[...v].slice(0, limit - 1).join("")}…`;
     out[k] = v;

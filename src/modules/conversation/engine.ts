@@ -2,6 +2,7 @@
 // data (search, figures, filing, status) are executed by the runner, whose results come back as a
 // `result` incoming, so every decision and every sentence is made here and tested without servers.
 import { maskIdNumber } from "../../domain/id-checks";
+import { markNotedDate } from "../../domain/provisional-date";
 import type { IntakeInput } from "../applications/intake-schema";
 import * as form from "./form";
 import { classify, parseCredentials, type FigureTopic, type GuideTopic, type Intent } from "./intents";
@@ -60,13 +61,13 @@ export type FiguresResult =
   | { found: true; year: number; value: number; name: string; label: string; source: string; breakdown?: Array<{ label: string; value: number }> }
   | { found: false; year: number | null; latestYear?: number | null };
 export type SubmitResult =
-  | { ok: true; applicationNo: string; queryCode: string; dueDate?: string | null; receivedAt?: string | null; status: string }
+  | { ok: true; applicationNo: string; queryCode: string; dueDate?: string | null; dueDateNote?: string | null; receivedAt?: string | null; status: string }
   | { ok: false; message: string };
 export type StatusResult =
-  | { ok: true; applicationNo: string; statusLabel: string; dueDate?: string | null; disposition?: string | null; dispositionDate?: string | null }
+  | { ok: true; applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; dispositionDate?: string | null }
   | { ok: false; message: string };
 export interface MineResult {
-  items: Array<{ applicationNo: string; statusLabel: string; dueDate?: string | null; disposition?: string | null; submittedAt?: string | null }>;
+  items: Array<{ applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; submittedAt?: string | null }>;
 }
 
 export type EffectResult =
@@ -330,7 +331,7 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       }
       const key = s.form?.idempotencyKey ?? "";
       const next: Session = { ...s, mode: "idle", form: undefined, lastFiled: { applicationNo: res.applicationNo, queryCode: res.queryCode, idempotencyKey: key } };
-      const due = res.dueDate ? `答复期限：${res.dueDate}（自收到申请之日起20个工作日内答复）。` : "工作人员确认收到后开始计算20个工作日的答复期限。";
+      const due = res.dueDate ? `答复期限：${markNotedDate(res.dueDate, res.dueDateNote)}（自收到申请之日起20个工作日内答复）。${res.dueDateNote ?? ""}` : "工作人员确认收到后开始计算20个工作日的答复期限。";
       return say(
         [`申请已提交。\n申请编号：${res.applicationNo}\n查询码：${res.queryCode}\n请妥善保存查询码，回复“查询申请 ${res.applicationNo} ${res.queryCode}”可随时查询进度。${due}`],
         next,
@@ -340,15 +341,18 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       const res = r.result;
       if (!res.ok) return say([res.message]);
       const parts = [`申请编号：${res.applicationNo}`, `办理状态：${res.statusLabel}`];
-      if (res.dueDate) parts.push(`答复期限：${res.dueDate}`);
+      if (res.dueDate) parts.push(`答复期限：${markNotedDate(res.dueDate, res.dueDateNote)}`);
       if (res.disposition) parts.push(`办理结果：${res.disposition}${res.dispositionDate ? `（${res.dispositionDate}）` : ""}`);
+      if (res.dueDate && res.dueDateNote) parts.push(res.dueDateNote);
       return say([parts.join("\n")]);
     }
     case "list_mine": {
       const items = r.result.items;
       if (!items.length) return say(["没有找到您通过本渠道提交的申请。回复“我要申请”可以在线申请。"]);
-      const lines = items.map((a) => `${a.applicationNo}：${a.statusLabel}${a.dueDate ? `，答复期限${a.dueDate}` : ""}${a.disposition ? `，结果：${a.disposition}` : ""}`);
-      return say([`您提交的申请：\n${lines.join("\n")}`]);
+      const lines = items.map((a) => `${a.applicationNo}：${a.statusLabel}${a.dueDate ? `，答复期限${markNotedDate(a.dueDate, a.dueDateNote)}` : ""}${a.disposition ? `，结果：${a.disposition}` : ""}`);
+      // Each distinct explanation once, after the list, instead of repeating it on every line.
+      const notes = [...new Set(items.filter((a) => a.dueDate && a.dueDateNote).map((a) => a.dueDateNote as string))];
+      return say([`您提交的申请：\n${lines.join("\n")}${notes.length ? `\n${notes.join("")}` : ""}`]);
     }
     case "handoff":
       return say([`已为您转接人工服务（咨询编号 ${r.result.consultationId.slice(0, 8)}），工作人员会在工作时间尽快通过本渠道回复您。`]);

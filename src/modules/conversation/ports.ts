@@ -253,29 +253,29 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     },
 
     async submit(input: IntakeInput, idempotencyKey: string, speaker: Speaker): Promise<SubmitResult> {
-      const svc = getService<{ submit(input: unknown, o: { agencyId?: string; idempotencyKey?: string; citizenKey?: string | null }): Promise<{ applicationNo: string; queryCode: string; status: string; receivedAt: string | null; dueDate: string | null }> }>(ctx, "applications");
+      const svc = getService<{ submit(input: unknown, o: { agencyId?: string; idempotencyKey?: string; citizenKey?: string | null }): Promise<{ applicationNo: string; queryCode: string; status: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null }> }>(ctx, "applications");
       try {
         const r = await svc.submit(input, { agencyId: (await agency()).id, idempotencyKey, citizenKey: speaker.citizenKey });
-        return { ok: true, applicationNo: r.applicationNo, queryCode: r.queryCode, status: r.status, receivedAt: r.receivedAt, dueDate: r.dueDate };
+        return { ok: true, applicationNo: r.applicationNo, queryCode: r.queryCode, status: r.status, receivedAt: r.receivedAt, dueDate: r.dueDate, dueDateNote: r.dueDateNote ?? null };
       } catch (e) {
         return { ok: false, message: citizenError(e) };
       }
     },
 
     async status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult> {
-      const svc = getService<{ citizenStatus(no: string, code: string, clientKey?: string): Promise<{ applicationNo: string; statusLabel: string; dueDate: string | null; dispositionLabel: string | null; dispositionDate: string | null }> }>(ctx, "applications");
+      const svc = getService<{ citizenStatus(no: string, code: string, clientKey?: string): Promise<{ applicationNo: string; statusLabel: string; dueDate: string | null; dueDateNote: string | null; dispositionLabel: string | null; dispositionDate: string | null }> }>(ctx, "applications");
       try {
         const r = await svc.citizenStatus(applicationNo, queryCode, `${speaker.channel}:${speaker.userId}`);
-        return { ok: true, applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, disposition: r.dispositionLabel, dispositionDate: r.dispositionDate };
+        return { ok: true, applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel, dispositionDate: r.dispositionDate };
       } catch (e) {
         return { ok: false, message: citizenError(e) };
       }
     },
 
     async listMine(citizenKey: string): Promise<MineResult> {
-      const svc = getService<{ listForCitizen(key: string): Promise<Array<{ applicationNo: string; statusLabel: string; dueDate: string | null; dispositionLabel: string | null }>> }>(ctx, "applications");
+      const svc = getService<{ listForCitizen(key: string): Promise<Array<{ applicationNo: string; statusLabel: string; dueDate: string | null; dueDateNote: string | null; dispositionLabel: string | null }>> }>(ctx, "applications");
       const rows = await svc.listForCitizen(citizenKey);
-      return { items: rows.map((r) => ({ applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, disposition: r.dispositionLabel })) };
+      return { items: rows.map((r) => ({ applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel })) };
     },
 
     async handoff({ speaker, reason, question, transcript }) {

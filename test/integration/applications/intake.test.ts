@@ -26,6 +26,8 @@ describe("POST /api/applications", () => {
       status: "received",
       receivedAt: "2026-03-02",
       dueDate: "2026-03-30",
+      dueDateProvisional: false,
+      dueDateNote: null,
     });
     const row = (await env.ctx.db.query(`SELECT * FROM applications WHERE application_no = $1`, [res.body.applicationNo]))[0];
     expect(row.applicant_category).toBe("natural_person");
@@ -69,6 +71,8 @@ describe("POST /api/applications", () => {
       statusLabel: "已受理",
       receivedAt: "2026-03-02",
       dueDate: "2026-03-30",
+      dueDateProvisional: false,
+      dueDateNote: null,
       disposition: null,
       dispositionLabel: null,
       dispositionDate: null,
@@ -121,6 +125,8 @@ describe("GET /api/applications/:no (citizen status)", () => {
       statusLabel: "已受理",
       receivedAt: "2026-03-02",
       dueDate: "2026-03-30",
+      dueDateProvisional: false,
+      dueDateNote: null,
       disposition: null,
       dispositionLabel: null,
       dispositionDate: null,

@@ -102,6 +102,8 @@ describe("main path: assign → consultation → extension → answer", () => {
       status: "answered",
       statusLabel: "已答复",
       dueDate: "2026-04-10",
+      dueDateProvisional: false,
+      dueDateNote: null,
       disposition: "withheld.third_party",
       dispositionLabel: "不予公开（保护第三方合法权益）",
       message: expect.stringContaining("已答复"),
