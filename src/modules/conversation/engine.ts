@@ -182,7 +182,9 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
     if (creds.applicationNo) return askQueryCode(s, creds.applicationNo, "status_query");
     s = { ...s, mode: "idle", pendingApplicationNo: undefined };
   }
-  if ((CONFIRM_RE.test(m.text) || (isConfirmation(m.text) && /确认|确定|提交/.test(m.text))) && s.lastFiled) {
+  // A repeated confirmation: the exact words at any time, a natural one ("对的没问题") right after the filing.
+  const lastBot = [...s.history].reverse().find((h) => h.from === "bot")?.text ?? "";
+  if (s.lastFiled && (CONFIRM_RE.test(m.text) || (isConfirmation(m.text) && (/确认|确定|提交/.test(m.text) || lastBot.startsWith("申请已提交"))))) {
     return done(s, [`您的申请已经提交过了，无需重复确认。申请编号：${s.lastFiled.applicationNo}，查询码：${s.lastFiled.queryCode}。`], [], "file_already");
   }
   const u = nlu.understand(m.text);
