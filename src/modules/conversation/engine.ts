@@ -283,7 +283,10 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
   // Chatter (a question, greeting, complaint, "同上", a status query) is answered, not saved; the same field
   // is asked again (form-chatter.ts, form-interruption.ts).
   const chatter = interruption(nlu, f, t, m.currentYear, m.verified);
-  if (chatter?.kind === "effect") return done(s, [], [chatter.effect], chatter.intent);
+  if (chatter?.kind === "effect") {
+    const e = chatter.effect.kind === "learned" ? { ...chatter.effect, question: maskPersonalData(chatter.effect.question) } : chatter.effect;
+    return done(s, [], [e], chatter.intent);
+  }
   if (chatter?.kind === "say") return done(s, [chatter.text, `${RESUME_PREFIX}${form.promptFor(f)}`], [], chatter.intent);
   if (chatter?.kind === "wrong_channel") return done(s, [WRONG_CHANNEL, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "wrong_channel");
   const out = form.answer(f, t, formChannel(m.channel));

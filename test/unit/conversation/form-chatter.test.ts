@@ -287,5 +287,11 @@ describe("what the bot missed", () => {
     await say(anon("pii"), `阿巴阿巴 ${ID} 13800138000`);
     expect(looked[0]).not.toContain(ID);
     expect(misses[0].text).not.toContain("13800138000");
+    // the same inside the form
+    const u = user("pii-form");
+    await toStep(say, u, ["我要申请", "1"]);
+    await say(u, "你们食堂开放吗？我是13800138000");
+    expect(looked[1]).toBe("你们食堂开放吗？我是138****8000");
+    expect(misses[1].text).toBe("你们食堂开放吗？我是138****8000");
   });
 });
