@@ -7,6 +7,7 @@ import { BotLearning1764100700000 } from "../../../migrations/1764100700000-bot-
 import { getService } from "../../../src/context";
 import { STAFF_COOKIE } from "../../../src/http/auth";
 import { defaultAgency } from "../../../src/infra/agencies";
+import { Agency } from "../../../src/infra/entities/agency.entity";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import { BotCustomAnswer, BotMiss } from "../../../src/modules/conversation/knowledge/learned-entities";
 import { LEARNED_SERVICE, type LearnedStore } from "../../../src/modules/conversation/knowledge/learned-store";
@@ -109,6 +110,22 @@ describe("misses: recorded, listed, answered, used", () => {
     expect(answer).not.toContain("没有理解");
     const store = getService<LearnedStore>(env.ctx, LEARNED_SERVICE);
     expect(await store.attachedQuestions((await defaultAgency(env.ctx)).id)).toEqual(expect.arrayContaining([{ unitId: "faq:fees", question: q }]));
+  });
+
+  it("shows and lets act on the misses of the staff member's own agency only", async () => {
+    await env.ctx.db.getRepository(Agency).save({ id: "0a0a0a0a-0000-4000-8000-000000000001", code: "other", name: "另一机关", profile: null, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" });
+    const outsider = await staffToken(env, "approver", "other-approver");
+    await env.ctx.db.getRepository((await import("../../../src/infra/entities/staff-user.entity")).StaffUser).update({ username: "other-approver" }, { agencyId: "0a0a0a0a-0000-4000-8000-000000000001" });
+    const miss = (await env.ctx.db.getRepository(BotMiss).findOneByOrFail({ status: "open", text: "今天天气怎么样" })).id;
+    const list = await request(env.server).get("/api/staff/bot/misses?status=all").set("Authorization", `Bearer ${outsider}`);
+    expect(list.status).toBe(200);
+    expect(list.body.misses).toEqual([]);
+    expect((await consoleGet(outsider, "/console/misses?all=1")).text).not.toContain("今天天气怎么样");
+    const attach = await request(env.server).post(`/api/staff/bot/misses/${miss}/attach`).set("Authorization", `Bearer ${outsider}`).send({ unitId: "faq:fees" });
+    expect(attach.status).toBe(404);
+    const answer = await request(env.server).post("/api/staff/bot/answers").set("Authorization", `Bearer ${outsider}`).send({ question: "今天天气怎么样", answer: "今天晴天", missId: miss });
+    expect(answer.status).toBe(404);
+    expect((await env.ctx.db.getRepository(BotMiss).findOneByOrFail({ id: miss })).status).toBe("open");
   });
 
   it("escapes what citizens typed on the page", async () => {
