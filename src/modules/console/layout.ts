@@ -18,6 +18,7 @@ interface NavItem {
 const NAV: NavItem[] = [
   { href: "/console", label: "申请队列", key: "queue" },
   { href: "/console/consultations", label: "咨询留言", key: "consultations" },
+  { href: "/console/misses", label: "未答问题", key: "misses" },
   { href: "/console/statistics", label: "统计", key: "statistics" },
   { href: "/console/reports", label: "年度报告", key: "reports" },
   { href: "/console/content", label: "指南与目录", key: "content" },

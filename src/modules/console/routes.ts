@@ -9,6 +9,7 @@ import { applicationRoutes } from "./pages/application";
 import { consultationRoutes, consultationsAvailable } from "./pages/consultations";
 import { contentRoutes } from "./pages/content";
 import { loginRoutes } from "./pages/login";
+import { missesAvailable, missesRoutes } from "./pages/misses";
 import { queueRoutes } from "./pages/queue";
 import { registerRoutes } from "./pages/register";
 import { reportRoutes } from "./pages/reports";
@@ -50,6 +51,10 @@ export function consoleRoutes(app: AppContext): Router {
   if (consultationsAvailable(app) && has("conversation")) {
     consultationRoutes(app, r);
     markMounted(app, "consultations");
+  }
+  if (missesAvailable(app)) {
+    missesRoutes(app, r);
+    markMounted(app, "misses");
   }
   // Anything else under /console: an HTML "not found" page inside the layout (after the guard, so
   // unknown paths still need a login and reveal nothing).

@@ -5,6 +5,9 @@ import { maskIdNumber } from "../../domain/id-checks";
 import { markNotedDate } from "../../domain/provisional-date";
 import type { IntakeInput } from "../applications/intake-schema";
 import * as form from "./form";
+import { isCancel, isConfirmation } from "./form-chatter";
+import { interruption } from "./form-interruption";
+import { firstPart, longMessageNote } from "./long-message";
 import { classify, parseCredentials, type FigureTopic, type GuideTopic, type Intent } from "./intents";
 import type { Understanding } from "./understanding";
 
@@ -45,7 +48,11 @@ export type Effect =
   | { kind: "submit"; input: IntakeInput; idempotencyKey: string }
   | { kind: "status"; applicationNo: string; queryCode: string }
   | { kind: "list_mine" }
-  | { kind: "handoff"; reason: "requested" | "misunderstood"; question: string; transcript: Session["history"] };
+  | { kind: "handoff"; reason: "requested" | "misunderstood"; question: string; transcript: Session["history"] }
+  /** A message the intents did not understand: look it up in the answers staff wrote (misses list). */
+  | { kind: "learned"; question: string }
+  /** Records a message the bot could not answer, with what it replied (for the staff misses list). */
+  | { kind: "record_miss"; text: string; reply: string; score: number | null };
 
 export interface GuideResult {
   title: string;
@@ -66,6 +73,8 @@ export type SubmitResult =
 export type StatusResult =
   | { ok: true; applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; dispositionDate?: string | null }
   | { ok: false; message: string };
+/** A staff-written answer (or a unit a missed question was attached to) that matches the message. */
+export type LearnedResult = { unitId: string; answer: string; source: string } | null;
 export interface MineResult {
   items: Array<{ applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; submittedAt?: string | null }>;
 }
@@ -78,6 +87,8 @@ export type EffectResult =
   | { kind: "status"; result: StatusResult }
   | { kind: "list_mine"; result: MineResult }
   | { kind: "handoff"; result: { consultationId: string } }
+  | { kind: "learned"; question: string; result: LearnedResult }
+  | { kind: "record_miss" }
   | { kind: "error"; effect: Effect["kind"]; message: string };
 
 export type Incoming = TextIncoming | { type: "result"; now: string; channel: ChannelKind; result: EffectResult };
@@ -151,6 +162,13 @@ export function step(nlu: Understanding, session: Session, incoming: Incoming): 
 
 function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
   if (!m.text) return done(s, ["请发送文字消息。回复“帮助”查看我能做什么。"]);
+  // A long message outside the form is understood from its first part, and the citizen is told so; inside
+  // the form the whole text goes to the field (a description may be long; the validator says when too long).
+  const part = s.mode === "form" ? null : firstPart(m.text);
+  if (part) {
+    const out = onText(nlu, s, { ...m, text: part.text });
+    return { ...out, replies: [longMessageNote(part.total), ...out.replies] };
+  }
   if (s.mode === "form" && s.form) return inForm(nlu, s, s.form, m);
   if (s.mode === "await_credentials") {
     let creds = parseCredentials(m.text);
@@ -165,7 +183,9 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
     if (creds.applicationNo) return askQueryCode(s, creds.applicationNo, "status_query");
     s = { ...s, mode: "idle", pendingApplicationNo: undefined };
   }
-  if (CONFIRM_RE.test(m.text) && s.lastFiled) {
+  // A repeated confirmation: the exact words at any time, a natural one ("对的没问题") right after the filing.
+  const lastBot = [...s.history].reverse().find((h) => h.from === "bot")?.text ?? "";
+  if (s.lastFiled && (CONFIRM_RE.test(m.text) || (isConfirmation(m.text) && (/确认|确定|提交/.test(m.text) || lastBot.startsWith("申请已提交"))))) {
     return done(s, [`您的申请已经提交过了，无需重复确认。申请编号：${s.lastFiled.applicationNo}，查询码：${s.lastFiled.queryCode}。`], [], "file_already");
   }
   const u = nlu.understand(m.text);
@@ -218,24 +238,34 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
       return done(hit, [MENU], [], intent.kind);
     case "thanks":
       return done(hit, ["不客气，还有其他问题随时问我。"], [], intent.kind);
-    case "unknown": {
-      const misses = s.misses + 1;
-      if (misses >= MISSES_BEFORE_HANDOFF) {
-        return done(
-          { ...s, misses: 0, lastIntent: "unknown" },
-          [],
-          [{ kind: "handoff", reason: "misunderstood", question: maskPersonalData(m.text), transcript: s.history }],
-          "unknown",
-        );
-      }
-      return done({ ...s, misses, lastIntent: "unknown" }, [`抱歉，我没有理解您的问题。${MENU}`], [], "unknown");
-    }
+    case "unknown":
+      // The answers staff wrote from the misses list are consulted first; the reply is decided on its result.
+      return done({ ...s, lastIntent: "unknown" }, [], [{ kind: "learned", question: maskPersonalData(m.text) }], "unknown");
   }
+}
+
+const FORM_UNKNOWN = "抱歉，这个问题我暂时回答不了，已记录下来，工作人员会补充答案。填完申请后可回复“人工”咨询工作人员。";
+
+/** Nothing answered the message: the "没理解" reply (or the handoff after repeated misses), recorded as a miss. */
+function missed(s: Session, question: string, now: string): StepResult {
+  if (s.mode === "form" && s.form) {
+    const replies = [FORM_UNKNOWN, `${RESUME_PREFIX}${form.promptFor(s.form)}`];
+    return done(remember(s, "bot", replies, now), replies, [{ kind: "record_miss", text: question, reply: FORM_UNKNOWN, score: null }]);
+  }
+  const misses = s.misses + 1;
+  if (misses >= MISSES_BEFORE_HANDOFF) {
+    return done({ ...s, misses: 0, lastIntent: "unknown" }, [], [
+      { kind: "handoff", reason: "misunderstood", question, transcript: s.history },
+      { kind: "record_miss", text: question, reply: "（转人工）", score: null },
+    ]);
+  }
+  const reply = `抱歉，我没有理解您的问题。${MENU}`;
+  return done(remember({ ...s, misses, lastIntent: "unknown" }, "bot", [reply], now), [reply], [{ kind: "record_miss", text: question, reply, score: null }]);
 }
 
 function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncoming): StepResult {
   const t = m.text;
-  if (CANCEL_RE.test(t)) {
+  if (CANCEL_RE.test(t) || isCancel(t)) {
     return done({ ...s, mode: "idle", form: undefined }, ["已取消本次申请，填写的内容已清除。需要时可随时回复“我要申请”重新开始。"], [], "form.cancel");
   }
   if (/^(人工|转人工|人工客服)[。!！]?$/.test(t)) {
@@ -251,15 +281,15 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
     const key = form.fieldFromText(ch[2]);
     if (key) return fromOutcome(s, form.change(f, key), "form.change");
   }
-  // A question asked in the middle of the form (not a possible answer) is answered, then the form goes on.
-  // Free-text fields are excluded: a description may well read like a question.
-  if (f.step !== "description" && f.step !== "documentNo" && f.step !== "summary" && f.step !== "name" && !form.wouldAccept(f, t)) {
-    const intent = classify(nlu, nlu.understand(t), m.currentYear);
-    if (intent.kind === "guide") return done(s, [], [{ kind: "guide", topic: intent.topic }], `guide.${intent.topic}`);
-    if (intent.kind === "report_figures") return done(s, [], [{ kind: "figures", year: intent.year, yearWord: intent.yearWord, topic: intent.topic }], intent.kind);
-    if (intent.kind === "catalogue_search" && intent.query.trim()) return done(s, [], [{ kind: "catalogue", query: intent.query, year: intent.year }], intent.kind);
-    if (intent.kind === "wrong_channel") return done(s, [WRONG_CHANNEL, `${RESUME_PREFIX}${form.promptFor(f)}`], [], intent.kind);
+  // Chatter (a question, greeting, complaint, "同上", a status query) is answered, not saved; the same field
+  // is asked again (form-chatter.ts, form-interruption.ts).
+  const chatter = interruption(nlu, f, t, m.currentYear, m.verified);
+  if (chatter?.kind === "effect") {
+    const e = chatter.effect.kind === "learned" ? { ...chatter.effect, question: maskPersonalData(chatter.effect.question) } : chatter.effect;
+    return done(s, [], [e], chatter.intent);
   }
+  if (chatter?.kind === "say") return done(s, [chatter.text, `${RESUME_PREFIX}${form.promptFor(f)}`], [], chatter.intent);
+  if (chatter?.kind === "wrong_channel") return done(s, [WRONG_CHANNEL, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "wrong_channel");
   const out = form.answer(f, t, formChannel(m.channel));
   return fromOutcome(s, out, f.step === "summary" ? "form.confirm" : `form.${f.step}`);
 }
@@ -288,7 +318,7 @@ export const figureName = (t: FigureTopic) => FIGURE_NAMES[t];
 
 function onResult(s: Session, r: EffectResult, now: string): StepResult {
   const say = (replies: string[], session = s) => {
-    const open = session.mode === "form" && session.form && (r.kind === "guide" || r.kind === "catalogue" || r.kind === "figures");
+    const open = session.mode === "form" && session.form && ["guide", "catalogue", "figures", "status", "list_mine", "learned"].includes(r.kind);
     const all = open ? [...replies, `${RESUME_PREFIX}${form.promptFor(session.form!)}`] : replies;
     const next = remember(session, "bot", all, now);
     return done(next, all);
@@ -354,6 +384,11 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       const notes = [...new Set(items.filter((a) => a.dueDate && a.dueDateNote).map((a) => a.dueDateNote as string))];
       return say([`您提交的申请：\n${lines.join("\n")}${notes.length ? `\n${notes.join("")}` : ""}`]);
     }
+    case "learned":
+      if (!r.result) return missed(s, r.question, now);
+      return say([`${r.result.answer}\n（来源：${r.result.source}）`], { ...s, misses: 0, lastIntent: "learned" });
+    case "record_miss":
+      return done(s, []);
     case "handoff":
       return say([`已为您转接人工服务（咨询编号 ${r.result.consultationId.slice(0, 8)}），工作人员会在工作时间尽快通过本渠道回复您。`]);
     case "error":

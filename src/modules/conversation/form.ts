@@ -3,6 +3,8 @@
 // Pure: state in, state and text out.
 import type { z } from "zod";
 import { CATEGORY_LABELS, DELIVERY_FORM_LABELS, DELIVERY_METHOD_LABELS, fieldSchemas, ID_TYPE_LABELS, intakeSchema, type IntakeInput } from "../applications/intake-schema";
+import { isConfirmation } from "./form-chatter";
+import { normalizePhone } from "./phone";
 
 export type FieldKey =
   | "category"
@@ -120,7 +122,7 @@ export const FIELDS: FieldDef[] = [
     label: "证件号码",
     applies: isPerson,
     prompt: (v) => (v.idType === "resident_id" ? "请输入18位居民身份证号码：" : "请输入证件号码："),
-    parse: (t, v) => check(v.idType === "resident_id" ? fieldSchemas.residentId : fieldSchemas.idNumber, t.replace(/\s/g, "")),
+    parse: (t, v) => check(v.idType === "resident_id" ? fieldSchemas.residentId : fieldSchemas.idNumber, t.normalize("NFKC").replace(/\s/g, "")),
     show: (v) => (v.length > 8 ? `${v.slice(0, 4)}${"*".repeat(v.length - 8)}${v.slice(-4)}` : "****"),
   },
   {
@@ -141,7 +143,7 @@ export const FIELDS: FieldDef[] = [
     key: "phone",
     label: "联系电话",
     prompt: () => "请输入联系电话（手机号或带区号的固定电话）：",
-    parse: (t) => check(fieldSchemas.phone, t.replace(/\s/g, "")),
+    parse: (t) => check(fieldSchemas.phone, normalizePhone(t)),
     show: (v) => (v.length >= 7 ? `${v.slice(0, 3)}****${v.slice(-4)}` : v),
   },
   {
@@ -310,7 +312,7 @@ export function wouldAccept(form: FormState, text: string): boolean {
 export function answer(form: FormState, text: string, channel: IntakeInput["channel"]): FormOutcome {
   const t = text.trim();
   if (form.step === "summary") {
-    if (/^(确认|确定|提交|确认提交|是|对|没问题|好的?)[。!！]?$/.test(t)) {
+    if (isConfirmation(t)) {
       const parsed = intakeSchema.safeParse(buildInput(form.values, channel));
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

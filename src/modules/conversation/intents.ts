@@ -82,8 +82,9 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
   // "投诉工作人员" is a complaint about staff (right channel), not a request to talk to one.
   if (has("HANDOFF") && !(has("WRONG") && u.matched.get("HANDOFF") === "工作人员")) return { kind: "handoff" };
   if (has("WRONG")) return { kind: "wrong_channel", word: u.matched.get("WRONG") ?? "信访" };
-  if (has("MINE")) return { kind: "status_mine" };
   const creds = parseCredentials(u.original);
+  // "我的申请号是… 查询码…" names one application: it is looked up, not refused as a 我的申请 listing.
+  if (has("MINE") && !(creds.applicationNo && creds.queryCode)) return { kind: "status_mine" };
   if (has("STATUS") || (has("QUERY") && has("APPLY")) || (has("QUERY") && creds.applicationNo)) {
     return { kind: "status_query", ...creds };
   }

@@ -8,6 +8,9 @@ import { wechatWebhookRoutes, MENU_KEYS } from "../../channels/wechat-webhook";
 import type { FeatureModule } from "../module";
 import { ConversationService } from "./conversation-service";
 import { Consultation, NotificationDelivery } from "./entities";
+import { BotCustomAnswer, BotMiss } from "./knowledge/learned-entities";
+import { LEARNED_SERVICE, LearnedStore } from "./knowledge/learned-store";
+import { learnedRoutes } from "./knowledge/learned-routes";
 import { conversationRoutes } from "./routes";
 import { sharedUnderstanding } from "./understanding";
 
@@ -16,11 +19,12 @@ const DELIVERY_INTERVAL_MS = 5000;
 
 export const conversationModule: FeatureModule = {
   name: "conversation",
-  entities: [Consultation, NotificationDelivery],
+  entities: [Consultation, NotificationDelivery, BotMiss, BotCustomAnswer],
   init(ctx: AppContext) {
     ctx.services.set("conversation", new ConversationService(ctx));
+    ctx.services.set(LEARNED_SERVICE, new LearnedStore(ctx));
   },
-  routes: (ctx) => [conversationRoutes(ctx), wechatWebhookRoutes(ctx)],
+  routes: (ctx) => [conversationRoutes(ctx), wechatWebhookRoutes(ctx), learnedRoutes(ctx)],
   commands: [
     {
       name: "wechat-menu",

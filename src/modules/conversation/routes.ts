@@ -26,7 +26,9 @@ const chatSchema = z.object({
     .min(1, { error: "请提供 userId" })
     .max(128, { error: "userId 不能超过128个字符" })
     .regex(/^[^\s]+$/, { error: "userId 不能包含空白字符" }),
-  text: z.string({ error: "请提供 text" }).trim().min(1, { error: "消息内容不能为空" }).max(1000, { error: "消息不能超过1000个字" }),
+  // Long messages are answered from their first part, as on the official account (long-message.ts); the cap
+  // only keeps pasted files out.
+  text: z.string({ error: "请提供 text" }).trim().min(1, { error: "消息内容不能为空" }).max(10000, { error: "消息不能超过10000个字" }),
   messageId: z.string().trim().min(1).max(128).optional(),
 });
 const loginSchema = z.object({ code: z.string({ error: "请提供 code" }).trim().min(1, { error: "请提供 code" }).max(200) });

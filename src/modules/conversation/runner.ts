@@ -9,6 +9,7 @@ import {
   type EffectResult,
   type FiguresResult,
   type GuideResult,
+  type LearnedResult,
   type MineResult,
   type Session,
   type StatusResult,
@@ -36,6 +37,10 @@ export interface ConversationPorts {
   status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult>;
   listMine(citizenKey: string): Promise<MineResult>;
   handoff(args: { speaker: Speaker; reason: string; question: string; transcript: Session["history"] }): Promise<{ consultationId: string }>;
+  /** Staff-written answers (the misses list) for a message the intents did not understand; optional. */
+  learned?(question: string): Promise<LearnedResult>;
+  /** Records a miss for the staff misses list; optional, and its failure never reaches the citizen. */
+  recordMiss?(miss: { text: string; reply: string; score: number | null; channel: string }): Promise<void>;
 }
 
 export interface TurnInput {
@@ -56,7 +61,25 @@ export function recipientOf(speaker: Speaker): string {
   return speaker.citizenKey ?? `${speaker.channel}:${speaker.userId}`;
 }
 
-async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, currentYear: number): Promise<EffectResult> {
+async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, currentYear: number, onError: (err: unknown, effect: Effect["kind"]) => void): Promise<EffectResult> {
+  // The learned lookup and the miss record are best effort: when they fail the citizen gets the ordinary
+  // "没理解" reply, never "系统繁忙".
+  if (e.kind === "learned") {
+    try {
+      return { kind: "learned", question: e.question, result: ports.learned ? await ports.learned(e.question) : null };
+    } catch (err) {
+      onError(err instanceof Error ? err.message : String(err), e.kind);
+      return { kind: "learned", question: e.question, result: null };
+    }
+  }
+  if (e.kind === "record_miss") {
+    try {
+      await ports.recordMiss?.({ text: e.text, reply: e.reply, score: e.score, channel: speaker.channel });
+    } catch (err) {
+      onError(err instanceof Error ? err.message : String(err), e.kind);
+    }
+    return { kind: "record_miss" };
+  }
   try {
     switch (e.kind) {
       case "guide":
@@ -116,7 +139,7 @@ export class ConversationRunner {
       if (queue.some((e) => WRITING_EFFECTS.has(e.kind))) await this.store.save(key, session);
       while (queue.length) {
         const effect = queue.shift()!;
-        const result = await execute(ports, effect, input.speaker, input.currentYear);
+        const result = await execute(ports, effect, input.speaker, input.currentYear, this.onError);
         if (result.kind === "error") this.onError(result.message, effect.kind);
         done.push(effect.kind);
         const next = step(this.nlu, session, { type: "result", now: nowIso, channel: input.speaker.channel, result });
