@@ -1,6 +1,6 @@
 // HTML and Markdown renderings of a report: the six canonical headings, the narratives, and the official
 // tables (HTML with the merged cells; Markdown as pipe tables, which cannot merge, with group labels kept).
-// The HTML prints on A4 from a browser (@page, header rows repeated, no row split, tables 三/四 landscape),
+// The HTML prints on A4 from a browser (@page, header rows repeated, no row split, table 三 on a landscape page),
 // so that "print to PDF" gives a fileable document; a draft is marked 草稿 on every page.
 import { escapeHtml } from "../../http/html";
 import { columnWidths } from "./column-widths";
@@ -41,14 +41,17 @@ function htmlTable(g: Grid, cls: string): string {
   return `<table class="${cls}">\n<colgroup>${cols.join("")}</colgroup>\n${head}<tbody>\n${rows.slice(g.headerRows).join("\n")}\n</tbody>\n</table>`;
 }
 
-const PRINT_STYLE = `@page{size:A4;margin:37mm 26mm 35mm 28mm}@page landscape{size:A4 landscape;margin:20mm 25mm 18mm 25mm}
+const PRINT_STYLE = `@page{size:A4;margin:37mm 26mm 35mm 28mm}@page landscape{size:A4 landscape;margin:15mm 25mm 15mm 25mm}
 @media print{body{max-width:none;margin:0;padding:0;font-family:"FangSong","仿宋","STFangsong","Noto Serif CJK SC","Noto Sans CJK SC",serif;font-size:16pt;line-height:28.95pt}
 h1{font-family:"方正小标宋简体","SimSun","宋体","Noto Serif CJK SC",serif;font-size:22pt;line-height:35pt;font-weight:normal;margin:0 0 28.95pt}
 h2{font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif;font-size:16pt;font-weight:normal;margin:0;text-indent:2em;break-after:avoid}
 p{margin:0}section.landscape{page:landscape}section.landscape h2{text-indent:0}
-table{font-size:10.5pt;line-height:1.35;margin:4pt 0 12pt;table-layout:fixed}th,td{padding:1pt 3pt}th.caption,th.header{background:none}
-tr,th,td{break-inside:avoid}thead{display:table-header-group}
-.draft-mark{position:fixed;top:-10mm;right:0;font-size:10.5pt;line-height:1.2;font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif;font-weight:bold}}`;
+table{font-size:10pt;line-height:1.2;margin:4pt 0 12pt;table-layout:fixed}th,td{padding:0.5pt 3pt}th.caption,th.header{background:none}
+tr{break-inside:avoid}thead{display:table-header-group}
+.draft-mark{font-size:12pt;line-height:1.5;font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif}}`;
+
+/** A draft's mark in the top margin of every printed page (a CSS page-margin box). */
+const draftPageStyle = () => `<style>@page{@top-right{content:"${DRAFT_HEADER}";font:bold 10.5pt "SimHei","黑体","Noto Sans CJK SC",sans-serif}}</style>`;
 
 const STYLE = `body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;max-width:1100px;margin:24px auto;padding:0 16px;line-height:1.8;color:#111}
 h1{text-align:center;font-size:22px}h2{font-size:18px;margin-top:28px}p{text-indent:2em;margin:6px 0}
@@ -65,7 +68,7 @@ export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
   const failed = failedChecksHeading(r);
   const title = `${opts.draft ? `（${DRAFT_MARK}）` : ""}${reportTitle(r)}`;
   const parts = [
-    `<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style></head><body>`,
+    `<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style>${opts.draft ? draftPageStyle() : ""}</head><body>`,
     opts.draft ? `<div class="draft-mark">${esc(DRAFT_HEADER)}</div>` : "",
     failed ? `<section class="failed-checks"><p><strong>${esc(failed)}</strong></p><ol>${failedCheckLines(r).map((l) => `<li>${esc(l.replace(/^\d+\. /, ""))}</li>`).join("")}</ol></section>` : "",
     `<h1>${esc(reportTitle(r))}</h1>`,
@@ -78,9 +81,9 @@ export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
     `<section class="landscape">`,
     `<h2>${esc(fmt.sections[2].label)}</h2>`,
     htmlTable(s3, "applications"),
+    `</section>`,
     `<h2>${esc(fmt.sections[3].label)}</h2>`,
     htmlTable(s4, "review-litigation"),
-    `</section>`,
     `<h2>${esc(fmt.sections[4].label)}</h2>`,
     para(r.sections.s5 ?? ""),
     `<h2>${esc(fmt.sections[5].label)}</h2>`,
