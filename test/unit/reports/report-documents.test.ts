@@ -12,7 +12,7 @@ import { renderReport } from "../../../src/modules/reports/render";
 import { A4, LANDSCAPE_MARGINS, PORTRAIT_MARGINS } from "../../../src/modules/reports/render-docx";
 import { linesIn, PAPER_A4 } from "../../../src/modules/reports/render-xlsx";
 import { emptyTable } from "../../../src/modules/reports/statistics";
-import { FAILED_DETAIL, sampleReport } from "./support/sample-report";
+import { FAILED_DETAIL, sampleReport } from "../../helpers/sample-report";
 
 const all = (re: RegExp, s: string) => [...s.matchAll(re)].map((m) => m[0]);
 const attr = (xml: string, name: string) => Number(new RegExp(`${name}="(\\d+)"`).exec(xml)![1]);

@@ -1,8 +1,8 @@
 // A report in the JSON contract built without a database, for the renderer tests: either format, some
 // figures, a narrative long enough to run over a page, and optionally a failed check.
-import { getFormat, type FormatId } from "../../../../src/modules/reports/formats";
-import type { ReportJson } from "../../../../src/modules/reports/narrative";
-import { emptyTable } from "../../../../src/modules/reports/statistics";
+import { getFormat, type FormatId } from "../../src/modules/reports/formats";
+import type { ReportJson } from "../../src/modules/reports/narrative";
+import { emptyTable } from "../../src/modules/reports/statistics";
 
 export const FAILED_DETAIL = "列“总计”：第一项加第二项之和为5，第三项加第四项之和为4";
 
