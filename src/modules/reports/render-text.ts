@@ -25,9 +25,13 @@ export function gridsOf(r: ReportJson) {
   return { fmt, s2: disclosureGrid(fmt, r.activeDisclosure), s3: applicationGrid(fmt, r.applications), s4: reviewGrid(fmt, r.reviewLitigation) };
 }
 
-function htmlTable(g: Grid, cls: string): string {
+/** One em of the printed 10-pt table text in per mille of the table: 156 mm portrait, 247 mm landscape. */
+const EM_PERMILLE = { portrait: 23, landscape: 14.3 } as const;
+
+function htmlTable(g: Grid, cls: string, page: keyof typeof EM_PERMILLE = "portrait"): string {
   // Widths in per mille of the table, from the same rule as DOCX and XLSX (label columns wide, numbers equal).
-  const cols = columnWidths(g, { total: 1000, em: 14, padding: 8 }).map((w) => `<col style="width:${(w / 10).toFixed(1)}%">`);
+  const em = EM_PERMILLE[page];
+  const cols = columnWidths(g, { total: 1000, em, padding: em * 0.6 }).map((w) => `<col style="width:${(w / 10).toFixed(1)}%">`);
   const rows = g.rows.map((cells, i) => {
     const tds = cells.map((c) => {
       const tag = c.kind === "header" || c.kind === "caption" || (i < g.headerRows && c.kind !== "number") ? "th" : "td";
@@ -80,7 +84,7 @@ export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
     htmlTable(s2, "active-disclosure"),
     `<section class="landscape">`,
     `<h2>${esc(fmt.sections[2].label)}</h2>`,
-    htmlTable(s3, "applications"),
+    htmlTable(s3, "applications", "landscape"),
     `</section>`,
     `<h2>${esc(fmt.sections[3].label)}</h2>`,
     htmlTable(s4, "review-litigation"),

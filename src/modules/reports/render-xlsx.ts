@@ -125,6 +125,7 @@ export async function renderXlsx(r: ReportJson, opts: RenderOptions = {}): Promi
   checks.addRow(["id", "通过", "说明"]);
   for (const c of r.checks) {
     const row = checks.addRow([c.id, c.ok ? "是" : "否", c.detail]);
+    row.alignment = { vertical: "top" };
     row.getCell(3).alignment = { wrapText: true, vertical: "top" };
     row.height = rowHeight(linesIn(c.detail, 100));
   }
