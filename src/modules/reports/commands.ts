@@ -41,10 +41,13 @@ export const importCommand: CliCommand = {
 
 export const reportCommand: CliCommand = {
   name: "report",
-  summary: "write a year's annual report (the latest published version, else the live draft)",
-  usage: "report --year Y [--agency CODE] --format json|md|html|docx|xlsx --out FILE [--draft]",
+  summary: "write a year's annual report (the latest published version, else the live draft marked 草稿); exits 1 when a check fails",
+  usage: "report --year Y [--agency CODE] --format json|md|html|docx|xlsx --out FILE [--draft] [--allow-failed-checks]",
   async run(ctx, argv, out) {
-    const { values } = parseArgs({ args: argv, options: { year: { type: "string" }, agency: { type: "string" }, format: { type: "string" }, out: { type: "string" }, draft: { type: "boolean" } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { year: { type: "string" }, agency: { type: "string" }, format: { type: "string" }, out: { type: "string" }, draft: { type: "boolean" }, "allow-failed-checks": { type: "boolean" } },
+    });
     const format = (values.format ?? "json") as OutputFormat;
     if (!values.year || !/^\d{4}$/.test(values.year) || !values.out || !OUTPUT_FORMATS.includes(format)) {
       out.error(`usage: ${this.usage}`);
@@ -54,12 +57,18 @@ export const reportCommand: CliCommand = {
     const agency = await agencyByCode(ctx, values.agency);
     const pub = values.draft ? null : await svc(ctx).latestPublication(agency.id, year);
     const report = pub ? (pub.snapshot as ReportJson) : await svc(ctx).buildReport(agency.id, year);
-    const r = await renderReport(report, format);
+    const r = await renderReport(report, format, { draft: !pub });
     fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     fs.writeFileSync(values.out, r.body);
     out.info(`${values.out}: ${agency.name} ${year} ${pub ? `published version ${pub.version}` : "draft (live figures, not published)"}, format ${report.format}`);
     const failed = report.checks.filter((c) => !c.ok);
     for (const c of failed) out.error(`check failed: ${c.id}: ${c.detail}`);
+    // The file is written either way (it lists the failed checks at the top); a script that files reports
+    // stops here unless told that a failing document is what it wants.
+    if (failed.length && !values["allow-failed-checks"]) {
+      out.error(`${failed.length} check(s) failed: exit 1 (pass --allow-failed-checks to accept)`);
+      return 1;
+    }
     return 0;
   },
 };

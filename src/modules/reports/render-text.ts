@@ -1,6 +1,10 @@
 // HTML and Markdown renderings of a report: the six canonical headings, the narratives, and the official
 // tables (HTML with the merged cells; Markdown as pipe tables, which cannot merge, with group labels kept).
+// The HTML prints on A4 from a browser (@page, header rows repeated, no row split, table 三 on a landscape page),
+// so that "print to PDF" gives a fileable document; a draft is marked 草稿 on every page.
 import { escapeHtml } from "../../http/html";
+import { columnWidths } from "./column-widths";
+import { DRAFT_HEADER, DRAFT_MARK, failedCheckLines, failedChecksHeading, type RenderOptions } from "./draft-notice";
 import { getFormat, reviewColumnLabel } from "./formats";
 import { applicationGrid, disclosureGrid, reviewGrid, type Grid } from "./layout";
 import type { ReportJson } from "./narrative";
@@ -21,7 +25,13 @@ export function gridsOf(r: ReportJson) {
   return { fmt, s2: disclosureGrid(fmt, r.activeDisclosure), s3: applicationGrid(fmt, r.applications), s4: reviewGrid(fmt, r.reviewLitigation) };
 }
 
-function htmlTable(g: Grid, cls: string): string {
+/** One em of the printed 10-pt table text in per mille of the table: 156 mm portrait, 247 mm landscape. */
+const EM_PERMILLE = { portrait: 23, landscape: 14.3 } as const;
+
+function htmlTable(g: Grid, cls: string, page: keyof typeof EM_PERMILLE = "portrait"): string {
+  // Widths in per mille of the table, from the same rule as DOCX and XLSX (label columns wide, numbers equal).
+  const em = EM_PERMILLE[page];
+  const cols = columnWidths(g, { total: 1000, em, padding: em * 0.6 }).map((w) => `<col style="width:${(w / 10).toFixed(1)}%">`);
   const rows = g.rows.map((cells, i) => {
     const tds = cells.map((c) => {
       const tag = c.kind === "header" || c.kind === "caption" || (i < g.headerRows && c.kind !== "number") ? "th" : "td";
@@ -30,20 +40,41 @@ function htmlTable(g: Grid, cls: string): string {
     });
     return `<tr>${tds.join("")}</tr>`;
   });
-  return `<table class="${cls}">\n${rows.join("\n")}\n</table>`;
+  // Header rows in <thead>, which browsers repeat at the top of every printed page.
+  const head = g.headerRows ? `<thead>\n${rows.slice(0, g.headerRows).join("\n")}\n</thead>\n` : "";
+  return `<table class="${cls}">\n<colgroup>${cols.join("")}</colgroup>\n${head}<tbody>\n${rows.slice(g.headerRows).join("\n")}\n</tbody>\n</table>`;
 }
+
+const PRINT_STYLE = `@page{size:A4;margin:37mm 26mm 35mm 28mm}@page landscape{size:A4 landscape;margin:15mm 25mm 15mm 25mm}
+@media print{body{max-width:none;margin:0;padding:0;font-family:"FangSong","仿宋","STFangsong","Noto Serif CJK SC","Noto Sans CJK SC",serif;font-size:16pt;line-height:28.95pt}
+h1{font-family:"方正小标宋简体","SimSun","宋体","Noto Serif CJK SC",serif;font-size:22pt;line-height:35pt;font-weight:normal;margin:0 0 28.95pt}
+h2{font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif;font-size:16pt;font-weight:normal;margin:0;text-indent:2em;break-after:avoid}
+p{margin:0}section.landscape{page:landscape}section.landscape h2{text-indent:0}
+table{font-size:10pt;line-height:1.2;margin:4pt 0 12pt;table-layout:fixed}th,td{padding:0.5pt 3pt}th.caption,th.header{background:none}
+tr{break-inside:avoid}thead{display:table-header-group}
+.draft-mark{font-size:12pt;line-height:1.5;font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif}}`;
+
+/** A draft's mark in the top margin of every printed page (a CSS page-margin box). */
+const draftPageStyle = () => `<style>@page{@top-right{content:"${DRAFT_HEADER}";font:bold 10.5pt "SimHei","黑体","Noto Sans CJK SC",sans-serif}}</style>`;
 
 const STYLE = `body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;max-width:1100px;margin:24px auto;padding:0 16px;line-height:1.8;color:#111}
 h1{text-align:center;font-size:22px}h2{font-size:18px;margin-top:28px}p{text-indent:2em;margin:6px 0}
 table{border-collapse:collapse;width:100%;margin:12px 0;font-size:14px}th,td{border:1px solid #333;padding:4px 6px;text-align:center;vertical-align:middle}
-td.label{text-align:left}th.caption{text-align:left;font-weight:bold;background:#f3f3f3}th.header{background:#fafafa;font-weight:normal}td.number{min-width:3em}`;
+td.label{text-align:left}th.caption{text-align:left;font-weight:bold;background:#f3f3f3}th.header{background:#fafafa;font-weight:normal}td.number{min-width:3em}
+.draft-mark{font-weight:bold;color:#000;border:1px solid #000;padding:2px 8px;display:inline-block}.failed-checks{border:2px solid #000;padding:6px 12px;margin:12px 0}
+.failed-checks p{text-indent:0}.failed-checks ol{margin:4px 0;padding-left:1.5em}
+${PRINT_STYLE}`;
 
 /** A complete HTML document of the report. */
-export function renderHtml(r: ReportJson, opts: { status?: string } = {}): string {
+export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
   const { fmt, s2, s3, s4 } = gridsOf(r);
   const para = (t: string) => paragraphs(t).map((p) => `<p>${esc(p)}</p>`).join("\n");
+  const failed = failedChecksHeading(r);
+  const title = `${opts.draft ? `（${DRAFT_MARK}）` : ""}${reportTitle(r)}`;
   const parts = [
-    `<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(reportTitle(r))}</title><style>${STYLE}</style></head><body>`,
+    `<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style>${opts.draft ? draftPageStyle() : ""}</head><body>`,
+    opts.draft ? `<div class="draft-mark">${esc(DRAFT_HEADER)}</div>` : "",
+    failed ? `<section class="failed-checks"><p><strong>${esc(failed)}</strong></p><ol>${failedCheckLines(r).map((l) => `<li>${esc(l.replace(/^\d+\. /, ""))}</li>`).join("")}</ol></section>` : "",
     `<h1>${esc(reportTitle(r))}</h1>`,
     opts.status ? `<p class="status">${esc(opts.status)}</p>` : "",
     para(r.sections.preamble ?? ""),
@@ -51,8 +82,10 @@ export function renderHtml(r: ReportJson, opts: { status?: string } = {}): strin
     para(r.sections.s1 ?? ""),
     `<h2>${esc(fmt.sections[1].label)}</h2>`,
     htmlTable(s2, "active-disclosure"),
+    `<section class="landscape">`,
     `<h2>${esc(fmt.sections[2].label)}</h2>`,
-    htmlTable(s3, "applications"),
+    htmlTable(s3, "applications", "landscape"),
+    `</section>`,
     `<h2>${esc(fmt.sections[3].label)}</h2>`,
     htmlTable(s4, "review-litigation"),
     `<h2>${esc(fmt.sections[4].label)}</h2>`,
@@ -122,11 +155,14 @@ function mdDisclosure(g: Grid): string {
   return blocks.join("\n\n");
 }
 
-export function renderMarkdown(r: ReportJson): string {
+export function renderMarkdown(r: ReportJson, opts: RenderOptions = {}): string {
   const { fmt, s2 } = gridsOf(r);
   const para = (t: string) => paragraphs(t).join("\n\n");
+  const failed = failedChecksHeading(r);
   const out = [
-    `# ${reportTitle(r)}`,
+    opts.draft ? `> **${DRAFT_HEADER}**` : "",
+    failed ? [`> **${failed}**`, ...failedCheckLines(r).map((l) => `> ${l}`)].join("\n>\n") : "",
+    `# ${reportTitle(r)}${opts.draft ? `（${DRAFT_MARK}）` : ""}`,
     para(r.sections.preamble ?? ""),
     `## ${fmt.sections[0].label}`,
     para(r.sections.s1 ?? ""),

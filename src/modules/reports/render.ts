@@ -1,4 +1,5 @@
 // One entry for every output format of a report: json (the contract), md, html, docx, xlsx.
+import type { RenderOptions } from "./draft-notice";
 import type { ReportJson } from "./narrative";
 import { renderDocx, renderXlsx } from "./render-office";
 import { renderHtml, renderMarkdown } from "./render-text";
@@ -14,19 +15,19 @@ const TYPES: Record<OutputFormat, string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 };
 
-export async function renderReport(r: ReportJson, format: OutputFormat, opts: { status?: string } = {}): Promise<{ body: Buffer | string; contentType: string; filename: string }> {
+export async function renderReport(r: ReportJson, format: OutputFormat, opts: RenderOptions = {}): Promise<{ body: Buffer | string; contentType: string; filename: string }> {
   const filename = `${r.agency.code}-${r.year}-annual-report.${format}`;
   const contentType = TYPES[format];
   switch (format) {
     case "json":
       return { body: `${JSON.stringify(r, null, 2)}\n`, contentType, filename };
     case "md":
-      return { body: renderMarkdown(r), contentType, filename };
+      return { body: renderMarkdown(r, opts), contentType, filename };
     case "html":
       return { body: renderHtml(r, opts), contentType, filename };
     case "docx":
-      return { body: await renderDocx(r), contentType, filename };
+      return { body: await renderDocx(r, opts), contentType, filename };
     case "xlsx":
-      return { body: await renderXlsx(r), contentType, filename };
+      return { body: await renderXlsx(r, opts), contentType, filename };
   }
 }

@@ -11,6 +11,7 @@ import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { agencyByCode } from "../../infra/agencies";
 import { CASE_KINDS, CASE_OUTCOMES } from "./entities";
+import type { RenderOptions } from "./draft-notice";
 import type { ReportJson } from "./narrative";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat } from "./render";
 import { assertYear, type ReportsService } from "./report-service";
@@ -31,8 +32,8 @@ const formatQuery = z.object({
   version: z.coerce.number().int().positive().max(MAX_INT, "版本号过大").optional(),
 });
 
-async function send(ctx: Context, report: ReportJson, format: OutputFormat, headers: Record<string, string>, status?: string) {
-  const out = await renderReport(report, format, { status });
+async function send(ctx: Context, report: ReportJson, format: OutputFormat, headers: Record<string, string>, opts: RenderOptions = {}) {
+  const out = await renderReport(report, format, opts);
   for (const [k, v] of Object.entries(headers)) ctx.set(k, v);
   ctx.type = out.contentType;
   if (format === "docx" || format === "xlsx") ctx.attachment(out.filename);
@@ -115,7 +116,7 @@ export function reportRoutes(app: AppContext): Router[] {
   staff.get("/:year/preview", anyStaff, async (ctx) => {
     const year = yearParam(ctx);
     const q = parseInput(formatQuery, ctx.query);
-    await send(ctx, await svc().buildReport(currentStaff(ctx).agencyId, year), q.format, { "X-Report-Status": "draft" }, "草稿（实时数据，尚未发布）");
+    await send(ctx, await svc().buildReport(currentStaff(ctx).agencyId, year), q.format, { "X-Report-Status": "draft" }, { status: "草稿（实时数据，尚未发布）", draft: true });
   });
   staff.put("/:year/sections", anyStaff, async (ctx) => {
     const year = yearParam(ctx);

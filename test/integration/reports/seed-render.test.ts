@@ -92,7 +92,8 @@ describe("the seed 2019 report", () => {
       await cli(env, ["report", "--year", "2019", "--format", "xlsx", "--out", path.join(dir, "r.xlsx")]);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.readFile(path.join(dir, "r.xlsx"));
-      expect(wb.worksheets.map((w) => w.name)).toEqual(["二、主动公开", "三、申请情况", "四、复议诉讼", "校验"]);
+      // The narrative sheet 正文 comes first since issue 12 (one sheet per table plus the narrative).
+      expect(wb.worksheets.map((w) => w.name)).toEqual(["正文", "二、主动公开", "三、申请情况", "四、复议诉讼", "校验"]);
       const s3 = wb.getWorksheet("三、申请情况")!;
       expect(s3.getCell("A2").value).toBe("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）");
       expect(s3.getCell("D2").value).toBe("申请人情况");
