@@ -1,0 +1,34 @@
+// Query codes: how they are made and how they are stored. 12 random digits (10^12 possibilities per
+// application number, so guessing stays hopeless under the per-client limit); stored only as an HMAC-SHA256
+// keyed with the server secret, so a copy of the database alone cannot be searched for the codes.
+import { createHash, createHmac, randomInt } from "node:crypto";
+
+export const QUERY_CODE_DIGITS = 12;
+/** Prefix of the keyed format; the legacy unsalted format is 64 hex characters, so the two never collide. */
+const KEYED = "k1.";
+
+export function newQueryCode(): string {
+  // Two draws: randomInt allows ranges below 2^48 only.
+  return String(randomInt(0, 1_000_000)).padStart(6, "0") + String(randomInt(0, 1_000_000)).padStart(6, "0");
+}
+
+/** The old, unsalted hash (kept only as the input of the keyed one, so old rows can be converted in place). */
+export function legacyQueryCodeHash(code: string): string {
+  return createHash("sha256").update(`ogi-query-code:${code}`).digest("hex");
+}
+
+/** The stored form: HMAC(secret, legacy hash). Old rows become HMAC(secret, stored value) without the code. */
+export function keyedQueryCodeHash(secret: Buffer, code: string): string {
+  return keyLegacyHash(secret, legacyQueryCodeHash(code));
+}
+
+export function keyLegacyHash(secret: Buffer, legacy: string): string {
+  return KEYED + createHmac("sha256", secret).update(legacy).digest("base64url");
+}
+
+export function isKeyedHash(stored: string): boolean {
+  return stored.startsWith(KEYED);
+}
+
+/** Compared against when an application number does not exist: same length as a keyed hash, no code gives it. */
+export const NO_APPLICATION_HASH = KEYED + "!".repeat(43);
