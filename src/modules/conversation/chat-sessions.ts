@@ -15,6 +15,8 @@ export const CHAT_SESSION_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 const digest = (token: string) => createHash("sha256").update(`ogi-chat-session:${token}`).digest("hex");
 const tokenKey = (token: string) => `chat:token:${digest(token)}`;
+/** The conversation a session token names (its session key is conv:session:chat:<id>, its recipient chat:<id>). */
+export const chatConversationId = (token: string) => digest(token).slice(0, 32);
 
 export interface ChatSession {
   token: string;
@@ -30,12 +32,12 @@ export async function chatSession(app: AppContext, ctx: Context, sent: string | 
   if (token && (await app.kv.get(tokenKey(token)))) {
     // Sliding expiry, like the conversation itself: a session lives a day after its last message.
     await app.kv.set(tokenKey(token), "1", SESSION_TTL_SECONDS);
-    return { token, conversationId: digest(token).slice(0, 32), isNew: false };
+    return { token, conversationId: chatConversationId(token), isNew: false };
   }
   await citizenLimits(app).newChatSession.consume(`ip:${ctx.ip}`);
   const fresh = randomBytes(32).toString("base64url");
   await app.kv.set(tokenKey(fresh), "1", SESSION_TTL_SECONDS);
-  return { token: fresh, conversationId: digest(fresh).slice(0, 32), isNew: true };
+  return { token: fresh, conversationId: chatConversationId(fresh), isNew: true };
 }
 
 /** The web chat may keep the token in a cookie instead of script memory: HttpOnly, this API only, same site. */
