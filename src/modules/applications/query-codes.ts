@@ -7,6 +7,11 @@ export const QUERY_CODE_DIGITS = 12;
 /** Prefix of the keyed format; the legacy unsalted format is 64 hex characters, so the two never collide. */
 const KEYED = "k1.";
 
+/** Query codes out of texts that are kept (chat transcripts, handed to staff): a code is shown to its filer only. */
+export function maskQueryCodes(text: string): string {
+  return text.replace(/(查询码[：:\s]*)[A-Za-z0-9]{4,16}/g, "$1********").replace(/(?<!\d)\d{12}(?!\d)/g, "************");
+}
+
 export function newQueryCode(): string {
   // Two draws: randomInt allows ranges below 2^48 only.
   return String(randomInt(0, 1_000_000)).padStart(6, "0") + String(randomInt(0, 1_000_000)).padStart(6, "0");

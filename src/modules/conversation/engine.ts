@@ -3,6 +3,7 @@
 // `result` incoming, so every decision and every sentence is made here and tested without servers.
 import { maskIdNumber } from "../../domain/id-checks";
 import type { IntakeInput } from "../applications/intake-schema";
+import { maskQueryCodes } from "../applications/query-codes";
 import * as form from "./form";
 import { classify, parseCredentials, type FigureTopic, type GuideTopic, type Intent } from "./intents";
 import type { Understanding } from "./understanding";
@@ -118,7 +119,7 @@ export function maskPersonalData(text: string): string {
 }
 
 function remember(s: Session, from: "citizen" | "bot", texts: string[], at: string): Session {
-  const history = [...s.history, ...texts.map((text) => ({ from, text: maskPersonalData(text.slice(0, 500)), at }))].slice(-HISTORY);
+  const history = [...s.history, ...texts.map((text) => ({ from, text: maskQueryCodes(maskPersonalData(text.slice(0, 500))), at }))].slice(-HISTORY);
   return { ...s, history, updatedAt: at };
 }
 
