@@ -72,8 +72,8 @@ export const configSchema = z.object({
   CHAT_RATE_LIMIT_PER_MINUTE: intIn(1, 10000).default(30),
   // Per-client limits on anonymous writes (issue 13 item 9; docs/security/citizen.md): sized for many citizens
   // behind one carrier NAT address, so only bursts no group of people produces are refused.
-  FILING_LIMIT_PER_MINUTE: intIn(1, 100000).default(30),
-  CONSULTATION_LIMIT_PER_HOUR: intIn(1, 100000).default(20),
+  FILING_LIMIT_PER_MINUTE: intIn(1, 1000000).default(30),
+  CONSULTATION_LIMIT_PER_HOUR: intIn(1, 1000000).default(20),
   CHAT_NEW_SESSIONS_PER_HOUR: intIn(1, 1000000).default(300),
   // How long a retried filing (same Idempotency-Key) still gets its query code back; then the stored code is purged.
   IDEMPOTENCY_RETRY_HOURS: intIn(1, 24 * 30).default(24),
