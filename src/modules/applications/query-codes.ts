@@ -1,7 +1,7 @@
 // Query codes: how they are made and how they are stored. 12 random digits (10^12 possibilities per
 // application number, so guessing stays hopeless under the per-client limit); stored only as an HMAC-SHA256
 // keyed with the server secret, so a copy of the database alone cannot be searched for the codes.
-import { createHash, createHmac, randomInt } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomInt } from "node:crypto";
 
 export const QUERY_CODE_DIGITS = 12;
 /** Prefix of the keyed format; the legacy unsalted format is 64 hex characters, so the two never collide. */
@@ -33,6 +33,11 @@ export function keyLegacyHash(secret: Buffer, legacy: string): string {
 
 export function isKeyedHash(stored: string): boolean {
   return stored.startsWith(KEYED);
+}
+
+/** For rows that have no query code (historical imports): keyed format, so no start-up conversion touches it. */
+export function unusableQueryCodeHash(): string {
+  return KEYED + randomBytes(32).toString("base64url");
 }
 
 /** Compared against when an application number does not exist: same length as a keyed hash, no code gives it. */
