@@ -21,17 +21,25 @@ const SETTLE_MS = QUICK ? 2000 : 5000;
 
 function chatKind(): RequestKind {
   let i = 0;
+  // Each simulated citizen keeps the session the server issued it (anonymous chat, issue 13 item 6).
+  const sessions = new Map<number, string>();
   return {
     name: "chat",
     build() {
       const n = i++;
       const q = FAQ[n % FAQ.length];
+      const who = n % CITIZENS;
+      const session = sessions.get(who);
       return {
         method: "POST",
         path: "/api/chat",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ userId: `cbench${n % CITIZENS}`, text: q.text }),
-        check: (status, body) => status === 200 && body.includes(q.expect),
+        body: JSON.stringify({ userId: `cbench${who}`, text: q.text, ...(session ? { session } : {}) }),
+        check: (status, body) => {
+          const issued = /"session":"([A-Za-z0-9_-]{43})"/.exec(body)?.[1];
+          if (issued) sessions.set(who, issued);
+          return status === 200 && body.includes(q.expect);
+        },
       };
     },
   };

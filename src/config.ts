@@ -68,8 +68,22 @@ export const configSchema = z.object({
   STAFF_SESSION_TTL_MINUTES: intIn(5, 7 * 24 * 60).default(480),
   LOGIN_MAX_FAILURES: intIn(1, 100).default(5),
   // Citizen query rate limit (wrong query codes)
-  STATUS_QUERY_MAX_FAILURES: intIn(1, 1000).default(10),
+  STATUS_QUERY_MAX_FAILURES: intIn(1, 1000).default(30),
   CHAT_RATE_LIMIT_PER_MINUTE: intIn(1, 10000).default(30),
+  // Per-client limits on anonymous writes (issue 13 item 9; docs/security/citizen.md): sized for many citizens
+  // behind one carrier NAT address, so only bursts no group of people produces are refused.
+  FILING_LIMIT_PER_MINUTE: intIn(1, 1000000).default(30),
+  CONSULTATION_LIMIT_PER_HOUR: intIn(1, 1000000).default(20),
+  CHAT_NEW_SESSIONS_PER_HOUR: intIn(1, 1000000).default(300),
+  // How long a retried filing (same Idempotency-Key) still gets its query code back; then the stored code is purged.
+  IDEMPOTENCY_RETRY_HOURS: intIn(1, 24 * 30).default(24),
+  // Keyed hash of query codes (issue 13 item 12): the secret, or the file the embedded default keeps it in.
+  QUERY_CODE_SECRET: z.string().min(32, "use at least 32 characters (e.g. openssl rand -hex 32)").optional(),
+  SERVER_SECRET_FILE: z.string().min(1).default("data/server-secret"),
+  // Node HTTP server: a slow (trickled) request is cut off, and the number of open connections is capped.
+  HTTP_REQUEST_TIMEOUT_MS: intIn(1000, 600000).default(30000),
+  HTTP_HEADERS_TIMEOUT_MS: intIn(1000, 600000).default(10000),
+  HTTP_MAX_CONNECTIONS: intIn(1, 1000000).default(2000),
   // WeChat official account
   WECHAT_TOKEN: z.string().min(3).max(32).optional(),
   WECHAT_APPID: z.string().optional(),

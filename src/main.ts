@@ -4,7 +4,8 @@ import { z } from "zod";
 import { ConfigError, loadConfig } from "./config";
 import { closeContext, createContext, prepare } from "./bootstrap";
 import { buildApp } from "./http/app";
-import { answerClientErrors } from "./http/client-errors";
+import { createHttpServer } from "./http/server";
+import { configWarnings } from "./config-warnings";
 import { modules } from "./modules";
 import { databaseTarget } from "./config";
 import { withTimeout } from "./infra/kv";
@@ -24,6 +25,7 @@ async function main() {
     throw e;
   }
   const ctx = await createContext(config);
+  for (const warning of configWarnings(config)) ctx.logger.warn({ config: warning.variable }, warning.message);
   // A dependency outage must not end the process: a promise nobody awaited is logged, not fatal (Node's
   // default exits). An exception thrown outside any request leaves unknown state: log it and exit, so the
   // supervisor restarts a clean process.
@@ -48,13 +50,12 @@ async function main() {
     const stop = await m.start?.(ctx);
     if (stop) stoppers.push(stop);
   }
-  const server = buildApp(ctx).listen(config.PORT, config.HOST, () => {
+  const server = createHttpServer(buildApp(ctx).callback(), config).listen(config.PORT, config.HOST, () => {
     const addr = server.address();
     const port = typeof addr === "object" && addr ? addr.port : config.PORT;
     const url = config.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
     ctx.logger.info({ url }, `service listening on ${url} (health: ${url}/healthz)`);
   });
-  answerClientErrors(server);
   const shutdown = async (signal: string) => {
     ctx.logger.info({ signal }, "shutting down");
     server.close();

@@ -121,10 +121,14 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       } else {
         const userId = `${job.tag}-${i}`;
         let last = "";
+        // The conversation is the session the server issued with the first answer (userId is a label only).
+        let session: string | undefined;
         for (const text of dialogue(description, residentId(i))) {
-          const r = await post("/api/chat", { userId, text });
+          const r = await post("/api/chat", { userId, text, ...(session ? { session } : {}) });
           if (r.status !== 200) throw new Error(`HTTP ${r.status} on “${text}”: ${r.body.slice(0, 200)}`);
-          last = (JSON.parse(r.body) as { replies: string[] }).replies.join("\n");
+          const answer = JSON.parse(r.body) as { replies: string[]; session?: string };
+          session = answer.session ?? session;
+          last = answer.replies.join("\n");
         }
         const no = /申请编号：(\S+)/.exec(last)?.[1];
         if (!no || !last.includes("申请已提交")) throw new Error(`no application number in the last reply: ${last.slice(0, 200)}`);

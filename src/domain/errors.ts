@@ -39,6 +39,8 @@ const exact: Record<string, number> = {
   "AUTH.INVALID_CREDENTIALS": 401,
   "AUTH.FORBIDDEN": 403,
   "RATE_LIMITED": 429,
+  // A retry after its window: the filing exists, its query code is no longer kept (issue 13 item 11).
+  "IDEMPOTENCY.EXPIRED": 409,
 };
 const bySuffix: Array<[RegExp, number]> = [
   [/\.NOT_FOUND$/, 404],

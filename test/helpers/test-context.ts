@@ -92,6 +92,11 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
     DATABASE_URL: databaseUrl,
     REDIS_KEY_PREFIX: prefix,
     YEAR_END_JOB_ENABLED: "false",
+    // Every test talks from one address; the per-client limits of issue 13 are proved where they are set
+    // explicitly (test/hostile/citizen-hardening.test.ts) and would only stand in the way elsewhere.
+    FILING_LIMIT_PER_MINUTE: "1000000",
+    CONSULTATION_LIMIT_PER_HOUR: "1000000",
+    CHAT_NEW_SESSIONS_PER_HOUR: "1000000",
     ...(opts.redis !== false ? { REDIS_URL } : {}),
     ...opts.env,
   };

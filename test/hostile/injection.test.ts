@@ -10,6 +10,7 @@ import { STAFF_COOKIE } from "../../src/http/auth";
 import { Application } from "../../src/modules/applications/application.entity";
 import { CatalogueEntry } from "../../src/modules/catalogue/entities";
 import { Consultation } from "../../src/modules/conversation/entities";
+import { anonymousChat } from "../helpers/anonymous-chat";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 import { CREDIT_CODE, personBody } from "../integration/applications/fixtures";
 
@@ -269,10 +270,11 @@ describe("script and HTML payloads on the pages that show them", () => {
   });
 
   it("chat messages that reach a consultation: the consultations page shows question and transcript escaped", async () => {
+    const chats = anonymousChat(env.server);
     for (const [i, p] of XSS.entries()) {
       // Two messages the bot does not understand open a consultation with the second as its question.
-      await request(env.server).post("/api/chat").send({ userId: `xss-${i}`, text: `第一句${p}` }).expect(200);
-      await request(env.server).post("/api/chat").send({ userId: `xss-${i}`, text: p }).expect(200);
+      expect((await chats.send(`xss-${i}`, `第一句${p}`)).status).toBe(200);
+      expect((await chats.send(`xss-${i}`, p)).status).toBe(200);
     }
     const questions = (await env.ctx.db.getRepository(Consultation).find()).map((c) => c.question);
     const page = await fetchPage("/console/consultations");

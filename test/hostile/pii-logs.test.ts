@@ -89,9 +89,13 @@ async function call(method: string, path: string, opts: { json?: unknown; body?:
   return { status: res.status, text, json, headers: res.headers };
 }
 
+/** Anonymous citizens continue their conversation through the session the server issued. */
+const chatSessions = new Map<string, string>();
 async function chat(userId: string, text: string, auth?: string) {
-  const r = await call("POST", "/api/chat", { json: { userId, text }, token: auth });
+  const session = auth ? undefined : chatSessions.get(userId);
+  const r = await call("POST", "/api/chat", { json: { userId, text, ...(session ? { session } : {}) }, token: auth });
   expect([text, r.status]).toEqual([text, 200]);
+  if (!auth && typeof r.json.session === "string") chatSessions.set(userId, r.json.session);
   return (r.json.replies as string[]).join("\n");
 }
 

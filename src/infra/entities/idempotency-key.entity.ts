@@ -15,6 +15,10 @@ export class IdempotencyKey {
   @Column({ type: "simple-json", nullable: true })
   response!: Record<string, unknown> | null;
 
+  /** The query code of the first answer, sealed (src/modules/applications/retry-answers.ts); purged after the retry window. */
+  @Column({ name: "sealed_code", type: "varchar", length: 200, nullable: true })
+  sealedCode!: string | null;
+
   @Column({ name: "created_at", type: "varchar", length: 30 })
   createdAt!: string;
 }

@@ -1,7 +1,7 @@
 // Applications: intake (idempotent), the statutory clock, staff transitions, citizen status and notifications.
 // Every change is one transaction writing the application, its audit event and, when the citizen should
 // know, an outbox message; a concurrent change is refused by the version check instead of being lost.
-import { createHash, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { Brackets, type EntityManager } from "typeorm";
 import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { AppContext } from "../../context";
@@ -13,6 +13,8 @@ import { createCalendar, readCalendarOverrides, type CalendarOverrides, type Wor
 import { parseInput } from "../../http/validate";
 import { agencyById, defaultAgency } from "../../infra/agencies";
 import { bumpCounter } from "../../infra/counters";
+import { createLimiter, type Limiter } from "../../infra/rate-limiter";
+import { serverSecret } from "../../infra/server-secret";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent, type ActorType } from "../../infra/entities/audit-event.entity";
 import { IdempotencyKey } from "../../infra/entities/idempotency-key.entity";
@@ -22,6 +24,8 @@ import type { StaffPrincipal } from "../staff/staff-service";
 import { actionSchemas, type ActionBody } from "./action-schemas";
 import { Application, CITIZEN_CHANNELS, type ApplicantDetails, type Channel } from "./application.entity";
 import { computeClock, explainClock, workingDaysLeft, type ClockEntry, type ClockExplanation } from "./clock";
+import { isKeyedHash, keyedQueryCodeHash, keyLegacyHash, newQueryCode, NO_APPLICATION_HASH } from "./query-codes";
+import { namespacedKey, openCode, sealCode, type StoredAnswer } from "./retry-answers";
 import { ANSWER_DISPOSITIONS, CLOSE_REASONS, dispositionLabel, needsApprover } from "./dispositions";
 import { CATEGORY_LABELS, CHANNEL_LABELS, ID_TYPE_LABELS, intakeSchema, staffIntakeSchema, type IntakeInput, type StaffIntakeInput } from "./intake-schema";
 import { allowedActions, isLegalFrom, nextStatus, OPEN_STATUSES, roleMay, STATUS_LABELS, STATUSES, type ApplicationAction, type ApplicationStatus } from "./lifecycle";
@@ -81,9 +85,6 @@ interface Effect {
 /** TypeORM's insert typing rejects simple-json fields of entity instances; the rows are complete entities. */
 const row = <T>(x: T) => x as QueryDeepPartialEntity<T>;
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
-const hashQueryCode = (code: string) => sha256(`ogi-query-code:${code}`);
-/** Compared against when an application number does not exist; no query code hashes to it (not hex). */
-const NO_APPLICATION_HASH = "z".repeat(64);
 
 /** Normalised description for repeat detection: width-folded, lower case, without spaces or punctuation. */
 export function normalizeDescription(s: string): string {
@@ -95,8 +96,40 @@ export class ApplicationService {
   private calendars = new Map<string, WorkingDayCalendar>();
   private agencyCodes = new Map<string, string>();
 
+  /** Per-client limits (issue 13): new filings, wrong query codes. Keyed on the client address or verified citizen. */
+  private readonly limits: { filing: Limiter; statusFailures: Limiter };
+
   constructor(private readonly ctx: AppContext) {
     this.overrides = readCalendarOverrides(ctx.config.CALENDAR_OVERRIDES_FILE);
+    this.limits = {
+      filing: createLimiter(ctx.kv, { name: "filing", points: ctx.config.FILING_LIMIT_PER_MINUTE, durationSeconds: 60, message: "提交申请过于频繁，请1分钟后再试" }),
+      statusFailures: createLimiter(ctx.kv, { name: "status-fail", points: ctx.config.STATUS_QUERY_MAX_FAILURES, durationSeconds: 3600, message: "查询码错误次数过多，请1小时后再试" }),
+    };
+  }
+
+  private get secret(): Buffer {
+    return serverSecret(this.ctx.config);
+  }
+
+  /** Existing rows hashed the old, unsalted way become HMAC(secret, old hash): still verifiable, no code needed. */
+  async keyLegacyQueryCodes(): Promise<number> {
+    const repo = this.ctx.db.getRepository(Application);
+    const rows = await repo.createQueryBuilder("a").select(["a.id", "a.queryCodeHash"]).where("a.query_code_hash NOT LIKE 'k1.%'").getMany();
+    for (const r of rows) {
+      if (!isKeyedHash(r.queryCodeHash)) await repo.update({ id: r.id, queryCodeHash: r.queryCodeHash }, { queryCodeHash: keyLegacyHash(this.secret, r.queryCodeHash) });
+    }
+    return rows.length;
+  }
+
+  /** Stored query codes of retried filings are kept only for the retry window (run hourly by the module). */
+  async purgeRetryAnswers(): Promise<void> {
+    const cutoff = new Date(this.ctx.clock.now().getTime() - this.ctx.config.IDEMPOTENCY_RETRY_HOURS * 3600_000).toISOString();
+    await this.ctx.db
+      .createQueryBuilder()
+      .update(IdempotencyKey)
+      .set({ sealedCode: null })
+      .where("sealed_code IS NOT NULL AND created_at < :cutoff", { cutoff })
+      .execute();
   }
 
   get settings() {
@@ -121,13 +154,20 @@ export class ApplicationService {
   // ---------------------------------------------------------------- intake
 
   /** The citizen path (POST /api/applications and the bot): validated, idempotent by key. */
-  async submit(input: IntakeInput | unknown, opts: { agencyId?: string; idempotencyKey?: string; citizenKey?: string | null } = {}): Promise<IntakeAnswer> {
+  async submit(
+    input: IntakeInput | unknown,
+    opts: { agencyId?: string; idempotencyKey?: string; citizenKey?: string | null; idempotencyNamespace?: string; clientKey?: string } = {},
+  ): Promise<IntakeAnswer> {
     const data = parseInput(intakeSchema, input);
     const agencyId = opts.agencyId ?? (await defaultAgency(this.ctx)).id;
     // Online channels: this system's own acknowledgement is the confirmation of Art. 31, so the legal
     // receipt date is the China-local date of submission.
     const today = this.ctx.today();
-    return this.create(agencyId, { ...data, receivedAt: today, receiptEvidence: "系统受理即确认（网上提交）" }, { type: "citizen", id: opts.citizenKey ?? null }, opts.citizenKey ?? null, opts.idempotencyKey);
+    // Keys belong to a channel and client: the caller's namespace (the chat: its conversation), else a verified
+    // citizen, else (REST) the applicant's own identity, which a retry from another address still carries.
+    const identity = data.applicant.idNumber ?? data.applicant.creditCode ?? data.applicant.phone;
+    const ns = opts.idempotencyNamespace ?? (opts.citizenKey ? `citizen:${opts.citizenKey}` : `rest:applicant:${sha256(`${agencyId}:${identity}`)}`);
+    return this.create(agencyId, { ...data, receivedAt: today, receiptEvidence: "系统受理即确认（网上提交）" }, { type: "citizen", id: opts.citizenKey ?? null }, opts.citizenKey ?? null, opts.idempotencyKey, ns, opts.clientKey);
   }
 
   /** Staff registration of an application received offline (in person, mail, fax) or transcribed orally. */
@@ -136,23 +176,26 @@ export class ApplicationService {
     if (data.receivedAt && data.receivedAt > this.ctx.today()) {
       throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "receivedAt", message: "收到日期不能晚于今天" }]);
     }
-    return this.create(staff.agencyId, data, { type: "staff", id: staff.id }, null, idempotencyKey);
+    return this.create(staff.agencyId, data, { type: "staff", id: staff.id }, null, idempotencyKey, `staff:${staff.id}`);
   }
 
-  private async create(agencyId: string, data: StaffIntakeInput, actor: Actor, citizenKey: string | null, idempotencyKey?: string): Promise<IntakeAnswer> {
+  private async create(agencyId: string, data: StaffIntakeInput, actor: Actor, citizenKey: string | null, idempotencyKey?: string, namespace = "internal", clientKey?: string): Promise<IntakeAnswer> {
     const scope = `applications.submit:${agencyId}`;
-    const key = idempotencyKey?.trim().slice(0, 200);
+    const rawKey = idempotencyKey?.trim().slice(0, 200);
+    const key = rawKey ? namespacedKey(namespace, rawKey) : undefined;
     const requestHash = sha256(JSON.stringify({ data, citizenKey }));
     if (key) {
       const prior = await this.replay(scope, key, requestHash);
       if (prior) return prior;
     }
+    // Only new filings count: a retry of a key answered above is free, whatever the limit.
+    if (clientKey) await this.limits.filing.consume(clientKey);
     const cal = await this.calendarFor(agencyId);
     const now = this.ctx.clock.now().toISOString();
     const receivedAt = data.receivedAt ?? null;
     const clockLog: ClockEntry[] = receivedAt ? [{ kind: "receipt", date: receivedAt, evidence: data.receiptEvidence ?? null }] : [];
     const clock = computeClock(clockLog, this.settings, cal);
-    const queryCode = String(randomInt(0, 100_000_000)).padStart(8, "0");
+    const queryCode = newQueryCode();
     const a = data.applicant;
     const applicant: ApplicantDetails = {
       category: a.category,
@@ -171,7 +214,7 @@ export class ApplicationService {
       id: randomUUID(),
       agencyId,
       applicationNo: "",
-      queryCodeHash: hashQueryCode(queryCode),
+      queryCodeHash: keyedQueryCodeHash(this.secret, queryCode),
       status: receivedAt ? "received" : "awaiting_confirmation",
       channel: data.channel as Channel,
       applicantCategory: a.category,
@@ -211,7 +254,7 @@ export class ApplicationService {
     let answer!: IntakeAnswer;
     try {
       await this.ctx.db.transaction(async (m) => {
-        if (key) await m.insert(IdempotencyKey, { scope, idemKey: key, requestHash, response: null, createdAt: now });
+        if (key) await m.insert(IdempotencyKey, { scope, idemKey: key, requestHash, response: null, sealedCode: null, createdAt: now });
         app.applicationNo = await this.nextApplicationNo(m, agencyId, receivedAt ?? localDate(new Date(now), this.ctx.config.APP_TIMEZONE));
         app.possibleRepeatOf = await this.findRepeat(m, app);
         await m.insert(Application, app);
@@ -221,7 +264,10 @@ export class ApplicationService {
           ...(app.possibleRepeatOf ? { possibleRepeatOf: app.possibleRepeatOf } : {}),
         })));
         answer = { applicationNo: app.applicationNo, queryCode, status: app.status, receivedAt, dueDate: app.dueDate, ...dueDateFields(app.dueDateFlag) };
-        if (key) await m.update(IdempotencyKey, { scope, idemKey: key }, { response: answer as never });
+        if (key) {
+          const stored: Omit<StoredAnswer, "sealedCode"> = { applicationNo: app.applicationNo, status: app.status, receivedAt, dueDate: app.dueDate, ...dueDateFields(app.dueDateFlag) };
+          await m.update(IdempotencyKey, { scope, idemKey: key }, { response: stored as never, sealedCode: sealCode(this.secret, queryCode, `${scope}:${key}`) });
+        }
       });
     } catch (err) {
       // A concurrent request with the same key committed first: answer what it answered.
@@ -238,7 +284,26 @@ export class ApplicationService {
     const row = await this.ctx.db.getRepository(IdempotencyKey).findOneBy({ scope, idemKey: key });
     if (!row) return null;
     if (row.requestHash !== requestHash) throw new DomainError("IDEMPOTENCY.CONFLICT", "同一幂等键已用于内容不同的申请，请更换 Idempotency-Key");
-    return row.response as unknown as IntakeAnswer;
+    const stored = row.response as unknown as StoredAnswer | null;
+    const windowOpen = Date.parse(row.createdAt) + this.ctx.config.IDEMPOTENCY_RETRY_HOURS * 3600_000 > this.ctx.clock.now().getTime();
+    const queryCode = windowOpen && row.sealedCode ? openCode(this.secret, row.sealedCode, `${scope}:${key}`) : null;
+    if (!stored || !queryCode) {
+      // Filed once already; the code is no longer kept, so it cannot be shown again (and nothing is filed twice).
+      throw new DomainError(
+        "IDEMPOTENCY.EXPIRED",
+        `该申请已经提交${stored ? `（申请编号 ${stored.applicationNo}）` : ""}，查询码只在提交后${this.ctx.config.IDEMPOTENCY_RETRY_HOURS}小时内可重新获取；如遗失查询码，请联系受理机关`,
+        stored ? { applicationNo: stored.applicationNo } : undefined,
+      );
+    }
+    return {
+      applicationNo: stored.applicationNo,
+      queryCode,
+      status: stored.status,
+      receivedAt: stored.receivedAt,
+      dueDate: stored.dueDate,
+      dueDateProvisional: stored.dueDateProvisional ?? false,
+      dueDateNote: stored.dueDateNote ?? null,
+    };
   }
 
   private async nextApplicationNo(m: EntityManager, agencyId: string, date: string): Promise<string> {
@@ -266,29 +331,24 @@ export class ApplicationService {
   // ---------------------------------------------------------------- citizen side
 
   async citizenStatus(applicationNo: string, queryCode: string, clientKey?: string): Promise<CitizenStatusView> {
-    const max = this.ctx.config.STATUS_QUERY_MAX_FAILURES;
-    // One client is stopped after `max` wrong codes. The per-number count only stops guessing spread over many
-    // clients, so it allows ten times more: otherwise anyone could lock a citizen out of their own application.
-    const limits: Array<[string, number]> = [
-      [`status-fail:no:${applicationNo.slice(0, 40)}`, max * 10],
-      ...(clientKey ? [[`status-fail:client:${clientKey}`, max] as [string, number]] : []),
-    ];
-    const keys = limits.map(([k]) => k);
-    for (const [k, limit] of limits) {
-      if (Number((await this.ctx.kv.get(k)) ?? 0) >= limit) {
-        throw new DomainError("RATE_LIMITED", "查询码错误次数过多，请1小时后再试", { retryAfterSeconds: (await this.ctx.kv.ttl(k)) ?? 3600 });
-      }
+    // Wrong codes are counted per client (address, or verified citizen), never per application number: a
+    // per-number lock let anyone lock a citizen out of their own status. Guessing stays hopeless through the
+    // code's length (10^12 per number) under the per-client limit.
+    const limit = this.limits.statusFailures;
+    if (clientKey && (await limit.remaining(clientKey)) <= 0) {
+      throw new DomainError("RATE_LIMITED", limit.rule.message, { retryAfterSeconds: limit.rule.durationSeconds });
     }
     // The same work whether or not the number exists, so neither the answer nor its timing tells a guesser
     // which application numbers are real: only the hash is read (loading the whole row made a real number
     // measurably slower), and a missing number is compared with a hash no code matches.
     const repo = this.ctx.db.getRepository(Application);
     const found = await repo.findOne({ select: { id: true, queryCodeHash: true }, where: { applicationNo } });
-    const given = Buffer.from(hashQueryCode(String(queryCode ?? "").trim()));
-    const stored = Buffer.from(found?.queryCodeHash ?? NO_APPLICATION_HASH);
-    const ok = timingSafeEqual(given, stored) && !!found;
+    const given = Buffer.from(keyedQueryCodeHash(this.secret, String(queryCode ?? "").trim()));
+    const stored = Buffer.from(found && isKeyedHash(found.queryCodeHash) ? found.queryCodeHash : NO_APPLICATION_HASH);
+    const ok = given.length === stored.length && timingSafeEqual(given, stored) && !!found;
     if (!ok || !found) {
-      for (const k of keys) await this.ctx.kv.incr(k, 3600);
+      // The failure that reaches the limit is still answered 404 like every wrong code; the next one is refused.
+      if (clientKey) await limit.consume(clientKey).catch((e) => { if (!(e instanceof DomainError)) throw e; });
       throw new DomainError("APPLICATION.NOT_FOUND", "未找到该申请，请核对申请编号和查询码");
     }
     return this.citizenView(await repo.findOneByOrFail({ id: found.id }));

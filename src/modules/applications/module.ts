@@ -14,8 +14,21 @@ import { applicationRoutes } from "./routes";
 export const applicationsModule: FeatureModule = {
   name: "applications",
   entities: [Application],
-  init(ctx) {
-    ctx.services.set("applications", new ApplicationService(ctx));
+  async init(ctx) {
+    const svc = new ApplicationService(ctx);
+    ctx.services.set("applications", svc);
+    // Rows from before the keyed hash (issue 13 item 12) are converted in place on every start (none after the first).
+    const keyed = await svc.keyLegacyQueryCodes();
+    if (keyed) ctx.logger.info({ rows: keyed }, "query-code hashes keyed with the server secret");
+  },
+  async start(ctx) {
+    // Stored query codes of retried filings are purged once their retry window has passed.
+    const svc = getService<ApplicationService>(ctx, "applications");
+    const purge = () => svc.purgeRetryAnswers().catch((err) => ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "retry-answer purge failed"));
+    await purge();
+    const timer = setInterval(() => void purge(), 3600_000);
+    timer.unref();
+    return async () => clearInterval(timer);
   },
   routes: (ctx) => applicationRoutes(ctx),
   commands: [

@@ -42,13 +42,13 @@ export function applicationRoutes(app: AppContext): Router[] {
 
   const citizen = new Router({ prefix: "/api/applications" });
   citizen.post("/", async (ctx) => {
-    const answer = await svc().submit(ctx.request.body, { idempotencyKey: idempotencyKey(ctx.get("Idempotency-Key") || undefined) });
+    const answer = await svc().submit(ctx.request.body, { idempotencyKey: idempotencyKey(ctx.get("Idempotency-Key") || undefined), clientKey: `ip:${ctx.ip}` });
     ctx.status = 201;
     ctx.body = answer;
   });
   citizen.get("/:applicationNo", async (ctx) => {
     const q = parseInput(statusQuerySchema, ctx.query);
-    ctx.body = await svc().citizenStatus(ctx.params.applicationNo, q.queryCode, ctx.ip);
+    ctx.body = await svc().citizenStatus(ctx.params.applicationNo, q.queryCode, `ip:${ctx.ip}`);
   });
 
   const staff = new Router({ prefix: "/api/staff/applications" });

@@ -15,6 +15,8 @@ import { OutboxMessage } from "../../infra/entities/outbox-message.entity";
 import { WechatApiClient } from "../../channels/wechat-api";
 import type { StaffPrincipal } from "../staff/staff-service";
 import { Consultation, NotificationDelivery, type DeliveryMethod, type DeliveryStatus } from "./entities";
+import { citizenLimits } from "./citizen-limits";
+import { clientKeyOf } from "./client-key";
 import { realPorts } from "./ports";
 import { ConversationRunner, recipientOf, type ConversationPorts, type Speaker, type TurnOutput } from "./runner";
 import { SessionStore } from "./session-store";
@@ -143,6 +145,8 @@ export class ConversationService {
   // ------------------------------------------------------------------ consultations
 
   async openConsultation(a: { speaker: Speaker; reason: string; question: string; transcript: unknown }): Promise<Consultation> {
+    // Staff time is the scarce thing: each client (address or verified citizen) opens only so many per hour.
+    await citizenLimits(this.ctx).consultation.consume(clientKeyOf(a.speaker));
     const agency = await defaultAgency(this.ctx);
     const now = this.ctx.clock.now().toISOString();
     const c = Object.assign(new Consultation(), {

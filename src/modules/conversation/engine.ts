@@ -4,6 +4,7 @@
 import { maskIdNumber } from "../../domain/id-checks";
 import { markNotedDate } from "../../domain/provisional-date";
 import type { IntakeInput } from "../applications/intake-schema";
+import { maskQueryCodes } from "../applications/query-codes";
 import * as form from "./form";
 import { isCancel, isConfirmation } from "./form-chatter";
 import { interruption } from "./form-interruption";
@@ -21,7 +22,7 @@ export interface Session {
   misses: number;
   history: Array<{ from: "citizen" | "bot"; text: string; at: string }>;
   /** The last application filed in this conversation, so a repeated "确认" answers without filing again. */
-  lastFiled?: { applicationNo: string; queryCode: string; idempotencyKey: string };
+  lastFiled?: { applicationNo: string; idempotencyKey: string };
   lastIntent?: string;
   /** An application number sent without its query code while the bot waits for the code. */
   pendingApplicationNo?: string;
@@ -130,7 +131,7 @@ export function maskPersonalData(text: string): string {
 }
 
 function remember(s: Session, from: "citizen" | "bot", texts: string[], at: string): Session {
-  const history = [...s.history, ...texts.map((text) => ({ from, text: maskPersonalData(text.slice(0, 500)), at }))].slice(-HISTORY);
+  const history = [...s.history, ...texts.map((text) => ({ from, text: maskQueryCodes(maskPersonalData(text.slice(0, 500))), at }))].slice(-HISTORY);
   return { ...s, history, updatedAt: at };
 }
 
@@ -186,7 +187,8 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
   // A repeated confirmation: the exact words at any time, a natural one ("对的没问题") right after the filing.
   const lastBot = [...s.history].reverse().find((h) => h.from === "bot")?.text ?? "";
   if (s.lastFiled && (CONFIRM_RE.test(m.text) || (isConfirmation(m.text) && (/确认|确定|提交/.test(m.text) || lastBot.startsWith("申请已提交"))))) {
-    return done(s, [`您的申请已经提交过了，无需重复确认。申请编号：${s.lastFiled.applicationNo}，查询码：${s.lastFiled.queryCode}。`], [], "file_already");
+    // The query code is shown once, when filed; the session keeps no copy of it (issue 13 item 6).
+    return done(s, [`您的申请已经提交过了，无需重复确认。申请编号：${s.lastFiled.applicationNo}，查询码已在提交成功的消息中发送。`], [], "file_already");
   }
   const u = nlu.understand(m.text);
   const intent = classify(nlu, u, m.currentYear);
@@ -360,7 +362,7 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
         return say([`提交没有成功：${res.message}。您的填写内容已保留，可回复“确认”重试或“修改 字段名”更正。`], { ...s, mode: "form" });
       }
       const key = s.form?.idempotencyKey ?? "";
-      const next: Session = { ...s, mode: "idle", form: undefined, lastFiled: { applicationNo: res.applicationNo, queryCode: res.queryCode, idempotencyKey: key } };
+      const next: Session = { ...s, mode: "idle", form: undefined, lastFiled: { applicationNo: res.applicationNo, idempotencyKey: key } };
       const due = res.dueDate ? `答复期限：${markNotedDate(res.dueDate, res.dueDateNote)}（自收到申请之日起20个工作日内答复）。${res.dueDateNote ?? ""}` : "工作人员确认收到后开始计算20个工作日的答复期限。";
       return say(
         [`申请已提交。\n申请编号：${res.applicationNo}\n查询码：${res.queryCode}\n请妥善保存查询码，回复“查询申请 ${res.applicationNo} ${res.queryCode}”可随时查询进度。${due}`],

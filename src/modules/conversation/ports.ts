@@ -14,6 +14,7 @@ import { matchLearned } from "./knowledge/learned-match";
 import { LEARNED_SERVICE, type LearnedStore } from "./knowledge/learned-store";
 import { figureName } from "./engine";
 import type { FigureTopic, GuideTopic } from "./intents";
+import { clientKeyOf } from "./client-key";
 import type { ConversationPorts, Speaker } from "./runner";
 
 interface AnswerTopic {
@@ -255,9 +256,16 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     },
 
     async submit(input: IntakeInput, idempotencyKey: string, speaker: Speaker): Promise<SubmitResult> {
-      const svc = getService<{ submit(input: unknown, o: { agencyId?: string; idempotencyKey?: string; citizenKey?: string | null }): Promise<{ applicationNo: string; queryCode: string; status: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null }> }>(ctx, "applications");
+      const svc = getService<{ submit(input: unknown, o: { agencyId?: string; idempotencyKey?: string; citizenKey?: string | null; idempotencyNamespace?: string; clientKey?: string }): Promise<{ applicationNo: string; queryCode: string; status: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null }> }>(ctx, "applications");
       try {
-        const r = await svc.submit(input, { agencyId: (await agency()).id, idempotencyKey, citizenKey: speaker.citizenKey });
+        const r = await svc.submit(input, {
+          agencyId: (await agency()).id,
+          idempotencyKey,
+          citizenKey: speaker.citizenKey,
+          // The form's key belongs to this conversation: a REST caller (or another chat) using the same string files apart.
+          idempotencyNamespace: `chat:${speaker.channel}:${speaker.userId}`,
+          clientKey: clientKeyOf(speaker),
+        });
         return { ok: true, applicationNo: r.applicationNo, queryCode: r.queryCode, status: r.status, receivedAt: r.receivedAt, dueDate: r.dueDate, dueDateNote: r.dueDateNote ?? null };
       } catch (e) {
         return { ok: false, message: citizenError(e) };
@@ -267,7 +275,7 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     async status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult> {
       const svc = getService<{ citizenStatus(no: string, code: string, clientKey?: string): Promise<{ applicationNo: string; statusLabel: string; dueDate: string | null; dueDateNote: string | null; dispositionLabel: string | null; dispositionDate: string | null }> }>(ctx, "applications");
       try {
-        const r = await svc.citizenStatus(applicationNo, queryCode, `${speaker.channel}:${speaker.userId}`);
+        const r = await svc.citizenStatus(applicationNo, queryCode, clientKeyOf(speaker));
         return { ok: true, applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel, dispositionDate: r.dispositionDate };
       } catch (e) {
         return { ok: false, message: citizenError(e) };

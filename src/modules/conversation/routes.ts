@@ -11,6 +11,7 @@ import { WechatApiError } from "../../channels/wechat-api";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
+import { CHAT_SESSION_FORMAT, chatSession, setChatCookie } from "./chat-sessions";
 import type { ConversationService } from "./conversation-service";
 import type { Speaker } from "./runner";
 
@@ -25,7 +26,13 @@ const chatSchema = z.object({
     .trim()
     .min(1, { error: "请提供 userId" })
     .max(128, { error: "userId 不能超过128个字符" })
-    .regex(/^[^\s]+$/, { error: "userId 不能包含空白字符" }),
+    .regex(/^[^\s]+$/, { error: "userId 不能包含空白字符" })
+    // Anonymous chat: a label only (the conversation is the server-issued session); the bot: its contact id.
+    .optional(),
+  session: z
+    .string({ error: "session 应为服务器返回的字符串" })
+    .regex(CHAT_SESSION_FORMAT, { error: "session 格式不正确：请原样发回服务器返回的 session，或不带 session 开始新会话" })
+    .optional(),
   // Long messages are answered from their first part, as on the official account (long-message.ts); the cap
   // only keeps pasted files out.
   text: z.string({ error: "请提供 text" }).trim().min(1, { error: "消息内容不能为空" }).max(10000, { error: "消息不能超过10000个字" }),
@@ -54,10 +61,13 @@ function requireBot(app: AppContext) {
 }
 
 /** Who is chatting: the bot's relayed contact, a signed-in mini-program user, or an anonymous key. */
-async function speakerOf(app: AppContext, ctx: Context, userId: string): Promise<Speaker> {
+async function speakerOf(app: AppContext, ctx: Context, userId: string | undefined): Promise<Speaker> {
   const token = bearer(ctx);
-  if (!token) return { channel: "chat", userId, citizenKey: null };
-  if (isBot(app, token)) return { channel: "wx", userId, citizenKey: `wx:${userId}` };
+  if (!token) throw new Error("anonymous chat has no bearer speaker"); // answered by chatSession() instead
+  if (isBot(app, token)) {
+    if (!userId) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "userId", message: "请提供 userId（转发的联系人）" }]);
+    return { channel: "wx", userId, citizenKey: `wx:${userId}` };
+  }
   const openId = await app.kv.get(mpSessionKey(token));
   if (!openId) throw new DomainError("AUTH.UNAUTHENTICATED", "登录已失效，请重新登录小程序");
   return { channel: "mp", userId: openId, citizenKey: `mp:${openId}` };
@@ -77,10 +87,20 @@ export function conversationRoutes(app: AppContext): Router {
 
   r.post("/api/chat", async (ctx) => {
     const body = parseInput(chatSchema, ctx.request.body);
-    const speaker = await speakerOf(app, ctx, body.userId);
+    if (bearer(ctx)) {
+      const speaker = await speakerOf(app, ctx, body.userId);
+      await rateLimit(app, speaker);
+      const out = await svc().handle(speaker, body.text, body.messageId);
+      ctx.body = { replies: out.replies };
+      return;
+    }
+    // Anonymous: the conversation is the server-issued session, whatever userId says.
+    const session = await chatSession(app, ctx, body.session);
+    const speaker: Speaker = { channel: "chat", userId: session.conversationId, citizenKey: null, clientAddress: ctx.ip };
     await rateLimit(app, speaker);
     const out = await svc().handle(speaker, body.text, body.messageId);
-    ctx.body = { replies: out.replies };
+    if (session.isNew) setChatCookie(ctx, session.token);
+    ctx.body = { replies: out.replies, session: session.token };
   });
 
   r.post("/api/miniprogram/login", async (ctx) => {

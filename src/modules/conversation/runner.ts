@@ -26,6 +26,8 @@ export interface Speaker {
   userId: string;
   /** "oa:<openid>", "mp:<openid>", "wx:<contact id>" when verified; null for anonymous chat users. */
   citizenKey: string | null;
+  /** The client's network address (anonymous chat): per-client limits are keyed on it, never on a chosen name. */
+  clientAddress?: string;
 }
 
 /** What the engine's effects need from the rest of the system; plain objects in unit tests. */

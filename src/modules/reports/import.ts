@@ -1,6 +1,6 @@
 // `import-applications`: historical application records from a JSON-lines file. Every line is validated
 // first; the import is all or nothing; externalId makes a second import of the same file change nothing.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AppContext } from "../../context";
 import { isIsoDate } from "../../domain/china-time";
@@ -10,6 +10,7 @@ import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity"
 import { APPLICANT_CATEGORIES, Application } from "../applications/application.entity";
 import { ALL_CHANNELS, EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
 import { DISPOSITION_CODES } from "../applications/dispositions";
+import { unusableQueryCodeHash } from "../applications/query-codes";
 
 const date = (what: string) => z.string({ error: `请填写${what}` }).refine(isIsoDate, `${what}格式不正确，应为YYYY-MM-DD`);
 
@@ -123,7 +124,7 @@ export async function importApplications(ctx: AppContext, agency: Agency, conten
           agencyId: agency.id,
           applicationNo: `${code}-${year}-H${String(seq).padStart(6, "0")}`,
           // Nobody holds a query code for an imported record: the hash is of random bytes.
-          queryCodeHash: createHash("sha256").update(randomBytes(32)).digest("hex"),
+          queryCodeHash: unusableQueryCodeHash(),
           status: statusFor(v.disposition),
           channel: v.channel,
           applicantCategory: v.applicantCategory,

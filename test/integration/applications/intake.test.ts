@@ -22,7 +22,7 @@ describe("POST /api/applications", () => {
     const res = await request(env.server).post("/api/applications").send(personBody()).expect(201);
     expect(res.body).toEqual({
       applicationNo: expect.stringMatching(/^ZDRMT-2026-\d{5}$/),
-      queryCode: expect.stringMatching(/^\d{8}$/),
+      queryCode: expect.stringMatching(/^\d{12}$/),
       status: "received",
       receivedAt: "2026-03-02",
       dueDate: "2026-03-30",
@@ -53,9 +53,12 @@ describe("POST /api/applications", () => {
     expect(c.status).toBe(201);
     expect(d.body).toEqual(c.body);
     expect(await count("applications")).toBe(before + 2);
-    // The same key with a different body is a conflict, not a silent replay.
-    const e = await request(env.server).post("/api/applications").set("Idempotency-Key", "retry-1").send(personBody()).expect(409);
+    // The same applicant's key with a different body is a conflict, not a silent replay.
+    const e = await request(env.server).post("/api/applications").set("Idempotency-Key", "retry-1").send(orgBody({ description: "另一项申请：2024年度部门预算" })).expect(409);
     expect(e.body.error.code).toBe("IDEMPOTENCY.CONFLICT");
+    // Keys are namespaced by client (issue 13 item 11): another applicant's same key files their own application.
+    const other = await request(env.server).post("/api/applications").set("Idempotency-Key", "retry-1").send(personBody()).expect(201);
+    expect(other.body.applicationNo).not.toBe(a.body.applicationNo);
   });
 
   it("the bot's service path is the same and idempotent too, storing the citizen key", async () => {

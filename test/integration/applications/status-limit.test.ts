@@ -1,4 +1,5 @@
-// The wrong-code limit stops one client quickly, but another client's failures cannot lock the citizen out.
+// The wrong-code limit stops one client quickly, but other clients' failures cannot lock the citizen out
+// (there is no per-number lock: issue 13 item 5; guessing is hopeless through the code's length instead).
 import request from "supertest";
 import { getService } from "../../../src/context";
 import type { ApplicationService } from "../../../src/modules/applications/application-service";
@@ -22,11 +23,11 @@ it("limits a guessing client after 3 wrong codes while the owner on another clie
   expect(owner.applicationNo).toBe(filed.applicationNo);
 });
 
-it("still stops guessing spread over many clients, at ten times the per-client limit", async () => {
+it("wrong codes spread over many clients never lock the owner out", async () => {
   const filed = (await request(env.server).post("/api/applications").send(personBody({ description: "张店区融媒体中心2024年度部门决算公开" })).expect(201)).body;
   const svc = getService<ApplicationService>(env.ctx, "applications");
   for (let i = 0; i < 30; i++) {
-    await expect(svc.citizenStatus(filed.applicationNo, String(10000000 + i), `client-${i}`)).rejects.toMatchObject({ code: "APPLICATION.NOT_FOUND" });
+    await expect(svc.citizenStatus(filed.applicationNo, String(100000000000 + i), `client-${i}`)).rejects.toMatchObject({ code: "APPLICATION.NOT_FOUND" });
   }
-  await expect(svc.citizenStatus(filed.applicationNo, filed.queryCode, "owner")).rejects.toMatchObject({ code: "RATE_LIMITED" });
+  expect((await svc.citizenStatus(filed.applicationNo, filed.queryCode, "owner")).applicationNo).toBe(filed.applicationNo);
 });

@@ -12,6 +12,7 @@ import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity
 import { getService } from "../../../src/context";
 import { defaultAgency } from "../../../src/infra/agencies";
 import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
+import { chatConversationId } from "../../../src/modules/conversation/chat-sessions";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 import { startWechatStandin, type WechatStandin } from "./wechat-standin";
 
@@ -34,10 +35,16 @@ afterAll(async () => {
   await wx.close();
 });
 
+/** Anonymous citizens' server-issued sessions, by the name the test gives them. */
+const sessions = new Map<string, string>();
+const conversationOf = (name: string) => chatConversationId(sessions.get(name)!);
+
 async function chat(userId: string, text: string, auth?: string, server = env.server) {
-  const req = request(server).post("/api/chat").send({ userId, text });
+  const session = auth ? undefined : sessions.get(userId);
+  const req = request(server).post("/api/chat").send({ userId, text, ...(session ? { session } : {}) });
   const res = await (auth ? req.set("Authorization", `Bearer ${auth}`) : req);
   expect(res.status).toBe(200);
+  if (!auth) sessions.set(userId, res.body.session);
   return (res.body.replies as string[]).join("\n");
 }
 
@@ -116,7 +123,7 @@ describe("filing through the chat", () => {
     for (const m of FORM.slice(0, 4)) await chat("restarter", m);
     // the half-filled form is in Redis with a TTL well beyond a 30-minute pause
     expect(env.ctx.kv.mode).toBe("redis");
-    expect(await env.ctx.kv.ttl("conv:session:chat:restarter")).toBeGreaterThan(30 * 60);
+    expect(await env.ctx.kv.ttl(`conv:session:chat:${conversationOf("restarter")}`)).toBeGreaterThan(30 * 60);
     const ctx2 = await createContext(env.config);
     await prepare(ctx2);
     const server2 = buildApp(ctx2).callback();
@@ -149,7 +156,7 @@ describe("handoff to staff", () => {
     expect(again.status).toBe(409);
     const next = await chat("helpme", "谢谢");
     expect(next).toContain("【工作人员回复】您好，2019年的预算信息已在公开目录中发布。");
-    const outbox = await env.ctx.db.getRepository(OutboxMessage).findOneByOrFail({ recipient: "chat:helpme" });
+    const outbox = await env.ctx.db.getRepository(OutboxMessage).findOneByOrFail({ recipient: `chat:${conversationOf("helpme")}` });
     expect(outbox.status).toBe("sent");
     const deliveries = await env.ctx.db.getRepository(NotificationDelivery).findBy({ outboxId: outbox.id });
     expect(deliveries.map((d) => [d.method, d.status])).toEqual([["inbox", "sent"]]);
@@ -159,7 +166,7 @@ describe("handoff to staff", () => {
   it("repeated misunderstanding opens a consultation by itself", async () => {
     await chat("confused", "阿巴阿巴");
     await chat("confused", "嗯嗯嗯嗯");
-    const rows = await env.ctx.db.getRepository(Consultation).findBy({ recipient: "chat:confused" });
+    const rows = await env.ctx.db.getRepository(Consultation).findBy({ recipient: `chat:${conversationOf("confused")}` });
     expect(rows).toHaveLength(1);
     expect(rows[0].reason).toBe("misunderstood");
   });
@@ -245,9 +252,11 @@ describe("chat API limits", () => {
   it("rate-limits per user in Redis", async () => {
     const user = `flood-${randomUUID()}`;
     const statuses: number[] = [];
-    for (let i = 0; i < 27; i++) statuses.push((await request(env.server).post("/api/chat").send({ userId: user, text: "你好" })).status);
+    const first = await request(env.server).post("/api/chat").send({ userId: user, text: "你好" });
+    statuses.push(first.status);
+    for (let i = 1; i < 27; i++) statuses.push((await request(env.server).post("/api/chat").send({ userId: user, text: "你好", session: first.body.session })).status);
     expect(statuses.slice(0, 25).every((s) => s === 200)).toBe(true);
     expect(statuses[26]).toBe(429);
-    expect((await request(env.server).post("/api/chat").send({ userId: `${user}-other`, text: "你好" })).status).toBe(200);
+    expect((await request(env.server).post("/api/chat").send({ userId: user, text: "你好" })).status).toBe(200);
   });
 });

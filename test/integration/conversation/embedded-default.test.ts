@@ -3,6 +3,8 @@
 import request from "supertest";
 import { Application } from "../../../src/modules/applications/application.entity";
 import { Consultation } from "../../../src/modules/conversation/entities";
+import { chatConversationId } from "../../../src/modules/conversation/chat-sessions";
+import { anonymousChat } from "../../helpers/anonymous-chat";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 
 let env: TestEnv;
@@ -10,9 +12,10 @@ beforeAll(async () => {
   env = await createTestEnv({ db: "sqlite", redis: false, now: "2026-03-02T02:00:00Z" });
 });
 afterAll(async () => env.close());
+let chats: ReturnType<typeof anonymousChat> | undefined;
 
 const chat = async (userId: string, text: string) => {
-  const res = await request(env.server).post("/api/chat").send({ userId, text });
+  const res = await (chats ??= anonymousChat(env.server)).send(userId, text);
   expect(res.status).toBe(200);
   return (res.body.replies as string[]).join("\n");
 };
@@ -26,7 +29,7 @@ it("runs on SQLite with the in-process store", async () => {
   expect(await env.ctx.db.getRepository(Application).countBy({ applicationNo: no })).toBe(1);
 
   await chat("s2", "转人工");
-  const c = await env.ctx.db.getRepository(Consultation).findOneByOrFail({ recipient: "chat:s2" });
+  const c = await env.ctx.db.getRepository(Consultation).findOneByOrFail({ recipient: `chat:${chatConversationId(chats!.sessions.get("s2")!)}` });
   const token = await staffToken(env, "clerk");
   await request(env.server).post(`/api/staff/consultations/${c.id}/reply`).set("Authorization", `Bearer ${token}`).send({ answer: "已收到，稍后联系您。" }).expect(200);
   expect(await chat("s2", "你好")).toContain("【工作人员回复】已收到，稍后联系您。");

@@ -74,8 +74,16 @@ export function passiveText(a: Answer): string | null {
   return m ? m[1] : null;
 }
 
-export function chat(baseUrl: string, userId: string, text: string): Promise<Answer> {
-  return call("POST", `${baseUrl}/api/chat`, { json: { userId, text } });
+/** Server-issued chat sessions by the label a test gives its citizen (the label itself is only a label). */
+const chatSessions = new Map<string, string>();
+
+/** One anonymous chat message; the citizen's conversation continues through the session the server issued. */
+export async function chat(baseUrl: string, userId: string, text: string): Promise<Answer> {
+  const session = chatSessions.get(userId);
+  const a = await call("POST", `${baseUrl}/api/chat`, { json: { userId, text, ...(session ? { session } : {}) } });
+  const issued = (a.body as { session?: string } | null)?.session;
+  if (issued) chatSessions.set(userId, issued);
+  return a;
 }
 
 export function repliesOf(a: Answer): string {
