@@ -1,0 +1,73 @@
+// The per-agency knowledge index: every answer unit tokenised once (jieba tokens + the synonym concepts they
+// name), ranked for a message with BM25. Built when the agency's guide, catalogue, reports or staff-written
+// units change (see ports.ts), never per message; search is in-memory and pure, so the engine step calls it.
+import type { Understanding } from "../understanding";
+import type { AnswerUnit } from "./answer-unit";
+import { Bm25 } from "./bm25";
+
+export interface RankedUnit {
+  unit: AnswerUnit;
+  score: number;
+  confidence: number;
+}
+
+/** Tokens that carry no topic (punctuation, numerals alone are kept: 2019 finds the 2019 report). */
+const NOISE = /^[\p{P}\p{S}\s]+$/u;
+const EXTRA_STOP = new Set(["多少", "几", "个", "件", "吗", "呢", "么", "怎么", "如何", "可以", "能", "需要", "要", "是", "不", "就", "都", "还", "也", "会", "问", "想", "知道", "告诉", "一下", "年", "了"]);
+
+export class KnowledgeIndex {
+  private readonly bm25 = new Bm25();
+  private readonly byId = new Map<string, AnswerUnit>();
+  /** Published report years, newest first. */
+  readonly reportYears: number[];
+
+  constructor(
+    private readonly nlu: Understanding,
+    readonly agencyCode: string,
+    units: AnswerUnit[],
+    attached: Array<{ unitId: string; question: string }> = [],
+    /** When it was built (ISO), for logs and the cache. */
+    readonly builtAt = "",
+  ) {
+    const extra = new Map<string, string[]>();
+    for (const a of attached) extra.set(a.unitId, [...(extra.get(a.unitId) ?? []), a.question]);
+    const years = new Set<number>();
+    for (const u of units) {
+      this.byId.set(u.id, u);
+      if (u.figure) years.add(u.figure.year);
+      // Phrasings weigh twice (what the unit answers), keywords once, the answer text once.
+      const q = [...u.questions, ...(extra.get(u.id) ?? [])].join("。");
+      const tokens = [...this.terms(q), ...this.terms(q), ...this.terms((u.keywords ?? []).join(" ")), ...this.terms(u.answer)];
+      this.bm25.add(u.id, tokens);
+    }
+    this.reportYears = [...years].sort((a, b) => b - a);
+  }
+
+  get size(): number {
+    return this.bm25.size;
+  }
+
+  unit(id: string): AnswerUnit | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Query/document terms: content tokens plus "#CONCEPT" for each synonym concept (复议 and 行政复议 meet). */
+  terms(text: string): string[] {
+    const u = this.nlu.understand(text);
+    const out: string[] = [];
+    for (const t of u.tokens) {
+      if (NOISE.test(t) || this.nlu.stopwords.has(t) || EXTRA_STOP.has(t)) continue;
+      out.push(t);
+    }
+    for (const c of u.concepts) if (!GENERIC_CONCEPTS.has(c)) out.push(`#${c}`);
+    return out;
+  }
+
+  search(text: string, limit = 5, filter?: (u: AnswerUnit) => boolean): RankedUnit[] {
+    const hits = this.bm25.search(this.terms(text), filter ? 200 : limit, filter ? (id) => filter(this.byId.get(id)!) : undefined);
+    return hits.slice(0, limit).map((h) => ({ unit: this.byId.get(h.id)!, score: h.score, confidence: h.confidence }));
+  }
+}
+
+/** Concepts that say how a thing is asked, not what about (every unit would match 怎么/我要). */
+const GENERIC_CONCEPTS = new Set(["WANT", "HOW", "HOW_MANY", "QUERY", "GREET", "THANKS", "CATALOGUE"]);
