@@ -3,8 +3,12 @@
 // `result` incoming, so every decision and every sentence is made here and tested without servers.
 import { maskIdNumber } from "../../domain/id-checks";
 import type { IntakeInput } from "../applications/intake-schema";
+import { findDocNumbers } from "../catalogue/doc-number";
 import * as form from "./form";
 import { classify, parseCredentials, type FigureTopic, type GuideTopic, type Intent } from "./intents";
+import { answerMessage, detailReply, unitReply, type MessageAnswer } from "./knowledge/answering";
+import type { KnowledgeIndex } from "./knowledge/knowledge-index";
+import { checkScope } from "./knowledge/scope";
 import type { Understanding } from "./understanding";
 
 export type ChannelKind = "oa" | "mp" | "wx" | "chat";
@@ -21,6 +25,10 @@ export interface Session {
   lastIntent?: string;
   /** An application number sent without its query code while the bot waits for the code. */
   pendingApplicationNo?: string;
+  /** Unit ids offered as "您是想问：1.… 2.…", so a reply "2" answers the second. */
+  choices?: string[];
+  /** The unit answered last, so "详细" sends its full text. */
+  lastUnitId?: string;
   updatedAt: string;
 }
 
@@ -44,7 +52,9 @@ export type Effect =
   | { kind: "submit"; input: IntakeInput; idempotencyKey: string }
   | { kind: "status"; applicationNo: string; queryCode: string }
   | { kind: "list_mine" }
-  | { kind: "handoff"; reason: "requested" | "misunderstood"; question: string; transcript: Session["history"] };
+  | { kind: "handoff"; reason: "requested" | "misunderstood"; question: string; transcript: Session["history"] }
+  /** A message the bot was unsure of, for the misses list (LearnedKnowledge.recordMiss); text already masked. */
+  | { kind: "record_miss"; text: string; reply: string; score: number | null };
 
 export interface GuideResult {
   title: string;
@@ -77,6 +87,7 @@ export type EffectResult =
   | { kind: "status"; result: StatusResult }
   | { kind: "list_mine"; result: MineResult }
   | { kind: "handoff"; result: { consultationId: string } }
+  | { kind: "record_miss" }
   | { kind: "error"; effect: Effect["kind"]; message: string };
 
 export type Incoming = TextIncoming | { type: "result"; now: string; channel: ChannelKind; result: EffectResult };
@@ -138,19 +149,23 @@ const CHANGE_RE = /^(修改|更改|改一下|改|重填|重新填写?)\s*(.+)$/;
 const RESUME_RE = /^(继续|接着填|继续填写|继续申请)[。!！]?$/;
 const CONFIRM_RE = /^(确认|确定|提交|确认提交)[。!！]?$/;
 
-/** One step of the conversation. Pure: no I/O, no clock, no randomness. */
-export function step(nlu: Understanding, session: Session, incoming: Incoming): StepResult {
+/**
+ * One step of the conversation. Pure: no I/O, no clock, no randomness. `knowledge` is the agency's answer index
+ * (built by the ports when its sources change); questions are answered from it. Without one (a port that has
+ * none, or the index failed to build) questions go to the guide/catalogue/figures effects as before.
+ */
+export function step(nlu: Understanding, session: Session, incoming: Incoming, knowledge?: KnowledgeIndex | null): StepResult {
   if (incoming.type === "result") return onResult(session, incoming.result, incoming.now);
   const text = incoming.text.trim();
   let s = remember(session, "citizen", [text], incoming.now);
-  const out = onText(nlu, s, { ...incoming, text });
+  const out = onText(nlu, s, { ...incoming, text }, knowledge ?? null);
   s = remember(out.session, "bot", out.replies, incoming.now);
   return { ...out, session: s };
 }
 
-function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
+function onText(nlu: Understanding, s: Session, m: TextIncoming, k: KnowledgeIndex | null): StepResult {
   if (!m.text) return done(s, ["请发送文字消息。回复“帮助”查看我能做什么。"]);
-  if (s.mode === "form" && s.form) return inForm(nlu, s, s.form, m);
+  if (s.mode === "form" && s.form) return inForm(nlu, s, s.form, m, k);
   if (s.mode === "await_credentials") {
     let creds = parseCredentials(m.text);
     // Waiting for the code of a known number: a lone token without separators is the code (e.g. AB12CD).
@@ -167,9 +182,71 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
   if (CONFIRM_RE.test(m.text) && s.lastFiled) {
     return done(s, [`您的申请已经提交过了，无需重复确认。申请编号：${s.lastFiled.applicationNo}，查询码：${s.lastFiled.queryCode}。`], [], "file_already");
   }
+  if (k) {
+    const follow = followUp(s, m.text, k);
+    if (follow) return follow;
+  }
+  const { choices: _c, ...rest } = s;
+  s = rest;
   const u = nlu.understand(m.text);
   const intent = classify(nlu, u, m.currentYear);
+  if (k) return fromKnowledge(nlu, s, intent, m, k, u.text);
   return onIntent(s, intent, m);
+}
+
+const DETAIL_RE = /^(详细|详情|全文|看全文|更多|展开)[。!！]?$/;
+
+/** A number answering "您是想问…", or "详细" after an answer. */
+function followUp(s: Session, text: string, k: KnowledgeIndex): StepResult | null {
+  const n = /^\s*([1-9])\s*[.、。]?\s*$/.exec(text.normalize("NFKC"));
+  if (n && s.choices?.length) {
+    const u = k.unit(s.choices[Number(n[1]) - 1] ?? "");
+    if (u) return done({ ...s, choices: undefined, lastUnitId: u.id, misses: 0, lastIntent: "knowledge.choice" }, [unitReply(u)], [], "knowledge.choice");
+  }
+  if (DETAIL_RE.test(text) && s.lastUnitId) {
+    const u = k.unit(s.lastUnitId);
+    if (u) return done({ ...s, lastIntent: "knowledge.detail" }, [detailReply(u)], [], "knowledge.detail");
+  }
+  return null;
+}
+
+/** Intents that act (file, status, hand-off, 我的申请) or greet keep their steps; every question goes to the index. */
+const ACTION_INTENTS = new Set<Intent["kind"]>(["handoff", "status_mine", "status_query", "greeting", "thanks"]);
+
+function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIncoming, k: KnowledgeIndex, normalized: string): StepResult {
+  if (ACTION_INTENTS.has(intent.kind)) return onIntent(s, intent, m);
+  // "申请公开：为什么我家门口的路修了三年" reads as an application but is a complaint: checked before the form opens.
+  if (intent.kind === "file_start" && checkScope(normalized)?.kind !== "complaint") return onIntent(s, intent, m);
+  if (intent.kind === "wrong_channel") return onIntent(s, intent, m);
+  // A document number is looked up in the catalogue as it is (the index holds titles, not every spelling of 〔〕).
+  if (intent.kind === "catalogue_search" && findDocNumbers(normalized).length) return onIntent(s, intent, m);
+  const r = answerMessage(k, nlu, m.text, m.currentYear);
+  return answered(s, r, intent, m);
+}
+
+function answered(s: Session, r: MessageAnswer, intent: Intent, m: TextIncoming): StepResult {
+  const replies = r.answers.filter((a) => a.kind !== "none").map((a) => a.text);
+  const miss = (reply: string): Effect => ({ kind: "record_miss", text: maskPersonalData(m.text), reply: reply.slice(0, 500), score: r.score });
+  const last = [...r.answers].reverse().find((a) => a.kind === "answer");
+  const clarify = r.answers.find((a) => a.kind === "clarify");
+  if (replies.length) {
+    const next: Session = {
+      ...s,
+      misses: 0,
+      lastIntent: clarify ? "knowledge.clarify" : last ? "knowledge.answer" : "knowledge.redirect",
+      lastUnitId: last?.kind === "answer" ? last.unitId : s.lastUnitId,
+      choices: clarify?.kind === "clarify" ? clarify.choices : undefined,
+    };
+    const effects = r.unsure || clarify ? [miss(replies.join("\n"))] : [];
+    const kind = clarify ? "knowledge.clarify" : last ? "knowledge.answer" : `knowledge.${r.answers[0].kind === "redirect" ? r.answers[0].reason : "answer"}`;
+    return done(next, replies, effects, kind);
+  }
+  // Nothing in the index: a search of the catalogue when something was named, else the menu (and hand-off).
+  if (intent.kind === "catalogue_search" && intent.query.trim()) {
+    return done({ ...s, misses: 0, lastIntent: intent.kind }, [], [{ kind: "catalogue", query: intent.query, year: intent.year }, miss("(catalogue search)")], intent.kind);
+  }
+  const out = onIntent(s, { kind: "unknown" }, m);
+  return { ...out, effects: [...out.effects, miss(out.replies.join("\n") || "(handoff)")] };
 }
 
 /** The number came without its query code: keep the number and ask for the code alone. */
@@ -232,7 +309,7 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
   }
 }
 
-function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncoming): StepResult {
+function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncoming, k: KnowledgeIndex | null): StepResult {
   const t = m.text;
   if (CANCEL_RE.test(t)) {
     return done({ ...s, mode: "idle", form: undefined }, ["已取消本次申请，填写的内容已清除。需要时可随时回复“我要申请”重新开始。"], [], "form.cancel");
@@ -254,6 +331,11 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
   // Free-text fields are excluded: a description may well read like a question.
   if (f.step !== "description" && f.step !== "documentNo" && f.step !== "summary" && f.step !== "name" && !form.wouldAccept(f, t)) {
     const intent = classify(nlu, nlu.understand(t), m.currentYear);
+    if (k && (intent.kind === "guide" || intent.kind === "report_figures" || intent.kind === "catalogue_search")) {
+      const r = answerMessage(k, nlu, t, m.currentYear);
+      const texts = r.answers.filter((a) => a.kind === "answer" || a.kind === "redirect").map((a) => a.text);
+      if (texts.length) return done(s, [...texts, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "knowledge.answer");
+    }
     if (intent.kind === "guide") return done(s, [], [{ kind: "guide", topic: intent.topic }], `guide.${intent.topic}`);
     if (intent.kind === "report_figures") return done(s, [], [{ kind: "figures", year: intent.year, yearWord: intent.yearWord, topic: intent.topic }], intent.kind);
     if (intent.kind === "catalogue_search" && intent.query.trim()) return done(s, [], [{ kind: "catalogue", query: intent.query, year: intent.year }], intent.kind);
@@ -350,6 +432,8 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       const lines = items.map((a) => `${a.applicationNo}：${a.statusLabel}${a.dueDate ? `，答复期限${a.dueDate}` : ""}${a.disposition ? `，结果：${a.disposition}` : ""}`);
       return say([`您提交的申请：\n${lines.join("\n")}`]);
     }
+    case "record_miss":
+      return say([]);
     case "handoff":
       return say([`已为您转接人工服务（咨询编号 ${r.result.consultationId.slice(0, 8)}），工作人员会在工作时间尽快通过本渠道回复您。`]);
     case "error":

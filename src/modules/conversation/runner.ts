@@ -15,6 +15,7 @@ import {
   type SubmitResult,
 } from "./engine";
 import type { FigureTopic, GuideTopic } from "./intents";
+import type { KnowledgeIndex } from "./knowledge/knowledge-index";
 import { SessionStore } from "./session-store";
 import type { Understanding } from "./understanding";
 
@@ -36,6 +37,10 @@ export interface ConversationPorts {
   status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult>;
   listMine(citizenKey: string): Promise<MineResult>;
   handoff(args: { speaker: Speaker; reason: string; question: string; transcript: Session["history"] }): Promise<{ consultationId: string }>;
+  /** The agency's answer index (cached; rebuilt when its sources change). Absent: questions use the effects above. */
+  knowledge?(): Promise<KnowledgeIndex | null>;
+  /** Records a message the bot was unsure of (LearnedKnowledge.recordMiss). */
+  recordMiss?(miss: { text: string; reply: string; score: number | null; channel: string }): Promise<void>;
 }
 
 export interface TurnInput {
@@ -75,6 +80,9 @@ async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, cu
         return { kind: "list_mine", result: await ports.listMine(speaker.citizenKey) };
       case "handoff":
         return { kind: "handoff", result: await ports.handoff({ speaker, reason: e.reason, question: e.question, transcript: e.transcript }) };
+      case "record_miss":
+        await ports.recordMiss?.({ text: e.text, reply: e.reply, score: e.score, channel: speaker.channel });
+        return { kind: "record_miss" };
     }
   } catch (err) {
     return { kind: "error", effect: e.kind, message: err instanceof Error ? err.message : String(err) };
@@ -89,7 +97,7 @@ export class ConversationRunner {
     private readonly nlu: Understanding,
     private readonly store: SessionStore,
     private readonly ports: () => ConversationPorts,
-    private readonly onError: (err: unknown, effect: Effect["kind"]) => void = () => undefined,
+    private readonly onError: (err: unknown, effect: Effect["kind"] | "knowledge") => void = () => undefined,
   ) {}
 
   async turn(input: TurnInput): Promise<TurnOutput> {
@@ -97,6 +105,14 @@ export class ConversationRunner {
     return this.store.withLock(key, async () => {
       const nowIso = input.now.toISOString();
       let session = await this.store.load(key, nowIso);
+      const ports = this.ports();
+      // Without the index (none built, or its sources failed to load) the engine answers through the effects.
+      const knowledge = ports.knowledge
+        ? await ports.knowledge().catch((err: unknown) => {
+            this.onError(err, "knowledge");
+            return null;
+          })
+        : null;
       const first = step(this.nlu, session, {
         type: "text",
         text: input.text,
@@ -105,12 +121,11 @@ export class ConversationRunner {
         channel: input.speaker.channel,
         verified: input.speaker.citizenKey !== null,
         currentYear: input.currentYear,
-      });
+      }, knowledge);
       session = first.session;
       const replies = [...first.replies];
       const done: Effect["kind"][] = [];
       const queue = [...first.effects];
-      const ports = this.ports();
       // Saved before effects that write run: a crash during filing leaves the form (and its idempotency key)
       // intact. Read-only effects (guide, catalogue, figures, status) change nothing a retry could repeat.
       if (queue.some((e) => WRITING_EFFECTS.has(e.kind))) await this.store.save(key, session);
@@ -119,7 +134,7 @@ export class ConversationRunner {
         const result = await execute(ports, effect, input.speaker, input.currentYear);
         if (result.kind === "error") this.onError(result.message, effect.kind);
         done.push(effect.kind);
-        const next = step(this.nlu, session, { type: "result", now: nowIso, channel: input.speaker.channel, result });
+        const next = step(this.nlu, session, { type: "result", now: nowIso, channel: input.speaker.channel, result }, knowledge);
         session = next.session;
         replies.push(...next.replies);
         queue.push(...next.effects);

@@ -106,6 +106,19 @@ export class ReportsService {
     return this.ctx.db.getRepository(ReportPublication).findOne({ where: { agencyId, year }, order: { version: "DESC" } });
   }
 
+  /** The latest published version of every year, newest year first (the bot's knowledge index reads them all). */
+  async publishedReports(agencyId: string): Promise<ReportPublication[]> {
+    const versions = await this.ctx.db.getRepository(ReportPublication).find({ where: { agencyId }, select: { year: true, version: true }, order: { year: "DESC", version: "DESC" } });
+    const latest = new Map<number, number>();
+    for (const v of versions) if (!latest.has(v.year)) latest.set(v.year, v.version);
+    const out: ReportPublication[] = [];
+    for (const [year, version] of latest) {
+      const pub = await this.publication(agencyId, year, version);
+      if (pub) out.push(pub);
+    }
+    return out;
+  }
+
   async publication(agencyId: string, year: number, version: number): Promise<ReportPublication | null> {
     return this.ctx.db.getRepository(ReportPublication).findOneBy({ agencyId, year, version });
   }

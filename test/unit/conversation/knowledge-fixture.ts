@@ -78,5 +78,5 @@ export function knowledgeUnits(): AnswerUnit[] {
 }
 
 export function knowledgeIndex(extra: AnswerUnit[] = [], attached: Array<{ unitId: string; question: string }> = []): KnowledgeIndex {
-  return new KnowledgeIndex(sharedUnderstanding(), "zdrmt", [...knowledgeUnits(), ...extra], attached);
+  return new KnowledgeIndex(sharedUnderstanding(), { code: "zdrmt", name: "张店区融媒体中心" }, [...knowledgeUnits(), ...extra], attached);
 }

@@ -104,8 +104,25 @@ function figureAnswer(index: KnowledgeIndex, text: string, currentYear: number):
   }
   const inYears = years.filter((y) => published.includes(y));
   const year0 = inYears[inYears.length - 1] ?? published[0];
-  const hits = index.search(text, 3, (u) => u.kind === "report" && u.figure?.year === year0 && (isNarrative ? u.figure.value === null : u.figure.value !== null));
-  const top = hits[0];
+  // 四: a question naming 诉讼/起诉 is about litigation (also "复议后起诉"), one naming only 复议 about review.
+  const litigation = /诉讼|起诉|官司|被告|法院/.test(text);
+  const review = !litigation && /复议/.test(text);
+  const fits = (u: AnswerUnit) => {
+    const f = u.figure;
+    if (u.kind !== "report" || !f || f.year !== year0) return false;
+    if (isNarrative ? f.value !== null : f.value === null) return false;
+    if (f.section === "四" && (litigation || review)) return f.row.startsWith(litigation ? "litigation" : "review");
+    return true;
+  };
+  // The row is found without the applicant words (律所, 企业): they name the column, not the row.
+  const rowText = COLUMN_WORDS.reduce((t, [, words]) => words.reduce((x, w) => x.split(w).join(" "), t), text);
+  const hits = index.search(rowText, 3, fits);
+  let top: RankedUnit | undefined = hits[0];
+  // "律所申请了几件": no row named but applications asked about — the row of new applications.
+  if ((!top || top.confidence < CHOICE_CONFIDENCE) && !isNarrative && /申请/.test(text)) {
+    const u = index.unit(`report:${year0}:三:received.new`);
+    if (u) top = { unit: u, score: 0, confidence: CHOICE_CONFIDENCE };
+  }
   if (!top || top.confidence < CHOICE_CONFIDENCE) return null;
   const f = top.unit.figure!;
   if (compare && inYears.length > 1 && f.value !== null) {
@@ -218,7 +235,7 @@ export interface MessageAnswer {
  * Answers a message. `agencyName` prints in redirects. A message with two questions gets two answers; a part
  * that finds nothing is left out when another part was answered.
  */
-export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: string, currentYear: number, agencyName: string): MessageAnswer {
+export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: string, currentYear: number, agencyName = index.agency.name): MessageAnswer {
   const text = nlu.normalize(raw);
   const verdict = checkScope(text);
   if (verdict) {

@@ -18,6 +18,11 @@ interface Doc {
 
 const K1 = 1.2;
 const B = 0.75;
+/**
+ * The least query weight (sum of idf) a confident match needs: a one-word query of a word most units contain
+ * ("公开") matches everything completely but says nothing; a rare word ("复议", idf ≈ 3.5) carries it alone.
+ */
+export const MIN_QUERY_IDF = 2.5;
 
 export class Bm25 {
   private readonly docs: Doc[] = [];
@@ -73,7 +78,7 @@ export class Bm25 {
       }
     }
     return [...scores.entries()]
-      .map(([i, a]) => ({ id: this.docs[i].id, score: a.score, confidence: totalIdf ? a.matched / totalIdf : 0 }))
+      .map(([i, a]) => ({ id: this.docs[i].id, score: a.score, confidence: a.matched / Math.max(totalIdf, MIN_QUERY_IDF) }))
       .sort((a, b) => b.score - a.score || b.confidence - a.confidence)
       .slice(0, limit);
   }

@@ -23,7 +23,7 @@ export class KnowledgeIndex {
 
   constructor(
     private readonly nlu: Understanding,
-    readonly agencyCode: string,
+    readonly agency: { code: string; name: string },
     units: AnswerUnit[],
     attached: Array<{ unitId: string; question: string }> = [],
     /** When it was built (ISO), for logs and the cache. */
@@ -36,8 +36,8 @@ export class KnowledgeIndex {
       this.byId.set(u.id, u);
       if (u.figure) years.add(u.figure.year);
       // Phrasings weigh twice (what the unit answers), keywords once, the answer text once.
-      const q = [...u.questions, ...(extra.get(u.id) ?? [])].join("。");
-      const tokens = [...this.terms(q), ...this.terms(q), ...this.terms((u.keywords ?? []).join(" ")), ...this.terms(u.answer)];
+      const q = this.docTerms([...u.questions, ...(extra.get(u.id) ?? [])].join("。"));
+      const tokens = [...q, ...q, ...this.docTerms((u.keywords ?? []).join(" ")), ...this.docTerms(u.answer)];
       this.bm25.add(u.id, tokens);
     }
     this.reportYears = [...years].sort((a, b) => b - a);
@@ -51,15 +51,45 @@ export class KnowledgeIndex {
     return this.byId.get(id);
   }
 
-  /** Query/document terms: content tokens plus "#CONCEPT" for each synonym concept (复议 and 行政复议 meet). */
+  /** Query terms: content tokens plus "#CONCEPT" for each synonym concept (复议 and 行政复议 meet), typos mended. */
   terms(text: string): string[] {
     const u = this.nlu.understand(text);
+    return this.content(u.tokens, u.concepts);
+  }
+
+  /**
+   * Document terms: the same, without the typo tolerance (a pinyin look-up per window made building the index
+   * of a few hundred units take 400 ms; documents are spelled correctly). Concepts by exact synonym windows.
+   */
+  private docTerms(text: string): string[] {
+    const tokens = this.nlu.segment(this.nlu.normalize(text));
+    const concepts = new Set<string>();
+    for (let i = 0; i < tokens.length; i++) {
+      let joined = "";
+      for (let j = i; j < Math.min(tokens.length, i + 4); j++) {
+        joined += tokens[j];
+        for (const c of this.wordConcepts().get(joined) ?? []) concepts.add(c);
+      }
+    }
+    return this.content(tokens, concepts);
+  }
+
+  private conceptMap: Map<string, string[]> | null = null;
+  private wordConcepts(): Map<string, string[]> {
+    if (!this.conceptMap) {
+      this.conceptMap = new Map();
+      for (const [c, words] of Object.entries(this.nlu.config.concepts)) for (const w of words) this.conceptMap.set(w, [...(this.conceptMap.get(w) ?? []), c]);
+    }
+    return this.conceptMap;
+  }
+
+  private content(tokens: string[], concepts: Set<string>): string[] {
     const out: string[] = [];
-    for (const t of u.tokens) {
+    for (const t of tokens) {
       if (NOISE.test(t) || this.nlu.stopwords.has(t) || EXTRA_STOP.has(t)) continue;
       out.push(t);
     }
-    for (const c of u.concepts) if (!GENERIC_CONCEPTS.has(c)) out.push(`#${c}`);
+    for (const c of concepts) if (!GENERIC_CONCEPTS.has(c)) out.push(`#${c}`);
     return out;
   }
 
