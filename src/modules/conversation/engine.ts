@@ -214,7 +214,9 @@ function followUp(s: Session, text: string, k: KnowledgeIndex): StepResult | nul
 const ACTION_INTENTS = new Set<Intent["kind"]>(["handoff", "status_mine", "status_query", "greeting", "thanks"]);
 
 function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIncoming, k: KnowledgeIndex, normalized: string): StepResult {
-  if (ACTION_INTENTS.has(intent.kind)) return onIntent(s, intent, m);
+  // "2024年复议结果维持几件" names 结果 (a status word) but asks a figure: without an application number it is a question.
+  const figureNotStatus = intent.kind === "status_query" && !intent.applicationNo && /(?<!\d)20\d{2}|[今去前]年|多少|几件|几个/.test(normalized);
+  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus) return onIntent(s, intent, m);
   // "申请公开：为什么我家门口的路修了三年" reads as an application but is a complaint: checked before the form opens.
   if (intent.kind === "file_start" && checkScope(normalized)?.kind !== "complaint") return onIntent(s, intent, m);
   if (intent.kind === "wrong_channel") return onIntent(s, intent, m);

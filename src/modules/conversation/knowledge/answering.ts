@@ -243,6 +243,11 @@ export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: st
       const u = index.unit("faq:agency_profile");
       if (u) return { answers: [{ kind: "answer", unitId: u.id, text: unitReply(u), score: 1, hasDetail: Boolean(u.detail) }], unsure: false, score: 1 };
     } else {
+      // A staff-written answer of this agency wins over a topic list ("停车场对外开放吗" is not 交通管理 here).
+      const own = verdict.kind === "out_of_scope" ? index.search(text, 1, (u) => u.kind === "custom")[0] : undefined;
+      if (own && own.confidence >= ANSWER_CONFIDENCE) {
+        return { answers: [{ kind: "answer", unitId: own.unit.id, text: unitReply(own.unit), score: own.confidence, hasDetail: Boolean(own.unit.detail) }], unsure: false, score: own.confidence };
+      }
       return { answers: [{ kind: "redirect", reason: verdict.kind, text: scopeReply(verdict, agencyName) }], unsure: false, score: null };
     }
   }

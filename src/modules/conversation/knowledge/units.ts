@@ -97,7 +97,7 @@ export interface GuideLike {
 /** First sentence or two of a paragraph, ending at a full stop, at most `max` characters. */
 export function lead(text: string, max = 120): string {
   const t = text.replace(/\s*\n\s*/g, " ").trim();
-  const parts = t.match(/[^。；！？]+[。；！？]?/g) ?? [t];
+  const parts = t.match(/[^。！？]+[。！？]?/g) ?? [t];
   let out = "";
   for (const p of parts) {
     if (out && out.length + p.length > max) break;
