@@ -142,14 +142,14 @@ describe("report figures: the cell asked", () => {
 describe("unsure, out of scope, refusals", () => {
   it("asks “您是想问” with numbered choices; the number answers; the miss is recorded", async () => {
     const { say, misses } = withKnowledge();
-    const first = await say(anon("c1"), "办理");
+    const first = await say(anon("c1"), "申请");
     expect(first.intent).toBe("knowledge.clarify");
     const text = first.replies.join("\n");
     expect(text).toContain("您是想问");
     expect(text).toMatch(/1\. .+\n2\. .+/);
     expect(text).not.toContain("来源");
     expect(misses).toHaveLength(1);
-    expect(misses[0]).toMatchObject({ text: "办理", channel: "chat" });
+    expect(misses[0]).toMatchObject({ text: "申请", channel: "chat" });
     const second = await say(anon("c1"), "1");
     expect(second.intent).toBe("knowledge.choice");
     expect(second.replies.join("\n")).toContain("来源");

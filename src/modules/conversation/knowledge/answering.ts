@@ -99,7 +99,7 @@ function figureAnswer(index: KnowledgeIndex, text: string, currentYear: number):
     return {
       kind: "redirect",
       reason: "report_not_published",
-      text: `${asked}年度的政府信息公开工作年度报告尚未公布，暂时无法提供该数字。已公布的年度报告：${list}（最近一期为${published[0]}年度）。`,
+      text: `${asked}年度的政府信息公开工作年度报告尚未公布，暂时无法提供该数字。已公布的年度报告：${list}，目前已公布的最近一期为${published[0]}年度报告。`,
     };
   }
   const inYears = years.filter((y) => published.includes(y));

@@ -35,9 +35,10 @@ export class KnowledgeIndex {
     for (const u of units) {
       this.byId.set(u.id, u);
       if (u.figure) years.add(u.figure.year);
-      // Phrasings weigh twice (what the unit answers), keywords once, the answer text once.
+      // Phrasings weigh twice (what the unit answers), keywords once, the answer text once (its words only).
       const q = this.docTerms([...u.questions, ...(extra.get(u.id) ?? [])].join("。"));
-      const tokens = [...q, ...q, ...this.docTerms((u.keywords ?? []).join(" ")), ...this.docTerms(u.answer)];
+      // Concepts come from what the unit answers, not from its answer's wording ("方式和途径" is not a how-to).
+      const tokens = [...q, ...q, ...this.docTerms((u.keywords ?? []).join(" ")), ...this.docTerms(u.answer, false)];
       this.bm25.add(u.id, tokens);
     }
     this.reportYears = [...years].sort((a, b) => b - a);
@@ -61,10 +62,10 @@ export class KnowledgeIndex {
    * Document terms: the same, without the typo tolerance (a pinyin look-up per window made building the index
    * of a few hundred units take 400 ms; documents are spelled correctly). Concepts by exact synonym windows.
    */
-  private docTerms(text: string): string[] {
+  private docTerms(text: string, withConcepts = true): string[] {
     const tokens = this.nlu.segment(this.nlu.normalize(text));
     const concepts = new Set<string>();
-    for (let i = 0; i < tokens.length; i++) {
+    for (let i = 0; withConcepts && i < tokens.length; i++) {
       let joined = "";
       for (let j = i; j < Math.min(tokens.length, i + 4); j++) {
         joined += tokens[j];
@@ -94,10 +95,22 @@ export class KnowledgeIndex {
   }
 
   search(text: string, limit = 5, filter?: (u: AnswerUnit) => boolean): RankedUnit[] {
-    const hits = this.bm25.search(this.terms(text), filter ? 200 : limit, filter ? (id) => filter(this.byId.get(id)!) : undefined);
-    return hits.slice(0, limit).map((h) => ({ unit: this.byId.get(h.id)!, score: h.score, confidence: h.confidence }));
+    const hits = this.bm25.search(this.terms(text), 50, filter ? (id) => filter(this.byId.get(id)!) : undefined);
+    return hits
+      .map((h) => {
+        const unit = this.byId.get(h.id)!;
+        return { unit, score: h.score * KIND_WEIGHT[unit.kind], confidence: h.confidence };
+      })
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
   }
 }
 
+/**
+ * Curated units rank ahead of text found in longer sources when both match: staff wrote a custom unit for
+ * exactly the question that was missed, and the FAQ states the fact a guide paragraph only introduces.
+ */
+const KIND_WEIGHT: Record<AnswerUnit["kind"], number> = { custom: 1.4, faq: 1.25, guide: 1, catalogue: 1, report: 1 };
+
 /** Concepts that say how a thing is asked, not what about (every unit would match 怎么/我要). */
-const GENERIC_CONCEPTS = new Set(["WANT", "HOW", "HOW_MANY", "QUERY", "GREET", "THANKS", "CATALOGUE"]);
+const GENERIC_CONCEPTS = new Set(["WANT", "HOW_MANY", "QUERY", "GREET", "THANKS", "CATALOGUE"]);
