@@ -216,10 +216,13 @@ const ACTION_INTENTS = new Set<Intent["kind"]>(["handoff", "status_mine", "statu
 function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIncoming, k: KnowledgeIndex, normalized: string): StepResult {
   // "2024年复议结果维持几件" names 结果 (a status word) but asks a figure: without an application number it is a question.
   const figureNotStatus = intent.kind === "status_query" && !intent.applicationNo && /(?<!\d)20\d{2}|[今去前]年|多少|几件|几个/.test(normalized);
-  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus) return onIntent(s, intent, m);
+  // Someone else's data and legal advice are refused before anything else ("查车牌鲁C12345的车主" is no status query).
+  const verdict = intent.kind === "handoff" || intent.kind === "greeting" ? null : checkScope(normalized);
+  const refuseFirst = verdict?.kind === "personal_data" || verdict?.kind === "legal_advice";
+  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus && !refuseFirst) return onIntent(s, intent, m);
   // "申请公开：为什么我家门口的路修了三年" reads as an application but is a complaint: checked before the form opens.
-  if (intent.kind === "file_start" && checkScope(normalized)?.kind !== "complaint") return onIntent(s, intent, m);
-  if (intent.kind === "wrong_channel") return onIntent(s, intent, m);
+  if (intent.kind === "file_start" && verdict?.kind !== "complaint" && !refuseFirst) return onIntent(s, intent, m);
+  if (intent.kind === "wrong_channel" && !refuseFirst) return onIntent(s, intent, m);
   // A document number is looked up in the catalogue as it is (the index holds titles, not every spelling of 〔〕).
   if (intent.kind === "catalogue_search" && findDocNumbers(normalized).length) return onIntent(s, intent, m);
   const r = answerMessage(k, nlu, m.text, m.currentYear);

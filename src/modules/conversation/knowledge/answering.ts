@@ -91,7 +91,11 @@ function figureAnswer(index: KnowledgeIndex, text: string, currentYear: number):
   const published = index.reportYears;
   if (!published.length) return null;
   const isNarrative = /存在的问题|主要问题|改进|不足|总体情况|平台|渠道建设|其他需要报告/.test(text) && /报告|年/.test(text);
-  if (!FIGURE_ASK.test(text) && !isNarrative && !COMPARE.test(text)) return null;
+  // "复议期限是多少天", "查个文件要多少钱", "可以申请好几个文件吗" ask 多少/几 of something else than a count.
+  const hasYear = /(?<!\d)20\d{2}|[今去前]年|[〇零一二三四五六七八九]{4}年/.test(text);
+  const duration = /期限|多少天|几天|多久|多长时间|时间|费|钱|几个工作日/.test(text) && !/件/.test(text);
+  const countAsked = FIGURE_ASK.test(text) && !duration && (hasYear || /件|宗|起|报告|统计|数据|数量|收到|受理|不予公开|予以公开|部分公开|复议|诉讼|起诉|结转|无法提供|不予处理/.test(text));
+  if (!countAsked && !isNarrative && !(COMPARE.test(text) && (hasYear || /申请|复议|诉讼|报告/.test(text)))) return null;
   const { years, asked, compare } = figureYears(text, currentYear, published);
   const missing = years.filter((y) => !published.includes(y));
   if (asked !== null && missing.length) {
@@ -216,7 +220,12 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   const hits = distinct(index.search(text, 6, (u) => u.kind !== "report" || u.figure?.value === null));
   const top = hits[0];
   if (!top) return { kind: "none", score: null };
-  if (top.confidence >= ANSWER_CONFIDENCE) {
+  const second = hits[1];
+  // A one- or two-character message ("期限", "时间") names a topic, not a question: offer the choices.
+  const bare = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
+  // Clear winner: confident enough, or the only candidate / well ahead of the next one.
+  const ahead = !second || second.confidence < CHOICE_CONFIDENCE || top.score >= 1.3 * second.score;
+  if (!bare && (top.confidence >= ANSWER_CONFIDENCE || (top.confidence >= 0.3 && ahead))) {
     return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: Boolean(top.unit.detail), text: unitReply(top.unit) };
   }
   const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, 3);

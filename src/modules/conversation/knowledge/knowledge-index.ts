@@ -54,9 +54,16 @@ export class KnowledgeIndex {
 
   /** Query terms: content tokens plus "#CONCEPT" for each synonym concept (复议 and 行政复议 meet), typos mended. */
   terms(text: string): string[] {
+    // One message is ranked several times (figure rows, then all units; each question of it): understood once.
+    const hit = this.recent.get(text);
+    if (hit) return hit;
     const u = this.nlu.understand(text);
-    return this.content(u.tokens, u.concepts);
+    const out = this.content(u.tokens, u.concepts);
+    if (this.recent.size >= 64) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(text, out);
+    return out;
   }
+  private readonly recent = new Map<string, string[]>();
 
   /**
    * Document terms: the same, without the typo tolerance (a pinyin look-up per window made building the index
