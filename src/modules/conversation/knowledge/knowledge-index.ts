@@ -39,6 +39,7 @@ export class KnowledgeIndex {
       const q = this.docTerms([...u.questions, ...(extra.get(u.id) ?? [])].join("。"));
       // Concepts come from what the unit answers, not from its answer's wording ("方式和途径" is not a how-to).
       const tokens = [...q, ...q, ...this.docTerms((u.keywords ?? []).join(" ")), ...this.docTerms(u.answer, false)];
+      if (u.kind === "catalogue") tokens.push(LOOKUP);
       this.bm25.add(u.id, tokens);
     }
     this.reportYears = [...years].sort((a, b) => b - a);
@@ -59,6 +60,8 @@ export class KnowledgeIndex {
     if (hit) return hit;
     const u = this.nlu.understand(text);
     const out = this.content(u.tokens, u.concepts);
+    // "有没有/查一下/找" asks for a document: kept as a marker term the catalogue units carry (see below).
+    if (u.concepts.has("CATALOGUE") || u.concepts.has("QUERY")) out.push(LOOKUP);
     if (this.recent.size >= 64) this.recent.delete(this.recent.keys().next().value!);
     this.recent.set(text, out);
     return out;
@@ -102,11 +105,14 @@ export class KnowledgeIndex {
   }
 
   search(text: string, limit = 5, filter?: (u: AnswerUnit) => boolean): RankedUnit[] {
-    const hits = this.bm25.search(this.terms(text), 50, filter ? (id) => filter(this.byId.get(id)!) : undefined);
+    const terms = this.terms(text);
+    const hits = this.bm25.search(terms, 50, filter ? (id) => filter(this.byId.get(id)!) : undefined);
+    // A year in the question asks for a document or a report of that year, not a rule: no curated preference.
+    const dated = terms.some((t) => /^20\d{2}$/.test(t));
     return hits
       .map((h) => {
         const unit = this.byId.get(h.id)!;
-        return { unit, score: h.score * KIND_WEIGHT[unit.kind], confidence: h.confidence };
+        return { unit, score: h.score * (dated ? 1 : KIND_WEIGHT[unit.kind]), confidence: h.confidence };
       })
       .sort((a, b) => b.score - a.score)
       .slice(0, limit);
@@ -118,6 +124,9 @@ export class KnowledgeIndex {
  * exactly the question that was missed, and the FAQ states the fact a guide paragraph only introduces.
  */
 const KIND_WEIGHT: Record<AnswerUnit["kind"], number> = { custom: 1.4, faq: 1.25, guide: 1, catalogue: 1, report: 1 };
+
+/** The term a look-up question ("有没有…的文件") and every catalogue entry share. */
+const LOOKUP = "#LOOKUP";
 
 /** Concepts that say how a thing is asked, not what about (every unit would match 怎么/我要). */
 const GENERIC_CONCEPTS = new Set(["WANT", "HOW_MANY", "QUERY", "GREET", "THANKS", "CATALOGUE"]);

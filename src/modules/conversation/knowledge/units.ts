@@ -53,6 +53,7 @@ function fillAgency(t: string, a: AgencyLike, contact: Record<string, string | n
     address: v(contact.address),
     fax: v(contact.fax),
     applicationChannels: (a.profile?.applicationChannels ?? []).join("、") || "书面形式",
+    channels: [...new Set((a.profile?.channels ?? []).map((c) => (c.kind === "print" ? `《${c.name}》` : c.kind === "app" ? `“${c.name}”APP` : c.kind === "wechat" ? `“${c.name}”微信公众号` : c.name)))].join("、") || "政府网站",
   };
   return t.replace(/\{(\w+)\}/g, (_, k: string) => map[k] ?? `{${k}}`);
 }
