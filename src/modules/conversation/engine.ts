@@ -234,10 +234,15 @@ function answered(s: Session, r: MessageAnswer, intent: Intent, m: TextIncoming)
   const miss = (reply: string): Effect => ({ kind: "record_miss", text: maskPersonalData(m.text), reply: reply.slice(0, 500), score: r.score });
   const last = [...r.answers].reverse().find((a) => a.kind === "answer");
   const clarify = r.answers.find((a) => a.kind === "clarify");
+  // An unsure reply counts as a miss: two in a row open a consultation, as two messages not understood did.
+  if (clarify && s.misses + 1 >= MISSES_BEFORE_HANDOFF) {
+    const out = onIntent(s, { kind: "unknown" }, m);
+    return { ...out, effects: [...out.effects, miss(clarify.text)] };
+  }
   if (replies.length) {
     const next: Session = {
       ...s,
-      misses: 0,
+      misses: clarify ? s.misses + 1 : 0,
       lastIntent: clarify ? "knowledge.clarify" : last ? "knowledge.answer" : "knowledge.redirect",
       lastUnitId: last?.kind === "answer" ? last.unitId : s.lastUnitId,
       choices: clarify?.kind === "clarify" ? clarify.choices : undefined,
