@@ -21,7 +21,7 @@ beforeAll(async () => {
   await createStaff(env, "approver", "li-approver", "李科长");
   await createStaff(env, "clerk", "wang-clerk", "王经办");
   for (const u of ["a", "b", "c"]) await chat(`web-${u}`, "你们单位食堂对外开放吗");
-  await chat("web-d", "今天天气怎么样");
+  await chat("web-d", "我家猫丢了怎么办");
   ({ server, browser } = await startConsole(env));
 });
 afterAll(() => stopConsole(browser, server, env));
@@ -52,7 +52,7 @@ test("an approver answers the most frequent miss from the page, and the bot uses
   await first.getByRole("button", { name: "保存答案" }).click();
   await page.waitForSelector(".flash.ok");
   expect(await page.locator(".flash.ok").textContent()).toContain("答案已保存");
-  expect(await page.locator("section.card h2").first().textContent()).toBe("今天天气怎么样");
+  expect(await page.locator("section.card h2").first().textContent()).toBe("我家猫丢了怎么办");
   expect(await page.locator("table").textContent()).toContain("本单位食堂只供职工就餐");
   expect(problems).toEqual([]);
   await context.close();
@@ -64,7 +64,7 @@ test("a clerk sees the list at tablet width without the forms", async () => {
   const problems = watch(page);
   await page.setViewportSize({ width: 768, height: 1024 });
   await page.goto("/console/misses");
-  expect(await page.locator("section.card h2").first().textContent()).toBe("今天天气怎么样");
+  expect(await page.locator("section.card h2").first().textContent()).toBe("我家猫丢了怎么办");
   expect(await page.locator("form[action$='/answer'], form[action$='/attach']").count()).toBe(0);
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   expect(problems).toEqual([]);

@@ -5,11 +5,15 @@ import { maskIdNumber } from "../../domain/id-checks";
 import { markNotedDate } from "../../domain/provisional-date";
 import type { IntakeInput } from "../applications/intake-schema";
 import { maskQueryCodes } from "../applications/query-codes";
+import { findDocNumbers } from "../catalogue/doc-number";
 import * as form from "./form";
 import { isCancel, isConfirmation } from "./form-chatter";
 import { interruption } from "./form-interruption";
 import { firstPart, longMessageNote } from "./long-message";
 import { classify, parseCredentials, type FigureTopic, type GuideTopic, type Intent } from "./intents";
+import { answerMessage, detailReply, unitReply, type MessageAnswer } from "./knowledge/answering";
+import type { KnowledgeIndex } from "./knowledge/knowledge-index";
+import { checkScope } from "./knowledge/scope";
 import type { Understanding } from "./understanding";
 
 export type ChannelKind = "oa" | "mp" | "wx" | "chat";
@@ -26,6 +30,10 @@ export interface Session {
   lastIntent?: string;
   /** An application number sent without its query code while the bot waits for the code. */
   pendingApplicationNo?: string;
+  /** Unit ids offered as "您是想问：1.… 2.…", so a reply "2" answers the second. */
+  choices?: string[];
+  /** The unit answered last, so "详细" sends its full text. */
+  lastUnitId?: string;
   updatedAt: string;
 }
 
@@ -52,7 +60,7 @@ export type Effect =
   | { kind: "handoff"; reason: "requested" | "misunderstood"; question: string; transcript: Session["history"] }
   /** A message the intents did not understand: look it up in the answers staff wrote (misses list). */
   | { kind: "learned"; question: string }
-  /** Records a message the bot could not answer, with what it replied (for the staff misses list). */
+  /** A message the bot was unsure of, for the misses list (LearnedKnowledge.recordMiss); text already masked. */
   | { kind: "record_miss"; text: string; reply: string; score: number | null };
 
 export interface GuideResult {
@@ -151,26 +159,30 @@ const CHANGE_RE = /^(修改|更改|改一下|改|重填|重新填写?)\s*(.+)$/;
 const RESUME_RE = /^(继续|接着填|继续填写|继续申请)[。!！]?$/;
 const CONFIRM_RE = /^(确认|确定|提交|确认提交)[。!！]?$/;
 
-/** One step of the conversation. Pure: no I/O, no clock, no randomness. */
-export function step(nlu: Understanding, session: Session, incoming: Incoming): StepResult {
+/**
+ * One step of the conversation. Pure: no I/O, no clock, no randomness. `knowledge` is the agency's answer index
+ * (built by the ports when its sources change); questions are answered from it. Without one (a port that has
+ * none, or the index failed to build) questions go to the guide/catalogue/figures effects as before.
+ */
+export function step(nlu: Understanding, session: Session, incoming: Incoming, knowledge?: KnowledgeIndex | null): StepResult {
   if (incoming.type === "result") return onResult(session, incoming.result, incoming.now);
   const text = incoming.text.trim();
   let s = remember(session, "citizen", [text], incoming.now);
-  const out = onText(nlu, s, { ...incoming, text });
+  const out = onText(nlu, s, { ...incoming, text }, knowledge ?? null);
   s = remember(out.session, "bot", out.replies, incoming.now);
   return { ...out, session: s };
 }
 
-function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
+function onText(nlu: Understanding, s: Session, m: TextIncoming, k: KnowledgeIndex | null): StepResult {
   if (!m.text) return done(s, ["请发送文字消息。回复“帮助”查看我能做什么。"]);
   // A long message outside the form is understood from its first part, and the citizen is told so; inside
   // the form the whole text goes to the field (a description may be long; the validator says when too long).
   const part = s.mode === "form" ? null : firstPart(m.text);
   if (part) {
-    const out = onText(nlu, s, { ...m, text: part.text });
+    const out = onText(nlu, s, { ...m, text: part.text }, k);
     return { ...out, replies: [longMessageNote(part.total), ...out.replies] };
   }
-  if (s.mode === "form" && s.form) return inForm(nlu, s, s.form, m);
+  if (s.mode === "form" && s.form) return inForm(nlu, s, s.form, m, k);
   if (s.mode === "await_credentials") {
     let creds = parseCredentials(m.text);
     // Waiting for the code of a known number: a lone token without separators is the code (e.g. AB12CD).
@@ -190,14 +202,83 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming): StepResult {
     // The query code is shown once, when filed; the session keeps no copy of it (issue 13 item 6).
     return done(s, [`您的申请已经提交过了，无需重复确认。申请编号：${s.lastFiled.applicationNo}，查询码已在提交成功的消息中发送。`], [], "file_already");
   }
+  if (k) {
+    const follow = followUp(s, m.text, k);
+    if (follow) return follow;
+  }
+  const { choices: _c, ...rest } = s;
+  s = rest;
   const u = nlu.understand(m.text);
   const intent = classify(nlu, u, m.currentYear);
+  if (k) return fromKnowledge(nlu, s, intent, m, k, u.text);
   return onIntent(s, intent, m);
+}
+
+const DETAIL_RE = /^(详细|详情|全文|看全文|更多|展开)[。!！]?$/;
+
+/** A number answering "您是想问…", or "详细" after an answer. */
+function followUp(s: Session, text: string, k: KnowledgeIndex): StepResult | null {
+  const n = /^\s*([1-9])\s*[.、。]?\s*$/.exec(text.normalize("NFKC"));
+  if (n && s.choices?.length) {
+    const u = k.unit(s.choices[Number(n[1]) - 1] ?? "");
+    if (u) return done({ ...s, choices: undefined, lastUnitId: u.id, misses: 0, lastIntent: "knowledge.choice" }, [unitReply(u)], [], "knowledge.choice");
+  }
+  if (DETAIL_RE.test(text) && s.lastUnitId) {
+    const u = k.unit(s.lastUnitId);
+    if (u) return done({ ...s, lastIntent: "knowledge.detail" }, [detailReply(u)], [], "knowledge.detail");
+  }
+  return null;
+}
+
+/** Intents that act (file, status, hand-off, 我的申请) or greet keep their steps; every question goes to the index. */
+const ACTION_INTENTS = new Set<Intent["kind"]>(["handoff", "status_mine", "status_query", "greeting", "thanks"]);
+
+function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIncoming, k: KnowledgeIndex, normalized: string): StepResult {
+  // "2024年复议结果维持几件" names 结果 (a status word) but asks a figure: without an application number it is a question.
+  const figureNotStatus = intent.kind === "status_query" && !intent.applicationNo && /(?<!\d)20\d{2}|[今去前]年|多少|几件|几个/.test(normalized);
+  // Someone else's data and legal advice are refused before anything else ("查车牌鲁C12345的车主" is no status query).
+  const verdict = intent.kind === "handoff" || intent.kind === "greeting" ? null : checkScope(normalized);
+  const refuseFirst = verdict?.kind === "personal_data" || verdict?.kind === "legal_advice";
+  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus && !refuseFirst) return onIntent(s, intent, m);
+  // "申请公开：为什么我家门口的路修了三年" reads as an application but is a complaint: checked before the form opens.
+  if (intent.kind === "file_start" && verdict?.kind !== "complaint" && !refuseFirst) return onIntent(s, intent, m);
+  if (intent.kind === "wrong_channel" && !refuseFirst) return onIntent(s, intent, m);
+  // A document number is looked up in the catalogue as it is (the index holds titles, not every spelling of 〔〕).
+  if (intent.kind === "catalogue_search" && findDocNumbers(normalized).length) return onIntent(s, intent, m);
+  const r = answerMessage(k, nlu, m.text, m.currentYear);
+  return answered(s, r, intent, m);
+}
+
+function answered(s: Session, r: MessageAnswer, intent: Intent, m: TextIncoming): StepResult {
+  const replies = r.answers.filter((a) => a.kind !== "none").map((a) => a.text);
+  const miss = (reply: string): Effect => ({ kind: "record_miss", text: maskPersonalData(m.text), reply: reply.slice(0, 500), score: r.score });
+  const last = [...r.answers].reverse().find((a) => a.kind === "answer");
+  const clarify = r.answers.find((a) => a.kind === "clarify");
+  // An unsure reply counts as a miss: two in a row open a consultation, as two messages not understood did.
+  // (The index already holds the staff-written answers, so the misses-list lookup of the unknown path is skipped.)
+  if (clarify && s.misses + 1 >= MISSES_BEFORE_HANDOFF) return missed(s, maskPersonalData(m.text), m.now, r.score, true);
+  if (replies.length) {
+    const next: Session = {
+      ...s,
+      misses: clarify ? s.misses + 1 : 0,
+      lastIntent: clarify ? "knowledge.clarify" : last ? "knowledge.answer" : "knowledge.redirect",
+      lastUnitId: last?.kind === "answer" ? last.unitId : s.lastUnitId,
+      choices: clarify?.kind === "clarify" ? clarify.choices : undefined,
+    };
+    const effects = r.unsure || clarify ? [miss(replies.join("\n"))] : [];
+    const kind = clarify ? "knowledge.clarify" : last ? "knowledge.answer" : `knowledge.${r.answers[0].kind === "redirect" ? r.answers[0].reason : "answer"}`;
+    return done(next, replies, effects, kind);
+  }
+  // Nothing in the index: a search of the catalogue when something was named, else the menu (and hand-off).
+  if (intent.kind === "catalogue_search" && intent.query.trim()) {
+    return done({ ...s, misses: 0, lastIntent: intent.kind }, [], [{ kind: "catalogue", query: intent.query, year: intent.year }, miss("(catalogue search)")], intent.kind);
+  }
+  return missed(s, maskPersonalData(m.text), m.now, r.score, true);
 }
 
 /** The number came without its query code: keep the number and ask for the code alone. */
 function askQueryCode(s: Session, applicationNo: string, kind: string): StepResult {
-  return done({ ...s, mode: "await_credentials", pendingApplicationNo: applicationNo }, [`请发送申请${applicationNo}的查询码（提交申请时告知您的8位数字）。`], [], kind);
+  return done({ ...s, mode: "await_credentials", pendingApplicationNo: applicationNo }, [`请发送申请${applicationNo}的查询码（提交申请时告知您的12位数字）。`], [], kind);
 }
 
 function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
@@ -217,7 +298,7 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
         return done(hit, [], [{ kind: "status", applicationNo: intent.applicationNo, queryCode: intent.queryCode }], intent.kind);
       }
       if (intent.applicationNo) return askQueryCode(hit, intent.applicationNo, intent.kind);
-      return done({ ...hit, mode: "await_credentials", pendingApplicationNo: undefined }, ["请发送申请编号和查询码，例如：ZDRMT-2026-00001 02397568（提交申请时告知您的查询码）。"], [], intent.kind);
+      return done({ ...hit, mode: "await_credentials", pendingApplicationNo: undefined }, ["请发送申请编号和查询码，例如：ZDRMT-2026-00001 023975681746（提交申请时告知您的12位查询码）。"], [], intent.kind);
     case "report_figures":
       return done(hit, [], [{ kind: "figures", year: intent.year, yearWord: intent.yearWord, topic: intent.topic }], intent.kind);
     case "file_start": {
@@ -248,24 +329,28 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
 
 const FORM_UNKNOWN = "抱歉，这个问题我暂时回答不了，已记录下来，工作人员会补充答案。填完申请后可回复“人工”咨询工作人员。";
 
-/** Nothing answered the message: the "没理解" reply (or the handoff after repeated misses), recorded as a miss. */
-function missed(s: Session, question: string, now: string): StepResult {
+/**
+ * Nothing answered the message: the "没理解" reply (or the handoff after repeated misses), recorded once as a
+ * miss. `inStep`: called while a text is being handled, so step() itself remembers the replies.
+ */
+function missed(s: Session, question: string, now: string, score: number | null = null, inStep = false): StepResult {
+  const keep = (next: Session, replies: string[]) => (inStep ? next : remember(next, "bot", replies, now));
   if (s.mode === "form" && s.form) {
     const replies = [FORM_UNKNOWN, `${RESUME_PREFIX}${form.promptFor(s.form)}`];
-    return done(remember(s, "bot", replies, now), replies, [{ kind: "record_miss", text: question, reply: FORM_UNKNOWN, score: null }]);
+    return done(keep(s, replies), replies, [{ kind: "record_miss", text: question, reply: FORM_UNKNOWN, score }]);
   }
   const misses = s.misses + 1;
   if (misses >= MISSES_BEFORE_HANDOFF) {
     return done({ ...s, misses: 0, lastIntent: "unknown" }, [], [
       { kind: "handoff", reason: "misunderstood", question, transcript: s.history },
-      { kind: "record_miss", text: question, reply: "（转人工）", score: null },
+      { kind: "record_miss", text: question, reply: "（转人工）", score },
     ]);
   }
   const reply = `抱歉，我没有理解您的问题。${MENU}`;
-  return done(remember({ ...s, misses, lastIntent: "unknown" }, "bot", [reply], now), [reply], [{ kind: "record_miss", text: question, reply, score: null }]);
+  return done(keep({ ...s, misses, lastIntent: "unknown" }, [reply]), [reply], [{ kind: "record_miss", text: question, reply, score }]);
 }
 
-function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncoming): StepResult {
+function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncoming, k: KnowledgeIndex | null): StepResult {
   const t = m.text;
   if (CANCEL_RE.test(t) || isCancel(t)) {
     return done({ ...s, mode: "idle", form: undefined }, ["已取消本次申请，填写的内容已清除。需要时可随时回复“我要申请”重新开始。"], [], "form.cancel");
@@ -284,9 +369,14 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
     if (key) return fromOutcome(s, form.change(f, key), "form.change");
   }
   // Chatter (a question, greeting, complaint, "同上", a status query) is answered, not saved; the same field
-  // is asked again (form-chatter.ts, form-interruption.ts).
+  // is asked again (form-chatter.ts, form-interruption.ts). A question is answered from the index when there is one.
   const chatter = interruption(nlu, f, t, m.currentYear, m.verified);
   if (chatter?.kind === "effect") {
+    if (k && ["guide", "figures", "catalogue", "learned"].includes(chatter.effect.kind)) {
+      const r = answerMessage(k, nlu, t, m.currentYear);
+      const texts = r.answers.filter((a) => a.kind === "answer" || a.kind === "redirect").map((a) => a.text);
+      if (texts.length) return done(s, [...texts, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "knowledge.answer");
+    }
     const e = chatter.effect.kind === "learned" ? { ...chatter.effect, question: maskPersonalData(chatter.effect.question) } : chatter.effect;
     return done(s, [], [e], chatter.intent);
   }

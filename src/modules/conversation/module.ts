@@ -11,6 +11,8 @@ import { Consultation, NotificationDelivery } from "./entities";
 import { BotCustomAnswer, BotMiss } from "./knowledge/learned-entities";
 import { LEARNED_SERVICE, LearnedStore } from "./knowledge/learned-store";
 import { learnedRoutes } from "./knowledge/learned-routes";
+import type { AnswerUnit } from "./knowledge/answer-unit";
+import { invalidateKnowledge, realPorts } from "./ports";
 import { conversationRoutes } from "./routes";
 import { sharedUnderstanding } from "./understanding";
 
@@ -22,7 +24,14 @@ export const conversationModule: FeatureModule = {
   entities: [Consultation, NotificationDelivery, BotMiss, BotCustomAnswer],
   init(ctx: AppContext) {
     ctx.services.set("conversation", new ConversationService(ctx));
-    ctx.services.set(LEARNED_SERVICE, new LearnedStore(ctx));
+    ctx.services.set(LEARNED_SERVICE, new LearnedStore(ctx, () => invalidateKnowledge(ctx)));
+    // The index's units, as candidates a missed question can be attached to (console misses page).
+    ctx.services.set("knowledge", {
+      listUnits: async (): Promise<AnswerUnit[]> => {
+        const index = await realPorts(ctx).knowledge?.();
+        return index ? index.allUnits() : [];
+      },
+    });
   },
   routes: (ctx) => [conversationRoutes(ctx), wechatWebhookRoutes(ctx), learnedRoutes(ctx)],
   commands: [

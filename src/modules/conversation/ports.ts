@@ -16,6 +16,12 @@ import { figureName } from "./engine";
 import type { FigureTopic, GuideTopic } from "./intents";
 import { clientKeyOf } from "./client-key";
 import type { ConversationPorts, Speaker } from "./runner";
+import type { AnswerUnit, LearnedKnowledge } from "./knowledge/answer-unit";
+import { KnowledgeIndex } from "./knowledge/knowledge-index";
+import { publishedReport } from "./knowledge/report-adapter";
+import { catalogueUnits, faqUnits, guideUnits, profileUnit, reportUnits, type AgencyLike, type CatalogueEntryLike } from "./knowledge/units";
+import type { ReportJson } from "../reports/narrative";
+import { sharedUnderstanding } from "./understanding";
 
 interface AnswerTopic {
   title: string;
@@ -161,6 +167,41 @@ export function pickFigure(topic: FigureTopic, f: PublishedFigures): { value: nu
 export const GUIDE_CACHE_MS = 5000;
 const guideCache = new WeakMap<AppContext, { at: number; agency: Promise<Agency>; guide: Promise<PublishedGuideLike | null> }>();
 
+/**
+ * The agency's knowledge index, rebuilt at most every KNOWLEDGE_CACHE_MS (the same 5 seconds as the guide, so
+ * a published guide, a new catalogue entry, a published report or a staff-written answer reaches the bot within
+ * 5 s, on every instance, without a deploy). One build serves all messages meanwhile (≈15 ms for ~200 units);
+ * concurrent messages share the build in flight. A failed build is not cached (the next message retries).
+ */
+export const KNOWLEDGE_CACHE_MS = GUIDE_CACHE_MS;
+const knowledgeCache = new WeakMap<AppContext, { at: number; index: Promise<KnowledgeIndex> }>();
+
+/** Forgets this process's index (staff wrote or attached an answer): the next message rebuilds it. */
+export function invalidateKnowledge(ctx: AppContext): void {
+  knowledgeCache.delete(ctx);
+}
+
+/** The LearnedKnowledge port, when a module provides it (LEARNED_SERVICE); none: no custom units. */
+function learned(ctx: AppContext): LearnedKnowledge | null {
+  return (ctx.services.get(LEARNED_SERVICE) as LearnedKnowledge | undefined) ?? null;
+}
+
+async function buildKnowledge(ctx: AppContext, agency: Agency, guide: PublishedGuideLike | null): Promise<KnowledgeIndex> {
+  const a = agency as unknown as AgencyLike;
+  const units: AnswerUnit[] = [...faqUnits(a, (guide?.contact ?? {}) as Record<string, string | null>), profileUnit(a)];
+  if (guide) units.push(...guideUnits(agency.code, guide));
+  const cat = ctx.services.get("catalogue") as { entries: { list(id: string, o: { status: "active"; page: number; pageSize: number }): Promise<{ items: CatalogueEntryLike[] }> } } | undefined;
+  if (cat?.entries) units.push(...catalogueUnits(agency.code, (await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 2000 })).items));
+  const reports = ctx.services.get("reports") as { publishedReports?(id: string): Promise<Array<{ snapshot: unknown }>> } | undefined;
+  if (reports?.publishedReports) {
+    for (const p of await reports.publishedReports(agency.id)) units.push(...reportUnits(agency.code, publishedReport(p.snapshot as ReportJson)));
+  }
+  const lk = learned(ctx);
+  const [custom, attached] = lk ? await Promise.all([lk.customUnits(agency.id), lk.attachedQuestions(agency.id)]) : [[], []];
+  units.push(...custom);
+  return new KnowledgeIndex(sharedUnderstanding(), { code: agency.code, name: agency.name }, units, attached, new Date().toISOString());
+}
+
 export function realPorts(ctx: AppContext): ConversationPorts {
   const loadGuide = async (agency: Promise<Agency>): Promise<PublishedGuideLike | null> => {
     // Without the catalogue module there is no published guide: the built-in answers stand in.
@@ -188,6 +229,18 @@ export function realPorts(ctx: AppContext): ConversationPorts {
   const agency = () => cached().agency;
 
   const ports: ConversationPorts = {
+    knowledge(): Promise<KnowledgeIndex> {
+      let c = knowledgeCache.get(ctx);
+      if (!c || Date.now() - c.at > KNOWLEDGE_CACHE_MS) {
+        // The guide is read afresh (not from the guide cache), so a change is at most KNOWLEDGE_CACHE_MS old.
+        const agencyP = defaultAgency(ctx);
+        const entry = { at: Date.now(), index: Promise.all([agencyP, loadGuide(agencyP)]).then(([a, g]) => buildKnowledge(ctx, a, g)) };
+        entry.index.catch(() => knowledgeCache.get(ctx) === entry && knowledgeCache.delete(ctx));
+        knowledgeCache.set(ctx, (c = entry));
+      }
+      return c.index;
+    },
+
     async guide(topic: GuideTopic): Promise<GuideResult> {
       const { agency: agencyP, guide: guideP } = cached();
       const [a, guide] = await Promise.all([agencyP, guideP]);

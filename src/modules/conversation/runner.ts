@@ -16,6 +16,7 @@ import {
   type SubmitResult,
 } from "./engine";
 import type { FigureTopic, GuideTopic } from "./intents";
+import type { KnowledgeIndex } from "./knowledge/knowledge-index";
 import { SessionStore } from "./session-store";
 import type { Understanding } from "./understanding";
 
@@ -41,6 +42,8 @@ export interface ConversationPorts {
   handoff(args: { speaker: Speaker; reason: string; question: string; transcript: Session["history"] }): Promise<{ consultationId: string }>;
   /** Staff-written answers (the misses list) for a message the intents did not understand; optional. */
   learned?(question: string): Promise<LearnedResult>;
+  /** The agency's answer index (cached; rebuilt when its sources change). Absent: questions use the effects above. */
+  knowledge?(): Promise<KnowledgeIndex | null>;
   /** Records a miss for the staff misses list; optional, and its failure never reaches the citizen. */
   recordMiss?(miss: { text: string; reply: string; score: number | null; channel: string }): Promise<void>;
 }
@@ -114,7 +117,7 @@ export class ConversationRunner {
     private readonly nlu: Understanding,
     private readonly store: SessionStore,
     private readonly ports: () => ConversationPorts,
-    private readonly onError: (err: unknown, effect: Effect["kind"]) => void = () => undefined,
+    private readonly onError: (err: unknown, effect: Effect["kind"] | "knowledge") => void = () => undefined,
   ) {}
 
   async turn(input: TurnInput): Promise<TurnOutput> {
@@ -122,6 +125,14 @@ export class ConversationRunner {
     return this.store.withLock(key, async () => {
       const nowIso = input.now.toISOString();
       let session = await this.store.load(key, nowIso);
+      const ports = this.ports();
+      // Without the index (none built, or its sources failed to load) the engine answers through the effects.
+      const knowledge = ports.knowledge
+        ? await ports.knowledge().catch((err: unknown) => {
+            this.onError(err, "knowledge");
+            return null;
+          })
+        : null;
       const first = step(this.nlu, session, {
         type: "text",
         text: input.text,
@@ -130,12 +141,11 @@ export class ConversationRunner {
         channel: input.speaker.channel,
         verified: input.speaker.citizenKey !== null,
         currentYear: input.currentYear,
-      });
+      }, knowledge);
       session = first.session;
       const replies = [...first.replies];
       const done: Effect["kind"][] = [];
       const queue = [...first.effects];
-      const ports = this.ports();
       // Saved before effects that write run: a crash during filing leaves the form (and its idempotency key)
       // intact. Read-only effects (guide, catalogue, figures, status) change nothing a retry could repeat.
       if (queue.some((e) => WRITING_EFFECTS.has(e.kind))) await this.store.save(key, session);
@@ -144,7 +154,7 @@ export class ConversationRunner {
         const result = await execute(ports, effect, input.speaker, input.currentYear, this.onError);
         if (result.kind === "error") this.onError(result.message, effect.kind);
         done.push(effect.kind);
-        const next = step(this.nlu, session, { type: "result", now: nowIso, channel: input.speaker.channel, result });
+        const next = step(this.nlu, session, { type: "result", now: nowIso, channel: input.speaker.channel, result }, knowledge);
         session = next.session;
         replies.push(...next.replies);
         queue.push(...next.effects);

@@ -106,6 +106,19 @@ export class ReportsService {
     return this.ctx.db.getRepository(ReportPublication).findOne({ where: { agencyId, year }, order: { version: "DESC" } });
   }
 
+  /** The latest published version of every year, newest year first (the bot's knowledge index reads them all). */
+  async publishedReports(agencyId: string): Promise<ReportPublication[]> {
+    const versions = await this.ctx.db.getRepository(ReportPublication).find({ where: { agencyId }, select: { year: true, version: true }, order: { year: "DESC", version: "DESC" } });
+    const latest = new Map<number, number>();
+    for (const v of versions) if (!latest.has(v.year)) latest.set(v.year, v.version);
+    const out: ReportPublication[] = [];
+    for (const [year, version] of latest) {
+      const pub = await this.publication(agencyId, year, version);
+      if (pub) out.push(pub);
+    }
+    return out;
+  }
+
   async publication(agencyId: string, year: number, version: number): Promise<ReportPublication | null> {
     return this.ctx.db.getRepository(ReportPublication).findOneBy({ agencyId, year, version });
   }
@@ -512,7 +525,33 @@ export class ReportsService {
       if (await this.publication(agencyId, year, pub.version)) throw new DomainError("REPORT.CONFLICT", "该年度报告刚刚由他人发布，请刷新后重试");
       throw e;
     }
+    await this.enterCatalogue(agencyId, report.agency, year);
     return pub;
+  }
+
+  /**
+   * A published report is an entry of the catalogue (category 年度报告, with its public URL), so the catalogue,
+   * the bot and the report pages agree. An entry of the same title (the seed's 2019 report, a republished year)
+   * is kept. The publication stands even if this fails: the entry can be added by hand; the failure is logged.
+   */
+  private async enterCatalogue(agencyId: string, agency: { code: string; name: string }, year: number): Promise<void> {
+    const cat = this.ctx.services.get("catalogue") as
+      | { entries: { list(id: string, o: { status: "active"; page: number; pageSize: number }): Promise<{ items: Array<{ title: string }> }>; create(id: string, input: unknown, actor: { type: "system"; id: null }): Promise<unknown> } }
+      | undefined;
+    if (!cat?.entries) return;
+    const title = `${agency.name}${year}年政府信息公开工作年度报告`;
+    try {
+      const { items } = await cat.entries.list(agencyId, { status: "active", page: 1, pageSize: 2000 });
+      if (items.some((i) => i.title.replace(/[《》]/g, "") === title)) return;
+      const today = this.ctx.today();
+      await cat.entries.create(
+        agencyId,
+        { title, publisher: agency.name, writtenDate: today, publishedDate: today, subjectCategory: "年度报告", disclosureMode: "主动公开", validity: "有效", url: `/api/reports/${year}?agency=${agency.code}` },
+        { type: "system", id: null },
+      );
+    } catch (err) {
+      this.ctx.logger.warn({ err: String(err), year }, "published report not entered in the catalogue");
+    }
   }
 
   async versions(agencyId: string, year: number) {

@@ -49,11 +49,18 @@ async function chat(userId: string, text: string, auth?: string, server = env.se
 }
 
 describe("questions answered from the real guide, catalogue and report", () => {
-  it("quotes the published guide section", async () => {
+  it("answers how to apply with the fact and its article (the statutory FAQ, the agency's channels filled in)", async () => {
     const r = await chat("q1", "請問怎麼申請政府資訊公開？");
+    expect(r).toContain("我要申请");
+    expect(r).toContain("电话、电子邮箱");
+    expect(r).toContain("书面形式");
+    expect(r).toContain("第二十九条");
+  });
+  it("quotes a fact of the published guide with the section as its source", async () => {
+    const r = await chat("q1b", "区融媒体中心通过哪些渠道受理申请");
     expect(r).toContain("张店区融媒体中心政府信息公开指南");
     expect(r).toContain("依申请公开");
-    expect(r).toContain("书面形式");
+    expect(r).toContain("通过电话、电子邮箱受理");
   });
   it("finds the 2019 annual report in the catalogue with its 索引号", async () => {
     const r = await chat("q2", "有没有2019年的年度报告");

@@ -21,6 +21,20 @@ export interface AnswerUnit {
   detail?: string;
   /** Where the fact comes from, printed after the answer; url when the source has a public page. */
   source: { label: string; url?: string };
+  /**
+   * Report units only: the cell, so a figure question answers the year, row and column asked (or lists the
+   * breakdowns that exist) and a comparison lists the same row across years. value is null for narratives.
+   */
+  figure?: {
+    year: number;
+    /** "二", "三", "四", or the narrative "s1" / "s5" / "s6". */
+    section: string;
+    row: string;
+    rowLabel: string;
+    value: number | null;
+    unit: string;
+    columns?: Array<{ code: string; label: string; value: number; unit?: string }>;
+  };
 }
 
 /** Answer units written by staff (attached from the misses list) and the record of what the bot missed. */

@@ -47,7 +47,11 @@ const view = (m: BotMiss): MissView => ({
 });
 
 export class LearnedStore implements LearnedKnowledge {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    /** Called after staff change an answer, so this process's knowledge index is rebuilt at once (others within its cache time). */
+    private readonly changed: () => void = () => undefined,
+  ) {}
 
   private now(): string {
     return this.ctx.clock.now().toISOString();
@@ -122,6 +126,7 @@ export class LearnedStore implements LearnedKnowledge {
       await tx.update(BotMiss, { id: m.id, agencyId: staff.agencyId }, { status: "attached", unitId: id, handledBy: staff.id });
       await tx.save(auditEvent({ agencyId: staff.agencyId, entityType: "bot_miss", entityId: m.id, actor: { type: "staff", id: staff.id }, action: "bot_miss.attach", fromStatus: m.status, toStatus: "attached", data: { unitId: id }, at: now }));
     });
+    this.changed();
     return view({ ...m, status: "attached", unitId: id, handledBy: staff.id });
   }
 
@@ -138,6 +143,7 @@ export class LearnedStore implements LearnedKnowledge {
       if (m) await tx.update(BotMiss, { id: m.id, agencyId: staff.agencyId }, { status: "answered", unitId: `custom:${row.id}`, handledBy: staff.id });
       await tx.save(auditEvent({ agencyId: staff.agencyId, entityType: "bot_answer", entityId: row.id, actor: { type: "staff", id: staff.id }, action: "bot_answer.create", data: m ? { missId: m.id } : null, at: now }));
     });
+    this.changed();
     return (await this.customUnits(staff.agencyId)).find((u) => u.id === `custom:${row.id}`)!;
   }
 }

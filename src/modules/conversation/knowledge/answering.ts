@@ -1,0 +1,270 @@
+// Answering a question from the knowledge index: scope rules first (redirects and refusals), then figure
+// questions (a report cell: year, row, column; a comparison across years), then BM25 ranking of every unit.
+// The score decides: answer with the specific fact, its source and link; or "您是想问：1.… 2.…"; or nothing
+// (the engine's menu), the last two recorded as misses. Pure (no I/O), called inside the engine step.
+import { parseYear } from "../intents";
+import type { Understanding } from "../understanding";
+import type { AnswerUnit } from "./answer-unit";
+import type { KnowledgeIndex, RankedUnit } from "./knowledge-index";
+import { checkScope, scopeReply } from "./scope";
+
+/** Confidence (share of the query's idf matched) at or above which the top unit is answered outright. */
+export const ANSWER_CONFIDENCE = 0.55;
+/** Below this nothing is close enough to offer as a choice. */
+export const CHOICE_CONFIDENCE = 0.2;
+/** A phone screen: the answer and its source line stay within this many characters. */
+export const MAX_REPLY = 300;
+export const DETAIL_HINT = "回复“详细”看全文";
+
+export type Answer =
+  | { kind: "answer"; unitId: string; text: string; score: number; hasDetail: boolean }
+  | { kind: "clarify"; choices: string[]; text: string; score: number }
+  | { kind: "redirect"; reason: string; text: string }
+  | { kind: "none"; score: number | null };
+
+function sourceLine(u: AnswerUnit): string {
+  return `（来源：${u.source.label}${u.source.url ? `，${u.source.url}` : ""}）`;
+}
+
+/** The unit said briefly: its fact, its source and link, and the hint when there is more. */
+export function unitReply(u: AnswerUnit, answer = u.answer): string {
+  const src = sourceLine(u);
+  const hint = u.detail ? `\n${DETAIL_HINT}` : "";
+  const room = MAX_REPLY - src.length - hint.length - 1;
+  const body = answer.length > room ? `${answer.slice(0, Math.max(room - 1, 40))}…` : answer;
+  return `${body}\n${src}${hint}`;
+}
+
+export function detailReply(u: AnswerUnit): string {
+  return `${u.detail ?? u.answer}\n${sourceLine(u)}`;
+}
+
+/** How a choice is offered: the unit's first phrasing (a report cell names its year). */
+export function choiceLabel(u: AnswerUnit): string {
+  const q = u.questions[0] ?? u.answer;
+  return u.figure && !q.includes(String(u.figure.year)) ? `${u.figure.year}年${q}` : q;
+}
+
+export function clarifyText(units: AnswerUnit[]): string {
+  return `我不太确定您想问哪一项。您是想问：\n${units.map((u, i) => `${i + 1}. ${choiceLabel(u)}`).join("\n")}\n请回复序号；都不是的话，换个说法或回复“人工”。`;
+}
+
+// ---- figures ----
+
+/** Citizens' words for the applicant columns of section 三 (the printed label is the official one). */
+const COLUMN_WORDS: Array<[string, string[]]> = [
+  ["natural_person", ["自然人", "个人", "公民", "老百姓", "群众", "市民"]],
+  ["org.commercial", ["商业企业", "企业", "公司"]],
+  ["org.research", ["科研机构", "科研", "研究机构", "高校"]],
+  ["org.public_welfare", ["社会公益组织", "公益组织", "公益"]],
+  ["org.legal_service", ["法律服务机构", "律师事务所", "律所"]],
+];
+/** Words for the columns of 二 (2019: 新制作/新公开/对外公开总数; 2021: 制发/废止/现行有效; 决定; 金额). */
+const DISCLOSURE_COLUMN_WORDS: Record<string, string[]> = {
+  new_made: ["制作"],
+  new_published: ["新公开", "发布", "公布"],
+  total_published: ["总数", "累计", "一共"],
+  issued: ["制发", "发布", "出台", "印发", "制作", "发了"],
+  repealed: ["废止", "废除"],
+  in_force: ["现行有效", "有效", "现行"],
+  decisions: ["决定", "处理决定", "多少件", "几件"],
+  fee_amount: ["金额", "收了多少", "多少钱"],
+  purchase_amount: ["金额", "多少钱", "采购额"],
+  upheld: ["维持"],
+  corrected: ["纠正"],
+  pending: ["尚未审结", "未审结", "还没结"],
+};
+const COMPARE = /历年|每年|各年|近几年|这几年|近年|逐年|对比|比较|变化|趋势|哪一年|哪年|增加了|减少了/;
+const FIGURE_ASK = /多少|几件|几个|几起|几宗|几次|数量|总数|一共|共计|有没有被|被起诉|被告|被复议|统计|数据|数字/;
+
+function figureYears(text: string, currentYear: number, published: number[]): { years: number[]; asked: number | null; compare: boolean } {
+  const compare = COMPARE.test(text);
+  const all = [...text.matchAll(/(?<!\d)(20\d{2})(?!\d)/g)].map((m) => Number(m[1]));
+  if (all.length > 1) return { years: [...new Set(all)].sort(), asked: null, compare: true };
+  const one = parseYear(text, currentYear);
+  if (compare && !one) return { years: [...published].sort(), asked: null, compare: true };
+  if (one) return { years: [one.year], asked: one.year, compare: false };
+  return { years: published.slice(0, 1), asked: null, compare: false };
+}
+
+function figureAnswer(index: KnowledgeIndex, text: string, currentYear: number): Answer | null {
+  const published = index.reportYears;
+  if (!published.length) return null;
+  const isNarrative = /存在的问题|主要问题|改进|不足|总体情况|平台|渠道建设|其他需要报告/.test(text) && /报告|年/.test(text);
+  // "复议期限是多少天", "查个文件要多少钱", "可以申请好几个文件吗" ask 多少/几 of something else than a count.
+  const hasYear = /(?<!\d)20\d{2}|[今去前]年|[〇零一二三四五六七八九]{4}年/.test(text);
+  const duration = /期限|多少天|几天|多久|多长时间|时间|费|钱|几个工作日/.test(text) && !/件/.test(text);
+  const countAsked = FIGURE_ASK.test(text) && !duration && (hasYear || /件|宗|起|报告|统计|数据|数量|收到|受理|不予公开|予以公开|部分公开|复议|诉讼|起诉|结转|无法提供|不予处理/.test(text));
+  if (!countAsked && !isNarrative && !(COMPARE.test(text) && (hasYear || /申请|复议|诉讼|报告/.test(text)))) return null;
+  const { years, asked, compare } = figureYears(text, currentYear, published);
+  const missing = years.filter((y) => !published.includes(y));
+  if (asked !== null && missing.length) {
+    const list = [...published].sort().map((y) => `${y}年`).join("、");
+    return {
+      kind: "redirect",
+      reason: "report_not_published",
+      text: `${asked}年度的政府信息公开工作年度报告尚未公布，暂时无法提供该数字。已公布的年度报告：${list}，目前已公布的最近一期为${published[0]}年度报告。`,
+    };
+  }
+  const inYears = years.filter((y) => published.includes(y));
+  const year0 = inYears[inYears.length - 1] ?? published[0];
+  // 四: a question naming 诉讼/起诉 is about litigation (also "复议后起诉"), one naming only 复议 about review.
+  const litigation = /诉讼|起诉|官司|被告|法院/.test(text);
+  const review = !litigation && /复议/.test(text);
+  const fits = (u: AnswerUnit) => {
+    const f = u.figure;
+    if (u.kind !== "report" || !f || f.year !== year0) return false;
+    if (isNarrative ? f.value !== null : f.value === null) return false;
+    if (f.section === "四" && (litigation || review)) return f.row.startsWith(litigation ? "litigation" : "review");
+    return true;
+  };
+  // The row is found without the applicant words (律所, 企业): they name the column, not the row.
+  const rowText = COLUMN_WORDS.reduce((t, [, words]) => words.reduce((x, w) => x.split(w).join(" "), t), text);
+  const hits = index.search(rowText, 3, fits);
+  let top: RankedUnit | undefined = hits[0];
+  // "律所申请了几件": no row named but applications asked about — the row of new applications.
+  if ((!top || top.confidence < CHOICE_CONFIDENCE) && !isNarrative && /申请/.test(text)) {
+    const u = index.unit(`report:${year0}:三:received.new`);
+    if (u) top = { unit: u, score: 0, confidence: CHOICE_CONFIDENCE };
+  }
+  if (!top || top.confidence < CHOICE_CONFIDENCE) return null;
+  const f = top.unit.figure!;
+  if (compare && inYears.length > 1 && f.value !== null) {
+    const lines = inYears.map((y) => {
+      const u = index.unit(top.unit.id.replace(`report:${f.year}:`, `report:${y}:`));
+      return `${y}年：${u?.figure?.value ?? "—"}${f.unit}`;
+    });
+    const label = top.unit.questions[0];
+    return {
+      kind: "answer",
+      unitId: top.unit.id,
+      score: top.confidence,
+      hasDetail: false,
+      text: `${label}，历年情况：\n${lines.join("\n")}\n（来源：各年度《政府信息公开工作年度报告》${top.unit.source.label.split("》")[1] ?? ""}）`,
+    };
+  }
+  if (f.value !== null && f.columns?.length) {
+    const cols = f.columns;
+    const word = COLUMN_WORDS.find(([code, words]) => cols.some((c) => c.code === code) && words.some((w) => text.includes(w)));
+    const legalPerson = /法人|组织|单位申请/.test(text) && !word;
+    if (word) {
+      const c = cols.find((x) => x.code === word[0])!;
+      return {
+        kind: "answer",
+        unitId: top.unit.id,
+        score: top.confidence,
+        hasDetail: false,
+        text: unitReply({ ...top.unit, detail: undefined, source: { ...top.unit.source, label: `${top.unit.source.label.replace(/·总计$/, "")}·${c.label}` } }, `${f.year}年${top.unit.questions[0]}中，${c.label}：${c.value}${f.unit}（合计${f.value}${f.unit}）。`),
+      };
+    }
+    if (legalPerson) {
+      const org = cols.filter((c) => c.code.startsWith("org."));
+      const sum = org.reduce((a, c) => a + c.value, 0);
+      return {
+        kind: "answer",
+        unitId: top.unit.id,
+        score: top.confidence,
+        hasDetail: false,
+        text: unitReply({ ...top.unit, detail: undefined }, `${f.year}年${top.unit.questions[0]}中，法人或其他组织：${sum}${f.unit}（${org.map((c) => `${c.label}${c.value}`).join("、")}）。`),
+      };
+    }
+    if (f.section === "二" || f.section === "四") {
+      const asked = cols.find((c) => (DISCLOSURE_COLUMN_WORDS[c.code.split(".").pop()!] ?? []).some((w) => text.includes(w)) || text.includes(c.label));
+      if (asked) {
+        const rest = cols.filter((c) => c !== asked).map((c) => `${c.label}${c.value}${c.unit ?? f.unit}`).join("，");
+        return {
+          kind: "answer",
+          unitId: top.unit.id,
+          score: top.confidence,
+          hasDetail: false,
+          text: unitReply({ ...top.unit, source: { ...top.unit.source, label: `${top.unit.source.label}·${asked.label}` } }, `${f.year}年${f.rowLabel}${asked.label}：${asked.value}${asked.unit ?? f.unit}${rest ? `（${rest}）` : ""}。`),
+        };
+      }
+    }
+    // No column asked: the total, and which breakdowns exist (the non-zero ones with their figures).
+    const nz = cols.filter((c) => c.value);
+    const by = f.section === "三" ? `按申请人分：${(nz.length ? nz : cols.slice(0, 2)).map((c) => `${c.label}${c.value}${f.unit}`).join("，")}。可以问“其中自然人多少”。` : `${cols.map((c) => `${c.label}${c.value}${c.unit ?? f.unit}`).join("，")}。`;
+    const lead =
+      f.section === "三" ? `${f.year}年${top.unit.questions[0]}：${f.value}${f.unit}。${by}` : f.section === "四" ? `${f.year}年${f.rowLabel}：${f.value}${f.unit}（${by.replace(/。$/, "")}）。` : `${f.year}年${f.rowLabel}：${by}`;
+    return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: false, text: unitReply({ ...top.unit, detail: undefined }, lead) };
+  }
+  const latest = asked === null && f.value !== null ? `（最近一期${f.year}年度报告）` : "";
+  return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: Boolean(top.unit.detail), text: unitReply(top.unit, `${top.unit.answer}${latest}`) };
+}
+
+// ---- the whole message ----
+
+/** Two questions in one message: split at question marks and at 另外/还有/顺便问 (parts of 4+ characters). */
+export function splitQuestions(text: string): string[] {
+  const parts = text
+    .split(/[？?]+|[。；;]\s*(?=另外|还有|顺便|再问|以及)|(?<=[\u4e00-\u9fff])\s*(?:另外|还有就是|顺便问一下|顺便问)/)
+    .map((p) => p.replace(/^(另外|还有|顺便问?|再问|以及)[，,、]?/, "").trim())
+    .filter((p) => p.length >= 4);
+  return parts.length > 1 ? parts.slice(0, 3) : [text];
+}
+
+function distinct(hits: RankedUnit[]): RankedUnit[] {
+  const seen = new Set<string>();
+  return hits.filter((h) => {
+    const k = choiceLabel(h.unit);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): Answer {
+  const fig = figureAnswer(index, text, currentYear);
+  if (fig) return fig;
+  // Report cells answer only figure questions (above); a word such as 诉讼 must not pull "行政诉讼：0件".
+  const hits = distinct(index.search(text, 6, (u) => u.kind !== "report" || u.figure?.value === null));
+  const top = hits[0];
+  if (!top) return { kind: "none", score: null };
+  const second = hits[1];
+  // A one- or two-character message ("期限", "时间") names a topic, not a question: offer the choices.
+  const bare = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
+  // Clear winner: confident enough, or the only candidate / well ahead of the next one.
+  const ahead = !second || second.confidence < CHOICE_CONFIDENCE || top.score >= 1.3 * second.score;
+  if (!bare && (top.confidence >= ANSWER_CONFIDENCE || (top.confidence >= 0.3 && ahead))) {
+    return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: Boolean(top.unit.detail), text: unitReply(top.unit) };
+  }
+  const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, 3);
+  if (!choices.length) return { kind: "none", score: top.confidence };
+  return { kind: "clarify", choices: choices.map((c) => c.unit.id), score: top.confidence, text: clarifyText(choices.map((c) => c.unit)) };
+}
+
+export interface MessageAnswer {
+  answers: Answer[];
+  /** Lowest score among the parts, recorded when the bot was unsure. */
+  unsure: boolean;
+  score: number | null;
+}
+
+/**
+ * Answers a message. `agencyName` prints in redirects. A message with two questions gets two answers; a part
+ * that finds nothing is left out when another part was answered.
+ */
+export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: string, currentYear: number, agencyName = index.agency.name): MessageAnswer {
+  const text = nlu.normalize(raw);
+  const verdict = checkScope(text);
+  if (verdict) {
+    if (verdict.kind === "agency_profile") {
+      const u = index.unit("faq:agency_profile");
+      if (u) return { answers: [{ kind: "answer", unitId: u.id, text: unitReply(u), score: 1, hasDetail: Boolean(u.detail) }], unsure: false, score: 1 };
+    } else {
+      // A staff-written answer of this agency wins over a topic list ("停车场对外开放吗" is not 交通管理 here).
+      const own = verdict.kind === "out_of_scope" ? index.search(text, 1, (u) => u.kind === "custom")[0] : undefined;
+      if (own && own.confidence >= ANSWER_CONFIDENCE) {
+        return { answers: [{ kind: "answer", unitId: own.unit.id, text: unitReply(own.unit), score: own.confidence, hasDetail: Boolean(own.unit.detail) }], unsure: false, score: own.confidence };
+      }
+      return { answers: [{ kind: "redirect", reason: verdict.kind, text: scopeReply(verdict, agencyName) }], unsure: false, score: null };
+    }
+  }
+  const parts = splitQuestions(text);
+  const answers = parts.map((p) => rankAnswer(index, p, currentYear));
+  const good = answers.filter((a) => a.kind === "answer" || a.kind === "redirect");
+  const scores = answers.map((a) => ("score" in a ? a.score : null)).filter((s): s is number => s !== null);
+  const score = scores.length ? Math.min(...scores) : null;
+  if (parts.length > 1 && good.length) return { answers: good, unsure: good.length < answers.length, score };
+  return { answers, unsure: !good.length, score };
+}
