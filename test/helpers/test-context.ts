@@ -92,6 +92,8 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
     DATABASE_URL: databaseUrl,
     REDIS_KEY_PREFIX: prefix,
     YEAR_END_JOB_ENABLED: "false",
+    // Tests search far more often than a person; the limit itself is tested in test/hostile/catalogue-abuse.test.ts.
+    CATALOGUE_SEARCH_RATE_PER_MINUTE: "1000000",
     ...(opts.redis !== false ? { REDIS_URL } : {}),
     ...opts.env,
   };

@@ -39,12 +39,18 @@ export async function syncSearchIndex(m: EntityManager, dbType: DatabaseType, e:
   await m.query(`INSERT INTO catalogue_fts (title_tokens, body_tokens, entry_id, agency_id) VALUES (?, ?, ?, ?)`, [e.titleTokens, e.bodyTokens, e.id, e.agencyId]);
 }
 
+/**
+ * What the public may see: active entries that are not withheld. A 不予公开 entry is catalogued for the
+ * agency's own records (its body may hold personal data); staff see it in the staff API and console only.
+ */
+export const PUBLIC_ENTRY_SQL = "e.status = 'active' AND e.disclosure_mode <> '不予公开'";
+
 const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** WHERE fragments shared by both databases; `p` makes the placeholder for the n-th parameter. */
 function filterSql(agencyId: string, f: SearchFilters, params: unknown[], p: (n: number) => string): string {
   params.push(agencyId);
-  let sql = `e.agency_id = ${p(params.length)} AND e.status = 'active'`;
+  let sql = `e.agency_id = ${p(params.length)} AND ${PUBLIC_ENTRY_SQL}`;
   if (f.year) {
     params.push(f.year);
     sql += ` AND e.year = ${p(params.length)}`;
@@ -58,8 +64,10 @@ function filterSql(agencyId: string, f: SearchFilters, params: unknown[], p: (n:
 }
 
 /**
- * all: every word; most: every word but one (an OR of the n ways to leave one out — still selective, unlike
- * a plain OR that matches a large part of the catalogue for common words); any: at least one word.
+ * all: every word; most: every word but one (still selective, unlike a plain OR that matches a large part of
+ * the catalogue for common words); any: at least one word. For up to RELAX_DIRECT words "most" is written out
+ * as the OR of the n ways to leave one out; beyond that this grows with n² (200 characters made a query of
+ * 4.6 s), so the database is given a linear form instead (see mostCondition).
  */
 export type MatchMode = "all" | "most" | "any";
 
@@ -68,6 +76,9 @@ function combine(parts: string[], mode: MatchMode, and: string, or: string): str
   if (mode === "any") return parts.join(or);
   return parts.map((_, skip) => `(${parts.filter((__, i) => i !== skip).join(and)})`).join(or);
 }
+
+/** Up to this many words "most" is the leave-one-out OR itself (at most 3 × 2 terms). */
+const RELAX_DIRECT = 3;
 
 function pgQuery(groups: QueryGroup[], mode: MatchMode, weight = ""): string {
   const q = (w: string) => `'${w.replace(/'/g, "''")}'${weight}`;
@@ -103,12 +114,36 @@ async function estimateMatches(m: EntityManager, sql: string, params: unknown[])
   return Number(json[0]?.Plan?.["Plan Rows"] ?? 0);
 }
 
+/**
+ * "Every word but one" in a size linear in the words (PostgreSQL): an entry holding n-1 of n words holds at
+ * least two of any three of them, so the GIN index first narrows to two-of-three of the rarest three (by the
+ * planner's estimate, one EXPLAIN per word), and each candidate then counts its words once.
+ */
+async function mostConditionPg(m: EntityManager, groups: QueryGroup[], params: unknown[], p: (n: number) => string): Promise<string> {
+  const counted: Array<{ g: QueryGroup; n: number }> = [];
+  for (const g of groups) counted.push({ g, n: await estimateMatches(m, `SELECT 1 FROM catalogue_entries e WHERE e.search_vector @@ to_tsquery('simple', $1)`, [pgQuery([g], "all")]) });
+  const rare = counted.sort((a, b) => a.n - b.n).slice(0, RELAX_DIRECT).map((x) => x.g);
+  params.push(pgQuery(rare, "most"));
+  const filter = p(params.length);
+  params.push(groups.map((g) => pgQuery([g], "all")));
+  const words = p(params.length);
+  params.push(groups.length - 1);
+  return ` AND e.search_vector @@ to_tsquery('simple', ${filter}) AND (SELECT count(*) FROM unnest(${words}::text[]) w WHERE e.search_vector @@ to_tsquery('simple', w)) >= ${p(params.length)}`;
+}
+
+/** The three longest words: without statistics, the likeliest to be rare. */
+function rarestByLength(groups: QueryGroup[]): QueryGroup[] {
+  return [...groups].sort((a, b) => b.word.length - a.word.length).slice(0, RELAX_DIRECT);
+}
+
 /** Entries matching the query words, best first, with the total number of matches (estimated for broad queries). */
 export async function searchText(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[]; estimated?: boolean }> {
   const params: unknown[] = [];
   if (dbType === "postgres") {
     const p = (n: number) => `$${n}`;
-    params.push(pgQuery(s.groups, s.mode));
+    const linearMost = s.mode === "most" && s.groups.length > RELAX_DIRECT;
+    // $1 ranks (and, for the linear "most", pre-filters) with any of the words: n terms, not n².
+    params.push(pgQuery(s.groups, linearMost ? "any" : s.mode));
     // $2: the same words restricted to the title (weight A): entries whose title holds them all come first.
     params.push(pgQuery(s.groups, "all", ":A"));
     const where = filterSql(agencyId, f, params, p);
@@ -117,6 +152,7 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
       params.push(s.excludeIds);
       excl = ` AND NOT (e.id = ANY(${p(params.length)}))`;
     }
+    if (linearMost) excl += await mostConditionPg(m, s.groups, params, p);
     // A word found in thousands of entries would make the database rank every one of them (tens of ms at
     // 100,000 entries). For such broad queries, rank only the newest BROAD_WINDOW matches — found by walking
     // the date index, which stops early — and report the planner's estimate as the total.
@@ -168,6 +204,17 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
   if (s.excludeIds.length) {
     excl = ` AND e.id NOT IN (${s.excludeIds.map(() => "?").join(", ")})`;
     params.push(...s.excludeIds);
+  }
+  if (s.mode === "most" && s.groups.length > RELAX_DIRECT) {
+    // The MATCH below needs one query: two of the three longest words (usually the rarest; SQLite has no
+    // planner estimate for them), then every word is counted once per row (one FTS lookup per word).
+    params[0] = ftsQuery(rarestByLength(s.groups), "most");
+    const each = s.groups.map((g) => {
+      params.push(ftsQuery([g], "all"));
+      return `(e.id IN (SELECT entry_id FROM catalogue_fts WHERE catalogue_fts MATCH ?))`;
+    });
+    params.push(s.groups.length - 1);
+    excl += ` AND (${each.join(" + ")}) >= ?`;
   }
   const inTitle = `title_tokens : (${ftsQuery(s.groups, "all")})`;
   const base = `FROM catalogue_fts JOIN catalogue_entries e ON e.id = catalogue_fts.entry_id WHERE catalogue_fts MATCH ? AND ${where}${excl}`;
