@@ -78,11 +78,16 @@ export async function withStatementTimeout(m: EntityManager, ms: number): Promis
   await m.query(`SET LOCAL statement_timeout = ${Math.max(0, Math.floor(ms))}`);
 }
 
-/** Runs `fn` in a read transaction whose statements may take up to `ms` (report statistics). */
-export async function underStatementTimeout<T>(ds: DataSource, ms: number, fn: (m: EntityManager) => Promise<T>): Promise<T> {
-  if (ds.options.type !== "postgres") return fn(ds.manager);
+/**
+ * Runs `fn` with a stand-in for `ds` whose query() runs inside one transaction with a statement timeout of
+ * `ms` (report statistics: long aggregate queries written against the DataSource). Anything else `fn` uses
+ * of the stand-in is the DataSource itself.
+ */
+export async function underStatementTimeout<T>(ds: DataSource, ms: number, fn: (db: DataSource) => Promise<T>): Promise<T> {
+  if (ds.options.type !== "postgres") return fn(ds);
   return ds.transaction(async (m) => {
     await withStatementTimeout(m, ms);
-    return fn(m);
+    const db = Object.create(ds, { query: { value: (sql: string, params?: unknown[]) => m.query(sql, params) } }) as DataSource;
+    return fn(db);
   });
 }

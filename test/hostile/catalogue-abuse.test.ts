@@ -12,6 +12,7 @@ import { getService } from "../../src/context";
 import { defaultAgency } from "../../src/infra/agencies";
 import { CatalogueEntry } from "../../src/modules/catalogue/entities";
 import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
+import type { ReportsService } from "../../src/modules/reports/report-service";
 import { parseCsv, parseXlsx, toCsv, toXlsx } from "../../src/modules/catalogue/import-export";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 
@@ -108,6 +109,11 @@ describe("item 1: a search costs bounded database work", () => {
     const rows = parseCsv(Buffer.from(`索引号,信息名称,发布机构,主题分类,公开方式\nABUSE/2021-00001,测试条目,张店区融媒体中心,综合政务,主动公开\n`));
     await svc.entries.importRows(agencyId, rows, { type: "system", id: "test" });
     expect(seen).toContain(`SET LOCAL statement_timeout = ${env.config.DB_IMPORT_STATEMENT_TIMEOUT_MS}`);
+    seen.length = 0;
+    await getService<ReportsService>(env.ctx, "reports").buildReport(agencyId, 2025);
+    expect(seen).toContain(`SET LOCAL statement_timeout = ${env.config.DB_REPORT_STATEMENT_TIMEOUT_MS}`);
+    // The report's statistics ran in that transaction: an aggregate over applications follows the SET LOCAL.
+    expect(seen.slice(seen.indexOf(`SET LOCAL statement_timeout = ${env.config.DB_REPORT_STATEMENT_TIMEOUT_MS}`)).some((q) => /FROM applications/i.test(q))).toBe(true);
     expect(env.config.DB_IMPORT_STATEMENT_TIMEOUT_MS).toBeGreaterThan(env.config.DB_STATEMENT_TIMEOUT_MS);
     expect(env.config.DB_REPORT_STATEMENT_TIMEOUT_MS).toBeGreaterThan(env.config.DB_STATEMENT_TIMEOUT_MS);
   });

@@ -115,20 +115,47 @@ async function estimateMatches(m: EntityManager, sql: string, params: unknown[])
 }
 
 /**
- * "Every word but one" in a size linear in the words (PostgreSQL): an entry holding n-1 of n words holds at
- * least two of any three of them, so the GIN index first narrows to two-of-three of the rarest three (by the
- * planner's estimate, one EXPLAIN per word), and each candidate then counts its words once.
+ * "Every word but one" (of more than three words) in a size linear in the words (PostgreSQL), on the words
+ * themselves (not their parts): an entry holding n-1 of n words holds at
+ * least two of any three of them, so the GIN index narrows to two-of-three of the three cheapest ($1, set
+ * here), and each candidate then counts its words once. Rarity comes from the column statistics (one read,
+ * cached), not one estimate per word.
  */
-async function mostConditionPg(m: EntityManager, groups: QueryGroup[], params: unknown[], p: (n: number) => string): Promise<string> {
-  const counted: Array<{ g: QueryGroup; n: number }> = [];
-  for (const g of groups) counted.push({ g, n: await estimateMatches(m, `SELECT 1 FROM catalogue_entries e WHERE e.search_vector @@ to_tsquery('simple', $1)`, [pgQuery([g], "all")]) });
-  const rare = counted.sort((a, b) => a.n - b.n).slice(0, RELAX_DIRECT).map((x) => x.g);
-  params.push(pgQuery(rare, "most"));
-  const filter = p(params.length);
+async function mostConditionPg(m: EntityManager, withParts: QueryGroup[], params: unknown[], p: (n: number) => string): Promise<string> {
+  // The words as segmented, without their dictionary parts: the parts are common words (人民, 政府, 教育…)
+  // whose long posting lists made this step cost more than all the others together.
+  const groups = withParts.map((g) => ({ word: g.word, parts: [] }));
+  const freq = await lexemeFrequencies(m);
+  const share = (g: QueryGroup) => freq.get(g.word) ?? freq.rare;
+  const rare = [...groups].sort((a, b) => share(a) - share(b)).slice(0, RELAX_DIRECT);
+  params[0] = pgQuery(rare, "most");
   params.push(groups.map((g) => pgQuery([g], "all")));
   const words = p(params.length);
   params.push(groups.length - 1);
-  return ` AND e.search_vector @@ to_tsquery('simple', ${filter}) AND (SELECT count(*) FROM unnest(${words}::text[]) w WHERE e.search_vector @@ to_tsquery('simple', w)) >= ${p(params.length)}`;
+  return ` AND (SELECT count(*) FROM unnest(${words}::text[]) w WHERE e.search_vector @@ to_tsquery('simple', w)) >= ${p(params.length)}`;
+}
+
+type Frequencies = Map<string, number> & { rare: number };
+const STATS_CACHE_MS = 60_000;
+const statsCache = new WeakMap<object, { at: number; freq: Frequencies }>();
+
+/**
+ * The share of entries holding each frequent lexeme, from ANALYZE's most_common_elems for search_vector;
+ * a lexeme not listed is rarer than the least frequent one listed.
+ */
+async function lexemeFrequencies(m: EntityManager): Promise<Frequencies> {
+  const hit = statsCache.get(m.connection);
+  if (hit && Date.now() - hit.at < STATS_CACHE_MS) return hit.freq;
+  const rows: Array<{ elems: string[] | null; freqs: number[] | null }> = await m.query(
+    `SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'catalogue_entries' AND attname = 'search_vector'`,
+  );
+  const { elems, freqs } = rows[0] ?? { elems: null, freqs: null };
+  const freq = new Map<string, number>() as Frequencies;
+  (elems ?? []).forEach((w, i) => freq.set(w, Number(freqs![i])));
+  // After the per-element figures come the minimum, the maximum and the null share.
+  freq.rare = elems?.length && freqs ? Number(freqs[elems.length]) / 2 : 0;
+  statsCache.set(m.connection, { at: Date.now(), freq });
+  return freq;
 }
 
 /** The three longest words: without statistics, the likeliest to be rare. */
@@ -142,8 +169,8 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
   if (dbType === "postgres") {
     const p = (n: number) => `$${n}`;
     const linearMost = s.mode === "most" && s.groups.length > RELAX_DIRECT;
-    // $1 ranks (and, for the linear "most", pre-filters) with any of the words: n terms, not n².
-    params.push(pgQuery(s.groups, linearMost ? "any" : s.mode));
+    // $1 matches and ranks; for the linear "most" mostConditionPg replaces it with its three-word pre-filter.
+    params.push(pgQuery(s.groups, s.mode));
     // $2: the same words restricted to the title (weight A): entries whose title holds them all come first.
     params.push(pgQuery(s.groups, "all", ":A"));
     const where = filterSql(agencyId, f, params, p);
@@ -207,9 +234,11 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
   }
   if (s.mode === "most" && s.groups.length > RELAX_DIRECT) {
     // The MATCH below needs one query: two of the three longest words (usually the rarest; SQLite has no
-    // planner estimate for them), then every word is counted once per row (one FTS lookup per word).
-    params[0] = ftsQuery(rarestByLength(s.groups), "most");
-    const each = s.groups.map((g) => {
+    // planner estimate for them), then every word is counted once per row (one FTS lookup per word). Words
+    // only, as on PostgreSQL (mostConditionPg).
+    const words = s.groups.map((g) => ({ word: g.word, parts: [] }));
+    params[0] = ftsQuery(rarestByLength(words), "most");
+    const each = words.map((g) => {
       params.push(ftsQuery([g], "all"));
       return `(e.id IN (SELECT entry_id FROM catalogue_fts WHERE catalogue_fts MATCH ?))`;
     });
