@@ -57,6 +57,7 @@ export const configSchema = z.object({
   // Search and import bounds (issue 13; docs/security/catalogue.md): query size, anonymous rate, XLSX budget
   CATALOGUE_QUERY_MAX_CHARS: intIn(1, 1000).default(100),
   CATALOGUE_QUERY_MAX_WORDS: intIn(1, 64).default(8),
+  CATALOGUE_COMMON_WORD_PERCENT: intIn(1, 100).default(20),
   CATALOGUE_SEARCH_RATE_PER_MINUTE: intIn(1, 1_000_000).default(120),
   CATALOGUE_IMPORT_MAX_ROWS: intIn(1, 1_000_000).default(20_000),
   CATALOGUE_IMPORT_MAX_COLUMNS: intIn(15, 16384).default(64),

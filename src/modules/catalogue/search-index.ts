@@ -135,6 +135,22 @@ async function mostConditionPg(m: EntityManager, withParts: QueryGroup[], params
   return ` AND (SELECT count(*) FROM unnest(${words}::text[]) w WHERE e.search_vector @@ to_tsquery('simple', w)) >= ${p(params.length)}`;
 }
 
+/**
+ * Words found in more than `maxShare` of all entries (张店区, 通知 in a district's catalogue) select nothing
+ * but make the index read a posting list as long as the table at every step: from three words on, they are
+ * left out of the matching (at least two words stay, the rarest). PostgreSQL's statistics only; an unanalysed
+ * table leaves every word in.
+ */
+export async function withoutCommonWords(m: EntityManager, groups: QueryGroup[], maxShare: number): Promise<QueryGroup[]> {
+  if (groups.length < 3) return groups;
+  const freq = await lexemeFrequencies(m);
+  const share = (g: QueryGroup) => freq.get(g.word) ?? 0;
+  const keep = groups.filter((g) => share(g) <= maxShare);
+  if (keep.length >= 2) return keep;
+  const rarest = new Set([...groups].sort((a, b) => share(a) - share(b)).slice(0, 2));
+  return groups.filter((g) => rarest.has(g));
+}
+
 type Frequencies = Map<string, number> & { rare: number };
 const STATS_CACHE_MS = 60_000;
 const statsCache = new WeakMap<object, { at: number; freq: Frequencies }>();

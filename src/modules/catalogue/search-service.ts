@@ -6,7 +6,7 @@ import { candidateKeys } from "./doc-number";
 import { isSafeLink } from "./entry-schema";
 import type { GuideVersion } from "./entities";
 import { GuideService, renderSections } from "./guide-service";
-import { findByDocKeys, listRecent, searchText, type ResultRow, type SearchFilters } from "./search-index";
+import { findByDocKeys, listRecent, searchText, withoutCommonWords, type ResultRow, type SearchFilters } from "./search-index";
 import { analyzeQuery, indexTokens, markTerms, type AnalyzedQuery } from "./segmenter";
 
 export interface SearchParams {
@@ -99,21 +99,23 @@ export class SearchService {
     let totalEstimated = false;
     let matchMode: SearchResult["matchMode"] = "none";
     const onlyDocNumber = aq.docNumbers.length > 0 && aq.groups.length === 0;
-    if (aq.groups.length && !(onlyDocNumber && docRows.length)) {
+    // The words matched: on PostgreSQL without the catalogue's commonest ones (guide sections still see all).
+    const groups = aq.groups.length && dbType === "postgres" ? await withoutCommonWords(m, aq.groups, this.ctx.config.CATALOGUE_COMMON_WORD_PERCENT / 100) : aq.groups;
+    if (groups.length && !(onlyDocNumber && docRows.length)) {
       const skip = Math.max(0, offset - docRows.length);
       const take = Math.max(0, pageSize - Math.max(0, docRows.length - offset));
-      const base = { groups: aq.groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES };
+      const base = { groups: groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES };
       // First the words as segmented. Their dictionary parts are an alternative only when that finds nothing:
       // the parts are common words (工作, 政府…) whose long posting lists make every query slower.
-      let r = await searchText(m, dbType, agencyId, filters, { ...base, groups: aq.groups.map((g) => ({ word: g.word, parts: [] })), mode: "all" });
+      let r = await searchText(m, dbType, agencyId, filters, { ...base, groups: groups.map((g) => ({ word: g.word, parts: [] })), mode: "all" });
       matchMode = "all";
-      if (r.total === 0 && aq.groups.some((g) => g.parts.length)) r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
+      if (r.total === 0 && groups.some((g) => g.parts.length)) r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
       // Relax step by step: every word but one (3+ words), then any word.
-      if (r.total === 0 && aq.groups.length > 2) {
+      if (r.total === 0 && groups.length > 2) {
         r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "most" });
         matchMode = "most";
       }
-      if (r.total === 0 && aq.groups.length > 1) {
+      if (r.total === 0 && groups.length > 1) {
         r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "any" });
         matchMode = "any";
       }
