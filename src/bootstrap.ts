@@ -61,12 +61,24 @@ export async function prepare(ctx: AppContext): Promise<void> {
 }
 
 async function prepareUnlocked(ctx: AppContext): Promise<void> {
-  const ran = await ctx.db.runMigrations({ transaction: "each" });
+  const ran = await runMigrations(ctx);
   if (ran.length) ctx.logger.info({ migrations: ran.map((m) => m.name) }, "migrations applied");
   for (const m of modules) await m.init?.(ctx);
   const { agency, created } = await ensureAgency(ctx, ctx.config.DEFAULT_AGENCY_CODE);
   if (created) ctx.logger.info({ agency: agency.code }, `default agency loaded: ${agency.name}`);
   for (const m of modules) await m.seed?.(ctx, agency);
+}
+
+/** Migrations may rewrite large tables: on PostgreSQL they run on a short-lived pool with the import timeout, not the request one. */
+async function runMigrations(ctx: AppContext) {
+  if (ctx.dbType !== "postgres" || !ctx.config.DB_STATEMENT_TIMEOUT_MS) return ctx.db.runMigrations({ transaction: "each" });
+  const ds = createDataSource({ ...ctx.config, DB_STATEMENT_TIMEOUT_MS: ctx.config.DB_IMPORT_STATEMENT_TIMEOUT_MS }, ctx.db.options.entities ?? []);
+  await ds.initialize();
+  try {
+    return await ds.runMigrations({ transaction: "each" });
+  } finally {
+    await ds.destroy();
+  }
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

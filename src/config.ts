@@ -54,6 +54,18 @@ export const configSchema = z.object({
   CATALOGUE_DATA_DIR: z.string().min(1).default("config/catalogue"),
   JIEBA_USER_DICT: z.string().min(1).default("config/jieba-user-dict.txt"),
   CATALOGUE_BROAD_MATCHES: intIn(1, 10_000_000).default(1000),
+  // Search and import bounds (issue 13; docs/security/catalogue.md): query size, anonymous rate, XLSX budget
+  CATALOGUE_QUERY_MAX_CHARS: intIn(1, 1000).default(100),
+  CATALOGUE_QUERY_MAX_WORDS: intIn(1, 64).default(8),
+  CATALOGUE_COMMON_WORD_PERCENT: intIn(1, 100).default(20),
+  CATALOGUE_SEARCH_RATE_PER_MINUTE: intIn(1, 1_000_000).default(120),
+  CATALOGUE_IMPORT_MAX_ROWS: intIn(1, 1_000_000).default(20_000),
+  CATALOGUE_IMPORT_MAX_COLUMNS: intIn(15, 16384).default(64),
+  CATALOGUE_IMPORT_MAX_CELLS: intIn(1, 100_000_000).default(400_000),
+  // PostgreSQL statement timeouts: request work (per connection), report generation and imports (SET LOCAL)
+  DB_STATEMENT_TIMEOUT_MS: intIn(0, 3_600_000).default(5000),
+  DB_REPORT_STATEMENT_TIMEOUT_MS: intIn(0, 3_600_000).default(120_000),
+  DB_IMPORT_STATEMENT_TIMEOUT_MS: intIn(0, 3_600_000).default(120_000),
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, "like 256kb or 1mb").default("256kb"),
   CORS_ORIGINS: z.string().optional(),
   TRUST_PROXY: bool.default(false),

@@ -1,7 +1,7 @@
 // The one place that turns errors into HTTP answers: {"error": {"code", "message", "details"?}}.
 import type { Context, Next } from "koa";
 import { DomainError, statusForCode } from "../domain/errors";
-import { BUSY_MESSAGE, isDependencyDown, SERVICE_UNAVAILABLE_CODE } from "../infra/unavailable";
+import { BUSY_MESSAGE, isDependencyDown, isStatementTimeout, SERVICE_UNAVAILABLE_CODE, STATEMENT_TIMEOUT_CODE, TIMEOUT_MESSAGE } from "../infra/unavailable";
 
 interface HttpishError {
   status?: number;
@@ -52,6 +52,14 @@ export async function errorMiddleware(ctx: Context, next: Next): Promise<void> {
     if (status && status >= 400 && status < 500 && e.expose !== false) {
       ctx.status = status;
       ctx.body = { error: { code: "REQUEST.INVALID", message: "请求有误" } };
+      return;
+    }
+    if (isStatementTimeout(err)) {
+      // A statement ran past DB_STATEMENT_TIMEOUT_MS and PostgreSQL cancelled it: the server is busy, not broken.
+      ctx.status = 503;
+      ctx.set("Retry-After", "5");
+      ctx.body = { error: { code: STATEMENT_TIMEOUT_CODE, message: TIMEOUT_MESSAGE } };
+      (ctx.state.log ?? console).warn({ path: ctx.path }, "statement timeout");
       return;
     }
     if (isDependencyDown(err)) {

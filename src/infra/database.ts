@@ -2,7 +2,7 @@
 import "reflect-metadata";
 import fs from "node:fs";
 import path from "node:path";
-import { DataSource, type EntitySchema, type MixedList } from "typeorm";
+import { DataSource, type EntityManager, type EntitySchema, type MixedList } from "typeorm";
 import { databaseTarget, type Config } from "../config";
 import { migrations } from "../../migrations";
 import { withTimeout } from "./kv";
@@ -10,9 +10,14 @@ import { withTimeout } from "./kv";
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityList = MixedList<Function | string | EntitySchema>;
 
-export function createDataSource(config: Pick<Config, "DATABASE_URL">, entities: EntityList): DataSource {
+export function createDataSource(config: Pick<Config, "DATABASE_URL"> & Partial<Pick<Config, "DB_STATEMENT_TIMEOUT_MS">>, entities: EntityList): DataSource {
   const target = databaseTarget(config);
   if (target.type === "postgres") {
+    // Request work gets a statement timeout on every connection: one costly query must not hold a pool
+    // connection for seconds (10 of them made /healthz and every search 503). Reports and imports raise it
+    // inside their own transactions (withStatementTimeout below); migrations run on a pool of their own.
+    const timeout = config.DB_STATEMENT_TIMEOUT_MS ? ` -c statement_timeout=${Math.floor(config.DB_STATEMENT_TIMEOUT_MS)}` : "";
+    const options = `${target.schema ? `-c search_path=${target.schema}` : ""}${timeout}`.trim();
     return new DataSource({
       type: "postgres",
       url: target.url,
@@ -27,7 +32,7 @@ export function createDataSource(config: Pick<Config, "DATABASE_URL">, entities:
         max: 10,
         // A connection attempt to an unreachable server gives up within 2 s, so a request fails fast (503).
         connectionTimeoutMillis: 2000,
-        ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
+        ...(options ? { options } : {}),
       },
     });
   }
@@ -62,4 +67,27 @@ export async function pingDatabase(ds: DataSource, timeoutMs = 1500): Promise<bo
   } catch {
     return false;
   }
+}
+
+/**
+ * Raises (or lowers) the statement timeout for the rest of the transaction `m` is in: report generation and
+ * imports legitimately run longer than request work. PostgreSQL only (SQLite has no statement timeout).
+ */
+export async function withStatementTimeout(m: EntityManager, ms: number): Promise<void> {
+  if (m.connection.options.type !== "postgres") return;
+  await m.query(`SET LOCAL statement_timeout = ${Math.max(0, Math.floor(ms))}`);
+}
+
+/**
+ * Runs `fn` with a stand-in for `ds` whose query() runs inside one transaction with a statement timeout of
+ * `ms` (report statistics: long aggregate queries written against the DataSource). Anything else `fn` uses
+ * of the stand-in is the DataSource itself.
+ */
+export async function underStatementTimeout<T>(ds: DataSource, ms: number, fn: (db: DataSource) => Promise<T>): Promise<T> {
+  if (ds.options.type !== "postgres") return fn(ds);
+  return ds.transaction(async (m) => {
+    await withStatementTimeout(m, ms);
+    const db = Object.create(ds, { query: { value: (sql: string, params?: unknown[]) => m.query(sql, params) } }) as DataSource;
+    return fn(db);
+  });
 }

@@ -2,6 +2,9 @@
 // refusing connections), so that the HTTP layer answers 503 "系统繁忙" quickly instead of a 500.
 export const SERVICE_UNAVAILABLE_CODE = "SERVICE.UNAVAILABLE";
 export const BUSY_MESSAGE = "系统繁忙，请稍后再试。";
+/** A statement cancelled by PostgreSQL's statement_timeout (src/infra/database.ts isStatementTimeout). */
+export const STATEMENT_TIMEOUT_CODE = "SERVICE.TIMEOUT";
+export const TIMEOUT_MESSAGE = "查询超时，系统繁忙，请简化搜索词或稍后再试。";
 
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH"]);
 // PostgreSQL SQLSTATEs: admin/crash shutdown, cannot connect now, too many connections, connection exceptions.
@@ -28,4 +31,12 @@ export function isDependencyDown(err: unknown, depth = 0): boolean {
   if (typeof e.message === "string" && MESSAGES.some((re) => re.test(e.message as string))) return true;
   if (Array.isArray(e.errors) && e.errors.some((x) => isDependencyDown(x, depth + 1))) return true;
   return isDependencyDown(e.driverError, depth + 1) || isDependencyDown(e.cause, depth + 1);
+}
+
+/** SQLSTATE 57014 with PostgreSQL's timeout message: the statement ran past statement_timeout. */
+export function isStatementTimeout(err: unknown, depth = 0): boolean {
+  if (!err || typeof err !== "object" || depth > 4) return false;
+  const e = err as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+  if (e.code === "57014" && typeof e.message === "string" && /statement timeout/i.test(e.message)) return true;
+  return isStatementTimeout(e.driverError, depth + 1) || isStatementTimeout(e.cause, depth + 1);
 }

@@ -1,6 +1,6 @@
-// In a real browser: a clerk edits a guide section into a draft (an approver publishes it), adds and
-// withdraws a catalogue entry, and uploads catalogue files — a bad one shows its row errors and imports
-// nothing, a good one is imported.
+// In a real browser: a clerk edits a guide section into a draft and adds, edits and withdraws a catalogue
+// entry; an approver uploads catalogue files — a bad one shows its row errors and imports nothing, a good
+// one is imported (clerks get no upload form) — and publishes the draft.
 import type { Browser } from "playwright-core";
 import { getService } from "../../src/context";
 import { agencyByCode } from "../../src/infra/agencies";
@@ -61,31 +61,34 @@ test("guide draft and publication, catalogue add/edit/withdraw, import with row 
   await p.getByRole("status").filter({ hasText: `目录条目 ${indexNo} 已撤回` }).waitFor();
   expect(await p.locator(`#entries tr[data-index="${indexNo}"]`).count()).toBe(0);
 
-  // A file with a bad row: every error listed, nothing imported.
-  const bad = [HEADER, "ZDRMT/2026-90001,2026年第一季度财政资金直达情况,张店区融媒体中心,财政,主动公开,2026-03-01", "ZDRMT/2026-90002,,张店区融媒体中心,财政,随便公开,2026-03-01"].join("\n");
-  await p.getByLabel("选择文件").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad, "utf8") });
-  await p.getByRole("button", { name: "上传并导入" }).click();
-  const errors = p.locator("#import-errors");
-  await errors.waitFor();
-  const text = await errors.innerText();
-  expect(text).toContain("信息名称");
-  expect(text).toContain("公开方式");
-  expect(text).toMatch(/\b3\b/);
-  await screenshot(p, "content-import-errors", { docs: false });
-  expect(await p.locator("#import").getByRole("alert").innerText()).toContain("未导入任何条目");
-  expect((await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 1 })).total).toBe(before);
-
-  const good = [HEADER, "ZDRMT/2026-90001,2026年第一季度财政资金直达情况,张店区融媒体中心,财政,主动公开,2026-03-01"].join("\n");
-  await p.getByLabel("选择文件").setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(good, "utf8") });
-  await p.getByRole("button", { name: "上传并导入" }).click();
-  await p.locator("#import").getByRole("status").filter({ hasText: "新增 1 条" }).waitFor();
-  await screenshot(p, "content", { docs: false });
-  expect((await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 1 })).total).toBe(before + 1);
+  // Importing is for approvers and admins, as in the API: a clerk gets no upload form.
+  expect(await p.getByLabel("选择文件").count()).toBe(0);
   await context.close();
 
   // The approver publishes the guide draft.
   const boss = await loginAs(browser, server.baseUrl, "boss3");
   await boss.page.goto("/console/content");
+  const b = boss.page;
+  // A file with a bad row: every error listed, nothing imported.
+  const bad = [HEADER, "ZDRMT/2026-90001,2026年第一季度财政资金直达情况,张店区融媒体中心,财政,主动公开,2026-03-01", "ZDRMT/2026-90002,,张店区融媒体中心,财政,随便公开,2026-03-01"].join("\n");
+  await b.getByLabel("选择文件").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad, "utf8") });
+  await b.getByRole("button", { name: "上传并导入" }).click();
+  const errors = b.locator("#import-errors");
+  await errors.waitFor();
+  const text = await errors.innerText();
+  expect(text).toContain("信息名称");
+  expect(text).toContain("公开方式");
+  expect(text).toMatch(/\b3\b/);
+  await screenshot(b, "content-import-errors", { docs: false });
+  expect(await b.locator("#import").getByRole("alert").innerText()).toContain("未导入任何条目");
+  expect((await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 1 })).total).toBe(before);
+
+  const good = [HEADER, "ZDRMT/2026-90001,2026年第一季度财政资金直达情况,张店区融媒体中心,财政,主动公开,2026-03-01"].join("\n");
+  await b.getByLabel("选择文件").setInputFiles({ name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(good, "utf8") });
+  await b.getByRole("button", { name: "上传并导入" }).click();
+  await b.locator("#import").getByRole("status").filter({ hasText: "新增 1 条" }).waitFor();
+  await screenshot(b, "content", { docs: false });
+  expect((await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 1 })).total).toBe(before + 1);
   await boss.page.getByLabel("修改说明").fill("更新主动公开栏目");
   await boss.page.getByRole("button", { name: "发布草稿" }).click();
   await boss.page.getByRole("status").filter({ hasText: /指南第 \d+ 版已发布/ }).waitFor();

@@ -56,6 +56,7 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
     FILING_LIMIT_PER_MINUTE: "1000000",
     CONSULTATION_LIMIT_PER_HOUR: "1000000",
     CHAT_NEW_SESSIONS_PER_HOUR: "1000000",
+    CATALOGUE_SEARCH_RATE_PER_MINUTE: "1000000",
     ...opts.env,
     PORT: String(port),
   };

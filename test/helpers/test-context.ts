@@ -97,6 +97,8 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
     FILING_LIMIT_PER_MINUTE: "1000000",
     CONSULTATION_LIMIT_PER_HOUR: "1000000",
     CHAT_NEW_SESSIONS_PER_HOUR: "1000000",
+    // Tests search far more often than a person; the limit itself is tested in test/hostile/catalogue-abuse.test.ts.
+    CATALOGUE_SEARCH_RATE_PER_MINUTE: "1000000",
     ...(opts.redis !== false ? { REDIS_URL } : {}),
     ...opts.env,
   };

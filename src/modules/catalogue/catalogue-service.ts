@@ -6,6 +6,7 @@ import type { EntityManager } from "typeorm";
 import type { AppContext } from "../../context";
 import { DomainError, ValidationError } from "../../domain/errors";
 import { bumpCounter } from "../../infra/counters";
+import { withStatementTimeout } from "../../infra/database";
 import { Agency } from "../../infra/entities/agency.entity";
 import { parseDocNumber } from "./doc-number";
 import { CatalogueEntry } from "./entities";
@@ -61,6 +62,11 @@ export interface EntryView {
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The public pages' rule (the same as PUBLIC_ENTRY_SQL in search-index.ts): active and not withheld. */
+export function isPublicEntry(e: CatalogueEntry | null): e is CatalogueEntry {
+  return !!e && e.status === "active" && e.disclosureMode !== "不予公开";
 }
 
 export function toView(e: CatalogueEntry): EntryView {
@@ -240,6 +246,8 @@ export class CatalogueService {
       throw new DomainError("CATALOGUE.IMPORT_INVALID", `有${new Set(problems.map((p) => p.row)).size}行数据有误，未导入任何条目`, problems as unknown as Array<Record<string, unknown>>);
     }
     return this.ctx.db.transaction(async (m) => {
+      // An import writes thousands of rows in one transaction: its own, longer statement timeout.
+      await withStatementTimeout(m, this.ctx.config.DB_IMPORT_STATEMENT_TIMEOUT_MS);
       const result: ImportResult = { created: 0, updated: 0, unchanged: 0 };
       for (const { data } of valid) {
         const existing = await m.findOneBy(CatalogueEntry, { agencyId, indexNo: data.indexNo! });

@@ -8,7 +8,7 @@ import { agencyByCode } from "../../infra/agencies";
 import type { CliCommand } from "../module";
 import type { RowProblem } from "./catalogue-service";
 import type { CatalogueFacade } from "./facade";
-import { fieldLabel, readCatalogueFile, toCsv, toXlsx } from "./import-export";
+import { fieldLabel, readCatalogueFile, sheetLimits, toCsv, toXlsx } from "./import-export";
 
 export const importCatalogueCommand: CliCommand = {
   name: "import-catalogue",
@@ -22,7 +22,7 @@ export const importCatalogueCommand: CliCommand = {
     }
     const agency = await agencyByCode(ctx, values.agency);
     try {
-      const rows = await readCatalogueFile(positionals[0]);
+      const rows = await readCatalogueFile(positionals[0], sheetLimits(ctx.config));
       const r = await getService<CatalogueFacade>(ctx, "catalogue").entries.importRows(agency.id, rows, { type: "system", id: "cli" });
       out.info(`${agency.name}: imported ${rows.length} rows — ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`);
       return 0;

@@ -37,6 +37,14 @@ const optDate = (label: string) =>
       return d;
     });
 
+/**
+ * A link the public pages may show: an absolute http(s) URL with a host, or a path on this site. "//host" and
+ * "/\\host" are protocol-relative to browsers (they leave the site), so a site path must not start so.
+ */
+export function isSafeLink(v: string): boolean {
+  return /^https?:\/\/[^\s/\\?#@]+(?:[/?#]\S*)?$/i.test(v) || /^\/(?![/\\])\S*$/.test(v);
+}
+
 export const INDEX_NO_RE = /^[A-Za-z0-9][A-Za-z0-9./_-]{2,99}$/;
 
 export const entryInputSchema = z.object({
@@ -70,7 +78,7 @@ export const entryInputSchema = z.object({
   disclosureScope: optText("公开范围", 200),
   summary: optText("内容概述", 2000),
   body: optText("正文", 100000),
-  url: optText("链接", 1000).refine((v) => v === null || /^(https?:\/\/\S+|\/\S*)$/.test(v), "链接格式不正确，应以 http://、https:// 或 / 开头"),
+  url: optText("链接", 1000).refine((v) => v === null || isSafeLink(v), "链接格式不正确，应为 http:// 或 https:// 开头的完整网址，或以单个 / 开头的本站路径"),
   validity: z
     .string()
     .trim()

@@ -4,10 +4,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
+import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
+import type { Config } from "../../config";
 import { DomainError } from "../../domain/errors";
 import type { CatalogueEntry } from "./entities";
 import type { ImportRow } from "./catalogue-service";
+import { checkXlsxBounds, tooLarge, type SheetLimits } from "./xlsx-bounds";
 
 /** Header → field. The first header of each field is the one export writes; the rest are accepted synonyms. */
 export const COLUMNS: Array<{ field: string; headers: string[]; required?: boolean }> = [
@@ -73,7 +76,7 @@ export function tableToRows(table: Cell[][]): ImportRow[] {
     const values: Record<string, unknown> = {};
     let any = false;
     fieldAt.forEach((field, col) => {
-      const t = cellText(cells[col]);
+      const t = restoreFormula(cellText(cells[col])).trim();
       if (t) any = true;
       if (field === "bodyOrUrl") {
         if (/^(https?:\/\/|\/)\S*$/.test(t)) values.url = t;
@@ -85,7 +88,7 @@ export function tableToRows(table: Cell[][]): ImportRow[] {
   return rows;
 }
 
-export function parseCsv(buf: Buffer): ImportRow[] {
+export function parseCsv(buf: Buffer, limits: SheetLimits = DEFAULT_SHEET_LIMITS): ImportRow[] {
   // PostgreSQL cannot store NUL in text: refuse the file here, naming the line, instead of failing in the insert.
   const nul = buf.indexOf(0);
   if (nul >= 0) {
@@ -98,36 +101,65 @@ export function parseCsv(buf: Buffer): ImportRow[] {
   } catch (e) {
     throw new DomainError("CATALOGUE.IMPORT_INVALID", "CSV 文件格式不正确", [{ row: (e as { lines?: number }).lines ?? 0, field: "(file)", message: (e as Error).message }]);
   }
+  // The upload limit already bounds a CSV's memory; the same row and column limits keep both formats alike.
+  if (table.length > limits.maxRows + 1) throw tooLarge(`CSV 文件超过${limits.maxRows}行数据的上限；请拆分后分批导入`, limits.maxRows + 2);
+  const wide = table.findIndex((r) => r.length > limits.maxColumns);
+  if (wide >= 0) throw tooLarge(`第${wide + 1}行有${table[wide].length}列，超过了${limits.maxColumns}列的上限`, wide + 1);
   return tableToRows(table);
 }
 
-export async function parseXlsx(buf: Buffer): Promise<ImportRow[]> {
-  const wb = new ExcelJS.Workbook();
+/** The import bounds from the configuration (CATALOGUE_IMPORT_MAX_*; docs/security/catalogue.md). */
+export function sheetLimits(config: Pick<Config, "CATALOGUE_IMPORT_MAX_ROWS" | "CATALOGUE_IMPORT_MAX_COLUMNS" | "CATALOGUE_IMPORT_MAX_CELLS">): SheetLimits {
+  return { maxRows: config.CATALOGUE_IMPORT_MAX_ROWS, maxColumns: config.CATALOGUE_IMPORT_MAX_COLUMNS, maxCells: config.CATALOGUE_IMPORT_MAX_CELLS, maxUnzippedBytes: MAX_UNZIPPED_BYTES };
+}
+
+/** Far more XML than 20,000 catalogue rows need, far less than a heap. */
+const MAX_UNZIPPED_BYTES = 200 * 1024 * 1024;
+export const DEFAULT_SHEET_LIMITS: SheetLimits = { maxRows: 20_000, maxColumns: 64, maxCells: 400_000, maxUnzippedBytes: MAX_UNZIPPED_BYTES };
+
+/**
+ * The first worksheet, streamed row by row (exceljs WorkbookReader): the declared sizes are checked first
+ * (checkXlsxBounds), then every row against the real ones — a cell beyond maxColumns, a row number beyond
+ * maxRows, or more than maxCells cells in all stops the reading at once with CATALOGUE.IMPORT_TOO_LARGE.
+ */
+export async function parseXlsx(buf: Buffer, limits: SheetLimits = DEFAULT_SHEET_LIMITS): Promise<ImportRow[]> {
+  checkXlsxBounds(buf, limits);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), { entries: "emit", sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit" });
+  const table: Cell[][] = [];
+  let cells = 0;
+  let sheets = 0;
   try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer);
-  } catch {
+    for await (const ws of reader) {
+      sheets++;
+      for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
+        // cellCount is the row's last cell column: empty cells up to it were allocated too, so they count.
+        if (row.number > limits.maxRows + 1) throw tooLarge(`工作表超过${limits.maxRows}行数据的上限（第${row.number}行）；请拆分后分批导入`, row.number);
+        if (row.cellCount > limits.maxColumns) throw tooLarge(`第${row.number}行在第${row.cellCount}列有单元格，超过了${limits.maxColumns}列的上限；请删除目录列以外的单元格后重新导入`, row.number);
+        cells += row.cellCount;
+        if (cells > limits.maxCells) throw tooLarge(`工作表超过${limits.maxCells}个单元格的上限；请删除多余的单元格或拆分后分批导入`, row.number);
+        const values: Cell[] = [];
+        row.eachCell({ includeEmpty: false }, (cell, col) => {
+          values[col - 1] = cell.value as Cell;
+        });
+        table[row.number - 1] = values;
+      }
+      break; // only the first worksheet is the catalogue; the others are never parsed
+    }
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
     throw new DomainError("CATALOGUE.IMPORT_INVALID", "XLSX 文件无法读取", [{ row: 0, field: "(file)", message: "不是有效的 XLSX 文件" }]);
   }
-  const ws = wb.worksheets[0];
-  if (!ws) throw new DomainError("CATALOGUE.IMPORT_INVALID", "XLSX 文件中没有工作表", [{ row: 0, field: "(file)", message: "没有工作表" }]);
-  const table: Cell[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row, n) => {
-    const cells: Cell[] = [];
-    row.eachCell({ includeEmpty: true }, (cell, col) => {
-      cells[col - 1] = cell.value as Cell;
-    });
-    table[n - 1] = cells;
-  });
+  if (!sheets) throw new DomainError("CATALOGUE.IMPORT_INVALID", "XLSX 文件中没有工作表", [{ row: 0, field: "(file)", message: "没有工作表" }]);
   for (let i = 0; i < table.length; i++) table[i] ??= [];
   return tableToRows(table);
 }
 
-export async function readCatalogueFile(file: string): Promise<ImportRow[]> {
+export async function readCatalogueFile(file: string, limits: SheetLimits = DEFAULT_SHEET_LIMITS): Promise<ImportRow[]> {
   const ext = path.extname(file).toLowerCase();
   if (!fs.existsSync(file)) throw new DomainError("CATALOGUE.FILE_NOT_FOUND", `文件不存在：${file}`);
   const buf = fs.readFileSync(file);
-  if (ext === ".csv") return parseCsv(buf);
-  if (ext === ".xlsx") return parseXlsx(buf);
+  if (ext === ".csv") return parseCsv(buf, limits);
+  if (ext === ".xlsx") return parseXlsx(buf, limits);
   throw new DomainError("CATALOGUE.INVALID_FORMAT", "只支持 .csv 和 .xlsx 文件");
 }
 
@@ -153,9 +185,17 @@ function exportRow(e: CatalogueEntry): string[] {
   ];
 }
 
+/**
+ * OWASP CSV injection: a spreadsheet runs a cell that starts with = + - @ (or tab/CR before one) as a formula
+ * (=HYPERLINK(…), =cmd|…). Such a cell is written with a leading ' — shown as text — and import strips it again.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+export const neutraliseFormula = (v: string) => (FORMULA_START.test(v) ? `'${v}` : v);
+const restoreFormula = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
+
 /** CSV with a UTF-8 BOM so that Excel opens the Chinese text correctly. */
 export function toCsv(entries: CatalogueEntry[]): Buffer {
-  const text = stringify([EXPORT_HEADERS, ...entries.map(exportRow)], { quoted_string: false });
+  const text = stringify([EXPORT_HEADERS, ...entries.map((e) => exportRow(e).map(neutraliseFormula))], { quoted_string: false });
   return Buffer.concat([Buffer.from("\uFEFF", "utf8"), Buffer.from(text, "utf8")]);
 }
 

@@ -4,6 +4,7 @@ import type { PublishedGuide } from "./guide-service";
 import { CONTACT_LABELS, contactLines, TO_BE_FILLED } from "./guide-service";
 import type { EntryView } from "./catalogue-service";
 import type { SearchResult } from "./search-service";
+import { isSafeLink } from "./entry-schema";
 import { escapeHtml as e } from "../../http/html";
 
 const STYLE = `
@@ -193,9 +194,14 @@ const DETAIL: Array<[keyof EntryView, string]> = [
 
 export function entryPage(v: EntryView, agencyName: string): string {
   const rows = DETAIL.filter(([k]) => v[k]).map(([k, label]) => `<dt>${label}</dt><dd>${e(String(v[k]))}</dd>`).join("");
-  const link = v.url ? `<p><a href="${e(v.url)}">查看原文</a></p>` : "";
+  const link = v.url && isSafeLink(v.url) ? `<p><a href="${e(v.url)}">查看原文</a></p>` : "";
   const body = v.body ? `<h2>正文</h2>${renderBody(v.body)}` : "";
   return page(v.title, `<h1>${e(v.title)}</h1><dl>${rows}</dl>${link}${body}<p><a href="/catalogue">返回目录</a></p>`, agencyName);
+}
+
+/** Too many searches, or a search the database gave up on: what happened and when to try again. */
+export function busyPage(agencyName: string, text: string): string {
+  return page("请稍后再试", `<h1>请稍后再试</h1><p role="alert">${e(text)}</p><p><a href="/catalogue">返回目录</a>　<a href="/guide">政府信息公开指南</a></p>`, agencyName);
 }
 
 export function notFoundPage(agencyName: string): string {

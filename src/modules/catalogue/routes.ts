@@ -8,14 +8,17 @@ import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { agencyByCode, agencyById } from "../../infra/agencies";
+import { createLimiter } from "../../infra/rate-limiter";
+import { isStatementTimeout, TIMEOUT_MESSAGE } from "../../infra/unavailable";
 import type { StaffPrincipal } from "../staff/staff-service";
-import { toView } from "./catalogue-service";
+import { isPublicEntry, toView } from "./catalogue-service";
 import { CatalogueEntry } from "./entities";
 import { entryInputSchema, entryPatchSchema } from "./entry-schema";
 import { guideDraftSchema, sectionPatchSchema, type Actor } from "./guide-service";
 import type { CatalogueFacade } from "./facade";
-import { parseCsv, parseXlsx, toCsv, toXlsx } from "./import-export";
-import { cataloguePage, entryPage, guidePage, noGuidePage, notFoundPage } from "./pages";
+import { parseCsv, parseXlsx, sheetLimits, toCsv, toXlsx } from "./import-export";
+import { busyPage, cataloguePage, entryPage, guidePage, noGuidePage, notFoundPage } from "./pages";
+import { PUBLIC_ENTRY_SQL } from "./search-index";
 import { MAX_PAGE_SIZE } from "./search-service";
 
 const intParam = (label: string, min: number, max: number) =>
@@ -86,6 +89,11 @@ export function catalogueRoutes(app: AppContext): Router[] {
   const pub = new Router();
 
   const agencyFor = (code?: string) => agencyByCode(app, code);
+  // Search is the one anonymous request that costs real database work: limited per client address (the
+  // bot's searches go through the facade and its own chat limit, staff use the staff API).
+  const maxChars = app.config.CATALOGUE_QUERY_MAX_CHARS;
+  const searchSchema = searchQuerySchema.extend({ q: z.string().max(maxChars, `搜索词不能超过${maxChars}个字，请精简后再搜索`).optional() });
+  const searchLimit = createLimiter(app.kv, { name: "search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "搜索过于频繁，请稍后再试。" });
 
   pub.get("/api/guide", async (ctx) => {
     const q = parseInput(z.object({ agency: searchQuerySchema.shape.agency }), queryObject(ctx));
@@ -109,7 +117,8 @@ export function catalogueRoutes(app: AppContext): Router[] {
   });
 
   pub.get("/api/catalogue", async (ctx) => {
-    const q = parseInput(searchQuerySchema, queryObject(ctx));
+    const q = parseInput(searchSchema, queryObject(ctx));
+    await searchLimit.consume(ctx.ip);
     const agency = await agencyFor(q.agency);
     const r = await search().search(agency.id, { q: q.q, category: q.category, year: q.year, page: q.page, pageSize: q.pageSize });
     ctx.body = { agency: { code: agency.code, name: agency.name }, ...r };
@@ -119,19 +128,33 @@ export function catalogueRoutes(app: AppContext): Router[] {
     const q = parseInput(z.object({ indexNo: z.string({ error: "请提供索引号" }).min(1, "请提供索引号").max(100), agency: searchQuerySchema.shape.agency }), queryObject(ctx));
     const agency = await agencyFor(q.agency);
     const e = await catalogue().byIndexNo(agency.id, q.indexNo);
-    if (!e || e.status !== "active") throw new DomainError("CATALOGUE.NOT_FOUND", "目录条目不存在或已撤回");
+    if (!isPublicEntry(e)) throw new DomainError("CATALOGUE.NOT_FOUND", "目录条目不存在或已撤回");
     const { status: _s, withdrawnAt: _w, withdrawnReason: _r, version: _v, id: _id, ...view } = toView(e);
     ctx.body = { entry: view };
   });
 
   pub.get("/catalogue", async (ctx) => {
     const raw = queryObject(ctx);
-    const parsed = searchQuerySchema.safeParse(raw);
-    const q = parsed.success ? parsed.data : { q: raw.q?.slice(0, 200), category: undefined, year: undefined, page: undefined, pageSize: undefined, agency: undefined };
+    const parsed = searchSchema.safeParse(raw);
+    const q = parsed.success ? parsed.data : { q: raw.q?.slice(0, maxChars), category: undefined, year: undefined, page: undefined, pageSize: undefined, agency: undefined };
     const agency = await agencyFor(q.agency);
-    const result = await search().search(agency.id, { q: q.q, category: q.category, year: q.year, page: q.page, pageSize: 20 });
-    const facets = await catalogueFacets(app, agency.id);
     ctx.type = "text/html; charset=utf-8";
+    let result: Awaited<ReturnType<CatalogueFacade["search"]>>;
+    let facets: Awaited<ReturnType<typeof catalogueFacets>>;
+    try {
+      await searchLimit.consume(ctx.ip);
+      result = await search().search(agency.id, { q: q.q, category: q.category, year: q.year, page: q.page, pageSize: 20 });
+      facets = await catalogueFacets(app, agency.id);
+    } catch (err) {
+      // A person at a browser gets a page that says what happened, not the JSON error.
+      const limited = err instanceof DomainError && err.code === "RATE_LIMITED";
+      if (!limited && !isStatementTimeout(err)) throw err;
+      const retry = limited ? Number((err.details as { retryAfterSeconds?: number }).retryAfterSeconds ?? 60) : 5;
+      ctx.status = limited ? 429 : 503;
+      ctx.set("Retry-After", String(retry));
+      ctx.body = busyPage(agency.name, limited ? `搜索过于频繁，请${retry}秒后再试。` : TIMEOUT_MESSAGE);
+      return;
+    }
     ctx.body = cataloguePage(
       { q: q.q ?? "", category: q.category ?? "", year: q.year ? String(q.year) : "", categories: facets.categories, years: facets.years, result, error: parsed.success ? undefined : "部分搜索条件格式不正确，已忽略。" },
       agency.name,
@@ -143,7 +166,7 @@ export function catalogueRoutes(app: AppContext): Router[] {
     const indexNo = one(ctx.query.indexNo as string) ?? "";
     const e = indexNo.length <= 100 ? await catalogue().byIndexNo(agency.id, indexNo) : null;
     ctx.type = "text/html; charset=utf-8";
-    if (!e || e.status !== "active") {
+    if (!isPublicEntry(e)) {
       ctx.status = 404;
       ctx.body = notFoundPage(agency.name);
       return;
@@ -228,7 +251,7 @@ export function catalogueRoutes(app: AppContext): Router[] {
     const format = q.format ?? (type === "text/csv" || type === "text/plain" ? "csv" : type.includes("spreadsheetml") ? "xlsx" : undefined);
     if (!format) throw new DomainError("CATALOGUE.INVALID_FORMAT", "请以 text/csv 或 XLSX 类型上传文件，或用 ?format=csv|xlsx 指明格式");
     const buf = await rawBody(ctx, IMPORT_LIMIT_BYTES);
-    const rows = format === "csv" ? parseCsv(buf) : await parseXlsx(buf);
+    const rows = format === "csv" ? parseCsv(buf, sheetLimits(app.config)) : await parseXlsx(buf, sheetLimits(app.config));
     const s = currentStaff(ctx);
     ctx.body = { rows: rows.length, ...(await catalogue().importRows(s.agencyId, rows, staffActor(s))) };
   });
@@ -279,7 +302,7 @@ export async function catalogueFacets(app: AppContext, agencyId: string): Promis
   const cats = await repo
     .createQueryBuilder("e")
     .select("e.subject_category", "c")
-    .where("e.agency_id = :agencyId AND e.status = 'active'", { agencyId })
+    .where(`e.agency_id = :agencyId AND ${PUBLIC_ENTRY_SQL}`, { agencyId })
     .groupBy("e.subject_category")
     .orderBy("e.subject_category")
     .limit(100)
@@ -287,7 +310,7 @@ export async function catalogueFacets(app: AppContext, agencyId: string): Promis
   const years = await repo
     .createQueryBuilder("e")
     .select("e.year", "y")
-    .where("e.agency_id = :agencyId AND e.status = 'active' AND e.year IS NOT NULL", { agencyId })
+    .where(`e.agency_id = :agencyId AND ${PUBLIC_ENTRY_SQL} AND e.year IS NOT NULL`, { agencyId })
     .groupBy("e.year")
     .orderBy("e.year", "DESC")
     .limit(50)

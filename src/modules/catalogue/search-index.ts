@@ -39,12 +39,18 @@ export async function syncSearchIndex(m: EntityManager, dbType: DatabaseType, e:
   await m.query(`INSERT INTO catalogue_fts (title_tokens, body_tokens, entry_id, agency_id) VALUES (?, ?, ?, ?)`, [e.titleTokens, e.bodyTokens, e.id, e.agencyId]);
 }
 
+/**
+ * What the public may see: active entries that are not withheld. A 不予公开 entry is catalogued for the
+ * agency's own records (its body may hold personal data); staff see it in the staff API and console only.
+ */
+export const PUBLIC_ENTRY_SQL = "e.status = 'active' AND e.disclosure_mode <> '不予公开'";
+
 const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** WHERE fragments shared by both databases; `p` makes the placeholder for the n-th parameter. */
 function filterSql(agencyId: string, f: SearchFilters, params: unknown[], p: (n: number) => string): string {
   params.push(agencyId);
-  let sql = `e.agency_id = ${p(params.length)} AND e.status = 'active'`;
+  let sql = `e.agency_id = ${p(params.length)} AND ${PUBLIC_ENTRY_SQL}`;
   if (f.year) {
     params.push(f.year);
     sql += ` AND e.year = ${p(params.length)}`;
@@ -58,8 +64,10 @@ function filterSql(agencyId: string, f: SearchFilters, params: unknown[], p: (n:
 }
 
 /**
- * all: every word; most: every word but one (an OR of the n ways to leave one out — still selective, unlike
- * a plain OR that matches a large part of the catalogue for common words); any: at least one word.
+ * all: every word; most: every word but one (still selective, unlike a plain OR that matches a large part of
+ * the catalogue for common words); any: at least one word. For up to RELAX_DIRECT words "most" is written out
+ * as the OR of the n ways to leave one out; beyond that this grows with n² (200 characters made a query of
+ * 4.6 s), so the database is given a linear form instead (see mostCondition).
  */
 export type MatchMode = "all" | "most" | "any";
 
@@ -68,6 +76,9 @@ function combine(parts: string[], mode: MatchMode, and: string, or: string): str
   if (mode === "any") return parts.join(or);
   return parts.map((_, skip) => `(${parts.filter((__, i) => i !== skip).join(and)})`).join(or);
 }
+
+/** Up to this many words "most" is the leave-one-out OR itself (at most 3 × 2 terms). */
+const RELAX_DIRECT = 3;
 
 function pgQuery(groups: QueryGroup[], mode: MatchMode, weight = ""): string {
   const q = (w: string) => `'${w.replace(/'/g, "''")}'${weight}`;
@@ -103,11 +114,78 @@ async function estimateMatches(m: EntityManager, sql: string, params: unknown[])
   return Number(json[0]?.Plan?.["Plan Rows"] ?? 0);
 }
 
+/**
+ * "Every word but one" (of more than three words) in a size linear in the words (PostgreSQL), on the words
+ * themselves (not their parts): an entry holding n-1 of n words holds at
+ * least two of any three of them, so the GIN index narrows to two-of-three of the three cheapest ($1, set
+ * here), and each candidate then counts its words once. Rarity comes from the column statistics (one read,
+ * cached), not one estimate per word.
+ */
+async function mostConditionPg(m: EntityManager, withParts: QueryGroup[], params: unknown[], p: (n: number) => string): Promise<string> {
+  // The words as segmented, without their dictionary parts: the parts are common words (人民, 政府, 教育…)
+  // whose long posting lists made this step cost more than all the others together.
+  const groups = withParts.map((g) => ({ word: g.word, parts: [] }));
+  const freq = await lexemeFrequencies(m);
+  const share = (g: QueryGroup) => freq.get(g.word) ?? freq.rare;
+  const rare = [...groups].sort((a, b) => share(a) - share(b)).slice(0, RELAX_DIRECT);
+  params[0] = pgQuery(rare, "most");
+  params.push(groups.map((g) => pgQuery([g], "all")));
+  const words = p(params.length);
+  params.push(groups.length - 1);
+  return ` AND (SELECT count(*) FROM unnest(${words}::text[]) w WHERE e.search_vector @@ to_tsquery('simple', w)) >= ${p(params.length)}`;
+}
+
+/**
+ * Words found in more than `maxShare` of all entries (张店区, 通知 in a district's catalogue) select nothing
+ * but make the index read a posting list as long as the table at every step: from three words on, they are
+ * left out of the matching (at least two words stay, the rarest). PostgreSQL's statistics only; an unanalysed
+ * table leaves every word in.
+ */
+export async function withoutCommonWords(m: EntityManager, groups: QueryGroup[], maxShare: number): Promise<QueryGroup[]> {
+  if (groups.length < 3) return groups;
+  const freq = await lexemeFrequencies(m);
+  const share = (g: QueryGroup) => freq.get(g.word) ?? 0;
+  const keep = groups.filter((g) => share(g) <= maxShare);
+  if (keep.length >= 2) return keep;
+  const rarest = new Set([...groups].sort((a, b) => share(a) - share(b)).slice(0, 2));
+  return groups.filter((g) => rarest.has(g));
+}
+
+type Frequencies = Map<string, number> & { rare: number };
+const STATS_CACHE_MS = 60_000;
+const statsCache = new WeakMap<object, { at: number; freq: Frequencies }>();
+
+/**
+ * The share of entries holding each frequent lexeme, from ANALYZE's most_common_elems for search_vector;
+ * a lexeme not listed is rarer than the least frequent one listed.
+ */
+async function lexemeFrequencies(m: EntityManager): Promise<Frequencies> {
+  const hit = statsCache.get(m.connection);
+  if (hit && Date.now() - hit.at < STATS_CACHE_MS) return hit.freq;
+  const rows: Array<{ elems: string[] | null; freqs: number[] | null }> = await m.query(
+    `SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'catalogue_entries' AND attname = 'search_vector'`,
+  );
+  const { elems, freqs } = rows[0] ?? { elems: null, freqs: null };
+  const freq = new Map<string, number>() as Frequencies;
+  (elems ?? []).forEach((w, i) => freq.set(w, Number(freqs![i])));
+  // After the per-element figures come the minimum, the maximum and the null share.
+  freq.rare = elems?.length && freqs ? Number(freqs[elems.length]) / 2 : 0;
+  statsCache.set(m.connection, { at: Date.now(), freq });
+  return freq;
+}
+
+/** The three longest words: without statistics, the likeliest to be rare. */
+function rarestByLength(groups: QueryGroup[]): QueryGroup[] {
+  return [...groups].sort((a, b) => b.word.length - a.word.length).slice(0, RELAX_DIRECT);
+}
+
 /** Entries matching the query words, best first, with the total number of matches (estimated for broad queries). */
 export async function searchText(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[]; estimated?: boolean }> {
   const params: unknown[] = [];
   if (dbType === "postgres") {
     const p = (n: number) => `$${n}`;
+    const linearMost = s.mode === "most" && s.groups.length > RELAX_DIRECT;
+    // $1 matches and ranks; for the linear "most" mostConditionPg replaces it with its three-word pre-filter.
     params.push(pgQuery(s.groups, s.mode));
     // $2: the same words restricted to the title (weight A): entries whose title holds them all come first.
     params.push(pgQuery(s.groups, "all", ":A"));
@@ -117,6 +195,7 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
       params.push(s.excludeIds);
       excl = ` AND NOT (e.id = ANY(${p(params.length)}))`;
     }
+    if (linearMost) excl += await mostConditionPg(m, s.groups, params, p);
     // A word found in thousands of entries would make the database rank every one of them (tens of ms at
     // 100,000 entries). For such broad queries, rank only the newest BROAD_WINDOW matches — found by walking
     // the date index, which stops early — and report the planner's estimate as the total.
@@ -168,6 +247,19 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
   if (s.excludeIds.length) {
     excl = ` AND e.id NOT IN (${s.excludeIds.map(() => "?").join(", ")})`;
     params.push(...s.excludeIds);
+  }
+  if (s.mode === "most" && s.groups.length > RELAX_DIRECT) {
+    // The MATCH below needs one query: two of the three longest words (usually the rarest; SQLite has no
+    // planner estimate for them), then every word is counted once per row (one FTS lookup per word). Words
+    // only, as on PostgreSQL (mostConditionPg).
+    const words = s.groups.map((g) => ({ word: g.word, parts: [] }));
+    params[0] = ftsQuery(rarestByLength(words), "most");
+    const each = words.map((g) => {
+      params.push(ftsQuery([g], "all"));
+      return `(e.id IN (SELECT entry_id FROM catalogue_fts WHERE catalogue_fts MATCH ?))`;
+    });
+    params.push(s.groups.length - 1);
+    excl += ` AND (${each.join(" + ")}) >= ?`;
   }
   const inTitle = `title_tokens : (${ftsQuery(s.groups, "all")})`;
   const base = `FROM catalogue_fts JOIN catalogue_entries e ON e.id = catalogue_fts.entry_id WHERE catalogue_fts MATCH ? AND ${where}${excl}`;

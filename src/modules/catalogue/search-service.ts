@@ -3,9 +3,10 @@
 // are scored here against the query words plus the synonym list ("怎么申请" → 申请方式).
 import type { AppContext } from "../../context";
 import { candidateKeys } from "./doc-number";
+import { isSafeLink } from "./entry-schema";
 import type { GuideVersion } from "./entities";
 import { GuideService, renderSections } from "./guide-service";
-import { findByDocKeys, listRecent, searchText, type ResultRow, type SearchFilters } from "./search-index";
+import { findByDocKeys, listRecent, searchText, withoutCommonWords, type ResultRow, type SearchFilters } from "./search-index";
 import { analyzeQuery, indexTokens, markTerms, type AnalyzedQuery } from "./segmenter";
 
 export interface SearchParams {
@@ -55,7 +56,8 @@ const SECTION_CACHE_MS = 5000;
 
 /** Public link of an entry: its own URL when it has one, else its page in this service. */
 export function entryUrl(indexNo: string, url: string | null): string {
-  return url ?? `/catalogue/item?indexNo=${encodeURIComponent(indexNo)}`;
+  // A stored link that is not safe (saved before the rule, or written around the service) is never linked.
+  return url && isSafeLink(url) ? url : `/catalogue/item?indexNo=${encodeURIComponent(indexNo)}`;
 }
 
 interface SectionIndex {
@@ -86,7 +88,7 @@ export class SearchService {
       return { total: r.total, totalEstimated: false, page, pageSize, items: r.rows.map((row) => toItem(row, [])), guideSections: [], matchMode: "none" };
     }
 
-    const aq = analyzeQuery(q);
+    const aq = capWords(analyzeQuery(q), this.ctx.config.CATALOGUE_QUERY_MAX_WORDS);
     const docRows = aq.docNumbers.length ? await findByDocKeys(m, dbType, agencyId, filters, [...new Set(aq.docNumbers.flatMap(candidateKeys))]) : [];
     const docTerms = docRows.map((r) => r.doc_no!).filter(Boolean);
     const terms = [...docTerms, ...aq.highlightTerms];
@@ -97,21 +99,23 @@ export class SearchService {
     let totalEstimated = false;
     let matchMode: SearchResult["matchMode"] = "none";
     const onlyDocNumber = aq.docNumbers.length > 0 && aq.groups.length === 0;
-    if (aq.groups.length && !(onlyDocNumber && docRows.length)) {
+    // The words matched: on PostgreSQL without the catalogue's commonest ones (guide sections still see all).
+    const groups = aq.groups.length && dbType === "postgres" ? await withoutCommonWords(m, aq.groups, this.ctx.config.CATALOGUE_COMMON_WORD_PERCENT / 100) : aq.groups;
+    if (groups.length && !(onlyDocNumber && docRows.length)) {
       const skip = Math.max(0, offset - docRows.length);
       const take = Math.max(0, pageSize - Math.max(0, docRows.length - offset));
-      const base = { groups: aq.groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES };
+      const base = { groups: groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES };
       // First the words as segmented. Their dictionary parts are an alternative only when that finds nothing:
       // the parts are common words (工作, 政府…) whose long posting lists make every query slower.
-      let r = await searchText(m, dbType, agencyId, filters, { ...base, groups: aq.groups.map((g) => ({ word: g.word, parts: [] })), mode: "all" });
+      let r = await searchText(m, dbType, agencyId, filters, { ...base, groups: groups.map((g) => ({ word: g.word, parts: [] })), mode: "all" });
       matchMode = "all";
-      if (r.total === 0 && aq.groups.some((g) => g.parts.length)) r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
+      if (r.total === 0 && groups.some((g) => g.parts.length)) r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
       // Relax step by step: every word but one (3+ words), then any word.
-      if (r.total === 0 && aq.groups.length > 2) {
+      if (r.total === 0 && groups.length > 2) {
         r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "most" });
         matchMode = "most";
       }
-      if (r.total === 0 && aq.groups.length > 1) {
+      if (r.total === 0 && groups.length > 1) {
         r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "any" });
         matchMode = "any";
       }
@@ -179,6 +183,20 @@ export class SearchService {
     this.sectionCache.set(agencyId, { stamp, checkedAt: Date.now(), sections });
     return sections;
   }
+}
+
+/** Documents numbers looked up per query (a sentence rarely names more than one or two). */
+const MAX_DOC_NUMBERS = 5;
+
+/**
+ * Only the first `max` distinct words are searched (and highlighted): every word is one more term in each
+ * database query, and a pasted page of text is not a search. The bot and the HTTP routes get the same cap.
+ */
+export function capWords(aq: AnalyzedQuery, max: number): AnalyzedQuery {
+  if (aq.groups.length <= max && aq.docNumbers.length <= MAX_DOC_NUMBERS) return aq;
+  const groups = aq.groups.slice(0, max);
+  const highlightTerms = [...new Set([...groups.map((g) => g.word), ...groups.flatMap((g) => g.parts)])].sort((a, b) => b.length - a.length);
+  return { ...aq, groups, docNumbers: aq.docNumbers.slice(0, MAX_DOC_NUMBERS), highlightTerms };
 }
 
 function toItem(r: ResultRow, terms: string[]): SearchItem {

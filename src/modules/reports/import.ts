@@ -11,6 +11,7 @@ import { APPLICANT_CATEGORIES, Application } from "../applications/application.e
 import { ALL_CHANNELS, EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
 import { DISPOSITION_CODES } from "../applications/dispositions";
 import { unusableQueryCodeHash } from "../applications/query-codes";
+import { withStatementTimeout } from "../../infra/database";
 
 const date = (what: string) => z.string({ error: `请填写${what}` }).refine(isIsoDate, `${what}格式不正确，应为YYYY-MM-DD`);
 
@@ -103,6 +104,7 @@ export async function importApplications(ctx: AppContext, agency: Agency, conten
   const now = ctx.clock.now().toISOString();
   const code = (agency.profile?.indexCode ?? agency.code).toUpperCase();
   await ctx.db.transaction(async (m) => {
+    await withStatementTimeout(m, ctx.config.DB_IMPORT_STATEMENT_TIMEOUT_MS); // imports get their own, longer timeout
     // Numbers per receipt year from the shared counters table, under a name of our own ("import-no:<year>").
     const byYear = new Map<string, number>();
     for (const l of fresh) byYear.set(l.value.receivedAt.slice(0, 4), (byYear.get(l.value.receivedAt.slice(0, 4)) ?? 0) + 1);

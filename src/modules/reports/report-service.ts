@@ -2,11 +2,12 @@
 // register of section 四, checks, year-end drafting, publication as immutable versions, and the published
 // figures the bot quotes. Registered as ctx.services "reports".
 import { randomUUID } from "node:crypto";
-import type { EntityManager } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import type { AppContext } from "../../context";
 import { isIsoDate, yearOf } from "../../domain/china-time";
 import { DomainError } from "../../domain/errors";
 import { agencyById } from "../../infra/agencies";
+import { underStatementTimeout } from "../../infra/database";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { Application } from "../applications/application.entity";
@@ -144,12 +145,17 @@ export class ReportsService {
       };
     }
     if (prevYear < FIRST_YEAR) return { year: prevYear, source: null };
-    const table = await computeApplicationTable(this.ctx.db, formatForYear(prevYear), agencyId, prevYear);
+    const table = await this.reportQuery((db) => computeApplicationTable(db, formatForYear(prevYear), agencyId, prevYear));
     const d = await this.draft(agencyId, prevYear);
     return { year: prevYear, source: "live", carriedForward: table.rows.carried_forward, activeDisclosure: d?.activeDisclosure ?? null, formatId: formatIdForYear(prevYear), table };
   }
 
   /** The report of a year as it stands now: live tables, the draft's texts and figures, and every check. */
+  /** Report generation's statistics run under DB_REPORT_STATEMENT_TIMEOUT_MS, not the request timeout. */
+  private reportQuery<T>(fn: (db: DataSource) => Promise<T>): Promise<T> {
+    return underStatementTimeout(this.ctx.db, this.ctx.config.DB_REPORT_STATEMENT_TIMEOUT_MS, fn);
+  }
+
   async buildReport(agencyId: string, year: number): Promise<ReportJson> {
     return (await this.buildReportAndDraft(agencyId, year)).report;
   }
@@ -160,9 +166,8 @@ export class ReportsService {
     const agency = await agencyById(this.ctx, agencyId);
     const fmt = formatForYear(year);
     const db = this.ctx.db;
-    const [applications, reviewLitigation, draft, previous] = await Promise.all([
-      computeApplicationTable(db, fmt, agencyId, year),
-      computeReviewTable(db, fmt, agencyId, year),
+    const [[applications, reviewLitigation], draft, previous] = await Promise.all([
+      this.reportQuery(async (rdb) => [await computeApplicationTable(rdb, fmt, agencyId, year), await computeReviewTable(rdb, fmt, agencyId, year)] as const),
       this.draft(agencyId, year),
       this.previousYear(agencyId, year),
     ]);
@@ -459,7 +464,7 @@ export class ReportsService {
     if (d.generatedAt && !opts.overwrite) return { generated: false, draft: d };
     const agency = await agencyById(this.ctx, agencyId);
     const fmt = formatForYear(year);
-    const table = await computeApplicationTable(this.ctx.db, fmt, agencyId, year);
+    const table = await this.reportQuery((db) => computeApplicationTable(db, fmt, agencyId, year));
     const previous = await this.previousYear(agencyId, year);
     const s1 = draftSection1(fmt.id, year, agency.name, table, previous.table ?? null);
     const now = this.now();
