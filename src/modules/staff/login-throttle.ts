@@ -26,19 +26,34 @@ export class LoginThrottle {
     const max = this.ctx.config.LOGIN_MAX_FAILURES;
     const n = await this.ctx.kv.incr(this.countKey(account), this.ctx.config.LOGIN_WINDOW_MINUTES * 60);
     if (n <= max) return;
-    // One attempt per slot of `delay` seconds on the service clock; setIfAbsent makes the claim atomic.
+    // One attempt per `delay` seconds on the service clock. The short lock makes read-check-write of the next
+    // allowed instant one step: of parallel attempts one gets the slot, the others are told to wait.
     const delay = Math.min(2 ** Math.min(n - max - 1, 20), this.ctx.config.LOGIN_MAX_DELAY_SECONDS);
-    const nowSec = Math.floor(this.ctx.clock.now().getTime() / 1000);
-    const slot = Math.floor(nowSec / delay);
-    if (!(await this.ctx.kv.setIfAbsent(`login-slot:${account}:${delay}:${slot}`, "1", delay * 2))) {
-      throw new DomainError("RATE_LIMITED", "该账号登录尝试过于频繁，请稍后再试", { retryAfterSeconds: Math.max(1, (slot + 1) * delay - nowSec) });
+    const lock = `login-slot-lock:${account}`;
+    if (!(await this.ctx.kv.setIfAbsent(lock, "1", 5))) throw this.slowed(1);
+    try {
+      const now = this.ctx.clock.now().getTime();
+      const next = Number((await this.ctx.kv.get(this.nextKey(account))) ?? 0);
+      if (now < next) throw this.slowed(Math.ceil((next - now) / 1000));
+      await this.ctx.kv.set(this.nextKey(account), String(now + delay * 1000), this.ctx.config.LOGIN_WINDOW_MINUTES * 60);
+    } finally {
+      await this.ctx.kv.del(lock);
     }
+  }
+
+  private slowed(retryAfterSeconds: number): DomainError {
+    return new DomainError("RATE_LIMITED", "该账号登录尝试过于频繁，请稍后再试", { retryAfterSeconds: Math.max(1, retryAfterSeconds) });
   }
 
   /** A success forgets the account's count and this client's count for it. */
   async succeeded(account: string, clientKey: string): Promise<void> {
     await this.ctx.kv.del(this.countKey(account));
+    await this.ctx.kv.del(this.nextKey(account));
     await this.pair.reset(`${account}|${clientKey}`);
+  }
+
+  private nextKey(account: string): string {
+    return `login-next:${account}`;
   }
 
   private countKey(account: string): string {
