@@ -74,6 +74,11 @@ describe("item 3: CSRF fails closed", () => {
     expect(await env.ctx.db.getRepository(StaffUser).existsBy({ username })).toBe(true);
   });
 
+  it("console pages ask browsers for a same-origin Referrer-Policy (helmet's no-referrer made Chromium send Origin: null)", async () => {
+    const res = await request(env.server).get("/console/login");
+    expect(res.headers["referrer-policy"]).toBe("same-origin");
+  });
+
   it("the login form is protected too: its token must match the pre-session cookie", async () => {
     const username = uname("login");
     await staff().createUser({ username, password: PASSWORD, role: "clerk" });

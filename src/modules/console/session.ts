@@ -88,6 +88,9 @@ export function consoleGuard(app: AppContext) {
     }
     ctx.state.consoleApp = app;
     ctx.set("Cache-Control", "no-store");
+    // helmet's no-referrer makes Chromium send "Origin: null" with the console's own forms; same-origin keeps
+    // the real Origin (and Referer) for this site and still sends nothing to others.
+    ctx.set("Referrer-Policy", "same-origin");
     let csrf: string | null = null;
     if (!isPublic) {
       const token = sessionCookieToken(ctx);
