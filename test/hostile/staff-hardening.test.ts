@@ -234,6 +234,25 @@ describe("item 8: account lifecycle", () => {
     expect((await request(env.server).post("/api/staff/me/totp/setup").set("Authorization", `Bearer ${clerk}`)).status).toBe(403);
   });
 
+  it("console: 我的账号 changes the password (other sessions end) and offers TOTP to admins only", async () => {
+    const username = uname("console-pw");
+    const here = await staffToken(env, "clerk", username);
+    const elsewhere = (await staff().login(username, PASSWORD, "tablet")).token;
+    const page = await request(env.server).get("/console/account").set("Cookie", cookie(here));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('action="/console/account/password"');
+    expect(page.text).not.toContain("/console/account/totp/setup");
+    const weak = await request(env.server).post("/console/account/password").set("Cookie", cookie(here)).type("form").send({ currentPassword: PASSWORD, newPassword: "12345678", _csrf: csrfTokenFor(here) });
+    expect(weak.status).toBe(302);
+    expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${elsewhere}`)).status).toBe(200);
+    const ok = await request(env.server).post("/console/account/password").set("Cookie", cookie(here)).type("form").send({ currentPassword: PASSWORD, newPassword: "Console-new-pass-9", _csrf: csrfTokenFor(here) });
+    expect([ok.status, ok.headers.location]).toEqual([302, "/console/account"]);
+    expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${elsewhere}`)).status).toBe(401);
+    expect((await request(env.server).get("/console/account").set("Cookie", cookie(here))).status).toBe(200);
+    const admin = await staffToken(env, "admin");
+    expect((await request(env.server).get("/console/account").set("Cookie", cookie(admin))).text).toContain("/console/account/totp/setup");
+  });
+
   it("console: disable and reset-password forms work for an admin", async () => {
     const admin = await staffToken(env, "admin");
     const username = uname("console-off");
