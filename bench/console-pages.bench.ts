@@ -6,6 +6,7 @@ z.config(z.locales.zhCN());
 import request from "supertest";
 import { getService } from "../src/context";
 import type { ApplicationService } from "../src/modules/applications/application-service";
+import { postLogin } from "../test/helpers/console-forms";
 import { createTestEnv } from "../test/helpers/test-context";
 import { PASSWORD, createStaff } from "../test/e2e/support/browser";
 import { QUICK, ratioOf, writeResult } from "./lib/results";
@@ -23,7 +24,7 @@ async function main() {
     });
   }
   await createStaff(env, "approver", "bench");
-  const login = await request(env.server).post("/console/login").type("form").send({ username: "bench", password: PASSWORD });
+  const login = await postLogin(env.server, { username: "bench", password: PASSWORD });
   const cookie = (login.headers["set-cookie"] as unknown as string[]).find((c) => c.startsWith("ogi_staff="))!.split(";")[0];
   const token = cookie.split("=")[1];
   const time = async (_label: string, fn: () => Promise<unknown>, runs = QUICK ? 10 : 30) => {

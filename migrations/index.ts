@@ -5,6 +5,7 @@ import { Reports1764000200000 } from "./1764000200000-reports";
 import { Catalogue1764000300000 } from "./1764000300000-catalogue";
 import { Conversation1764000400000 } from "./1764000400000-conversation";
 import { OutboxRecipient1764000500000 } from "./1764000500000-outbox-recipient";
+import { StaffLifecycle1764100400000 } from "./1764100400000-staff-lifecycle";
 import { CitizenHardening1764100500000 } from "./1764100500000-citizen-hardening";
 import { BotLearning1764100700000 } from "./1764100700000-bot-learning";
 
@@ -15,6 +16,7 @@ export const migrations = [
   Catalogue1764000300000,
   Conversation1764000400000,
   OutboxRecipient1764000500000,
+  StaffLifecycle1764100400000,
   CitizenHardening1764100500000,
   BotLearning1764100700000,
 ];

@@ -69,6 +69,9 @@ export const configSchema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, "like 256kb or 1mb").default("256kb"),
   CORS_ORIGINS: z.string().optional(),
   TRUST_PROXY: bool.default(false),
+  // How many proxies in front of the service append to X-Forwarded-For; the client is the address the outermost
+  // of them saw (Koa's maxIpsCount), so entries a client writes itself are never taken as its address.
+  TRUST_PROXY_HOPS: intIn(1, 10).default(1),
   // Statutory clock (application-procedure.md §4)
   REPLY_WORKING_DAYS: intIn(1, 60).default(20),
   COUNT_RECEIPT_DAY: bool.default(false),
@@ -79,6 +82,14 @@ export const configSchema = z.object({
   // Staff sessions
   STAFF_SESSION_TTL_MINUTES: intIn(5, 7 * 24 * 60).default(480),
   LOGIN_MAX_FAILURES: intIn(1, 100).default(5),
+  // Login throttling (docs/security/staff.md): per account+client window, per-client cap over all accounts,
+  // and the growing delay between attempts on an account after LOGIN_MAX_FAILURES failures (no lock-out).
+  LOGIN_WINDOW_MINUTES: intIn(1, 24 * 60).default(15),
+  LOGIN_MAX_PER_CLIENT: intIn(1, 100_000).default(50),
+  LOGIN_MAX_DELAY_SECONDS: intIn(1, 3600).default(60),
+  // Staff password policy: length and zxcvbn score (0–4; 3 refuses common, dictionary and keyboard passwords).
+  PASSWORD_MIN_LENGTH: intIn(8, 128).default(10),
+  PASSWORD_MIN_SCORE: intIn(0, 4).default(3),
   // Citizen query rate limit (wrong query codes)
   STATUS_QUERY_MAX_FAILURES: intIn(1, 1000).default(30),
   CHAT_RATE_LIMIT_PER_MINUTE: intIn(1, 10000).default(30),

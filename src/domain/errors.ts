@@ -37,6 +37,7 @@ const exact: Record<string, number> = {
   "REQUEST.UNSUPPORTED_MEDIA_TYPE": 415,
   "AUTH.UNAUTHENTICATED": 401,
   "AUTH.INVALID_CREDENTIALS": 401,
+  "AUTH.TOTP_REQUIRED": 401,
   "AUTH.FORBIDDEN": 403,
   "RATE_LIMITED": 429,
   // A retry after its window: the filing exists, its query code is no longer kept (issue 13 item 11).

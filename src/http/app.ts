@@ -6,15 +6,17 @@ import helmet from "koa-helmet";
 import type { AppContext } from "../context";
 import { modules } from "../modules";
 import { errorMiddleware } from "./error-middleware";
+import { noStoreByDefault } from "./no-store";
 import { healthRoutes } from "./health";
 import { rejectNulCharacters } from "./reject-nul";
 import { requestContext } from "./request-context";
 
 export function buildApp(app: AppContext): Koa {
-  const koa = new Koa({ proxy: app.config.TRUST_PROXY });
+  const koa = new Koa({ proxy: app.config.TRUST_PROXY, maxIpsCount: app.config.TRUST_PROXY_HOPS });
   koa.silent = true;
   koa.use(requestContext(app.logger));
   koa.use(errorMiddleware);
+  koa.use(noStoreByDefault);
   koa.use(
     helmet({
       contentSecurityPolicy: {

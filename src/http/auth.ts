@@ -1,4 +1,5 @@
-// Staff authentication for routes: `requireStaff()` reads the bearer token (or the console's cookie),
+// Staff authentication for routes: `requireStaff()` reads the bearer token (the console's cookie only for
+// GET/HEAD — downloads linked from console pages — so a cross-site form can never act on the staff API),
 // `requireRole(...)` refuses other roles with 403. The principal is ctx.state.staff.
 import type { Context, Next } from "koa";
 import type { AppContext } from "../context";
@@ -7,13 +8,27 @@ import { DomainError } from "../domain/errors";
 import type { StaffRole } from "../infra/entities/staff-user.entity";
 import type { StaffPrincipal, StaffService } from "../modules/staff/staff-service";
 
+/** The session cookie on plain-http localhost (development); browsers refuse `__Host-` cookies without TLS. */
 export const STAFF_COOKIE = "ogi_staff";
+/** The session cookie over HTTPS: the `__Host-` prefix makes browsers insist on Secure, Path=/ and no Domain. */
+export const SECURE_STAFF_COOKIE = "__Host-ogi_staff";
+
+export function staffCookieName(ctx: Context): string {
+  return ctx.secure ? SECURE_STAFF_COOKIE : STAFF_COOKIE;
+}
+
+/** The console's session token from its cookie (the `__Host-` one on a secure request), or null. */
+export function sessionCookieToken(ctx: Context): string | null {
+  return ctx.cookies.get(staffCookieName(ctx)) ?? null;
+}
 
 export function bearerToken(ctx: Context): string | null {
   const h = ctx.get("Authorization");
   const m = /^Bearer\s+(\S+)$/i.exec(h);
   if (m) return m[1];
-  return ctx.cookies.get(STAFF_COOKIE) ?? null;
+  // Reading only: a POST/PUT/DELETE authenticated by a cookie the browser attaches by itself is what CSRF is.
+  if (ctx.method === "GET" || ctx.method === "HEAD") return sessionCookieToken(ctx);
+  return null;
 }
 
 export function requireStaff(app: AppContext, ...roles: StaffRole[]) {

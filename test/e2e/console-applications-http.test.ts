@@ -11,6 +11,7 @@ import type { ApplicationService } from "../../src/modules/applications/applicat
 import { Consultation } from "../../src/modules/conversation/entities";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, PASSWORD } from "./support/browser";
+import { postLogin, withCsrf } from "../helpers/console-forms";
 
 let env: TestEnv;
 let no: string;
@@ -18,7 +19,7 @@ let orgNo: string;
 const RESIDENT_ID = "11010519491231002X";
 
 async function login(username: string): Promise<string> {
-  const res = await request(env.server).post("/console/login").type("form").send({ username, password: PASSWORD });
+  const res = await postLogin(env.server, { username, password: PASSWORD });
   expect(res.status).toBe(302);
   return (res.headers["set-cookie"] as unknown as string[]).find((c) => c.startsWith("ogi_staff="))!.split(";")[0];
 }
@@ -82,7 +83,7 @@ test("ID number masked; reveal is a POST that shows it and writes an audit event
   expect(page.text).toContain("显示完整号码");
   const audits = () => env.ctx.db.getRepository(AuditEvent).countBy({ action: "application.reveal_id_number" });
   expect(await audits()).toBe(0);
-  const revealed = await request(env.server).post(`/console/applications/${no}/reveal`).set("Cookie", cookie).type("form").send({});
+  const revealed = await request(env.server).post(`/console/applications/${no}/reveal`).set("Cookie", cookie).type("form").send(withCsrf(cookie));
   expect(revealed.status).toBe(200);
   expect(revealed.text).toContain(RESIDENT_ID);
   expect(revealed.headers["cache-control"]).toBe("no-store");
@@ -109,14 +110,14 @@ test("the clerk is not offered the extension and the server refuses a forged one
     .set("Cookie", clerk)
     .set("Referer", `http://127.0.0.1/console/applications/${no}`)
     .type("form")
-    .send({ workingDays: "20", reason: "材料较多" });
+    .send(withCsrf(clerk, { workingDays: "20", reason: "材料较多" }));
   expect(forged.status).toBe(302);
   const after = await follow(forged, clerk);
   expect(after.text).toContain("延期须经审批人");
   const d = await getService<ApplicationService>(env.ctx, "applications").detail({ ...(await whoIs("clerk4")) }, no);
   expect(d.clock.extension).toBeNull();
   // A refused field says why (the service's field message), not only "提交的内容有误".
-  const unknownAssignee = await request(env.server).post(`/console/applications/${no}/actions/assign`).set("Cookie", clerk).set("Referer", `http://127.0.0.1/console/applications/${no}`).type("form").send({ assignee: "nobody" });
+  const unknownAssignee = await request(env.server).post(`/console/applications/${no}/actions/assign`).set("Cookie", clerk).set("Referer", `http://127.0.0.1/console/applications/${no}`).type("form").send(withCsrf(clerk, { assignee: "nobody" }));
   expect((await follow(unknownAssignee, clerk)).text).toContain("承办人不存在或已停用");
 
   const boss = await login("boss4");
@@ -161,7 +162,7 @@ test("consultations of the applicant show on the application page and are answer
 
   const list = await request(env.server).get("/console/consultations").set("Cookie", cookie);
   const id = /action="\/console\/consultations\/([0-9a-f-]{36})\/reply"/.exec(list.text)![1];
-  const res = await request(env.server).post(`/console/consultations/${id}/reply`).set("Cookie", cookie).type("form").send({ text: "预计3月30日前答复。" });
+  const res = await request(env.server).post(`/console/consultations/${id}/reply`).set("Cookie", cookie).type("form").send(withCsrf(cookie, { text: "预计3月30日前答复。" }));
   expect(res.status).toBe(302);
   const c = await env.ctx.db.getRepository(Consultation).findOneByOrFail({ id });
   expect(c.status).toBe("answered");

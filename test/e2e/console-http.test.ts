@@ -5,6 +5,7 @@ import { getService } from "../../src/context";
 import type { ReportsService } from "../../src/modules/reports/report-service";
 import type { StaffService } from "../../src/modules/staff/staff-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
+import { postLogin, withCsrf } from "../helpers/console-forms";
 
 let env: TestEnv;
 const PASSWORD = "correct-horse-battery";
@@ -14,7 +15,7 @@ async function user(role: "clerk" | "approver" | "admin", username: string, disp
 }
 
 async function login(username: string): Promise<string> {
-  const res = await request(env.server).post("/console/login").type("form").send({ username, password: PASSWORD, next: "/console/users" });
+  const res = await postLogin(env.server, { username, password: PASSWORD, next: "/console/users" });
   expect(res.status).toBe(302);
   const cookie = (res.headers["set-cookie"] as unknown as string[]).find((c) => c.startsWith("ogi_staff="));
   expect(cookie).toMatch(/httponly/i);
@@ -41,7 +42,7 @@ test("unauthenticated pages redirect to login; wrong password stays on login wit
   const res = await request(env.server).get("/console/users");
   expect(res.status).toBe(302);
   expect(res.headers.location).toBe("/console/login?next=%2Fconsole%2Fusers");
-  const bad = await request(env.server).post("/console/login").type("form").send({ username: "boss", password: "nope-nope" });
+  const bad = await postLogin(env.server, { username: "boss", password: "nope-nope" });
   expect(bad.status).toBe(401);
   expect(bad.text).toContain("用户名或密码错误");
   expect(bad.headers["set-cookie"] ?? []).toHaveLength(0);
@@ -54,19 +55,19 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
   expect(page.text).toContain("&lt;b&gt;王&lt;/b&gt;");
   expect(page.text).not.toContain("<b>王</b>");
 
-  const created = await request(env.server).post("/console/users").set("Cookie", cookie).type("form").send({ username: "newbie", password: "longenough1", role: "clerk", displayName: "小李" });
+  const created = await request(env.server).post("/console/users").set("Cookie", cookie).type("form").send(withCsrf(cookie, { username: "newbie", password: "longenough1", role: "clerk", displayName: "小李" }));
   expect(created.status).toBe(302);
   const users = await getService<StaffService>(env.ctx, "staff").listUsers((await getService<StaffService>(env.ctx, "staff").authenticate(cookie.split("=")[1]))!.agencyId);
   const newbie = users.find((u) => u.username === "newbie")!;
   expect(newbie.role).toBe("clerk");
-  await request(env.server).post(`/console/users/${newbie.id}/role`).set("Cookie", cookie).type("form").send({ role: "approver" }).expect(302);
+  await request(env.server).post(`/console/users/${newbie.id}/role`).set("Cookie", cookie).type("form").send(withCsrf(cookie, { role: "approver" })).expect(302);
   const after = await getService<StaffService>(env.ctx, "staff").listUsers(newbie.agencyId);
   expect(after.find((u) => u.username === "newbie")!.role).toBe("approver");
 
   // The admin's own role is not offered, and a forged change of it is refused (no admin-less agency).
   const me = after.find((u) => u.username === "boss")!;
   expect(page.text).not.toContain(`id="role-${me.id}"`);
-  const self = await request(env.server).post(`/console/users/${me.id}/role`).set("Cookie", cookie).type("form").send({ role: "clerk" });
+  const self = await request(env.server).post(`/console/users/${me.id}/role`).set("Cookie", cookie).type("form").send(withCsrf(cookie, { role: "clerk" }));
   expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(self.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("不能修改自己的角色");
   expect((await getService<StaffService>(env.ctx, "staff").listUsers(newbie.agencyId)).find((u) => u.username === "boss")!.role).toBe("admin");
 
@@ -81,7 +82,7 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
     [`/console/users/${newbie.id}/role`, { role: "admin" }],
     [`/console/users/${newbie.id}/revoke-sessions`, {}],
   ] as const) {
-    const res = await request(env.server).post(path).set("Cookie", clerk).type("form").send(form);
+    const res = await request(env.server).post(path).set("Cookie", clerk).type("form").send(withCsrf(clerk, form));
     expect(res.status).toBe(302);
     expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("当前角色无权执行此操作");
   }
@@ -92,7 +93,7 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
 
 test("a form posted from another site is refused and does nothing", async () => {
   const cookie = await login("boss");
-  const res = await request(env.server).post("/console/users").set("Cookie", cookie).set("Origin", "https://evil.example").type("form").send({ username: "evil1", password: "longenough1", role: "admin" });
+  const res = await request(env.server).post("/console/users").set("Cookie", cookie).set("Origin", "https://evil.example").type("form").send(withCsrf(cookie, { username: "evil1", password: "longenough1", role: "admin" }));
   expect(res.status).toBe(403);
   const svc = getService<StaffService>(env.ctx, "staff");
   const me = (await svc.authenticate(cookie.split("=")[1]))!;
@@ -101,7 +102,7 @@ test("a form posted from another site is refused and does nothing", async () => 
 
 test("logout revokes the session", async () => {
   const cookie = await login("clerk1");
-  await request(env.server).post("/console/logout").set("Cookie", cookie).expect(302);
+  await request(env.server).post("/console/logout").set("Cookie", cookie).type("form").send(withCsrf(cookie)).expect(302);
   const res = await request(env.server).get("/console/users").set("Cookie", cookie);
   expect(res.status).toBe(302);
   expect(res.headers.location).toMatch(/^\/console\/login/);
@@ -132,17 +133,17 @@ test("unknown console paths need a login and then answer an HTML 404; /console/ 
 
 test("a broken catalogue upload answers 422 with the reason, never a 500", async () => {
   const cookie = await login("boss"); // importing is for approvers and admins (clerks: test/hostile/catalogue-abuse.test.ts)
-  const garbled = await request(env.server).post("/console/content/catalogue/import").set("Cookie", cookie).set("Content-Type", "multipart/form-data; boundary=xx").send("garbage");
+  const garbled = await request(env.server).post(`/console/content/catalogue/import?_csrf=${withCsrf(cookie)._csrf}`).set("Cookie", cookie).set("Content-Type", "multipart/form-data; boundary=xx").send("garbage");
   expect(garbled.status).toBe(422);
   expect(garbled.text).toContain("上传的内容无法读取");
-  const notXlsx = await request(env.server).post("/console/content/catalogue/import").set("Cookie", cookie).attach("file", Buffer.from("not a workbook"), "目录.xlsx");
+  const notXlsx = await request(env.server).post(`/console/content/catalogue/import?_csrf=${withCsrf(cookie)._csrf}`).set("Cookie", cookie).attach("file", Buffer.from("not a workbook"), "目录.xlsx");
   expect(notXlsx.status).toBe(422);
   expect(notXlsx.text).toContain("XLSX 文件无法读取");
 });
 
 test("a review case without its filing date is refused with a Chinese reason and nothing is stored", async () => {
   const cookie = await login("clerk1");
-  const res = await request(env.server).post("/console/reports/2025/cases").set("Cookie", cookie).type("form").send({ kind: "review", outcome: "upheld" });
+  const res = await request(env.server).post("/console/reports/2025/cases").set("Cookie", cookie).type("form").send(withCsrf(cookie, { kind: "review", outcome: "upheld" }));
   expect(res.status).toBe(302);
   expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("请填写立案日期");
   const agencyId = (await getService<StaffService>(env.ctx, "staff").authenticate(cookie.split("=")[1]))!.agencyId;

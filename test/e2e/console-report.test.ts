@@ -87,7 +87,9 @@ test("approver edits, publishes and downloads the 2025 report; a correction beco
   await clerk.page.goto("/console/reports?year=2025");
   expect(await clerk.page.getByRole("button", { name: /发布/ }).count()).toBe(0);
   expect(await clerk.page.locator("#report-status").innerText()).toContain("发布须由审批人或管理员操作");
-  const res = await clerk.context.request.post(`${server.baseUrl}/console/reports/2025/publish`, { maxRedirects: 0 });
+  // With the page's own CSRF token (the logout form carries it), so the refusal tested is the role check.
+  const csrf = (await clerk.page.locator('input[name="_csrf"]').first().getAttribute("value"))!;
+  const res = await clerk.context.request.post(`${server.baseUrl}/console/reports/2025/publish`, { form: { _csrf: csrf }, maxRedirects: 0 });
   expect(res.status()).toBe(302);
   await clerk.page.goto("/console/reports?year=2025");
   expect(await clerk.page.getByRole("alert").innerText()).toContain("当前角色无权执行此操作");

@@ -13,6 +13,7 @@ import { Consultation } from "../../src/modules/conversation/entities";
 import { anonymousChat } from "../helpers/anonymous-chat";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 import { CREDIT_CODE, personBody } from "../integration/applications/fixtures";
+import { withCsrf } from "../helpers/console-forms";
 
 const SQL = [
   "' OR 1=1 --",
@@ -165,7 +166,7 @@ describe("SQL payloads", () => {
     expect(page.status).toBe(400);
     expect(page.headers["content-type"]).toMatch(/text\/html/);
     expect(page.text).toContain("空字符");
-    const form = await request(env.server).post("/console/content/catalogue").set("Cookie", `${STAFF_COOKIE}=${admin}`).set("Referer", "http://127.0.0.1/console/content").type("form").send({ title: NUL, publisher: "p", subjectCategory: "s", disclosureMode: "主动公开" });
+    const form = await request(env.server).post("/console/content/catalogue").set("Cookie", `${STAFF_COOKIE}=${admin}`).set("Referer", "http://127.0.0.1/console/content").type("form").send(withCsrf(admin, { title: NUL, publisher: "p", subjectCategory: "s", disclosureMode: "主动公开" }));
     expect(form.status).toBe(302);
     const flash = /ogi_flash=([^;]+)/.exec(String(form.headers["set-cookie"]))?.[1];
     expect(JSON.parse(Buffer.from(flash!, "base64url").toString("utf8")).text).toContain("空字符");
@@ -229,7 +230,7 @@ describe("script and HTML payloads on the pages that show them", () => {
   }
 
   async function fetchPage(path: string, opts: { token?: string; public?: boolean; post?: Record<string, string> } = {}) {
-    let req = opts.post ? request(env.server).post(path).type("form").send(opts.post) : request(env.server).get(path);
+    let req = opts.post ? request(env.server).post(path).type("form").send(withCsrf(opts.token ?? admin, opts.post)) : request(env.server).get(path);
     if (!opts.public) req = req.set("Cookie", `${STAFF_COOKIE}=${opts.token ?? admin}`);
     const res = await req;
     expect([path, res.status]).toEqual([path, 200]);

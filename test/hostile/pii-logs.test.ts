@@ -13,6 +13,7 @@ import { startServer, type ServerProcess } from "../helpers/server-process";
 import { wechatSignature } from "../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "../integration/conversation/wechat-standin";
 import { CREDIT_CODE } from "../integration/applications/fixtures";
+import { csrfTokenFor } from "../../src/modules/console/csrf";
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /** A resident ID with a correct check character (GB 11643), written here independently of src/domain. */
@@ -232,7 +233,7 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
     expect(d.status).toBe(200);
     await call("GET", `/api/staff/applications/${f.applicationNo}?reveal=idNumber`, { token: staffToken });
     await call("GET", `/console/applications/${f.applicationNo}`, { cookie: `ogi_staff=${staffToken}` });
-    await call("POST", `/console/applications/${f.applicationNo}/reveal`, { cookie: `ogi_staff=${staffToken}`, body: "", type: "application/x-www-form-urlencoded" });
+    await call("POST", `/console/applications/${f.applicationNo}/reveal`, { cookie: `ogi_staff=${staffToken}`, body: `_csrf=${csrfTokenFor(staffToken)}`, type: "application/x-www-form-urlencoded" });
   }
   const first = filed[0].applicationNo;
   const actions: Array<[string, unknown]> = [

@@ -9,6 +9,7 @@ import { STAFF_COOKIE } from "../../src/http/auth";
 import { StaffUser } from "../../src/infra/entities/staff-user.entity";
 import { AuditEvent } from "../../src/infra/entities/audit-event.entity";
 import { modules } from "../../src/modules";
+import { csrfTokenFor } from "../../src/modules/console/csrf";
 import type { StaffService } from "../../src/modules/staff/staff-service";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 
@@ -175,7 +176,7 @@ describe("expired and revoked sessions", () => {
 
   it("after console logout the cookie's token is refused by the API too", async () => {
     const token = await staffToken(env, "clerk");
-    const out = await request(env.server).post("/console/logout").set("Cookie", `${STAFF_COOKIE}=${token}`);
+    const out = await request(env.server).post("/console/logout").set("Cookie", `${STAFF_COOKIE}=${token}`).type("form").send({ _csrf: csrfTokenFor(token) });
     expect(out.status).toBe(302);
     expect(String(out.headers["set-cookie"])).toContain(`${STAFF_COOKIE}=;`);
     await expectApiRefusal({ bearer: token });
@@ -203,7 +204,7 @@ describe("expired and revoked sessions", () => {
     const username = `victim2-${randomUUID().slice(0, 6)}`;
     const token = await staffToken(env, "clerk", username);
     const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
-    const res = await request(env.server).post(`/console/users/${user.id}/revoke-sessions`).set("Cookie", `${STAFF_COOKIE}=${admin}`).type("form").send({});
+    const res = await request(env.server).post(`/console/users/${user.id}/revoke-sessions`).set("Cookie", `${STAFF_COOKIE}=${admin}`).type("form").send({ _csrf: csrfTokenFor(admin) });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe("/console/users");
     await expectApiRefusal({ cookie: token });
@@ -231,13 +232,15 @@ describe("wrong role", () => {
   it.each([
     ["clerk", [...adminOnly, ...publishers]],
     ["approver", adminOnly],
-  ] as const)("a %s gets 403 AUTH.FORBIDDEN on routes above their role, by header and by cookie", async (role, limited) => {
+  ] as const)("a %s gets 403 AUTH.FORBIDDEN on routes above their role (a POST by cookie alone is not even authenticated)", async (role, limited) => {
     const token = await staffToken(env, role);
     const auditBefore = await env.ctx.db.getRepository(AuditEvent).count();
     for (const r of limited) {
       for (const auth of [{ bearer: token }, { cookie: token }]) {
         const res = await send(r, auth);
-        expect([r.path, res.status, res.body.error?.code]).toEqual([r.path, 403, "AUTH.FORBIDDEN"]);
+        // The staff API takes the console cookie for reading only (issue 13 item 3).
+        const expected = auth.cookie && r.method !== "GET" ? [401, "AUTH.UNAUTHENTICATED"] : [403, "AUTH.FORBIDDEN"];
+        expect([r.path, res.status, res.body.error?.code]).toEqual([r.path, ...expected]);
       }
     }
     expect(await env.ctx.db.getRepository(AuditEvent).count()).toBe(auditBefore);
@@ -279,7 +282,7 @@ describe("wrong role", () => {
       ["/console/reports/2025/publish", {}],
     ];
     for (const [path, form] of forms) {
-      const res = await request(env.server).post(path).set("Cookie", cookie).type("form").send(form);
+      const res = await request(env.server).post(path).set("Cookie", cookie).type("form").send({ ...form, _csrf: csrfTokenFor(clerk) });
       // A refused form goes back with the reason in the flash cookie.
       expect([path, res.status]).toEqual([path, 302]);
       const flash = /ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))?.[1];

@@ -26,6 +26,16 @@ export class StaffUser {
   @Column({ type: "boolean", default: true })
   active!: boolean;
 
+  /** Base32 TOTP secret (admins' optional second factor); in force only once totpEnabledAt is set. */
+  @Column({ name: "totp_secret", type: "varchar", length: 64, nullable: true })
+  totpSecret!: string | null;
+
+  @Column({ name: "totp_enabled_at", type: "varchar", length: 30, nullable: true })
+  totpEnabledAt!: string | null;
+
+  @Column({ name: "password_changed_at", type: "varchar", length: 30, nullable: true })
+  passwordChangedAt!: string | null;
+
   @Column({ name: "created_at", type: "varchar", length: 30 })
   createdAt!: string;
 

@@ -38,7 +38,9 @@ function assets(): Record<string, Asset> {
 
 export function assetRoutes(r: Router): void {
   r.get("/assets/:name", async (ctx) => {
-    const a = assets()[ctx.params.name];
+    // Own keys only: "constructor", "__proto__" or "toString" would otherwise find Object.prototype's members.
+    const all = assets();
+    const a = Object.hasOwn(all, ctx.params.name) ? all[ctx.params.name] : undefined;
     if (!a) {
       ctx.status = 404;
       ctx.body = "not found";

@@ -89,6 +89,7 @@ export function page(ctx: Context, opts: PageOptions): SafeHtml {
   </ul></nav>
   <div class="who">
     <span>${staff.displayName ?? staff.username}（${ROLE_LABELS[staff.role] ?? staff.role}）</span>
+    <a href="/console/account">我的账号</a>
     <form method="post" action="/console/logout" class="inline"><button type="submit" class="link">退出登录</button></form>
   </div>
 </header>`;

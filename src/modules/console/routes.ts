@@ -3,6 +3,7 @@
 import Router from "@koa/router";
 import type { AppContext } from "../../context";
 import { assetRoutes } from "./assets";
+import { accountRoutes } from "./pages/account";
 import { html } from "./html";
 import { errorPage, markMounted, page } from "./layout";
 import { applicationRoutes } from "./pages/application";
@@ -24,6 +25,7 @@ export function consoleRoutes(app: AppContext): Router {
   assetRoutes(r);
   loginRoutes(app, r);
   userRoutes(app, r);
+  accountRoutes(app, r);
   markMounted(app, "users");
   if (has("applications")) {
     queueRoutes(app, r);

@@ -1,13 +1,15 @@
-// Console sessions and request plumbing: the staff token lives in an httpOnly, sameSite=strict cookie;
-// forms are same-origin only; domain errors become a Chinese message on the page instead of JSON.
+// Console sessions and request plumbing: the staff token lives in an httpOnly, sameSite=strict cookie
+// (`__Host-ogi_staff`, Secure, on HTTPS); forms are same-origin only and carry a CSRF token (./csrf.ts);
+// domain errors become a Chinese message on the page instead of JSON.
 import type { Context, Next } from "koa";
 import type { AppContext } from "../../context";
 import { getService } from "../../context";
 import { DomainError, ValidationError, statusForCode } from "../../domain/errors";
-import { STAFF_COOKIE } from "../../http/auth";
+import { sessionCookieToken, staffCookieName } from "../../http/auth";
 import { assertNoNul } from "../../http/reject-nul";
 import type { StaffRole } from "../../infra/entities/staff-user.entity";
 import type { StaffPrincipal, StaffService } from "../staff/staff-service";
+import { csrfMatches, csrfTokenFor, loginCsrfToken, submittedCsrfToken, withCsrfFields } from "./csrf";
 import { errorPage } from "./layout";
 
 const FLASH_COOKIE = "ogi_flash";
@@ -17,19 +19,21 @@ export interface Flash {
   text: string;
 }
 
-/** A browser-session cookie: the server enforces the session's expiry, and the browser forgets it on exit. */
+/**
+ * A browser-session cookie: the server enforces the session's expiry, and the browser forgets it on exit.
+ * Over HTTPS it is `__Host-ogi_staff` (Secure, Path=/, no Domain: no subdomain or plain-http page can set or
+ * shadow it). On plain http it is `ogi_staff` without Secure — fine on localhost, refused in production.
+ */
 export function setSessionCookie(app: AppContext, ctx: Context, token: string): void {
-  ctx.cookies.set(STAFF_COOKIE, token, {
-    httpOnly: true,
-    sameSite: "strict",
-    path: "/",
-    secure: app.config.NODE_ENV === "production" && ctx.secure,
-    overwrite: true,
-  });
+  if (app.config.NODE_ENV === "production" && !ctx.secure) {
+    // A production session over plain http would travel in clear text; behind a TLS proxy set TRUST_PROXY=true.
+    throw new DomainError("AUTH.INSECURE_TRANSPORT", "请通过 HTTPS 访问工作台（反向代理之后请设置 TRUST_PROXY=true）");
+  }
+  ctx.cookies.set(staffCookieName(ctx), token, { httpOnly: true, sameSite: "strict", path: "/", secure: ctx.secure, overwrite: true });
 }
 
 export function clearSessionCookie(ctx: Context): void {
-  ctx.cookies.set(STAFF_COOKIE, "", { httpOnly: true, sameSite: "strict", path: "/", expires: new Date(0), overwrite: true });
+  ctx.cookies.set(staffCookieName(ctx), "", { httpOnly: true, sameSite: "strict", path: "/", secure: ctx.secure, expires: new Date(0), overwrite: true });
 }
 
 /** A one-shot message shown on the next page (post/redirect/get). */
@@ -73,26 +77,44 @@ export function consoleStaff(ctx: Context): StaffPrincipal {
 export function consoleGuard(app: AppContext) {
   return async (ctx: Context, next: Next) => {
     const isPublic = ctx.path === "/console/login" || ctx.path.startsWith("/console/assets/");
-    if (ctx.method === "POST") {
+    const unsafe = ctx.method !== "GET" && ctx.method !== "HEAD";
+    if (unsafe) {
+      // Fails closed: an Origin of another host or "null" (sandboxed frames, data: URLs) and any Sec-Fetch-Site
+      // other than same-origin are refused; without either header the CSRF token below still has to match.
       const origin = ctx.get("Origin");
-      if (origin && origin !== "null" && hostOf(origin) !== ctx.host) throw new DomainError("AUTH.FORBIDDEN", "跨站提交被拒绝");
-      if (!origin && ctx.get("Sec-Fetch-Site") && ctx.get("Sec-Fetch-Site") !== "same-origin") throw new DomainError("AUTH.FORBIDDEN", "跨站提交被拒绝");
+      const site = ctx.get("Sec-Fetch-Site");
+      if (origin && hostOf(origin) !== ctx.host) throw new DomainError("AUTH.FORBIDDEN", "跨站提交被拒绝");
+      if (site && site !== "same-origin") throw new DomainError("AUTH.FORBIDDEN", "跨站提交被拒绝");
     }
     ctx.state.consoleApp = app;
     ctx.set("Cache-Control", "no-store");
+    // helmet's no-referrer makes Chromium send "Origin: null" with the console's own forms; same-origin keeps
+    // the real Origin (and Referer) for this site and still sends nothing to others.
+    ctx.set("Referrer-Policy", "same-origin");
+    let csrf: string | null = null;
     if (!isPublic) {
-      const token = ctx.cookies.get(STAFF_COOKIE);
+      const token = sessionCookieToken(ctx);
       const staff = token ? await getService<StaffService>(app, "staff").authenticate(token) : null;
-      if (!staff) {
+      if (!staff || !token) {
         if (ctx.method === "GET") return ctx.redirect(`/console/login?next=${encodeURIComponent(ctx.originalUrl)}`);
         setFlash(ctx, { kind: "error", text: "登录已失效，请重新登录" });
         return ctx.redirect("/console/login");
       }
       ctx.state.staff = staff;
+      csrf = csrfTokenFor(token);
+    } else if (ctx.path === "/console/login") {
+      csrf = loginCsrfToken(ctx);
+    }
+    if (unsafe && csrf !== null && !csrfMatches(submittedCsrfToken(ctx), csrf)) {
+      ctx.status = 403;
+      ctx.type = "html";
+      ctx.body = errorPage(ctx, 403, "表单已失效或来源不明（缺少安全令牌），请刷新页面后重新提交").value;
+      return;
     }
     try {
       assertNoNul(ctx);
       await next();
+      if (csrf !== null && typeof ctx.body === "string" && ctx.response.is("html")) ctx.body = withCsrfFields(ctx.body, csrf);
     } catch (err) {
       if (!(err instanceof DomainError)) {
         (ctx.state.log ?? app.logger).error({ err }, "console error");
@@ -110,6 +132,8 @@ export function consoleGuard(app: AppContext) {
       ctx.status = statusForCode(err.code);
       ctx.type = "html";
       ctx.body = errorPage(ctx, ctx.status, text).value;
+      // An error page still has the logout form of the header.
+      if (csrf !== null) ctx.body = withCsrfFields(String(ctx.body), csrf);
     }
   };
 }

@@ -7,14 +7,23 @@ import { bearerToken, currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { STAFF_ROLES, type StaffService } from "./staff-service";
 
-const loginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(200) });
+const loginSchema = z.object({
+  agency: z.string().min(1).max(40).optional(),
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(200),
+  totp: z.string().max(10).optional(),
+});
 const createUserSchema = z.object({
   username: z.string().min(3).max(64),
-  password: z.string().min(8).max(200),
+  password: z.string().min(1).max(200), // the policy (length, zxcvbn score) is the service's
+
   role: z.enum(STAFF_ROLES as [string, ...string[]]),
   displayName: z.string().max(100).optional(),
 });
 const roleSchema = z.object({ role: z.enum(STAFF_ROLES as [string, ...string[]]) });
+const changePasswordSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) });
+const resetPasswordSchema = z.object({ newPassword: z.string().min(1).max(200) });
+const totpSchema = z.object({ code: z.string().max(10) });
 
 export function staffRoutes(app: AppContext): Router {
   const staff = () => getService<StaffService>(app, "staff");
@@ -22,7 +31,7 @@ export function staffRoutes(app: AppContext): Router {
 
   r.post("/login", async (ctx) => {
     const body = parseInput(loginSchema, ctx.request.body);
-    const res = await staff().login(body.username, body.password, ctx.ip, ctx.get("User-Agent"));
+    const res = await staff().login(body.username, body.password, ctx.ip, ctx.get("User-Agent"), { agencyCode: body.agency, totp: body.totp });
     ctx.body = { token: res.token, expiresAt: res.expiresAt, user: res.user };
   });
 
@@ -53,6 +62,45 @@ export function staffRoutes(app: AppContext): Router {
 
   r.post("/users/:id/revoke-sessions", requireStaff(app, "admin"), async (ctx) => {
     ctx.body = { revoked: await staff().revokeSessions(ctx.params.id, currentStaff(ctx)) };
+  });
+
+  r.post("/users/:id/disable", requireStaff(app, "admin"), async (ctx) => {
+    ctx.body = { user: await staff().setActive(ctx.params.id, false, currentStaff(ctx)) };
+  });
+
+  r.post("/users/:id/enable", requireStaff(app, "admin"), async (ctx) => {
+    ctx.body = { user: await staff().setActive(ctx.params.id, true, currentStaff(ctx)) };
+  });
+
+  r.post("/users/:id/reset-password", requireStaff(app, "admin"), async (ctx) => {
+    const body = parseInput(resetPasswordSchema, ctx.request.body);
+    ctx.body = { revoked: await staff().resetPassword(ctx.params.id, body.newPassword, currentStaff(ctx)) };
+  });
+
+  r.post("/users/:id/totp/disable", requireStaff(app, "admin"), async (ctx) => {
+    ctx.body = { user: await staff().disableTotp(ctx.params.id, currentStaff(ctx)) };
+  });
+
+  // Every role: their own password; the other sessions end, this one stays.
+  r.post("/me/password", requireStaff(app), async (ctx) => {
+    const body = parseInput(changePasswordSchema, ctx.request.body);
+    ctx.body = { revoked: await staff().changePassword(currentStaff(ctx), body.currentPassword, body.newPassword, bearerToken(ctx) ?? undefined) };
+  });
+
+  // Admins: a TOTP second factor — setup returns the secret once, confirm puts it in force, disable needs a code.
+  r.post("/me/totp/setup", requireStaff(app, "admin"), async (ctx) => {
+    ctx.body = await staff().beginTotp(currentStaff(ctx));
+  });
+
+  r.post("/me/totp/confirm", requireStaff(app, "admin"), async (ctx) => {
+    const body = parseInput(totpSchema, ctx.request.body);
+    ctx.body = { user: await staff().confirmTotp(currentStaff(ctx), body.code) };
+  });
+
+  r.post("/me/totp/disable", requireStaff(app, "admin"), async (ctx) => {
+    const body = parseInput(totpSchema, ctx.request.body);
+    const me = currentStaff(ctx);
+    ctx.body = { user: await staff().disableTotp(me.id, me, body.code) };
   });
 
   return r;

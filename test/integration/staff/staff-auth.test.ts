@@ -71,7 +71,7 @@ describe("staff authentication", () => {
     const other = { id: randomUUID(), code: "other-agency", name: "另一机关", profile: {}, createdAt: now, updatedAt: now };
     await env.ctx.db.getRepository(Agency).save(other);
     const outsider = await getService<StaffService>(env.ctx, "staff").createUser({ username: "outsider", password: "long-enough", role: "clerk", agencyCode: "other-agency" });
-    const login = await request(env.server).post("/api/staff/login").send({ username: "outsider", password: "long-enough" });
+    const login = await request(env.server).post("/api/staff/login").send({ agency: "other-agency", username: "outsider", password: "long-enough" });
     const res = await request(env.server).post(`/api/staff/users/${outsider.id}/revoke-sessions`).set("Authorization", `Bearer ${admin}`);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe("STAFF.NOT_FOUND");
