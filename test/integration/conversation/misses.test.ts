@@ -12,6 +12,7 @@ import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import { BotCustomAnswer, BotMiss } from "../../../src/modules/conversation/knowledge/learned-entities";
 import { LEARNED_SERVICE, type LearnedStore } from "../../../src/modules/conversation/knowledge/learned-store";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
+import { withCsrf } from "../../helpers/console-forms";
 
 const CANTEEN = "你们单位食堂对外开放吗 我是139 5338 0001";
 
@@ -34,7 +35,7 @@ describe("misses: recorded, listed, answered, used", () => {
     return (res.body.replies as string[]).join("\n");
   }
   const consoleGet = (token: string, path: string) => request(env.server).get(path).set("Cookie", `${STAFF_COOKIE}=${token}`);
-  const consolePost = (token: string, path: string, form: Record<string, string>) => request(env.server).post(path).set("Cookie", `${STAFF_COOKIE}=${token}`).type("form").send(form);
+  const consolePost = (token: string, path: string, form: Record<string, string>) => request(env.server).post(path).set("Cookie", `${STAFF_COOKIE}=${token}`).type("form").send(withCsrf(token, form));
 
   it("records a missed question once with a count, masked, with what the bot answered", async () => {
     expect(await chat("m-1", CANTEEN)).toContain("没有理解");
