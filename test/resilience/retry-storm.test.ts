@@ -55,7 +55,7 @@ function descriptionOf(i: number) {
 }
 
 const FAQ: Step[] = [
-  { text: "怎么申请政府信息公开", expect: /依申请公开/ },
+  { text: "怎么申请政府信息公开", expect: /书面形式/ },
   { text: "申请要收费吗", expect: /信息处理费/ },
   { text: "办公时间", expect: /办公时间/ },
   { text: "有没有2019年的年度报告", expect: /ZDRMT\/2019-00001/ },
