@@ -158,17 +158,19 @@ async function rarestWords(m: EntityManager, groups: QueryGroup[], n: number, po
 
 /**
  * Words found in more than `maxShare` of all entries (张店区, 通知 in a district's catalogue) select nothing
- * but make the index read a posting list as long as the table at every step: from three words on, they are
- * left out of the matching (at least two words stay, the rarest). PostgreSQL's statistics only; an unanalysed
+ * but make the index read a posting list as long as the table at every step: from two words on, they are
+ * left out of the matching (the rarest stays, two of three or more). PostgreSQL's statistics only; an unanalysed
  * table leaves every word in.
  */
 export async function withoutCommonWords(m: EntityManager, groups: QueryGroup[], maxShare: number): Promise<QueryGroup[]> {
-  if (groups.length < 3) return groups;
+  if (groups.length < 2) return groups;
   const freq = await lexemeFrequencies(m);
   const share = (g: QueryGroup) => freq.get(g.word) ?? 0;
   const keep = groups.filter((g) => share(g) <= maxShare);
-  if (keep.length >= 2) return keep;
-  const rarest = new Set([...groups].sort((a, b) => share(a) - share(b)).slice(0, 2));
+  // From three words on at least two stay; of two words, the rarer one.
+  const min = groups.length >= 3 ? 2 : 1;
+  if (keep.length >= min) return keep;
+  const rarest = new Set([...groups].sort((a, b) => share(a) - share(b)).slice(0, min));
   return groups.filter((g) => rarest.has(g));
 }
 
@@ -209,10 +211,17 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
     const p = (n: number) => `$${n}`;
     // "Most" of more than three words matches the words themselves, not their dictionary parts (common words
     // whose long posting lists made this step cost more than all the others together).
-    const groups = s.mode === "most" && s.groups.length > RELAX_DIRECT ? await rarestWords(m, s.groups, MOST_WORDS, s.mostPostings ?? MOST_POSTINGS) : s.groups;
-    if (s.mode === "most" && groups.length < RELAX_DIRECT) return { total: 0, rows: [] };
+    let groups = s.groups;
+    if (s.mode === "most") {
+      const rare = await rarestWords(m, s.groups, MOST_WORDS, s.mostPostings ?? MOST_POSTINGS);
+      // Three words that all fit keep their parts (the leave-one-out of at most 3 × 2 terms); two that fit
+      // must both appear (the word left out is one of the common ones); fewer leave the step to "any".
+      if (rare.length < 2) return { total: 0, rows: [] };
+      if (rare.length < s.groups.length || s.groups.length > RELAX_DIRECT) groups = rare;
+    }
+    const mode = s.mode === "most" && groups.length < RELAX_DIRECT ? "all" : s.mode;
     // $1 matches and ranks.
-    params.push(pgQuery(groups, s.mode));
+    params.push(pgQuery(groups, mode));
     // $2: the same words restricted to the title (weight A): entries whose title holds them all come first.
     params.push(pgQuery(s.groups, "all", ":A"));
     const where = filterSql(agencyId, f, params, p);
