@@ -79,6 +79,27 @@ function combine(parts: string[], mode: MatchMode, and: string, or: string): str
 
 /** Up to this many words "most" is the leave-one-out OR itself (at most 3 × 2 terms). */
 const RELAX_DIRECT = 3;
+/**
+ * On PostgreSQL "most" of more than three words is every one but one of the MOST_WORDS rarest words (by the
+ * column statistics), written out as their leave-one-out OR (at most 5 × 4 terms): the GIN index returns only
+ * the entries that hold them. Both earlier forms cost tens of ms at 100,000 entries for common words: the
+ * two-of-three pre-filter returned 10,298 entries for the commonest words, each then counting its words
+ * (92 ms), and the leave-one-out OR of all eight words made the index evaluate 56 terms for every entry
+ * holding any of them (16–39 ms).
+ */
+const MOST_WORDS = 5;
+/**
+ * …and only as many of those as hold together at most this many postings (entries × share, from the
+ * statistics): the index reads every posting of every word named, about 4 ms per common word under load.
+ * Fewer than three words within it leave "most" out (two words but one is "any", the next step).
+ */
+export const MOST_POSTINGS = 10_000;
+/**
+ * Entries ranked at most: the GIN match is cut at this many rows before ts_rank and the sort, and a query
+ * matching more reports this many as an estimated total ("1000+"). Ranking 40,000 matches of two common
+ * words cost more than everything else in the search.
+ */
+export const RANK_CANDIDATES = 1000;
 
 function pgQuery(groups: QueryGroup[], mode: MatchMode, weight = ""): string {
   const q = (w: string) => `'${w.replace(/'/g, "''")}'${weight}`;
@@ -100,6 +121,8 @@ export interface TextSearch {
   offset: number;
   /** Estimated matches above which a PostgreSQL query is treated as broad (default BROAD_ESTIMATE). */
   broadEstimate?: number;
+  /** Postings the PostgreSQL "most" step may read (default MOST_POSTINGS). */
+  mostPostings?: number;
 }
 
 /** Above this many estimated matches a query is "broad" (PostgreSQL only; see searchText). */
@@ -115,43 +138,43 @@ async function estimateMatches(m: EntityManager, sql: string, params: unknown[])
 }
 
 /**
- * "Every word but one" (of more than three words) in a size linear in the words (PostgreSQL), on the words
- * themselves (not their parts): an entry holding n-1 of n words holds at
- * least two of any three of them, so the GIN index narrows to two-of-three of the three cheapest ($1, set
- * here), and each candidate then counts its words once. Rarity comes from the column statistics (one read,
- * cached), not one estimate per word.
+ * The `n` rarest words of a query (share of entries from the column statistics), in query order, without
+ * their dictionary parts: the parts are common words (人民, 政府, 教育…) whose long posting lists made the
+ * relaxed step cost more than all the others together.
  */
-async function mostConditionPg(m: EntityManager, withParts: QueryGroup[], params: unknown[], p: (n: number) => string): Promise<string> {
-  // The words as segmented, without their dictionary parts: the parts are common words (人民, 政府, 教育…)
-  // whose long posting lists made this step cost more than all the others together.
-  const groups = withParts.map((g) => ({ word: g.word, parts: [] }));
+async function rarestWords(m: EntityManager, groups: QueryGroup[], n: number, postings: number): Promise<QueryGroup[]> {
+  const words = groups.map((g) => ({ word: g.word, parts: [] }));
   const freq = await lexemeFrequencies(m);
   const share = (g: QueryGroup) => freq.get(g.word) ?? freq.rare;
-  const rare = [...groups].sort((a, b) => share(a) - share(b)).slice(0, RELAX_DIRECT);
-  params[0] = pgQuery(rare, "most");
-  params.push(groups.map((g) => pgQuery([g], "all")));
-  const words = p(params.length);
-  params.push(groups.length - 1);
-  return ` AND (SELECT count(*) FROM unnest(${words}::text[]) w WHERE e.search_vector @@ to_tsquery('simple', w)) >= ${p(params.length)}`;
+  const keep = new Set<QueryGroup>();
+  let read = 0;
+  for (const g of [...words].sort((a, b) => share(a) - share(b)).slice(0, n)) {
+    read += share(g) * freq.entryCount;
+    if (read > postings) break;
+    keep.add(g);
+  }
+  return words.filter((g) => keep.has(g));
 }
 
 /**
  * Words found in more than `maxShare` of all entries (张店区, 通知 in a district's catalogue) select nothing
- * but make the index read a posting list as long as the table at every step: from three words on, they are
- * left out of the matching (at least two words stay, the rarest). PostgreSQL's statistics only; an unanalysed
+ * but make the index read a posting list as long as the table at every step: from two words on, they are
+ * left out of the matching (the rarest stays, two of three or more). PostgreSQL's statistics only; an unanalysed
  * table leaves every word in.
  */
 export async function withoutCommonWords(m: EntityManager, groups: QueryGroup[], maxShare: number): Promise<QueryGroup[]> {
-  if (groups.length < 3) return groups;
+  if (groups.length < 2) return groups;
   const freq = await lexemeFrequencies(m);
   const share = (g: QueryGroup) => freq.get(g.word) ?? 0;
   const keep = groups.filter((g) => share(g) <= maxShare);
-  if (keep.length >= 2) return keep;
-  const rarest = new Set([...groups].sort((a, b) => share(a) - share(b)).slice(0, 2));
+  // From three words on at least two stay; of two words, the rarer one.
+  const min = groups.length >= 3 ? 2 : 1;
+  if (keep.length >= min) return keep;
+  const rarest = new Set([...groups].sort((a, b) => share(a) - share(b)).slice(0, min));
   return groups.filter((g) => rarest.has(g));
 }
 
-type Frequencies = Map<string, number> & { rare: number };
+type Frequencies = Map<string, number> & { rare: number; entryCount: number };
 const STATS_CACHE_MS = 60_000;
 const statsCache = new WeakMap<object, { at: number; freq: Frequencies }>();
 
@@ -170,6 +193,8 @@ async function lexemeFrequencies(m: EntityManager): Promise<Frequencies> {
   (elems ?? []).forEach((w, i) => freq.set(w, Number(freqs![i])));
   // After the per-element figures come the minimum, the maximum and the null share.
   freq.rare = elems?.length && freqs ? Number(freqs[elems.length]) / 2 : 0;
+  const rel: Array<{ n: number }> = await m.query(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass('catalogue_entries')`);
+  freq.entryCount = Math.max(0, Number(rel[0]?.n ?? 0));
   statsCache.set(m.connection, { at: Date.now(), freq });
   return freq;
 }
@@ -184,9 +209,19 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
   const params: unknown[] = [];
   if (dbType === "postgres") {
     const p = (n: number) => `$${n}`;
-    const linearMost = s.mode === "most" && s.groups.length > RELAX_DIRECT;
-    // $1 matches and ranks; for the linear "most" mostConditionPg replaces it with its three-word pre-filter.
-    params.push(pgQuery(s.groups, s.mode));
+    // "Most" of more than three words matches the words themselves, not their dictionary parts (common words
+    // whose long posting lists made this step cost more than all the others together).
+    let groups = s.groups;
+    if (s.mode === "most") {
+      const rare = await rarestWords(m, s.groups, MOST_WORDS, s.mostPostings ?? MOST_POSTINGS);
+      // Three words that all fit keep their parts (the leave-one-out of at most 3 × 2 terms); two that fit
+      // must both appear (the word left out is one of the common ones); fewer leave the step to "any".
+      if (rare.length < 2) return { total: 0, rows: [] };
+      if (rare.length < s.groups.length || s.groups.length > RELAX_DIRECT) groups = rare;
+    }
+    const mode = s.mode === "most" && groups.length < RELAX_DIRECT ? "all" : s.mode;
+    // $1 matches and ranks.
+    params.push(pgQuery(groups, mode));
     // $2: the same words restricted to the title (weight A): entries whose title holds them all come first.
     params.push(pgQuery(s.groups, "all", ":A"));
     const where = filterSql(agencyId, f, params, p);
@@ -195,7 +230,6 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
       params.push(s.excludeIds);
       excl = ` AND NOT (e.id = ANY(${p(params.length)}))`;
     }
-    if (linearMost) excl += await mostConditionPg(m, s.groups, params, p);
     // A word found in thousands of entries would make the database rank every one of them (tens of ms at
     // 100,000 entries). For such broad queries, rank only the newest BROAD_WINDOW matches — found by walking
     // the date index, which stops early — and report the planner's estimate as the total.
@@ -226,17 +260,35 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
       );
       return { total: estimate, rows, estimated: true };
     }
-    params.push(s.limit, s.offset);
+    // At most RANK_CANDIDATES + 1 matches are read (the GIN bitmap, then as many heap rows) and ranked; one
+    // more than that says the query is broad, and its total is reported as an estimate of RANK_CANDIDATES.
+    // Pages beyond the candidates are served newest first, as for a broad single word.
+    if (s.offset + s.limit > RANK_CANDIDATES) {
+      params.push(s.limit, s.offset);
+      const rows = await m.query(
+        `SELECT ${COLUMNS} FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q ` +
+          `ORDER BY e.written_date DESC NULLS LAST, e.index_no LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
+        params,
+      );
+      return { total: Math.max(RANK_CANDIDATES, s.offset + rows.length), rows, estimated: true };
+    }
+    params.push(RANK_CANDIDATES + 1, s.limit, s.offset);
     const rows = await m.query(
-      `SELECT ${COLUMNS}, count(*) OVER () AS total FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt ` +
-        `WHERE ${where}${excl} AND e.search_vector @@ q ` +
-        `ORDER BY (e.search_vector @@ qt) DESC, ts_rank(${PG_WEIGHTS}, e.search_vector, q) DESC, e.written_date DESC NULLS LAST, e.index_no ` +
+      `SELECT *, count(*) OVER () AS total FROM (SELECT ${COLUMNS}, e.search_vector @@ qt AS in_title, ts_rank(${PG_WEIGHTS}, e.search_vector, q) AS rank ` +
+        `FROM (SELECT e.* FROM catalogue_entries e, to_tsquery('simple', $1) q WHERE ${where}${excl} AND e.search_vector @@ q LIMIT ${p(params.length - 2)}) e, ` +
+        `to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt) c ` +
+        `ORDER BY in_title DESC, rank DESC, written_date DESC NULLS LAST, index_no ` +
         `LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
       params,
     );
-    return { total: rows.length ? Number(rows[0].total) : s.offset === 0 && s.limit > 0 ? 0 : await countOnly(), rows };
+    const total = rows.length ? Number(rows[0].total) : s.offset === 0 && s.limit > 0 ? 0 : await countOnly();
+    if (total > RANK_CANDIDATES) return { total: RANK_CANDIDATES, rows, estimated: true };
+    return { total, rows };
     async function countOnly(): Promise<number> {
-      const r = await m.query(`SELECT count(*) AS n FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params.slice(0, -2));
+      const r = await m.query(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q WHERE ${where}${excl} AND e.search_vector @@ q LIMIT ${p(params.length - 2)}) c`,
+        params.slice(0, -2),
+      );
       return Number(r[0].n);
     }
   }
@@ -251,7 +303,7 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
   if (s.mode === "most" && s.groups.length > RELAX_DIRECT) {
     // The MATCH below needs one query: two of the three longest words (usually the rarest; SQLite has no
     // planner estimate for them), then every word is counted once per row (one FTS lookup per word). Words
-    // only, as on PostgreSQL (mostConditionPg).
+    // only, as on PostgreSQL (rarestWords).
     const words = s.groups.map((g) => ({ word: g.word, parts: [] }));
     params[0] = ftsQuery(rarestByLength(words), "most");
     const each = words.map((g) => {
