@@ -213,6 +213,13 @@ function distinct(hits: RankedUnit[]): RankedUnit[] {
   });
 }
 
+/** Idf the top unit matched that the runner-up did not: a rare topic word (复议, 补正) only it contains. */
+export const DISTINCT_IDF = 2.5;
+function distinctive(index: KnowledgeIndex, top: RankedUnit, second: RankedUnit): number {
+  const other = new Set(second.matched ?? []);
+  return (top.matched ?? []).filter((t) => !other.has(t)).reduce((a, t) => a + index.idf(t), 0);
+}
+
 function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): Answer {
   const fig = figureAnswer(index, text, currentYear);
   if (fig) return fig;
@@ -224,7 +231,7 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   // A one- or two-character message ("期限", "时间") names a topic, not a question: offer the choices.
   const bare = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
   // Clear winner: confident enough, or the only candidate / well ahead of the next one.
-  const ahead = !second || second.confidence < CHOICE_CONFIDENCE || top.score >= 1.3 * second.score;
+  const ahead = !second || second.confidence < CHOICE_CONFIDENCE || top.score >= 1.3 * second.score || distinctive(index, top, second) >= DISTINCT_IDF;
   if (!bare && (top.confidence >= ANSWER_CONFIDENCE || (top.confidence >= 0.3 && ahead))) {
     return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: Boolean(top.unit.detail), text: unitReply(top.unit) };
   }

@@ -9,6 +9,8 @@ export interface RankedUnit {
   unit: AnswerUnit;
   score: number;
   confidence: number;
+  /** Query terms the unit contains. */
+  matched?: string[];
 }
 
 /** Tokens that carry no topic (punctuation, numerals alone are kept: 2019 finds the 2019 report). */
@@ -109,6 +111,11 @@ export class KnowledgeIndex {
     return out;
   }
 
+  /** Weight of a term in the index (rare terms name the topic). */
+  idf(term: string): number {
+    return this.bm25.idf(term);
+  }
+
   search(text: string, limit = 5, filter?: (u: AnswerUnit) => boolean): RankedUnit[] {
     const terms = this.terms(text);
     const hits = this.bm25.search(terms, 50, filter ? (id) => filter(this.byId.get(id)!) : undefined);
@@ -117,7 +124,7 @@ export class KnowledgeIndex {
     return hits
       .map((h) => {
         const unit = this.byId.get(h.id)!;
-        return { unit, score: h.score * (dated ? 1 : KIND_WEIGHT[unit.kind]), confidence: h.confidence };
+        return { unit, score: h.score * (dated ? 1 : KIND_WEIGHT[unit.kind]), confidence: h.confidence, matched: h.matched };
       })
       .sort((a, b) => b.score - a.score)
       .slice(0, limit);
