@@ -102,7 +102,7 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
     }
   }
   // "申请需要身份证吗" asks about applying; "我要申请" opens the form.
-  const asks = /[吗嘛？?]$|什么|哪些|是否|能不能|可不可以/.test(u.text);
+  const asks = /[吗嘛？?]$|吗[，,。；;]|什么|哪些|是否|能不能|可不可以|要不要|需不需要|用不用/.test(u.text);
   if (has("APPLY") && has("WANT") && !asks && !has("HOW", "WHERE", "FEE", "TIMELIMIT")) return { kind: "file_start" };
   if (has("REMEDY")) return { kind: "guide", topic: "remedies" };
   if (has("WITHHELD")) return { kind: "guide", topic: "withheld" };

@@ -224,12 +224,18 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   const fig = figureAnswer(index, text, currentYear);
   if (fig) return fig;
   // Report cells answer only figure questions (above); a word such as 诉讼 must not pull "行政诉讼：0件".
-  const hits = distinct(index.search(text, 6, (u) => u.kind !== "report" || u.figure?.value === null));
+  // Ranked by BM25, then weighed by how many of the message's concepts each unit is about (its phrasings, not
+  // words its answer happens to mention).
+  const terms = index.terms(text);
+  const hits = distinct(index.search(text, 8, (u) => u.kind !== "report" || u.figure?.value === null))
+    .map((h) => ({ ...h, score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 6);
   const top = hits[0];
   if (!top) return { kind: "none", score: null };
   const second = hits[1];
   // A one- or two-character message ("期限", "时间") names a topic, not a question: offer the choices.
-  const bare = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
+  const bare = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && !/[吗呢嘛][？?!！。]*$/.test(text) && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
   // Clear winner: confident enough, or the only candidate / well ahead of the next one.
   const ahead = !second || second.confidence < CHOICE_CONFIDENCE || top.score >= 1.3 * second.score || distinctive(index, top, second) >= DISTINCT_IDF;
   if (!bare && (top.confidence >= ANSWER_CONFIDENCE || (top.confidence >= 0.3 && ahead))) {
@@ -238,6 +244,53 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, 3);
   if (!choices.length) return { kind: "none", score: top.confidence };
   return { kind: "clarify", choices: choices.map((c) => c.unit.id), score: top.confidence, text: clarifyText(choices.map((c) => c.unit)) };
+}
+
+/**
+ * Clauses of a run-on message without question marks: split at commas and at the words that introduce the
+ * question ("我就是想知道…", "对了…", "请问…"); "复议和起诉分别多久" gives one clause per named thing.
+ */
+export function clauses(text: string): string[] {
+  const both = /^(.{2,8}?)和(.{2,8}?)(分别|各自|各)(.+)$/.exec(text);
+  // (Not "2019年和2025年各收到多少": years compared are one figure question.)
+  if (both && !/\d|年/.test(both[1] + both[2])) return [`${both[1]}${both[4]}`, `${both[2]}${both[4]}`];
+  return text
+    .split(/[，,；;。！!～~]+|(?:我就是想知道|我只是想知道|我想知道|就是想知道|想知道|想问一下|想问问|我想问|请问|对了|不过)/)
+    .map((p) => p.replace(/^(第[一二三四五六]个?|首先|其次|然后|另外|还有|再就是|以及|最后)[，,、:：]?/, "").trim())
+    .filter((p) => p.replace(/[\p{P}\p{S}\s]/gu, "").length >= 2);
+}
+
+/** A clause answered on its own: the agency profile or a confident unit (redirects of a clause are not guessed). */
+function clauseAnswer(index: KnowledgeIndex, clause: string, currentYear: number): Extract<Answer, { kind: "answer" }> | null {
+  const v = checkScope(clause);
+  if (v?.kind === "agency_profile") {
+    const u = index.unit("faq:agency_profile");
+    return u ? { kind: "answer", unitId: u.id, text: unitReply(u), score: 1, hasDetail: Boolean(u.detail) } : null;
+  }
+  if (v) return null;
+  const a = rankAnswer(index, clause, currentYear);
+  return a.kind === "answer" ? a : null;
+}
+
+/**
+ * A run-on message ("申请要钱吗，多久能答复", "…挺吵的不过这不是重点我就是想知道收不收费"): when its clauses
+ * answer two different questions, both are answered; when only one clause is understood and the whole message
+ * is not, that clause is. Null: answer the message as a whole.
+ */
+function runOnAnswer(index: KnowledgeIndex, text: string, currentYear: number): MessageAnswer | null {
+  const cl = clauses(text);
+  if (cl.length < 2) return null;
+  const found: Array<Extract<Answer, { kind: "answer" }>> = [];
+  for (const c of cl.slice(0, 4)) {
+    const a = clauseAnswer(index, c, currentYear);
+    if (a && !found.some((f) => f.unitId === a.unitId)) found.push(a);
+  }
+  if (found.length >= 2) return { answers: found.slice(0, 3), unsure: false, score: Math.min(...found.map((f) => f.score)) };
+  if (found.length === 1) {
+    const whole = checkScope(text)?.kind === "agency_profile" ? null : rankAnswer(index, text, currentYear);
+    if (!whole || whole.kind !== "answer") return { answers: found, unsure: false, score: found[0].score };
+  }
+  return null;
 }
 
 export interface MessageAnswer {
@@ -256,6 +309,9 @@ export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: st
   const verdict = checkScope(text);
   if (verdict) {
     if (verdict.kind === "agency_profile") {
+      // "你们是什么单位，电话多少": the profile and the other question, each answered.
+      const run = runOnAnswer(index, text, currentYear);
+      if (run) return run;
       const u = index.unit("faq:agency_profile");
       if (u) return { answers: [{ kind: "answer", unitId: u.id, text: unitReply(u), score: 1, hasDetail: Boolean(u.detail) }], unsure: false, score: 1 };
     } else {
@@ -268,6 +324,10 @@ export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: st
     }
   }
   const parts = splitQuestions(text);
+  if (parts.length === 1) {
+    const run = runOnAnswer(index, text, currentYear);
+    if (run) return run;
+  }
   const answers = parts.map((p) => rankAnswer(index, p, currentYear));
   const good = answers.filter((a) => a.kind === "answer" || a.kind === "redirect");
   const scores = answers.map((a) => ("score" in a ? a.score : null)).filter((s): s is number => s !== null);

@@ -20,6 +20,8 @@ const EXTRA_STOP = new Set(["多少", "几", "个", "件", "吗", "呢", "么", 
 export class KnowledgeIndex {
   private readonly bm25 = new Bm25();
   private readonly byId = new Map<string, AnswerUnit>();
+  /** The concepts each unit is about (from its phrasings and keywords, not its answer's wording). */
+  private readonly topics = new Map<string, Set<string>>();
   /** Published report years, newest first. */
   readonly reportYears: number[];
 
@@ -40,7 +42,9 @@ export class KnowledgeIndex {
       // Phrasings weigh twice (what the unit answers), keywords once, the answer text once (its words only).
       const q = this.docTerms([...u.questions, ...(extra.get(u.id) ?? [])].join("。"));
       // Concepts come from what the unit answers, not from its answer's wording ("方式和途径" is not a how-to).
-      const tokens = [...q, ...q, ...this.docTerms((u.keywords ?? []).join(" ")), ...this.docTerms(u.answer, false)];
+      const kw = this.docTerms((u.keywords ?? []).join(" "));
+      const tokens = [...q, ...q, ...kw, ...this.docTerms(u.answer, false)];
+      this.topics.set(u.id, new Set([...q, ...kw].filter((t) => t.startsWith("#"))));
       if (u.kind === "catalogue") tokens.push(LOOKUP);
       this.bm25.add(u.id, tokens);
     }
@@ -109,6 +113,18 @@ export class KnowledgeIndex {
     }
     for (const c of concepts) if (!GENERIC_CONCEPTS.has(c)) out.push(`#${c}`);
     return out;
+  }
+
+  /**
+   * Share (by idf) of the query's concepts the unit is about: "复议是多长时间" names 复议, which the litigation
+   * unit only mentions in its answer. 1 when the query names no concept.
+   */
+  conceptCover(unitId: string, terms: string[]): number {
+    const qc = [...new Set(terms.filter((t) => t.startsWith("#")))];
+    if (!qc.length) return 1;
+    const mine = this.topics.get(unitId) ?? new Set<string>();
+    const all = qc.reduce((a, t) => a + this.bm25.idf(t), 0);
+    return all ? qc.filter((t) => mine.has(t)).reduce((a, t) => a + this.bm25.idf(t), 0) / all : 1;
   }
 
   /** Weight of a term in the index (rare terms name the topic). */
