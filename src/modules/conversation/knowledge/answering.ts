@@ -45,8 +45,8 @@ export function choiceLabel(u: AnswerUnit): string {
   return u.figure && !q.includes(String(u.figure.year)) ? `${u.figure.year}年${q}` : q;
 }
 
-export function clarifyText(units: AnswerUnit[]): string {
-  return `我不太确定您想问哪一项。您是想问：\n${units.map((u, i) => `${i + 1}. ${choiceLabel(u)}`).join("\n")}\n请回复序号；都不是的话，换个说法或回复“人工”。`;
+export function clarifyText(units: AnswerUnit[], hint = ""): string {
+  return `我不太确定您想问哪一项。您是想问：\n${units.map((u, i) => `${i + 1}. ${choiceLabel(u)}`).join("\n")}\n请回复序号；${hint}都不是的话，换个说法或回复“人工”。`;
 }
 
 // ---- figures ----
@@ -220,9 +220,21 @@ function distinctive(index: KnowledgeIndex, top: RankedUnit, second: RankedUnit)
   return (top.matched ?? []).filter((t) => !other.has(t)).reduce((a, t) => a + index.idf(t), 0);
 }
 
+/** What a message without any topic word most likely asks (unit ids that every agency's index holds). */
+const COMMON_CHOICES = ["faq:how_to_apply", "faq:time_limit", "faq:fees"];
+function vagueChoices(index: KnowledgeIndex, text: string): Answer | null {
+  if (!text.replace(/[\p{P}\p{S}\s]/gu, "") || index.terms(text).length) return null;
+  const units = COMMON_CHOICES.map((id) => index.unit(id)).filter((u): u is AnswerUnit => Boolean(u));
+  if (units.length < 2) return null;
+  return { kind: "clarify", choices: units.map((u) => u.id), score: 0, text: clarifyText(units, "查询办理进度请回复“查询申请”，在线申请请回复“我要申请”；") };
+}
+
 function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): Answer {
   const fig = figureAnswer(index, text, currentYear);
   if (fig) return fig;
+  // "多少", "那个啥", "那个东西怎么弄啊": no topic word at all: the common questions are offered.
+  const vague = vagueChoices(index, text);
+  if (vague) return vague;
   // Report cells answer only figure questions (above); a word such as 诉讼 must not pull "行政诉讼：0件".
   // Ranked by BM25, then weighed by how many of the message's concepts each unit is about (its phrasings, not
   // words its answer happens to mention).
@@ -241,9 +253,11 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   if (!bare && (top.confidence >= ANSWER_CONFIDENCE || (top.confidence >= 0.3 && ahead))) {
     return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: Boolean(top.unit.detail), text: unitReply(top.unit) };
   }
-  const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, 3);
+  // A bare topic word ("期限") is offered more widely than a question that nearly matched.
+  const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, bare ? 4 : 3);
   if (!choices.length) return { kind: "none", score: top.confidence };
-  return { kind: "clarify", choices: choices.map((c) => c.unit.id), score: top.confidence, text: clarifyText(choices.map((c) => c.unit)) };
+  const hint = index.terms(text).includes("#APPLY") ? "在线填写申请请回复“我要申请”；" : "";
+  return { kind: "clarify", choices: choices.map((c) => c.unit.id), score: top.confidence, text: clarifyText(choices.map((c) => c.unit), hint) };
 }
 
 /**
