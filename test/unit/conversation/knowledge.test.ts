@@ -192,8 +192,11 @@ describe("unsure, out of scope, refusals", () => {
     expect(r.replies.join("\n")).toContain("第三十九条");
   });
 
-  it("pinyin-only input is asked for in characters", () => {
-    expect(reply("shenqing zhengfu xinxi gongkai")).toContain("请用汉字输入");
+  it("pinyin of known words is read; other pinyin-only input is asked for in characters", () => {
+    // Every syllable run is a word the bot knows: answered as 申请政府信息公开 (was: asked for characters).
+    expect(reply("shenqing zhengfu xinxi gongkai")).not.toContain("请用汉字输入");
+    expect(reply("shoufei ma")).toContain("不收");
+    expect(reply("wo de mao diu le")).toContain("请用汉字输入");
   });
 });
 
