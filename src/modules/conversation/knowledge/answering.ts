@@ -220,6 +220,52 @@ function distinctive(index: KnowledgeIndex, top: RankedUnit, second: RankedUnit)
   return (top.matched ?? []).filter((t) => !other.has(t)).reduce((a, t) => a + index.idf(t), 0);
 }
 
+// ---- contact details ----
+
+/** The contact fields a citizen asks for, by the words used; label as printed in the FAQ contact answer. */
+const CONTACT_FIELDS: Array<{ label: string; words: RegExp }> = [
+  { label: "联系电话", words: /电话|号码|手机|热线|打给|联系方式|怎么联系|联系你们/ },
+  { label: "办公时间", words: /办公时间|上班时间|工作时间|几点|上班|下班|周[六日末]|星期|礼拜|节假日|双休|开门/ },
+  { label: "办公地址", words: /地址|在哪|哪里|地点|位置|地方|当面|现场|窗口|递交|上门/ },
+  { label: "电子邮箱", words: /邮箱|电子邮件|email|e-mail/ },
+  { label: "传真", words: /传真/ },
+  { label: "邮政编码", words: /邮编|邮政编码/ },
+  { label: "受理机构", words: /受理机构|部门|科室|办公室|负责|归谁管/ },
+];
+/** Concepts a contact question may name besides the contact ones ("周六能去办理吗", "怎么联系你们"). */
+const CONTACT_ONLY = new Set(["#CONTACT", "#HOURS", "#OFFICE", "#VISIT", "#WHERE", "#HOW"]);
+const UNPUBLISHED = "待机关补充";
+
+/**
+ * "你们电话多少", "邮编多少", "周六能去办理吗": the asked field first, from the agency's contact unit; a field the
+ * agency has not published is said to be so (never invented), then the other published ways to reach it.
+ */
+function contactAnswer(index: KnowledgeIndex, text: string): Answer | null {
+  // A message giving a number ("我家猫丢了 电话139…") tells us theirs; it does not ask for ours.
+  if (/\d{5,}/.test(text)) return null;
+  const terms = index.terms(text).filter((t) => t.startsWith("#"));
+  if (!terms.some((t) => t === "#CONTACT" || t === "#HOURS" || t === "#OFFICE" || t === "#VISIT")) return null;
+  if (terms.some((t) => !CONTACT_ONLY.has(t) && !(t === "#APPLY" && terms.includes("#VISIT")))) return null;
+  const u = index.unit("faq:contact");
+  if (!u) return null;
+  const fields = new Map<string, string>();
+  for (const part of `${u.answer}；${u.detail ?? ""}`.split(/[；。]/)) {
+    const m = /^\s*([^：]{2,6})：(.+)$/.exec(part);
+    if (m) fields.set(m[1], m[2].trim());
+  }
+  const asked = CONTACT_FIELDS.filter((f) => f.words.test(text)).map((f) => f.label);
+  if (!asked.length) return null;
+  const say = (label: string) => {
+    const v = fields.get(label) ?? UNPUBLISHED;
+    return v === UNPUBLISHED ? `${label}：${UNPUBLISHED}（机关尚未公布）` : `${label}：${v}`;
+  };
+  const lead = asked.map(say).join("；");
+  const known = [...fields.entries()].filter(([k, v]) => !asked.includes(k) && v !== UNPUBLISHED && k !== "传真").map(([k, v]) => `${k}：${v}`);
+  const rest = known.length ? `。${known.join("；")}` : "";
+  const tail = asked.some((l) => (fields.get(l) ?? UNPUBLISHED) === UNPUBLISHED) ? "。未公布的以机关正式公布为准，也可以回复“人工”留言。" : "。";
+  return { kind: "answer", unitId: u.id, score: 1, hasDetail: Boolean(u.detail), text: unitReply(u, `${lead}${rest}${tail}`) };
+}
+
 /** What a message without any topic word most likely asks (unit ids that every agency's index holds). */
 const COMMON_CHOICES = ["faq:how_to_apply", "faq:time_limit", "faq:fees"];
 function vagueChoices(index: KnowledgeIndex, text: string): Answer | null {
@@ -235,6 +281,8 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   // "多少", "那个啥", "那个东西怎么弄啊": no topic word at all: the common questions are offered.
   const vague = vagueChoices(index, text);
   if (vague) return vague;
+  const contact = contactAnswer(index, text);
+  if (contact) return contact;
   // Report cells answer only figure questions (above); a word such as 诉讼 must not pull "行政诉讼：0件".
   // Ranked by BM25, then weighed by how many of the message's concepts each unit is about (its phrasings, not
   // words its answer happens to mention).
