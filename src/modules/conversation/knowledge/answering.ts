@@ -275,6 +275,21 @@ function vagueChoices(index: KnowledgeIndex, text: string): Answer | null {
   return { kind: "clarify", choices: units.map((u) => u.id), score: 0, text: clarifyText(units, "查询办理进度请回复“查询申请”，在线申请请回复“我要申请”；") };
 }
 
+/** The words a look-up names (not the question words or concepts). */
+function lookupWords(terms: string[]): string {
+  return terms.filter((t) => !t.startsWith("#") && t.length >= 2 && !/^(有没有|查一下|一下|你们|我们)$/.test(t)).join("");
+}
+
+function notFound(what: string): Answer {
+  return {
+    kind: "answer",
+    unitId: "catalogue:not_found",
+    score: 0,
+    hasDetail: false,
+    text: `在政府信息公开目录中没有找到${what ? `“${what}”` : "相关信息"}。您可以换个说法再问，或回复“我要申请”依申请获取该信息。\n（来源：政府信息公开目录）`,
+  };
+}
+
 function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): Answer {
   const fig = figureAnswer(index, text, currentYear);
   if (fig) return fig;
@@ -291,8 +306,16 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
     .map((h) => ({ ...h, score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, 6);
+  // "索引号ZDRMT/2019-00004是什么": the entry of that index number, or that the catalogue has none.
+  const indexNo = /(?<![a-z0-9])([a-z]{2,12}\/\d{4}-\d{3,6})(?!\d)/i.exec(text)?.[1]?.toUpperCase();
+  if (indexNo) {
+    const u = index.unit(`catalogue:${indexNo}`);
+    if (u) return { kind: "answer", unitId: u.id, score: 1, hasDetail: Boolean(u.detail), text: unitReply(u) };
+    return notFound(`索引号${indexNo}`);
+  }
   const top = hits[0];
-  if (!top) return { kind: "none", score: null };
+  const lookup = terms.includes("#LOOKUP");
+  if (!top) return lookup ? notFound(lookupWords(terms)) : { kind: "none", score: null };
   const second = hits[1];
   // A one- or two-character message ("期限", "时间") names a topic, not a question: offer the choices.
   const bare = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && !/[吗呢嘛][？?!！。]*$/.test(text) && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
@@ -302,6 +325,15 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
     return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: Boolean(top.unit.detail), text: unitReply(top.unit) };
   }
   // A bare topic word ("期限") is offered more widely than a question that nearly matched.
+  // "有没有2024年的部门预算": a look-up nothing in the index answers is said not to be in the catalogue, with
+  // the way to ask for it, rather than offered unrelated entries.
+  if (lookup && !bare && top.confidence < ANSWER_CONFIDENCE && lookupWords(terms)) {
+    // "有没有你们的网站": a word the FAQ or guide speaks of is answered from there, not said to be missing.
+    const content = terms.filter((t) => !t.startsWith("#") && t.length >= 2);
+    const speaks = hits.find((h) => h.unit.kind !== "catalogue" && h.unit.kind !== "report" && content.every((t) => h.matched?.includes(t)));
+    if (speaks) return { kind: "answer", unitId: speaks.unit.id, score: speaks.confidence, hasDetail: Boolean(speaks.unit.detail), text: unitReply(speaks.unit) };
+    return notFound(lookupWords(terms));
+  }
   const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, bare ? 4 : 3);
   if (!choices.length) return { kind: "none", score: top.confidence };
   const hint = index.terms(text).includes("#APPLY") ? "在线填写申请请回复“我要申请”；" : "";
