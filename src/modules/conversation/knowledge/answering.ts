@@ -302,7 +302,9 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   // Ranked by BM25, then weighed by how many of the message's concepts each unit is about (its phrasings, not
   // words its answer happens to mention).
   const terms = index.terms(text);
-  const hits = distinct(index.search(text, 8, (u) => u.kind !== "report" || u.figure?.value === null))
+  // A report's narrative answers a question about the report (报告, 年报, a year), not any word it mentions (网站).
+  const aboutReport = /报告|年报|(?<!\d)20\d{2}|[今去前]年/.test(text);
+  const hits = distinct(index.search(text, 8, (u) => u.kind !== "report" || (u.figure?.value === null && aboutReport)))
     .map((h) => ({ ...h, score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, 6);
