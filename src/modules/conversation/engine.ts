@@ -243,10 +243,13 @@ const ACTION_INTENTS = new Set<Intent["kind"]>(["handoff", "status_mine", "statu
 function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIncoming, k: KnowledgeIndex, normalized: string): StepResult {
   // "2024年复议结果维持几件" names 结果 (a status word) but asks a figure: without an application number it is a question.
   const figureNotStatus = intent.kind === "status_query" && !intent.applicationNo && /(?<!\d)20\d{2}|[今去前]年|多少|几件|几个/.test(normalized);
+  // "答复会有哪几种结果" (结果 is a status word) and "我申请的信息你们没有怎么办" (我申请的) ask about the rules.
+  const questionNotStatus =
+    (intent.kind === "status_query" && !intent.applicationNo && /哪几种|哪些|几种|什么样|类型/.test(normalized)) || (intent.kind === "status_mine" && /怎么办/.test(normalized));
   // Someone else's data and legal advice are refused before anything else ("查车牌鲁C12345的车主" is no status query).
   const verdict = intent.kind === "handoff" || intent.kind === "greeting" ? null : checkScope(normalized);
   const refuseFirst = verdict?.kind === "personal_data" || verdict?.kind === "legal_advice";
-  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus && !refuseFirst) return onIntent(s, intent, m);
+  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus && !questionNotStatus && !refuseFirst) return onIntent(s, intent, m);
   // "申请公开：为什么我家门口的路修了三年" reads as an application but is a complaint: checked before the form opens.
   if (intent.kind === "file_start" && verdict?.kind !== "complaint" && !refuseFirst) return onIntent(s, intent, m);
   if (intent.kind === "wrong_channel" && !refuseFirst) return onIntent(s, intent, m);

@@ -93,8 +93,10 @@ function figureAnswer(index: KnowledgeIndex, text: string, currentYear: number):
   const isNarrative = /存在的问题|主要问题|改进|不足|总体情况|平台|渠道建设|其他需要报告/.test(text) && /报告|年/.test(text);
   // "复议期限是多少天", "查个文件要多少钱", "可以申请好几个文件吗" ask 多少/几 of something else than a count.
   const hasYear = /(?<!\d)20\d{2}|[今去前]年|[〇零一二三四五六七八九]{4}年/.test(text);
-  const duration = /期限|多少天|几天|多久|多长时间|时间|费|钱|几个工作日/.test(text) && !/件/.test(text);
-  const countAsked = FIGURE_ASK.test(text) && !duration && (hasYear || /件|宗|起|报告|统计|数据|数量|收到|受理|不予公开|予以公开|部分公开|复议|诉讼|起诉|结转|无法提供|不予处理/.test(text));
+  // 件 counts applications, but not in 文件/证件/案件/邮件 ("一份申请可以申请好几个文件吗").
+  const PIECES = /(?<![文证案邮稿附条])件/;
+  const duration = /期限|多少天|几天|多久|多长时间|时间|费|钱|几个工作日/.test(text) && !PIECES.test(text);
+  const countAsked = FIGURE_ASK.test(text) && !duration && (hasYear || PIECES.test(text) || /宗|起|报告|统计|数据|数量|收到|受理|不予公开|予以公开|部分公开|复议|诉讼|起诉|结转|无法提供|不予处理/.test(text));
   if (!countAsked && !isNarrative && !(COMPARE.test(text) && (hasYear || /申请|复议|诉讼|报告/.test(text)))) return null;
   const { years, asked, compare } = figureYears(text, currentYear, published);
   const missing = years.filter((y) => !published.includes(y));
