@@ -28,7 +28,7 @@ export type Intent =
   | { kind: "catalogue_search"; query: string; year: number | null }
   | { kind: "greeting" }
   | { kind: "thanks" }
-  | { kind: "smalltalk"; what: "bye" | "capability" | "emoji" }
+  | { kind: "smalltalk"; what: "bye" | "capability" | "emoji" | "symbols" }
   | { kind: "unknown" };
 
 const CN_DIGITS: Record<string, string> = { "〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9" };
@@ -130,6 +130,8 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
   if (onlySocial && has("CAPABILITY")) return { kind: "smalltalk", what: "capability" };
   if (onlySocial && has("BYE")) return { kind: "smalltalk", what: "bye" };
   if (!c.size && u.text && /^[\p{Extended_Pictographic}\p{P}\p{S}\s\u200d\ufe0f]+$/u.test(u.text) && /\p{Extended_Pictographic}/u.test(u.text)) return { kind: "smalltalk", what: "emoji" };
+  // Symbols and digits without a word ("{{7*7}} ${7*7}", "？？？"): nothing is asked; never evaluated or echoed.
+  if (!c.size && u.text && !/\p{L}/u.test(u.text) && /[\p{P}\p{S}]/u.test(u.text)) return { kind: "smalltalk", what: "symbols" };
   if (has("GREET")) return { kind: "greeting" };
   if (has("THANKS")) return { kind: "thanks" };
   return { kind: "unknown" };
