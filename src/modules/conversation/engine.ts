@@ -122,6 +122,14 @@ const MENU =
   "· 怎么申请政府信息公开？\n· 办公时间和联系电话\n· 多久能答复？收费吗？\n· 有没有2019年的年度报告\n· 去年收到多少申请\n" +
   "· 回复“我要申请”在线填写申请\n· 回复“查询申请”查看办理进度\n· 回复“人工”联系工作人员";
 
+const SMALLTALK: Record<"bye" | "capability" | "emoji" | "symbols", string> = {
+  bye: "再见，感谢您的咨询！有政府信息公开方面的问题随时来问。",
+  capability:
+    "我是政府信息公开咨询助手（自动回复）：可以解答怎么申请、答复期限、收费、复议诉讼等问题，查公开目录和年度报告数据，帮您在线填写申请（回复“我要申请”）、查询办理进度（回复“查询申请”）；需要真人时回复“人工”。",
+  symbols: "您好！请用文字描述您的问题，例如“怎么申请政府信息公开”“多久答复”；回复“帮助”查看我能做什么，回复“查询申请”查看办理进度。",
+  emoji: "😊 您好！有政府信息公开方面的问题可以直接问我，例如“怎么申请”“多久答复”；回复“帮助”查看我能做什么。",
+};
+
 const WRONG_CHANNEL =
   "您反映的属于信访、举报或投诉事项，不按政府信息公开申请办理（《政府信息公开条例》第三十九条）。请通过以下渠道反映：\n" +
   "· 信访事项：向本级信访工作机构（信访局）提出，或登录国家信访局网上信访平台；\n" +
@@ -231,15 +239,18 @@ function followUp(s: Session, text: string, k: KnowledgeIndex): StepResult | nul
 }
 
 /** Intents that act (file, status, hand-off, 我的申请) or greet keep their steps; every question goes to the index. */
-const ACTION_INTENTS = new Set<Intent["kind"]>(["handoff", "status_mine", "status_query", "greeting", "thanks"]);
+const ACTION_INTENTS = new Set<Intent["kind"]>(["handoff", "status_mine", "status_query", "greeting", "thanks", "smalltalk"]);
 
 function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIncoming, k: KnowledgeIndex, normalized: string): StepResult {
   // "2024年复议结果维持几件" names 结果 (a status word) but asks a figure: without an application number it is a question.
   const figureNotStatus = intent.kind === "status_query" && !intent.applicationNo && /(?<!\d)20\d{2}|[今去前]年|多少|几件|几个/.test(normalized);
+  // "答复会有哪几种结果" (结果 is a status word) and "我申请的信息你们没有怎么办" (我申请的) ask about the rules.
+  const questionNotStatus =
+    (intent.kind === "status_query" && !intent.applicationNo && /哪几种|哪些|几种|什么样|类型/.test(normalized)) || (intent.kind === "status_mine" && /怎么办/.test(normalized));
   // Someone else's data and legal advice are refused before anything else ("查车牌鲁C12345的车主" is no status query).
   const verdict = intent.kind === "handoff" || intent.kind === "greeting" ? null : checkScope(normalized);
   const refuseFirst = verdict?.kind === "personal_data" || verdict?.kind === "legal_advice";
-  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus && !refuseFirst) return onIntent(s, intent, m);
+  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus && !questionNotStatus && !refuseFirst) return onIntent(s, intent, m);
   // "申请公开：为什么我家门口的路修了三年" reads as an application but is a complaint: checked before the form opens.
   if (intent.kind === "file_start" && verdict?.kind !== "complaint" && !refuseFirst) return onIntent(s, intent, m);
   if (intent.kind === "wrong_channel" && !refuseFirst) return onIntent(s, intent, m);
@@ -321,6 +332,8 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
       return done(hit, [MENU], [], intent.kind);
     case "thanks":
       return done(hit, ["不客气，还有其他问题随时问我。"], [], intent.kind);
+    case "smalltalk":
+      return done(hit, [SMALLTALK[intent.what]], [], `smalltalk.${intent.what}`);
     case "unknown":
       // The answers staff wrote from the misses list are consulted first; the reply is decided on its result.
       return done({ ...s, lastIntent: "unknown" }, [], [{ kind: "learned", question: maskPersonalData(m.text) }], "unknown");

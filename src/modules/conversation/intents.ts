@@ -28,6 +28,7 @@ export type Intent =
   | { kind: "catalogue_search"; query: string; year: number | null }
   | { kind: "greeting" }
   | { kind: "thanks" }
+  | { kind: "smalltalk"; what: "bye" | "capability" | "emoji" | "symbols" }
   | { kind: "unknown" };
 
 const CN_DIGITS: Record<string, string> = { "〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9" };
@@ -83,6 +84,8 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
   if (has("HANDOFF") && !(has("WRONG") && u.matched.get("HANDOFF") === "工作人员")) return { kind: "handoff" };
   if (has("WRONG")) return { kind: "wrong_channel", word: u.matched.get("WRONG") ?? "信访" };
   const creds = parseCredentials(u.original);
+  // "ZDRMT-2026-00001 304931499960": an application number and its code alone ask for the status.
+  if (creds.applicationNo && creds.queryCode && /^[A-Z]{2,}-\d{4}-\d{3,}$/.test(creds.applicationNo)) return { kind: "status_query", ...creds };
   // "我的申请号是… 查询码…" names one application: it is looked up, not refused as a 我的申请 listing.
   if (has("MINE") && !(creds.applicationNo && creds.queryCode)) return { kind: "status_mine" };
   if (has("STATUS") || (has("QUERY") && has("APPLY")) || (has("QUERY") && creds.applicationNo)) {
@@ -99,7 +102,7 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
     }
   }
   // "申请需要身份证吗" asks about applying; "我要申请" opens the form.
-  const asks = /[吗嘛？?]$|什么|哪些|是否|能不能|可不可以/.test(u.text);
+  const asks = /[吗嘛？?]$|吗[，,。；;]|什么|哪些|是否|能不能|可不可以|要不要|需不需要|用不用/.test(u.text);
   if (has("APPLY") && has("WANT") && !asks && !has("HOW", "WHERE", "FEE", "TIMELIMIT")) return { kind: "file_start" };
   if (has("REMEDY")) return { kind: "guide", topic: "remedies" };
   if (has("WITHHELD")) return { kind: "guide", topic: "withheld" };
@@ -121,6 +124,14 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
     if (words.length && !has("APPLY", "STATUS")) return { kind: "catalogue_search", query: words.join(" "), year: year?.year ?? null };
     return { kind: "status_query", ...creds };
   }
+  // Small talk only when nothing else is asked ("你会什么时候答复" names 答复): bye, "what can you do", emoji alone.
+  const SOCIAL = new Set(["GREET", "THANKS", "BYE", "CAPABILITY", "WANT"]);
+  const onlySocial = [...c].every((x) => SOCIAL.has(x));
+  if (onlySocial && has("CAPABILITY")) return { kind: "smalltalk", what: "capability" };
+  if (onlySocial && has("BYE")) return { kind: "smalltalk", what: "bye" };
+  if (!c.size && u.text && /^[\p{Extended_Pictographic}\p{P}\p{S}\s\u200d\ufe0f]+$/u.test(u.text) && /\p{Extended_Pictographic}/u.test(u.text)) return { kind: "smalltalk", what: "emoji" };
+  // Symbols and digits without a word ("{{7*7}} ${7*7}", "？？？"): nothing is asked; never evaluated or echoed.
+  if (!c.size && u.text && !/\p{L}/u.test(u.text) && /[\p{P}\p{S}]/u.test(u.text)) return { kind: "smalltalk", what: "symbols" };
   if (has("GREET")) return { kind: "greeting" };
   if (has("THANKS")) return { kind: "thanks" };
   return { kind: "unknown" };

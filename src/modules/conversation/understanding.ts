@@ -50,6 +50,9 @@ function oneCharOff(a: string, b: string): boolean {
   return diff === 1;
 }
 
+/** Words a question is made of besides the domain words (for reading pinyin). */
+const PINYIN_COMMON = ["政府", "信息", "公开", "怎么", "怎么样", "你们", "我们", "吗", "呢", "多久", "多少", "什么", "哪里", "可以", "需要", "能", "要", "是", "的", "有", "没有", "我", "你", "时间", "地址", "答复", "办理", "年报", "去年", "今年", "文件", "查询", "联系", "申请"];
+
 export class Understanding {
   private readonly jieba: Jieba;
   private readonly wordToConcepts = new Map<string, string[]>();
@@ -58,6 +61,7 @@ export class Understanding {
   private readonly typoList: Array<[string, string]>;
   readonly stopwords: Set<string>;
   private readonly maxWordLen: number;
+  private readonly pinyinWords = new Map<string, string>();
 
   constructor(readonly config: SynonymConfig = loadSynonyms()) {
     this.jieba = Jieba.withDict(dict);
@@ -77,14 +81,42 @@ export class Understanding {
     for (const w of config.fuzzy) if (w.length >= 2) this.fuzzyByPinyin.set(pinyinKey(w), w);
     this.typoList = Object.entries(config.typos).sort((a, b) => b[0].length - a[0].length);
     this.stopwords = new Set(config.stopwords);
+    // Pinyin typed without choosing characters ("shoufei ma", "zen me lian xi ni men"): the domain words and a
+    // few function words, keyed by their toneless pinyin without spaces (first word wins a homophone).
+    for (const w of [...words, ...PINYIN_COMMON]) {
+      if (!/^[\u4e00-\u9fff]{1,6}$/.test(w)) continue;
+      const key = pinyinKey(w).replace(/\s+/g, "");
+      if (!this.pinyinWords.has(key)) this.pinyinWords.set(key, w);
+    }
     this.maxWordLen = Math.max(...[...words].map((w) => w.length));
   }
 
   normalize(raw: string): string {
     let s = raw.normalize("NFKC").replace(/\s+/g, " ").trim();
     s = toSimplified(s).toLowerCase();
+    if (/^[a-z][a-z\s']{3,}$/.test(s)) s = this.fromPinyin(s) ?? s;
     for (const [from, to] of this.typoList) if (s.includes(from)) s = s.split(from).join(to);
     return s;
+  }
+
+  /**
+   * Pinyin words read as characters: adjacent syllables joined greedily (up to four) into a known word. Null
+   * unless every part is read, so "hello world" stays as it is (and is told to type characters).
+   */
+  fromPinyin(text: string): string | null {
+    const parts = text.split(/[\s']+/).filter(Boolean);
+    const out: string[] = [];
+    for (let i = 0; i < parts.length; ) {
+      let hit: [string, number] | null = null;
+      for (let j = Math.min(parts.length, i + 4); j > i && !hit; j--) {
+        const w = this.pinyinWords.get(parts.slice(i, j).join(""));
+        if (w) hit = [w, j];
+      }
+      if (!hit) return null;
+      out.push(hit[0]);
+      i = hit[1];
+    }
+    return out.length ? out.join("") : null;
   }
 
   segment(text: string): string[] {

@@ -45,8 +45,8 @@ export function choiceLabel(u: AnswerUnit): string {
   return u.figure && !q.includes(String(u.figure.year)) ? `${u.figure.year}年${q}` : q;
 }
 
-export function clarifyText(units: AnswerUnit[]): string {
-  return `我不太确定您想问哪一项。您是想问：\n${units.map((u, i) => `${i + 1}. ${choiceLabel(u)}`).join("\n")}\n请回复序号；都不是的话，换个说法或回复“人工”。`;
+export function clarifyText(units: AnswerUnit[], hint = ""): string {
+  return `我不太确定您想问哪一项。您是想问：\n${units.map((u, i) => `${i + 1}. ${choiceLabel(u)}`).join("\n")}\n请回复序号；${hint}都不是的话，换个说法或回复“人工”。`;
 }
 
 // ---- figures ----
@@ -93,8 +93,10 @@ function figureAnswer(index: KnowledgeIndex, text: string, currentYear: number):
   const isNarrative = /存在的问题|主要问题|改进|不足|总体情况|平台|渠道建设|其他需要报告/.test(text) && /报告|年/.test(text);
   // "复议期限是多少天", "查个文件要多少钱", "可以申请好几个文件吗" ask 多少/几 of something else than a count.
   const hasYear = /(?<!\d)20\d{2}|[今去前]年|[〇零一二三四五六七八九]{4}年/.test(text);
-  const duration = /期限|多少天|几天|多久|多长时间|时间|费|钱|几个工作日/.test(text) && !/件/.test(text);
-  const countAsked = FIGURE_ASK.test(text) && !duration && (hasYear || /件|宗|起|报告|统计|数据|数量|收到|受理|不予公开|予以公开|部分公开|复议|诉讼|起诉|结转|无法提供|不予处理/.test(text));
+  // 件 counts applications, but not in 文件/证件/案件/邮件 ("一份申请可以申请好几个文件吗").
+  const PIECES = /(?<![文证案邮稿附条])件/;
+  const duration = /期限|多少天|几天|多久|多长时间|时间|费|钱|几个工作日/.test(text) && !PIECES.test(text);
+  const countAsked = FIGURE_ASK.test(text) && !duration && (hasYear || PIECES.test(text) || /宗|起|报告|统计|数据|数量|收到|受理|不予公开|予以公开|部分公开|复议|诉讼|起诉|结转|无法提供|不予处理/.test(text));
   if (!countAsked && !isNarrative && !(COMPARE.test(text) && (hasYear || /申请|复议|诉讼|报告/.test(text)))) return null;
   const { years, asked, compare } = figureYears(text, currentYear, published);
   const missing = years.filter((y) => !published.includes(y));
@@ -213,24 +215,180 @@ function distinct(hits: RankedUnit[]): RankedUnit[] {
   });
 }
 
+/** Idf the top unit matched that the runner-up did not: a rare topic word (复议, 补正) only it contains. */
+export const DISTINCT_IDF = 2.5;
+function distinctive(index: KnowledgeIndex, top: RankedUnit, second: RankedUnit): number {
+  const other = new Set(second.matched ?? []);
+  return (top.matched ?? []).filter((t) => !other.has(t)).reduce((a, t) => a + index.idf(t), 0);
+}
+
+// ---- contact details ----
+
+/** The contact fields a citizen asks for, by the words used; label as printed in the FAQ contact answer. */
+const CONTACT_FIELDS: Array<{ label: string; words: RegExp }> = [
+  { label: "联系电话", words: /电话|号码|手机|热线|打给|联系方式|怎么联系|联系你们/ },
+  { label: "办公时间", words: /办公时间|上班时间|工作时间|几点|上班|下班|周[六日末]|星期|礼拜|节假日|双休|开门/ },
+  { label: "办公地址", words: /地址|在哪|哪里|地点|位置|地方|当面|现场|窗口|递交|上门/ },
+  { label: "电子邮箱", words: /邮箱|电子邮件|email|e-mail/ },
+  { label: "传真", words: /传真/ },
+  { label: "邮政编码", words: /邮编|邮政编码/ },
+  { label: "受理机构", words: /受理机构|部门|科室|办公室|负责|归谁管/ },
+];
+/** Concepts a contact question may name besides the contact ones ("周六能去办理吗", "怎么联系你们"). */
+const CONTACT_ONLY = new Set(["#CONTACT", "#HOURS", "#OFFICE", "#VISIT", "#WHERE", "#HOW"]);
+const UNPUBLISHED = "待机关补充";
+
+/**
+ * "你们电话多少", "邮编多少", "周六能去办理吗": the asked field first, from the agency's contact unit; a field the
+ * agency has not published is said to be so (never invented), then the other published ways to reach it.
+ */
+function contactAnswer(index: KnowledgeIndex, text: string): Answer | null {
+  // A message giving a number ("我家猫丢了 电话139…") tells us theirs; it does not ask for ours.
+  if (/\d{5,}/.test(text)) return null;
+  const terms = index.terms(text).filter((t) => t.startsWith("#"));
+  if (!terms.some((t) => t === "#CONTACT" || t === "#HOURS" || t === "#OFFICE" || t === "#VISIT")) return null;
+  if (terms.some((t) => !CONTACT_ONLY.has(t) && !(t === "#APPLY" && terms.includes("#VISIT")))) return null;
+  const u = index.unit("faq:contact");
+  if (!u) return null;
+  const fields = new Map<string, string>();
+  for (const part of `${u.answer}；${u.detail ?? ""}`.split(/[；。]/)) {
+    const m = /^\s*([^：]{2,6})：(.+)$/.exec(part);
+    if (m) fields.set(m[1], m[2].trim());
+  }
+  const asked = CONTACT_FIELDS.filter((f) => f.words.test(text)).map((f) => f.label);
+  if (!asked.length) return null;
+  const say = (label: string) => {
+    const v = fields.get(label) ?? UNPUBLISHED;
+    return v === UNPUBLISHED ? `${label}：${UNPUBLISHED}（机关尚未公布）` : `${label}：${v}`;
+  };
+  const lead = asked.map(say).join("；");
+  const known = [...fields.entries()].filter(([k, v]) => !asked.includes(k) && v !== UNPUBLISHED && k !== "传真").map(([k, v]) => `${k}：${v}`);
+  const rest = known.length ? `。${known.join("；")}` : "";
+  const tail = asked.some((l) => (fields.get(l) ?? UNPUBLISHED) === UNPUBLISHED) ? "。未公布的以机关正式公布为准，也可以回复“人工”留言。" : "。";
+  return { kind: "answer", unitId: u.id, score: 1, hasDetail: Boolean(u.detail), text: unitReply(u, `${lead}${rest}${tail}`) };
+}
+
+/** What a message without any topic word most likely asks (unit ids that every agency's index holds). */
+const COMMON_CHOICES = ["faq:how_to_apply", "faq:time_limit", "faq:fees"];
+function vagueChoices(index: KnowledgeIndex, text: string): Answer | null {
+  if (!text.replace(/[\p{P}\p{S}\s]/gu, "") || index.terms(text).length) return null;
+  const units = COMMON_CHOICES.map((id) => index.unit(id)).filter((u): u is AnswerUnit => Boolean(u));
+  if (units.length < 2) return null;
+  return { kind: "clarify", choices: units.map((u) => u.id), score: 0, text: clarifyText(units, "查询办理进度请回复“查询申请”，在线申请请回复“我要申请”；") };
+}
+
+/** The words a look-up names (not the question words or concepts). */
+function lookupWords(terms: string[]): string {
+  return terms.filter((t) => !t.startsWith("#") && t.length >= 2 && !/^(有没有|查一下|一下|你们|我们)$/.test(t)).join("");
+}
+
+function notFound(what: string): Answer {
+  return {
+    kind: "answer",
+    unitId: "catalogue:not_found",
+    score: 0,
+    hasDetail: false,
+    text: `在政府信息公开目录中没有找到${what ? `“${what}”` : "相关信息"}。您可以换个说法再问，或回复“我要申请”依申请获取该信息。\n（来源：政府信息公开目录）`,
+  };
+}
+
 function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): Answer {
   const fig = figureAnswer(index, text, currentYear);
   if (fig) return fig;
+  // "多少", "那个啥", "那个东西怎么弄啊": no topic word at all: the common questions are offered.
+  const vague = vagueChoices(index, text);
+  if (vague) return vague;
+  const contact = contactAnswer(index, text);
+  if (contact) return contact;
   // Report cells answer only figure questions (above); a word such as 诉讼 must not pull "行政诉讼：0件".
-  const hits = distinct(index.search(text, 6, (u) => u.kind !== "report" || u.figure?.value === null));
+  // Ranked by BM25, then weighed by how many of the message's concepts each unit is about (its phrasings, not
+  // words its answer happens to mention).
+  const terms = index.terms(text);
+  // A report's narrative answers a question about the report (报告, 年报, a year), not any word it mentions (网站).
+  const aboutReport = /报告|年报|(?<!\d)20\d{2}|[今去前]年/.test(text);
+  const hits = distinct(index.search(text, 8, (u) => u.kind !== "report" || (u.figure?.value === null && aboutReport)))
+    .map((h) => ({ ...h, score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 6);
+  // "索引号ZDRMT/2019-00004是什么": the entry of that index number, or that the catalogue has none.
+  const indexNo = /(?<![a-z0-9])([a-z]{2,12}\/\d{4}-\d{3,6})(?!\d)/i.exec(text)?.[1]?.toUpperCase();
+  if (indexNo) {
+    const u = index.unit(`catalogue:${indexNo}`);
+    if (u) return { kind: "answer", unitId: u.id, score: 1, hasDetail: Boolean(u.detail), text: unitReply(u) };
+    return notFound(`索引号${indexNo}`);
+  }
   const top = hits[0];
-  if (!top) return { kind: "none", score: null };
+  const lookup = terms.includes("#LOOKUP");
+  if (!top) return lookup ? notFound(lookupWords(terms)) : { kind: "none", score: null };
   const second = hits[1];
   // A one- or two-character message ("期限", "时间") names a topic, not a question: offer the choices.
-  const bare = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
+  const bare = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && !/[吗呢嘛][？?!！。]*$/.test(text) && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
   // Clear winner: confident enough, or the only candidate / well ahead of the next one.
-  const ahead = !second || second.confidence < CHOICE_CONFIDENCE || top.score >= 1.3 * second.score;
+  const ahead = !second || second.confidence < CHOICE_CONFIDENCE || top.score >= 1.3 * second.score || distinctive(index, top, second) >= DISTINCT_IDF;
   if (!bare && (top.confidence >= ANSWER_CONFIDENCE || (top.confidence >= 0.3 && ahead))) {
     return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: Boolean(top.unit.detail), text: unitReply(top.unit) };
   }
-  const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, 3);
+  // A bare topic word ("期限") is offered more widely than a question that nearly matched.
+  // "有没有2024年的部门预算": a look-up nothing in the index answers is said not to be in the catalogue, with
+  // the way to ask for it, rather than offered unrelated entries.
+  if (lookup && !bare && top.confidence < ANSWER_CONFIDENCE && lookupWords(terms)) {
+    // "有没有你们的网站": a word the FAQ or guide speaks of is answered from there, not said to be missing.
+    const content = terms.filter((t) => !t.startsWith("#") && t.length >= 2);
+    const speaks = hits.find((h) => h.unit.kind !== "catalogue" && h.unit.kind !== "report" && content.every((t) => h.matched?.includes(t)));
+    if (speaks) return { kind: "answer", unitId: speaks.unit.id, score: speaks.confidence, hasDetail: Boolean(speaks.unit.detail), text: unitReply(speaks.unit) };
+    return notFound(lookupWords(terms));
+  }
+  const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, bare ? 4 : 3);
   if (!choices.length) return { kind: "none", score: top.confidence };
-  return { kind: "clarify", choices: choices.map((c) => c.unit.id), score: top.confidence, text: clarifyText(choices.map((c) => c.unit)) };
+  const hint = index.terms(text).includes("#APPLY") ? "在线填写申请请回复“我要申请”；" : "";
+  return { kind: "clarify", choices: choices.map((c) => c.unit.id), score: top.confidence, text: clarifyText(choices.map((c) => c.unit), hint) };
+}
+
+/**
+ * Clauses of a run-on message without question marks: split at commas and at the words that introduce the
+ * question ("我就是想知道…", "对了…", "请问…"); "复议和起诉分别多久" gives one clause per named thing.
+ */
+export function clauses(text: string): string[] {
+  const both = /^(.{2,8}?)和(.{2,8}?)(分别|各自|各)(.+)$/.exec(text);
+  // (Not "2019年和2025年各收到多少": years compared are one figure question.)
+  if (both && !/\d|年/.test(both[1] + both[2])) return [`${both[1]}${both[4]}`, `${both[2]}${both[4]}`];
+  return text
+    .split(/[，,；;。！!～~]+|(?:我就是想知道|我只是想知道|我想知道|就是想知道|想知道|想问一下|想问问|我想问|请问|对了|不过)/)
+    .map((p) => p.replace(/^(第[一二三四五六]个?|首先|其次|然后|另外|还有|再就是|以及|最后)[，,、:：]?/, "").trim())
+    .filter((p) => p.replace(/[\p{P}\p{S}\s]/gu, "").length >= 2);
+}
+
+/** A clause answered on its own: the agency profile or a confident unit (redirects of a clause are not guessed). */
+function clauseAnswer(index: KnowledgeIndex, clause: string, currentYear: number): Extract<Answer, { kind: "answer" }> | null {
+  const v = checkScope(clause);
+  if (v?.kind === "agency_profile") {
+    const u = index.unit("faq:agency_profile");
+    return u ? { kind: "answer", unitId: u.id, text: unitReply(u), score: 1, hasDetail: Boolean(u.detail) } : null;
+  }
+  if (v) return null;
+  const a = rankAnswer(index, clause, currentYear);
+  return a.kind === "answer" ? a : null;
+}
+
+/**
+ * A run-on message ("申请要钱吗，多久能答复", "…挺吵的不过这不是重点我就是想知道收不收费"): when its clauses
+ * answer two different questions, both are answered; when only one clause is understood and the whole message
+ * is not, that clause is. Null: answer the message as a whole.
+ */
+function runOnAnswer(index: KnowledgeIndex, text: string, currentYear: number): MessageAnswer | null {
+  const cl = clauses(text);
+  if (cl.length < 2) return null;
+  const found: Array<Extract<Answer, { kind: "answer" }>> = [];
+  for (const c of cl.slice(0, 4)) {
+    const a = clauseAnswer(index, c, currentYear);
+    if (a && !found.some((f) => f.unitId === a.unitId)) found.push(a);
+  }
+  if (found.length >= 2) return { answers: found.slice(0, 3), unsure: false, score: Math.min(...found.map((f) => f.score)) };
+  if (found.length === 1) {
+    const whole = checkScope(text)?.kind === "agency_profile" ? null : rankAnswer(index, text, currentYear);
+    if (!whole || whole.kind !== "answer") return { answers: found, unsure: false, score: found[0].score };
+  }
+  return null;
 }
 
 export interface MessageAnswer {
@@ -249,6 +407,9 @@ export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: st
   const verdict = checkScope(text);
   if (verdict) {
     if (verdict.kind === "agency_profile") {
+      // "你们是什么单位，电话多少": the profile and the other question, each answered.
+      const run = runOnAnswer(index, text, currentYear);
+      if (run) return run;
       const u = index.unit("faq:agency_profile");
       if (u) return { answers: [{ kind: "answer", unitId: u.id, text: unitReply(u), score: 1, hasDetail: Boolean(u.detail) }], unsure: false, score: 1 };
     } else {
@@ -261,6 +422,10 @@ export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: st
     }
   }
   const parts = splitQuestions(text);
+  if (parts.length === 1) {
+    const run = runOnAnswer(index, text, currentYear);
+    if (run) return run;
+  }
   const answers = parts.map((p) => rankAnswer(index, p, currentYear));
   const good = answers.filter((a) => a.kind === "answer" || a.kind === "redirect");
   const scores = answers.map((a) => ("score" in a ? a.score : null)).filter((s): s is number => s !== null);

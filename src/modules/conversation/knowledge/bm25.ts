@@ -8,6 +8,8 @@ export interface Bm25Hit {
   score: number;
   /** Share of the query's weight (idf) that the document matched: 1 = every query term found. */
   confidence: number;
+  /** The query terms this document contains. */
+  matched: string[];
 }
 
 interface Doc {
@@ -61,7 +63,7 @@ export class Bm25 {
    */
   search(terms: string[], limit = 5, filter?: (id: string) => boolean): Bm25Hit[] {
     const q = [...new Set(terms)];
-    const scores = new Map<number, { score: number; matched: number }>();
+    const scores = new Map<number, { score: number; matched: number; terms: string[] }>();
     let totalIdf = 0;
     for (const t of q) {
       const idf = this.idf(t);
@@ -71,14 +73,15 @@ export class Bm25 {
         if (filter && !filter(d.id)) continue;
         const f = d.tf.get(t)!;
         const s = (idf * f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.len) / (this.avgLen || 1)));
-        const acc = scores.get(i) ?? { score: 0, matched: 0 };
+        const acc = scores.get(i) ?? { score: 0, matched: 0, terms: [] };
         acc.score += s;
         acc.matched += idf;
+        acc.terms.push(t);
         scores.set(i, acc);
       }
     }
     return [...scores.entries()]
-      .map(([i, a]) => ({ id: this.docs[i].id, score: a.score, confidence: a.matched / Math.max(totalIdf, MIN_QUERY_IDF) }))
+      .map(([i, a]) => ({ id: this.docs[i].id, score: a.score, confidence: a.matched / Math.max(totalIdf, MIN_QUERY_IDF), matched: a.terms }))
       .sort((a, b) => b.score - a.score || b.confidence - a.confidence)
       .slice(0, limit);
   }

@@ -9,6 +9,8 @@ export interface RankedUnit {
   unit: AnswerUnit;
   score: number;
   confidence: number;
+  /** Query terms the unit contains. */
+  matched?: string[];
 }
 
 /** Tokens that carry no topic (punctuation, numerals alone are kept: 2019 finds the 2019 report). */
@@ -18,6 +20,8 @@ const EXTRA_STOP = new Set(["多少", "几", "个", "件", "吗", "呢", "么", 
 export class KnowledgeIndex {
   private readonly bm25 = new Bm25();
   private readonly byId = new Map<string, AnswerUnit>();
+  /** The concepts each unit is about (from its phrasings and keywords, not its answer's wording). */
+  private readonly topics = new Map<string, Set<string>>();
   /** Published report years, newest first. */
   readonly reportYears: number[];
 
@@ -38,7 +42,9 @@ export class KnowledgeIndex {
       // Phrasings weigh twice (what the unit answers), keywords once, the answer text once (its words only).
       const q = this.docTerms([...u.questions, ...(extra.get(u.id) ?? [])].join("。"));
       // Concepts come from what the unit answers, not from its answer's wording ("方式和途径" is not a how-to).
-      const tokens = [...q, ...q, ...this.docTerms((u.keywords ?? []).join(" ")), ...this.docTerms(u.answer, false)];
+      const kw = this.docTerms((u.keywords ?? []).join(" "));
+      const tokens = [...q, ...q, ...kw, ...this.docTerms(u.answer, false)];
+      this.topics.set(u.id, new Set([...q, ...kw].filter((t) => t.startsWith("#"))));
       if (u.kind === "catalogue") tokens.push(LOOKUP);
       this.bm25.add(u.id, tokens);
     }
@@ -109,6 +115,23 @@ export class KnowledgeIndex {
     return out;
   }
 
+  /**
+   * Share (by idf) of the query's concepts the unit is about: "复议是多长时间" names 复议, which the litigation
+   * unit only mentions in its answer. 1 when the query names no concept.
+   */
+  conceptCover(unitId: string, terms: string[]): number {
+    const qc = [...new Set(terms.filter((t) => t.startsWith("#")))];
+    if (!qc.length) return 1;
+    const mine = this.topics.get(unitId) ?? new Set<string>();
+    const all = qc.reduce((a, t) => a + this.bm25.idf(t), 0);
+    return all ? qc.filter((t) => mine.has(t)).reduce((a, t) => a + this.bm25.idf(t), 0) / all : 1;
+  }
+
+  /** Weight of a term in the index (rare terms name the topic). */
+  idf(term: string): number {
+    return this.bm25.idf(term);
+  }
+
   search(text: string, limit = 5, filter?: (u: AnswerUnit) => boolean): RankedUnit[] {
     const terms = this.terms(text);
     const hits = this.bm25.search(terms, 50, filter ? (id) => filter(this.byId.get(id)!) : undefined);
@@ -117,7 +140,7 @@ export class KnowledgeIndex {
     return hits
       .map((h) => {
         const unit = this.byId.get(h.id)!;
-        return { unit, score: h.score * (dated ? 1 : KIND_WEIGHT[unit.kind]), confidence: h.confidence };
+        return { unit, score: h.score * (dated ? 1 : KIND_WEIGHT[unit.kind]), confidence: h.confidence, matched: h.matched };
       })
       .sort((a, b) => b.score - a.score)
       .slice(0, limit);

@@ -35,7 +35,7 @@ export function checkScope(text: string): ScopeVerdict | null {
   // Latin letters only, several words or a long run: pinyin typed without choosing characters (shenqing gongkai).
   if (/^[a-z\s']{6,}$/.test(text) && !/^(hi|hello|help)\b/.test(text)) return { kind: "pinyin" };
   if (has(text, c.agencyProfile)) return { kind: "agency_profile" };
-  const asksData = /查|告诉我|给我|提供|公开|要到|知道|看一下|在哪|是谁|住哪/.test(text) && !/需要|要不要|填写|要带|我的|本人|自己的|吗$/.test(text);
+  const asksData = /查|告诉我|给我|提供|公开|要到|知道|看一下|在哪|是谁|住哪/.test(text) && !/需要|要不要|填写|要带|我的(?!人)|本人|自己的|吗$/.test(text);
   if (asksData && has(text, c.personalData.subjects) && (has(text, c.personalData.others) || /[\u4e00-\u9fff]{2,3}的(身份证|手机|电话|住址|家庭)/.test(text))) {
     return { kind: "personal_data" };
   }
