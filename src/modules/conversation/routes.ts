@@ -1,5 +1,6 @@
 // HTTP side of the conversation: the chat API (mini-program, Wechaty bot relay, anonymous web chat),
 // mini-program login, the bot's notification polling, and the staff consultation queue.
+import { createLimiter } from "../../infra/rate-limiter";
 import { createHash, randomBytes } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
@@ -73,23 +74,18 @@ async function speakerOf(app: AppContext, ctx: Context, userId: string | undefin
   return { channel: "mp", userId: openId, citizenKey: `mp:${openId}` };
 }
 
-async function rateLimit(app: AppContext, speaker: Speaker): Promise<void> {
-  const minute = Math.floor(app.clock.now().getTime() / 60000);
-  const n = await app.kv.incr(`conv:rl:${speaker.channel}:${speaker.userId}:${minute}`, 120);
-  if (n > app.config.CHAT_RATE_LIMIT_PER_MINUTE) {
-    throw new DomainError("RATE_LIMITED", "发送过于频繁，请稍后再试", { retryAfterSeconds: 60 });
-  }
-}
-
 export function conversationRoutes(app: AppContext): Router {
   const svc = () => getService<ConversationService>(app, "conversation");
   const r = new Router();
+  // Messages per conversation (the shared limiter: atomic on Redis, counted across instances).
+  const messages = createLimiter(app.kv, { name: "chat", points: app.config.CHAT_RATE_LIMIT_PER_MINUTE, durationSeconds: 60, message: "发送过于频繁，请稍后再试" });
+  const rateLimit = (speaker: Speaker) => messages.consume(`${speaker.channel}:${speaker.userId}`);
 
   r.post("/api/chat", async (ctx) => {
     const body = parseInput(chatSchema, ctx.request.body);
     if (bearer(ctx)) {
       const speaker = await speakerOf(app, ctx, body.userId);
-      await rateLimit(app, speaker);
+      await rateLimit(speaker);
       const out = await svc().handle(speaker, body.text, body.messageId);
       ctx.body = { replies: out.replies };
       return;
@@ -97,7 +93,7 @@ export function conversationRoutes(app: AppContext): Router {
     // Anonymous: the conversation is the server-issued session, whatever userId says.
     const session = await chatSession(app, ctx, body.session);
     const speaker: Speaker = { channel: "chat", userId: session.conversationId, citizenKey: null, clientAddress: ctx.ip };
-    await rateLimit(app, speaker);
+    await rateLimit(speaker);
     const out = await svc().handle(speaker, body.text, body.messageId);
     if (session.isNew) setChatCookie(ctx, session.token);
     ctx.body = { replies: out.replies, session: session.token };
