@@ -94,8 +94,8 @@ it("two workers serve the port, one of them runs the singletons, a dead one is r
   expect(h.workers.pids).toContain(leader);
   process.kill(leader, "SIGKILL");
   await waitUntil("health to report the missing worker", async () => {
-    const now = await health(server!.port).catch((e) => (process.stderr.write(`DBG err ${e}\n`), null));
-      return now !== null && now.status === "degraded" && now.workers.ready === 1;
+    const now = await health(server!.port, 3000).catch(() => null);
+    return now !== null && now.status === "degraded" && now.workers.ready === 1;
   }, 40_000);
   await waitUntil("a replacement worker to be ready", async () => {
     const now = await health(server!.port, 3000).catch(() => null);
