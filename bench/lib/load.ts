@@ -391,8 +391,8 @@ export function webhookKind(t: WebhookTraffic, name = `webhook-${t.mode}`): Requ
 export const FAQ: Question[] = [
   { text: "办公时间", expect: "受理机构：区融媒体中心办公室" },
   { text: "申请要收费吗", expect: "信息处理费" },
-  { text: "怎么申请政府信息公开", expect: "一事一申请" },
-  { text: "申请以后多久能答复", expect: "20个工作日内予以答复" },
+  { text: "怎么申请政府信息公开", expect: "书面形式" },
+  { text: "申请以后多久能答复", expect: "20个工作日内" },
   { text: "对答复不服怎么办", expect: "行政复议" },
   { text: "联系电话是多少", expect: "联系电话：" },
   { text: "你们几点上班", expect: "办公时间：" },
