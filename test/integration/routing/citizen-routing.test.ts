@@ -9,6 +9,7 @@ import { getService } from "../../../src/context";
 import { STAFF_COOKIE } from "../../../src/http/auth";
 import { defaultAgency } from "../../../src/infra/agencies";
 import { Agency } from "../../../src/infra/entities/agency.entity";
+import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { Application } from "../../../src/modules/applications/application.entity";
 import type { ApplicationService } from "../../../src/modules/applications/application-service";
 import { formatForYear } from "../../../src/modules/reports/formats";
@@ -16,15 +17,41 @@ import { computeApplicationTable } from "../../../src/modules/reports/statistics
 import { personBody } from "../applications/fixtures";
 import { addAgency, sessionUntil2099, type SecondAgency } from "../../helpers/second-agency";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
+import { wechatSignature } from "../../helpers/wechat-official";
 
 const BOT = "bot-service-token-0123456789";
+const WX_TOKEN = "webhooktoken";
+const TS = String(Date.parse("2026-03-02T02:00:00Z") / 1000);
+let nonceSeq = 0;
+
+/** A plain-mode official-account text message, signed as WeChat signs it; answers the passive reply's text. */
+async function official(openId: string, content: string): Promise<string> {
+  const nonce = `n${nonceSeq++}`;
+  const xml = `<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${TS}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${7100000000000000000n + BigInt(nonceSeq)}</MsgId></xml>`;
+  const res = await request(env.server).post("/wechat").query({ timestamp: TS, nonce, signature: wechatSignature([WX_TOKEN, TS, nonce]) }).set("Content-Type", "text/xml").send(xml);
+  expect(res.status).toBe(200);
+  return res.text;
+}
 const ID = "11010519491231002X";
 
 let env: TestEnv;
 let edu: SecondAgency;
 let mediaToken: string;
 beforeAll(async () => {
-  env = await createTestEnv({ db: "postgres", now: "2026-03-02T02:00:00Z", env: { BOT_SERVICE_TOKEN: BOT, CHAT_RATE_LIMIT_PER_MINUTE: "500" } });
+  env = await createTestEnv({
+    db: "postgres",
+    now: "2026-03-02T02:00:00Z",
+    env: {
+      BOT_SERVICE_TOKEN: BOT,
+      CHAT_RATE_LIMIT_PER_MINUTE: "500",
+      WECHAT_TOKEN: WX_TOKEN,
+      WECHAT_APPID: "wx1234567890abcdef",
+      WECHAT_APPSECRET: "secret",
+      // Customer-service messages of a slow path go to a closed local port: nothing leaves the machine.
+      WECHAT_API_BASE_URL: "http://127.0.0.1:9",
+      WECHAT_REPLY_BUDGET_MS: "4000",
+    },
+  });
   await staffToken(env, "admin", "media-admin");
   mediaToken = await sessionUntil2099(env, "media-admin");
   edu = await addAgency(env);
@@ -98,6 +125,9 @@ describe("filing to an agency over REST", () => {
     const status = await request(env.server).get(`/api/applications/${toEdu.body.applicationNo}`).query({ queryCode: toEdu.body.queryCode }).expect(200);
     expect(status.body).toMatchObject({ applicationNo: toEdu.body.applicationNo, statusLabel: "已受理" });
     expect(await chat("wx-status", `查询申请 ${toEdu.body.applicationNo} ${toEdu.body.queryCode}`)).toContain("办理状态：已受理");
+    const byWebhook = await official("oa-status-openid", `查询申请 ${toEdu.body.applicationNo} ${toEdu.body.queryCode}`);
+    expect(byWebhook).toContain(toEdu.body.applicationNo);
+    expect(byWebhook).toContain("办理状态：已受理");
 
     // Isolation: the media center's staff never see the education bureau's application, by API or console.
     const list = await staffGet(mediaToken, "/api/staff/applications").expect(200);
@@ -241,6 +271,27 @@ describe("not ours, theirs (Art. 36(5)): one-step re-filing", () => {
     const rest = await request(env.server).post(`/api/applications/${res.body.applicationNo}/refile`).send({ queryCode: res.body.queryCode }).expect(200);
     expect(rest.body).toMatchObject({ applicationNo: newNo, alreadyRefiled: true });
     expect(await env.ctx.db.getRepository(Application).countBy({ description: "2026年初中招生政策文件" })).toBe(2);
+  });
+});
+
+describe("re-filing for a verified citizen told by notification", () => {
+  it("the answer's notice names the agency and the way; “转交申请” re-files their own application, nobody else's", async () => {
+    const svc = getService<ApplicationService>(env.ctx, "applications");
+    const filed = await svc.submit(personBody({ channel: "wechat", description: "2026年幼儿园收费标准" }) as never, { citizenKey: "wx:wx-verified" });
+    await svc.submit(personBody({ channel: "wechat", description: "别人的幼儿园申请" }) as never, { citizenKey: "wx:wx-other" });
+    await staffPost(mediaToken, `/api/staff/applications/${filed.applicationNo}/answer`, { disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
+    const orig = await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: filed.applicationNo });
+    const notice = await env.ctx.db.getRepository(OutboxMessage).findOneByOrFail({ applicationId: orig.id });
+    expect((notice.payload as { message: string }).message).toContain("负责公开该信息的机关：张店区教育和体育局");
+    expect((notice.payload as { message: string }).message).toContain("回复“转交申请”");
+    // Another verified citizen has nothing to re-file.
+    expect(await chat("wx-other", "转交申请")).toContain("没有找到可以转交的申请");
+    const done = await chat("wx-verified", "转交申请");
+    expect(done).toContain(`已向张店区教育和体育局转交您的申请（原申请${filed.applicationNo}）`);
+    const copy = await env.ctx.db.getRepository(Application).findOneByOrFail({ refiledFromId: orig.id });
+    expect(copy).toMatchObject({ agencyId: edu.id, citizenKey: "wx:wx-verified" });
+    expect(await chat("wx-verified", "转交申请")).toContain("该申请已经转交过，无需重复转交");
+    expect(await env.ctx.db.getRepository(Application).countBy({ refiledFromId: orig.id })).toBe(1);
   });
 });
 
