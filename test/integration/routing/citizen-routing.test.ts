@@ -18,6 +18,7 @@ import { personBody } from "../applications/fixtures";
 import { addAgency, sessionUntil2099, type SecondAgency } from "../../helpers/second-agency";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 import { wechatSignature } from "../../helpers/wechat-official";
+import { withCsrf } from "../../helpers/console-forms";
 
 const BOT = "bot-service-token-0123456789";
 const WX_TOKEN = "webhooktoken";
@@ -271,6 +272,26 @@ describe("not ours, theirs (Art. 36(5)): one-step re-filing", () => {
     const rest = await request(env.server).post(`/api/applications/${res.body.applicationNo}/refile`).send({ queryCode: res.body.queryCode }).expect(200);
     expect(rest.body).toMatchObject({ applicationNo: newNo, alreadyRefiled: true });
     expect(await env.ctx.db.getRepository(Application).countBy({ description: "2026年初中招生政策文件" })).toBe(2);
+  });
+});
+
+describe("the console's answer form names the competent agency", () => {
+  it("an answer posted from the console with competentAgency records it and shows it on the page", async () => {
+    const filed = (await request(env.server).post("/api/applications").send(personBody({ description: "2026年体育场馆开放时间" })).expect(201)).body;
+    const cookie = `${STAFF_COOKIE}=${mediaToken}`;
+    const page = await request(env.server).get(`/console/applications/${filed.applicationNo}`).set("Cookie", cookie).expect(200);
+    expect(page.text).toContain('name="competentAgency"');
+    await request(env.server)
+      .post(`/console/applications/${filed.applicationNo}/actions/answer`)
+      .set("Cookie", cookie)
+      .type("form")
+      .send(withCsrf(cookie, { disposition: "unable.not_responsible", competentAgency: "zdjy", note: "" }))
+      .expect(302);
+    const row = await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: filed.applicationNo });
+    expect(row.competentAgencyId).toBe(edu.id);
+    const after = await request(env.server).get(`/console/applications/${filed.applicationNo}`).set("Cookie", cookie).expect(200);
+    expect(after.text).toContain("张店区教育和体育局");
+    expect(after.text).toContain("申请人尚未转交");
   });
 });
 
