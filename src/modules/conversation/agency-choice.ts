@@ -91,7 +91,8 @@ export function answerChoice(state: AgencyChoiceState, text: string, agencies: D
     const next: AgencyChoiceState = { ...state, suggested: ref(s.agency), options: optionsFor(agencies, t, nlu, ref(s.agency)), tries: state.tries };
     return { kind: "ask", state: next, reply: prompt(next, agencies) };
   }
-  if (state.tries + 1 >= 2) return { kind: "abandon" };
+  // Something else altogether (a status query, "人工", a whole question): handled as usual, the choice dropped.
+  if (state.tries + 1 >= 2 || t.length > 12 || /\d{4}|人工|帮助|查询|菜单/.test(t)) return { kind: "abandon" };
   const next = { ...state, tries: state.tries + 1 };
   return { kind: "ask", state: next, reply: `没有找到对应的机关。${prompt(next, agencies)}\n回复“取消”可退出。` };
 }

@@ -222,8 +222,9 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming, k: KnowledgeInd
     return { ...out, replies: [longMessageNote(part.total), ...out.replies] };
   }
   if (s.mode === "form" && s.form) return inForm(nlu, s, s.form, m, k);
-  if (s.mode === "choose_agency" && s.agencyChoice) {
-    const chosen = onAgencyChoice(s, s.agencyChoice, m, nlu);
+  if (s.mode === "choose_agency") {
+    // The directory may have become one agency (or failed to load) meanwhile: then the question is dropped.
+    const chosen = s.agencyChoice && agencyChoice.isMultiAgency(m.agencies) ? onAgencyChoice(s, s.agencyChoice, m, nlu) : null;
     if (chosen) return chosen;
     s = { ...s, mode: "idle", agencyChoice: undefined };
   }

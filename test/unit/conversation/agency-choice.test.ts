@@ -104,6 +104,13 @@ describe("the engine asks which agency only when it matters", () => {
     expect(twice.effects).toEqual([{ kind: "guide", topic: "time_limit" }]);
   });
 
+  it("a status query while the question is open is answered as a status query", () => {
+    const ask = say(newSession(NOW), "我要申请", [MEDIA, EDU]);
+    const status = say(ask.session, "查询申请 ZDJY-2026-00001 123456789012", [MEDIA, EDU]);
+    expect(status.session.mode).toBe("idle");
+    expect(status.effects).toEqual([{ kind: "status", applicationNo: "ZDJY-2026-00001", queryCode: "123456789012" }]);
+  });
+
   it("an agency's contacts when the question names it, and which agency when it does not", () => {
     const named = say(newSession(NOW), "教育局的联系电话", [MEDIA, EDU]);
     expect(named.effects).toEqual([{ kind: "agency_info", code: "zdjy" }]);
