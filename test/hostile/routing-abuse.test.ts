@@ -65,6 +65,16 @@ it("guessing query codes through the re-filing is limited per client like the st
   expect(await count()).toBe(before + 1);
 });
 
+it("ten concurrent re-filings of one application make one new application, and all ten name it", async () => {
+  const other = (await request(env.server).post("/api/applications").set("X-Forwarded-For", "10.0.0.9").send(personBody({ description: "2026年学校体育设施开放" })).expect(201)).body;
+  await request(env.server).post(`/api/staff/applications/${other.applicationNo}/answer`).set("Authorization", `Bearer ${media}`).send({ disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
+  const before = await count();
+  const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => refile(`10.5.5.${i}`, other.applicationNo, { queryCode: other.queryCode })));
+  expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
+  expect(new Set(answers.map((a) => a.body.applicationNo)).size).toBe(1);
+  expect(await count()).toBe(before + 1);
+});
+
 it("an application whose answer names no competent agency cannot be re-filed", async () => {
   const before = await count();
   const res = await refile("10.2.2.2", plain.applicationNo, { queryCode: plain.queryCode });
