@@ -83,15 +83,11 @@ export function dedupeKey(msg: Record<string, string>): string {
 }
 
 /**
- * Replay protection: the first use of (signature, timestamp, nonce) records a digest of the body for as
- * long as the timestamp stays acceptable. True when this request is that first use or repeats its exact
- * body (a retry, which the MsgId dedupe then answers "success"); false for the triple with another body.
+ * Replay protection as a batch step: the first use of (signature, timestamp, nonce) records a digest of the
+ * body for as long as the timestamp stays acceptable. The step passes for that first use or a repeat of its
+ * exact body (a retry, which the MsgId dedupe then answers "success") and stops the batch for the triple with
+ * another body.
  */
-export async function replayGuard(app: AppContext, signature: string, timestamp: string, nonce: string, body: string): Promise<boolean> {
-  return (await app.kv.batch([replayStep(app, signature, timestamp, nonce, body)])).stoppedAt === null;
-}
-
-/** The replay guard as a batch step: it stops the batch when the triple was spent on another body. */
 export function replayStep(app: AppContext, signature: string, timestamp: string, nonce: string, body: string): KvStep {
   const tolerance = app.config.WECHAT_TIMESTAMP_TOLERANCE_SECONDS;
   // A timestamp is acceptable from (ts - tolerance) to (ts + tolerance): the mark must outlive that span.
