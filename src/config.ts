@@ -108,8 +108,8 @@ export const configSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: intIn(1000, 600000).default(30000),
   HTTP_HEADERS_TIMEOUT_MS: intIn(1000, 600000).default(10000),
   HTTP_MAX_CONNECTIONS: intIn(1, 1000000).default(2000),
-  // Worker processes sharing the port (node:cluster; issue 18). Unset: one per core with PostgreSQL and Redis
-  // (production), 1 on the embedded default (SQLite and the in-process stand-ins cannot be shared by processes).
+  // Worker processes sharing the port (node:cluster; issue 18). Unset: one per core in production (NODE_ENV=production,
+  // PostgreSQL and Redis), else 1 (SQLite and the in-process stand-ins cannot be shared by processes).
   WEB_CONCURRENCY: intIn(1, 256).optional(),
   // WeChat official account
   WECHAT_TOKEN: z.string().min(3).max(32).optional(),
@@ -162,10 +162,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return c;
 }
 
-/** How many worker processes serve HTTP: WEB_CONCURRENCY, else one per core in production (PostgreSQL and Redis), else 1. */
-export function webConcurrency(c: Pick<Config, "WEB_CONCURRENCY" | "DATABASE_URL" | "REDIS_URL">, cores = os.availableParallelism()): number {
+/**
+ * How many worker processes serve HTTP: WEB_CONCURRENCY, else one per core in production (NODE_ENV=production
+ * with PostgreSQL and Redis), else 1 — the embedded default, development and the tests' server processes (which
+ * ask for a cluster when they test one: starting N workers costs N start-ups on the shared test machine).
+ */
+export function webConcurrency(c: Pick<Config, "WEB_CONCURRENCY" | "DATABASE_URL" | "REDIS_URL" | "NODE_ENV">, cores = os.availableParallelism()): number {
   if (c.WEB_CONCURRENCY) return c.WEB_CONCURRENCY;
-  return c.REDIS_URL && /^postgres/.test(c.DATABASE_URL) ? Math.max(1, cores) : 1;
+  return c.NODE_ENV === "production" && c.REDIS_URL && /^postgres/.test(c.DATABASE_URL) ? Math.max(1, cores) : 1;
 }
 
 export type DatabaseTarget =
