@@ -58,7 +58,7 @@ async function main() {
       // NODE_OPTIONS refuses --cpu-prof; a preloaded inspector session does the same.
       ...(cpuProf ? { NODE_OPTIONS: `--require ${path.join(__dirname, "lib/cpu-profile.cjs")}`, BENCH_CPU_PROF_DIR: path.resolve(cpuProf) } : {}),
     },
-    readyTimeoutMs: 60_000,
+    readyTimeoutMs: 180_000,
   }).catch(async (e: unknown) => {
     await pg.drop();
     throw e;
