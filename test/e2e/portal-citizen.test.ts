@@ -189,6 +189,7 @@ test("web chat: links in answers are clickable, only http(s) and site paths, tex
   const link = page.getByRole("log").locator(".msg.bot a[href^='https://']").first();
   await link.waitFor();
   expect(await link.getAttribute("rel")).toContain("noopener");
+  await screenshot(page, "portal-chat");
   await page.getByLabel("输入消息").fill('<img src=x onerror="window.__x=1"> javascript:alert(1) /guide#application');
   await page.keyboard.press("Enter");
   const mine = page.locator(".msg.me").last();
@@ -196,7 +197,6 @@ test("web chat: links in answers are clickable, only http(s) and site paths, tex
   expect(await mine.locator("img").count()).toBe(0);
   expect(await mine.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")))).toEqual(["/guide#application"]);
   expect(await page.evaluate(() => (window as unknown as { __x?: number }).__x)).toBeUndefined();
-  await screenshot(page, "portal-chat");
   expect(problems).toEqual([]);
 });
 
