@@ -26,8 +26,8 @@ afterAll(async () => {
 });
 
 /** A fresh browser context; console errors and warnings (CSP violations, script errors) and failed assets are collected. */
-async function open(viewport = DESKTOP): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ baseURL: server.baseUrl, viewport, locale: "zh-CN", acceptDownloads: true });
+async function open(viewport = DESKTOP, javaScriptEnabled = true): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ baseURL: server.baseUrl, viewport, locale: "zh-CN", acceptDownloads: true, javaScriptEnabled });
   contexts.push(context);
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
@@ -85,14 +85,14 @@ test("portal filing: errors by their fields, success with the query code once, a
   await page.getByLabel("电子邮箱").fill("zhangsan@example.com");
   await page.getByLabel("所需信息的内容描述").fill("请公开2025年张店区融媒体中心采购项目的合同文本");
   const key = await page.locator("input[name=key]").inputValue();
-  const form = await page.$eval("#apply-form", (f) => [...new FormData(f as HTMLFormElement).entries()].map(([k, v]) => [k, String(v)]));
+  const form = await page.$$eval("#apply-form [name]", (els) => els.map((e) => [(e as HTMLInputElement).name, (e as HTMLInputElement).value]));
   await page.getByRole("button", { name: "提交申请" }).dblclick();
   await page.locator("#query-code").waitFor();
   const applicationNo = await page.locator("#application-no").innerText();
   const queryCode = await page.locator("#query-code").innerText();
   expect(applicationNo).toMatch(/^ZDRMT-2026-\d{5}$/);
   expect(queryCode).toMatch(/^\d{12}$/);
-  await screenshot(page, "portal-apply-done-mobile");
+  await screenshot(page, "portal-apply-done-mobile", { mask: [page.locator("#query-code")] });
   // The same form sent again (a re-sent POST, a third click): the same application and code, nothing new filed.
   const again = await page.request.post("/apply", { form: Object.fromEntries(form), headers: { Origin: server.baseUrl } });
   expect(again.status()).toBe(201);
@@ -162,13 +162,13 @@ test("web chat: menu button, quick replies, a filing across a page reload", asyn
   await page.getByLabel("输入消息").fill("lisi@example.com");
   await page.keyboard.press("Enter");
   await log.getByText("请核对您的申请").waitFor();
+  await screenshot(page, "portal-chat-mobile");
   await quick.getByRole("button", { name: "确认" }).click();
   const done = log.locator(".msg.bot", { hasText: "申请已提交" });
   await done.waitFor();
   const reply = await done.innerText();
   const no = /申请编号：(\S+)/.exec(reply)![1];
   const code = /查询码：(\d{12})/.exec(reply)![1];
-  await screenshot(page, "portal-chat-mobile");
   const filed = (await applications()).find((a) => a.applicationNo === no)!;
   expect(filed).toMatchObject({ applicantName: "李四", description: "请公开2025年张店区融媒体中心的财政预算公开文件", deliveryMethod: "email" });
   // The code from the chat works on the portal's status lookup.
@@ -177,6 +177,20 @@ test("web chat: menu button, quick replies, a filing across a page reload", asyn
   await page.getByLabel("查询码").fill(code);
   await page.getByRole("button", { name: "查询" }).click();
   await expect(page.locator("#status-result").innerText()).resolves.toContain("已受理");
+  expect(problems).toEqual([]);
+});
+
+test("web chat without JavaScript: the menu and the numbered choices still work, the conversation continues", async () => {
+  const { page, problems } = await open(MOBILE, false);
+  await page.goto("/chat");
+  await page.getByRole("group", { name: "公众号菜单" }).getByRole("button", { name: "我要申请" }).click();
+  await page.getByRole("log").getByText("请问您以什么身份申请").waitFor();
+  await page.getByRole("group", { name: "快捷回复" }).getByRole("button", { name: "1. 个人（自然人）" }).click();
+  await page.getByRole("log").getByText("请输入申请人姓名").waitFor();
+  // Enter sends the typed text (the form's default button is 发送, not a menu or quick-reply button).
+  await page.getByLabel("输入消息").fill("钱七");
+  await page.keyboard.press("Enter");
+  await page.getByRole("log").getByText("请选择证件类型").waitFor();
   expect(problems).toEqual([]);
 });
 

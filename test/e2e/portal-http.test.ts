@@ -60,7 +60,7 @@ describe("every page", () => {
 
   it("the chat page shows the official account's menu, each button sending the message its key stands for", async () => {
     const res = await request(env.server).get("/chat").expect(200);
-    const buttons = [...res.text.matchAll(/<button type="button" data-say="([^"]+)">([^<]+)<\/button>/g)].map((m) => [m[2], m[1]]);
+    const buttons = [...res.text.matchAll(/<button type="submit" form="chat-form" name="say" value="([^"]+)" data-say="\1">([^<]+)<\/button>/g)].map((m) => [m[2], m[1]]);
     expect(buttons).toEqual([
       ["申请指南", MENU_KEYS.GUIDE],
       ["公开目录", MENU_KEYS.CATALOGUE],
@@ -69,6 +69,29 @@ describe("every page", () => {
     ]);
     expect(res.text).toContain('role="log" aria-live="polite"');
     expect(res.text).toContain('<label for="chat-input">输入消息</label>');
+  });
+});
+
+describe("the chat page without JavaScript", () => {
+  it("posts the form to /chat: the same engine and session, numbered choices as buttons, text escaped", async () => {
+    const first = await request(env.server).post("/chat").type("form").send({ text: "", say: "我要申请" }).expect(200);
+    expect(first.text).toContain("请问您以什么身份申请");
+    expect(first.text).toContain('<button type="submit" form="chat-form" name="say" value="1" data-say="1">1. 个人（自然人）</button>');
+    const cookies = ([] as string[]).concat(first.headers["set-cookie"] ?? []);
+    // The session cookie for the page and for the chat API: the same conversation whichever the browser uses next.
+    expect(cookies.some((c) => /^ogi_chat=[A-Za-z0-9_-]{43};.*path=\/chat;.*httponly/i.test(c))).toBe(true);
+    expect(cookies.some((c) => /^ogi_chat=[A-Za-z0-9_-]{43};.*path=\/api\/chat;.*httponly/i.test(c))).toBe(true);
+    const token = /ogi_chat=([A-Za-z0-9_-]{43})/.exec(cookies[0])![1];
+    const next = await request(env.server).post("/chat").set("Cookie", `ogi_chat=${token}`).type("form").send({ say: "1" }).expect(200);
+    expect(next.text).toContain("请输入申请人姓名");
+    const api = await request(env.server).post("/api/chat").set("Cookie", `ogi_chat=${token}`).send({ text: "<b>赵六</b>" }).expect(200);
+    expect(api.body.replies.join("")).toContain("证件类型");
+    const escaped = await request(env.server).post("/chat").type("form").send({ text: "<script>alert(1)</script>" }).expect(200);
+    expect(escaped.text).not.toContain("<script>alert(1)");
+    expect(escaped.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    // Empty or odd bodies: the page again, never an error.
+    await request(env.server).post("/chat").type("form").send({}).expect(200);
+    await request(env.server).post("/chat").type("form").send("text[a]=1&say=&say=x").expect(200);
   });
 });
 

@@ -14,6 +14,11 @@ import type { ApplicationService } from "../applications/application-service";
 import { isPublicEntry, toView } from "../catalogue/catalogue-service";
 import type { CatalogueFacade } from "../catalogue/facade";
 import { catalogueFacets, catalogueSearchLimit, one, publicSearchSchema, queryObject } from "../catalogue/routes";
+import { CHAT_SESSION_COOKIE, chatSession, setChatCookie } from "../conversation/chat-sessions";
+import type { ConversationService } from "../conversation/conversation-service";
+import { chatMessageLimit } from "../conversation/routes";
+import type { Speaker } from "../conversation/runner";
+import { SESSION_TTL_SECONDS } from "../conversation/session-store";
 import type { ReportJson } from "../reports/narrative";
 import { ReportPublication } from "../reports/entities";
 import { checkFormKey, issueFormKey } from "./form-key";
@@ -259,6 +264,33 @@ export function portalRoutes(app: AppContext): Router {
   if (has("conversation")) {
     r.get("/chat", async (ctx) => {
       html(ctx, 200, chatPage(await agency(ctx)));
+    });
+
+    // Without JavaScript the chat form posts here: the same session (cookie), limit and engine as POST /api/chat.
+    r.post("/chat", async (ctx) => {
+      const a = await agency(ctx);
+      const form = (ctx.request.body ?? {}) as Record<string, unknown>;
+      const raw = typeof form.say === "string" && form.say.trim() ? form.say : form.text;
+      const text = typeof raw === "string" ? raw.trim().slice(0, 500) : "";
+      if (!text) return html(ctx, 200, chatPage(a));
+      try {
+        const session = await chatSession(app, ctx, undefined);
+        const speaker: Speaker = { channel: "chat", userId: session.conversationId, citizenKey: null, clientAddress: ctx.ip };
+        await chatMessageLimit(app).consume(`${speaker.channel}:${speaker.userId}`);
+        const out = await getService<ConversationService>(app, "conversation").handle(speaker, text);
+        if (session.isNew) {
+          setChatCookie(ctx, session.token);
+          // The page's own copy of the cookie, so the next form post continues the conversation (same name,
+          // another path: overwrite would drop the API's copy set just above).
+          ctx.cookies.set(CHAT_SESSION_COOKIE, session.token, { httpOnly: true, sameSite: "strict", path: "/chat", maxAge: SESSION_TTL_SECONDS * 1000, overwrite: false, secure: ctx.secure });
+        }
+        html(ctx, 200, chatPage(a, { text, replies: out.replies }));
+      } catch (err) {
+        if (!(err instanceof DomainError) || statusForCode(err.code) >= 500) throw err;
+        const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+        if (retry) ctx.set("Retry-After", String(retry));
+        html(ctx, statusForCode(err.code), chatPage(a, { text, replies: [], error: err.message }));
+      }
     });
   }
 
