@@ -115,7 +115,15 @@ export function portalRoutes(app: AppContext): Router {
 
   r.get("/", async (ctx) => {
     const a = await agency(ctx);
-    const guide = has("catalogue") ? await getService<CatalogueFacade>(app, "catalogue").guides.guide(a.id).catch(() => null) : null;
+    // No published guide yet is a state of the agency, not an error of the page.
+    const guide = has("catalogue")
+      ? await getService<CatalogueFacade>(app, "catalogue")
+          .guides.guide(a.id)
+          .catch((e: unknown) => {
+            if (e instanceof DomainError) return null;
+            throw e;
+          })
+      : null;
     const years = has("reports") ? await publishedYears(app, a.id) : [];
     html(ctx, 200, homePage(a, { guide, years }));
   });

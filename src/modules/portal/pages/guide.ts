@@ -94,7 +94,7 @@ export function cataloguePage(agency: PortalAgency, p: CataloguePageInput): stri
     : "";
   // The highlight is built by the search service from escaped text with <mark> around the matched words.
   const items = r.items.map(
-    (i) => html`<li><a href="${i.url}">${raw(i.highlight)}</a>
+    (i) => html`<li><a href="${link(agency, i.url)}">${raw(i.highlight)}</a>
 <div class="meta">索引号：${i.indexNo}${i.docNo ? html`　文号：${i.docNo}` : ""}<br>发布机构：${i.publisher}　生成日期：${i.writtenDate ?? "—"}<br>分类：${i.category}${i.validity !== "有效" ? html`　有效性：${i.validity}` : ""}</div>
 ${i.summary ? html`<p>${i.summary}</p>` : ""}</li>\n`,
   );
