@@ -99,6 +99,16 @@ const config = tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    rules: {
+      // `_`-prefixed parameters and destructured rest siblings are the codebase's way to drop a field on purpose; an
+      // unused `catch (e)` is how the browser scripts swallow an error they cannot report.
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
     files: ["**/*.ts"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module" },
     rules: {
@@ -106,11 +116,6 @@ const config = tseslint.config(
       // know Node's and the DOM's globals.
       "no-undef": "off",
       "@typescript-eslint/no-explicit-any": "error",
-      // `_`-prefixed parameters and destructured rest siblings are the codebase's way to drop a field on purpose.
-      "@typescript-eslint/no-unused-vars": [
-        "error",
-        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
-      ],
       // Koa's `ctx.state` and TypeORM's entity `!` fields are declared, not initialised; non-null assertions
       // after a checked lookup are the codebase's idiom.
       "@typescript-eslint/no-non-null-assertion": "off",
@@ -140,8 +145,8 @@ const config = tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
   {
-    // The console's one browser script, served as a static asset.
-    files: ["src/modules/console/assets/**/*.js"],
+    // The browser scripts served as static assets (console, portal chat).
+    files: ["src/modules/*/assets/**/*.js"],
     languageOptions: { sourceType: "script", globals: globals.browser },
   },
 );

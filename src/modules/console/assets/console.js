@@ -30,7 +30,7 @@
         var cfg = JSON.parse(src.textContent || "{}");
         cfg.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false }, cfg.options || {});
         new window.Chart(canvas, cfg);
-      } catch {
+      } catch (err) {
         canvas.insertAdjacentText("afterend", "图表数据无法显示");
       }
     });
