@@ -122,7 +122,8 @@ const MENU =
   "· 怎么申请政府信息公开？\n· 办公时间和联系电话\n· 多久能答复？收费吗？\n· 有没有2019年的年度报告\n· 去年收到多少申请\n" +
   "· 回复“我要申请”在线填写申请\n· 回复“查询申请”查看办理进度\n· 回复“人工”联系工作人员";
 
-const SMALLTALK: Record<"bye" | "capability" | "emoji" | "symbols", string> = {
+const SMALLTALK: Record<"bye" | "capability" | "emoji" | "symbols" | "ack", string> = {
+  ack: "好的。还有其他问题随时问我；回复“我要申请”可以在线申请，回复“查询申请”查看办理进度。",
   bye: "再见，感谢您的咨询！有政府信息公开方面的问题随时来问。",
   capability:
     "我是政府信息公开咨询助手（自动回复）：可以解答怎么申请、答复期限、收费、复议诉讼等问题，查公开目录和年度报告数据，帮您在线填写申请（回复“我要申请”）、查询办理进度（回复“查询申请”）；需要真人时回复“人工”。",
@@ -246,7 +247,8 @@ function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIn
   const figureNotStatus = intent.kind === "status_query" && !intent.applicationNo && /(?<!\d)20\d{2}|[今去前]年|多少|几件|几个/.test(normalized);
   // "答复会有哪几种结果" (结果 is a status word) and "我申请的信息你们没有怎么办" (我申请的) ask about the rules.
   const questionNotStatus =
-    (intent.kind === "status_query" && !intent.applicationNo && /哪几种|哪些|几种|什么样|类型/.test(normalized)) || (intent.kind === "status_mine" && /怎么办/.test(normalized));
+    (intent.kind === "status_query" && !intent.applicationNo && /哪几种|哪些|几种|什么样|类型|多久|多长时间|几天|一般|什么时候|怎么(?:拿|领|取|送|给|寄|通知)|如何/.test(normalized)) ||
+    (intent.kind === "status_mine" && /怎么办/.test(normalized));
   // Someone else's data and legal advice are refused before anything else ("查车牌鲁C12345的车主" is no status query).
   const verdict = intent.kind === "handoff" || intent.kind === "greeting" ? null : checkScope(normalized);
   const refuseFirst = verdict?.kind === "personal_data" || verdict?.kind === "legal_advice";

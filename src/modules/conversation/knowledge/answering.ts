@@ -353,7 +353,9 @@ export function clauses(text: string): string[] {
   // (Not "2019年和2025年各收到多少": years compared are one figure question.)
   if (both && !/\d|年/.test(both[1] + both[2])) return [`${both[1]}${both[4]}`, `${both[2]}${both[4]}`];
   return text
-    .split(/[，,；;。！!～~]+|(?:我就是想知道|我只是想知道|我想知道|就是想知道|想知道|想问一下|想问问|我想问|请问|对了|不过)/)
+    // Also at question marks, at a space between two words ("你们是什么单位 电话多少") and after a question
+    // particle running into the next question ("收费吗多久能答复").
+    .split(/[，,；;。！!～~？?]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|(?<=[吗呢嘛])(?=[\u4e00-\u9fff])|(?:我就是想知道|我只是想知道|我想知道|就是想知道|想知道|想问一下|想问问|我想问|请问|对了|不过)/)
     .map((p) => p.replace(/^(第[一二三四五六]个?|首先|其次|然后|另外|还有|再就是|以及|最后)[，,、:：]?/, "").trim())
     .filter((p) => p.replace(/[\p{P}\p{S}\s]/gu, "").length >= 2);
 }

@@ -157,4 +157,4 @@ const KIND_WEIGHT: Record<AnswerUnit["kind"], number> = { custom: 1.4, faq: 1.25
 const LOOKUP = "#LOOKUP";
 
 /** Concepts that say how a thing is asked, not what about (every unit would match 怎么/我要). */
-const GENERIC_CONCEPTS = new Set(["WANT", "HOW_MANY", "QUERY", "GREET", "THANKS", "CATALOGUE"]);
+const GENERIC_CONCEPTS = new Set(["WANT", "HOW_MANY", "QUERY", "GREET", "THANKS", "CATALOGUE", "ACK"]);
