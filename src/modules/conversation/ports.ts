@@ -199,7 +199,19 @@ async function buildKnowledge(ctx: AppContext, agency: Agency, guide: PublishedG
   const lk = learned(ctx);
   const [custom, attached] = lk ? await Promise.all([lk.customUnits(agency.id), lk.attachedQuestions(agency.id)]) : [[], []];
   units.push(...custom);
-  return new KnowledgeIndex(sharedUnderstanding(), { code: agency.code, name: agency.name }, units, attached, new Date().toISOString());
+  const linked = withBaseUrl(units, ctx.config.PUBLIC_BASE_URL);
+  return new KnowledgeIndex(sharedUnderstanding(), { code: agency.code, name: agency.name }, linked, attached, new Date().toISOString());
+}
+
+/**
+ * Links sent to citizens are absolute when the service's public address is configured (PUBLIC_BASE_URL): a
+ * site path such as /guide?agency=zdrmt#apply means nothing in a WeChat message. Without it they stay paths.
+ * Absolute links (the Regulation on gov.cn, a catalogue entry's own URL) are left as they are.
+ */
+export function withBaseUrl(units: AnswerUnit[], base: string | undefined): AnswerUnit[] {
+  if (!base) return units;
+  const root = base.replace(/\/+$/, "");
+  return units.map((u) => (u.source.url?.startsWith("/") ? { ...u, source: { ...u.source, url: `${root}${u.source.url}` } } : u));
 }
 
 export function realPorts(ctx: AppContext): ConversationPorts {

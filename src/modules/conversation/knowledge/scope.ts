@@ -57,6 +57,8 @@ const has = (text: string, words: string[]) => words.some((w) => text.includes(w
 /** Who we are: "你们是什么单位", "你是哪个部门的", "这是哪里的公众号", "你们是干嘛的". */
 const AGENCY_ASK = /(你们|你|这里|这|贵单位|贵中心)(是|属于)(个|一个)?(什么|哪个|哪里|哪|啥|干嘛|干什么|做什么)(?!时候|时间|意思)/;
 
+const ROLE = /(保安|门卫|保洁|护士|医生|老师|[\u4e00-\u9fff](?:员|师|工|户|友))的/;
+
 /** Third person + personal attribute (not a question about what an applicant must provide). */
 function asksPersonalData(text: string): boolean {
   const c = scopeConfig().personalData;
@@ -67,7 +69,8 @@ function asksPersonalData(text: string): boolean {
   let rest = text;
   for (const w of c.notNames) rest = rest.split(w).join("　");
   const named = p.name.exec(rest);
-  const person = p.person.exec(rest);
+  // A person by role: a word for a person (…员, …师, …户, 朋友…) owning something ("小区保安的", "快递员的").
+  const person = p.person.exec(rest) ?? (ROLE.test(rest.replace(/工作人员/g, "")) ? ["role"] : null);
   const official = person && c.officials.includes(person[0]);
   // A number alone is someone only when asked whose it is (a citizen giving their own phone is not asking).
   if (number && !named && !person) return has(text, c.nameAttributes) || text.includes("车主");
