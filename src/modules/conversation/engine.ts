@@ -58,8 +58,6 @@ export type Effect =
   | { kind: "status"; applicationNo: string; queryCode: string }
   | { kind: "list_mine" }
   | { kind: "handoff"; reason: "requested" | "misunderstood"; question: string; transcript: Session["history"] }
-  /** A message the intents did not understand: look it up in the answers staff wrote (misses list). */
-  | { kind: "learned"; question: string }
   /** A message the bot was unsure of, for the misses list (LearnedKnowledge.recordMiss); text already masked. */
   | { kind: "record_miss"; text: string; reply: string; score: number | null };
 
@@ -82,8 +80,6 @@ export type SubmitResult =
 export type StatusResult =
   | { ok: true; applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; dispositionDate?: string | null }
   | { ok: false; message: string };
-/** A staff-written answer (or a unit a missed question was attached to) that matches the message. */
-export type LearnedResult = { unitId: string; answer: string; source: string } | null;
 export interface MineResult {
   items: Array<{ applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; submittedAt?: string | null }>;
 }
@@ -96,7 +92,6 @@ export type EffectResult =
   | { kind: "status"; result: StatusResult }
   | { kind: "list_mine"; result: MineResult }
   | { kind: "handoff"; result: { consultationId: string } }
-  | { kind: "learned"; question: string; result: LearnedResult }
   | { kind: "record_miss" }
   | { kind: "error"; effect: Effect["kind"]; message: string };
 
@@ -337,8 +332,9 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
     case "smalltalk":
       return done(hit, [SMALLTALK[intent.what]], [], `smalltalk.${intent.what}`);
     case "unknown":
-      // The answers staff wrote from the misses list are consulted first; the reply is decided on its result.
-      return done({ ...s, lastIntent: "unknown" }, [], [{ kind: "learned", question: maskPersonalData(m.text) }], "unknown");
+      // Only without a knowledge index (it holds the staff-written answers and is the one matcher of them):
+      // "没理解", recorded as a miss, and a person after the second.
+      return { ...missed(s, maskPersonalData(m.text), m.now, null, true), intent: "unknown" };
   }
 }
 
@@ -386,15 +382,22 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
   // Chatter (a question, greeting, complaint, "同上", a status query) is answered, not saved; the same field
   // is asked again (form-chatter.ts, form-interruption.ts). A question is answered from the index when there is one.
   const chatter = interruption(nlu, f, t, m.currentYear, m.verified);
+  const fromIndex = (): StepResult | null => {
+    if (!k) return null;
+    const r = answerMessage(k, nlu, t, m.currentYear);
+    const texts = r.answers.filter((a) => a.kind === "answer" || a.kind === "redirect").map((a) => a.text);
+    return texts.length ? done(s, [...texts, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "knowledge.answer") : null;
+  };
   if (chatter?.kind === "effect") {
-    if (k && ["guide", "figures", "catalogue", "learned"].includes(chatter.effect.kind)) {
-      const r = answerMessage(k, nlu, t, m.currentYear);
-      const texts = r.answers.filter((a) => a.kind === "answer" || a.kind === "redirect").map((a) => a.text);
-      if (texts.length) return done(s, [...texts, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "knowledge.answer");
+    if (["guide", "figures", "catalogue"].includes(chatter.effect.kind)) {
+      const answered = fromIndex();
+      if (answered) return answered;
     }
-    const e = chatter.effect.kind === "learned" ? { ...chatter.effect, question: maskPersonalData(chatter.effect.question) } : chatter.effect;
-    return done(s, [], [e], chatter.intent);
+    return done(s, [], [chatter.effect], chatter.intent);
   }
+  // A question nothing else places: the index (staff-written answers included), else a recorded miss and the
+  // same field asked again.
+  if (chatter?.kind === "question") return fromIndex() ?? { ...missed(s, maskPersonalData(chatter.text), m.now, null, true), intent: chatter.intent };
   if (chatter?.kind === "say") return done(s, [chatter.text, `${RESUME_PREFIX}${form.promptFor(f)}`], [], chatter.intent);
   if (chatter?.kind === "wrong_channel") return done(s, [WRONG_CHANNEL, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "wrong_channel");
   const out = form.answer(f, t, formChannel(m.channel));
@@ -425,7 +428,7 @@ export const figureName = (t: FigureTopic) => FIGURE_NAMES[t];
 
 function onResult(s: Session, r: EffectResult, now: string): StepResult {
   const say = (replies: string[], session = s) => {
-    const open = session.mode === "form" && session.form && ["guide", "catalogue", "figures", "status", "list_mine", "learned"].includes(r.kind);
+    const open = session.mode === "form" && session.form && ["guide", "catalogue", "figures", "status", "list_mine"].includes(r.kind);
     const all = open ? [...replies, `${RESUME_PREFIX}${form.promptFor(session.form!)}`] : replies;
     const next = remember(session, "bot", all, now);
     return done(next, all);
@@ -491,9 +494,6 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       const notes = [...new Set(items.filter((a) => a.dueDate && a.dueDateNote).map((a) => a.dueDateNote as string))];
       return say([`您提交的申请：\n${lines.join("\n")}${notes.length ? `\n${notes.join("")}` : ""}`]);
     }
-    case "learned":
-      if (!r.result) return missed(s, r.question, now);
-      return say([`${r.result.answer}\n（来源：${r.result.source}）`], { ...s, misses: 0, lastIntent: "learned" });
     case "record_miss":
       return done(s, []);
     case "handoff":

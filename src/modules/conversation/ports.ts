@@ -9,8 +9,7 @@ import { DomainError } from "../../domain/errors";
 import { defaultAgency } from "../../infra/agencies";
 import type { Agency } from "../../infra/entities/agency.entity";
 import type { IntakeInput } from "../applications/intake-schema";
-import type { CatalogueResult, FiguresResult, GuideResult, LearnedResult, MineResult, StatusResult, SubmitResult } from "./engine";
-import { matchLearned } from "./knowledge/learned-match";
+import type { CatalogueResult, FiguresResult, GuideResult, MineResult, StatusResult, SubmitResult } from "./engine";
 import { LEARNED_SERVICE, type LearnedStore } from "./knowledge/learned-store";
 import { figureName } from "./engine";
 import type { FigureTopic, GuideTopic } from "./intents";
@@ -357,25 +356,6 @@ export function realPorts(ctx: AppContext): ConversationPorts {
       const svc = getService<{ openConsultation(a: { speaker: Speaker; reason: string; question: string; transcript: unknown }): Promise<{ id: string }> }>(ctx, "conversation");
       const c = await svc.openConsultation({ speaker, reason, question, transcript });
       return { consultationId: c.id };
-    },
-
-    // Stand-in for the knowledge index: a simple match over the staff-written answers and attached phrasings.
-    async learned(question: string): Promise<LearnedResult> {
-      const store = ctx.services.get(LEARNED_SERVICE) as LearnedStore | undefined;
-      if (!store) return null;
-      const a = await agency();
-      const [units, attached] = await Promise.all([store.customUnits(a.id), store.attachedQuestions(a.id)]);
-      const hit = matchLearned(question, units, attached);
-      if (!hit) return null;
-      const unit = units.find((u) => u.id === hit.unitId);
-      if (unit) return { unitId: unit.id, answer: unit.answer, source: unit.source.label };
-      // Attached to a built-in FAQ topic ("faq:fees"): answered as that topic is answered.
-      const topic = /^faq:(\w+)$/.exec(hit.unitId)?.[1];
-      if (topic && topic in GUIDE_SECTIONS) {
-        const g = await ports.guide(topic as GuideTopic);
-        return { unitId: hit.unitId, answer: g.text, source: `${g.source}·${g.title}` };
-      }
-      return null;
     },
 
     async recordMiss(miss) {
