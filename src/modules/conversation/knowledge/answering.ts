@@ -215,6 +215,9 @@ function distinct(hits: RankedUnit[]): RankedUnit[] {
   });
 }
 
+/** Weight of a unit about a specific matter the question does not name (KnowledgeIndex.foreignTopic). */
+export const FOREIGN_TOPIC = 0.7;
+
 /** Idf the top unit matched that the runner-up did not: a rare topic word (复议, 补正) only it contains. */
 export const DISTINCT_IDF = 2.5;
 function distinctive(index: KnowledgeIndex, top: RankedUnit, second: RankedUnit): number {
@@ -306,8 +309,10 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   const terms = index.terms(text);
   // A report's narrative answers a question about the report (报告, 年报, a year), not any word it mentions (网站).
   const aboutReport = /报告|年报|(?<!\d)20\d{2}|[今去前]年/.test(text);
+  // A bare topic word ("期限") is offered widely; only a question is kept off units about another matter.
+  const topicWord = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3;
   const hits = distinct(index.search(text, 8, (u) => u.kind !== "report" || (u.figure?.value === null && aboutReport)))
-    .map((h) => ({ ...h, score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) }))
+    .map((h) => ({ ...h, score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) * (!topicWord && index.foreignTopic(h.unit.id, terms) ? FOREIGN_TOPIC : 1) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, 6);
   // "索引号ZDRMT/2019-00004是什么": the entry of that index number, or that the catalogue has none.
@@ -393,6 +398,13 @@ function runOnAnswer(index: KnowledgeIndex, text: string, currentYear: number): 
   return null;
 }
 
+/** A staff-written unit confident for a message a topic list would redirect (out of scope only). */
+function ownAnswer(index: KnowledgeIndex, text: string, verdict: Exclude<ReturnType<typeof checkScope>, null>): RankedUnit | undefined {
+  if (verdict.kind !== "out_of_scope") return undefined;
+  const own = index.search(text, 1, (u) => u.kind === "custom")[0];
+  return own && own.confidence >= ANSWER_CONFIDENCE ? own : undefined;
+}
+
 export interface MessageAnswer {
   answers: Answer[];
   /** Lowest score among the parts, recorded when the bot was unsure. */
@@ -414,10 +426,21 @@ export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: st
       if (run) return run;
       const u = index.unit("faq:agency_profile");
       if (u) return { answers: [{ kind: "answer", unitId: u.id, text: unitReply(u), score: 1, hasDetail: Boolean(u.detail) }], unsure: false, score: 1 };
+    } else if ((verdict.kind === "complaint" || verdict.kind === "out_of_scope") && !ownAnswer(index, text, verdict)) {
+      // "…修路挺吵的不过这不是重点我就是想知道申请收不收费": a clause outside every rule that the index answers
+      // is answered, and the redirect for the rest follows. (Never for personal data or legal advice.)
+      const redirect: Answer = { kind: "redirect", reason: verdict.kind, text: scopeReply(verdict, agencyName) };
+      const found = clauses(text)
+        .slice(0, 4)
+        .filter((c) => !checkScope(c))
+        .map((c) => clauseAnswer(index, c, currentYear))
+        .filter((a): a is Extract<Answer, { kind: "answer" }> => Boolean(a));
+      if (found.length && clauses(text).length > 1) return { answers: [found[0], redirect], unsure: false, score: found[0].score };
+      return { answers: [redirect], unsure: false, score: null };
     } else {
       // A staff-written answer of this agency wins over a topic list ("停车场对外开放吗" is not 交通管理 here).
-      const own = verdict.kind === "out_of_scope" ? index.search(text, 1, (u) => u.kind === "custom")[0] : undefined;
-      if (own && own.confidence >= ANSWER_CONFIDENCE) {
+      const own = ownAnswer(index, text, verdict);
+      if (own) {
         return { answers: [{ kind: "answer", unitId: own.unit.id, text: unitReply(own.unit), score: own.confidence, hasDetail: Boolean(own.unit.detail) }], unsure: false, score: own.confidence };
       }
       return { answers: [{ kind: "redirect", reason: verdict.kind, text: scopeReply(verdict, agencyName) }], unsure: false, score: null };

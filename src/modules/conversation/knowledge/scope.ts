@@ -14,16 +14,26 @@ import path from "node:path";
 interface ScopeConfig {
   outOfScope: Array<{ words: string[]; topic: string; where: string }>;
   serviceTransaction: { verbs: string[]; disclosureWords: string[]; topic: string; where: string };
-  personalData: { persons: string[]; officials: string[]; surnames: string; notNames: string[]; attributes: string[]; possessedAttributes: string[]; nameAttributes: string[]; notAsking: string[] };
+  personalData: {
+    persons: string[];
+    officials: string[];
+    surnames: string;
+    notNames: string[];
+    attributes: string[];
+    possessedAttributes: string[];
+    possessedContextNot: string[];
+    nameAttributes: string[];
+    notAsking: string[];
+  };
   legalAdvice: { always: string[]; acts: string[]; giRemedyContext: string[]; privateLaw: string[] };
-  complaint: { acts: string[]; demands: string[]; grievances: string[]; why: string[]; situation: string[]; aboutDisclosureWork: string[] };
+  complaint: { acts: string[]; demands: string[]; grievances: string[]; grievancePatterns: string[]; why: string[]; situation: string[]; aboutDisclosureWork: string[] };
   agencyProfile: string[];
   documentWords: string[];
   pinyinWords: string[];
 }
 const SCOPE_FILE = path.resolve(__dirname, "../../../../config/conversation/scope.json");
 let scope: ScopeConfig | null = null;
-let compiled: { name: RegExp; person: RegExp } | null = null;
+let compiled: { name: RegExp; person: RegExp; grievance: RegExp } | null = null;
 export function scopeConfig(): ScopeConfig {
   scope ??= JSON.parse(fs.readFileSync(SCOPE_FILE, "utf8")) as ScopeConfig;
   return scope;
@@ -39,6 +49,7 @@ function patterns() {
       // or 老王/小张; after a look-up verb, or before 的.
       name: new RegExp(`(?:(?:查|查查|查下|查一下|看看|要|叫|知道|告诉我|打听|提供|公开)([${c.surnames}][\\u4e00-\\u9fff]{1,2}?)(?=的|名下|有没有|家|住|在|现在|是|这个|那个|$|\\s))|(?:([${c.surnames}][\\u4e00-\\u9fff]{1,2}?)(?=的|名下))|(?:[老小]([${c.surnames}]))(?=[的家\\s]|$|[\\u4e00-\\u9fff])`),
       person: new RegExp(person),
+      grievance: new RegExp(scopeConfig().complaint.grievancePatterns.join("|")),
     };
   }
   return compiled;
@@ -57,7 +68,7 @@ const has = (text: string, words: string[]) => words.some((w) => text.includes(w
 /** Who we are: "你们是什么单位", "你是哪个部门的", "这是哪里的公众号", "你们是干嘛的". */
 const AGENCY_ASK = /(你们|你|这里|这|贵单位|贵中心)(是|属于)(个|一个)?(什么|哪个|哪里|哪|啥|干嘛|干什么|做什么)(?!时候|时间|意思)/;
 
-const ROLE = /(保安|门卫|保洁|护士|医生|老师|[\u4e00-\u9fff](?:员|师|工|户|友))的/;
+const ROLE = /(保安|门卫|保洁|护士|医生|老师|[\u4e00-\u9fff](?:员|师|工|户|友|子|姨|舅|叔|姑|婶|哥|姐|弟|妹|爸|妈|爷|奶|婆|夫|妻|儿|女|孙|侄|甥|亲))的/;
 
 /** Third person + personal attribute (not a question about what an applicant must provide). */
 function asksPersonalData(text: string): boolean {
@@ -75,7 +86,9 @@ function asksPersonalData(text: string): boolean {
   // A number alone is someone only when asked whose it is (a citizen giving their own phone is not asking).
   if (number && !named && !person) return has(text, c.nameAttributes) || text.includes("车主");
   if (!named && !person) return false;
-  if (has(text, c.attributes) || c.possessedAttributes.some((w) => text.includes(`的${w}`))) return true;
+  if (has(text, c.attributes)) return true;
+  // 工资, 收入…: someone's ("老板的工资", "村支书一年工资多少"), not a claim ("双倍工资", "拖欠工资").
+  if (c.possessedAttributes.some((w) => text.includes(`的${w}`) || (text.includes(w) && !has(text, c.possessedContextNot)))) return true;
   // Who someone is ("举报我的那个人是谁", "那个司机叫啥"): not for officials, whose names are public.
   return has(text, c.nameAttributes) && !official && !/你们|你是|您是/.test(text.replace(/你们(?:的)?(?:记者|员工|职工)/, ""));
 }
@@ -84,7 +97,9 @@ function asksLegalAdvice(text: string): boolean {
   const c = scopeConfig().legalAdvice;
   if (has(text, c.always) || has(text, c.privateLaw)) return true;
   // "2024年有没有被起诉" asks a report figure; "起诉期限" the disclosure remedy: neither is legal advice.
-  return has(text, c.acts) && !has(text, c.giRemedyContext) && !/(?<!\d)20\d{2}|[今去前]年|被起诉|被诉|被告/.test(text);
+  if (!has(text, c.acts) || has(text, c.giRemedyContext) || /(?<!\d)20\d{2}|[今去前]年|被起诉|被诉|被告/.test(text)) return false;
+  // "信息公开申请能委托律师办吗": a lawyer as the applicant's agent is a question about applying.
+  return !(/委托|代理|代为|代办/.test(text) && /申请/.test(text));
 }
 
 function isComplaint(text: string): boolean {
@@ -92,7 +107,7 @@ function isComplaint(text: string): boolean {
   const act = has(text, c.acts);
   // A question about how disclosure itself is handled ("一直没人理我…一般要多久才能答复") is answered (Arts. 33,
   // 47, 51), unless the citizen says they complain.
-  const grievance = has(text, c.grievances) || has(text, c.demands);
+  const grievance = has(text, c.grievances) || has(text, c.demands) || patterns().grievance.test(text);
   if (!act && has(text, c.aboutDisclosureWork)) return false;
   // "对信息公开工作不满意向谁投诉": the FAQ says who supervises disclosure (Art. 47).
   if (!grievance && /信息公开工作|公开工作/.test(text)) return false;
