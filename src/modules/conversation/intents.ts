@@ -136,8 +136,9 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
   if (!c.size && u.text && /^[\p{Extended_Pictographic}\p{P}\p{S}\s\u200d\ufe0f]+$/u.test(u.text) && /\p{Extended_Pictographic}/u.test(u.text)) return { kind: "smalltalk", what: "emoji" };
   // Symbols and digits without a word ("{{7*7}} ${7*7}", "？？？"): nothing is asked; never evaluated or echoed.
   if (!c.size && u.text && !/\p{L}/u.test(u.text) && /[\p{P}\p{S}]/u.test(u.text)) return { kind: "smalltalk", what: "symbols" };
-  if (has("GREET")) return { kind: "greeting" };
+  // "谢谢你的帮助" thanks (帮助 is also a greeting word).
   if (has("THANKS")) return { kind: "thanks" };
+  if (has("GREET")) return { kind: "greeting" };
   if (onlySocial && has("ACK")) return { kind: "smalltalk", what: "ack" };
   return { kind: "unknown" };
 }

@@ -22,6 +22,7 @@ interface ScopeConfig {
     attributes: string[];
     possessedAttributes: string[];
     possessedContextNot: string[];
+    ownedAttributes: string[];
     nameAttributes: string[];
     notAsking: string[];
   };
@@ -68,7 +69,8 @@ const has = (text: string, words: string[]) => words.some((w) => text.includes(w
 /** Who we are: "你们是什么单位", "你是哪个部门的", "这是哪里的公众号", "你们是干嘛的". */
 const AGENCY_ASK = /(你们|你|这里|这|贵单位|贵中心)(是|属于)(个|一个)?(什么|哪个|哪里|哪|啥|干嘛|干什么|做什么)(?!时候|时间|意思)/;
 
-const ROLE = /(保安|门卫|保洁|护士|医生|老师|[\u4e00-\u9fff](?:员|师|工|户|友|子|姨|舅|叔|姑|婶|哥|姐|弟|妹|爸|妈|爷|奶|婆|夫|妻|儿|女|孙|侄|甥|亲))的/;
+const ROLE =
+  /(?:保安|门卫|保洁|护士|医生|老师|[\u4e00-\u9fff](?:员|师|户|友)|(?:员|职|民|临时)工|(?:妻|儿|孩|嫂|姨|舅|侄|孙)子|(?<![这那哪])[\u4e00-\u9fff]?(?:姨|舅|叔|姑|婶|哥|姐|弟|妹|爸|妈|爷|奶|婆|丈夫|妻|女儿|孙女|侄女|父亲|母亲|亲戚))的/;
 
 /** Third person + personal attribute (not a question about what an applicant must provide). */
 function asksPersonalData(text: string): boolean {
@@ -86,7 +88,7 @@ function asksPersonalData(text: string): boolean {
   // A number alone is someone only when asked whose it is (a citizen giving their own phone is not asking).
   if (number && !named && !person) return has(text, c.nameAttributes) || text.includes("车主");
   if (!named && !person) return false;
-  if (has(text, c.attributes)) return true;
+  if (has(text, c.attributes) || c.ownedAttributes.some((w) => text.includes(`的${w}`))) return true;
   // 工资, 收入…: someone's ("老板的工资", "村支书一年工资多少"), not a claim ("双倍工资", "拖欠工资").
   if (c.possessedAttributes.some((w) => text.includes(`的${w}`) || (text.includes(w) && !has(text, c.possessedContextNot)))) return true;
   // Who someone is ("举报我的那个人是谁", "那个司机叫啥"): not for officials, whose names are public.
