@@ -243,7 +243,7 @@ function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIn
   // "答复会有哪几种结果" (结果 is a status word) and "我申请的信息你们没有怎么办" (我申请的) ask about the rules.
   const questionNotStatus =
     (intent.kind === "status_query" && !intent.applicationNo && /哪几种|哪些|几种|什么样|类型|多久|多长时间|几天|一般|什么时候|怎么(?:拿|领|取|送|给|寄|通知)|如何|需要|要带|不满意|不服|[吗嘛][？?]?$/.test(normalized)) ||
-    (intent.kind === "status_mine" && /怎么办|什么时候|多久|怎么(?:拿|领|取|送|给|寄)/.test(normalized));
+    (intent.kind === "status_mine" && /怎么办|什么时候|多久|怎么(?:拿|领|取|送|给|寄)|撤回|撤销|修改|更正|改一下/.test(normalized));
   // Someone else's data and legal advice are refused before anything else ("查车牌鲁C12345的车主" is no status query).
   const verdict = intent.kind === "handoff" || intent.kind === "greeting" ? null : checkScope(normalized);
   const refuseFirst = verdict?.kind === "personal_data" || verdict?.kind === "legal_advice";

@@ -66,6 +66,8 @@ function scopePinyinWords(): string[] {
   ];
 }
 
+const NOT_FEES = new Set(["经费", "消费", "浪费", "免费", "花费", "学费", "电费", "水费", "燃气费", "暖气费", "供暖费", "物业费", "话费"]);
+
 export class Understanding {
   private readonly jieba: Jieba;
   private readonly wordToConcepts = new Map<string, string[]>();
@@ -167,6 +169,14 @@ export class Understanding {
         if (joined.length > this.maxWordLen) break;
         const canon = this.canonical(joined);
         if (canon) add(canon);
+      }
+    }
+    // Any "…费" (复印费, 邮寄费, 工本费) is a fee, not only the listed words; 经费/消费/浪费 are not.
+    if (!concepts.has("FEE")) {
+      const fee = tokens.find((t) => /^[\u4e00-\u9fff]{1,3}费$/.test(t) && !NOT_FEES.has(t));
+      if (fee) {
+        concepts.add("FEE");
+        matched.set("FEE", fee);
       }
     }
     return { text, original, tokens, concepts, matched };

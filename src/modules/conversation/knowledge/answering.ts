@@ -5,7 +5,7 @@
 import { parseYear } from "../intents";
 import type { Understanding } from "../understanding";
 import type { AnswerUnit } from "./answer-unit";
-import type { KnowledgeIndex, RankedUnit } from "./knowledge-index";
+import { SPECIFIC_CONCEPTS, type KnowledgeIndex, type RankedUnit } from "./knowledge-index";
 import { checkScope, scopeReply } from "./scope";
 
 /** Confidence (share of the query's idf matched) at or above which the top unit is answered outright. */
@@ -323,7 +323,8 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
     return notFound(`索引号${indexNo}`);
   }
   const top = hits[0];
-  const lookup = terms.includes("#LOOKUP");
+  // "申请公开政府文件收钱吗" names 文件 but asks about fees: a specific matter is not a catalogue look-up.
+  const lookup = terms.includes("#LOOKUP") && !terms.some((t) => SPECIFIC_CONCEPTS.has(t));
   if (!top) return lookup ? notFound(lookupWords(terms)) : { kind: "none", score: null };
   const second = hits[1];
   // A one- or two-character message ("期限", "时间") names a topic, not a question: offer the choices.
@@ -343,7 +344,10 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
     if (speaks) return { kind: "answer", unitId: speaks.unit.id, score: speaks.confidence, hasDetail: Boolean(speaks.unit.detail), text: unitReply(speaks.unit) };
     return notFound(lookupWords(terms));
   }
-  const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, bare ? 4 : 3);
+  // A bare word ("申请") offers the common questions it names first, then the closest others.
+  const close = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE);
+  const common = bare ? index.search(text, 3, (u) => COMMON_CHOICES.includes(u.id)).find((h) => h.confidence >= CHOICE_CONFIDENCE && !close.slice(0, 4).some((c) => c.unit.id === h.unit.id)) : undefined;
+  const choices = common ? [...close.slice(0, 3), common] : close.slice(0, bare ? 4 : 3);
   if (!choices.length) return { kind: "none", score: top.confidence };
   const hint = index.terms(text).includes("#APPLY") ? "在线填写申请请回复“我要申请”；" : "";
   return { kind: "clarify", choices: choices.map((c) => c.unit.id), score: top.confidence, text: clarifyText(choices.map((c) => c.unit), hint) };
@@ -435,7 +439,9 @@ export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: st
         .filter((c) => !checkScope(c))
         .map((c) => clauseAnswer(index, c, currentYear))
         .filter((a): a is Extract<Answer, { kind: "answer" }> => Boolean(a));
-      if (found.length && clauses(text).length > 1) return { answers: [found[0], redirect], unsure: false, score: found[0].score };
+      // The clause answered most surely ("…不是重点，我就是想知道收不收费" names its question last).
+      const best = found.reduce<(typeof found)[number] | undefined>((b, a) => (!b || a.score >= b.score ? a : b), undefined);
+      if (best && clauses(text).length > 1) return { answers: [best, redirect], unsure: false, score: best.score };
       return { answers: [redirect], unsure: false, score: null };
     } else {
       // A staff-written answer of this agency wins over a topic list ("停车场对外开放吗" is not 交通管理 here).

@@ -166,7 +166,7 @@ export class KnowledgeIndex {
 const KIND_WEIGHT: Record<AnswerUnit["kind"], number> = { custom: 1.4, faq: 1.25, guide: 1, catalogue: 1, report: 1 };
 
 /** Concepts that name a matter of their own: a unit about one of them answers only a question naming it. */
-const SPECIFIC_CONCEPTS = new Set(["#REVIEW", "#LITIGATION", "#REMEDY", "#CORRECTION", "#WITHDRAW", "#FEE", "#WITHHELD", "#ID_PROOF", "#NOT_EXIST", "#ANNUAL_REPORT"]);
+export const SPECIFIC_CONCEPTS = new Set(["#REVIEW", "#LITIGATION", "#REMEDY", "#CORRECTION", "#WITHDRAW", "#FEE", "#WITHHELD", "#ID_PROOF", "#NOT_EXIST", "#ANNUAL_REPORT"]);
 
 /** The term a look-up question ("有没有…的文件") and every catalogue entry share. */
 const LOOKUP = "#LOOKUP";

@@ -101,7 +101,8 @@ function asksLegalAdvice(text: string): boolean {
   // "2024年有没有被起诉" asks a report figure; "起诉期限" the disclosure remedy: neither is legal advice.
   if (!has(text, c.acts) || has(text, c.giRemedyContext) || /(?<!\d)20\d{2}|[今去前]年|被起诉|被诉|被告/.test(text)) return false;
   // "信息公开申请能委托律师办吗": a lawyer as the applicant's agent is a question about applying.
-  return !(/委托|代理|代为|代办/.test(text) && /申请/.test(text));
+  // "律师事务所可以申请吗": a law firm as an applicant.
+  return !(/委托|代理|代为|代办|律师事务所|律所/.test(text) && /申请/.test(text));
 }
 
 function isComplaint(text: string): boolean {
@@ -122,6 +123,8 @@ function otherAgency(text: string): ScopeVerdict | null {
   const c = scopeConfig();
   // "有没有…招聘公告": a document of that domain is government information this service may hold.
   if (has(text, c.documentWords)) return null;
+  // "申请需要带户口本吗": another agency's certificate brought as proof of identity, not its business.
+  if (/(?:带|提供|出示)(?:上|个|着|一下)?[^，。？?\s]{0,3}(?:户口本|证|卡|执照|复印件)/.test(text) && !/办|补|迁|换|申领|怎么弄/.test(text)) return null;
   for (const o of c.outOfScope) if (has(text, o.words)) return { kind: "out_of_scope", topic: o.topic, where: o.where };
   const t = c.serviceTransaction;
   if (has(text, t.verbs) && !has(text, t.disclosureWords)) return { kind: "out_of_scope", topic: t.topic, where: t.where };
