@@ -43,7 +43,7 @@ const PURE_FILES = [
   "src/modules/conversation/knowledge/answering.ts",
   "src/modules/conversation/knowledge/bm25.ts",
   "src/modules/conversation/knowledge/knowledge-index.ts",
-  "src/modules/conversation/knowledge/learned-match.ts",
+  "src/modules/conversation/knowledge/fold-question.ts",
   // (mask-miss.ts is not listed: it masks a miss for staff with the log redactor, infra/redact.ts, on purpose, so
   // a miss and a log line hide the same personal data.)
   "src/modules/conversation/knowledge/report-adapter.ts",
