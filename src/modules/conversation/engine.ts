@@ -227,7 +227,7 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming, k: KnowledgeInd
   if (s.mode === "await_credentials") {
     let creds = parseCredentials(m.text);
     // Waiting for the code of a known number: a lone token without separators is the code (e.g. AB12CD).
-    if (s.pendingApplicationNo && !creds.queryCode && creds.applicationNo && !/[-\/_]/.test(creds.applicationNo)) {
+    if (s.pendingApplicationNo && !creds.queryCode && creds.applicationNo && !/[-/_]/.test(creds.applicationNo)) {
       creds = { queryCode: creds.applicationNo };
     }
     const applicationNo = creds.applicationNo ?? s.pendingApplicationNo;

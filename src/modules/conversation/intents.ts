@@ -52,10 +52,10 @@ export function parseYear(text: string, currentYear: number): { year: number; wo
 /** Application number and query code in a message such as "查询 ZDRMT-2026-0001 查询码 A1B2C3". */
 export function parseCredentials(text: string): { applicationNo?: string; queryCode?: string } {
   const folded = text.normalize("NFKC");
-  const tokens = folded.match(/[A-Za-z0-9][A-Za-z0-9\-\/_]*[A-Za-z0-9]/g) ?? [];
+  const tokens = folded.match(/[A-Za-z0-9][A-Za-z0-9\-/_]*[A-Za-z0-9]/g) ?? [];
   const candidates = tokens.filter((t) => /\d/.test(t));
   // The application number is the first token with a separator or letters and at least 6 characters.
-  const noIdx = candidates.findIndex((t) => t.length >= 6 && (/[-\/_]/.test(t) || /[A-Za-z]/.test(t)));
+  const noIdx = candidates.findIndex((t) => t.length >= 6 && (/[-/_]/.test(t) || /[A-Za-z]/.test(t)));
   const applicationNo = noIdx >= 0 ? candidates[noIdx].toUpperCase() : undefined;
   const rest = candidates.filter((_, i) => i !== noIdx);
   const codeMatch = /(?:查询码|验证码|密码|code)\s*[:：]?\s*([A-Za-z0-9]{4,16})/i.exec(folded);
@@ -133,6 +133,8 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
   if (bare && /^(哈|呵|嘿){2,}$/.test(bare)) return { kind: "smalltalk", what: "ack" };
   if (onlySocial && has("CAPABILITY")) return { kind: "smalltalk", what: "capability" };
   if (onlySocial && has("BYE")) return { kind: "smalltalk", what: "bye" };
+  // The class lists the emoji joiner (U+200D) and variation selector (U+FE0F) as characters of their own on purpose.
+  // eslint-disable-next-line no-misleading-character-class
   if (!c.size && u.text && /^[\p{Extended_Pictographic}\p{P}\p{S}\s\u200d\ufe0f]+$/u.test(u.text) && /\p{Extended_Pictographic}/u.test(u.text)) return { kind: "smalltalk", what: "emoji" };
   // Symbols and digits without a word ("{{7*7}} ${7*7}", "？？？"): nothing is asked; never evaluated or echoed.
   if (!c.size && u.text && !/\p{L}/u.test(u.text) && /[\p{P}\p{S}]/u.test(u.text)) return { kind: "smalltalk", what: "symbols" };
