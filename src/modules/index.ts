@@ -7,6 +7,7 @@ import { reportsModule } from "./reports/module";
 import { catalogueModule } from "./catalogue/module";
 import { conversationModule } from "./conversation/module";
 import { consoleModule } from "./console/module";
+import { portalModule } from "./portal/module";
 
 export const modules: FeatureModule[] = [
   staffModule,
@@ -16,4 +17,5 @@ export const modules: FeatureModule[] = [
   catalogueModule,
   conversationModule,
   consoleModule,
+  portalModule,
 ];
