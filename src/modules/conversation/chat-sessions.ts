@@ -51,6 +51,18 @@ export async function newChatSession(app: AppContext, ctx: Context): Promise<Cha
   return { token: fresh, conversationId: chatConversationId(fresh), isNew: true, store: { op: "set", key: tokenKey(fresh), value: "1", ttl: SESSION_TTL_SECONDS } };
 }
 
+/** The conversation of this request in two steps of its own (the portal's form without JavaScript; POST /api/chat
+ * folds them into the turn's round trips instead): the token it sent back when the server knows it, else a new one. */
+export async function chatSession(app: AppContext, ctx: Context, sent: string | undefined): Promise<ChatSession> {
+  const token = sentChatToken(ctx, sent);
+  if (token && (await app.kv.batch([refreshChatTokenStep(token)])).stoppedAt === null) {
+    return { token, conversationId: chatConversationId(token), isNew: false };
+  }
+  const fresh = await newChatSession(app, ctx);
+  await app.kv.batch([fresh.store]);
+  return { token: fresh.token, conversationId: fresh.conversationId, isNew: true };
+}
+
 /** The web chat may keep the token in a cookie instead of script memory: HttpOnly, this API only, same site. */
 export function setChatCookie(ctx: Context, token: string): void {
   ctx.cookies.set(CHAT_SESSION_COOKIE, token, { httpOnly: true, sameSite: "strict", path: "/api/chat", maxAge: SESSION_TTL_SECONDS * 1000, overwrite: true, secure: ctx.secure });
