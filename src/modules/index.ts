@@ -6,6 +6,8 @@ import { reportsModule } from "./reports/module";
 import { catalogueModule } from "./catalogue/module";
 import { conversationModule } from "./conversation/module";
 import { consoleModule } from "./console/module";
+import { attachmentsModule } from "./attachments/module";
+import { miniprogramModule } from "./miniprogram/module";
 
 export const modules: FeatureModule[] = [
   staffModule,
@@ -13,5 +15,7 @@ export const modules: FeatureModule[] = [
   reportsModule,
   catalogueModule,
   conversationModule,
+  attachmentsModule,
+  miniprogramModule,
   consoleModule,
 ];

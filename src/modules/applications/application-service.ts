@@ -359,7 +359,8 @@ export class ApplicationService {
     return rows.map((r) => this.citizenView(r));
   }
 
-  private citizenView(app: Application): CitizenStatusView {
+  /** What a citizen may see of their own application (no personal data; the 我的申请 list and status answers). */
+  citizenView(app: Application): CitizenStatusView {
     return {
       applicationNo: app.applicationNo,
       status: app.status,

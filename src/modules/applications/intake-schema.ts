@@ -150,6 +150,9 @@ const deliveryCheck = (v: { deliveryMethod: string; applicant: { email?: string;
 /** The citizen's body of POST /api/applications. */
 export const intakeSchema = z.object({ ...common, channel: fieldSchemas.citizenChannel }).superRefine(deliveryCheck);
 
+/** The mini-program's body: the same fields and rules; the channel is the mini-program's own. */
+export const miniprogramIntakeSchema = z.object(common).superRefine(deliveryCheck);
+
 /**
  * Staff registration of an application (any channel). `receivedAt` is the legal receipt date by the
  * channel's rule (Art. 31) with its evidence; for ordinary mail and fax it may be left out until the
