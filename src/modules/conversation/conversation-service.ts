@@ -17,11 +17,16 @@ import type { StaffPrincipal } from "../staff/staff-service";
 import { Consultation, NotificationDelivery, type DeliveryMethod, type DeliveryStatus } from "./entities";
 import { citizenLimits } from "./citizen-limits";
 import { clientKeyOf } from "./client-key";
-import { realPorts } from "./ports";
+import { pendingAttachmentKey, realPorts } from "./ports";
+import { promptFor } from "./form";
+import { SessionStore as Sessions } from "./session-store";
 import { ConversationRunner, recipientOf, type ConversationPorts, type Speaker, type TurnOutput } from "./runner";
 import { SessionStore } from "./session-store";
 import { sharedUnderstanding } from "./understanding";
 import { NO_CONSENT_ERRCODE, SubscriptionStore } from "./subscriptions";
+
+export const IMAGE_OUTSIDE_FORM = "已收到您的图片，谢谢。目前我只能阅读文字消息，请用文字描述您的问题；填写申请时发送的身份证明等图片会作为申请的附件。需要人工帮助可回复“人工”。";
+const IMAGE_RESUME = "请继续：";
 
 /** Outbox kinds this feature delivers to citizens. */
 export const DELIVERED_KINDS = ["application.status_changed", "consultation.reply"];
@@ -144,6 +149,38 @@ export class ConversationService {
     const inbox = speaker.channel === "chat" || speaker.channel === "mp" ? await this.takeInbox(recipientOf(speaker)) : [];
     const out = await this.runner.turn({ speaker, text, messageId, now, currentYear: Number(this.ctx.today().slice(0, 4)) });
     return inbox.length ? { ...out, replies: [...inbox, ...out.replies] } : out;
+  }
+
+  // ------------------------------------------------------------------ images (official account)
+
+  /**
+   * An image message. While the citizen is filling in an application, it is fetched through the media API
+   * and kept for that application (the first as identity proof, later ones as supporting files); it joins
+   * the application when the dialogue files it. Otherwise the polite "text only" answer. Returns the reply.
+   */
+  async receiveImage(speaker: Speaker, mediaId: string): Promise<string> {
+    await this.touch(speaker);
+    const session = await this.store.load(Sessions.key(speaker.channel, speaker.userId), this.ctx.clock.now().toISOString());
+    if (session.mode !== "form" || !session.form || !speaker.citizenKey || !this.ctx.services.has("attachments") || !mediaId) return IMAGE_OUTSIDE_FORM;
+    const files = this.ctx.services.get("attachments") as import("../attachments/attachment-service").AttachmentService;
+    const key = pendingAttachmentKey(speaker.citizenKey, session.form.idempotencyKey);
+    const resume = `${IMAGE_RESUME}${promptFor(session.form)}`;
+    let media: { bytes: Buffer; truncated: boolean };
+    try {
+      media = await this.wechat.getMedia(mediaId.slice(0, 200), this.ctx.config.ATTACHMENT_MAX_BYTES);
+    } catch (e) {
+      this.ctx.logger.warn({ err: e instanceof Error ? e.message : String(e) }, "image could not be fetched from WeChat");
+      return `图片没有收到（暂时无法从微信取回），请稍后重新发送。您的填写内容已保留。\n${resume}`;
+    }
+    try {
+      const kind = (await files.pendingCount(key)) === 0 ? "identity" : "supporting";
+      const agency = await defaultAgency(this.ctx);
+      const { count } = await files.addPending(agency.id, key, { kind, bytes: media.bytes, truncated: media.truncated, source: "wechat", uploadedBy: speaker.citizenKey });
+      return `已收到第${count}张图片，提交申请时将作为${kind === "identity" ? "身份证明" : "其他材料"}一并附上。\n${resume}`;
+    } catch (e) {
+      if (e instanceof DomainError) return `${e.message}。您的填写内容已保留。\n${resume}`;
+      throw e;
+    }
   }
 
   // ------------------------------------------------------------------ consultations
