@@ -63,6 +63,8 @@ export function readUpload(ctx: Context, maxBytes: number): Promise<Upload> {
     bb.on("finish", () => {
       void pending.then(() => resolve({ fields, file }));
     });
+    // A client that goes away mid-upload (or is cut off by HTTP_REQUEST_TIMEOUT_MS) ends the wait; nothing was stored.
+    ctx.req.once("aborted", () => reject(new DomainError("REQUEST.INVALID_MULTIPART", "上传中断，请重新上传")));
     ctx.req.pipe(bb);
   });
 }
