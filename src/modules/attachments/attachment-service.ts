@@ -98,14 +98,18 @@ export class AttachmentService {
     }
     const { mime } = this.check(file);
     const a = this.row(app.agencyId, file, mime, { applicationId: app.id, pendingKey: null });
+    let existing: Attachment | null = null;
     await this.ctx.db.transaction(async (m) => {
       await this.lockApplication(m, app.id);
+      // The same file again on the same application (a retried upload or form) is the one already stored.
+      existing = await m.findOneBy(Attachment, { applicationId: app.id, sha256: a.sha256, kind: a.kind });
+      if (existing) return;
       if ((await m.countBy(Attachment, { applicationId: app.id })) >= this.max.count) throw limitReached(this.max.count);
       await m.insert(Attachment, a);
       await this.storage.put(a.id, file.bytes, m);
       await m.save(this.audit(app, actor, "attachment.add", { attachmentId: a.id, kind: a.kind, mime, sizeBytes: a.sizeBytes, source: a.source }));
     });
-    return attachmentView(a);
+    return attachmentView(existing ?? a);
   }
 
   /** An official-account image sent during the filing dialogue: kept under the dialogue's key until it files. */

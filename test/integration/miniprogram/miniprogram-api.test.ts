@@ -314,8 +314,12 @@ describe("attachments from the mini-program", () => {
     const json = await request(env.server).post(`/api/miniprogram/applications/${no}/attachments`).set(auth(token)).send({ file: "aGVsbG8=" });
     expect(json.status).toBe(415);
     expect(json.body.error.message).toContain("multipart/form-data");
-    expect((await upload(token, no, pdf(), "supporting", "c.pdf")).status).toBe(201);
-    const fourth = await upload(token, no, pdf(), "supporting", "d.pdf");
+    const third = await upload(token, no, pdf(), "supporting", "c.pdf");
+    expect(third.status).toBe(201);
+    // The same file sent again (a retried upload) is the one already stored, not a second one.
+    const retried = await upload(token, no, pdf(), "supporting", "c-again.pdf");
+    expect([retried.status, retried.body.attachment.id]).toEqual([201, third.body.attachment.id]);
+    const fourth = await upload(token, no, jpeg(1500), "supporting", "d.jpg");
     expect(fourth.status).toBe(409);
     expect(fourth.body.error.message).toContain("最多上传3个附件");
     expect(await env.ctx.db.getRepository(Attachment).countBy({ applicationId: (await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: no })).id })).toBe(3);
@@ -327,7 +331,7 @@ describe("attachments from the mini-program", () => {
   it("two uploads at once past the count: exactly the limit is stored", async () => {
     const t = await login("racer");
     const n = (await file(t)).body.applicationNo;
-    const results = await Promise.all([1, 2, 3, 4, 5].map(() => upload(t, n, jpeg())));
+    const results = await Promise.all([1, 2, 3, 4, 5].map((i) => upload(t, n, jpeg(1000 + i))));
     expect(results.filter((r) => r.status === 201)).toHaveLength(3);
     expect(results.filter((r) => r.status === 409)).toHaveLength(2);
   });
