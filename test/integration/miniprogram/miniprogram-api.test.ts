@@ -205,6 +205,15 @@ describe("subscription consent and delivery", () => {
     expect(notes.body.notifications).toEqual(["【申请办理通知】您的申请已答复：予以公开。"]);
   });
 
+  it("two deliveries at once cannot both use the last consent", async () => {
+    const subs = conv().subscriptions;
+    await subs.record("mp:racer-consent", { "mp-tpl-1": "accept" });
+    await subs.record("mp:racer-consent", { "mp-tpl-1": "accept" });
+    const taken = await Promise.all([1, 2, 3, 4, 5, 6].map(() => subs.take("mp:racer-consent", "mp-tpl-1")));
+    expect(taken.filter(Boolean)).toHaveLength(2);
+    expect(await subs.list("mp:racer-consent")).toEqual([{ templateId: "mp-tpl-1", remaining: 0 }]);
+  });
+
   it("records WeChat's refusal with its errcode and leaves no consent; 'ban' clears the count; bad results are 400", async () => {
     const token = await login("refused-user");
     await request(env.server).post("/api/miniprogram/subscriptions").set(auth(token)).send({ results: { "mp-tpl-1": "accept" } });
