@@ -2,6 +2,7 @@
 import type { FeatureModule } from "./module";
 import { staffModule } from "./staff/module";
 import { applicationsModule } from "./applications/module";
+import { directoryModule } from "./directory/module";
 import { reportsModule } from "./reports/module";
 import { catalogueModule } from "./catalogue/module";
 import { conversationModule } from "./conversation/module";
@@ -11,6 +12,7 @@ import { miniprogramModule } from "./miniprogram/module";
 
 export const modules: FeatureModule[] = [
   staffModule,
+  directoryModule,
   applicationsModule,
   reportsModule,
   catalogueModule,

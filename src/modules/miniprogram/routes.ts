@@ -49,8 +49,8 @@ export function miniprogramRoutes(app: AppContext): Router {
     if (!a) throw new DomainError("APPLICATION.NOT_FOUND", NOT_YOURS);
     return a;
   };
-  const view = (a: Application, agencies: Map<string, { code: string; name: string }>) => ({
-    ...apps().citizenView(a),
+  const view = async (a: Application, agencies: Map<string, { code: string; name: string }>) => ({
+    ...(await apps().citizenView(a)),
     agency: agencies.get(a.agencyId) ?? { code: "", name: "" },
     submittedAt: a.submittedAt,
   });
@@ -91,12 +91,12 @@ export function miniprogramRoutes(app: AppContext): Router {
   }, async (ctx, { openId }) => {
     const rows = await app.db.getRepository(Application).find({ where: { citizenKey: citizen(openId) }, order: { createdAt: "DESC" }, take: 50 });
     const names = await agencyNames(rows.map((a) => a.agencyId));
-    ctx.body = { applications: rows.map((a) => view(a, names)) };
+    ctx.body = { applications: await Promise.all(rows.map((a) => view(a, names))) };
   });
 
   apiRoute(app, r, {
     method: "POST", path: "/api/miniprogram/applications", tag: "applications", auth: "mp",
-    summary: "提交申请（与 POST /api/applications 相同的字段和规则，渠道为小程序）",
+    summary: "提交申请（与 POST /api/applications 相同的字段和规则，渠道为小程序；agency 为受理机关代码，不填为默认机关）",
     description: "同一 Idempotency-Key 的重试返回同一申请和查询码（24小时内），不会重复提交。",
     headers: { "Idempotency-Key": "可选，最多200个字符：重试时带同一个值" },
     body: miniprogramIntakeSchema,
@@ -105,7 +105,10 @@ export function miniprogramRoutes(app: AppContext): Router {
   }, async (ctx, { openId, body }) => {
     const key = ctx.get("Idempotency-Key") || undefined;
     if (key && key.length > 200) throw new DomainError("VALIDATION.INVALID_INPUT", "Idempotency-Key 过长", [{ field: "Idempotency-Key", message: "Idempotency-Key 不能超过200个字符" }]);
-    const answer = await apps().submit({ ...(body as object), channel: "miniprogram" }, { idempotencyKey: key, citizenKey: citizen(openId), clientKey: citizen(openId) });
+    const { agency: code, ...fields } = body as z.infer<typeof miniprogramIntakeSchema>;
+    const agency = code ? await app.db.getRepository(Agency).findOneBy({ code }) : null;
+    if (code && !agency) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "agency", message: `本平台没有代码为“${code}”的机关，请从机关目录 /api/agencies 中选择受理机关` }]);
+    const answer = await apps().submit({ ...fields, channel: "miniprogram" }, { agencyId: agency?.id, idempotencyKey: key, citizenKey: citizen(openId), clientKey: citizen(openId) });
     ctx.status = 201;
     ctx.body = answer;
   });
@@ -120,7 +123,7 @@ export function miniprogramRoutes(app: AppContext): Router {
     const a = await mine(openId, String(params.applicationNo));
     const names = await agencyNames([a.agencyId]);
     ctx.body = {
-      application: { ...view(a, names), description: a.description, attachments: await attachments().listFor(a.id) },
+      application: { ...(await view(a, names)), description: a.description, attachments: await attachments().listFor(a.id) },
       limits: { maxBytes: app.config.ATTACHMENT_MAX_BYTES, maxFiles: app.config.ATTACHMENT_MAX_PER_APPLICATION, types: Object.keys(ACCEPTED_TYPES) },
     };
   });
@@ -168,7 +171,7 @@ export function miniprogramRoutes(app: AppContext): Router {
 
   apiRoute(app, r, {
     method: "GET", path: "/api/miniprogram/catalogue", tag: "information", auth: "none",
-    summary: "政府信息公开目录搜索（与 /api/catalogue 相同的结果和限制）",
+    summary: "政府信息公开目录搜索（与 /api/catalogue 相同的结果和限制；多个机关且不指定 agency 时搜索全部机关）",
     query: s.catalogueQuery,
     success: { status: 200, description: "目录条目和指南中的相关内容" },
   }, async (ctx, { query }) => {
@@ -176,11 +179,23 @@ export function miniprogramRoutes(app: AppContext): Router {
     const max = app.config.CATALOGUE_QUERY_MAX_CHARS;
     if (q.q && q.q.length > max) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "q", message: `搜索词不能超过${max}个字，请精简后再搜索` }]);
     await searchLimit.consume(ctx.ip);
-    const agency = await agencyByCode(app, q.agency);
     const num = (v?: string) => (v ? Number(v) : undefined);
     const pageSize = num(q.pageSize);
     if (pageSize !== undefined && (pageSize < 1 || pageSize > 50)) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "pageSize", message: "每页条数应在1至50之间" }]);
-    const r2 = await getService<CatalogueFacade>(app, "catalogue").search(agency.id, { q: q.q, category: q.category, year: num(q.year), page: num(q.page) || undefined, pageSize });
+    const params = { q: q.q, category: q.category, year: num(q.year), page: num(q.page) || undefined, pageSize };
+    const facade = getService<CatalogueFacade>(app, "catalogue");
+    // As /api/catalogue: without ?agency= on a platform of several agencies, every catalogue, each hit naming its agency.
+    if (!q.agency) {
+      const agencies = await app.db.getRepository(Agency).find({ select: { id: true, code: true, name: true } });
+      if (agencies.length > 1) {
+        const byId = new Map(agencies.map((a) => [a.id, a]));
+        const all = await facade.searchAll(params);
+        ctx.body = { agency: null, ...all, items: all.items.map(({ agencyId, ...it }) => ({ ...it, agencyCode: byId.get(agencyId ?? "")?.code ?? null, agencyName: byId.get(agencyId ?? "")?.name ?? null })) };
+        return;
+      }
+    }
+    const agency = await agencyByCode(app, q.agency);
+    const r2 = await facade.search(agency.id, params);
     ctx.body = { agency: { code: agency.code, name: agency.name }, ...r2 };
   });
 

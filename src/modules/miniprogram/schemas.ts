@@ -29,6 +29,8 @@ export const citizenStatus = z.object({
   disposition: z.string().nullable(),
   dispositionLabel: z.string().nullable(),
   dispositionDate: z.string().nullable(),
+  /** Only on a 不属于本机关 answer (Art. 36(5)): the competent agency, and the re-filing once made. */
+  referral: z.object({ agencyCode: z.string(), agencyName: z.string(), contact: z.string(), refiledAs: z.string().nullable() }).optional(),
 });
 
 export const attachmentAnswer = z.object({

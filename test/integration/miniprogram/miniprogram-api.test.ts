@@ -9,7 +9,6 @@ import { Agency } from "../../../src/infra/entities/agency.entity";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { Application } from "../../../src/modules/applications/application.entity";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
 import { Attachment } from "../../../src/modules/attachments/attachment.entity";
 import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { NotificationDelivery } from "../../../src/modules/conversation/entities";
@@ -95,7 +94,11 @@ describe("my applications", () => {
     // Filed for the same openid at another agency (multi-agency): still "mine".
     const now = env.clock.now().toISOString();
     const other = await env.ctx.db.getRepository(Agency).save({ id: randomUUID(), code: "mp-other", name: "另一机关", profile: {}, createdAt: now, updatedAt: now } as Agency);
-    const elsewhere = await getService<ApplicationService>(env.ctx, "applications").submit({ ...personBody(), channel: "miniprogram" }, { agencyId: other.id, citizenKey: "mp:mp-openid-alice-file" });
+    const elsewhere = (await file(alice, { agency: "mp-other", description: "另一机关2025年度部门预算" })).body as { applicationNo: string };
+    expect((await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: elsewhere.applicationNo })).agencyId).toBe(other.id);
+    const unknown = await file(alice, { agency: "no-such-agency" });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details).toEqual([expect.objectContaining({ field: "agency" })]);
     await file(bob);
 
     const list = await request(env.server).get("/api/miniprogram/applications").set(auth(alice));
