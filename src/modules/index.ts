@@ -9,6 +9,7 @@ import { conversationModule } from "./conversation/module";
 import { consoleModule } from "./console/module";
 import { attachmentsModule } from "./attachments/module";
 import { miniprogramModule } from "./miniprogram/module";
+import { portalModule } from "./portal/module";
 
 export const modules: FeatureModule[] = [
   staffModule,
@@ -20,4 +21,5 @@ export const modules: FeatureModule[] = [
   attachmentsModule,
   miniprogramModule,
   consoleModule,
+  portalModule,
 ];
