@@ -147,7 +147,8 @@ export function cataloguePage(p: CataloguePageInput, agencyName: string): string
 ${i.summary ? `<p>${e(i.summary)}</p>` : ""}</li>`,
     )
     .join("\n");
-  const pages = Math.max(1, Math.ceil(r.total / r.pageSize));
+  // An estimated total is larger than what is served (the ranked candidates): no links past those.
+  const pages = Math.max(1, Math.ceil(Math.min(r.total, r.browsable) / r.pageSize));
   const link = (n: number) => {
     const qs = new URLSearchParams();
     if (p.q) qs.set("q", p.q);
