@@ -2,16 +2,20 @@
 import type { FeatureModule } from "./module";
 import { staffModule } from "./staff/module";
 import { applicationsModule } from "./applications/module";
+import { directoryModule } from "./directory/module";
 import { reportsModule } from "./reports/module";
 import { catalogueModule } from "./catalogue/module";
 import { conversationModule } from "./conversation/module";
 import { consoleModule } from "./console/module";
+import { portalModule } from "./portal/module";
 
 export const modules: FeatureModule[] = [
   staffModule,
+  directoryModule,
   applicationsModule,
   reportsModule,
   catalogueModule,
   conversationModule,
   consoleModule,
+  portalModule,
 ];

@@ -13,6 +13,7 @@ export interface SearchFilters {
 
 export interface ResultRow {
   id: string;
+  agency_id: string;
   index_no: string;
   title: string;
   doc_no: string | null;
@@ -29,7 +30,7 @@ export interface ResultRow {
 /** Weights for D, C, B (summary, keywords, body…), A (title): a title hit outranks any number of body hits. */
 const PG_WEIGHTS = "'{0.0, 0.0, 0.1, 1.0}'";
 
-const COLUMNS = "e.id, e.index_no, e.title, e.doc_no, e.publisher, e.written_date, e.published_date, e.subject_category, e.agency_category, e.summary, e.url, e.validity";
+const COLUMNS = "e.id, e.agency_id, e.index_no, e.title, e.doc_no, e.publisher, e.written_date, e.published_date, e.subject_category, e.agency_category, e.summary, e.url, e.validity";
 
 /** Keeps the FTS5 copy of an entry's tokens in step with the row (PostgreSQL generates its tsvector itself). */
 export async function syncSearchIndex(m: EntityManager, dbType: DatabaseType, e: CatalogueEntry, isNew = false): Promise<void> {
@@ -48,9 +49,13 @@ export const PUBLIC_ENTRY_SQL = "e.status = 'active' AND e.disclosure_mode <> '�
 const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** WHERE fragments shared by both databases; `p` makes the placeholder for the n-th parameter. */
-function filterSql(agencyId: string, f: SearchFilters, params: unknown[], p: (n: number) => string): string {
-  params.push(agencyId);
-  let sql = `e.agency_id = ${p(params.length)} AND ${PUBLIC_ENTRY_SQL}`;
+function filterSql(agencyId: string | null, f: SearchFilters, params: unknown[], p: (n: number) => string): string {
+  // null: the whole platform (every agency's public entries; issue 17), each row names its agency.
+  let sql = PUBLIC_ENTRY_SQL;
+  if (agencyId !== null) {
+    params.push(agencyId);
+    sql = `e.agency_id = ${p(params.length)} AND ${sql}`;
+  }
   if (f.year) {
     params.push(f.year);
     sql += ` AND e.year = ${p(params.length)}`;
@@ -164,7 +169,7 @@ async function estimateMatches(m: EntityManager, sql: string, params: unknown[])
 }
 
 /** A table not yet analysed has no statistics: the planner is asked (one more round trip, until ANALYZE runs). */
-async function estimateFiltered(m: EntityManager, agencyId: string, f: SearchFilters, excludeIds: string[], query: string): Promise<number> {
+async function estimateFiltered(m: EntityManager, agencyId: string | null, f: SearchFilters, excludeIds: string[], query: string): Promise<number> {
   const params: unknown[] = [query];
   const where = filterSql(agencyId, f, params, (n) => `$${n}`);
   const excl = excludeIds.length ? (params.push(excludeIds), ` AND NOT (e.id = ANY($${params.length}))`) : "";
@@ -180,7 +185,7 @@ const DEFAULT_TS_MATCH_SEL = 0.005;
  * agency_id statistics) from the cached statistics, so that deciding whether a query is broad costs no
  * round trip.
  */
-function estimateFromStats(freq: Frequencies, agencyId: string, groups: QueryGroup[], mode: MatchMode): number {
+function estimateFromStats(freq: Frequencies, agencyId: string | null, groups: QueryGroup[], mode: MatchMode): number {
   const and = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
   const or = (xs: number[]) => xs.reduce((a, b) => a + b - a * b, 0);
   const word = (w: string) => freq.get(w) ?? freq.rare;
@@ -189,7 +194,9 @@ function estimateFromStats(freq: Frequencies, agencyId: string, groups: QueryGro
   return Math.round(share * freq.entryCount * agencyShare(freq, agencyId));
 }
 
-function agencyShare(freq: Frequencies, agencyId: string): number {
+function agencyShare(freq: Frequencies, agencyId: string | null): number {
+  // null: the whole platform.
+  if (agencyId === null) return 1;
   const known = freq.agencies.get(agencyId);
   if (known !== undefined) return known;
   if (!freq.agencies.size) return 1;
@@ -286,7 +293,7 @@ function rarestByLength(groups: QueryGroup[]): QueryGroup[] {
  * before it found nothing (a one-time filter), so a query that relaxes all the way still costs one round
  * trip; SQLite, in process, runs the steps one by one.
  */
-export async function searchTiers(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
+export async function searchTiers(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
   if (dbType === "postgres") return searchTiersPg(m, agencyId, f, s);
   for (let i = 0; i < s.tiers.length; i++) {
     const r = await searchTextSqlite(m, agencyId, f, { ...s.tiers[i], excludeIds: s.excludeIds, limit: s.limit, offset: s.offset });
@@ -307,7 +314,7 @@ const ORDER = "in_title DESC, rank DESC, written_date DESC NULLS LAST, index_no"
  * candidates. (A newest-first walk of the date index, the former way to serve a broad word, read most of the
  * table for words whose matches cluster in time: 19,860 entries and 174 ms for "2016 … 2023".)
  */
-async function searchTiersPg(m: EntityManager, agencyId: string, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
+async function searchTiersPg(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
   const params: unknown[] = [];
   const p = (v: unknown) => (params.push(v), `$${params.length}`);
   const freq = await lexemeFrequencies(m);
@@ -374,7 +381,7 @@ interface TextSearch {
 }
 
 /** Entries matching one step on SQLite (FTS5, bm25), best first, with the number of matches. */
-async function searchTextSqlite(m: EntityManager, agencyId: string, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[] }> {
+async function searchTextSqlite(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[] }> {
   const params: unknown[] = [];
   const p = () => "?";
   params.push(ftsQuery(s.groups, s.mode));
@@ -409,7 +416,7 @@ async function searchTextSqlite(m: EntityManager, agencyId: string, f: SearchFil
 }
 
 /** Newest first, no query words. */
-export async function listRecent(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, limit: number, offset: number): Promise<{ total: number; rows: ResultRow[] }> {
+export async function listRecent(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, limit: number, offset: number): Promise<{ total: number; rows: ResultRow[] }> {
   const params: unknown[] = [];
   const p = dbType === "postgres" ? (n: number) => `$${n}` : () => "?";
   const where = filterSql(agencyId, f, params, p);
@@ -424,7 +431,7 @@ export async function listRecent(m: EntityManager, dbType: DatabaseType, agencyI
 }
 
 /** Entries whose 文号 has one of the given notation-independent keys. */
-export async function findByDocKeys(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, keys: string[]): Promise<ResultRow[]> {
+export async function findByDocKeys(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, keys: string[]): Promise<ResultRow[]> {
   if (!keys.length) return [];
   const params: unknown[] = [];
   const p = dbType === "postgres" ? (n: number) => `$${n}` : () => "?";
