@@ -8,6 +8,7 @@ import { OutboxRecipient1764000500000 } from "./1764000500000-outbox-recipient";
 import { StaffLifecycle1764100400000 } from "./1764100400000-staff-lifecycle";
 import { CitizenHardening1764100500000 } from "./1764100500000-citizen-hardening";
 import { BotLearning1764100700000 } from "./1764100700000-bot-learning";
+import { AgencyTree1764101700000 } from "./1764101700000-agency-tree";
 
 export const migrations = [
   Foundation1764000000000,
@@ -19,4 +20,5 @@ export const migrations = [
   StaffLifecycle1764100400000,
   CitizenHardening1764100500000,
   BotLearning1764100700000,
+  AgencyTree1764101700000,
 ];

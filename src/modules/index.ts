@@ -6,6 +6,7 @@ import { reportsModule } from "./reports/module";
 import { catalogueModule } from "./catalogue/module";
 import { conversationModule } from "./conversation/module";
 import { consoleModule } from "./console/module";
+import { platformModule } from "./platform/module";
 
 export const modules: FeatureModule[] = [
   staffModule,
@@ -13,5 +14,6 @@ export const modules: FeatureModule[] = [
   reportsModule,
   catalogueModule,
   conversationModule,
+  platformModule,
   consoleModule,
 ];

@@ -236,11 +236,17 @@ export class GuideService {
     });
   }
 
-  /** Loads config/guide/<code>.json as version 1 (published) when the agency has no guide yet. */
-  async seedFromFile(agency: Agency, dir: string): Promise<boolean> {
+  /**
+   * Loads config/guide/<code>.json (or `file`, for an agency added later with its own guide) as version 1
+   * (published) when the agency has no guide yet.
+   */
+  async seedFromFile(agency: Agency, dir: string, explicitFile?: string): Promise<boolean> {
     if ((await this.repo().countBy({ agencyId: agency.id })) > 0) return false;
-    const file = path.resolve(dir, `${agency.code}.json`);
-    if (!fs.existsSync(file)) return false;
+    const file = explicitFile ? path.resolve(explicitFile) : path.resolve(dir, `${agency.code}.json`);
+    if (!fs.existsSync(file)) {
+      if (explicitFile) throw new DomainError("GUIDE.FILE_NOT_FOUND", `指南文件不存在：${explicitFile}`);
+      return false;
+    }
     const raw = JSON.parse(fs.readFileSync(file, "utf8")) as { title: string; contact?: Partial<GuideContact>; sections: GuideSection[] };
     const profileContact = (agency.profile?.contact ?? {}) as Partial<GuideContact>;
     const contact = contactSchema.parse({ ...emptyContact(), ...pickKnown(profileContact), ...pickKnown(raw.contact ?? {}) });
