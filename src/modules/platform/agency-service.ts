@@ -96,6 +96,12 @@ export class AgencyService {
     // Checked before anything is written: a weak password must not leave an agency without its admin.
     if (input.admin) staff.validateNewAccount(input.admin.username, input.admin.password);
     for (const f of [opts.guideFile, opts.catalogueFile]) if (f && !fs.existsSync(f)) throw new DomainError("AGENCY.FILE_NOT_FOUND", `文件不存在：${f}`);
+    const cat = this.ctx.services.get("catalogue") as CatalogueFacade | undefined;
+    // The guide and the catalogue file are read and checked first too (a catalogue's rows are checked again, all
+    // or none, by the import itself).
+    if (cat && opts.guideFile) cat.guides.checkGuideFile(opts.guideFile);
+    const catalogueRows = cat && opts.catalogueFile ? await readCatalogueFile(opts.catalogueFile) : null;
+    if (cat && catalogueRows) cat.entries.validateRows(catalogueRows);
     const now = this.ctx.clock.now().toISOString();
     const agency = repo.create({ id: randomUUID(), code: input.code, name: input.name, parentId: parent?.id ?? null, profile: mergeProfile({ channels: [], contact: {} }, input), createdAt: now, updatedAt: now });
     await this.ctx.db.transaction(async (m) => {
@@ -105,11 +111,18 @@ export class AgencyService {
     const admin = input.admin
       ? await staff.createUser({ username: input.admin.username, password: input.admin.password, displayName: input.admin.displayName, role: "admin", agencyCode: agency.code })
       : null;
-    const cat = this.ctx.services.get("catalogue") as CatalogueFacade | undefined;
     let guide = false;
     let catalogue = 0;
     if (cat && opts.guideFile) guide = await cat.guides.seedFromFile(agency, this.ctx.config.GUIDE_DATA_DIR, opts.guideFile);
-    if (cat && opts.catalogueFile) catalogue = (await cat.entries.importRows(agency.id, await readCatalogueFile(opts.catalogueFile), { type: "system", id: "agency-add" })).created;
+    if (cat && catalogueRows) {
+      try {
+        catalogue = (await cat.entries.importRows(agency.id, catalogueRows, { type: "system", id: "agency-add" })).created;
+      } catch (e) {
+        if (!(e instanceof DomainError)) throw e;
+        // The agency and its admin stand; the message says how to load the catalogue once the file is fixed.
+        throw new DomainError(e.code, `机关 ${agency.code} 已添加，但目录未导入（${e.message}）；改正文件后运行 import-catalogue <文件> --agency ${agency.code}`, e.details);
+      }
+    }
     // The seeds of every module (guide, catalogue, reports from config/ named by the code); each is idempotent.
     for (const mod of modules) await mod.seed?.(this.ctx, agency);
     return { agency: await this.get(agency.code), admin, guide, catalogue };
