@@ -67,8 +67,44 @@ export function agencyTablesSql(fmt: ReportFormat, pg: boolean, agencyIds: strin
   return tableSql(fmt, new Params(pg), (q) => agencyIn(q, agencyIds), year, true);
 }
 
+/**
+ * The year's scope of many agencies as three disjoint parts, each one index range (migration
+ * 1764101700000-agency-tree): received in the year; received before it and concluded on or after 1 Jan; received
+ * before it and still open. Together exactly scopeOf's rows, but read from about two fifths of the index entries
+ * instead of every row of the table.
+ */
+function scopeRows(q: Params, agencyCondition: string, year: number, columns: string): string {
+  const { start, end } = yearBounds(year);
+  const s = q.p(start);
+  const e = q.p(end);
+  return `SELECT ${columns} FROM applications WHERE ${agencyCondition} AND received_at >= ${s} AND received_at <= ${e}
+    UNION ALL SELECT ${columns} FROM applications WHERE ${agencyCondition} AND disposition_date >= ${s} AND received_at < ${s}
+    UNION ALL SELECT ${columns} FROM applications WHERE ${agencyCondition} AND disposition_date IS NULL AND received_at < ${s}`;
+}
+
 function tableSql(fmt: ReportFormat, q: Params, agencyCondition: (q: Params) => string, year: number, byAgency: boolean): { sql: string; params: unknown[] } {
   const { start, end } = yearBounds(year);
+  if (byAgency && q.pg) {
+    // Same aggregate as below over the same rows, read through scopeRows' three index ranges ($n placeholders
+    // may repeat; SQLite's positional ones may not, so SQLite takes the plain form below).
+    const cond = agencyCondition(q);
+    const isNew = `CASE WHEN received_at >= ${q.p(start)} THEN 1 ELSE 0 END`;
+    const phase = `CASE WHEN disposition_date IS NULL OR disposition_date > ${q.p(end)} THEN 2 WHEN disposition_date >= ${q.p(start)} THEN 1 ELSE 0 END`;
+    const rows = scopeRows(q, cond, year, "agency_id, applicant_category, disposition, received_at, disposition_date");
+    const sql = `WITH scope AS (
+      SELECT agency_id, applicant_category AS cat, disposition AS disp, ${isNew} AS is_new, ${phase} AS phase, COUNT(*) AS n
+      FROM (${rows}) r
+      GROUP BY agency_id, cat, disp, is_new, phase
+    )
+    SELECT agency_id, cat, CASE WHEN phase = 1 THEN ${dispositionCase(fmt, "disp")} ELSE NULL END AS result_row,
+      SUM(CASE WHEN is_new = 1 THEN n ELSE 0 END) AS new_n,
+      SUM(CASE WHEN is_new = 0 THEN n ELSE 0 END) AS carried_n,
+      SUM(CASE WHEN phase = 1 THEN n ELSE 0 END) AS done_n,
+      SUM(CASE WHEN phase = 2 THEN n ELSE 0 END) AS open_n
+    FROM scope
+    GROUP BY agency_id, cat, result_row`;
+    return { sql, params: q.values };
+  }
   // Inner aggregate: one pass over the year's scope, grouped by category, disposition and two small buckets;
   // outer aggregate: maps dispositions to rows over those few groups.
   const isNew = `CASE WHEN received_at >= ${q.p(start)} THEN 1 ELSE 0 END`;

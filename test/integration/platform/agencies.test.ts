@@ -242,3 +242,23 @@ describe("the supervisor's district", () => {
     expect((await request(env.server).get("/console/reports").set("Cookie", cookie)).status).toBe(403);
   });
 });
+
+describe("the district table's statement", () => {
+  it("gives every agency exactly the table its own report computes (PostgreSQL's three index ranges = the one scope)", async () => {
+    const { computeAgencyTables, computeApplicationTable } = await import("../../../src/modules/reports/statistics");
+    const { formatForYear } = await import("../../../src/modules/reports/formats");
+    const agencies = await env.ctx.db.getRepository(Agency).find();
+    // Applications over three years in two agencies: carried over, concluded in and after the year, still open.
+    const rmt = await login("zdrmt", "rmt-admin");
+    const old = (await request(env.server).post("/api/staff/applications").set(auth(rmt)).send(orgBody({ channel: "in_person", receivedAt: "2025-12-20", description: "去年年底的申请" })).expect(201)).body.applicationNo;
+    await request(env.server).post(`/api/staff/applications/${old}/accept`).set(auth(rmt)).send({});
+    for (const year of [2025, 2026]) {
+      const fmt = formatForYear(year);
+      const all = await computeAgencyTables(env.ctx.db, fmt, agencies.map((a) => a.id), year);
+      for (const a of agencies) expect([a.code, all.get(a.id)]).toEqual([a.code, await computeApplicationTable(env.ctx.db, fmt, a.id, year)]);
+    }
+    const t2026 = await computeAgencyTables(env.ctx.db, formatForYear(2026), agencies.map((a) => a.id), 2026);
+    const rmtId = agencies.find((a) => a.code === "zdrmt")!.id;
+    expect(t2026.get(rmtId)!.rows["received.carried_over"].at(-1)).toBe(1);
+  });
+});
