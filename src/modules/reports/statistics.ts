@@ -67,34 +67,28 @@ export function agencyTablesSql(fmt: ReportFormat, pg: boolean, agencyIds: strin
   return tableSql(fmt, new Params(pg), (q) => agencyIn(q, agencyIds), year, true);
 }
 
-/**
- * The year's scope of many agencies as three disjoint parts, each one index range (migration
- * 1764101700000-agency-tree): received in the year; received before it and concluded on or after 1 Jan; received
- * before it and still open. Together exactly scopeOf's rows, but read from about two fifths of the index entries
- * instead of every row of the table.
- */
-function scopeRows(q: Params, agencyCondition: string, year: number, columns: string): string {
-  const { start, end } = yearBounds(year);
-  const s = q.p(start);
-  const e = q.p(end);
-  return `SELECT ${columns} FROM applications WHERE ${agencyCondition} AND received_at >= ${s} AND received_at <= ${e}
-    UNION ALL SELECT ${columns} FROM applications WHERE ${agencyCondition} AND disposition_date >= ${s} AND received_at < ${s}
-    UNION ALL SELECT ${columns} FROM applications WHERE ${agencyCondition} AND disposition_date IS NULL AND received_at < ${s}`;
-}
-
 function tableSql(fmt: ReportFormat, q: Params, agencyCondition: (q: Params) => string, year: number, byAgency: boolean): { sql: string; params: unknown[] } {
   const { start, end } = yearBounds(year);
   if (byAgency && q.pg) {
-    // Same aggregate as below over the same rows, read through scopeRows' three index ranges ($n placeholders
-    // may repeat; SQLite's positional ones may not, so SQLite takes the plain form below).
+    // The same counts over the same rows, read as three disjoint parts, each one index range of migration
+    // 1764101700000-agency-tree and aggregated on its own: (a) received in the year; (b) received before it and
+    // concluded on or after 1 Jan; (c) received before it and still open. Together exactly scopeOf's rows, but read
+    // index-only from about two fifths of the index entries instead of every row of the table; within a part
+    // "new or carried over" is fixed, and in (c) the phase too. ($n placeholders repeat; SQLite's positional ones
+    // cannot, so SQLite takes the plain form below.)
     const cond = agencyCondition(q);
-    const isNew = `CASE WHEN received_at >= ${q.p(start)} THEN 1 ELSE 0 END`;
-    const phase = `CASE WHEN disposition_date IS NULL OR disposition_date > ${q.p(end)} THEN 2 WHEN disposition_date >= ${q.p(start)} THEN 1 ELSE 0 END`;
-    const rows = scopeRows(q, cond, year, "agency_id, applicant_category, disposition, received_at, disposition_date");
+    const s = q.p(start);
+    const e = q.p(end);
+    const phaseA = `CASE WHEN disposition_date IS NULL OR disposition_date > ${e} THEN 2 WHEN disposition_date >= ${s} THEN 1 ELSE 0 END`;
     const sql = `WITH scope AS (
-      SELECT agency_id, applicant_category AS cat, disposition AS disp, ${isNew} AS is_new, ${phase} AS phase, COUNT(*) AS n
-      FROM (${rows}) r
-      GROUP BY agency_id, cat, disp, is_new, phase
+      SELECT agency_id, applicant_category AS cat, disposition AS disp, 1 AS is_new, ${phaseA} AS phase, COUNT(*) AS n
+        FROM applications WHERE ${cond} AND received_at >= ${s} AND received_at <= ${e} GROUP BY 1, 2, 3, 5
+      UNION ALL
+      SELECT agency_id, applicant_category, disposition, 0, CASE WHEN disposition_date > ${e} THEN 2 ELSE 1 END, COUNT(*)
+        FROM applications WHERE ${cond} AND disposition_date >= ${s} AND received_at < ${s} GROUP BY 1, 2, 3, 5
+      UNION ALL
+      SELECT agency_id, applicant_category, NULL, 0, 2, COUNT(*)
+        FROM applications WHERE ${cond} AND disposition_date IS NULL AND received_at < ${s} GROUP BY 1, 2
     )
     SELECT agency_id, cat, CASE WHEN phase = 1 THEN ${dispositionCase(fmt, "disp")} ELSE NULL END AS result_row,
       SUM(CASE WHEN is_new = 1 THEN n ELSE 0 END) AS new_n,

@@ -251,7 +251,9 @@ describe("the district table's statement", () => {
     // Applications over three years in two agencies: carried over, concluded in and after the year, still open.
     const rmt = await login("zdrmt", "rmt-admin");
     const old = (await request(env.server).post("/api/staff/applications").set(auth(rmt)).send(orgBody({ channel: "in_person", receivedAt: "2025-12-20", description: "去年年底的申请" })).expect(201)).body.applicationNo;
-    await request(env.server).post(`/api/staff/applications/${old}/accept`).set(auth(rmt)).send({});
+    const answered = (await request(env.server).post("/api/staff/applications").set(auth(rmt)).send(personBody({ channel: "in_person", receivedAt: "2025-12-22", description: "去年年底收到、今年答复的申请" })).expect(201)).body.applicationNo;
+    // Concluded in January (written directly: this test is about the statement, not the answer's procedure).
+    await env.ctx.db.query(`UPDATE applications SET status = 'answered', disposition = 'granted.provided', disposition_date = '2026-01-10' WHERE application_no = $1`, [answered]);
     for (const year of [2025, 2026]) {
       const fmt = formatForYear(year);
       const all = await computeAgencyTables(env.ctx.db, fmt, agencies.map((a) => a.id), year);
@@ -259,6 +261,8 @@ describe("the district table's statement", () => {
     }
     const t2026 = await computeAgencyTables(env.ctx.db, formatForYear(2026), agencies.map((a) => a.id), 2026);
     const rmtId = agencies.find((a) => a.code === "zdrmt")!.id;
-    expect(t2026.get(rmtId)!.rows["received.carried_over"].at(-1)).toBe(1);
+    // Both December applications are carried over into 2026; one was answered (granted) in it.
+    expect(t2026.get(rmtId)!.rows["received.carried_over"].at(-1)).toBe(2);
+    expect(t2026.get(rmtId)!.rows["result.granted"].at(-1)).toBe(1);
   });
 });
