@@ -28,7 +28,12 @@ z.config(z.locales.zhCN());
 
 const PG_URL = process.env.BENCH_PG_URL ?? process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const REPEAT = Number(process.env.BENCH_REPEAT ?? (QUICK ? 5 : 15));
-const SIZES = QUICK ? [{ agencies: 20, rows: 50_000 }] : [{ agencies: 50, rows: 250_000 }, { agencies: 200, rows: 1_000_000 }];
+/** BENCH_DISTRICT_SIZES="50:250000,200:1000000" overrides the sizes (agencies:rows, comma-separated). */
+const SIZES = process.env.BENCH_DISTRICT_SIZES
+  ? process.env.BENCH_DISTRICT_SIZES.split(",").map((p) => ({ agencies: Number(p.split(":")[0]), rows: Number(p.split(":")[1]) }))
+  : QUICK
+    ? [{ agencies: 20, rows: 50_000 }]
+    : [{ agencies: 50, rows: 250_000 }, { agencies: 200, rows: 1_000_000 }];
 const YEARS = [2021, 2022, 2023, 2024, 2025];
 const YEAR = 2025;
 /** "Today" in the run: mid-December of the report year, so open applications are near or past their deadline. */

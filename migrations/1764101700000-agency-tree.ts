@@ -1,6 +1,8 @@
 // Issue 17 (one platform, many agencies): an agency's place in the district's tree (its parent agency), and
 // the indexes the supervisor's district views need over every agency's applications at once (the plans of
 // bench/district.bench.ts: open applications by due date, and answers by disposition date with their due date).
+// The district table itself reads a year's scope of every agency: a parallel sequential scan is its plan (index
+// ranges read through three unions were tried and measured slower, bench/district.bench.ts notes).
 import { TableColumn, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from "typeorm";
 import { ref } from "./lib";
 
@@ -20,18 +22,12 @@ export class AgencyTree1764101700000 implements MigrationInterface {
       "applications",
       new TableIndex({ name: "ix_applications_open_due", columnNames: ["due_date", "agency_id", "paused_since"], where: `status IN (${OPEN.map((s) => `'${s}'`).join(", ")})` }),
     );
-    // The district table of many agencies reads a report year's scope in three disjoint index ranges instead of
-    // the whole table (src/modules/reports/statistics.ts agencyTablesSql): received in the year (by receipt date),
-    // received before and concluded in or after the year, and received before and still open (by disposition date,
-    // NULL included). Both carry every column the table needs, so the scans are index-only; the second also
-    // serves the on-time rates (the year's answers by disposition date, with their due date).
-    await qr.createIndex("applications", new TableIndex({ name: "ix_applications_received_scope", columnNames: ["received_at", "agency_id", "disposition_date", "applicant_category", "disposition"] }));
-    await qr.createIndex("applications", new TableIndex({ name: "ix_applications_disposed_scope", columnNames: ["disposition_date", "received_at", "agency_id", "applicant_category", "disposition", "due_date"] }));
+    // On-time rates: the year's answers by disposition date, with the due date they are compared with.
+    await qr.createIndex("applications", new TableIndex({ name: "ix_applications_answered_due", columnNames: ["disposition_date", "agency_id", "due_date"] }));
   }
 
   async down(qr: QueryRunner): Promise<void> {
-    await qr.dropIndex("applications", "ix_applications_disposed_scope");
-    await qr.dropIndex("applications", "ix_applications_received_scope");
+    await qr.dropIndex("applications", "ix_applications_answered_due");
     await qr.dropIndex("applications", "ix_applications_open_due");
     await qr.dropIndex("agencies", "ix_agencies_parent");
     await qr.dropForeignKey("agencies", "fk_agencies_parent");

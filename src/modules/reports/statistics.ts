@@ -69,36 +69,6 @@ export function agencyTablesSql(fmt: ReportFormat, pg: boolean, agencyIds: strin
 
 function tableSql(fmt: ReportFormat, q: Params, agencyCondition: (q: Params) => string, year: number, byAgency: boolean): { sql: string; params: unknown[] } {
   const { start, end } = yearBounds(year);
-  if (byAgency && q.pg) {
-    // The same counts over the same rows, read as three disjoint parts, each one index range of migration
-    // 1764101700000-agency-tree and aggregated on its own: (a) received in the year; (b) received before it and
-    // concluded on or after 1 Jan; (c) received before it and still open. Together exactly scopeOf's rows, but read
-    // index-only from about two fifths of the index entries instead of every row of the table; within a part
-    // "new or carried over" is fixed, and in (c) the phase too. ($n placeholders repeat; SQLite's positional ones
-    // cannot, so SQLite takes the plain form below.)
-    const cond = agencyCondition(q);
-    const s = q.p(start);
-    const e = q.p(end);
-    const phaseA = `CASE WHEN disposition_date IS NULL OR disposition_date > ${e} THEN 2 WHEN disposition_date >= ${s} THEN 1 ELSE 0 END`;
-    const sql = `WITH scope AS (
-      SELECT agency_id, applicant_category AS cat, disposition AS disp, 1 AS is_new, ${phaseA} AS phase, COUNT(*) AS n
-        FROM applications WHERE ${cond} AND received_at >= ${s} AND received_at <= ${e} GROUP BY 1, 2, 3, 5
-      UNION ALL
-      SELECT agency_id, applicant_category, disposition, 0, CASE WHEN disposition_date > ${e} THEN 2 ELSE 1 END, COUNT(*)
-        FROM applications WHERE ${cond} AND disposition_date >= ${s} AND received_at < ${s} GROUP BY 1, 2, 3, 5
-      UNION ALL
-      SELECT agency_id, applicant_category, NULL, 0, 2, COUNT(*)
-        FROM applications WHERE ${cond} AND disposition_date IS NULL AND received_at < ${s} GROUP BY 1, 2
-    )
-    SELECT agency_id, cat, CASE WHEN phase = 1 THEN ${dispositionCase(fmt, "disp")} ELSE NULL END AS result_row,
-      SUM(CASE WHEN is_new = 1 THEN n ELSE 0 END) AS new_n,
-      SUM(CASE WHEN is_new = 0 THEN n ELSE 0 END) AS carried_n,
-      SUM(CASE WHEN phase = 1 THEN n ELSE 0 END) AS done_n,
-      SUM(CASE WHEN phase = 2 THEN n ELSE 0 END) AS open_n
-    FROM scope
-    GROUP BY agency_id, cat, result_row`;
-    return { sql, params: q.values };
-  }
   // Inner aggregate: one pass over the year's scope, grouped by category, disposition and two small buckets;
   // outer aggregate: maps dispositions to rows over those few groups.
   const isNew = `CASE WHEN received_at >= ${q.p(start)} THEN 1 ELSE 0 END`;
