@@ -97,12 +97,12 @@ export class DistrictService {
     const atRiskUntil = nationalCalendar.addWorkingDays(today, AT_RISK_WORKING_DAYS);
     const agencies = await this.agencies(ids);
     const open = this.q();
-    const openStatuses = OPEN_STATUSES.map((s) => open.p(s)).join(", ");
-    // Served by the partial index ix_applications_open_due (open rows only).
+    // Served by the partial index ix_applications_open_due (open rows only). Placeholders are pushed in the order
+    // they appear in the text (SQLite's are positional).
     const openSql = `SELECT agency_id, COUNT(*) AS open,
         SUM(CASE WHEN paused_since IS NULL AND due_date < ${open.p(today)} THEN 1 ELSE 0 END) AS overdue,
         SUM(CASE WHEN paused_since IS NULL AND due_date >= ${open.p(today)} AND due_date <= ${open.p(atRiskUntil)} THEN 1 ELSE 0 END) AS at_risk
-      FROM applications WHERE status IN (${openStatuses}) AND ${agencyIn(open, ids)} GROUP BY agency_id`;
+      FROM applications WHERE status IN (${OPEN_STATUSES.map((s) => open.p(s)).join(", ")}) AND ${agencyIn(open, ids)} GROUP BY agency_id`;
     const done = this.q();
     // Served by ix_applications_answered_due (the year's answers by disposition date, with their due date).
     const doneSql = `SELECT agency_id, COUNT(*) AS answered, SUM(CASE WHEN due_date IS NOT NULL AND disposition_date <= due_date THEN 1 ELSE 0 END) AS on_time
