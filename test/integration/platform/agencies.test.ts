@@ -225,6 +225,11 @@ describe("the supervisor's district", () => {
     expect(String(edu.payload.message)).toContain("2025年政府信息公开工作年度报告已超过2026-01-31的发布期限仍未发布");
     const again = await district.sendReportReminders(2025, env.ctx.today());
     expect(again.messages).toBe(0);
+    // The agency's staff read it on their reports page.
+    const eduToken = await login("zdjyj", "edu-admin");
+    const page = await request(env.server).get("/console/reports").set("Cookie", `ogi_staff=${eduToken}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("2025年政府信息公开工作年度报告已超过2026-01-31的发布期限仍未发布");
   });
 
   it("supervisor's console: the district page lists every agency; agency pages refuse them", async () => {
