@@ -8,6 +8,7 @@ import { OutboxRecipient1764000500000 } from "./1764000500000-outbox-recipient";
 import { StaffLifecycle1764100400000 } from "./1764100400000-staff-lifecycle";
 import { CitizenHardening1764100500000 } from "./1764100500000-citizen-hardening";
 import { BotLearning1764100700000 } from "./1764100700000-bot-learning";
+import { CitizenRouting1764100900000 } from "./1764100900000-citizen-routing";
 import { AgencyTree1764101700000 } from "./1764101700000-agency-tree";
 
 export const migrations = [
@@ -20,5 +21,6 @@ export const migrations = [
   StaffLifecycle1764100400000,
   CitizenHardening1764100500000,
   BotLearning1764100700000,
+  CitizenRouting1764100900000,
   AgencyTree1764101700000,
 ];

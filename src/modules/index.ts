@@ -2,6 +2,7 @@
 import type { FeatureModule } from "./module";
 import { staffModule } from "./staff/module";
 import { applicationsModule } from "./applications/module";
+import { directoryModule } from "./directory/module";
 import { reportsModule } from "./reports/module";
 import { catalogueModule } from "./catalogue/module";
 import { conversationModule } from "./conversation/module";
@@ -10,6 +11,7 @@ import { platformModule } from "./platform/module";
 
 export const modules: FeatureModule[] = [
   staffModule,
+  directoryModule,
   applicationsModule,
   reportsModule,
   catalogueModule,

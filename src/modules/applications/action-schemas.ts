@@ -23,7 +23,12 @@ export const actionSchemas = {
     workingDays: z.number({ error: "延长天数应为1–20个工作日" }).int({ error: "延长天数应为整数" }).min(1, { error: "延长天数至少1个工作日" }).max(20, { error: "延长天数不能超过20个工作日" }),
     reason: reason("延期理由"),
   }),
-  answer: z.object({ disposition: z.string({ error: "请选择答复类型（处理结果代码）" }).min(1, { error: "请选择答复类型（处理结果代码）" }), note }),
+  answer: z.object({
+    disposition: z.string({ error: "请选择答复类型（处理结果代码）" }).min(1, { error: "请选择答复类型（处理结果代码）" }),
+    note,
+    /** Art. 36(5): the code of the agency on this platform that holds the information (only with unable.not_responsible). */
+    competentAgency: z.string({ error: "负责机关应为机关代码" }).trim().regex(/^[a-z0-9-]{1,40}$/, { error: "负责机关代码格式不正确（小写字母、数字和连字符）" }).optional(),
+  }),
   close: z.object({
     reason: z.enum(["no_correction", "fee_unpaid", "withdrawn", "misc"], { error: "请选择办结原因：no_correction、fee_unpaid、withdrawn 或 misc" }),
     note,

@@ -11,7 +11,7 @@ import { maskIdNumber } from "../../domain/id-checks";
 import { dueDateFields, markDate, unknownYearFlag, withProvisionalNote } from "../../domain/provisional-date";
 import { createCalendar, readCalendarOverrides, type CalendarOverrides, type WorkingDayCalendar } from "../../domain/working-days";
 import { parseInput } from "../../http/validate";
-import { agencyById, defaultAgency } from "../../infra/agencies";
+import { agencyByCode, agencyById, agencyContactLine, defaultAgency } from "../../infra/agencies";
 import { bumpCounter } from "../../infra/counters";
 import { createLimiter, type Limiter } from "../../infra/rate-limiter";
 import { serverSecret } from "../../infra/server-secret";
@@ -52,6 +52,32 @@ export interface CitizenStatusView {
   disposition: string | null;
   dispositionLabel: string | null;
   dispositionDate: string | null;
+  /** Only on an answer naming the competent agency (Art. 36(5)): who holds it, and the re-filing if made. */
+  referral?: Referral;
+}
+
+/** The competent agency named in a 不属于本机关 answer, and the citizen's re-filing to it (issue 17). */
+export interface Referral {
+  agencyCode: string;
+  agencyName: string;
+  contact: string;
+  /** The new application's number once the citizen re-filed; null while they may still do so. */
+  refiledAs: string | null;
+}
+
+/** A re-filing's answer: the new application (its query code is the original's, which the citizen holds). */
+export interface RefileAnswer {
+  applicationNo: string;
+  refiledFrom: string;
+  agencyCode: string;
+  agencyName: string;
+  status: string;
+  receivedAt: string | null;
+  dueDate: string | null;
+  dueDateProvisional?: boolean;
+  dueDateNote?: string | null;
+  /** True when this re-filing had been made before (the same application is returned). */
+  alreadyRefiled: boolean;
 }
 
 export interface ListFilters {
@@ -246,6 +272,8 @@ export class ApplicationService {
       parentId: null,
       possibleRepeatOf: null,
       externalId: null,
+      competentAgencyId: null,
+      refiledFromId: null,
       citizenKey,
       version: 1,
       createdAt: now,
@@ -354,12 +382,17 @@ export class ApplicationService {
     return this.citizenView(await repo.findOneByOrFail({ id: found.id }));
   }
 
-  async listForCitizen(citizenKey: string): Promise<CitizenStatusView[]> {
+  /** 我的申请: every application of this verified citizen, whatever agency it went to (and nobody else's). */
+  async listForCitizen(citizenKey: string, opts: { withAgency?: boolean } = {}): Promise<Array<CitizenStatusView & { agencyName?: string }>> {
     const rows = await this.ctx.db.getRepository(Application).find({ where: { citizenKey }, order: { createdAt: "DESC" }, take: 50 });
-    return rows.map((r) => this.citizenView(r));
+    const views = await Promise.all(rows.map((r) => this.citizenView(r)));
+    if (!opts.withAgency) return views;
+    const names = new Map((await this.ctx.db.getRepository(Agency).find({ select: { id: true, name: true } })).map((a) => [a.id, a.name]));
+    return views.map((v, i) => ({ ...v, agencyName: names.get(rows[i].agencyId) ?? "" }));
   }
 
-  private citizenView(app: Application): CitizenStatusView {
+  private async citizenView(app: Application): Promise<CitizenStatusView> {
+    const referral = app.competentAgencyId ? await this.referralOf(app) : null;
     return {
       applicationNo: app.applicationNo,
       status: app.status,
@@ -370,6 +403,127 @@ export class ApplicationService {
       disposition: app.disposition,
       dispositionLabel: dispositionLabel(app.disposition),
       dispositionDate: app.dispositionDate,
+      ...(referral ? { referral } : {}),
+    };
+  }
+
+  private async referralOf(app: Application): Promise<Referral | null> {
+    if (!app.competentAgencyId) return null;
+    const target = await this.ctx.db.getRepository(Agency).findOneBy({ id: app.competentAgencyId });
+    if (!target) return null;
+    const refiled = await this.ctx.db.getRepository(Application).findOne({ select: { id: true, applicationNo: true }, where: { refiledFromId: app.id } });
+    return { agencyCode: target.code, agencyName: target.name, contact: agencyContactLine(target), refiledAs: refiled?.applicationNo ?? null };
+  }
+
+  // ---------------------------------------------------------------- re-filing (Art. 36(5), issue 17)
+
+  /** The citizen side of a re-filing: number and query code (the status-page holder), as a status query checks them. */
+  async refileByCode(applicationNo: string, queryCode: string, clientKey?: string): Promise<RefileAnswer> {
+    await this.citizenStatus(applicationNo, queryCode, clientKey);
+    const original = await this.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo });
+    return this.refile(original, { type: "citizen", id: original.citizenKey });
+  }
+
+  /**
+   * Re-filing for a caller that has already proved it may (the chat's grant from a status query with the code
+   * in this conversation, see conversation/refile-grant.ts). Never exposed over HTTP without that proof.
+   */
+  async refileVerified(applicationNo: string): Promise<RefileAnswer> {
+    const original = await this.ctx.db.getRepository(Application).findOneBy({ applicationNo });
+    if (!original) throw new DomainError("APPLICATION.NOT_FOUND", "未找到该申请，请核对申请编号和查询码");
+    return this.refile(original, { type: "citizen", id: original.citizenKey });
+  }
+
+  /** A verified citizen's re-filing (chat, official account): their own application, by number or the latest one offered. */
+  async refileForCitizen(citizenKey: string, applicationNo?: string): Promise<RefileAnswer> {
+    const repo = this.ctx.db.getRepository(Application);
+    const qb = repo.createQueryBuilder("a").where("a.citizen_key = :citizenKey AND a.competent_agency_id IS NOT NULL", { citizenKey });
+    if (applicationNo) qb.andWhere("a.application_no = :applicationNo", { applicationNo });
+    const original = await qb.orderBy("a.disposition_date", "DESC").addOrderBy("a.created_at", "DESC").getOne();
+    if (!original) throw new DomainError("APPLICATION.NOT_FOUND", "没有找到可以转交的申请：只有答复为“不属于本机关负责公开”并写明负责机关的申请才能一步转交");
+    return this.refile(original, { type: "citizen", id: citizenKey });
+  }
+
+  /**
+   * Files the original's request again at the competent agency: a new application with its own receipt date
+   * (today: this system's acknowledgement is the Art. 31 confirmation), the same applicant data and query code,
+   * linked to the original. Once only: the unique index on refiled_from_id makes a second call (or a race)
+   * find the first one's application.
+   */
+  private async refile(original: Application, actor: Actor): Promise<RefileAnswer> {
+    if (!original.competentAgencyId) {
+      throw new DomainError("APPLICATION.INVALID_TRANSITION", "该申请的答复没有写明负责公开的机关，不能一步转交；请直接向负责机关提出申请");
+    }
+    const target = await this.ctx.db.getRepository(Agency).findOneBy({ id: original.competentAgencyId });
+    if (!target) throw new DomainError("AGENCY.NOT_FOUND", "答复中写明的负责机关已不在本平台，请直接向该机关提出申请");
+    const existing = await this.ctx.db.getRepository(Application).findOneBy({ refiledFromId: original.id });
+    if (existing) return this.refileAnswer(existing, target, original, true);
+    const today = this.ctx.today();
+    const now = this.ctx.clock.now().toISOString();
+    const cal = await this.calendarFor(target.id);
+    const clockLog: ClockEntry[] = [{ kind: "receipt", date: today, evidence: `转交申请（原申请${original.applicationNo}）系统受理即确认` }];
+    const clock = computeClock(clockLog, this.settings, cal);
+    const identity = original.applicant.idNumber ?? original.applicant.creditCode;
+    const app: Application = Object.assign(new Application(), {
+      ...original,
+      id: randomUUID(),
+      agencyId: target.id,
+      applicationNo: "",
+      status: "received",
+      // A re-filing is made online by the citizen whatever the original's channel was.
+      channel: (CITIZEN_CHANNELS as readonly string[]).includes(original.channel) ? original.channel : "online",
+      applicantKey: identity ? sha256(`${target.id}:${identity}`) : null,
+      submittedAt: now,
+      receivedAt: today,
+      receiptEvidence: clockLog[0].kind === "receipt" ? clockLog[0].evidence : null,
+      clockLog,
+      clockStartDate: clock.clockStart,
+      dueDate: clock.dueDate,
+      dueDateFlag: clock.dueDateFlag,
+      extensionWorkingDays: 0,
+      pausedSince: null,
+      pausedWorkingDays: 0,
+      correctionDueDate: null,
+      assigneeId: null,
+      disposition: null,
+      dispositionDate: null,
+      dispositionNote: null,
+      parentId: null,
+      possibleRepeatOf: null,
+      externalId: null,
+      competentAgencyId: null,
+      refiledFromId: original.id,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    try {
+      await this.ctx.db.transaction(async (m) => {
+        app.applicationNo = await this.nextApplicationNo(m, target.id, today);
+        await m.insert(Application, app);
+        await m.insert(AuditEvent, row(this.audit(app, actor, "application.refile", null, app.status, null, { refiledFrom: original.applicationNo, fromAgencyId: original.agencyId, channel: app.channel })));
+        await m.insert(AuditEvent, row(this.audit(original, actor, "application.refiled_to", original.status, original.status, null, { refiledAs: app.applicationNo, toAgencyId: target.id })));
+      });
+    } catch (err) {
+      // Two re-filings at once: the unique index let one through; answer with it.
+      const winner = await this.ctx.db.getRepository(Application).findOneBy({ refiledFromId: original.id });
+      if (winner) return this.refileAnswer(winner, target, original, true);
+      throw err;
+    }
+    return this.refileAnswer(app, target, original, false);
+  }
+
+  private refileAnswer(app: Application, target: Agency, original: Application, already: boolean): RefileAnswer {
+    return {
+      applicationNo: app.applicationNo,
+      refiledFrom: original.applicationNo,
+      agencyCode: target.code,
+      agencyName: target.name,
+      status: app.status,
+      receivedAt: app.receivedAt,
+      dueDate: app.dueDate,
+      ...dueDateFields(app.dueDateFlag),
+      alreadyRefiled: already,
     };
   }
 
@@ -477,6 +631,8 @@ export class ApplicationService {
       where: [{ id: app.parentId ?? "-" }, { parentId: app.id }, { id: app.possibleRepeatOf ?? "-" }],
       select: { id: true, applicationNo: true, parentId: true, disposition: true, dispositionDate: true },
     });
+    const referral = await this.referralOf(app);
+    const refiledFrom = app.refiledFromId ? await this.ctx.db.getRepository(Application).findOne({ select: { id: true, applicationNo: true, agencyId: true }, where: { id: app.refiledFromId } }) : null;
     const parent = related.find((r) => r.id === app.parentId);
     const repeat = related.find((r) => r.id === app.possibleRepeatOf);
     const a = app.applicant;
@@ -523,6 +679,10 @@ export class ApplicationService {
       parentNo: parent?.applicationNo ?? null,
       splitInto: related.filter((r) => r.parentId === app.id).map((r) => r.applicationNo),
       possibleRepeatOf: repeat ? { applicationNo: repeat.applicationNo, disposition: repeat.disposition, dispositionDate: repeat.dispositionDate } : null,
+      /** Art. 36(5): the competent agency named in the answer, and the citizen's re-filing to it. */
+      referral,
+      /** This application was re-filed by the citizen from another agency's 不属于本机关 answer. */
+      refiledFrom: refiledFrom ? { applicationNo: refiledFrom.applicationNo, agencyName: (await agencyById(this.ctx, refiledFrom.agencyId)).name } : null,
       replyLetterAvailable: !!app.disposition,
       allowedActions: this.allowedFor(app, staff),
       version: app.version,
@@ -670,7 +830,7 @@ export class ApplicationService {
         notify: withProvisionalNote(`经政府信息公开工作机构负责人同意，您的申请答复期限延长${b.workingDays}个工作日，至${due}。`, clock.dueDateFlag),
       };
     },
-    answer: (app, b, staff) => {
+    answer: async (app, b, staff) => {
       if (!ANSWER_DISPOSITIONS.includes(b.disposition)) {
         throw this.badField("disposition", `答复类型不正确，应为以下之一：${ANSWER_DISPOSITIONS.join("、")}（撤回、逾期未补正等请用“办结”）`);
       }
@@ -678,11 +838,20 @@ export class ApplicationService {
       if (b.disposition === "unable.still_unclear" && !(app.clockLog ?? []).some((e) => e.kind === "correction_received")) {
         throw this.badField("disposition", "“补正后申请内容仍不明确”只能用于已补正的申请");
       }
+      const competent = b.competentAgency ? await this.competentAgency(b.competentAgency, b.disposition, app) : null;
       app.disposition = b.disposition;
       app.dispositionDate = this.ctx.today();
       app.dispositionNote = b.note ?? null;
       app.pausedSince = null;
-      return { reason: b.note ?? null, data: { disposition: b.disposition }, notify: `您的申请已答复：${dispositionLabel(b.disposition)}。请查收答复告知书。` };
+      app.competentAgencyId = competent?.id ?? null;
+      const referral = competent
+        ? `负责公开该信息的机关：${competent.name}（${agencyContactLine(competent)}）。您可以一步转交申请，无需重新填写：回复“转交申请”，或在查询页用申请编号和查询码转交。`
+        : "";
+      return {
+        reason: b.note ?? null,
+        data: { disposition: b.disposition, ...(competent ? { competentAgency: competent.code } : {}) },
+        notify: `您的申请已答复：${dispositionLabel(b.disposition)}。请查收答复告知书。${referral}`,
+      };
     },
     close: (app, b) => {
       const today = this.ctx.today();
@@ -737,6 +906,8 @@ export class ApplicationService {
           parentId: app.id,
           possibleRepeatOf: null,
           externalId: null,
+          competentAgencyId: null,
+          refiledFromId: null,
           version: 1,
           createdAt: now,
           updatedAt: now,
@@ -767,6 +938,17 @@ export class ApplicationService {
       };
     },
   };
+
+  /** Art. 36(5): only a 不属于本机关负责公开 answer names the competent agency, and it is another agency of the platform. */
+  private async competentAgency(code: string, disposition: string, app: Application): Promise<Agency> {
+    if (disposition !== "unable.not_responsible") throw this.badField("competentAgency", "只有“无法提供（不属于本机关公开职责）”的答复才写明负责机关");
+    const agency = await agencyByCode(this.ctx, code).catch((e: unknown) => {
+      if (e instanceof DomainError) throw this.badField("competentAgency", `本平台没有代码为 ${code} 的机关`);
+      throw e;
+    });
+    if (agency.id === app.agencyId) throw this.badField("competentAgency", "负责机关不能是本机关");
+    return agency;
+  }
 
   private cal(app: Application): WorkingDayCalendar {
     const cal = this.calendars.get(this.agencyCodes.get(app.agencyId) ?? "");
@@ -820,10 +1002,11 @@ export class ApplicationService {
   }
 
   /** Loads an application for the reply letter (answered or closed with a disposition). */
-  async forLetter(agencyId: string, applicationNo: string): Promise<{ app: Application; agency: Agency }> {
+  async forLetter(agencyId: string, applicationNo: string): Promise<{ app: Application; agency: Agency; competent: Agency | null }> {
     const app = await this.load(agencyId, applicationNo);
     if (!app.disposition) throw new DomainError("APPLICATION.INVALID_TRANSITION", "该申请尚未答复，没有告知书");
-    return { app, agency: await agencyById(this.ctx, agencyId) };
+    const competent = app.competentAgencyId ? await this.ctx.db.getRepository(Agency).findOneBy({ id: app.competentAgencyId }) : null;
+    return { app, agency: await agencyById(this.ctx, agencyId), competent };
   }
 }
 

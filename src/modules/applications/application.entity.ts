@@ -109,6 +109,14 @@ export class Application {
   @Column({ name: "possible_repeat_of", type: "varchar", length: 36, nullable: true })
   possibleRepeatOf!: string | null;
 
+  /** Art. 36(5): the agency on the platform that holds the information, named in a 不属于本机关 answer. */
+  @Column({ name: "competent_agency_id", type: "varchar", length: 36, nullable: true })
+  competentAgencyId!: string | null;
+
+  /** The application this one was re-filed from (a citizen's one-step re-filing to the competent agency). */
+  @Column({ name: "refiled_from_id", type: "varchar", length: 36, nullable: true })
+  refiledFromId!: string | null;
+
   @Column({ name: "external_id", type: "varchar", length: 100, nullable: true })
   externalId!: string | null;
 

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { AlignmentType, Document, Packer, Paragraph, TextRun } from "docx";
+import { agencyContactLine } from "../../infra/agencies";
 import type { Agency } from "../../infra/entities/agency.entity";
 import type { Application } from "./application.entity";
 import { dispositionBasis } from "./dispositions";
@@ -27,7 +28,8 @@ export function chineseDate(d: string | null): string {
   return `${y}年${m}月${day}日`;
 }
 
-export function renderReplyLetter(app: Application, agency: Agency): string {
+/** `competent`: the agency named under Art. 36(5) (其名称及联系方式), shown after the body. */
+export function renderReplyLetter(app: Application, agency: Agency, competent?: Agency | null): string {
   const t = templates();
   const code = app.disposition ?? "other.misc";
   // An agency may word its own bodies (profile.replyTemplates, set with `agency update`); the shipped ones otherwise.
@@ -42,7 +44,9 @@ export function renderReplyLetter(app: Application, agency: Agency): string {
     applicationNo: app.applicationNo,
     description: app.description.length > 200 ? `${app.description.slice(0, 200)}…` : app.description,
     body,
-    note: app.dispositionNote ? `说明：${app.dispositionNote}\n` : "",
+    note:
+      (competent ? `负责公开该政府信息的行政机关：${competent.name}，联系方式：${agencyContactLine(competent)}。您可以通过本平台一步转交申请（无需重新填写）。\n` : "") +
+      (app.dispositionNote ? `说明：${app.dispositionNote}\n` : ""),
     basis: `《中华人民共和国政府信息公开条例》${(dispositionBasis(code) ?? "").replace(/^条例/, "") || "相关规定"}`,
     date: chineseDate(app.dispositionDate),
     contact,

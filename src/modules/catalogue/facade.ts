@@ -21,6 +21,11 @@ export class CatalogueFacade {
     return this.searcher.search(agencyId, params);
   }
 
+  /** The whole platform's catalogue (every agency; each item carries its agencyId). */
+  searchAll(params: SearchParams): Promise<SearchResult> {
+    return this.searcher.search(null, params);
+  }
+
   /** The published guide: sections (key, title, body) and lastUpdated. Throws GUIDE.NOT_FOUND when none. */
   guide(agencyId: string): Promise<PublishedGuide> {
     return this.guides.guide(agencyId);

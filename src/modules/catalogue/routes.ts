@@ -8,6 +8,7 @@ import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { agencyByCode, agencyById } from "../../infra/agencies";
+import { Agency } from "../../infra/entities/agency.entity";
 import { createLimiter } from "../../infra/rate-limiter";
 import { isStatementTimeout, TIMEOUT_MESSAGE } from "../../infra/unavailable";
 import type { StaffPrincipal } from "../staff/staff-service";
@@ -119,6 +120,18 @@ export function catalogueRoutes(app: AppContext): Router[] {
   pub.get("/api/catalogue", async (ctx) => {
     const q = parseInput(searchSchema, queryObject(ctx));
     await searchLimit.consume(ctx.ip);
+    // One portal for the platform: without ?agency= and with several agencies, every agency's catalogue is
+    // searched and each hit says whose it is; with one agency the answer is that agency's, as before.
+    if (!q.agency) {
+      const agencies = await app.db.getRepository(Agency).find({ select: { id: true, code: true, name: true } });
+      if (agencies.length > 1) {
+        const byId = new Map(agencies.map((a) => [a.id, a]));
+        const r = await search().searchAll({ q: q.q, category: q.category, year: q.year, page: q.page, pageSize: q.pageSize });
+        const items = r.items.map(({ agencyId, ...it }) => ({ ...it, agencyCode: byId.get(agencyId ?? "")?.code ?? null, agencyName: byId.get(agencyId ?? "")?.name ?? null }));
+        ctx.body = { agency: null, ...r, items };
+        return;
+      }
+    }
     const agency = await agencyFor(q.agency);
     const r = await search().search(agency.id, { q: q.q, category: q.category, year: q.year, page: q.page, pageSize: q.pageSize });
     ctx.body = { agency: { code: agency.code, name: agency.name }, ...r };

@@ -13,6 +13,7 @@ export interface SearchFilters {
 
 export interface ResultRow {
   id: string;
+  agency_id: string;
   index_no: string;
   title: string;
   doc_no: string | null;
@@ -29,7 +30,7 @@ export interface ResultRow {
 /** Weights for D, C, B (summary, keywords, body…), A (title): a title hit outranks any number of body hits. */
 const PG_WEIGHTS = "'{0.0, 0.0, 0.1, 1.0}'";
 
-const COLUMNS = "e.id, e.index_no, e.title, e.doc_no, e.publisher, e.written_date, e.published_date, e.subject_category, e.agency_category, e.summary, e.url, e.validity";
+const COLUMNS = "e.id, e.agency_id, e.index_no, e.title, e.doc_no, e.publisher, e.written_date, e.published_date, e.subject_category, e.agency_category, e.summary, e.url, e.validity";
 
 /** Keeps the FTS5 copy of an entry's tokens in step with the row (PostgreSQL generates its tsvector itself). */
 export async function syncSearchIndex(m: EntityManager, dbType: DatabaseType, e: CatalogueEntry, isNew = false): Promise<void> {
@@ -48,9 +49,13 @@ export const PUBLIC_ENTRY_SQL = "e.status = 'active' AND e.disclosure_mode <> '�
 const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
 /** WHERE fragments shared by both databases; `p` makes the placeholder for the n-th parameter. */
-function filterSql(agencyId: string, f: SearchFilters, params: unknown[], p: (n: number) => string): string {
-  params.push(agencyId);
-  let sql = `e.agency_id = ${p(params.length)} AND ${PUBLIC_ENTRY_SQL}`;
+function filterSql(agencyId: string | null, f: SearchFilters, params: unknown[], p: (n: number) => string): string {
+  // null: the whole platform (every agency's public entries; issue 17), each row names its agency.
+  let sql = PUBLIC_ENTRY_SQL;
+  if (agencyId !== null) {
+    params.push(agencyId);
+    sql = `e.agency_id = ${p(params.length)} AND ${sql}`;
+  }
   if (f.year) {
     params.push(f.year);
     sql += ` AND e.year = ${p(params.length)}`;
@@ -205,7 +210,7 @@ function rarestByLength(groups: QueryGroup[]): QueryGroup[] {
 }
 
 /** Entries matching the query words, best first, with the total number of matches (estimated for broad queries). */
-export async function searchText(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[]; estimated?: boolean }> {
+export async function searchText(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[]; estimated?: boolean }> {
   const params: unknown[] = [];
   if (dbType === "postgres") {
     const p = (n: number) => `$${n}`;
@@ -325,7 +330,7 @@ export async function searchText(m: EntityManager, dbType: DatabaseType, agencyI
 }
 
 /** Newest first, no query words. */
-export async function listRecent(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, limit: number, offset: number): Promise<{ total: number; rows: ResultRow[] }> {
+export async function listRecent(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, limit: number, offset: number): Promise<{ total: number; rows: ResultRow[] }> {
   const params: unknown[] = [];
   const p = dbType === "postgres" ? (n: number) => `$${n}` : () => "?";
   const where = filterSql(agencyId, f, params, p);
@@ -340,7 +345,7 @@ export async function listRecent(m: EntityManager, dbType: DatabaseType, agencyI
 }
 
 /** Entries whose 文号 has one of the given notation-independent keys. */
-export async function findByDocKeys(m: EntityManager, dbType: DatabaseType, agencyId: string, f: SearchFilters, keys: string[]): Promise<ResultRow[]> {
+export async function findByDocKeys(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, keys: string[]): Promise<ResultRow[]> {
   if (!keys.length) return [];
   const params: unknown[] = [];
   const p = dbType === "postgres" ? (n: number) => `$${n}` : () => "?";

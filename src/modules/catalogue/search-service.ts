@@ -29,6 +29,8 @@ export interface SearchItem {
   /** The title, HTML-escaped, with the matched words in <mark>…</mark>. */
   highlight: string;
   validity: string;
+  /** Only in a platform-wide search: whose entry it is. */
+  agencyId?: string;
 }
 
 export interface GuideHit {
@@ -76,7 +78,8 @@ export class SearchService {
 
   constructor(private readonly ctx: AppContext) {}
 
-  async search(agencyId: string, params: SearchParams): Promise<SearchResult> {
+  /** `agencyId` null: the whole platform's catalogue (each item then carries its agencyId; no guide sections). */
+  async search(agencyId: string | null, params: SearchParams): Promise<SearchResult> {
     const page = Math.max(1, Math.floor(params.page ?? 1));
     const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(params.pageSize ?? 10)));
     const offset = (page - 1) * pageSize;
@@ -87,7 +90,7 @@ export class SearchService {
 
     if (!q) {
       const r = await listRecent(m, dbType, agencyId, filters, pageSize, offset);
-      return { total: r.total, totalEstimated: false, page, pageSize, items: r.rows.map((row) => toItem(row, [])), guideSections: [], matchMode: "none" };
+      return { total: r.total, totalEstimated: false, page, pageSize, items: r.rows.map((row) => toItem(row, [], agencyId === null)), guideSections: [], matchMode: "none" };
     }
 
     const aq = capWords(analyzeQuery(q), this.ctx.config.CATALOGUE_QUERY_MAX_WORDS);
@@ -129,8 +132,8 @@ export class SearchService {
       totalEstimated = r.estimated === true;
     }
     const pageDocRows = docRows.slice(offset, offset + pageSize);
-    const items = [...pageDocRows, ...textRows].slice(0, pageSize).map((row) => toItem(row, terms));
-    const guideSections = page === 1 ? await this.guideHits(agencyId, aq) : [];
+    const items = [...pageDocRows, ...textRows].slice(0, pageSize).map((row) => toItem(row, terms, agencyId === null));
+    const guideSections = page === 1 && agencyId !== null ? await this.guideHits(agencyId, aq) : [];
     return { total: docRows.length + textTotal, totalEstimated, page, pageSize, items, guideSections, matchMode };
   }
 
@@ -204,8 +207,9 @@ export function capWords(aq: AnalyzedQuery, max: number): AnalyzedQuery {
   return { ...aq, groups, docNumbers: aq.docNumbers.slice(0, MAX_DOC_NUMBERS), highlightTerms };
 }
 
-function toItem(r: ResultRow, terms: string[]): SearchItem {
+function toItem(r: ResultRow, terms: string[], withAgency = false): SearchItem {
   return {
+    ...(withAgency ? { agencyId: r.agency_id } : {}),
     indexNo: r.index_no,
     title: r.title,
     docNo: r.doc_no,

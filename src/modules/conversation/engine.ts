@@ -6,6 +6,8 @@ import { markNotedDate } from "../../domain/provisional-date";
 import type { IntakeInput } from "../applications/intake-schema";
 import { maskQueryCodes } from "../applications/query-codes";
 import { findDocNumbers } from "../catalogue/doc-number";
+import type { DirectoryAgency } from "../directory/agency-match";
+import * as agencyChoice from "./agency-choice";
 import * as form from "./form";
 import { isCancel, isConfirmation } from "./form-chatter";
 import { interruption } from "./form-interruption";
@@ -20,7 +22,7 @@ export type ChannelKind = "oa" | "mp" | "wx" | "chat";
 
 export interface Session {
   v: 1;
-  mode: "idle" | "form" | "await_credentials";
+  mode: "idle" | "form" | "await_credentials" | "choose_agency";
   form?: form.FormState;
   /** Consecutive messages the bot did not understand. */
   misses: number;
@@ -34,6 +36,12 @@ export interface Session {
   choices?: string[];
   /** The unit answered last, so "详细" sends its full text. */
   lastUnitId?: string;
+  /** "向哪个机关…" in progress (mode choose_agency; only on a platform of several agencies). */
+  agencyChoice?: agencyChoice.AgencyChoiceState;
+  /** The agency the conversation last pointed to ("学校的事找谁"), proposed first when the citizen files. */
+  agencyHint?: string;
+  /** A 不属于本机关 answer just shown: "转交申请" (or "1") re-files it. `grant` proves the status query was passed. */
+  refileOffer?: { applicationNo: string; grant: string; agencyName: string };
   updatedAt: string;
 }
 
@@ -48,13 +56,19 @@ export interface TextIncoming {
   /** True for a signature-checked openid, a mini-program session or a contact relayed by the bot. */
   verified: boolean;
   currentYear: number;
+  /** The platform's agencies (the directory); with more than one the bot asks which agency when it matters. */
+  agencies?: DirectoryAgency[];
 }
 
 export type Effect =
   | { kind: "guide"; topic: GuideTopic }
   | { kind: "catalogue"; query: string; year: number | null }
   | { kind: "figures"; year: number | null; yearWord?: string; topic: FigureTopic }
-  | { kind: "submit"; input: IntakeInput; idempotencyKey: string }
+  | { kind: "submit"; input: IntakeInput; idempotencyKey: string; agencyCode?: string }
+  /** An agency's contacts and guide (a platform of several agencies). */
+  | { kind: "agency_info"; code: string }
+  /** Re-file a 不属于本机关 application at the competent agency (Art. 36(5)). */
+  | { kind: "refile"; applicationNo?: string; grant?: string }
   | { kind: "status"; applicationNo: string; queryCode: string }
   | { kind: "list_mine" }
   | { kind: "handoff"; reason: "requested" | "misunderstood"; question: string; transcript: Session["history"] }
@@ -70,8 +84,10 @@ export interface GuideResult {
 }
 export interface CatalogueResult {
   total: number;
-  items: Array<{ indexNo: string; title: string; date?: string | null; url?: string | null }>;
+  items: Array<{ indexNo: string; title: string; date?: string | null; url?: string | null; agencyName?: string }>;
   guideSections: Array<{ title: string; snippet: string }>;
+  /** Searched across the platform's agencies: each hit names its agency. */
+  multiAgency?: boolean;
 }
 export type FiguresResult =
   | { found: true; year: number; value: number; name: string; label: string; source: string; breakdown?: Array<{ label: string; value: number }> }
@@ -80,12 +96,25 @@ export type SubmitResult =
   | { ok: true; applicationNo: string; queryCode: string; dueDate?: string | null; dueDateNote?: string | null; receivedAt?: string | null; status: string }
   | { ok: false; message: string };
 export type StatusResult =
-  | { ok: true; applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; dispositionDate?: string | null }
+  | {
+      ok: true;
+      applicationNo: string;
+      statusLabel: string;
+      dueDate?: string | null;
+      dueDateNote?: string | null;
+      disposition?: string | null;
+      dispositionDate?: string | null;
+      /** Art. 36(5): the competent agency named in the answer; `grant` lets this conversation re-file it. */
+      referral?: { agencyName: string; contact: string; refiledAs: string | null; grant?: string };
+    }
+  | { ok: false; message: string };
+export type RefileResult =
+  | { ok: true; applicationNo: string; refiledFrom: string; agencyName: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null; alreadyRefiled: boolean }
   | { ok: false; message: string };
 /** A staff-written answer (or a unit a missed question was attached to) that matches the message. */
 export type LearnedResult = { unitId: string; answer: string; source: string } | null;
 export interface MineResult {
-  items: Array<{ applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; submittedAt?: string | null }>;
+  items: Array<{ applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; submittedAt?: string | null; agencyName?: string }>;
 }
 
 export type EffectResult =
@@ -97,6 +126,8 @@ export type EffectResult =
   | { kind: "list_mine"; result: MineResult }
   | { kind: "handoff"; result: { consultationId: string } }
   | { kind: "learned"; question: string; result: LearnedResult }
+  | { kind: "agency_info"; result: agencyChoice.AgencyInfoResult | null }
+  | { kind: "refile"; result: RefileResult }
   | { kind: "record_miss" }
   | { kind: "error"; effect: Effect["kind"]; message: string };
 
@@ -191,6 +222,12 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming, k: KnowledgeInd
     return { ...out, replies: [longMessageNote(part.total), ...out.replies] };
   }
   if (s.mode === "form" && s.form) return inForm(nlu, s, s.form, m, k);
+  if (s.mode === "choose_agency") {
+    // The directory may have become one agency (or failed to load) meanwhile: then the question is dropped.
+    const chosen = s.agencyChoice && agencyChoice.isMultiAgency(m.agencies) ? onAgencyChoice(s, s.agencyChoice, m, nlu) : null;
+    if (chosen) return chosen;
+    s = { ...s, mode: "idle", agencyChoice: undefined };
+  }
   if (s.mode === "await_credentials") {
     let creds = parseCredentials(m.text);
     // Waiting for the code of a known number: a lone token without separators is the code (e.g. AB12CD).
@@ -210,16 +247,69 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming, k: KnowledgeInd
     // The query code is shown once, when filed; the session keeps no copy of it (issue 13 item 6).
     return done(s, [`您的申请已经提交过了，无需重复确认。申请编号：${s.lastFiled.applicationNo}，查询码已在提交成功的消息中发送。`], [], "file_already");
   }
+  const refile = refileReply(s, m);
+  if (refile) return refile;
   if (k) {
     const follow = followUp(s, m.text, k);
     if (follow) return follow;
   }
-  const { choices: _c, ...rest } = s;
+  const { choices: _c, refileOffer: _r, ...rest } = s;
   s = rest;
   const u = nlu.understand(m.text);
   const intent = classify(nlu, u, m.currentYear);
+  if (agencyChoice.isMultiAgency(m.agencies) && !AGENCY_BLIND.has(intent.kind)) {
+    const q = agencyChoice.agencyQuestion(m.text, m.agencies, nlu);
+    if (q) return onAgencyQuestion(s, q);
+  }
   if (k) return fromKnowledge(nlu, s, intent, m, k, u.text);
-  return onIntent(s, intent, m);
+  return onIntent(s, intent, m, nlu);
+}
+
+/** Intents whose handling does not depend on the agency (a status number carries its agency; 人工 is the platform's). */
+const AGENCY_BLIND = new Set<Intent["kind"]>(["file_start", "status_query", "status_mine", "handoff", "wrong_channel", "greeting", "thanks", "smalltalk"]);
+
+/** The reply to "向哪个机关…": the form opens with the agency, or its contacts are looked up. Null: not an answer. */
+function onAgencyChoice(s: Session, state: agencyChoice.AgencyChoiceState, m: TextIncoming, nlu: Understanding): StepResult | null {
+  const agencies = m.agencies ?? [];
+  const out = agencyChoice.answerChoice(state, m.text, agencies, nlu);
+  const idle: Session = { ...s, mode: "idle", agencyChoice: undefined };
+  switch (out.kind) {
+    case "ask":
+      return done({ ...s, agencyChoice: out.state }, [out.reply], [], "agency.ask");
+    case "cancel":
+      return done(idle, [out.reply], [], "agency.cancel");
+    case "abandon":
+      return null;
+    case "chosen": {
+      if (out.purpose === "info") return done({ ...idle, agencyHint: out.agency.code }, [], [{ kind: "agency_info", code: out.agency.code }], "agency.info");
+      const f: form.FormState = { ...form.newForm(`chat-${m.channel}-${m.messageId}`, m.now, out.description), agency: out.agency };
+      return done(
+        { ...idle, mode: "form", form: f, agencyHint: out.agency.code, lastIntent: "file_start" },
+        [`好的，向${out.agency.name}申请。我们一步一步填写政府信息公开申请（随时可回复“上一步”“修改 字段名”“查看”或“取消”）。`, form.promptFor(f)],
+        [],
+        "file_start",
+      );
+    }
+  }
+}
+
+function onAgencyQuestion(s: Session, q: agencyChoice.AgencyQuestion): StepResult {
+  const hit: Session = { ...s, misses: 0 };
+  if (q.kind === "route") return done({ ...hit, agencyHint: q.hint ?? s.agencyHint, lastIntent: "agency.route" }, [q.reply], [], "agency.route");
+  if (q.kind === "info") return done({ ...hit, agencyHint: q.agency.code, lastIntent: "agency.info" }, [], [{ kind: "agency_info", code: q.agency.code }], "agency.info");
+  return done({ ...hit, mode: "choose_agency", agencyChoice: q.state, lastIntent: "agency.ask" }, [q.reply], [], "agency.ask");
+}
+
+const REFILE_RE = /^(转交申请|转交|一步转交|申请转交|我要转交|转交给?(负责|该)?机关)[。!！]?$/;
+
+/** "转交申请" (or "1" right after the offer): re-file the application a status reply just offered, or a verified citizen's latest. */
+function refileReply(s: Session, m: TextIncoming): StepResult | null {
+  const offered = s.refileOffer;
+  const one = offered && /^\s*1\s*[.、。]?\s*$/.test(m.text.normalize("NFKC"));
+  if (!REFILE_RE.test(m.text) && !one) return null;
+  if (offered) return done({ ...s, misses: 0, lastIntent: "refile" }, [], [{ kind: "refile", applicationNo: offered.applicationNo, grant: offered.grant }], "refile");
+  if (m.verified) return done({ ...s, misses: 0, lastIntent: "refile" }, [], [{ kind: "refile" }], "refile");
+  return done(s, ["请先回复“查询申请 申请编号 查询码”查看答复；答复写明了负责机关的申请，可以在查询结果后回复“转交申请”一步转交。"], [], "refile");
 }
 
 const DETAIL_RE = /^(详细|详情|全文|看全文|更多|展开)[。!！]?$/;
@@ -250,13 +340,22 @@ function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIn
   // Someone else's data and legal advice are refused before anything else ("查车牌鲁C12345的车主" is no status query).
   const verdict = intent.kind === "handoff" || intent.kind === "greeting" ? null : checkScope(normalized);
   const refuseFirst = verdict?.kind === "personal_data" || verdict?.kind === "legal_advice";
-  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus && !questionNotStatus && !refuseFirst) return onIntent(s, intent, m);
+  if (ACTION_INTENTS.has(intent.kind) && !figureNotStatus && !questionNotStatus && !refuseFirst) return onIntent(s, intent, m, nlu);
   // "申请公开：为什么我家门口的路修了三年" reads as an application but is a complaint: checked before the form opens.
-  if (intent.kind === "file_start" && verdict?.kind !== "complaint" && !refuseFirst) return onIntent(s, intent, m);
-  if (intent.kind === "wrong_channel" && !refuseFirst) return onIntent(s, intent, m);
+  if (intent.kind === "file_start" && verdict?.kind !== "complaint" && !refuseFirst) return onIntent(s, intent, m, nlu);
+  if (intent.kind === "wrong_channel" && !refuseFirst) return onIntent(s, intent, m, nlu);
   // A document number is looked up in the catalogue as it is (the index holds titles, not every spelling of 〔〕).
-  if (intent.kind === "catalogue_search" && findDocNumbers(normalized).length) return onIntent(s, intent, m);
+  if (intent.kind === "catalogue_search" && findDocNumbers(normalized).length) return onIntent(s, intent, m, nlu);
   const r = answerMessage(k, nlu, m.text, m.currentYear);
+  // Several agencies: a topic "of another agency" may be one of this platform's; its catalogue entries are in the index.
+  if (agencyChoice.isMultiAgency(m.agencies) && r.answers.length === 1 && r.answers[0].kind === "redirect" && r.answers[0].reason === "out_of_scope") {
+    const routed = agencyChoice.routeOutOfScope(m.text, m.agencies, nlu);
+    if (routed) {
+      const entry = k.search(m.text, 1, (x) => x.kind === "catalogue")[0];
+      const replies = [...(entry && entry.confidence >= 0.5 ? [unitReply(entry.unit)] : []), routed.reply];
+      return done({ ...s, misses: 0, agencyHint: routed.hint, lastIntent: "agency.route", lastUnitId: entry?.unit.id ?? s.lastUnitId }, replies, [], "agency.route");
+    }
+  }
   return answered(s, r, intent, m);
 }
 
@@ -292,7 +391,7 @@ function askQueryCode(s: Session, applicationNo: string, kind: string): StepResu
   return done({ ...s, mode: "await_credentials", pendingApplicationNo: applicationNo }, [`请发送申请${applicationNo}的查询码（提交申请时告知您的12位数字）。`], [], kind);
 }
 
-function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
+function onIntent(s: Session, intent: Intent, m: TextIncoming, nlu: Understanding): StepResult {
   const hit = { ...s, misses: 0, lastIntent: intent.kind };
   switch (intent.kind) {
     case "handoff":
@@ -313,6 +412,11 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming): StepResult {
     case "report_figures":
       return done(hit, [], [{ kind: "figures", year: intent.year, yearWord: intent.yearWord, topic: intent.topic }], intent.kind);
     case "file_start": {
+      // Several agencies: which one first (suggested from what the citizen said), then the form.
+      if (agencyChoice.isMultiAgency(m.agencies)) {
+        const out = agencyChoice.startChoice("file", m.text, m.agencies, nlu, s.agencyHint, form.descriptionFromRequest(m.text));
+        if (out.kind === "ask") return done({ ...hit, mode: "choose_agency", agencyChoice: out.state }, [out.reply], [], "agency.ask");
+      }
       const f = form.newForm(`chat-${m.channel}-${m.messageId}`, m.now, form.descriptionFromRequest(m.text));
       return done(
         { ...hit, mode: "form", form: f },
@@ -401,7 +505,8 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
 
 function fromOutcome(s: Session, out: form.FormOutcome, intent: string): StepResult {
   if (out.kind === "confirm") {
-    return done({ ...s, form: out.form }, [], [{ kind: "submit", input: out.input, idempotencyKey: out.form.idempotencyKey }], intent);
+    const agencyCode = out.form.agency?.code;
+    return done({ ...s, form: out.form }, [], [{ kind: "submit", input: out.input, idempotencyKey: out.form.idempotencyKey, ...(agencyCode ? { agencyCode } : {}) }], intent);
   }
   return done({ ...s, form: out.form, mode: "form" }, out.replies, [], intent);
 }
@@ -439,7 +544,7 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       const lines: string[] = [];
       if (items.length) {
         lines.push(`在政府信息公开目录中找到${total}条相关信息${total > items.length ? `，前${items.length}条` : ""}：`);
-        items.forEach((it, i) => lines.push(`${i + 1}. ${it.title}（索引号：${it.indexNo}${it.date ? `，${it.date}` : ""}）`));
+        items.forEach((it, i) => lines.push(`${i + 1}. ${it.title}（${r.result.multiAgency && it.agencyName ? `${it.agencyName}，` : ""}索引号：${it.indexNo}${it.date ? `，${it.date}` : ""}）`));
       }
       if (guideSections.length) {
         lines.push("公开指南中的相关内容：");
@@ -479,12 +584,22 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       if (res.dueDate) parts.push(`答复期限：${markNotedDate(res.dueDate, res.dueDateNote)}`);
       if (res.disposition) parts.push(`办理结果：${res.disposition}${res.dispositionDate ? `（${res.dispositionDate}）` : ""}`);
       if (res.dueDate && res.dueDateNote) parts.push(res.dueDateNote);
+      if (res.referral) {
+        const ref = res.referral;
+        parts.push(`负责公开该信息的机关：${ref.agencyName}（${ref.contact}）`);
+        if (ref.refiledAs) parts.push(`您已转交申请，新申请编号：${ref.refiledAs}（查询码与本申请相同）。`);
+        else if (ref.grant) {
+          parts.push(`回复“转交申请”或“1”，即可向${ref.agencyName}重新提交本申请（无需重新填写，收到日期为转交当天）。`);
+          return say([parts.join("\n")], { ...s, refileOffer: { applicationNo: res.applicationNo, grant: ref.grant, agencyName: ref.agencyName } });
+        }
+      }
       return say([parts.join("\n")]);
     }
     case "list_mine": {
       const items = r.result.items;
       if (!items.length) return say(["没有找到您通过本渠道提交的申请。回复“我要申请”可以在线申请。"]);
-      const lines = items.map((a) => `${a.applicationNo}：${a.statusLabel}${a.dueDate ? `，答复期限${markNotedDate(a.dueDate, a.dueDateNote)}` : ""}${a.disposition ? `，结果：${a.disposition}` : ""}`);
+      const agencies = new Set(items.map((a) => a.agencyName ?? ""));
+      const lines = items.map((a) => `${a.applicationNo}${agencies.size > 1 && a.agencyName ? `（${a.agencyName}）` : ""}：${a.statusLabel}${a.dueDate ? `，答复期限${markNotedDate(a.dueDate, a.dueDateNote)}` : ""}${a.disposition ? `，结果：${a.disposition}` : ""}`);
       // Each distinct explanation once, after the list, instead of repeating it on every line.
       const notes = [...new Set(items.filter((a) => a.dueDate && a.dueDateNote).map((a) => a.dueDateNote as string))];
       return say([`您提交的申请：\n${lines.join("\n")}${notes.length ? `\n${notes.join("")}` : ""}`]);
@@ -494,6 +609,16 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       return say([`${r.result.answer}\n（来源：${r.result.source}）`], { ...s, misses: 0, lastIntent: "learned" });
     case "record_miss":
       return done(s, []);
+    case "agency_info":
+      return say([r.result ? agencyChoice.agencyInfoReply(r.result) : "没有找到该机关，请回复机关名称或“帮助”。"], r.result ? { ...s, agencyHint: r.result.code } : s);
+    case "refile": {
+      const res = r.result;
+      const next: Session = { ...s, refileOffer: undefined };
+      if (!res.ok) return say([res.message], next);
+      const due = res.dueDate ? `答复期限：${markNotedDate(res.dueDate, res.dueDateNote ?? null)}。` : "";
+      const head = res.alreadyRefiled ? `该申请已经转交过，无需重复转交。` : `已向${res.agencyName}转交您的申请（原申请${res.refiledFrom}）。`;
+      return say([`${head}\n新申请编号：${res.applicationNo}\n受理机关：${res.agencyName}\n收到日期：${res.receivedAt ?? "待确认"}\n${due}查询码与原申请相同，回复“查询申请 ${res.applicationNo} 查询码”可查询进度。`], next);
+    }
     case "handoff":
       return say([`已为您转接人工服务（咨询编号 ${r.result.consultationId.slice(0, 8)}），工作人员会在工作时间尽快通过本渠道回复您。`]);
     case "error":

@@ -34,6 +34,8 @@ export interface FormState {
   suggestedDescription?: string;
   idempotencyKey: string;
   startedAt: string;
+  /** The agency chosen before the form opened (only when the platform has more than one; agency-choice.ts). */
+  agency?: { code: string; name: string };
 }
 
 type Values = FormState["values"];
@@ -237,6 +239,7 @@ export function summary(form: FormState): string {
     const shown = raw === undefined || raw === "" ? "（未填）" : f.show ? f.show(raw) : raw;
     return `${f.label}：${shown}`;
   });
+  if (form.agency) lines.unshift(`受理机关：${form.agency.name}`);
   return `请核对您的申请：\n${lines.join("\n")}\n\n回复“确认”提交；回复“修改 字段名”（如“修改 联系电话”）更改某一项；回复“取消”放弃本次申请。`;
 }
 

@@ -22,6 +22,11 @@ import { publishedReport } from "./knowledge/report-adapter";
 import { catalogueUnits, faqUnits, guideUnits, profileUnit, reportUnits, type AgencyLike, type CatalogueEntryLike } from "./knowledge/units";
 import type { ReportJson } from "../reports/narrative";
 import { sharedUnderstanding } from "./understanding";
+import { serverSecret } from "../../infra/server-secret";
+import { DIRECTORY_SERVICE, type AgencyDirectory, type DirectoryEntry } from "../directory/agency-directory";
+import type { AgencyInfoResult } from "./agency-choice";
+import { isRefileGrant, refileGrant } from "./refile-grant";
+import type { RefileResult } from "./engine";
 
 interface AnswerTopic {
   title: string;
@@ -191,7 +196,16 @@ async function buildKnowledge(ctx: AppContext, agency: Agency, guide: PublishedG
   const units: AnswerUnit[] = [...faqUnits(a, (guide?.contact ?? {}) as Record<string, string | null>), profileUnit(a)];
   if (guide) units.push(...guideUnits(agency.code, guide));
   const cat = ctx.services.get("catalogue") as { entries: { list(id: string, o: { status: "active"; page: number; pageSize: number }): Promise<{ items: CatalogueEntryLike[] }> } } | undefined;
-  if (cat?.entries) units.push(...catalogueUnits(agency.code, (await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 2000 })).items));
+  const others = (await platformAgencies(ctx)).filter((a) => a.id !== agency.id);
+  if (cat?.entries) {
+    const own = catalogueUnits(agency.code, (await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 2000 })).items);
+    // Several agencies: the catalogue answers search them all and say whose entry it is (issue 17).
+    units.push(...(others.length ? own.map((u) => namedCatalogueUnit(u, agency.name)) : own));
+    for (const o of others) {
+      const items = (await cat.entries.list(o.id, { status: "active", page: 1, pageSize: 2000 })).items;
+      units.push(...catalogueUnits(o.code, items).map((u) => namedCatalogueUnit(u, o.name)));
+    }
+  }
   const reports = ctx.services.get("reports") as { publishedReports?(id: string): Promise<Array<{ snapshot: unknown }>> } | undefined;
   if (reports?.publishedReports) {
     for (const p of await reports.publishedReports(agency.id)) units.push(...reportUnits(agency.code, publishedReport(p.snapshot as ReportJson)));
@@ -201,6 +215,20 @@ async function buildKnowledge(ctx: AppContext, agency: Agency, guide: PublishedG
   units.push(...custom);
   return new KnowledgeIndex(sharedUnderstanding(), { code: agency.code, name: agency.name }, units, attached, new Date().toISOString());
 }
+
+/** The platform's agencies from the directory (none registered: the default agency alone, as before). */
+async function platformAgencies(ctx: AppContext): Promise<DirectoryEntry[]> {
+  const dir = ctx.services.get(DIRECTORY_SERVICE) as AgencyDirectory | undefined;
+  return dir ? dir.all() : [];
+}
+
+/** A catalogue unit that names its agency (answer and source), for a platform of several agencies. */
+function namedCatalogueUnit(u: AnswerUnit, agencyName: string): AnswerUnit {
+  return { ...u, answer: `${agencyName}${u.answer}`, source: { ...u.source, label: `${agencyName}·${u.source.label}` } };
+}
+
+/** The conversation a refile grant belongs to. */
+const conversationOf = (speaker: Speaker) => `${speaker.channel}:${speaker.userId}`;
 
 export function realPorts(ctx: AppContext): ConversationPorts {
   const loadGuide = async (agency: Promise<Agency>): Promise<PublishedGuideLike | null> => {
@@ -261,8 +289,20 @@ export function realPorts(ctx: AppContext): ConversationPorts {
       type Hit = { indexNo: string; title: string; writtenDate?: string | null; url?: string | null };
       type Search = { search(agencyId: string, p: { q?: string; year?: number; pageSize?: number }): Promise<{ total: number; items: Hit[]; guideSections?: Array<{ title: string; snippet: string }> }> };
       const svc = getService<Search>(ctx, "catalogue");
-      const r = await svc.search(a.id, { q: query, pageSize: 5 });
       void year;
+      const platform = await platformAgencies(ctx);
+      if (platform.length > 1) {
+        const all = getService<{ searchAll(p: { q?: string; pageSize?: number }): Promise<{ total: number; items: Array<Hit & { agencyId?: string }> }> }>(ctx, "catalogue");
+        const r = await all.searchAll({ q: query, pageSize: 5 });
+        const names = new Map(platform.map((x) => [x.id, x.name]));
+        return {
+          total: r.total,
+          items: r.items.slice(0, 5).map((i) => ({ indexNo: i.indexNo, title: i.title, date: i.writtenDate ?? null, url: i.url ?? null, agencyName: names.get(i.agencyId ?? "") ?? "" })),
+          guideSections: [],
+          multiAgency: true,
+        };
+      }
+      const r = await svc.search(a.id, { q: query, pageSize: 5 });
       return {
         total: r.total,
         items: r.items.slice(0, 5).map((i) => ({ indexNo: i.indexNo, title: i.title, date: i.writtenDate ?? null, url: i.url ?? null })),
@@ -308,11 +348,13 @@ export function realPorts(ctx: AppContext): ConversationPorts {
       return { found: false, year, latestYear };
     },
 
-    async submit(input: IntakeInput, idempotencyKey: string, speaker: Speaker): Promise<SubmitResult> {
+    async submit(input: IntakeInput, idempotencyKey: string, speaker: Speaker, agencyCode?: string): Promise<SubmitResult> {
+      const chosen = agencyCode ? (await platformAgencies(ctx)).find((x) => x.code === agencyCode) : undefined;
+      if (agencyCode && !chosen) return { ok: false, message: "所选机关已不在本平台，请回复“取消”后重新申请并选择机关" };
       const svc = getService<{ submit(input: unknown, o: { agencyId?: string; idempotencyKey?: string; citizenKey?: string | null; idempotencyNamespace?: string; clientKey?: string }): Promise<{ applicationNo: string; queryCode: string; status: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null }> }>(ctx, "applications");
       try {
         const r = await svc.submit(input, {
-          agencyId: (await agency()).id,
+          agencyId: chosen?.id ?? (await agency()).id,
           idempotencyKey,
           citizenKey: speaker.citizenKey,
           // The form's key belongs to this conversation: a REST caller (or another chat) using the same string files apart.
@@ -326,19 +368,56 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     },
 
     async status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult> {
-      const svc = getService<{ citizenStatus(no: string, code: string, clientKey?: string): Promise<{ applicationNo: string; statusLabel: string; dueDate: string | null; dueDateNote: string | null; dispositionLabel: string | null; dispositionDate: string | null }> }>(ctx, "applications");
+      type Referral = { agencyName: string; contact: string; refiledAs: string | null };
+      const svc = getService<{ citizenStatus(no: string, code: string, clientKey?: string): Promise<{ applicationNo: string; statusLabel: string; dueDate: string | null; dueDateNote: string | null; dispositionLabel: string | null; dispositionDate: string | null; referral?: Referral }> }>(ctx, "applications");
       try {
         const r = await svc.citizenStatus(applicationNo, queryCode, clientKeyOf(speaker));
-        return { ok: true, applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel, dispositionDate: r.dispositionDate };
+        // A 不属于本机关 answer naming the competent agency: this conversation may re-file it ("转交申请").
+        const referral = r.referral
+          ? { agencyName: r.referral.agencyName, contact: r.referral.contact, refiledAs: r.referral.refiledAs, ...(r.referral.refiledAs ? {} : { grant: refileGrant(serverSecret(ctx.config), r.applicationNo, conversationOf(speaker)) }) }
+          : undefined;
+        return { ok: true, applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel, dispositionDate: r.dispositionDate, ...(referral ? { referral } : {}) };
       } catch (e) {
         return { ok: false, message: citizenError(e) };
       }
     },
 
     async listMine(citizenKey: string): Promise<MineResult> {
-      const svc = getService<{ listForCitizen(key: string): Promise<Array<{ applicationNo: string; statusLabel: string; dueDate: string | null; dueDateNote: string | null; dispositionLabel: string | null }>> }>(ctx, "applications");
-      const rows = await svc.listForCitizen(citizenKey);
-      return { items: rows.map((r) => ({ applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel })) };
+      const svc = getService<{ listForCitizen(key: string, o: { withAgency: boolean }): Promise<Array<{ applicationNo: string; statusLabel: string; dueDate: string | null; dueDateNote: string | null; dispositionLabel: string | null; agencyName?: string }>> }>(ctx, "applications");
+      const rows = await svc.listForCitizen(citizenKey, { withAgency: true });
+      return { items: rows.map((r) => ({ applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel, ...(r.agencyName ? { agencyName: r.agencyName } : {}) })) };
+    },
+
+    async agencies() {
+      return platformAgencies(ctx);
+    },
+
+    async agencyInfo(code: string): Promise<AgencyInfoResult | null> {
+      const a = (await platformAgencies(ctx)).find((x) => x.code === code);
+      if (!a) return null;
+      const guide = await loadGuide(Promise.resolve({ id: a.id } as Agency));
+      const section = guide?.sections.find((x) => GUIDE_SECTIONS.contact.includes(x.key));
+      return {
+        code: a.code,
+        name: a.name,
+        contact: a.contact,
+        duties: a.duties?.summary ?? null,
+        guide: guide && section ? { title: guide.title, text: excerpt(section.body, TOPIC_WORDS.contact) } : null,
+      };
+    },
+
+    async refile({ applicationNo, grant, speaker }): Promise<RefileResult> {
+      type Answer = { applicationNo: string; refiledFrom: string; agencyName: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null; alreadyRefiled: boolean };
+      const svc = getService<{ refileVerified(no: string): Promise<Answer>; refileForCitizen(key: string, no?: string): Promise<Answer> }>(ctx, "applications");
+      try {
+        let r: Answer;
+        if (applicationNo && grant && isRefileGrant(serverSecret(ctx.config), applicationNo, conversationOf(speaker), grant)) r = await svc.refileVerified(applicationNo);
+        else if (speaker.citizenKey) r = await svc.refileForCitizen(speaker.citizenKey, applicationNo);
+        else return { ok: false, message: "请先回复“查询申请 申请编号 查询码”查看答复，再回复“转交申请”。" };
+        return { ok: true, applicationNo: r.applicationNo, refiledFrom: r.refiledFrom, agencyName: r.agencyName, receivedAt: r.receivedAt, dueDate: r.dueDate, dueDateNote: r.dueDateNote ?? null, alreadyRefiled: r.alreadyRefiled };
+      } catch (e) {
+        return { ok: false, message: citizenError(e) };
+      }
     },
 
     async handoff({ speaker, reason, question, transcript }) {

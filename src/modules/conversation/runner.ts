@@ -11,10 +11,13 @@ import {
   type GuideResult,
   type LearnedResult,
   type MineResult,
+  type RefileResult,
   type Session,
   type StatusResult,
   type SubmitResult,
 } from "./engine";
+import type { DirectoryAgency } from "../directory/agency-match";
+import type { AgencyInfoResult } from "./agency-choice";
 import type { FigureTopic, GuideTopic } from "./intents";
 import type { KnowledgeIndex } from "./knowledge/knowledge-index";
 import { SessionStore } from "./session-store";
@@ -36,7 +39,8 @@ export interface ConversationPorts {
   guide(topic: GuideTopic): Promise<GuideResult>;
   catalogue(query: string, year: number | null): Promise<CatalogueResult>;
   figures(year: number | null, topic: FigureTopic, currentYear: number): Promise<FiguresResult>;
-  submit(input: IntakeInput, idempotencyKey: string, speaker: Speaker): Promise<SubmitResult>;
+  /** `agencyCode`: the agency chosen in the conversation (several agencies); the default agency without it. */
+  submit(input: IntakeInput, idempotencyKey: string, speaker: Speaker, agencyCode?: string): Promise<SubmitResult>;
   status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult>;
   listMine(citizenKey: string): Promise<MineResult>;
   handoff(args: { speaker: Speaker; reason: string; question: string; transcript: Session["history"] }): Promise<{ consultationId: string }>;
@@ -44,6 +48,12 @@ export interface ConversationPorts {
   learned?(question: string): Promise<LearnedResult>;
   /** The agency's answer index (cached; rebuilt when its sources change). Absent: questions use the effects above. */
   knowledge?(): Promise<KnowledgeIndex | null>;
+  /** The platform's agencies (the directory); optional: without it, or with one agency, the bot never asks which. */
+  agencies?(): Promise<DirectoryAgency[]>;
+  /** An agency's contacts and published guide (asked on a platform of several agencies). */
+  agencyInfo?(code: string): Promise<AgencyInfoResult | null>;
+  /** Re-files a 不属于本机关 application at the competent agency: by the grant of a status query in this conversation, or a verified citizen's own. */
+  refile?(args: { applicationNo?: string; grant?: string; speaker: Speaker }): Promise<RefileResult>;
   /** Records a miss for the staff misses list; optional, and its failure never reaches the citizen. */
   recordMiss?(miss: { text: string; reply: string; score: number | null; channel: string }): Promise<void>;
 }
@@ -94,7 +104,12 @@ async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, cu
       case "figures":
         return { kind: "figures", result: await ports.figures(e.year, e.topic, currentYear) };
       case "submit":
-        return { kind: "submit", result: await ports.submit(e.input, e.idempotencyKey, speaker) };
+        return { kind: "submit", result: await ports.submit(e.input, e.idempotencyKey, speaker, e.agencyCode) };
+      case "agency_info":
+        return { kind: "agency_info", result: ports.agencyInfo ? await ports.agencyInfo(e.code) : null };
+      case "refile":
+        if (!ports.refile) return { kind: "refile", result: { ok: false, message: "暂不支持转交申请，请直接向负责机关提出申请。" } };
+        return { kind: "refile", result: await ports.refile({ applicationNo: e.applicationNo, grant: e.grant, speaker }) };
       case "status":
         return { kind: "status", result: await ports.status(e.applicationNo, e.queryCode, speaker) };
       case "list_mine":
@@ -110,7 +125,7 @@ async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, cu
 }
 
 /** Effects that change records: the session is saved before they run. */
-const WRITING_EFFECTS = new Set<Effect["kind"]>(["submit", "handoff"]);
+const WRITING_EFFECTS = new Set<Effect["kind"]>(["submit", "handoff", "refile"]);
 
 export class ConversationRunner {
   constructor(
@@ -133,6 +148,13 @@ export class ConversationRunner {
             return null;
           })
         : null;
+      // The directory is read only when the port has one; a failure leaves the bot as on a one-agency platform.
+      const agencies = ports.agencies
+        ? await ports.agencies().catch((err: unknown) => {
+            this.onError(err, "knowledge");
+            return undefined;
+          })
+        : undefined;
       const first = step(this.nlu, session, {
         type: "text",
         text: input.text,
@@ -141,6 +163,7 @@ export class ConversationRunner {
         channel: input.speaker.channel,
         verified: input.speaker.citizenKey !== null,
         currentYear: input.currentYear,
+        ...(agencies ? { agencies } : {}),
       }, knowledge);
       session = first.session;
       const replies = [...first.replies];

@@ -150,6 +150,8 @@ export async function importApplications(ctx: AppContext, agency: Agency, conten
           dispositionNote: null,
           parentId: null,
           possibleRepeatOf: null,
+          competentAgencyId: null,
+          refiledFromId: null,
           externalId: v.externalId,
           citizenKey: null,
           version: 1,

@@ -72,6 +72,8 @@ function requestCard(app: AppContext, d: Detail): SafeHtml {
   )}
   ${fact("答复", d.dispositionLabel ? `${d.dispositionLabel}（${d.dispositionDate}）` : null)}
   ${fact("答复说明", d.dispositionNote)}
+  ${fact("负责机关（第三十六条第五项）", d.referral ? `${d.referral.agencyName}（${d.referral.contact}）${d.referral.refiledAs ? `，申请人已转交：${d.referral.refiledAs}` : "，申请人尚未转交"}` : null)}
+  ${fact("转交自", d.refiledFrom ? `${d.refiledFrom.agencyName} ${d.refiledFrom.applicationNo}（该机关答复不属于其公开职责，申请人一步转交）` : null)}
 </dl>
 ${d.replyLetterAvailable ? html`<p><a href="/console/applications/${encodeURIComponent(d.applicationNo)}/reply-letter">查看答复告知书</a></p>` : ""}
 </section>`;
@@ -172,6 +174,7 @@ function actionForm(d: Detail, action: ApplicationAction, staff: StaffPrincipal,
         "",
       )}</select>
 ${staff.role === "clerk" ? html`<p class="muted">不予公开、部分公开须由审批人答复。</p>` : ""}
+<label for="${id("competent")}">负责公开该信息的机关代码（仅“不属于本机关公开职责”时填写，告知书写明其名称和联系方式，申请人可一步转交）</label><input id="${id("competent")}" name="competentAgency" maxlength="40" pattern="[a-z0-9\-]{1,40}">
 <label for="${id("note")}">答复说明（写入告知书）</label><textarea id="${id("note")}" name="note" maxlength="2000" rows="3"></textarea>
 <div class="actions"><button type="submit" formaction="${base}/reply-letter/preview" formtarget="_blank" formnovalidate>预览答复告知书（新窗口）</button></div>`;
       submit = "提交答复";
@@ -275,10 +278,10 @@ ${d.dueDate ? html` 答复期限 <strong>${d.dueDate}</strong>` : ""} · <a href
   // The letter as it stands (answered) with the DOCX download of the applications API (same session cookie).
   r.get("/applications/:no/reply-letter", async (ctx) => {
     const staff = consoleStaff(ctx);
-    const { app: a, agency } = await apps().forLetter(staff.agencyId, ctx.params.no);
+    const { app: a, agency, competent } = await apps().forLetter(staff.agencyId, ctx.params.no);
     const no = encodeURIComponent(a.applicationNo);
     const body = html`<p><a href="/console/applications/${no}">← 返回申请</a> · <a href="/api/staff/applications/${no}/reply-letter.docx">下载 DOCX</a></p>
-<div class="preview-frame pre" id="letter">${renderReplyLetter(a, agency)}</div>`;
+<div class="preview-frame pre" id="letter">${renderReplyLetter(a, agency, competent)}</div>`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: `答复告知书 ${a.applicationNo}`, active: "queue", body }).value;
   });

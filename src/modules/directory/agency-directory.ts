@@ -1,0 +1,68 @@
+// The agency directory: the platform's agencies as citizens meet them (names, what they handle, contact),
+// read from the agencies table. Cached per process, but every read first asks the table for its stamp (row
+// count and latest update, one indexed aggregate), so an agency added or edited by the CLI, the console or
+// another instance is seen at the next request, without a restart.
+import type { AppContext } from "../../context";
+import { agencyContactLine } from "../../infra/agencies";
+import { Agency } from "../../infra/entities/agency.entity";
+import { sharedUnderstanding } from "../conversation/understanding";
+import { matchAgencies, suggestAgency, type AgencyDuties, type AgencyMatch, type DirectoryAgency } from "./agency-match";
+
+export const DIRECTORY_SERVICE = "directory";
+
+export interface DirectoryEntry extends DirectoryAgency {
+  id: string;
+}
+
+function dutiesOf(profile: Agency["profile"]): AgencyDuties | null {
+  const d = (profile as { duties?: unknown } | null)?.duties as Partial<AgencyDuties> | undefined;
+  if (!d || typeof d !== "object") return null;
+  const keywords = Array.isArray(d.keywords) ? d.keywords.filter((k): k is string => typeof k === "string" && k.trim() !== "").map((k) => k.trim()) : [];
+  const summary = typeof d.summary === "string" ? d.summary.trim() : "";
+  return keywords.length || summary ? { keywords, summary } : null;
+}
+
+export function toEntry(a: Agency): DirectoryEntry {
+  return {
+    id: a.id,
+    code: a.code,
+    name: a.name,
+    shortName: a.profile?.shortName ?? null,
+    fullName: a.profile?.fullName ?? null,
+    duties: dutiesOf(a.profile),
+    contact: agencyContactLine(a),
+  };
+}
+
+export class AgencyDirectory {
+  private cache: { stamp: string; entries: DirectoryEntry[] } | null = null;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Every agency of the platform, by name. */
+  async all(): Promise<DirectoryEntry[]> {
+    const raw = await this.ctx.db.getRepository(Agency).createQueryBuilder("a").select("COUNT(*)", "n").addSelect("MAX(a.updated_at)", "at").getRawOne<{ n: string | number; at: string | null }>();
+    const stamp = `${raw?.n ?? 0}:${raw?.at ?? ""}`;
+    if (this.cache?.stamp !== stamp) {
+      const rows = await this.ctx.db.getRepository(Agency).find({ order: { name: "ASC" } });
+      this.cache = { stamp, entries: rows.map(toEntry) };
+    }
+    return this.cache.entries;
+  }
+
+  async byCode(code: string): Promise<DirectoryEntry | null> {
+    return (await this.all()).find((a) => a.code === code) ?? null;
+  }
+
+  /** Agencies matching a name or a description of the matter, best first. */
+  async search(q: string, limit = 10): Promise<Array<AgencyMatch & { agency: DirectoryEntry }>> {
+    const nlu = sharedUnderstanding();
+    return matchAgencies(await this.all(), q, (s) => nlu.normalize(s), limit) as Array<AgencyMatch & { agency: DirectoryEntry }>;
+  }
+
+  /** The one agency to suggest for a description (the citizen confirms it), or null when unclear. */
+  async suggest(text: string): Promise<(AgencyMatch & { agency: DirectoryEntry }) | null> {
+    const nlu = sharedUnderstanding();
+    return suggestAgency(await this.all(), text, (s) => nlu.normalize(s)) as (AgencyMatch & { agency: DirectoryEntry }) | null;
+  }
+}
