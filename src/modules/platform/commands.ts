@@ -73,7 +73,8 @@ function fields(v: Values, existingDuties?: { keywords: string[]; summary: strin
 
 function printList(out: CliOutput, list: Awaited<ReturnType<AgencyService["list"]>>) {
   for (const a of list) {
-    const duties = a.profile.duties?.keywords?.length ? `  [${a.profile.duties.keywords.join("、")}]` : "";
+    const ks = a.profile.duties?.keywords ?? [];
+    const duties = ks.length ? `  [${ks.slice(0, 6).join("、")}${ks.length > 6 ? `…共${ks.length}个` : ""}]` : "";
     out.info(`${"  ".repeat(a.depth)}${a.code}  ${a.name}${duties}`);
   }
 }

@@ -62,7 +62,7 @@ describe("agencies as data", () => {
     expect(edu.code).toBe(0);
     expect(edu.out.join("\n")).toContain("first admin: edu-admin");
     const list = await cli(env, ["agency", "list"]);
-    expect(list.out).toEqual(["zdqzf  张店区人民政府", "  zdjyj  张店区教育和体育局  [学校、入学、招生、教师]", "  zdrmt  张店区融媒体中心"]);
+    expect(list.out).toEqual(["zdqzf  张店区人民政府", "  zdjyj  张店区教育和体育局  [学校、入学、招生、教师]", "  zdrmt  张店区融媒体中心  [广播电视、广播、电视、电视台、张店电视台、新闻…共17个]"]);
     const a = await env.ctx.db.getRepository(Agency).findOneByOrFail({ code: "zdjyj" });
     expect(a.profile?.duties).toEqual({ keywords: ["学校", "入学", "招生", "教师"], summary: "负责全区教育和体育工作。" });
     expect(a.profile?.contact.phone).toBe("0533-2181234");
