@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
 import { localDate, yearOf } from "../../domain/china-time";
+import { underStatementTimeout } from "../../infra/database";
 import { Agency } from "../../infra/entities/agency.entity";
 import { OutboxMessage } from "../../infra/entities/outbox-message.entity";
 import { nationalCalendar } from "../../domain/working-days";
@@ -175,8 +176,10 @@ export class DistrictService {
     const fmt = formatForYear(year);
     const db = this.ctx.db;
     const agencies = await this.agencies(ids);
+    // The tables of every agency run under the report statement timeout, as one agency's report does, not the
+    // request one: a district's year is a large scan.
     const [tables, reviews, drafts, pubs, prevPubs] = await Promise.all([
-      computeAgencyTables(db, fmt, ids, year),
+      underStatementTimeout(db, this.ctx.config.DB_REPORT_STATEMENT_TIMEOUT_MS, (rdb) => computeAgencyTables(rdb, fmt, ids, year)),
       computeReviewTables(db, fmt, ids, year),
       this.drafts(ids, [year, year - 1]),
       this.publications(ids, year, today),
