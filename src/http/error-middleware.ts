@@ -1,6 +1,7 @@
 // The one place that turns errors into HTTP answers: {"error": {"code", "message", "details"?}}.
 import type { Context, Next } from "koa";
 import { DomainError, statusForCode } from "../domain/errors";
+import { portalErrorPage } from "../modules/portal/layout";
 import { BUSY_MESSAGE, isDependencyDown, isStatementTimeout, SERVICE_UNAVAILABLE_CODE, STATEMENT_TIMEOUT_CODE, TIMEOUT_MESSAGE } from "../infra/unavailable";
 
 interface HttpishError {
@@ -16,7 +17,13 @@ export async function errorMiddleware(ctx: Context, next: Next): Promise<void> {
     await next();
     if (ctx.status === 404 && ctx.body === undefined) {
       ctx.status = 404;
-      ctx.body = { error: { code: "ROUTE.NOT_FOUND", message: "请求的地址不存在" } };
+      // A person at a browser (who asked for HTML, outside the JSON API) gets a page in Chinese with the way back.
+      if (ctx.method === "GET" && !ctx.path.startsWith("/api/") && /text\/html/.test(ctx.get("Accept"))) {
+        ctx.type = "text/html; charset=utf-8";
+        ctx.body = portalErrorPage(null, "页面不存在", "您访问的页面不存在。请从首页进入，或查看政府信息公开指南。");
+      } else {
+        ctx.body = { error: { code: "ROUTE.NOT_FOUND", message: "请求的地址不存在" } };
+      }
     }
     // The router's allowedMethods answers a known path with another method 405, an unknown method 501: both are the client's mistake.
     if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {

@@ -8,6 +8,7 @@ import { catalogueModule } from "./catalogue/module";
 import { conversationModule } from "./conversation/module";
 import { consoleModule } from "./console/module";
 import { platformModule } from "./platform/module";
+import { portalModule } from "./portal/module";
 
 export const modules: FeatureModule[] = [
   staffModule,
@@ -18,4 +19,5 @@ export const modules: FeatureModule[] = [
   conversationModule,
   platformModule,
   consoleModule,
+  portalModule,
 ];

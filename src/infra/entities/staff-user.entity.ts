@@ -1,9 +1,8 @@
 // Staff accounts (clerk, approver, admin) and their revocable login sessions.
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import type { StaffRole } from "../../domain/staff-roles";
 
-/** Agency staff (clerk, approver, admin) act for their own agency; a supervisor reads the agencies under theirs and acts on
- * none; a platform admin manages the agencies themselves (issue 17). */
-export type StaffRole = "clerk" | "approver" | "admin" | "supervisor" | "platform_admin";
+export type { StaffRole } from "../../domain/staff-roles";
 
 @Entity({ name: "staff_users" })
 export class StaffUser {

@@ -1,4 +1,4 @@
-// HTTP: public guide and catalogue (JSON and HTML) and the staff API to edit them.
+// HTTP: public guide and catalogue (JSON; the HTML pages are the portal's, src/modules/portal) and the staff API to edit them.
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
@@ -9,8 +9,7 @@ import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { agencyByCode, agencyById } from "../../infra/agencies";
 import { Agency } from "../../infra/entities/agency.entity";
-import { createLimiter } from "../../infra/rate-limiter";
-import { isStatementTimeout, TIMEOUT_MESSAGE } from "../../infra/unavailable";
+import { createLimiter, type Limiter } from "../../infra/rate-limiter";
 import type { StaffPrincipal } from "../staff/staff-service";
 import { isPublicEntry, toView } from "./catalogue-service";
 import { CatalogueEntry } from "./entities";
@@ -18,7 +17,6 @@ import { entryInputSchema, entryPatchSchema } from "./entry-schema";
 import { guideDraftSchema, sectionPatchSchema, type Actor } from "./guide-service";
 import type { CatalogueFacade } from "./facade";
 import { parseCsv, parseXlsx, sheetLimits, toCsv, toXlsx } from "./import-export";
-import { busyPage, cataloguePage, entryPage, guidePage, noGuidePage, notFoundPage } from "./pages";
 import { PUBLIC_ENTRY_SQL } from "./search-index";
 import { MAX_PAGE_SIZE } from "./search-service";
 
@@ -72,11 +70,31 @@ async function rawBody(ctx: Context, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function one(v: string | string[] | undefined): string | undefined {
+/** The public search query with the configured length bound (JSON API and the portal's /catalogue page). */
+export function publicSearchSchema(app: AppContext) {
+  const maxChars = app.config.CATALOGUE_QUERY_MAX_CHARS;
+  return searchQuerySchema.extend({ q: z.string().max(maxChars, `搜索词不能超过${maxChars}个字，请精简后再搜索`).optional() });
+}
+
+const searchLimits = new WeakMap<AppContext, Limiter>();
+/**
+ * Search is the one anonymous request that costs real database work: limited per client address, one counter
+ * for the JSON API and the portal page (the bot's searches go through the facade and its own chat limit).
+ */
+export function catalogueSearchLimit(app: AppContext): Limiter {
+  let l = searchLimits.get(app);
+  if (!l) {
+    l = createLimiter(app.kv, { name: "search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "搜索过于频繁，请稍后再试。" });
+    searchLimits.set(app, l);
+  }
+  return l;
+}
+
+export function one(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-function queryObject(ctx: Context): Record<string, string | undefined> {
+export function queryObject(ctx: Context): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(ctx.query)) out[k] = one(v as string | string[] | undefined);
   return out;
@@ -90,31 +108,14 @@ export function catalogueRoutes(app: AppContext): Router[] {
   const pub = new Router();
 
   const agencyFor = (code?: string) => agencyByCode(app, code);
-  // Search is the one anonymous request that costs real database work: limited per client address (the
-  // bot's searches go through the facade and its own chat limit, staff use the staff API).
-  const maxChars = app.config.CATALOGUE_QUERY_MAX_CHARS;
-  const searchSchema = searchQuerySchema.extend({ q: z.string().max(maxChars, `搜索词不能超过${maxChars}个字，请精简后再搜索`).optional() });
-  const searchLimit = createLimiter(app.kv, { name: "search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "搜索过于频繁，请稍后再试。" });
+  const searchSchema = publicSearchSchema(app);
+  const searchLimit = catalogueSearchLimit(app);
 
   pub.get("/api/guide", async (ctx) => {
     const q = parseInput(z.object({ agency: searchQuerySchema.shape.agency }), queryObject(ctx));
     const agency = await agencyFor(q.agency);
     const g = await guide().guide(agency.id);
     ctx.body = { agency: { code: agency.code, name: agency.name }, ...g, agencyId: undefined };
-  });
-
-  pub.get("/guide", async (ctx) => {
-    // A malformed agency code on the HTML page falls back to the default agency (the JSON API answers 400).
-    const code = searchQuerySchema.shape.agency.safeParse(one(ctx.query.agency as string));
-    const agency = await agencyFor(code.success ? code.data : undefined);
-    const v = await guide().publishedVersion(agency.id);
-    ctx.type = "text/html; charset=utf-8";
-    if (!v) {
-      ctx.status = 404;
-      ctx.body = noGuidePage(agency.name);
-      return;
-    }
-    ctx.body = guidePage(guide().toPublished(v), agency.name);
   });
 
   pub.get("/api/catalogue", async (ctx) => {
@@ -144,47 +145,6 @@ export function catalogueRoutes(app: AppContext): Router[] {
     if (!isPublicEntry(e)) throw new DomainError("CATALOGUE.NOT_FOUND", "目录条目不存在或已撤回");
     const { status: _s, withdrawnAt: _w, withdrawnReason: _r, version: _v, id: _id, ...view } = toView(e);
     ctx.body = { entry: view };
-  });
-
-  pub.get("/catalogue", async (ctx) => {
-    const raw = queryObject(ctx);
-    const parsed = searchSchema.safeParse(raw);
-    const q = parsed.success ? parsed.data : { q: raw.q?.slice(0, maxChars), category: undefined, year: undefined, page: undefined, pageSize: undefined, agency: undefined };
-    const agency = await agencyFor(q.agency);
-    ctx.type = "text/html; charset=utf-8";
-    let result: Awaited<ReturnType<CatalogueFacade["search"]>>;
-    let facets: Awaited<ReturnType<typeof catalogueFacets>>;
-    try {
-      await searchLimit.consume(ctx.ip);
-      result = await search().search(agency.id, { q: q.q, category: q.category, year: q.year, page: q.page, pageSize: 20 });
-      facets = await catalogueFacets(app, agency.id);
-    } catch (err) {
-      // A person at a browser gets a page that says what happened, not the JSON error.
-      const limited = err instanceof DomainError && err.code === "RATE_LIMITED";
-      if (!limited && !isStatementTimeout(err)) throw err;
-      const retry = limited ? Number((err.details as { retryAfterSeconds?: number }).retryAfterSeconds ?? 60) : 5;
-      ctx.status = limited ? 429 : 503;
-      ctx.set("Retry-After", String(retry));
-      ctx.body = busyPage(agency.name, limited ? `搜索过于频繁，请${retry}秒后再试。` : TIMEOUT_MESSAGE);
-      return;
-    }
-    ctx.body = cataloguePage(
-      { q: q.q ?? "", category: q.category ?? "", year: q.year ? String(q.year) : "", categories: facets.categories, years: facets.years, result, error: parsed.success ? undefined : "部分搜索条件格式不正确，已忽略。" },
-      agency.name,
-    );
-  });
-
-  pub.get("/catalogue/item", async (ctx) => {
-    const agency = await agencyFor();
-    const indexNo = one(ctx.query.indexNo as string) ?? "";
-    const e = indexNo.length <= 100 ? await catalogue().byIndexNo(agency.id, indexNo) : null;
-    ctx.type = "text/html; charset=utf-8";
-    if (!isPublicEntry(e)) {
-      ctx.status = 404;
-      ctx.body = notFoundPage(agency.name);
-      return;
-    }
-    ctx.body = entryPage(toView(e), agency.name);
   });
 
   const staff = new Router({ prefix: "/api/staff" });

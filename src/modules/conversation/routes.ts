@@ -1,6 +1,6 @@
 // HTTP side of the conversation: the chat API (mini-program, Wechaty bot relay, anonymous web chat),
 // mini-program login, the bot's notification polling, and the staff consultation queue.
-import { createLimiter } from "../../infra/rate-limiter";
+import { createLimiter, type Limiter } from "../../infra/rate-limiter";
 import { createHash, randomBytes } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
@@ -74,12 +74,21 @@ async function speakerOf(app: AppContext, ctx: Context, userId: string | undefin
   return { channel: "mp", userId: openId, citizenKey: `mp:${openId}` };
 }
 
+const messageLimits = new WeakMap<AppContext, Limiter>();
+/** Messages per conversation (the shared limiter: atomic on Redis, counted across instances); the portal's chat page counts here too. */
+export function chatMessageLimit(app: AppContext): Limiter {
+  let l = messageLimits.get(app);
+  if (!l) {
+    l = createLimiter(app.kv, { name: "chat", points: app.config.CHAT_RATE_LIMIT_PER_MINUTE, durationSeconds: 60, message: "发送过于频繁，请稍后再试" });
+    messageLimits.set(app, l);
+  }
+  return l;
+}
+
 export function conversationRoutes(app: AppContext): Router {
   const svc = () => getService<ConversationService>(app, "conversation");
   const r = new Router();
-  // Messages per conversation (the shared limiter: atomic on Redis, counted across instances).
-  const messages = createLimiter(app.kv, { name: "chat", points: app.config.CHAT_RATE_LIMIT_PER_MINUTE, durationSeconds: 60, message: "发送过于频繁，请稍后再试" });
-  const rateLimit = (speaker: Speaker) => messages.consume(`${speaker.channel}:${speaker.userId}`);
+  const rateLimit = (speaker: Speaker) => chatMessageLimit(app).consume(`${speaker.channel}:${speaker.userId}`);
 
   r.post("/api/chat", async (ctx) => {
     const body = parseInput(chatSchema, ctx.request.body);

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { getService } from "../../../src/context";
 import type { StaffService } from "../../../src/modules/staff/staff-service";
 import type { TestEnv } from "../../helpers/test-context";
@@ -50,10 +50,11 @@ export async function loginAs(browser: Browser, baseUrl: string, username: strin
 }
 
 /** Saves a full-page screenshot under test/artifacts/ and (unless docs: false) refreshes the README copy in docs/screenshots/ when it differs. */
-export async function screenshot(page: Page, name: string, opts: { docs?: boolean } = {}): Promise<string> {
+export async function screenshot(page: Page, name: string, opts: { docs?: boolean; mask?: Locator[] } = {}): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  // Random values (query codes) are masked, so an unchanged page still gives the same image.
+  await page.screenshot({ path: file, fullPage: true, mask: opts.mask });
   if (opts.docs === false) return file;
   fs.mkdirSync(DOC_SCREENSHOTS, { recursive: true });
   // Written only when the image changed, so a run over an unchanged page leaves the git tree untouched.
