@@ -9,6 +9,7 @@ import { conversationModule } from "./conversation/module";
 import { consoleModule } from "./console/module";
 import { attachmentsModule } from "./attachments/module";
 import { miniprogramModule } from "./miniprogram/module";
+import { platformModule } from "./platform/module";
 import { portalModule } from "./portal/module";
 
 export const modules: FeatureModule[] = [
@@ -20,6 +21,7 @@ export const modules: FeatureModule[] = [
   conversationModule,
   attachmentsModule,
   miniprogramModule,
+  platformModule,
   consoleModule,
   portalModule,
 ];
