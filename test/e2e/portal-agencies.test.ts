@@ -192,6 +192,21 @@ describe("several agencies", () => {
     expect((await form("/status", { applicationNo: newNo, queryCode: original.queryCode }).expect(200)).text).toContain("已受理");
   });
 
+  it("hostile input to the new pages is a Chinese 4xx page, never a 500", async () => {
+    await request(env.server).get("/?q=%E5%AD%A6&q=x&q[]=y").expect(200);
+    await request(env.server).get("/apply?q[a]=1").expect(200);
+    const arr = await request(env.server).post("/status/refile").send({ applicationNo: ["A"], queryCode: { $ne: 1 } }).expect(400);
+    expect(arr.text).toContain("转交需要申请编号和查询码");
+    await form("/status/refile", { applicationNo: "ZDRMT-2026-99999", queryCode: "123456789012" }).expect(404);
+    // Re-filing an application that names no competent agency files nothing.
+    const before = await count();
+    const res = await form("/status/refile", eduFiled).expect(409);
+    expect(res.text).toContain("没有写明负责公开的机关");
+    expect(await count()).toBe(before);
+    await form("/apply?agency=NoSuch", { key: "x" }).expect(400);
+    await request(env.server).get("/catalogue").query({ agency: "zzz" }).expect(404);
+  });
+
   it("the agency search shares the API's per-address limit: past it, a 429 page in Chinese", async () => {
     let last = 200;
     for (let i = 0; i < 70 && last === 200; i++) {
