@@ -18,7 +18,7 @@ export interface AgencyFinder {
 }
 
 /** Where choosing an agency leads: its home (/?agency=) or its application form (/apply?agency=). */
-interface ChoiceTarget {
+export interface ChoiceTarget {
   href: (code: string) => string;
   verb: (name: string) => string;
 }
@@ -26,10 +26,10 @@ interface ChoiceTarget {
 const HOME_TARGET: ChoiceTarget = { href: (code) => link({ code, isDefault: false }, "/"), verb: (name) => `进入${name}` };
 const APPLY_TARGET: ChoiceTarget = { href: (code) => link({ code, isDefault: false }, "/apply"), verb: (name) => `向${name}申请` };
 
-function agencyItem(a: DirectoryEntry, t: ChoiceTarget, note?: string): SafeHtml {
+function agencyItem(a: DirectoryEntry, t: ChoiceTarget, note?: string, sub: SafeHtml | "" = ""): SafeHtml {
   return html`<li><a href="${t.href(a.code)}">${a.name}</a>${note ? html` <span class="tag">${note}</span>` : ""}${
     a.duties?.summary ? html`<br><span class="meta">${a.duties.summary}</span>` : ""
-  }</li>`;
+  }${sub}</li>`;
 }
 
 function finderBlock(f: AgencyFinder, action: string, t: ChoiceTarget, label: string, hint: string): SafeHtml {
@@ -57,9 +57,28 @@ ${f.error ? html`<span class="field-error" id="agency-q-error">${f.error}</span>
 ${suggestion}${results}`;
 }
 
+/** The agencies as a tree when they have parents (district government → its departments), else one flat list. */
+export function agencyTree(all: DirectoryEntry[], t: ChoiceTarget): SafeHtml {
+  const ids = new Set(all.map((a) => a.id));
+  const children = new Map<string, DirectoryEntry[]>();
+  for (const a of all) if (a.parentId && ids.has(a.parentId) && a.parentId !== a.id) children.set(a.parentId, [...(children.get(a.parentId) ?? []), a]);
+  const roots = all.filter((a) => !a.parentId || !ids.has(a.parentId) || a.parentId === a.id);
+  // Depth bounded and each agency drawn once, whatever a broken parent chain says.
+  const drawn = new Set<string>();
+  const item = (a: DirectoryEntry, depth: number): SafeHtml => {
+    drawn.add(a.id);
+    const kids = depth < 5 ? (children.get(a.id) ?? []).filter((k) => !drawn.has(k.id)) : [];
+    const sub = kids.length ? html`<ul class="agency-list">${kids.map((k) => item(k, depth + 1))}</ul>` : "";
+    return html`${agencyItem(a, t, undefined, sub)}`;
+  };
+  const top = roots.map((r) => item(r, 0));
+  const rest = all.filter((a) => !drawn.has(a.id)).map((a) => agencyItem(a, t));
+  return html`<ul class="agency-list" id="agency-list">${top}${rest}</ul>`;
+}
+
 function fullList(f: AgencyFinder, t: ChoiceTarget): SafeHtml {
   return html`<section aria-labelledby="h-all-agencies"><h2 id="h-all-agencies">本平台的机关（${f.all.length}个）</h2>
-<ul class="agency-list" id="agency-list">${f.all.map((a) => agencyItem(a, t))}</ul></section>`;
+${agencyTree(f.all, t)}</section>`;
 }
 
 /** The platform's home: find the agency, then the ways in that need no agency (status, catalogue, chat). */
