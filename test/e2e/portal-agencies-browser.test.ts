@@ -1,10 +1,12 @@
 // In a real browser, on a platform of two agencies (issue 17): the citizen finds the agency from the home's
 // "找哪个机关？" box, then applies: /apply asks what the request is about, suggests the education bureau, the
-// citizen confirms, the form names 受理机关 and files there. Screenshots at 375×812 and 1366×768.
+// citizen confirms, the form names 受理机关 and files there; a 不属于本机关 answer is re-filed from the status
+// page. Screenshots at 375×812 and 1366×768.
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import request from "supertest";
 import { Application } from "../../src/modules/applications/application.entity";
-import { addAgency, type SecondAgency } from "../helpers/second-agency";
-import { createTestEnv, type TestEnv } from "../helpers/test-context";
+import { addAgency, sessionUntil2099, type SecondAgency } from "../helpers/second-agency";
+import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 import { listen, screenshot, startConsole, stopConsole } from "./support/browser";
 
 let env: TestEnv;
@@ -101,5 +103,32 @@ test("several agencies: find the agency on the home, then apply: describe, confi
   await page.getByRole("link", { name: "更换" }).click();
   await page.waitForURL(/\/apply$/);
   expect(await page.locator("#agency-list li").count()).toBe(2);
+  expect(problems).toEqual([]);
+});
+
+test("the status page shows a 不属于本机关 answer's competent agency and re-files there in one step", async () => {
+  await staffToken(env, "admin", "media-admin");
+  const mediaToken = await sessionUntil2099(env, "media-admin");
+  const filed = await request(env.server)
+    .post("/api/applications")
+    .send({ applicant: { category: "natural_person", name: "李四", idType: "resident_id", idNumber: "11010519491231002X", phone: "13800138000", email: "lisi@example.com" }, description: "2026年初中招生政策文件", deliveryForm: "electronic", deliveryMethod: "email", channel: "online" })
+    .expect(201);
+  await request(env.server).post(`/api/staff/applications/${filed.body.applicationNo}/answer`).set("Authorization", `Bearer ${mediaToken}`).send({ disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
+
+  const { page, problems } = await open(MOBILE);
+  await page.goto("/status");
+  await page.getByLabel("申请编号").fill(filed.body.applicationNo);
+  await page.getByLabel("查询码").fill(filed.body.queryCode);
+  await page.getByRole("button", { name: "查询" }).click();
+  await expect(page.locator("#referral").innerText()).resolves.toContain("负责公开该信息的机关：张店区教育和体育局");
+  await screenshot(page, "portal-agencies-refile-mobile");
+  await page.getByRole("button", { name: "向张店区教育和体育局转交申请" }).click();
+  const newNo = await page.locator("#refiled-no").innerText();
+  expect(newNo).toMatch(/^ZDJY-2026-\d{5}$/);
+  expect((await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: newNo })).agencyId).toBe(edu.id);
+  // Back and submitted again (a reload of the POST): the same new application, nothing filed twice.
+  await page.reload();
+  await expect(page.locator("#refiled-no").innerText()).resolves.toBe(newNo);
+  expect(await env.ctx.db.getRepository(Application).countBy({ description: "2026年初中招生政策文件" })).toBe(2);
   expect(problems).toEqual([]);
 });

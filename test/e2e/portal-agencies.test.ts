@@ -68,6 +68,9 @@ describe("several agencies", () => {
     expect(list).toContain('<a href="/?agency=zdrmt">张店区融媒体中心</a>');
     // Guide and reports are each agency's: not in the platform's navigation.
     expect(home.text).not.toContain('href="/guide"');
+    // The platform's chat serves every agency; an agency's chat is that agency's.
+    expect((await get("/chat").expect(200)).text).toContain("在线咨询 · 张店区政府信息公开平台");
+    expect((await get("/chat?agency=zdjy").expect(200)).text).toContain("在线咨询 · 张店区教育和体育局");
 
     const school = await get("/").query({ q: "学校的事找谁" }).expect(200);
     const suggestion = /<section class="card suggestion"[\s\S]*?<\/section>/.exec(school.text)![0];

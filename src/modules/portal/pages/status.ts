@@ -33,7 +33,7 @@ function referralBlock(agency: PortalAgency, r: CitizenStatusView, queryCode: st
 <p>可以把这份申请一步转交给${ref.agencyName}：以您原来填写的内容提出新申请，收到申请日期为转交当日，查询码不变。</p>
 <button type="submit">向${ref.agencyName}转交申请</button></form>`
       : "";
-  return html`<div class="notice" id="referral"><p>本机关不掌握该信息。负责公开该信息的机关：<strong>${ref.agencyName}</strong>（${ref.contact}）。</p>${action}</div>`;
+  return html`<div class="notice" id="referral"><p>受理机关答复：本机关不掌握该信息。负责公开该信息的机关：<strong>${ref.agencyName}</strong>（${ref.contact}）。</p>${action}</div>`;
 }
 
 /** The re-filing's answer: the new application at the competent agency (same query code). */
