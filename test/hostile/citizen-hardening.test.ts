@@ -9,7 +9,6 @@ import { Application } from "../../src/modules/applications/application.entity";
 import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { keyedQueryCodeHash, legacyQueryCodeHash } from "../../src/modules/applications/query-codes";
 import { Consultation } from "../../src/modules/conversation/entities";
-import { anonymousChat } from "../helpers/anonymous-chat";
 import { createTestEnv, REDIS_URL, staffToken, type TestEnv } from "../helpers/test-context";
 import { personBody } from "../integration/applications/fixtures";
 

@@ -272,6 +272,5 @@ it("reached past validation on every endpoint, ran every case, and is still heal
   const health = await call(base, "GET", "/healthz");
   expect(health.status).toBe(200);
   expect(unhandled).toEqual([]);
-  // eslint-disable-next-line no-console
   console.log(`fuzz seed ${SEED}: ${requests} requests`, JSON.stringify(seen), "ms:", JSON.stringify(elapsed));
 });

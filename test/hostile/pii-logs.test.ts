@@ -81,6 +81,7 @@ async function call(method: string, path: string, opts: { json?: unknown; body?:
   if (opts.cookie) headers.cookie = opts.cookie;
   const res = await fetch(server.url + path, { method, headers, body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.body, redirect: "manual" });
   const text = await res.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any route's JSON body, read field by field (like supertest's res.body)
   let json: any = null;
   try {
     json = JSON.parse(text);

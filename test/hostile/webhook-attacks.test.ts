@@ -15,7 +15,6 @@ import { SessionStore } from "../../src/modules/conversation/session-store";
 import { dedupeKey } from "../../src/channels/wechat-webhook";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import {
-  call,
   errorCode,
   freshNonce,
   listen,

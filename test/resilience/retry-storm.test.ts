@@ -143,7 +143,10 @@ it("2,000 messages, each delivered 3 times at once: every delivery answered 200,
   // filers spread among the FAQ citizens so that filing and questions run side by side
   for (let f = 0, q = 0; f < FILERS || q < FAQ_CITIZENS; ) {
     if (f < FILERS) citizens.push({ openId: `o-storm-filer-${f}`, steps: filingSteps(f), filer: f++ });
-    for (let k = 0; k < 3 && q < FAQ_CITIZENS; k++) citizens.push({ openId: `o-storm-faq-${q}`, steps: faqSteps(q), filer: null }), q++;
+    for (let k = 0; k < 3 && q < FAQ_CITIZENS; k++) {
+      citizens.push({ openId: `o-storm-faq-${q}`, steps: faqSteps(q), filer: null });
+      q++;
+    }
   }
   const messages = citizens.reduce((n, c) => n + c.steps.length, 0);
   expect(messages).toBe(2000);

@@ -1,7 +1,8 @@
 // Staff accounts (clerk, approver, admin) and their revocable login sessions.
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import type { StaffRole } from "../../domain/staff-roles";
 
-export type StaffRole = "clerk" | "approver" | "admin";
+export type { StaffRole } from "../../domain/staff-roles";
 
 @Entity({ name: "staff_users" })
 export class StaffUser {

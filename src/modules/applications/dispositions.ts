@@ -1,6 +1,6 @@
 // Disposition codes (the annual report's rows) with their Chinese labels and legal basis; the codes and
 // bases come from config/report-formats.json (dispositionMapping) so the report and the workflow agree.
-import { reportFormatsFile } from "../../infra/report-formats-file";
+import { reportFormatsFile } from "../../domain/report-formats-file";
 
 const LABELS: Record<string, string> = {
   "granted.already_public": "予以公开（已主动公开，告知获取方式）",

@@ -1,6 +1,6 @@
 // The procedure as a state machine: which action is legal from which status, who may take it, and what
 // status it leads to. Pure rules; the service applies them inside one transaction with the audit event.
-import type { StaffRole } from "../../infra/entities/staff-user.entity";
+import type { StaffRole } from "../../domain/staff-roles";
 
 export const STATUSES = ["awaiting_confirmation", "received", "correction_requested", "in_progress", "consultation", "answered", "closed"] as const;
 export type ApplicationStatus = (typeof STATUSES)[number];

@@ -72,8 +72,6 @@ export type Effect =
   | { kind: "status"; applicationNo: string; queryCode: string }
   | { kind: "list_mine" }
   | { kind: "handoff"; reason: "requested" | "misunderstood"; question: string; transcript: Session["history"] }
-  /** A message the intents did not understand: look it up in the answers staff wrote (misses list). */
-  | { kind: "learned"; question: string }
   /** A message the bot was unsure of, for the misses list (LearnedKnowledge.recordMiss); text already masked. */
   | { kind: "record_miss"; text: string; reply: string; score: number | null };
 
@@ -111,8 +109,6 @@ export type StatusResult =
 export type RefileResult =
   | { ok: true; applicationNo: string; refiledFrom: string; agencyName: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null; alreadyRefiled: boolean }
   | { ok: false; message: string };
-/** A staff-written answer (or a unit a missed question was attached to) that matches the message. */
-export type LearnedResult = { unitId: string; answer: string; source: string } | null;
 export interface MineResult {
   items: Array<{ applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; submittedAt?: string | null; agencyName?: string }>;
 }
@@ -125,7 +121,6 @@ export type EffectResult =
   | { kind: "status"; result: StatusResult }
   | { kind: "list_mine"; result: MineResult }
   | { kind: "handoff"; result: { consultationId: string } }
-  | { kind: "learned"; question: string; result: LearnedResult }
   | { kind: "agency_info"; result: agencyChoice.AgencyInfoResult | null }
   | { kind: "refile"; result: RefileResult }
   | { kind: "record_miss" }
@@ -153,7 +148,8 @@ const MENU =
   "· 怎么申请政府信息公开？\n· 办公时间和联系电话\n· 多久能答复？收费吗？\n· 有没有2019年的年度报告\n· 去年收到多少申请\n" +
   "· 回复“我要申请”在线填写申请\n· 回复“查询申请”查看办理进度\n· 回复“人工”联系工作人员";
 
-const SMALLTALK: Record<"bye" | "capability" | "emoji" | "symbols", string> = {
+const SMALLTALK: Record<"bye" | "capability" | "emoji" | "symbols" | "ack", string> = {
+  ack: "好的。还有其他问题随时问我；回复“我要申请”可以在线申请，回复“查询申请”查看办理进度。",
   bye: "再见，感谢您的咨询！有政府信息公开方面的问题随时来问。",
   capability:
     "我是政府信息公开咨询助手（自动回复）：可以解答怎么申请、答复期限、收费、复议诉讼等问题，查公开目录和年度报告数据，帮您在线填写申请（回复“我要申请”）、查询办理进度（回复“查询申请”）；需要真人时回复“人工”。",
@@ -231,7 +227,7 @@ function onText(nlu: Understanding, s: Session, m: TextIncoming, k: KnowledgeInd
   if (s.mode === "await_credentials") {
     let creds = parseCredentials(m.text);
     // Waiting for the code of a known number: a lone token without separators is the code (e.g. AB12CD).
-    if (s.pendingApplicationNo && !creds.queryCode && creds.applicationNo && !/[-\/_]/.test(creds.applicationNo)) {
+    if (s.pendingApplicationNo && !creds.queryCode && creds.applicationNo && !/[-/_]/.test(creds.applicationNo)) {
       creds = { queryCode: creds.applicationNo };
     }
     const applicationNo = creds.applicationNo ?? s.pendingApplicationNo;
@@ -336,7 +332,8 @@ function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIn
   const figureNotStatus = intent.kind === "status_query" && !intent.applicationNo && /(?<!\d)20\d{2}|[今去前]年|多少|几件|几个/.test(normalized);
   // "答复会有哪几种结果" (结果 is a status word) and "我申请的信息你们没有怎么办" (我申请的) ask about the rules.
   const questionNotStatus =
-    (intent.kind === "status_query" && !intent.applicationNo && /哪几种|哪些|几种|什么样|类型/.test(normalized)) || (intent.kind === "status_mine" && /怎么办/.test(normalized));
+    (intent.kind === "status_query" && !intent.applicationNo && /哪几种|哪些|几种|什么样|类型|多久|多长时间|几天|一般|什么时候|怎么(?:拿|领|取|送|给|寄|通知)|如何|需要|要带|不满意|不服|[吗嘛][？?]?$/.test(normalized)) ||
+    (intent.kind === "status_mine" && /怎么办|什么时候|多久|怎么(?:拿|领|取|送|给|寄)|撤回|撤销|修改|更正|改一下/.test(normalized));
   // Someone else's data and legal advice are refused before anything else ("查车牌鲁C12345的车主" is no status query).
   const verdict = intent.kind === "handoff" || intent.kind === "greeting" ? null : checkScope(normalized);
   const refuseFirst = verdict?.kind === "personal_data" || verdict?.kind === "legal_advice";
@@ -439,8 +436,9 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming, nlu: Understandin
     case "smalltalk":
       return done(hit, [SMALLTALK[intent.what]], [], `smalltalk.${intent.what}`);
     case "unknown":
-      // The answers staff wrote from the misses list are consulted first; the reply is decided on its result.
-      return done({ ...s, lastIntent: "unknown" }, [], [{ kind: "learned", question: maskPersonalData(m.text) }], "unknown");
+      // Only without a knowledge index (it holds the staff-written answers and is the one matcher of them):
+      // "没理解", recorded as a miss, and a person after the second.
+      return { ...missed(s, maskPersonalData(m.text), m.now, null, true), intent: "unknown" };
   }
 }
 
@@ -488,15 +486,22 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
   // Chatter (a question, greeting, complaint, "同上", a status query) is answered, not saved; the same field
   // is asked again (form-chatter.ts, form-interruption.ts). A question is answered from the index when there is one.
   const chatter = interruption(nlu, f, t, m.currentYear, m.verified);
+  const fromIndex = (): StepResult | null => {
+    if (!k) return null;
+    const r = answerMessage(k, nlu, t, m.currentYear);
+    const texts = r.answers.filter((a) => a.kind === "answer" || a.kind === "redirect").map((a) => a.text);
+    return texts.length ? done(s, [...texts, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "knowledge.answer") : null;
+  };
   if (chatter?.kind === "effect") {
-    if (k && ["guide", "figures", "catalogue", "learned"].includes(chatter.effect.kind)) {
-      const r = answerMessage(k, nlu, t, m.currentYear);
-      const texts = r.answers.filter((a) => a.kind === "answer" || a.kind === "redirect").map((a) => a.text);
-      if (texts.length) return done(s, [...texts, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "knowledge.answer");
+    if (["guide", "figures", "catalogue"].includes(chatter.effect.kind)) {
+      const answered = fromIndex();
+      if (answered) return answered;
     }
-    const e = chatter.effect.kind === "learned" ? { ...chatter.effect, question: maskPersonalData(chatter.effect.question) } : chatter.effect;
-    return done(s, [], [e], chatter.intent);
+    return done(s, [], [chatter.effect], chatter.intent);
   }
+  // A question nothing else places: the index (staff-written answers included), else a recorded miss and the
+  // same field asked again.
+  if (chatter?.kind === "question") return fromIndex() ?? { ...missed(s, maskPersonalData(chatter.text), m.now, null, true), intent: chatter.intent };
   if (chatter?.kind === "say") return done(s, [chatter.text, `${RESUME_PREFIX}${form.promptFor(f)}`], [], chatter.intent);
   if (chatter?.kind === "wrong_channel") return done(s, [WRONG_CHANNEL, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "wrong_channel");
   const out = form.answer(f, t, formChannel(m.channel));
@@ -528,7 +533,7 @@ export const figureName = (t: FigureTopic) => FIGURE_NAMES[t];
 
 function onResult(s: Session, r: EffectResult, now: string): StepResult {
   const say = (replies: string[], session = s) => {
-    const open = session.mode === "form" && session.form && ["guide", "catalogue", "figures", "status", "list_mine", "learned"].includes(r.kind);
+    const open = session.mode === "form" && session.form && ["guide", "catalogue", "figures", "status", "list_mine"].includes(r.kind);
     const all = open ? [...replies, `${RESUME_PREFIX}${form.promptFor(session.form!)}`] : replies;
     const next = remember(session, "bot", all, now);
     return done(next, all);
@@ -604,9 +609,6 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       const notes = [...new Set(items.filter((a) => a.dueDate && a.dueDateNote).map((a) => a.dueDateNote as string))];
       return say([`您提交的申请：\n${lines.join("\n")}${notes.length ? `\n${notes.join("")}` : ""}`]);
     }
-    case "learned":
-      if (!r.result) return missed(s, r.question, now);
-      return say([`${r.result.answer}\n（来源：${r.result.source}）`], { ...s, misses: 0, lastIntent: "learned" });
     case "record_miss":
       return done(s, []);
     case "agency_info":

@@ -1,6 +1,6 @@
 // What the bot does with chatter typed at a form prompt (form-chatter.ts decides that it is chatter): answer
-// the question the way it answers outside the form (the same effects: guide, figures, catalogue, status, and
-// the "learned" lookup for what the intents do not know), say where the form stands, re-ask after "同上";
+// the question the way it answers outside the form (the knowledge index, or the effects guide, figures,
+// catalogue and status; what nothing answers is a recorded miss), say where the form stands, re-ask after "同上";
 // the engine then asks the same field again. Nothing typed here is saved as an answer.
 import type { Effect } from "./engine";
 import * as form from "./form";
@@ -11,6 +11,8 @@ import type { Understanding } from "./understanding";
 export type FormInterruption =
   /** Answered by an effect; the engine's result step appends the current prompt. */
   | { kind: "effect"; effect: Effect; intent: string }
+  /** A question the intents do not place: answered from the knowledge index, else recorded as a miss. */
+  | { kind: "question"; text: string; intent: string }
   /** Said now, followed by the current prompt. */
   | { kind: "say"; text: string; intent: string }
   | { kind: "wrong_channel" };
@@ -82,6 +84,7 @@ function asked(nlu: Understanding, f: form.FormState, text: string, currentYear:
       break;
   }
   if (!sure) return null;
-  // What the intents do not know goes where the idle mode sends it: the staff-written answers, else a miss.
-  return { kind: "effect", effect: { kind: "learned", question: text.trim() }, intent: "form.question" };
+  // What the intents do not know goes where the idle mode sends it: the knowledge index (which holds the
+  // staff-written answers), else a recorded miss.
+  return { kind: "question", text: text.trim(), intent: "form.question" };
 }

@@ -28,7 +28,7 @@ export type Intent =
   | { kind: "catalogue_search"; query: string; year: number | null }
   | { kind: "greeting" }
   | { kind: "thanks" }
-  | { kind: "smalltalk"; what: "bye" | "capability" | "emoji" | "symbols" }
+  | { kind: "smalltalk"; what: "bye" | "capability" | "emoji" | "symbols" | "ack" }
   | { kind: "unknown" };
 
 const CN_DIGITS: Record<string, string> = { "〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9" };
@@ -52,10 +52,10 @@ export function parseYear(text: string, currentYear: number): { year: number; wo
 /** Application number and query code in a message such as "查询 ZDRMT-2026-0001 查询码 A1B2C3". */
 export function parseCredentials(text: string): { applicationNo?: string; queryCode?: string } {
   const folded = text.normalize("NFKC");
-  const tokens = folded.match(/[A-Za-z0-9][A-Za-z0-9\-\/_]*[A-Za-z0-9]/g) ?? [];
+  const tokens = folded.match(/[A-Za-z0-9][A-Za-z0-9\-/_]*[A-Za-z0-9]/g) ?? [];
   const candidates = tokens.filter((t) => /\d/.test(t));
   // The application number is the first token with a separator or letters and at least 6 characters.
-  const noIdx = candidates.findIndex((t) => t.length >= 6 && (/[-\/_]/.test(t) || /[A-Za-z]/.test(t)));
+  const noIdx = candidates.findIndex((t) => t.length >= 6 && (/[-/_]/.test(t) || /[A-Za-z]/.test(t)));
   const applicationNo = noIdx >= 0 ? candidates[noIdx].toUpperCase() : undefined;
   const rest = candidates.filter((_, i) => i !== noIdx);
   const codeMatch = /(?:查询码|验证码|密码|code)\s*[:：]?\s*([A-Za-z0-9]{4,16})/i.exec(folded);
@@ -102,7 +102,7 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
     }
   }
   // "申请需要身份证吗" asks about applying; "我要申请" opens the form.
-  const asks = /[吗嘛？?]$|吗[，,。；;]|什么|哪些|是否|能不能|可不可以|要不要|需不需要|用不用/.test(u.text);
+  const asks = /[吗嘛？?]$|吗[，,。；;\s]|什么|哪些|是否|能不能|可不可以|要不要|需不需要|用不用|啥|咋|多久|怎么|如何|带/.test(u.text);
   if (has("APPLY") && has("WANT") && !asks && !has("HOW", "WHERE", "FEE", "TIMELIMIT")) return { kind: "file_start" };
   if (has("REMEDY")) return { kind: "guide", topic: "remedies" };
   if (has("WITHHELD")) return { kind: "guide", topic: "withheld" };
@@ -125,14 +125,22 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
     return { kind: "status_query", ...creds };
   }
   // Small talk only when nothing else is asked ("你会什么时候答复" names 答复): bye, "what can you do", emoji alone.
-  const SOCIAL = new Set(["GREET", "THANKS", "BYE", "CAPABILITY", "WANT"]);
+  const SOCIAL = new Set(["GREET", "THANKS", "BYE", "CAPABILITY", "WANT", "ACK"]);
   const onlySocial = [...c].every((x) => SOCIAL.has(x));
+  // Laughter alone ("哈哈哈", "呵呵"): an acknowledgement, whatever its length. (A run of fillers such as
+  // "嗯嗯嗯嗯" stays not understood: two of them hand the citizen to a person.)
+  const bare = u.text.replace(/[\p{P}\p{S}\s]/gu, "");
+  if (bare && /^(哈|呵|嘿){2,}$/.test(bare)) return { kind: "smalltalk", what: "ack" };
   if (onlySocial && has("CAPABILITY")) return { kind: "smalltalk", what: "capability" };
   if (onlySocial && has("BYE")) return { kind: "smalltalk", what: "bye" };
+  // The class lists the emoji joiner (U+200D) and variation selector (U+FE0F) as characters of their own on purpose.
+  // eslint-disable-next-line no-misleading-character-class
   if (!c.size && u.text && /^[\p{Extended_Pictographic}\p{P}\p{S}\s\u200d\ufe0f]+$/u.test(u.text) && /\p{Extended_Pictographic}/u.test(u.text)) return { kind: "smalltalk", what: "emoji" };
   // Symbols and digits without a word ("{{7*7}} ${7*7}", "？？？"): nothing is asked; never evaluated or echoed.
   if (!c.size && u.text && !/\p{L}/u.test(u.text) && /[\p{P}\p{S}]/u.test(u.text)) return { kind: "smalltalk", what: "symbols" };
-  if (has("GREET")) return { kind: "greeting" };
+  // "谢谢你的帮助" thanks (帮助 is also a greeting word).
   if (has("THANKS")) return { kind: "thanks" };
+  if (has("GREET")) return { kind: "greeting" };
+  if (onlySocial && has("ACK")) return { kind: "smalltalk", what: "ack" };
   return { kind: "unknown" };
 }

@@ -9,8 +9,7 @@ import { DomainError } from "../../domain/errors";
 import { defaultAgency } from "../../infra/agencies";
 import type { Agency } from "../../infra/entities/agency.entity";
 import type { IntakeInput } from "../applications/intake-schema";
-import type { CatalogueResult, FiguresResult, GuideResult, LearnedResult, MineResult, StatusResult, SubmitResult } from "./engine";
-import { matchLearned } from "./knowledge/learned-match";
+import type { CatalogueResult, FiguresResult, GuideResult, MineResult, StatusResult, SubmitResult } from "./engine";
 import { LEARNED_SERVICE, type LearnedStore } from "./knowledge/learned-store";
 import { figureName } from "./engine";
 import type { FigureTopic, GuideTopic } from "./intents";
@@ -213,7 +212,19 @@ async function buildKnowledge(ctx: AppContext, agency: Agency, guide: PublishedG
   const lk = learned(ctx);
   const [custom, attached] = lk ? await Promise.all([lk.customUnits(agency.id), lk.attachedQuestions(agency.id)]) : [[], []];
   units.push(...custom);
-  return new KnowledgeIndex(sharedUnderstanding(), { code: agency.code, name: agency.name }, units, attached, new Date().toISOString());
+  const linked = withBaseUrl(units, ctx.config.PUBLIC_BASE_URL);
+  return new KnowledgeIndex(sharedUnderstanding(), { code: agency.code, name: agency.name }, linked, attached, new Date().toISOString());
+}
+
+/**
+ * Links sent to citizens are absolute when the service's public address is configured (PUBLIC_BASE_URL): a
+ * site path such as /guide?agency=zdrmt#apply means nothing in a WeChat message. Without it they stay paths.
+ * Absolute links (the Regulation on gov.cn, a catalogue entry's own URL) are left as they are.
+ */
+export function withBaseUrl(units: AnswerUnit[], base: string | undefined): AnswerUnit[] {
+  if (!base) return units;
+  const root = base.replace(/\/+$/, "");
+  return units.map((u) => (u.source.url?.startsWith("/") ? { ...u, source: { ...u.source, url: `${root}${u.source.url}` } } : u));
 }
 
 /** The platform's agencies from the directory (none registered: the default agency alone, as before). */
@@ -424,25 +435,6 @@ export function realPorts(ctx: AppContext): ConversationPorts {
       const svc = getService<{ openConsultation(a: { speaker: Speaker; reason: string; question: string; transcript: unknown }): Promise<{ id: string }> }>(ctx, "conversation");
       const c = await svc.openConsultation({ speaker, reason, question, transcript });
       return { consultationId: c.id };
-    },
-
-    // Stand-in for the knowledge index: a simple match over the staff-written answers and attached phrasings.
-    async learned(question: string): Promise<LearnedResult> {
-      const store = ctx.services.get(LEARNED_SERVICE) as LearnedStore | undefined;
-      if (!store) return null;
-      const a = await agency();
-      const [units, attached] = await Promise.all([store.customUnits(a.id), store.attachedQuestions(a.id)]);
-      const hit = matchLearned(question, units, attached);
-      if (!hit) return null;
-      const unit = units.find((u) => u.id === hit.unitId);
-      if (unit) return { unitId: unit.id, answer: unit.answer, source: unit.source.label };
-      // Attached to a built-in FAQ topic ("faq:fees"): answered as that topic is answered.
-      const topic = /^faq:(\w+)$/.exec(hit.unitId)?.[1];
-      if (topic && topic in GUIDE_SECTIONS) {
-        const g = await ports.guide(topic as GuideTopic);
-        return { unitId: hit.unitId, answer: g.text, source: `${g.source}·${g.title}` };
-      }
-      return null;
     },
 
     async recordMiss(miss) {

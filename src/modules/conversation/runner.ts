@@ -9,7 +9,6 @@ import {
   type EffectResult,
   type FiguresResult,
   type GuideResult,
-  type LearnedResult,
   type MineResult,
   type RefileResult,
   type Session,
@@ -44,9 +43,8 @@ export interface ConversationPorts {
   status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult>;
   listMine(citizenKey: string): Promise<MineResult>;
   handoff(args: { speaker: Speaker; reason: string; question: string; transcript: Session["history"] }): Promise<{ consultationId: string }>;
-  /** Staff-written answers (the misses list) for a message the intents did not understand; optional. */
-  learned?(question: string): Promise<LearnedResult>;
-  /** The agency's answer index (cached; rebuilt when its sources change). Absent: questions use the effects above. */
+  /** The agency's answer index (cached; rebuilt when its sources change): the one matcher of questions, staff-written
+   * answers included. Absent or failed: questions use the effects above, and what they do not place is a miss. */
   knowledge?(): Promise<KnowledgeIndex | null>;
   /** The platform's agencies (the directory); optional: without it, or with one agency, the bot never asks which. */
   agencies?(): Promise<DirectoryAgency[]>;
@@ -77,16 +75,7 @@ export function recipientOf(speaker: Speaker): string {
 }
 
 async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, currentYear: number, onError: (err: unknown, effect: Effect["kind"]) => void): Promise<EffectResult> {
-  // The learned lookup and the miss record are best effort: when they fail the citizen gets the ordinary
-  // "没理解" reply, never "系统繁忙".
-  if (e.kind === "learned") {
-    try {
-      return { kind: "learned", question: e.question, result: ports.learned ? await ports.learned(e.question) : null };
-    } catch (err) {
-      onError(err instanceof Error ? err.message : String(err), e.kind);
-      return { kind: "learned", question: e.question, result: null };
-    }
-  }
+  // The miss record is best effort: when it fails the citizen still gets the reply, never "系统繁忙".
   if (e.kind === "record_miss") {
     try {
       await ports.recordMiss?.({ text: e.text, reply: e.reply, score: e.score, channel: speaker.channel });

@@ -7,6 +7,7 @@ import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import * as OpenCC from "opencc-js";
 import { pinyin } from "pinyin-pro";
+import { scopeConfig } from "./knowledge/scope";
 
 export interface SynonymConfig {
   typos: Record<string, string>;
@@ -53,6 +54,20 @@ function oneCharOff(a: string, b: string): boolean {
 /** Words a question is made of besides the domain words (for reading pinyin). */
 const PINYIN_COMMON = ["政府", "信息", "公开", "怎么", "怎么样", "你们", "我们", "吗", "呢", "多久", "多少", "什么", "哪里", "可以", "需要", "能", "要", "是", "的", "有", "没有", "我", "你", "时间", "地址", "答复", "办理", "年报", "去年", "今年", "文件", "查询", "联系", "申请"];
 
+function scopePinyinWords(): string[] {
+  const c = scopeConfig();
+  return [
+    ...c.pinyinWords,
+    ...c.outOfScope.flatMap((o) => o.words),
+    ...c.personalData.persons,
+    ...c.personalData.attributes,
+    ...c.complaint.acts,
+    ...c.legalAdvice.acts,
+  ];
+}
+
+const NOT_FEES = new Set(["经费", "消费", "浪费", "免费", "花费", "学费", "电费", "水费", "燃气费", "暖气费", "供暖费", "物业费", "话费"]);
+
 export class Understanding {
   private readonly jieba: Jieba;
   private readonly wordToConcepts = new Map<string, string[]>();
@@ -83,7 +98,8 @@ export class Understanding {
     this.stopwords = new Set(config.stopwords);
     // Pinyin typed without choosing characters ("shoufei ma", "zen me lian xi ni men"): the domain words and a
     // few function words, keyed by their toneless pinyin without spaces (first word wins a homophone).
-    for (const w of [...words, ...PINYIN_COMMON]) {
+    // The words of the scope rules too (邻居, 投诉, 社保): "wo yao tousu wuye" is a complaint, not gibberish.
+    for (const w of [...words, ...PINYIN_COMMON, ...scopePinyinWords()]) {
       if (!/^[\u4e00-\u9fff]{1,6}$/.test(w)) continue;
       const key = pinyinKey(w).replace(/\s+/g, "");
       if (!this.pinyinWords.has(key)) this.pinyinWords.set(key, w);
@@ -153,6 +169,14 @@ export class Understanding {
         if (joined.length > this.maxWordLen) break;
         const canon = this.canonical(joined);
         if (canon) add(canon);
+      }
+    }
+    // Any "…费" (复印费, 邮寄费, 工本费) is a fee, not only the listed words; 经费/消费/浪费 are not.
+    if (!concepts.has("FEE")) {
+      const fee = tokens.find((t) => /^[\u4e00-\u9fff]{1,3}费$/.test(t) && !NOT_FEES.has(t));
+      if (fee) {
+        concepts.add("FEE");
+        matched.set("FEE", fee);
       }
     }
     return { text, original, tokens, concepts, matched };

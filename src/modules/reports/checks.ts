@@ -1,6 +1,6 @@
 // The consistency checks of format spec §6. Pure: the caller passes the tables and lazy lookups that name the
 // applications/cases behind a failure (only called when a check fails). A failed check blocks publication.
-import type { DisclosureValues } from "./entities";
+import type { DisclosureValues } from "./disclosure-values";
 import { categoryColumns, columnLabel, resultRows, reviewColumnLabel, rowLabel, SIGNED_DISCLOSURE_COLUMNS, TOTAL_COLUMN, type ReportFormat } from "./formats";
 import type { ApplicationTable, ReviewTable } from "./statistics";
 

@@ -1,8 +1,12 @@
 // Stored records of the annual report: the draft of a report year, the review/litigation case register and
 // the immutable published versions.
 import { Column, Entity, PrimaryColumn } from "typeorm";
+import type { CaseKind, CaseOutcome } from "./case-kinds";
+import type { DisclosureValues } from "./disclosure-values";
 
-export type DisclosureValues = Record<string, Record<string, Record<string, number | null>>>;
+// The vocabulary lives in plain files (pure rules import those, never this file); re-exported for the services.
+export { CASE_KINDS, CASE_OUTCOMES, type CaseKind, type CaseOutcome } from "./case-kinds";
+export type { DisclosureValues } from "./disclosure-values";
 
 /** The editable draft of one agency's report year: narratives, section 二 figures and fees. */
 @Entity({ name: "report_drafts" })
@@ -57,10 +61,6 @@ export class ReportDraft {
   updatedAt!: string;
 }
 
-export type CaseKind = "review" | "litigation_direct" | "litigation_after_review";
-export type CaseOutcome = "upheld" | "corrected" | "other" | "pending";
-export const CASE_KINDS: CaseKind[] = ["review", "litigation_direct", "litigation_after_review"];
-export const CASE_OUTCOMES: CaseOutcome[] = ["upheld", "corrected", "other", "pending"];
 
 /** One administrative reconsideration or lawsuit about GI work (feeds section 四). */
 @Entity({ name: "report_cases" })

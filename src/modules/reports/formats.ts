@@ -1,6 +1,6 @@
 // The two official report formats, read from config/report-formats.json (never retyped here): which format a
 // year uses, the row/column codes of each table and the disposition → row mapping.
-import { reportFormatsFile } from "../../infra/report-formats-file";
+import { reportFormatsFile } from "../../domain/report-formats-file";
 
 export type FormatId = "2019" | "2021";
 

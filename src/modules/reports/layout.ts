@@ -1,6 +1,6 @@
 // The official tables as a grid of cells with their merges (rowSpan/colSpan), built from the layout trees in
 // report-formats.json. HTML, DOCX, XLSX and Markdown all render from this one model.
-import type { DisclosureValues } from "./entities";
+import type { DisclosureValues } from "./disclosure-values";
 import { AMOUNT_DISCLOSURE_COLUMNS, SIGNED_DISCLOSURE_COLUMNS, type LayoutNode, type ReportFormat } from "./formats";
 import type { ApplicationTable } from "./statistics";
 

@@ -1,7 +1,7 @@
 // The year-end draft of section 一 written from the figures (compared with last year), the fee sentence of
 // section 六, and the cell-by-cell differences between two versions of a report. Pure functions.
 import { columnLabel, reviewColumnLabel, rowLabel, TOTAL_COLUMN, getFormat, type FormatId, type ReportFormat } from "./formats";
-import type { DisclosureValues } from "./entities";
+import type { DisclosureValues } from "./disclosure-values";
 import type { ApplicationTable } from "./statistics";
 
 export interface ReportJson {

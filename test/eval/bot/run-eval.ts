@@ -3,7 +3,7 @@
 // accuracy per category and overall for each set, lists the misses, and exits 1 when a floor of
 // test/eval/bot/floors.json is not met.
 import fs from "node:fs";
-import { evaluate, loadFloors, type CaseResult, type Score, type SetName } from "./eval-lib";
+import { evaluate, loadFloors, overallAccuracy, type CaseResult, type Score, type SetName } from "./eval-lib";
 
 process.env.LOG_LEVEL ??= "silent";
 
@@ -54,7 +54,12 @@ async function main() {
   const below: string[] = [];
   if (scores.dev && scores.dev.accuracy < floors.dev) below.push(`dev ${pct(scores.dev.accuracy)} < floor ${pct(floors.dev)}`);
   if (scores["held-out"] && scores["held-out"].accuracy < floors.heldOut) below.push(`held-out ${pct(scores["held-out"].accuracy)} < floor ${pct(floors.heldOut)}`);
-  console.log(`\nfloors: dev ${pct(floors.dev)}, held-out ${pct(floors.heldOut)} (test/eval/bot/floors.json); ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const overall = overallAccuracy(scores);
+  if (overall !== null) {
+    console.log(`\n== overall (dev + held-out): ${pct(overall)}`);
+    if (floors.overall !== undefined && overall < floors.overall) below.push(`overall ${pct(overall)} < floor ${pct(floors.overall)}`);
+  }
+  console.log(`\nfloors: dev ${pct(floors.dev)}, held-out ${pct(floors.heldOut)}${floors.overall !== undefined ? `, overall ${pct(floors.overall)}` : ""} (test/eval/bot/floors.json); ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const out = arg("json");
   if (out) {
     fs.writeFileSync(out, JSON.stringify({ floors, scores, results: sets.flatMap((s) => results[s]) }, null, 2));

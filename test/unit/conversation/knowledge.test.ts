@@ -84,6 +84,19 @@ describe("the specific fact, first, with its source", () => {
   it("answers “你们是什么单位” with the agency profile", () => {
     expect(reply("你们是什么单位")).toContain("淄博市张店区融媒体中心");
   });
+
+  it("two questions run together without punctuation get two answers (profile + phone)", () => {
+    const r = ask("你们是什么单位 电话多少");
+    expect(r.replies).toHaveLength(2);
+    expect(r.replies[0]).toContain("淄博市张店区融媒体中心");
+    expect(r.replies[1]).toContain("联系电话");
+    expect(r.replies[1]).toContain("待机关补充");
+    // …and after a question particle with no space at all.
+    const fees = ask("收费吗多久能答复");
+    expect(fees.replies).toHaveLength(2);
+    expect(fees.replies.join("\n")).toContain("不收费");
+    expect(fees.replies.join("\n")).toContain("20个工作日");
+  });
 });
 
 describe("report figures: the cell asked", () => {
@@ -183,6 +196,70 @@ describe("unsure, out of scope, refusals", () => {
     expect(r).toContain("不能提供他人");
     expect(r).toContain("第十五条");
     expect(r).not.toContain("收费");
+  });
+
+  // The scope rules work by structure, so wordings nobody listed are placed too (these phrasings are in no
+  // word list and in no evaluation set).
+  it.each([
+    ["帮忙打听一下我表哥前女友的手机号码", "不能提供他人"],
+    ["我想知道孙丽娟的家庭住址", "不能提供他人"],
+    ["13912345678这个号码是谁的", "不能提供他人"],
+    ["把小区保安的身份证号给我看看", "不能提供他人"],
+  ])("someone else's data by structure (person + attribute): %s", (text, want) => {
+    const r = reply(text);
+    expect(r).toContain(want);
+    expect(r).toContain("第十五条");
+  });
+
+  it.each([
+    ["帮我查一下我自己的申请需要带身份证吗", "身份证"],
+    ["我家猫丢了 电话13912345678", "没有理解"],
+    ["公开信息涉及别人的个人信息怎么办", "第三方"],
+  ])("not someone else's data: %s", (text, want) => {
+    const r = reply(text);
+    expect(r).not.toContain("不能提供他人");
+    expect(r).toContain(want);
+  });
+
+  it.each([
+    ["楼道里的灯坏了半个月了", "12345"],
+    ["申请公开：凭什么我们村的补助到现在还没发", "第三十九条"],
+    ["菜市场有人短斤少两 我要举报", "12345"],
+  ])("complaint by grievance structure: %s", (text, want) => {
+    const r = ask(text);
+    expect(r.session.mode).toBe("idle");
+    expect(r.replies.join("\n")).toContain(want);
+  });
+
+  it.each([
+    ["物业费交了发票开不出来 能告物业公司吗", "12348"],
+    ["邻居家装修把我家墙弄裂了 能要求赔偿吗", "12348"],
+  ])("legal advice by structure (a legal step against a party): %s", (text, want) => {
+    expect(reply(text)).toContain(want);
+  });
+
+  it.each([
+    ["起诉你们的期限是多久", "6个月"],
+    ["2024年有没有被起诉", "行政诉讼"],
+  ])("the disclosure remedies and report figures are not legal advice: %s", (text, want) => {
+    const r = reply(text);
+    expect(r).not.toContain("12348");
+    expect(r).toContain(want);
+  });
+
+  it.each([
+    ["港澳通行证到期了去哪续签", "出入境"],
+    ["新生儿医保怎么参保", "医保"],
+    ["老年卡在哪里申领", "12345"],
+  ])("out of scope by domain, or any service transaction naming nothing of disclosure: %s", (text, want) => {
+    const r = reply(text);
+    expect(r).toContain("政府信息公开");
+    expect(r).toContain(want);
+    expect(r).not.toContain("来源");
+  });
+
+  it("a document of another domain is a disclosure request, not a redirect", () => {
+    expect(reply("有没有关于社保的政策文件")).not.toContain("不属于本服务的范围");
   });
 
   it("a complaint phrased as an application goes to 信访/12345, and opens no form", () => {

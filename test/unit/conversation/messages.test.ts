@@ -113,10 +113,11 @@ describe("identity and handoff rules", () => {
     const { say, world } = makeRunner();
     const u = anon("lost");
     const first = await say(u, "阿巴阿巴");
-    // Every miss is looked up in the staff-written answers and recorded for the misses list (issue 14).
-    expect(first.effects).toEqual(["learned", "record_miss"]);
+    // Every miss is recorded for the misses list (issue 14); staff-written answers are matched by the knowledge
+    // index only (this runner has none), so nothing else is looked up.
+    expect(first.effects).toEqual(["record_miss"]);
     const second = await say(u, "嗯嗯嗯嗯");
-    expect(second.effects).toEqual(["learned", "handoff", "record_miss"]);
+    expect(second.effects).toEqual(["handoff", "record_miss"]);
     expect(world.handoffs).toHaveLength(1);
     expect(world.handoffs[0].reason).toBe("misunderstood");
     expect(second.replies.join()).toContain("人工服务");

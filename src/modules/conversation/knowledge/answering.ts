@@ -5,7 +5,7 @@
 import { parseYear } from "../intents";
 import type { Understanding } from "../understanding";
 import type { AnswerUnit } from "./answer-unit";
-import type { KnowledgeIndex, RankedUnit } from "./knowledge-index";
+import { SPECIFIC_CONCEPTS, type KnowledgeIndex, type RankedUnit } from "./knowledge-index";
 import { checkScope, scopeReply } from "./scope";
 
 /** Confidence (share of the query's idf matched) at or above which the top unit is answered outright. */
@@ -215,6 +215,9 @@ function distinct(hits: RankedUnit[]): RankedUnit[] {
   });
 }
 
+/** Weight of a unit about a specific matter the question does not name (KnowledgeIndex.foreignTopic). */
+export const FOREIGN_TOPIC = 0.7;
+
 /** Idf the top unit matched that the runner-up did not: a rare topic word (复议, 补正) only it contains. */
 export const DISTINCT_IDF = 2.5;
 function distinctive(index: KnowledgeIndex, top: RankedUnit, second: RankedUnit): number {
@@ -306,8 +309,10 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   const terms = index.terms(text);
   // A report's narrative answers a question about the report (报告, 年报, a year), not any word it mentions (网站).
   const aboutReport = /报告|年报|(?<!\d)20\d{2}|[今去前]年/.test(text);
+  // A bare topic word ("期限") is offered widely; only a question is kept off units about another matter.
+  const topicWord = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3;
   const hits = distinct(index.search(text, 8, (u) => u.kind !== "report" || (u.figure?.value === null && aboutReport)))
-    .map((h) => ({ ...h, score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) }))
+    .map((h) => ({ ...h, score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) * (!topicWord && index.foreignTopic(h.unit.id, terms) ? FOREIGN_TOPIC : 1) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, 6);
   // "索引号ZDRMT/2019-00004是什么": the entry of that index number, or that the catalogue has none.
@@ -318,7 +323,8 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
     return notFound(`索引号${indexNo}`);
   }
   const top = hits[0];
-  const lookup = terms.includes("#LOOKUP");
+  // "申请公开政府文件收钱吗" names 文件 but asks about fees: a specific matter is not a catalogue look-up.
+  const lookup = terms.includes("#LOOKUP") && !terms.some((t) => SPECIFIC_CONCEPTS.has(t));
   if (!top) return lookup ? notFound(lookupWords(terms)) : { kind: "none", score: null };
   const second = hits[1];
   // A one- or two-character message ("期限", "时间") names a topic, not a question: offer the choices.
@@ -338,7 +344,10 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
     if (speaks) return { kind: "answer", unitId: speaks.unit.id, score: speaks.confidence, hasDetail: Boolean(speaks.unit.detail), text: unitReply(speaks.unit) };
     return notFound(lookupWords(terms));
   }
-  const choices = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).slice(0, bare ? 4 : 3);
+  // A bare word ("申请") offers the common questions it names first, then the closest others.
+  const close = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE);
+  const common = bare ? index.search(text, 3, (u) => COMMON_CHOICES.includes(u.id)).find((h) => h.confidence >= CHOICE_CONFIDENCE && !close.slice(0, 4).some((c) => c.unit.id === h.unit.id)) : undefined;
+  const choices = common ? [...close.slice(0, 3), common] : close.slice(0, bare ? 4 : 3);
   if (!choices.length) return { kind: "none", score: top.confidence };
   const hint = index.terms(text).includes("#APPLY") ? "在线填写申请请回复“我要申请”；" : "";
   return { kind: "clarify", choices: choices.map((c) => c.unit.id), score: top.confidence, text: clarifyText(choices.map((c) => c.unit), hint) };
@@ -353,7 +362,9 @@ export function clauses(text: string): string[] {
   // (Not "2019年和2025年各收到多少": years compared are one figure question.)
   if (both && !/\d|年/.test(both[1] + both[2])) return [`${both[1]}${both[4]}`, `${both[2]}${both[4]}`];
   return text
-    .split(/[，,；;。！!～~]+|(?:我就是想知道|我只是想知道|我想知道|就是想知道|想知道|想问一下|想问问|我想问|请问|对了|不过)/)
+    // Also at question marks, at a space between two words ("你们是什么单位 电话多少") and after a question
+    // particle running into the next question ("收费吗多久能答复").
+    .split(/[，,；;。！!～~？?]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|(?<=[吗呢嘛])(?=[\u4e00-\u9fff])|(?:我就是想知道|我只是想知道|我想知道|就是想知道|想知道|想问一下|想问问|我想问|请问|对了|不过)/)
     .map((p) => p.replace(/^(第[一二三四五六]个?|首先|其次|然后|另外|还有|再就是|以及|最后)[，,、:：]?/, "").trim())
     .filter((p) => p.replace(/[\p{P}\p{S}\s]/gu, "").length >= 2);
 }
@@ -391,6 +402,13 @@ function runOnAnswer(index: KnowledgeIndex, text: string, currentYear: number): 
   return null;
 }
 
+/** A staff-written unit confident for a message a topic list would redirect (out of scope only). */
+function ownAnswer(index: KnowledgeIndex, text: string, verdict: Exclude<ReturnType<typeof checkScope>, null>): RankedUnit | undefined {
+  if (verdict.kind !== "out_of_scope") return undefined;
+  const own = index.search(text, 1, (u) => u.kind === "custom")[0];
+  return own && own.confidence >= ANSWER_CONFIDENCE ? own : undefined;
+}
+
 export interface MessageAnswer {
   answers: Answer[];
   /** Lowest score among the parts, recorded when the bot was unsure. */
@@ -412,10 +430,23 @@ export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: st
       if (run) return run;
       const u = index.unit("faq:agency_profile");
       if (u) return { answers: [{ kind: "answer", unitId: u.id, text: unitReply(u), score: 1, hasDetail: Boolean(u.detail) }], unsure: false, score: 1 };
+    } else if ((verdict.kind === "complaint" || verdict.kind === "out_of_scope") && !ownAnswer(index, text, verdict)) {
+      // "…修路挺吵的不过这不是重点我就是想知道申请收不收费": a clause outside every rule that the index answers
+      // is answered, and the redirect for the rest follows. (Never for personal data or legal advice.)
+      const redirect: Answer = { kind: "redirect", reason: verdict.kind, text: scopeReply(verdict, agencyName) };
+      const found = clauses(text)
+        .slice(0, 4)
+        .filter((c) => !checkScope(c))
+        .map((c) => clauseAnswer(index, c, currentYear))
+        .filter((a): a is Extract<Answer, { kind: "answer" }> => Boolean(a));
+      // The clause answered most surely ("…不是重点，我就是想知道收不收费" names its question last).
+      const best = found.reduce<(typeof found)[number] | undefined>((b, a) => (!b || a.score >= b.score ? a : b), undefined);
+      if (best && clauses(text).length > 1) return { answers: [best, redirect], unsure: false, score: best.score };
+      return { answers: [redirect], unsure: false, score: null };
     } else {
       // A staff-written answer of this agency wins over a topic list ("停车场对外开放吗" is not 交通管理 here).
-      const own = verdict.kind === "out_of_scope" ? index.search(text, 1, (u) => u.kind === "custom")[0] : undefined;
-      if (own && own.confidence >= ANSWER_CONFIDENCE) {
+      const own = ownAnswer(index, text, verdict);
+      if (own) {
         return { answers: [{ kind: "answer", unitId: own.unit.id, text: unitReply(own.unit), score: own.confidence, hasDetail: Boolean(own.unit.detail) }], unsure: false, score: own.confidence };
       }
       return { answers: [{ kind: "redirect", reason: verdict.kind, text: scopeReply(verdict, agencyName) }], unsure: false, score: null };

@@ -127,6 +127,18 @@ export class KnowledgeIndex {
     return all ? qc.filter((t) => mine.has(t)).reduce((a, t) => a + this.bm25.idf(t), 0) / all : 1;
   }
 
+  /**
+   * True when the unit is about a specific matter (复议, 诉讼, 收费, 撤回 …, from its phrasings) that the query
+   * does not name: "申请公开需要多少天" shares 申请/多少天 with "对答复不服多久内可以申请行政复议" but is not
+   * about review. Such a unit is weighed down, not excluded.
+   */
+  foreignTopic(unitId: string, terms: string[]): boolean {
+    const mine = this.topics.get(unitId);
+    if (!mine) return false;
+    const specific = [...mine].filter((t) => SPECIFIC_CONCEPTS.has(t));
+    return specific.length > 0 && !specific.some((t) => terms.includes(t));
+  }
+
   /** Weight of a term in the index (rare terms name the topic). */
   idf(term: string): number {
     return this.bm25.idf(term);
@@ -153,8 +165,11 @@ export class KnowledgeIndex {
  */
 const KIND_WEIGHT: Record<AnswerUnit["kind"], number> = { custom: 1.4, faq: 1.25, guide: 1, catalogue: 1, report: 1 };
 
+/** Concepts that name a matter of their own: a unit about one of them answers only a question naming it. */
+export const SPECIFIC_CONCEPTS = new Set(["#REVIEW", "#LITIGATION", "#REMEDY", "#CORRECTION", "#WITHDRAW", "#FEE", "#WITHHELD", "#ID_PROOF", "#NOT_EXIST", "#ANNUAL_REPORT"]);
+
 /** The term a look-up question ("有没有…的文件") and every catalogue entry share. */
 const LOOKUP = "#LOOKUP";
 
 /** Concepts that say how a thing is asked, not what about (every unit would match 怎么/我要). */
-const GENERIC_CONCEPTS = new Set(["WANT", "HOW_MANY", "QUERY", "GREET", "THANKS", "CATALOGUE"]);
+const GENERIC_CONCEPTS = new Set(["WANT", "HOW_MANY", "QUERY", "GREET", "THANKS", "CATALOGUE", "ACK"]);

@@ -12,7 +12,7 @@ import { Agency } from "../../../infra/entities/agency.entity";
 import type { StaffPrincipal } from "../../staff/staff-service";
 import type { AnswerUnit, LearnedKnowledge } from "./answer-unit";
 import { BotCustomAnswer, BotMiss, type MissStatus } from "./learned-entities";
-import { foldQuestion } from "./learned-match";
+import { foldQuestion } from "./fold-question";
 import { maskMissText } from "./mask-miss";
 
 export const LEARNED_SERVICE = "learned-knowledge";

@@ -33,7 +33,7 @@
   // or Chinese punctuation, followed by a letter).
   var LINK = /(https?:\/\/[^\s<>"'“”‘’（）()，。；！？、】]+)|(^|[\s（(：:，,“])(\/[A-Za-z][A-Za-z0-9_\-./?=&%#]*)/g;
   function safeHref(href) {
-    if (/^\/(?![\/\\])/.test(href)) return href;
+    if (/^\/(?![/\\])/.test(href)) return href;
     try {
       var u = new URL(href);
       return u.protocol === "http:" || u.protocol === "https:" ? u.href : null;
