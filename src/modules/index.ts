@@ -7,6 +7,8 @@ import { reportsModule } from "./reports/module";
 import { catalogueModule } from "./catalogue/module";
 import { conversationModule } from "./conversation/module";
 import { consoleModule } from "./console/module";
+import { attachmentsModule } from "./attachments/module";
+import { miniprogramModule } from "./miniprogram/module";
 import { portalModule } from "./portal/module";
 
 export const modules: FeatureModule[] = [
@@ -16,6 +18,8 @@ export const modules: FeatureModule[] = [
   reportsModule,
   catalogueModule,
   conversationModule,
+  attachmentsModule,
+  miniprogramModule,
   consoleModule,
   portalModule,
 ];

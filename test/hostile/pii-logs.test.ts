@@ -137,6 +137,8 @@ beforeAll(async () => {
     WECHAT_APPSECRET: "pii-secret",
     WECHAT_API_BASE_URL: wx.url,
     BOT_SERVICE_TOKEN: BOT,
+    MINIPROGRAM_APPID: "wxmppii",
+    MINIPROGRAM_SECRET: "mp-pii-secret",
     STATUS_QUERY_MAX_FAILURES: "3",
     CHAT_RATE_LIMIT_PER_MINUTE: "1000",
   };
@@ -193,6 +195,27 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
   expect(wxDone).toMatch(/申请编号/);
   await wechat("o-pii-user", `地址改成${PEOPLE.wechat.address}，手机${PEOPLE.wechat.mobile}，身份证${PEOPLE.wechat.id}`);
   await wechat("o-pii-user", "我的申请");
+
+  // 3b. Issue 15: a mini-program filing and uploads whose file names and contents carry the ID number (one
+  //     accepted photo, one refused text file).
+  const mp = await call("POST", "/api/miniprogram/login", { json: { code: "pii-mp" } });
+  const mpToken = mp.json.token as string;
+  const { channel: _ch, ...mpBody } = person(PEOPLE.restX, "请公开2022年度张店区融媒体中心部门决算");
+  const mpFiled = await call("POST", "/api/miniprogram/applications", { json: mpBody, token: mpToken });
+  expect(mpFiled.status).toBe(201);
+  for (const [bytes, status] of [
+    [Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]), Buffer.from(PEOPLE.restX.id)]), 201],
+    [Buffer.from(`身份证 ${PEOPLE.restX.id} 电话 ${PEOPLE.restX.mobile}`), 400],
+  ] as const) {
+    const form = new FormData();
+    form.set("kind", "identity");
+    form.set("file", new Blob([bytes]), `身份证-${PEOPLE.restX.id}.jpg`);
+    const res = await fetch(`${server.url}/api/miniprogram/applications/${mpFiled.json.applicationNo}/attachments`, { method: "POST", body: form, headers: { authorization: `Bearer ${mpToken}` } });
+    const text = await res.text();
+    expect([res.status, text.includes(PEOPLE.restX.id)]).toEqual([status, false]);
+  }
+  const mine = await call("GET", "/api/miniprogram/applications", { token: mpToken });
+  responses.push({ what: "mini-program list", text: mine.text });
 
   // 4. Error paths that bring the personal data back: bad check digit, impossible phone, malformed JSON,
   //    an oversize field, a wrong content type, NUL characters, and a staff search by phone and address.

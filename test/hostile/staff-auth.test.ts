@@ -108,10 +108,16 @@ it("finds the staff routes and console pages in the routers (the list the other 
       "POST /api/staff/reports/:year/publish",
       "POST /api/staff/catalogue/import",
       "POST /api/staff/consultations/:id/reply",
+      // Issue 15: the application's attachments (list and one file).
+      "GET /api/staff/applications/:applicationNo/attachments",
+      "GET /api/staff/applications/:applicationNo/attachments/:id",
     ]),
   );
   expect(staffApi.length).toBeGreaterThanOrEqual(40);
   expect(routes.filter(isConsolePage).length).toBeGreaterThanOrEqual(30);
+  expect(routes.filter(isConsolePage).map((r) => `${r.method} ${r.path}`)).toEqual(
+    expect.arrayContaining(["GET /console/applications/:no/attachments/:id", "GET /console/applications/:no/attachments/:id/download"]),
+  );
 });
 
 describe("missing and malformed credentials", () => {

@@ -12,6 +12,9 @@ import type { IntakeInput } from "../applications/intake-schema";
 import type { CatalogueResult, FiguresResult, GuideResult, MineResult, StatusResult, SubmitResult } from "./engine";
 import { LEARNED_SERVICE, type LearnedStore } from "./knowledge/learned-store";
 import { figureName } from "./engine";
+
+/** Key under which the images of one filing dialogue wait (the citizen and the form's idempotency key). */
+export const pendingAttachmentKey = (citizenKey: string, formKey: string) => `${citizenKey}|${formKey}`.slice(0, 300);
 import type { FigureTopic, GuideTopic } from "./intents";
 import { clientKeyOf } from "./client-key";
 import type { ConversationPorts, Speaker } from "./runner";
@@ -372,7 +375,17 @@ export function realPorts(ctx: AppContext): ConversationPorts {
           idempotencyNamespace: `chat:${speaker.channel}:${speaker.userId}`,
           clientKey: clientKeyOf(speaker),
         });
-        return { ok: true, applicationNo: r.applicationNo, queryCode: r.queryCode, status: r.status, receivedAt: r.receivedAt, dueDate: r.dueDate, dueDateNote: r.dueDateNote ?? null };
+        // Images the citizen sent during this dialogue (official account) join the application now; a failure
+        // here must not undo the filing: the images stay waiting and the citizen can send them again.
+        let attached = 0;
+        if (speaker.citizenKey && ctx.services.has("attachments")) {
+          const files = getService<{ claimPending(key: string, no: string, citizenKey: string): Promise<number> }>(ctx, "attachments");
+          attached = await files.claimPending(pendingAttachmentKey(speaker.citizenKey, idempotencyKey), r.applicationNo, speaker.citizenKey).catch((err: unknown) => {
+            ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "binding the dialogue's images failed");
+            return 0;
+          });
+        }
+        return { ok: true, applicationNo: r.applicationNo, queryCode: r.queryCode, status: r.status, receivedAt: r.receivedAt, dueDate: r.dueDate, dueDateNote: r.dueDateNote ?? null, attached };
       } catch (e) {
         return { ok: false, message: citizenError(e) };
       }

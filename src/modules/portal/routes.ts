@@ -33,6 +33,10 @@ import { busyPage, cataloguePage, entryNotFoundPage, entryPage, guidePage, noGui
 import { homePage } from "./pages/home";
 import { reportPage, reportsIndexPage, type PublishedYear } from "./pages/reports";
 import { refiledPage, statusFormSchema, statusPage } from "./pages/status";
+import { Application } from "../applications/application.entity";
+import type { AttachmentService } from "../attachments/attachment-service";
+import { attachFormFiles, fileProblem, readFormWithFiles, type FormFile } from "../attachments/form-upload";
+import { isMultipart } from "../attachments/multipart";
 
 function assetDir(): string {
   const here = path.join(__dirname, "assets");
@@ -282,30 +286,61 @@ export function portalRoutes(app: AppContext): Router {
       }
     });
 
+    // Attachments (issue 15): the form carries files when the feature is there; limits as everywhere else.
+    const attachments = has("attachments") ? () => getService<AttachmentService>(app, "attachments") : null;
+    const uploads = attachments ? { maxBytes: app.config.ATTACHMENT_MAX_BYTES, maxFiles: app.config.ATTACHMENT_MAX_PER_APPLICATION } : undefined;
+
     r.get("/apply", async (ctx) => {
       const a = await agency(ctx);
       // Several agencies and none chosen: ask which one first (the form then names it and files to it).
       if (canChoose(a)) return html(ctx, 200, applyChoicePage(a, await findAgency(ctx)));
-      html(ctx, 200, applyPage(a, { key: issueFormKey(app, a.code) }));
+      html(ctx, 200, applyPage(a, { key: issueFormKey(app, a.code), uploads }));
     });
 
     r.post("/apply", async (ctx) => {
-      const form = (ctx.request.body ?? {}) as Record<string, unknown>;
+      let form = (ctx.request.body ?? {}) as Record<string, unknown>;
+      let files: FormFile[] = [];
+      if (isMultipart(ctx)) {
+        try {
+          const read = await readFormWithFiles(app, ctx);
+          form = read.fields;
+          files = attachments ? read.files : [];
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          const at = await agency(ctx);
+          return html(ctx, 400, applyPage(at, { key: issueFormKey(app, at.code), uploads, message: `${err.message}。` }));
+        }
+      }
       const a = await agency(ctx, form.agency);
       const values = applyValues(form);
       const key = checkFormKey(app, form.key, a.code);
       if (!key) {
         // Not a form this server issued (or an old page): nothing is filed; the citizen's input comes back.
-        return html(ctx, 400, applyPage(a, { key: issueFormKey(app, a.code), values, message: "表单已失效，请核对内容后再次点击“提交申请”。" }));
+        return html(ctx, 400, applyPage(a, { key: issueFormKey(app, a.code), values, uploads, message: "表单已失效，请核对内容后再次点击“提交申请”。" }));
       }
+      // A refused file sends the page back before anything is filed; the typed input stays (files must be chosen again).
+      const problem = attachments && files.length ? fileProblem(app, attachments(), files) : null;
+      if (problem) return html(ctx, 400, applyPage(a, { key, values, uploads, message: `${problem}。您填写的内容已保留，请重新选择文件后提交。` }));
       try {
         const answer = await svc().submit(intakeBody(values), { agencyId: a.id, idempotencyKey: `portal:${key}`, clientKey: `ip:${ctx.ip}` });
-        html(ctx, 201, applyDonePage(a, answer));
+        let done: { attached: number; problem?: string } | undefined;
+        if (attachments && files.length) {
+          // Filed already: whatever happens to the files, the page shows the number and query code. A resubmitted
+          // page (same key) finds the application and the files already stored, and adds only what is missing.
+          try {
+            const filed = await app.db.getRepository(Application).findOneByOrFail({ applicationNo: answer.applicationNo });
+            done = { attached: (await attachFormFiles(attachments(), filed, files)).length };
+          } catch (err) {
+            ctx.state.log?.warn({ err: err instanceof Error ? err.message : String(err) }, "portal attachments not stored");
+            done = { attached: 0, problem: `申请已提交，但附件未能保存${err instanceof DomainError ? `：${err.message}` : ""}。请记下查询码；如需补交材料，请联系受理机关。` };
+          }
+        }
+        html(ctx, 201, applyDonePage(a, answer, done));
       } catch (err) {
         if (err instanceof ValidationError) {
           const errors: Record<string, string> = {};
           for (const p of err.problems) errors[p.field] ??= p.message;
-          return html(ctx, 400, applyPage(a, { key, values, errors }));
+          return html(ctx, 400, applyPage(a, { key, values, errors, uploads }));
         }
         if (!(err instanceof DomainError) || statusForCode(err.code) >= 500) throw err;
         const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
@@ -313,7 +348,7 @@ export function portalRoutes(app: AppContext): Router {
         // A limit, or this key already used for other content: the input stays; a conflict gets a fresh key.
         const fresh = err.code === "IDEMPOTENCY.CONFLICT" ? issueFormKey(app, a.code) : key;
         const message = err.code === "IDEMPOTENCY.CONFLICT" ? "此表单已经提交过一份内容不同的申请。如确需再提交一份新的申请，请核对后再次点击“提交申请”。" : err.message;
-        html(ctx, statusForCode(err.code), applyPage(a, { key: fresh, values, message }));
+        html(ctx, statusForCode(err.code), applyPage(a, { key: fresh, values, message, uploads }));
       }
     });
   }
