@@ -8,7 +8,10 @@ import { closeContext, createContext } from "../../src/bootstrap";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/infra/logger";
 import { StaffService } from "../../src/modules/staff/staff-service";
-import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../helpers/test-context";
+import { DELIVERED_KINDS } from "../../src/modules/conversation/conversation-service";
+import { Client } from "pg";
+import { createPgSchema, deleteRedisPrefix, PG_URL, REDIS_URL } from "../helpers/test-context";
+import { waitUntil } from "../helpers/wait";
 import { startServer, type ServerProcess } from "../helpers/server-process";
 import { wechatSignature } from "../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "../integration/conversation/wechat-standin";
@@ -70,6 +73,7 @@ let wx: WechatStandin;
 let dropSchema: () => Promise<void>;
 let prefix: string;
 let serverEnv: Record<string, string>;
+let schemaName: string;
 let staffToken: string;
 const responses: Array<{ what: string; text: string }> = [];
 
@@ -112,6 +116,18 @@ async function wechat(openId: string, content: string) {
   return r.text;
 }
 
+/** Official-account notifications (the ones the server pushes itself) queued but not yet tried. */
+async function pendingUntried(): Promise<number> {
+  const c = new Client({ connectionString: PG_URL, options: `-c search_path=${schemaName}` });
+  await c.connect();
+  try {
+    const q = `SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND attempts = 0 AND recipient LIKE 'oa:%' AND kind = ANY($1)`;
+    return Number((await c.query(q, [DELIVERED_KINDS])).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
 function person(p: { id?: string; mobile: string; email?: string; address?: string }, description: string, name = "刘测试") {
   return {
     applicant: { category: "natural_person", name, idType: "resident_id", idNumber: p.id, phone: p.mobile, ...(p.email ? { email: p.email } : {}), ...(p.address ? { address: p.address } : {}) },
@@ -125,6 +141,7 @@ function person(p: { id?: string; mobile: string; email?: string; address?: stri
 beforeAll(async () => {
   const schema = await createPgSchema();
   dropSchema = schema.drop;
+  schemaName = schema.schema;
   prefix = `ogipii_${Date.now().toString(36)}:`;
   wx = await startWechatStandin();
   serverEnv = {
@@ -299,8 +316,8 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
   await call("GET", "/api/staff/me", { token: staffToken });
   await call("POST", "/api/staff/logout", { token: staffToken });
 
-  // Let the asynchronous notification delivery run and write whatever it logs.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Let the asynchronous notification delivery try every notification once and write whatever it logs.
+  await waitUntil("every notification tried once", async () => (await pendingUntried()) === 0, 30_000);
   await server.stop();
 
   const log = server.logs();

@@ -230,6 +230,15 @@ export function withBaseUrl(units: AnswerUnit[], base: string | undefined): Answ
   return units.map((u) => (u.source.url?.startsWith("/") ? { ...u, source: { ...u.source, url: `${root}${u.source.url}` } } : u));
 }
 
+/**
+ * Whether a cache entry made at `at` is older than `ms` on the context's clock (the service's clock, so a test
+ * moves time instead of sleeping through the period). A clock set back before the entry also expires it.
+ */
+function expired(ctx: AppContext, at: number, ms: number): boolean {
+  const now = ctx.clock.now().getTime();
+  return now < at || now - at > ms;
+}
+
 /** The platform's agencies from the directory (none registered: the default agency alone, as before). */
 async function platformAgencies(ctx: AppContext): Promise<DirectoryEntry[]> {
   const dir = ctx.services.get(DIRECTORY_SERVICE) as AgencyDirectory | undefined;
@@ -258,9 +267,9 @@ export function realPorts(ctx: AppContext): ConversationPorts {
   };
   const cached = () => {
     let c = guideCache.get(ctx);
-    if (!c || Date.now() - c.at > GUIDE_CACHE_MS) {
+    if (!c || expired(ctx, c.at, GUIDE_CACHE_MS)) {
       const agencyP = defaultAgency(ctx);
-      const entry = { at: Date.now(), agency: agencyP, guide: loadGuide(agencyP) };
+      const entry = { at: ctx.clock.now().getTime(), agency: agencyP, guide: loadGuide(agencyP) };
       const forget = () => guideCache.get(ctx) === entry && guideCache.delete(ctx);
       entry.agency.catch(forget);
       entry.guide.catch(forget);
@@ -273,10 +282,10 @@ export function realPorts(ctx: AppContext): ConversationPorts {
   const ports: ConversationPorts = {
     knowledge(): Promise<KnowledgeIndex> {
       let c = knowledgeCache.get(ctx);
-      if (!c || Date.now() - c.at > KNOWLEDGE_CACHE_MS) {
+      if (!c || expired(ctx, c.at, KNOWLEDGE_CACHE_MS)) {
         // The guide is read afresh (not from the guide cache), so a change is at most KNOWLEDGE_CACHE_MS old.
         const agencyP = defaultAgency(ctx);
-        const entry = { at: Date.now(), index: Promise.all([agencyP, loadGuide(agencyP)]).then(([a, g]) => buildKnowledge(ctx, a, g)) };
+        const entry = { at: ctx.clock.now().getTime(), index: Promise.all([agencyP, loadGuide(agencyP)]).then(([a, g]) => buildKnowledge(ctx, a, g)) };
         entry.index.catch(() => knowledgeCache.get(ctx) === entry && knowledgeCache.delete(ctx));
         knowledgeCache.set(ctx, (c = entry));
       }

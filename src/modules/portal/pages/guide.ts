@@ -103,7 +103,8 @@ export function cataloguePage(agency: PortalAgency, p: CataloguePageInput): stri
 <div class="meta">${owner ? html`<span class="owner">${owner.name}</span><br>` : ""}索引号：${i.indexNo}${i.docNo ? html`　文号：${i.docNo}` : ""}<br>发布机构：${i.publisher}　生成日期：${i.writtenDate ?? "—"}<br>分类：${i.category}${i.validity !== "有效" ? html`　有效性：${i.validity}` : ""}</div>
 ${i.summary ? html`<p>${i.summary}</p>` : ""}</li>\n`;
   });
-  const pages = Math.max(1, Math.ceil(r.total / r.pageSize));
+  // An estimated total is larger than what is served (the ranked candidates): no links past those.
+  const pages = Math.max(1, Math.ceil(Math.min(r.total, r.browsable) / r.pageSize));
   const pageLink = (n: number) => link(agency, "/catalogue", { q: p.q, category: p.category, year: p.year, page: n });
   const pager =
     pages > 1
