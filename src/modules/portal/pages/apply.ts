@@ -11,6 +11,7 @@ import type { IntakeAnswer } from "../../applications/application-service";
 import { APPLICANT_CATEGORIES } from "../../applications/application.entity";
 import { CATEGORY_LABELS, DELIVERY_FORM_LABELS, DELIVERY_FORMS, DELIVERY_METHOD_LABELS, DELIVERY_METHODS, ID_TYPE_LABELS } from "../../applications/intake-schema";
 import { link, portalPage, type PortalAgency } from "../layout";
+import { receivingAgencyLine } from "./agencies";
 
 const APPLICANT_FIELDS = ["category", "name", "idType", "idNumber", "creditCode", "contactName", "phone", "email", "address", "postcode"] as const;
 const OTHER_FIELDS = ["description", "documentNo", "purpose", "deliveryForm", "deliveryMethod"] as const;
@@ -147,7 +148,7 @@ ${s.message ? html`<p>${s.message}</p>` : ""}${listed.length ? html`<ul>${listed
       : "";
   const body = html`<h1>申请政府信息公开</h1>
 <p>根据《政府信息公开条例》第二十九条，请填写下列内容。本机关自收到申请之日起20个工作日内答复（可延长20个工作日）。${agency.name}受理的申请，也可以通过<a href="${link(agency, "/chat")}">在线咨询</a>一步一步填写。</p>
-${summary}
+${summary}${receivingAgencyLine(agency)}
 <form method="post" action="${link(agency, "/apply")}" novalidate id="apply-form"${s.uploads ? raw(' enctype="multipart/form-data"') : ""}>
 <input type="hidden" name="key" value="${s.key}">
 ${FIELDSETS.map((set) => html`<fieldset><legend>${set.legend}</legend>
