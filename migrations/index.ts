@@ -9,6 +9,9 @@ import { StaffLifecycle1764100400000 } from "./1764100400000-staff-lifecycle";
 import { CitizenHardening1764100500000 } from "./1764100500000-citizen-hardening";
 import { BotLearning1764100700000 } from "./1764100700000-bot-learning";
 import { CitizenRouting1764100900000 } from "./1764100900000-citizen-routing";
+import { CatalogueSearchGin1764101300000 } from "./1764101300000-catalogue-search-gin";
+import { AttachmentsSubscriptions1764101510000 } from "./1764101510000-attachments-subscriptions";
+import { AgencyTree1764101700000 } from "./1764101700000-agency-tree";
 
 export const migrations = [
   Foundation1764000000000,
@@ -21,4 +24,7 @@ export const migrations = [
   CitizenHardening1764100500000,
   BotLearning1764100700000,
   CitizenRouting1764100900000,
+  CatalogueSearchGin1764101300000,
+  AttachmentsSubscriptions1764101510000,
+  AgencyTree1764101700000,
 ];

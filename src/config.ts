@@ -125,6 +125,12 @@ export const configSchema = z.object({
   MINIPROGRAM_SECRET: z.string().optional(),
   // Subscription-message template for status notifications to mini-program users (fields: config/conversation/notifications.json)
   MINIPROGRAM_STATUS_TEMPLATE_ID: z.string().optional(),
+  // 订阅通知 (bizsend) template of the official account, for status changes outside the 48-hour window
+  WECHAT_SUBSCRIBE_TEMPLATE_ID: z.string().optional(),
+  // Attachments (issue 15; docs/miniprogram.md): size of one file, files per application, retention
+  ATTACHMENT_MAX_BYTES: intIn(1024, 50 * 1024 * 1024).default(5 * 1024 * 1024),
+  ATTACHMENT_MAX_PER_APPLICATION: intIn(1, 50).default(5),
+  ATTACHMENT_RETENTION_DAYS: intIn(1, 36500).default(365),
   // Wechaty bot relay
   BOT_SERVICE_TOKEN: z.string().min(16, "use at least 16 characters").optional(),
   // Year-end job

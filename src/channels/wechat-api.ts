@@ -1,6 +1,7 @@
 // Client of the WeChat server API (official account and mini-program): access token cached in the
 // key-value store (Redis) until shortly before it expires, customer-service and template messages,
-// the custom menu and the mini-program code-to-session exchange. The base URL is configurable so tests
+// the custom menu, the mini-program code-to-session exchange, subscription messages (mini-program send and
+// official-account bizsend) and temporary media (an image the user sent). The base URL is configurable so tests
 // run it against a local stand-in server.
 import type { KeyValueStore } from "../infra/kv";
 
@@ -89,6 +90,51 @@ export class WechatApiClient {
   /** Mini-program subscription message (needs the user's prior consent via wx.requestSubscribeMessage). */
   async sendSubscribe(openId: string, templateId: string, data: Record<string, string>, page?: string): Promise<void> {
     await this.withToken("cgi-bin/message/subscribe/send", { touser: openId, template_id: templateId, page, data: templateData(data) }, "mp");
+  }
+
+  /** Official-account 订阅通知 (one-time subscription notification), for users outside the 48-hour window. */
+  async sendBizSubscribe(openId: string, templateId: string, data: Record<string, string>, page?: string): Promise<void> {
+    await this.withToken("cgi-bin/message/subscribe/bizsend", { touser: openId, template_id: templateId, page, data: templateData(data) });
+  }
+
+  /**
+   * A temporary media file the user sent (an image message's MediaId), at most maxBytes. WeChat answers the
+   * bytes, or JSON with an errcode when the id is unknown or expired (3 days).
+   */
+  async getMedia(mediaId: string, maxBytes: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+    const fetchOnce = async (token: string) => {
+      const url = new URL(`cgi-bin/media/get?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`, this.o.baseUrl.endsWith("/") ? this.o.baseUrl : `${this.o.baseUrl}/`);
+      const res = await fetch(url, { signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000) });
+      if (!res.ok) throw new WechatApiError(null, `WeChat API /cgi-bin/media/get answered HTTP ${res.status}`);
+      const type = res.headers.get("content-type") ?? "";
+      if (/json|text\/plain/i.test(type)) {
+        const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+        const code = typeof json.errcode === "number" ? json.errcode : null;
+        throw new WechatApiError(code, `WeChat API /cgi-bin/media/get: ${code ?? "?"} ${String(json.errmsg ?? "")}`);
+      }
+      // Read at most maxBytes + 1: a larger file is refused without being held in memory whole.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const reader = res.body?.getReader();
+      while (reader) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        size += value.length;
+        if (size > maxBytes) {
+          await reader.cancel();
+          return { bytes: Buffer.concat(chunks), truncated: true };
+        }
+        chunks.push(Buffer.from(value));
+      }
+      return { bytes: Buffer.concat(chunks), truncated: false };
+    };
+    const token = await this.accessToken();
+    try {
+      return await fetchOnce(token);
+    } catch (e) {
+      if (e instanceof WechatApiError && e.errcode !== null && TOKEN_ERRORS.has(e.errcode)) return fetchOnce(await this.accessToken(true));
+      throw e;
+    }
   }
 
   /** Customer-service text message: reaches the user only within 48 hours of their last message. */

@@ -9,7 +9,8 @@ import type { Context } from "koa";
 import type { AppContext } from "../context";
 import { getService } from "../context";
 import { DomainError } from "../domain/errors";
-import type { ConversationService } from "../modules/conversation/conversation-service";
+import { IMAGE_OUTSIDE_FORM, type ConversationService } from "../modules/conversation/conversation-service";
+import type { SubscribeResult } from "../modules/conversation/subscriptions";
 import type { Speaker } from "../modules/conversation/runner";
 import { checkSignature, decryptMessage, encryptMessage, msgSignature, safeEqual, WechatCryptoError } from "./wechat-crypto";
 import type { BatchResult, KvStep } from "../infra/kv";
@@ -53,7 +54,31 @@ function checkTimestamp(app: AppContext, timestamp: string): void {
   if (age > tolerance) throw unauthenticated("stale timestamp");
 }
 
-type Inbound = { kind: "text"; text: string } | { kind: "reply"; text: string } | { kind: "ignore" };
+type Inbound =
+  | { kind: "text"; text: string }
+  | { kind: "reply"; text: string }
+  | { kind: "image"; mediaId: string }
+  | { kind: "consent"; results: Record<string, SubscribeResult> }
+  | { kind: "ignore" };
+
+/** The 订阅通知 pop-up and settings events: which template ids the user accepted or refused. */
+function consentResults(msg: Record<string, string>): Record<string, SubscribeResult> {
+  let list: unknown;
+  try {
+    list = JSON.parse(msg.SubscribeList ?? "[]");
+  } catch {
+    return {};
+  }
+  const out: Record<string, SubscribeResult> = {};
+  for (const item of Array.isArray(list) ? list.slice(0, 20) : []) {
+    const { templateId, status } = item as { templateId?: unknown; status?: unknown };
+    if (typeof templateId !== "string" || !templateId || templateId.length > 128) continue;
+    // "reject" in the settings event switches the template off: counted like the mini-program's "ban".
+    const v = status === "accept" ? "accept" : msg.Event === "subscribe_msg_change_event" && status === "reject" ? "ban" : status === "reject" ? "reject" : null;
+    if (v) out[templateId] = v;
+  }
+  return out;
+}
 
 /** What a WeChat message asks the engine (or the fixed reply for what the engine cannot read). */
 export function inboundOf(msg: Record<string, string>): Inbound {
@@ -65,10 +90,15 @@ export function inboundOf(msg: Record<string, string>): Inbound {
         ? { kind: "text", text: msg.Recognition }
         : { kind: "reply", text: "抱歉，没能识别这段语音，请发送文字消息，或回复“帮助”查看我能做什么。" };
     case "image":
-      return { kind: "reply", text: "已收到您的图片，谢谢。目前我只能阅读文字消息，请用文字描述您的问题；需要提交材料可回复“人工”联系工作人员。" };
+      // Attached to the application when a filing dialogue is open (ConversationService.receiveImage).
+      return msg.MediaId ? { kind: "image", mediaId: msg.MediaId } : { kind: "reply", text: IMAGE_OUTSIDE_FORM };
     case "event": {
       const ev = (msg.Event ?? "").toLowerCase();
       if (ev === "subscribe") return { kind: "text", text: "帮助" };
+      if (ev === "subscribe_msg_popup_event" || ev === "subscribe_msg_change_event") {
+        const results = consentResults(msg);
+        return Object.keys(results).length ? { kind: "consent", results } : { kind: "ignore" };
+      }
       if (ev === "click" && MENU_KEYS[msg.EventKey ?? ""]) return { kind: "text", text: MENU_KEYS[msg.EventKey] };
       return { kind: "ignore" };
     }
@@ -226,9 +256,25 @@ export function wechatWebhookRoutes(app: AppContext): Router {
       if (v === "duplicate") return success();
       let handled = false;
       try {
+        const speaker: Speaker = { channel: "oa", userId: openId, citizenKey: `oa:${openId}` };
         if (inbound.kind === "reply") {
-          await svc().touch({ channel: "oa", userId: openId, citizenKey: `oa:${openId}` });
+          await svc().touch(speaker);
           reply(inbound.text);
+        } else if (inbound.kind === "consent") {
+          // 订阅通知 consents are counted for bizsend (conversation-service.ts); the event wants no reply.
+          await svc().subscriptions.record(speaker.citizenKey!, inbound.results);
+          success();
+        } else if (inbound.kind === "image") {
+          // Within the reply budget, else "success" now and the answer as a customer-service message.
+          const work = svc().receiveImage(speaker, inbound.mediaId);
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), app.config.WECHAT_REPLY_BUDGET_MS)));
+          const text = await Promise.race([work, late]);
+          clearTimeout(timer);
+          if (text === null) {
+            work.then((t) => svc().wechat.sendText(openId, t)).catch((err: unknown) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
+            success();
+          } else reply(text);
         } else success();
         handled = true;
       } catch (err) {

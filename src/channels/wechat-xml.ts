@@ -51,6 +51,13 @@ export function parseWechatXml(body: string): Record<string, string> {
   for (const [k, v] of Object.entries(root as Record<string, unknown>)) {
     if (typeof v === "string" || typeof v === "number") out[k] = String(v);
   }
+  // The 订阅通知 events nest one <List> per template: flattened to one JSON field, SubscribeList.
+  const nested = (root as Record<string, unknown>).SubscribeMsgPopupEvent ?? (root as Record<string, unknown>).SubscribeMsgChangeEvent;
+  if (nested && typeof nested === "object") {
+    const raw = (nested as { List?: unknown }).List;
+    const items = (Array.isArray(raw) ? raw : raw ? [raw] : []).slice(0, 20) as Array<Record<string, unknown>>;
+    out.SubscribeList = JSON.stringify(items.filter((i) => i && typeof i === "object").map((i) => ({ templateId: String(i.TemplateId ?? ""), status: String(i.SubscribeStatusString ?? "") })));
+  }
   return out;
 }
 

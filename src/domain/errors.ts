@@ -42,6 +42,10 @@ const exact: Record<string, number> = {
   "RATE_LIMITED": 429,
   // A retry after its window: the filing exists, its query code is no longer kept (issue 13 item 11).
   "IDEMPOTENCY.EXPIRED": 409,
+  // Attachments (issue 15): a file over ATTACHMENT_MAX_BYTES, an application already holding its maximum.
+  "ATTACHMENT.TOO_LARGE": 413,
+  "ATTACHMENT.LIMIT_REACHED": 409,
+  "ATTACHMENT.APPLICATION_CLOSED": 409,
 };
 const bySuffix: Array<[RegExp, number]> = [
   [/\.NOT_FOUND$/, 404],

@@ -26,7 +26,7 @@ export async function ensureAgency(ctx: AppContext, code: string): Promise<{ age
   if (existing) return { agency: existing, created: false };
   const data = readAgencyFile(ctx.config.AGENCY_DATA_DIR, code);
   const now = ctx.clock.now().toISOString();
-  const agency = repo.create({ id: randomUUID(), code, name: data.name, profile: data.profile, createdAt: now, updatedAt: now });
+  const agency = repo.create({ id: randomUUID(), code, name: data.name, parentId: null, profile: data.profile, createdAt: now, updatedAt: now });
   await repo.save(agency);
   return { agency, created: true };
 }

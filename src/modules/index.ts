@@ -7,6 +7,9 @@ import { reportsModule } from "./reports/module";
 import { catalogueModule } from "./catalogue/module";
 import { conversationModule } from "./conversation/module";
 import { consoleModule } from "./console/module";
+import { attachmentsModule } from "./attachments/module";
+import { miniprogramModule } from "./miniprogram/module";
+import { platformModule } from "./platform/module";
 import { portalModule } from "./portal/module";
 
 export const modules: FeatureModule[] = [
@@ -16,6 +19,9 @@ export const modules: FeatureModule[] = [
   reportsModule,
   catalogueModule,
   conversationModule,
+  attachmentsModule,
+  miniprogramModule,
+  platformModule,
   consoleModule,
   portalModule,
 ];

@@ -8,7 +8,10 @@ import { closeContext, createContext } from "../../src/bootstrap";
 import { loadConfig } from "../../src/config";
 import { createLogger } from "../../src/infra/logger";
 import { StaffService } from "../../src/modules/staff/staff-service";
-import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../helpers/test-context";
+import { DELIVERED_KINDS } from "../../src/modules/conversation/conversation-service";
+import { Client } from "pg";
+import { createPgSchema, deleteRedisPrefix, PG_URL, REDIS_URL } from "../helpers/test-context";
+import { waitUntil } from "../helpers/wait";
 import { startServer, type ServerProcess } from "../helpers/server-process";
 import { wechatSignature } from "../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "../integration/conversation/wechat-standin";
@@ -70,6 +73,7 @@ let wx: WechatStandin;
 let dropSchema: () => Promise<void>;
 let prefix: string;
 let serverEnv: Record<string, string>;
+let schemaName: string;
 let staffToken: string;
 const responses: Array<{ what: string; text: string }> = [];
 
@@ -112,6 +116,18 @@ async function wechat(openId: string, content: string) {
   return r.text;
 }
 
+/** Official-account notifications (the ones the server pushes itself) queued but not yet tried. */
+async function pendingUntried(): Promise<number> {
+  const c = new Client({ connectionString: PG_URL, options: `-c search_path=${schemaName}` });
+  await c.connect();
+  try {
+    const q = `SELECT count(*) AS n FROM outbox WHERE status = 'pending' AND attempts = 0 AND recipient LIKE 'oa:%' AND kind = ANY($1)`;
+    return Number((await c.query(q, [DELIVERED_KINDS])).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
 function person(p: { id?: string; mobile: string; email?: string; address?: string }, description: string, name = "刘测试") {
   return {
     applicant: { category: "natural_person", name, idType: "resident_id", idNumber: p.id, phone: p.mobile, ...(p.email ? { email: p.email } : {}), ...(p.address ? { address: p.address } : {}) },
@@ -125,6 +141,7 @@ function person(p: { id?: string; mobile: string; email?: string; address?: stri
 beforeAll(async () => {
   const schema = await createPgSchema();
   dropSchema = schema.drop;
+  schemaName = schema.schema;
   prefix = `ogipii_${Date.now().toString(36)}:`;
   wx = await startWechatStandin();
   serverEnv = {
@@ -137,6 +154,8 @@ beforeAll(async () => {
     WECHAT_APPSECRET: "pii-secret",
     WECHAT_API_BASE_URL: wx.url,
     BOT_SERVICE_TOKEN: BOT,
+    MINIPROGRAM_APPID: "wxmppii",
+    MINIPROGRAM_SECRET: "mp-pii-secret",
     STATUS_QUERY_MAX_FAILURES: "3",
     CHAT_RATE_LIMIT_PER_MINUTE: "1000",
   };
@@ -193,6 +212,27 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
   expect(wxDone).toMatch(/申请编号/);
   await wechat("o-pii-user", `地址改成${PEOPLE.wechat.address}，手机${PEOPLE.wechat.mobile}，身份证${PEOPLE.wechat.id}`);
   await wechat("o-pii-user", "我的申请");
+
+  // 3b. Issue 15: a mini-program filing and uploads whose file names and contents carry the ID number (one
+  //     accepted photo, one refused text file).
+  const mp = await call("POST", "/api/miniprogram/login", { json: { code: "pii-mp" } });
+  const mpToken = mp.json.token as string;
+  const { channel: _ch, ...mpBody } = person(PEOPLE.restX, "请公开2022年度张店区融媒体中心部门决算");
+  const mpFiled = await call("POST", "/api/miniprogram/applications", { json: mpBody, token: mpToken });
+  expect(mpFiled.status).toBe(201);
+  for (const [bytes, status] of [
+    [Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]), Buffer.from(PEOPLE.restX.id)]), 201],
+    [Buffer.from(`身份证 ${PEOPLE.restX.id} 电话 ${PEOPLE.restX.mobile}`), 400],
+  ] as const) {
+    const form = new FormData();
+    form.set("kind", "identity");
+    form.set("file", new Blob([bytes]), `身份证-${PEOPLE.restX.id}.jpg`);
+    const res = await fetch(`${server.url}/api/miniprogram/applications/${mpFiled.json.applicationNo}/attachments`, { method: "POST", body: form, headers: { authorization: `Bearer ${mpToken}` } });
+    const text = await res.text();
+    expect([res.status, text.includes(PEOPLE.restX.id)]).toEqual([status, false]);
+  }
+  const mine = await call("GET", "/api/miniprogram/applications", { token: mpToken });
+  responses.push({ what: "mini-program list", text: mine.text });
 
   // 4. Error paths that bring the personal data back: bad check digit, impossible phone, malformed JSON,
   //    an oversize field, a wrong content type, NUL characters, and a staff search by phone and address.
@@ -276,8 +316,8 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
   await call("GET", "/api/staff/me", { token: staffToken });
   await call("POST", "/api/staff/logout", { token: staffToken });
 
-  // Let the asynchronous notification delivery run and write whatever it logs.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Let the asynchronous notification delivery try every notification once and write whatever it logs.
+  await waitUntil("every notification tried once", async () => (await pendingUntried()) === 0, 30_000);
   await server.stop();
 
   const log = server.logs();

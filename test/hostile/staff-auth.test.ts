@@ -48,6 +48,7 @@ function concrete(path: string): string {
     .replace(":action", "accept")
     .replace(":key", "overview")
     .replace(":name", "console.css")
+    .replace(":code", "zdrmt")
     .replace(/:id/g, FIXED_ID);
 }
 
@@ -108,10 +109,24 @@ it("finds the staff routes and console pages in the routers (the list the other 
       "POST /api/staff/reports/:year/publish",
       "POST /api/staff/catalogue/import",
       "POST /api/staff/consultations/:id/reply",
+      // Issue 15: the application's attachments (list and one file).
+      "GET /api/staff/applications/:applicationNo/attachments",
+      "GET /api/staff/applications/:applicationNo/attachments/:id",
+      "GET /api/staff/platform/agencies",
+      "POST /api/staff/platform/agencies",
+      "PATCH /api/staff/platform/agencies/:code",
+      "GET /api/staff/district/overview",
+      "GET /api/staff/district/table/:year",
     ]),
+  );
+  expect(routes.filter(isConsolePage).map((r) => `${r.method} ${r.path}`)).toEqual(
+    expect.arrayContaining(["GET /console/district", "GET /console/district/table/:year", "GET /console/platform/agencies", "POST /console/platform/agencies", "POST /console/platform/agencies/:code/users"]),
   );
   expect(staffApi.length).toBeGreaterThanOrEqual(40);
   expect(routes.filter(isConsolePage).length).toBeGreaterThanOrEqual(30);
+  expect(routes.filter(isConsolePage).map((r) => `${r.method} ${r.path}`)).toEqual(
+    expect.arrayContaining(["GET /console/applications/:no/attachments/:id", "GET /console/applications/:no/attachments/:id/download"]),
+  );
 });
 
 describe("missing and malformed credentials", () => {
@@ -311,5 +326,113 @@ describe("guessing usernames at the login", () => {
     } finally {
       verify.mockRestore();
     }
+  });
+});
+
+describe("roles across agencies (issue 17)", () => {
+  /** Routes about the account itself, open to every role (logout would end the token the loop uses). */
+  const ownAccount = new Set(["GET /api/staff/me", "POST /api/staff/logout", "POST /api/staff/me/password"]);
+  const key = (r: Route) => `${r.method} ${r.path}`;
+  const isDistrictRead = (r: Route) => r.method === "GET" && r.path.startsWith("/api/staff/district/");
+
+  async function oversightToken(role: "supervisor" | "platform_admin") {
+    const username = `${role.replace("_", "-")}-${randomUUID().slice(0, 6)}`;
+    await getService<StaffService>(env.ctx, "staff").createUser({ username, password: "correct-horse-battery", role });
+    return (await getService<StaffService>(env.ctx, "staff").login(username, "correct-horse-battery", "test")).token;
+  }
+
+  it("a supervisor acts on nothing: every staff API route but its own account and the district views answers 403, and nothing is written", async () => {
+    const token = await oversightToken("supervisor");
+    const auditBefore = await env.ctx.db.getRepository(AuditEvent).count();
+    const wrong: string[] = [];
+    const checked: string[] = [];
+    for (const r of routes.filter((x) => isStaffApi(x) && !ownAccount.has(key(x)))) {
+      const res = await send(r, { bearer: token });
+      const expected = isDistrictRead(r) ? 200 : 403;
+      if (res.status !== expected || (expected === 403 && res.body?.error?.code !== "AUTH.FORBIDDEN")) wrong.push(`${key(r)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 100)}`);
+      if (r.method !== "GET") checked.push(key(r));
+    }
+    expect(wrong).toEqual([]);
+    expect(checked.length).toBeGreaterThanOrEqual(30);
+    expect(await env.ctx.db.getRepository(AuditEvent).count()).toBe(auditBefore);
+  });
+
+  it("a supervisor's console: agency pages answer 403 and their forms change nothing; the district pages open", async () => {
+    const token = await oversightToken("supervisor");
+    const auditBefore = await env.ctx.db.getRepository(AuditEvent).count();
+    const wrong: string[] = [];
+    for (const r of routes.filter(isConsolePage)) {
+      const path = concrete(r.path);
+      const open = /^\/console\/(district|account|logout)(\/|$)/.test(path);
+      if (open || r.path === "/console/logout" || r.path.startsWith("/console/account")) continue;
+      const req = request(env.server)[r.method.toLowerCase() as "get"](path).set("Cookie", `${STAFF_COOKIE}=${token}`);
+      const res = r.method === "GET" ? await req : await req.type("form").send({ _csrf: csrfTokenFor(token) });
+      if (r.method === "GET") {
+        const ok = r.path === "/console" ? res.status === 302 && res.headers.location === "/console/district" : res.status === 403;
+        if (!ok) wrong.push(`${key(r)} -> ${res.status}`);
+      } else {
+        const flash = /ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))?.[1];
+        const text = flash ? JSON.parse(Buffer.from(flash, "base64url").toString("utf8")).text : null;
+        if (res.status !== 302 || text !== "当前角色无权执行此操作") wrong.push(`${key(r)} -> ${res.status} ${text}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(await env.ctx.db.getRepository(AuditEvent).count()).toBe(auditBefore);
+    for (const p of ["/console/district", "/console/district/reports/2025", "/console/district/table/2025"]) {
+      expect([p, (await request(env.server).get(p).set("Cookie", `${STAFF_COOKIE}=${token}`)).status]).toEqual([p, 200]);
+    }
+  });
+
+  it("agency staff of every role get 403 on the platform and district routes and pages", async () => {
+    const oversight = routes.filter((r) => r.path.startsWith("/api/staff/platform/") || r.path.startsWith("/api/staff/district/"));
+    expect(oversight.length).toBeGreaterThanOrEqual(7);
+    for (const role of ["clerk", "approver", "admin"] as const) {
+      const token = await staffToken(env, role);
+      for (const r of oversight) {
+        const res = await send(r, { bearer: token });
+        expect([role, key(r), res.status, res.body.error?.code]).toEqual([role, key(r), 403, "AUTH.FORBIDDEN"]);
+      }
+      for (const p of ["/console/district", "/console/platform/agencies"]) {
+        expect([role, p, (await request(env.server).get(p).set("Cookie", `${STAFF_COOKIE}=${token}`)).status]).toEqual([role, p, 403]);
+      }
+    }
+  });
+
+  it("a platform admin manages agencies but acts on no agency's records (403 on the agency routes)", async () => {
+    const token = await oversightToken("platform_admin");
+    const agencyActions = routes.filter((r) => isStaffApi(r) && !ownAccount.has(key(r)) && !r.path.startsWith("/api/staff/platform/") && !isDistrictRead(r));
+    const wrong: string[] = [];
+    for (const r of agencyActions) {
+      const res = await send(r, { bearer: token });
+      if (res.status !== 403) wrong.push(`${key(r)} -> ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect((await request(env.server).get("/api/staff/platform/agencies").set("Authorization", `Bearer ${token}`)).status).toBe(200);
+  });
+
+  it("an agency admin cannot reach another agency: its applications, users and settings answer as if they did not exist", async () => {
+    const root = await oversightToken("platform_admin");
+    const code = `other-${randomUUID().slice(0, 6)}`;
+    const added = await request(env.server)
+      .post("/api/staff/platform/agencies")
+      .set("Authorization", `Bearer ${root}`)
+      .send({ code, name: "另一机关", admin: { username: "other-admin", password: "correct-horse-battery" } });
+    expect(added.status).toBe(201);
+    const otherAdmin = (await request(env.server).post("/api/staff/login").send({ agency: code, username: "other-admin", password: "correct-horse-battery" })).body.token as string;
+    const mine = await staffToken(env, "admin");
+    const filed = await request(env.server)
+      .post("/api/staff/applications")
+      .set("Authorization", `Bearer ${mine}`)
+      .send({ applicant: { category: "org.commercial", name: "淄博某某科技有限公司", creditCode: "91350100M000100Y43", contactName: "李四", phone: "0533-2123456" }, description: "关于2025年度融媒体中心采购项目的中标公告", deliveryForm: "paper", deliveryMethod: "pickup", channel: "in_person", receivedAt: "2026-03-02" });
+    expect(filed.status).toBe(201);
+    const no = filed.body.applicationNo as string;
+    const as = (t: string) => ({ Authorization: `Bearer ${t}` });
+    expect((await request(env.server).get(`/api/staff/applications/${no}`).set(as(otherAdmin))).status).toBe(404);
+    expect((await request(env.server).post(`/api/staff/applications/${no}/accept`).set(as(otherAdmin)).send({})).status).toBe(404);
+    expect(JSON.stringify((await request(env.server).get("/api/staff/applications").set(as(otherAdmin))).body)).not.toContain(no);
+    const myUser = (await request(env.server).get("/api/staff/me").set(as(mine))).body.user;
+    expect((await request(env.server).post(`/api/staff/users/${myUser.id}/reset-password`).set(as(otherAdmin)).send({ newPassword: "another-long-password-9" })).status).toBe(404);
+    expect((await request(env.server).patch(`/api/staff/platform/agencies/zdrmt`).set(as(otherAdmin)).send({ name: "被改名" })).status).toBe(403);
+    expect((await request(env.server).get("/api/staff/me").set(as(mine))).status).toBe(200);
   });
 });

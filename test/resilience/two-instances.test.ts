@@ -11,7 +11,7 @@ import { Client } from "pg";
 import { ROOT, startServer, type ServerProcess } from "../helpers/server-process";
 import { createPgSchema, deleteRedisPrefix, PG_URL, REDIS_URL } from "../helpers/test-context";
 import { YEAR_END_QUEUE, YEAR_END_SCHEDULER_ID } from "../../src/modules/reports/scheduler";
-import { call, chat, filingDialogue, intakeBody, repliesOf, sleep, waitUntil, type Answer } from "./support/outage-clients";
+import { call, chat, filingDialogue, intakeBody, repliesOf, waitUntil, type Answer } from "./support/outage-clients";
 
 const run = promisify(execFile);
 // Above the 12 messages of the filing dialogue.
@@ -97,7 +97,17 @@ it("registers one year-end scheduler for both and runs the job once when it fire
     // The clock reaches 1 January 00:05: the scheduled job becomes due. Both workers are waiting for it.
     await delayed[0].promote();
     await waitUntil("the year-end job to complete", async () => (await queue.getCompletedCount()) >= 1, 30_000);
-    await sleep(3000); // a second execution, if there were one, would have happened by now
+    // A second execution would need a second job now due: wait until nothing is waiting, running or due (the
+    // scheduler has queued next year's run, far in the future), so the counts below are final.
+    await waitUntil(
+      "no year-end job left to run",
+      async () => {
+        const counts = await queue.getJobCounts("waiting", "active", "prioritized");
+        const due = (await queue.getDelayed()).filter((j) => j.timestamp + (j.opts.delay ?? 0) < Date.now() + 86_400_000);
+        return counts.waiting + counts.active + counts.prioritized === 0 && due.length === 0;
+      },
+      30_000,
+    );
 
     expect(await queue.getCompletedCount()).toBe(1);
     expect(await queue.getFailedCount()).toBe(0);
@@ -114,8 +124,7 @@ it("registers one year-end scheduler for both and runs the job once when it fire
 });
 
 it("counts chat messages per minute over both instances", async () => {
-  // The window is the clock minute: start early in one so that all messages fall into the same.
-  if (new Date().getSeconds() > 45) await sleep((61 - new Date().getSeconds()) * 1000);
+  // The window opens at this user's first message (rate-limiter-flexible), not at a clock minute: no waiting.
   const user = "two-instance-chatter";
   for (let i = 0; i < CHAT_LIMIT; i++) expect((await chat(at(i).url, user, "办公时间")).status).toBe(200);
   // Each instance saw only half of them; together they reached the limit.

@@ -8,6 +8,11 @@ export interface AgencyChannel {
   url?: string;
 }
 
+export interface AgencyDuties {
+  keywords: string[];
+  summary: string;
+}
+
 export interface AgencyProfile {
   shortName?: string;
   fullName?: string;
@@ -18,6 +23,10 @@ export interface AgencyProfile {
   channels: AgencyChannel[];
   /** Contact details the agency has not yet given are null and shown as “待机关补充”. */
   contact: Record<string, string | null>;
+  /** What the agency handles, for routing citizens to it (issue 17): keywords and one sentence. */
+  duties?: AgencyDuties;
+  /** Reply-letter bodies of this agency by disposition code, over config/reply-templates/bodies.json. */
+  replyTemplates?: Record<string, string>;
   [key: string]: unknown;
 }
 
@@ -31,6 +40,10 @@ export class Agency {
 
   @Column({ type: "varchar", length: 200 })
   name!: string;
+
+  /** The agency above it in the district's tree (district government → departments, streets); null at the top. */
+  @Column({ name: "parent_id", type: "varchar", length: 36, nullable: true })
+  parentId!: string | null;
 
   @Column({ type: "simple-json", nullable: true })
   profile!: AgencyProfile | null;

@@ -391,7 +391,8 @@ export class ApplicationService {
     return views.map((v, i) => ({ ...v, agencyName: names.get(rows[i].agencyId) ?? "" }));
   }
 
-  private async citizenView(app: Application): Promise<CitizenStatusView> {
+  /** What a citizen may see of their own application (no personal data; the 我的申请 list and status answers). */
+  async citizenView(app: Application): Promise<CitizenStatusView> {
     const referral = app.competentAgencyId ? await this.referralOf(app) : null;
     return {
       applicationNo: app.applicationNo,

@@ -151,6 +151,14 @@ const deliveryCheck = (v: { deliveryMethod: string; applicant: { email?: string;
 export const intakeSchema = z.object({ ...common, channel: fieldSchemas.citizenChannel }).superRefine(deliveryCheck);
 
 /**
+ * The mini-program's body: the same fields and rules; the channel is the mini-program's own, and `agency` (a code
+ * of the directory, GET /api/agencies) picks the agency filed to, the default one without it.
+ */
+export const miniprogramIntakeSchema = z
+  .object({ ...common, agency: z.string({ error: "机关代码应为文字，例如 zdrmt" }).trim().regex(/^[a-z0-9-]{1,40}$/, { error: "机关代码格式不正确（小写字母、数字和连字符），请从机关目录 /api/agencies 中选择" }).optional() })
+  .superRefine(deliveryCheck);
+
+/**
  * Staff registration of an application (any channel). `receivedAt` is the legal receipt date by the
  * channel's rule (Art. 31) with its evidence; for ordinary mail and fax it may be left out until the
  * applicant confirms (the record then waits in awaiting_confirmation).

@@ -32,7 +32,9 @@ export function chineseDate(d: string | null): string {
 export function renderReplyLetter(app: Application, agency: Agency, competent?: Agency | null): string {
   const t = templates();
   const code = app.disposition ?? "other.misc";
-  const body = t.bodies[code] ?? t.bodies["other.misc"];
+  // An agency may word its own bodies (profile.replyTemplates, set with `agency update`); the shipped ones otherwise.
+  const own = agency.profile?.replyTemplates;
+  const body = own?.[code] ?? t.bodies[code] ?? own?.["other.misc"] ?? t.bodies["other.misc"];
   const contact = Object.values(agency.profile?.contact ?? {}).filter(Boolean).join("，") || "待机关补充";
   const values: Record<string, string> = {
     agencyName: agency.name,

@@ -223,6 +223,12 @@ export class CatalogueService {
    * written, in one transaction. A row whose 索引号 exists updates that entry (a withdrawn one stays withdrawn).
    */
   async importRows(agencyId: string, rows: ImportRow[], actor: Actor): Promise<ImportResult> {
+    const valid = this.validateRows(rows);
+    return this.writeRows(agencyId, valid, actor);
+  }
+
+  /** Every row checked, all or none: the valid entries, or CATALOGUE.IMPORT_INVALID naming each row's problem. */
+  validateRows(rows: ImportRow[]): Array<{ row: number; data: ValidEntry }> {
     const problems: RowProblem[] = [];
     const valid: Array<{ row: number; data: ValidEntry }> = [];
     const seen = new Map<string, number>();
@@ -245,6 +251,10 @@ export class CatalogueService {
     if (problems.length) {
       throw new DomainError("CATALOGUE.IMPORT_INVALID", `有${new Set(problems.map((p) => p.row)).size}行数据有误，未导入任何条目`, problems as unknown as Array<Record<string, unknown>>);
     }
+    return valid;
+  }
+
+  private async writeRows(agencyId: string, valid: Array<{ row: number; data: ValidEntry }>, actor: Actor): Promise<ImportResult> {
     return this.ctx.db.transaction(async (m) => {
       // An import writes thousands of rows in one transaction: its own, longer statement timeout.
       await withStatementTimeout(m, this.ctx.config.DB_IMPORT_STATEMENT_TIMEOUT_MS);

@@ -236,16 +236,25 @@ export class GuideService {
     });
   }
 
-  /** Loads config/guide/<code>.json as version 1 (published) when the agency has no guide yet. */
-  async seedFromFile(agency: Agency, dir: string): Promise<boolean> {
+  /** Checks a guide file (JSON, every required section) without writing anything; throws what to fix. */
+  checkGuideFile(file: string): void {
+    parseGuideFile(file);
+  }
+
+  /**
+   * Loads config/guide/<code>.json (or `file`, for an agency added later with its own guide) as version 1
+   * (published) when the agency has no guide yet.
+   */
+  async seedFromFile(agency: Agency, dir: string, explicitFile?: string): Promise<boolean> {
     if ((await this.repo().countBy({ agencyId: agency.id })) > 0) return false;
-    const file = path.resolve(dir, `${agency.code}.json`);
-    if (!fs.existsSync(file)) return false;
-    const raw = JSON.parse(fs.readFileSync(file, "utf8")) as { title: string; contact?: Partial<GuideContact>; sections: GuideSection[] };
+    const file = explicitFile ? path.resolve(explicitFile) : path.resolve(dir, `${agency.code}.json`);
+    if (!fs.existsSync(file)) {
+      if (explicitFile) throw new DomainError("GUIDE.FILE_NOT_FOUND", `指南文件不存在：${explicitFile}`);
+      return false;
+    }
+    const { raw, sections } = parseGuideFile(file);
     const profileContact = (agency.profile?.contact ?? {}) as Partial<GuideContact>;
     const contact = contactSchema.parse({ ...emptyContact(), ...pickKnown(profileContact), ...pickKnown(raw.contact ?? {}) });
-    const sections = z.array(sectionSchema).parse(raw.sections);
-    checkSections(sections);
     const now = this.ctx.clock.now().toISOString();
     await this.ctx.db.transaction(async (m) => {
       const v = m.create(GuideVersion, {
@@ -335,4 +344,20 @@ export function audit(
     data,
     at: ctx.clock.now().toISOString(),
   });
+}
+
+/** A guide file's content, parsed and checked (every required section present). */
+function parseGuideFile(file: string): { raw: { title: string; contact?: Partial<GuideContact> }; sections: GuideSection[] } {
+  let raw: { title: string; contact?: Partial<GuideContact>; sections: GuideSection[] };
+  try {
+    raw = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    throw new DomainError("GUIDE.INVALID_FILE", `指南文件不是有效的 JSON：${file}`);
+  }
+  const parsed = z.array(sectionSchema).safeParse(raw?.sections);
+  if (!parsed.success || typeof raw.title !== "string") {
+    throw new ValidationError(parsed.success ? [{ field: "title", message: "指南须有标题" }] : parsed.error.issues.map((i) => ({ field: `sections.${i.path.join(".")}`, message: i.message })), "指南文件内容有误");
+  }
+  checkSections(parsed.data);
+  return { raw, sections: parsed.data };
 }

@@ -269,13 +269,13 @@ export function catalogueRoutes(app: AppContext): Router[] {
   return [pub, staff];
 }
 
-/** Categories and years present in the agency's active catalogue (for the search form). */
-export async function catalogueFacets(app: AppContext, agencyId: string): Promise<{ categories: string[]; years: number[] }> {
+/** Categories and years present in the agency's active catalogue (for the search form); `null`: every agency's. */
+export async function catalogueFacets(app: AppContext, agencyId: string | null): Promise<{ categories: string[]; years: number[] }> {
   const repo = app.db.getRepository(CatalogueEntry);
   const cats = await repo
     .createQueryBuilder("e")
     .select("e.subject_category", "c")
-    .where(`e.agency_id = :agencyId AND ${PUBLIC_ENTRY_SQL}`, { agencyId })
+    .where(`${agencyId === null ? "1 = 1" : "e.agency_id = :agencyId"} AND ${PUBLIC_ENTRY_SQL}`, { agencyId })
     .groupBy("e.subject_category")
     .orderBy("e.subject_category")
     .limit(100)
@@ -283,7 +283,7 @@ export async function catalogueFacets(app: AppContext, agencyId: string): Promis
   const years = await repo
     .createQueryBuilder("e")
     .select("e.year", "y")
-    .where(`e.agency_id = :agencyId AND ${PUBLIC_ENTRY_SQL} AND e.year IS NOT NULL`, { agencyId })
+    .where(`${agencyId === null ? "1 = 1" : "e.agency_id = :agencyId"} AND ${PUBLIC_ENTRY_SQL} AND e.year IS NOT NULL`, { agencyId })
     .groupBy("e.year")
     .orderBy("e.year", "DESC")
     .limit(50)

@@ -100,11 +100,13 @@ const MOST_WORDS = 5;
  */
 export const MOST_POSTINGS = 10_000;
 /**
- * Entries ranked at most: the GIN match is cut at this many rows before ts_rank and the sort, and a query
- * matching more reports this many as an estimated total ("1000+"). Ranking 40,000 matches of two common
- * words cost more than everything else in the search.
+ * Entries ranked at most, and the result positions served: the GIN match is cut at this many rows before
+ * ts_rank and the sort, and a step matching more reports the statistics' estimate (one word, any word) or
+ * this many as an estimated total. Ranking 40,000 matches of two common words cost more than everything else
+ * in the search; the heap rows read for the candidates are now most of a broad query's cost (1,001 took
+ * 11–47 ms at load 11, 501 took 4–25 ms).
  */
-export const RANK_CANDIDATES = 1000;
+export const RANK_CANDIDATES = 500;
 
 function pgQuery(groups: QueryGroup[], mode: MatchMode, weight = ""): string {
   const q = (w: string) => `'${w.replace(/'/g, "''")}'${weight}`;
@@ -118,21 +120,45 @@ function ftsQuery(groups: QueryGroup[], mode: MatchMode): string {
   return combine(parts, mode, " AND ", " OR ");
 }
 
-export interface TextSearch {
-  groups: QueryGroup[];
+/** One step of the search: its words and how many of them an entry must hold. */
+export interface Tier {
   mode: MatchMode;
+  groups: QueryGroup[];
+}
+
+export interface TieredSearch {
+  /** Tried in order; the first that matches answers. */
+  tiers: Tier[];
   excludeIds: string[];
   limit: number;
   offset: number;
-  /** Estimated matches above which a PostgreSQL query is treated as broad (default BROAD_ESTIMATE). */
+  /** Estimated matches above which a PostgreSQL step is treated as broad (default BROAD_ESTIMATE). */
   broadEstimate?: number;
   /** Postings the PostgreSQL "most" step may read (default MOST_POSTINGS). */
   mostPostings?: number;
 }
 
-/** Above this many estimated matches a query is "broad" (PostgreSQL only; see searchText). */
+export interface TieredResult {
+  total: number;
+  rows: ResultRow[];
+  estimated?: boolean;
+  /** Index of the step that answered, -1 when none matched. */
+  tier: number;
+  /** Result positions served (its ranked candidates); pages beyond are empty. */
+  served: number;
+}
+
+/**
+ * Estimated matches from which a PostgreSQL step's total is reported as an estimate (the statistics' figure,
+ * "约N条"); it is counted exactly up to RANK_CANDIDATES otherwise.
+ */
 export const BROAD_ESTIMATE = 1000;
-export const BROAD_WINDOW = 40;
+/**
+ * Candidates ranked for a broad step: its words are in thousands of entries, so ranking tells little, and
+ * the heap rows read and ranked were the whole cost of the worst queries (at load 15–18: 501 candidates of
+ * an 8-word "any" took 18 ms of a 29 ms statement).
+ */
+export const BROAD_CANDIDATES = 100;
 
 /** The planner's row estimate for a query (tsvector statistics make it close for frequent words). */
 async function estimateMatches(m: EntityManager, sql: string, params: unknown[]): Promise<number> {
@@ -142,14 +168,50 @@ async function estimateMatches(m: EntityManager, sql: string, params: unknown[])
   return Number(json[0]?.Plan?.["Plan Rows"] ?? 0);
 }
 
+/** A table not yet analysed has no statistics: the planner is asked (one more round trip, until ANALYZE runs). */
+async function estimateFiltered(m: EntityManager, agencyId: string | null, f: SearchFilters, excludeIds: string[], query: string): Promise<number> {
+  const params: unknown[] = [query];
+  const where = filterSql(agencyId, f, params, (n) => `$${n}`);
+  const excl = excludeIds.length ? (params.push(excludeIds), ` AND NOT (e.id = ANY($${params.length}))`) : "";
+  return estimateMatches(m, `SELECT 1 FROM catalogue_entries e WHERE ${where}${excl} AND e.search_vector @@ to_tsquery('simple', $1)`, params);
+}
+
+/** The planner's ceiling for the share of a word not in the statistics (ts_selfuncs.c, DEFAULT_TS_MATCH_SEL). */
+const DEFAULT_TS_MATCH_SEL = 0.005;
+
+/**
+ * Matches of a query in an agency's catalogue, estimated the way the planner does (ts_selfuncs.c: a word's
+ * share from most_common_elems, AND multiplies, OR adds less the overlap; the agency's share from the
+ * agency_id statistics) from the cached statistics, so that deciding whether a query is broad costs no
+ * round trip.
+ */
+function estimateFromStats(freq: Frequencies, agencyId: string | null, groups: QueryGroup[], mode: MatchMode): number {
+  const and = (xs: number[]) => xs.reduce((a, b) => a * b, 1);
+  const or = (xs: number[]) => xs.reduce((a, b) => a + b - a * b, 0);
+  const word = (w: string) => freq.get(w) ?? freq.rare;
+  const group = (g: QueryGroup) => (g.parts.length ? or([word(g.word), and(g.parts.map(word))]) : word(g.word));
+  const share = mode === "any" ? or(groups.map(group)) : and(groups.map(group));
+  return Math.round(share * freq.entryCount * agencyShare(freq, agencyId));
+}
+
+function agencyShare(freq: Frequencies, agencyId: string | null): number {
+  // null: the whole platform.
+  if (agencyId === null) return 1;
+  const known = freq.agencies.get(agencyId);
+  if (known !== undefined) return known;
+  if (!freq.agencies.size) return 1;
+  // Not among the most common values: an equal part of what they leave (as the planner assumes).
+  const listed = [...freq.agencies.values()].reduce((a, b) => a + b, 0);
+  return Math.max(0, 1 - listed) / Math.max(1, freq.agencyCount - freq.agencies.size);
+}
+
 /**
  * The `n` rarest words of a query (share of entries from the column statistics), in query order, without
  * their dictionary parts: the parts are common words (人民, 政府, 教育…) whose long posting lists made the
  * relaxed step cost more than all the others together.
  */
-async function rarestWords(m: EntityManager, groups: QueryGroup[], n: number, postings: number): Promise<QueryGroup[]> {
+function rarestWords(freq: Frequencies, groups: QueryGroup[], n: number, postings: number): QueryGroup[] {
   const words = groups.map((g) => ({ word: g.word, parts: [] }));
-  const freq = await lexemeFrequencies(m);
   const share = (g: QueryGroup) => freq.get(g.word) ?? freq.rare;
   const keep = new Set<QueryGroup>();
   let read = 0;
@@ -179,28 +241,44 @@ export async function withoutCommonWords(m: EntityManager, groups: QueryGroup[],
   return groups.filter((g) => rarest.has(g));
 }
 
-type Frequencies = Map<string, number> & { rare: number; entryCount: number };
+type Frequencies = Map<string, number> & {
+  rare: number;
+  entryCount: number;
+  /** Share of entries per agency (agency_id's most common values) and how many agencies there are. */
+  agencies: Map<string, number>;
+  agencyCount: number;
+};
 const STATS_CACHE_MS = 60_000;
 const statsCache = new WeakMap<object, { at: number; freq: Frequencies }>();
 
 /**
  * The share of entries holding each frequent lexeme, from ANALYZE's most_common_elems for search_vector;
- * a lexeme not listed is rarer than the least frequent one listed.
+ * a lexeme not listed is rarer than the least frequent one listed. One statement, cached for a minute.
  */
 async function lexemeFrequencies(m: EntityManager): Promise<Frequencies> {
   const hit = statsCache.get(m.connection);
   if (hit && Date.now() - hit.at < STATS_CACHE_MS) return hit.freq;
-  const rows: Array<{ elems: string[] | null; freqs: number[] | null }> = await m.query(
-    `SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'catalogue_entries' AND attname = 'search_vector'`,
+  const rows: Array<{ attname: string; elems: string[] | null; freqs: number[] | null; vals: string[] | null; val_freqs: number[] | null; n_distinct: number | null; n: number | null }> = await m.query(
+    `SELECT s.attname, s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, s.most_common_vals::text::text[] AS vals, ` +
+      `s.most_common_freqs AS val_freqs, s.n_distinct::float8 AS n_distinct, (SELECT reltuples::float8 FROM pg_class WHERE oid = to_regclass('catalogue_entries')) AS n ` +
+      `FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'catalogue_entries' AND s.attname IN ('search_vector', 'agency_id') ` +
+      `UNION ALL SELECT '', NULL, NULL, NULL, NULL, NULL, (SELECT reltuples::float8 FROM pg_class WHERE oid = to_regclass('catalogue_entries'))`,
   );
-  const { elems, freqs } = rows[0] ?? { elems: null, freqs: null };
+  const sv = rows.find((r) => r.attname === "search_vector");
+  const ag = rows.find((r) => r.attname === "agency_id");
   const freq = new Map<string, number>() as Frequencies;
+  const elems = sv?.elems ?? null;
+  const freqs = sv?.freqs ?? null;
   (elems ?? []).forEach((w, i) => freq.set(w, Number(freqs![i])));
-  // After the per-element figures come the minimum, the maximum and the null share.
-  freq.rare = elems?.length && freqs ? Number(freqs[elems.length]) / 2 : 0;
-  const rel: Array<{ n: number }> = await m.query(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = to_regclass('catalogue_entries')`);
-  freq.entryCount = Math.max(0, Number(rel[0]?.n ?? 0));
-  statsCache.set(m.connection, { at: Date.now(), freq });
+  // After the per-element figures come the minimum, the maximum and the null share; the planner takes half
+  // the minimum for a word not listed, at most DEFAULT_TS_MATCH_SEL.
+  freq.rare = elems?.length && freqs ? Math.min(DEFAULT_TS_MATCH_SEL, Number(freqs[elems.length]) / 2) : 0;
+  freq.entryCount = Math.max(0, Number(rows[rows.length - 1]?.n ?? 0));
+  freq.agencies = new Map((ag?.vals ?? []).map((v, i) => [v, Number(ag!.val_freqs![i])]));
+  const nd = Number(ag?.n_distinct ?? 0);
+  freq.agencyCount = nd < 0 ? Math.round(-nd * freq.entryCount) : nd;
+  // No statistics yet (a new or never analysed table): looked up again at the next search, not in a minute.
+  if (freq.size) statsCache.set(m.connection, { at: Date.now(), freq });
   return freq;
 }
 
@@ -209,94 +287,102 @@ function rarestByLength(groups: QueryGroup[]): QueryGroup[] {
   return [...groups].sort((a, b) => b.word.length - a.word.length).slice(0, RELAX_DIRECT);
 }
 
-/** Entries matching the query words, best first, with the total number of matches (estimated for broad queries). */
-export async function searchText(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[]; estimated?: boolean }> {
+/**
+ * Entries matching the first step that finds any, best first, with the total number of matches (estimated
+ * for broad steps). On PostgreSQL every step is one CTE of a single statement, each run only when the steps
+ * before it found nothing (a one-time filter), so a query that relaxes all the way still costs one round
+ * trip; SQLite, in process, runs the steps one by one.
+ */
+export async function searchTiers(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
+  if (dbType === "postgres") return searchTiersPg(m, agencyId, f, s);
+  for (let i = 0; i < s.tiers.length; i++) {
+    const r = await searchTextSqlite(m, agencyId, f, { ...s.tiers[i], excludeIds: s.excludeIds, limit: s.limit, offset: s.offset });
+    if (r.total > 0) return { ...r, tier: i, served: r.total };
+  }
+  return { total: 0, rows: [], tier: -1, served: 0 };
+}
+
+/** Result columns plus the title flag and rank of a step's candidates `e`, ranked by `q` and titled by `qt`. */
+const RANKED = `${COLUMNS}, e.search_vector @@ qt AS in_title, ts_rank(${PG_WEIGHTS}, e.search_vector, q) AS rank`;
+const ORDER = "in_title DESC, rank DESC, written_date DESC NULLS LAST, index_no";
+
+/**
+ * Each step is a CTE of at most RANK_CANDIDATES + 1 matches, taken from the GIN bitmap in the table's
+ * physical order and ranked (title hits first, then ts_rank, then newest). A step runs only when every step
+ * before it found nothing: NOT EXISTS over the earlier CTEs becomes a one-time filter above its scan, which
+ * is then never started. Broad words cost no more than selective ones: the heap rows read stop at the
+ * candidates. (A newest-first walk of the date index, the former way to serve a broad word, read most of the
+ * table for words whose matches cluster in time: 19,860 entries and 174 ms for "2016 … 2023".)
+ */
+async function searchTiersPg(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
   const params: unknown[] = [];
-  if (dbType === "postgres") {
-    const p = (n: number) => `$${n}`;
+  const p = (v: unknown) => (params.push(v), `$${params.length}`);
+  const freq = await lexemeFrequencies(m);
+  const where = filterSql(agencyId, f, params, (n) => `$${n}`);
+  const excl = s.excludeIds.length ? ` AND NOT (e.id = ANY(${p(s.excludeIds)}))` : "";
+  const broadAt = s.broadEstimate ?? BROAD_ESTIMATE;
+  const ctes: string[] = [];
+  const pages: string[] = [];
+  const counts: string[] = [];
+  /** Per CTE: the index into s.tiers and the estimated matches (0: not estimated). */
+  const steps: Array<{ tier: number; estimate: number; candidates: number }> = [];
+  for (let i = 0; i < s.tiers.length; i++) {
+    const t = s.tiers[i];
     // "Most" of more than three words matches the words themselves, not their dictionary parts (common words
     // whose long posting lists made this step cost more than all the others together).
-    let groups = s.groups;
-    if (s.mode === "most") {
-      const rare = await rarestWords(m, s.groups, MOST_WORDS, s.mostPostings ?? MOST_POSTINGS);
+    let groups = t.groups;
+    if (t.mode === "most") {
+      const rare = rarestWords(freq, t.groups, MOST_WORDS, s.mostPostings ?? MOST_POSTINGS);
       // Three words that all fit keep their parts (the leave-one-out of at most 3 × 2 terms); two that fit
       // must both appear (the word left out is one of the common ones); fewer leave the step to "any".
-      if (rare.length < 2) return { total: 0, rows: [] };
-      if (rare.length < s.groups.length || s.groups.length > RELAX_DIRECT) groups = rare;
+      if (rare.length < 2) continue;
+      if (rare.length < t.groups.length || t.groups.length > RELAX_DIRECT) groups = rare;
     }
-    const mode = s.mode === "most" && groups.length < RELAX_DIRECT ? "all" : s.mode;
-    // $1 matches and ranks.
-    params.push(pgQuery(groups, mode));
-    // $2: the same words restricted to the title (weight A): entries whose title holds them all come first.
-    params.push(pgQuery(s.groups, "all", ":A"));
-    const where = filterSql(agencyId, f, params, p);
-    let excl = "";
-    if (s.excludeIds.length) {
-      params.push(s.excludeIds);
-      excl = ` AND NOT (e.id = ANY(${p(params.length)}))`;
-    }
-    // A word found in thousands of entries would make the database rank every one of them (tens of ms at
-    // 100,000 entries). For such broad queries, rank only the newest BROAD_WINDOW matches — found by walking
-    // the date index, which stops early — and report the planner's estimate as the total.
-    // Only a single word (or the any-word fallback) can be broad. Several words that must all appear are selective,
-    // and they often hold a year, whose matches cluster in time: a newest-first walk would then scan most
-    // of the table before it reached them.
-    // "most" (all words but one) is ranked in full too: how many words an entry holds is what orders it.
-    const estimate = (s.mode === "all" && s.groups.length >= 2) || s.mode === "most" ? 0 : await estimateMatches(m, `SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q`, params);
-    const broad = s.broadEstimate ?? BROAD_ESTIMATE;
-    if (estimate >= broad && s.offset + s.limit <= BROAD_WINDOW) {
-      params.push(BROAD_WINDOW, s.limit, s.offset);
-      const rows = await m.query(
-        `SELECT * FROM (SELECT ${COLUMNS}, e.search_vector @@ qt AS in_title, ts_rank(${PG_WEIGHTS}, e.search_vector, q) AS rank ` +
-          `FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q ` +
-          `ORDER BY e.written_date DESC NULLS LAST, e.index_no LIMIT ${p(params.length - 2)}) w ` +
-          `ORDER BY in_title DESC, rank DESC, written_date DESC NULLS LAST, index_no LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
-        params,
-      );
-      return { total: Math.max(estimate, rows.length), rows, estimated: true };
-    }
-    if (estimate >= broad) {
-      // Deep pages of a broad query: newest first.
-      params.push(s.limit, s.offset);
-      const rows = await m.query(
-        `SELECT ${COLUMNS} FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q ` +
-          `ORDER BY e.written_date DESC NULLS LAST, e.index_no LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
-        params,
-      );
-      return { total: estimate, rows, estimated: true };
-    }
-    // At most RANK_CANDIDATES + 1 matches are read (the GIN bitmap, then as many heap rows) and ranked; one
-    // more than that says the query is broad, and its total is reported as an estimate of RANK_CANDIDATES.
-    // Pages beyond the candidates are served newest first, as for a broad single word.
-    if (s.offset + s.limit > RANK_CANDIDATES) {
-      params.push(s.limit, s.offset);
-      const rows = await m.query(
-        `SELECT ${COLUMNS} FROM catalogue_entries e, to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt WHERE ${where}${excl} AND e.search_vector @@ q ` +
-          `ORDER BY e.written_date DESC NULLS LAST, e.index_no LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
-        params,
-      );
-      return { total: Math.max(RANK_CANDIDATES, s.offset + rows.length), rows, estimated: true };
-    }
-    params.push(RANK_CANDIDATES + 1, s.limit, s.offset);
-    const rows = await m.query(
-      `SELECT *, count(*) OVER () AS total FROM (SELECT ${COLUMNS}, e.search_vector @@ qt AS in_title, ts_rank(${PG_WEIGHTS}, e.search_vector, q) AS rank ` +
-        `FROM (SELECT e.* FROM catalogue_entries e, to_tsquery('simple', $1) q WHERE ${where}${excl} AND e.search_vector @@ q LIMIT ${p(params.length - 2)}) e, ` +
-        `to_tsquery('simple', $1) q, to_tsquery('simple', $2) qt) c ` +
-        `ORDER BY in_title DESC, rank DESC, written_date DESC NULLS LAST, index_no ` +
-        `LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
-      params,
-    );
-    const total = rows.length ? Number(rows[0].total) : s.offset === 0 && s.limit > 0 ? 0 : await countOnly();
-    if (total > RANK_CANDIDATES) return { total: RANK_CANDIDATES, rows, estimated: true };
-    return { total, rows };
-    async function countOnly(): Promise<number> {
-      const r = await m.query(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM catalogue_entries e, to_tsquery('simple', $1) q WHERE ${where}${excl} AND e.search_vector @@ q LIMIT ${p(params.length - 2)}) c`,
-        params.slice(0, -2),
-      );
-      return Number(r[0].n);
-    }
+    const mode = t.mode === "most" && groups.length < RELAX_DIRECT ? "all" : t.mode;
+    // A single word, or any of several, may match thousands of entries: its total is then the estimate
+    // (several words that must all appear, or all but one, are counted). From the statistics without a round
+    // trip; the planner is asked only when there are none yet. With a year or category filter the statistics
+    // cannot say how many are left: such a step is counted up to the candidates, like the others.
+    const canBeBroad = !((t.mode === "all" && t.groups.length >= 2) || t.mode === "most");
+    const estimate = !canBeBroad || f.year || f.category ? 0 : !freq.size || freq.entryCount <= 0 ? await estimateFiltered(m, agencyId, f, s.excludeIds, pgQuery(groups, mode)) : estimateFromStats(freq, agencyId, groups, mode);
+    const q = `to_tsquery('simple', ${p(pgQuery(groups, mode))}) q, to_tsquery('simple', ${p(pgQuery(t.groups, "all", ":A"))}) qt`;
+    const guard = steps.map((_, j) => `NOT EXISTS (SELECT 1 FROM t${j}) AND `).join("");
+    const name = `t${steps.length}`;
+    counts.push(`(SELECT count(*) FROM ${name}) AS n${steps.length}`);
+    const candidates = estimate >= broadAt ? BROAD_CANDIDATES : RANK_CANDIDATES;
+    steps.push({ tier: i, estimate, candidates });
+    ctes.push(`${name} AS MATERIALIZED (SELECT ${RANKED} FROM (SELECT e.* FROM catalogue_entries e, ${q} WHERE ${guard}${where}${excl} AND e.search_vector @@ q LIMIT ${p(candidates + 1)}) e, ${q})`);
+    pages.push(`(SELECT * FROM ${name} ORDER BY ${ORDER} LIMIT ${p(s.limit)} OFFSET ${p(s.offset)})`);
   }
+  if (!steps.length) return { total: 0, rows: [], tier: -1, served: 0 };
+  // One row always (the counts), joined with the page of whichever step answered.
+  const out: Array<Record<string, unknown>> = await m.query(
+    `WITH ${ctes.join(", ")} SELECT c.*, r.* FROM (SELECT ${counts.join(", ")}) c LEFT JOIN (SELECT * FROM (${pages.join(" UNION ALL ")}) u ORDER BY ${ORDER}) r ON true`,
+    params,
+  );
+  const rows = out.filter((r) => r.id !== null && r.id !== undefined) as unknown as ResultRow[];
+  const hit = steps.findIndex((_, j) => Number(out[0]?.[`n${j}`] ?? 0) > 0);
+  if (hit < 0) return { total: 0, rows: [], tier: -1, served: 0 };
+  const { tier, estimate, candidates } = steps[hit];
+  const counted = Number(out[0][`n${hit}`]);
+  // Positions beyond the candidates are not served: a deep page of a broad word was a walk over most of the table.
+  const served = Math.min(counted, candidates);
+  if (estimate >= broadAt) return { total: Math.max(estimate, counted), rows, estimated: true, tier, served };
+  if (counted > candidates) return { total: candidates, rows, estimated: true, tier, served };
+  return { total: counted, rows, tier, served };
+}
+
+interface TextSearch {
+  groups: QueryGroup[];
+  mode: MatchMode;
+  excludeIds: string[];
+  limit: number;
+  offset: number;
+}
+
+/** Entries matching one step on SQLite (FTS5, bm25), best first, with the number of matches. */
+async function searchTextSqlite(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[] }> {
+  const params: unknown[] = [];
   const p = () => "?";
   params.push(ftsQuery(s.groups, s.mode));
   const where = filterSql(agencyId, f, params, p);

@@ -6,7 +6,7 @@ import { candidateKeys } from "./doc-number";
 import { isSafeLink } from "./entry-schema";
 import type { GuideVersion } from "./entities";
 import { GuideService, renderSections } from "./guide-service";
-import { findByDocKeys, listRecent, searchText, withoutCommonWords, type ResultRow, type SearchFilters } from "./search-index";
+import { findByDocKeys, listRecent, searchTiers, withoutCommonWords, type ResultRow, type SearchFilters, type Tier } from "./search-index";
 import { analyzeQuery, indexTokens, markTerms, type AnalyzedQuery } from "./segmenter";
 
 export interface SearchParams {
@@ -48,6 +48,8 @@ export interface SearchResult {
   guideSections: GuideHit[];
   /** True when total is the database's estimate (PostgreSQL, queries matching thousands of entries). */
   totalEstimated: boolean;
+  /** Results that can be paged through: total, or fewer when it is estimated (the ranked candidates). */
+  browsable: number;
   /** How the text part matched: every word, all words but one, any word (fallbacks), or no words (list). */
   matchMode: "all" | "most" | "any" | "none";
 }
@@ -90,7 +92,7 @@ export class SearchService {
 
     if (!q) {
       const r = await listRecent(m, dbType, agencyId, filters, pageSize, offset);
-      return { total: r.total, totalEstimated: false, page, pageSize, items: r.rows.map((row) => toItem(row, [], agencyId === null)), guideSections: [], matchMode: "none" };
+      return { total: r.total, totalEstimated: false, browsable: r.total, page, pageSize, items: r.rows.map((row) => toItem(row, [], agencyId === null)), guideSections: [], matchMode: "none" };
     }
 
     const aq = capWords(analyzeQuery(q), this.ctx.config.CATALOGUE_QUERY_MAX_WORDS);
@@ -102,6 +104,7 @@ export class SearchService {
     let textRows: ResultRow[] = [];
     let textTotal = 0;
     let totalEstimated = false;
+    let served = 0;
     let matchMode: SearchResult["matchMode"] = "none";
     const onlyDocNumber = aq.docNumbers.length > 0 && aq.groups.length === 0;
     // The words matched: on PostgreSQL without the catalogue's commonest ones (guide sections still see all).
@@ -109,32 +112,27 @@ export class SearchService {
     if (groups.length && !(onlyDocNumber && docRows.length)) {
       const skip = Math.max(0, offset - docRows.length);
       const take = Math.max(0, pageSize - Math.max(0, docRows.length - offset));
-      const base = { groups: groups, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES };
       // First the words as segmented. Their dictionary parts are an alternative only when that finds nothing:
-      // the parts are common words (工作, 政府…) whose long posting lists make every query slower.
-      let r = await searchText(m, dbType, agencyId, filters, { ...base, groups: groups.map((g) => ({ word: g.word, parts: [] })), mode: "all" });
-      matchMode = "all";
-      // Only for short queries: with many words, the AND of every word's parts read the posting lists of dozens of
+      // the parts are common words (工作, 政府…) whose long posting lists make every query slower. Only for
+      // short queries: with many words, the AND of every word's parts read the posting lists of dozens of
       // common words (22 ms for eight issuing bodies at 100,000 entries) and the relaxation that follows
-      // ("most", on the words) finds the entry anyway.
-      if (r.total === 0 && groups.length <= PARTS_MAX_WORDS && groups.some((g) => g.parts.length)) r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "all" });
-      // Relax step by step: every word but one (3+ words), then any word.
-      if (r.total === 0 && groups.length > 2) {
-        r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "most" });
-        matchMode = "most";
-      }
-      if (r.total === 0 && groups.length > 1) {
-        r = await searchText(m, dbType, agencyId, filters, { ...base, mode: "any" });
-        matchMode = "any";
-      }
+      // ("most", on the words) finds the entry anyway. Then relax step by step: every word but one (3+ words),
+      // then any word. The database runs the steps in order and answers with the first that matches.
+      const tiers: Tier[] = [{ mode: "all", groups: groups.map((g) => ({ word: g.word, parts: [] })) }];
+      if (groups.length <= PARTS_MAX_WORDS && groups.some((g) => g.parts.length)) tiers.push({ mode: "all", groups });
+      if (groups.length > 2) tiers.push({ mode: "most", groups });
+      if (groups.length > 1) tiers.push({ mode: "any", groups });
+      const r = await searchTiers(m, dbType, agencyId, filters, { tiers, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES });
+      matchMode = r.tier >= 0 ? tiers[r.tier].mode : tiers[tiers.length - 1].mode;
       textRows = r.rows;
       textTotal = r.total;
       totalEstimated = r.estimated === true;
+      served = r.served;
     }
     const pageDocRows = docRows.slice(offset, offset + pageSize);
     const items = [...pageDocRows, ...textRows].slice(0, pageSize).map((row) => toItem(row, terms, agencyId === null));
     const guideSections = page === 1 && agencyId !== null ? await this.guideHits(agencyId, aq) : [];
-    return { total: docRows.length + textTotal, totalEstimated, page, pageSize, items, guideSections, matchMode };
+    return { total: docRows.length + textTotal, totalEstimated, browsable: docRows.length + served, page, pageSize, items, guideSections, matchMode };
   }
 
   /** Guide sections that answer the query, best first (at most 3). */

@@ -1,6 +1,10 @@
 // Chinese labels the console prints for codes that only it shows (audit actions, delivery options).
 export const AUDIT_LABELS: Record<string, string> = {
   "application.submit": "申请人提交申请",
+  "attachment.add": "上传附件",
+  "attachment.view": "查看附件",
+  "attachment.download": "下载附件",
+  "attachment.purge": "按保存期限删除附件",
   "application.register": "登记申请",
   "application.confirm-receipt": "确认收到",
   "application.assign": "分配承办人",

@@ -6,7 +6,8 @@ import type { StaffPrincipal } from "../staff/staff-service";
 import { html, type HtmlValue, type SafeHtml } from "./html";
 import type { Flash } from "./session";
 
-export const ROLE_LABELS: Record<string, string> = { clerk: "经办人", approver: "审批人", admin: "管理员" };
+export const ROLE_LABELS: Record<string, string> = { clerk: "经办人", approver: "审批人", admin: "管理员", supervisor: "监督（政务公开办）", platform_admin: "平台管理员" };
+const AGENCY_ROLES = ["clerk", "approver", "admin"];
 
 interface NavItem {
   href: string;
@@ -23,6 +24,8 @@ const NAV: NavItem[] = [
   { href: "/console/reports", label: "年度报告", key: "reports" },
   { href: "/console/content", label: "指南与目录", key: "content" },
   { href: "/console/users", label: "用户管理", key: "users", roles: ["admin"] },
+  { href: "/console/district", label: "全区监督", key: "district", roles: ["supervisor", "platform_admin"] },
+  { href: "/console/platform/agencies", label: "机关管理", key: "agencies", roles: ["platform_admin"] },
 ];
 
 /** Pages mounted for an app (routes.ts mounts a page only when the services it needs are registered). */
@@ -81,7 +84,7 @@ ${scripts.map((s) => html`<script src="${s}" defer></script>`)}
 export function page(ctx: Context, opts: PageOptions): SafeHtml {
   const app = ctx.state.consoleApp as AppContext;
   const staff = ctx.state.staff as StaffPrincipal;
-  const nav = NAV.filter((n) => mounted.get(app)?.has(n.key) && (!n.roles || n.roles.includes(staff.role)));
+  const nav = NAV.filter((n) => mounted.get(app)?.has(n.key) && (n.roles ?? AGENCY_ROLES).includes(staff.role));
   const header = html`<header class="top">
   <div class="brand">政府信息公开工作台</div>
   <nav aria-label="主导航"><ul>

@@ -8,6 +8,8 @@ import { html } from "./html";
 import { errorPage, markMounted, page } from "./layout";
 import { applicationRoutes } from "./pages/application";
 import { consultationRoutes, consultationsAvailable } from "./pages/consultations";
+import { agencyRoutes } from "./pages/agencies";
+import { districtRoutes } from "./pages/district";
 import { contentRoutes } from "./pages/content";
 import { loginRoutes } from "./pages/login";
 import { missesAvailable, missesRoutes } from "./pages/misses";
@@ -57,6 +59,12 @@ export function consoleRoutes(app: AppContext): Router {
   if (missesAvailable(app)) {
     missesRoutes(app, r);
     markMounted(app, "misses");
+  }
+  if (has("agencies") && has("district")) {
+    districtRoutes(app, r);
+    agencyRoutes(app, r);
+    markMounted(app, "district");
+    markMounted(app, "agencies");
   }
   // Anything else under /console: an HTML "not found" page inside the layout (after the guard, so
   // unknown paths still need a login and reveal nothing).

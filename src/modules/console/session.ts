@@ -8,7 +8,7 @@ import { DomainError, ValidationError, statusForCode } from "../../domain/errors
 import { sessionCookieToken, staffCookieName } from "../../http/auth";
 import { assertNoNul } from "../../http/reject-nul";
 import type { StaffRole } from "../../infra/entities/staff-user.entity";
-import type { StaffPrincipal, StaffService } from "../staff/staff-service";
+import { STAFF_ROLES, type StaffPrincipal, type StaffService } from "../staff/staff-service";
 import { csrfMatches, csrfTokenFor, loginCsrfToken, submittedCsrfToken, withCsrfFields } from "./csrf";
 import { errorPage } from "./layout";
 
@@ -113,6 +113,13 @@ export function consoleGuard(app: AppContext) {
     }
     try {
       assertNoNul(ctx);
+      if (ctx.state.staff && !STAFF_ROLES.includes((ctx.state.staff as StaffPrincipal).role)) {
+        // A supervisor or platform admin works on the district pages only; every agency page refuses them,
+        // as the staff API does (src/http/auth.ts), so no form of an agency can be sent in their name.
+        const home = oversightHome((ctx.state.staff as StaffPrincipal).role);
+        if (ctx.method === "GET" && (ctx.path === "/console" || ctx.path === "/console/")) return ctx.redirect(home);
+        if (!OVERSIGHT_PATHS.some((p) => ctx.path === p || ctx.path.startsWith(`${p}/`))) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
+      }
       await next();
       if (csrf !== null && typeof ctx.body === "string" && ctx.response.is("html")) ctx.body = withCsrfFields(ctx.body, csrf);
     } catch (err) {
@@ -136,6 +143,13 @@ export function consoleGuard(app: AppContext) {
       if (csrf !== null) ctx.body = withCsrfFields(String(ctx.body), csrf);
     }
   };
+}
+
+/** The console paths open to a supervisor or a platform admin (the district views, their own account). */
+const OVERSIGHT_PATHS = ["/console/district", "/console/platform", "/console/account", "/console/logout"];
+
+export function oversightHome(role: StaffRole): string {
+  return role === "platform_admin" ? "/console/platform/agencies" : "/console/district";
 }
 
 /** Host of an Origin header. Compared by host, not scheme, so a TLS-terminating proxy does not break forms

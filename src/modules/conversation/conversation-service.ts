@@ -12,16 +12,22 @@ import { PROVISIONAL_MARK } from "../../domain/provisional-date";
 import { defaultAgency } from "../../infra/agencies";
 import { auditEvent } from "../../infra/entities/audit-event.entity";
 import { OutboxMessage } from "../../infra/entities/outbox-message.entity";
-import { WechatApiClient } from "../../channels/wechat-api";
+import { WechatApiClient, WechatApiError } from "../../channels/wechat-api";
 import type { StaffPrincipal } from "../staff/staff-service";
 import { Consultation, NotificationDelivery, type DeliveryMethod, type DeliveryStatus } from "./entities";
 import { citizenLimits } from "./citizen-limits";
 import { clientKeyOf } from "./client-key";
-import { realPorts } from "./ports";
+import { pendingAttachmentKey, realPorts } from "./ports";
+import { promptFor } from "./form";
+import { SessionStore as Sessions } from "./session-store";
 import type { KvStep } from "../../infra/kv";
 import { ConversationRunner, recipientOf, type ConversationPorts, type Speaker, type TurnGate, type TurnOutput } from "./runner";
 import { SessionStore } from "./session-store";
 import { sharedUnderstanding } from "./understanding";
+import { NO_CONSENT_ERRCODE, SubscriptionStore } from "./subscriptions";
+
+export const IMAGE_OUTSIDE_FORM = "已收到您的图片，谢谢。目前我只能阅读文字消息，请用文字描述您的问题；填写申请时发送的身份证明等图片会作为申请的附件。需要人工帮助可回复“人工”。";
+const IMAGE_RESUME = "请继续：";
 
 /** Outbox kinds this feature delivers to citizens. */
 export const DELIVERED_KINDS = ["application.status_changed", "consultation.reply"];
@@ -108,6 +114,8 @@ export class ConversationService {
   readonly runner: ConversationRunner;
   readonly store: SessionStore;
   readonly wechat: WechatApiClient;
+  /** Subscription-message consents (mini-program and official-account 订阅通知), counted down per message. */
+  readonly subscriptions: SubscriptionStore;
   /** Replaced in tests that need a slow or failing dependency; otherwise the real services. */
   portsOverride: ConversationPorts | null = null;
 
@@ -117,6 +125,7 @@ export class ConversationService {
     this.runner = new ConversationRunner(sharedUnderstanding(), this.store, () => this.portsOverride ?? realPorts(ctx), (err, effect) =>
       ctx.logger.warn({ effect, err: String(err) }, "conversation effect failed"),
     );
+    this.subscriptions = new SubscriptionStore(ctx.db, () => ctx.clock.now().toISOString());
     this.wechat = new WechatApiClient({
       baseUrl: c.WECHAT_API_BASE_URL,
       appId: c.WECHAT_APPID,
@@ -160,6 +169,38 @@ export class ConversationService {
       },
     );
     return inbox.length ? { ...out, replies: [...inbox, ...out.replies] } : out;
+  }
+
+  // ------------------------------------------------------------------ images (official account)
+
+  /**
+   * An image message. While the citizen is filling in an application, it is fetched through the media API
+   * and kept for that application (the first as identity proof, later ones as supporting files); it joins
+   * the application when the dialogue files it. Otherwise the polite "text only" answer. Returns the reply.
+   */
+  async receiveImage(speaker: Speaker, mediaId: string): Promise<string> {
+    await this.touch(speaker);
+    const session = await this.store.load(Sessions.key(speaker.channel, speaker.userId), this.ctx.clock.now().toISOString());
+    if (session.mode !== "form" || !session.form || !speaker.citizenKey || !this.ctx.services.has("attachments") || !mediaId) return IMAGE_OUTSIDE_FORM;
+    const files = this.ctx.services.get("attachments") as import("../attachments/attachment-service").AttachmentService;
+    const key = pendingAttachmentKey(speaker.citizenKey, session.form.idempotencyKey);
+    const resume = `${IMAGE_RESUME}${promptFor(session.form)}`;
+    let media: { bytes: Buffer; truncated: boolean };
+    try {
+      media = await this.wechat.getMedia(mediaId.slice(0, 200), this.ctx.config.ATTACHMENT_MAX_BYTES);
+    } catch (e) {
+      this.ctx.logger.warn({ err: e instanceof Error ? e.message : String(e) }, "image could not be fetched from WeChat");
+      return `图片没有收到（暂时无法从微信取回），请稍后重新发送。您的填写内容已保留。\n${resume}`;
+    }
+    try {
+      const kind = (await files.pendingCount(key)) === 0 ? "identity" : "supporting";
+      const agency = await defaultAgency(this.ctx);
+      const { count } = await files.addPending(agency.id, key, { kind, bytes: media.bytes, truncated: media.truncated, source: "wechat", uploadedBy: speaker.citizenKey });
+      return `已收到第${count}张图片，提交申请时将作为${kind === "identity" ? "身份证明" : "其他材料"}一并附上。\n${resume}`;
+    } catch (e) {
+      if (e instanceof DomainError) return `${e.message}。您的填写内容已保留。\n${resume}`;
+      throw e;
+    }
   }
 
   // ------------------------------------------------------------------ consultations
@@ -257,23 +298,24 @@ export class ConversationService {
   // ------------------------------------------------------------------ notifications
 
   /** One row of the delivery log for an outbox message. */
-  private delivery(o: OutboxMessage, method: DeliveryMethod, status: DeliveryStatus, error: string | null): NotificationDelivery {
-    return Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method, status, error, createdAt: this.ctx.clock.now().toISOString() });
+  private delivery(o: OutboxMessage, method: DeliveryMethod, status: DeliveryStatus, error: string | null, errcode: number | null = null): NotificationDelivery {
+    return Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method, status, error, errcode, createdAt: this.ctx.clock.now().toISOString() });
   }
 
-  private async record(o: OutboxMessage, method: DeliveryMethod, status: DeliveryStatus, error: string | null): Promise<void> {
+  private async record(o: OutboxMessage, method: DeliveryMethod, status: DeliveryStatus, error: string | null, errcode: number | null = null): Promise<void> {
     const now = this.ctx.clock.now().toISOString();
     await this.ctx.db.transaction(async (m) => {
-      await m.save(this.delivery(o, method, status, error));
+      await m.save(this.delivery(o, method, status, error, errcode));
       const attempts = o.attempts + 1;
-      const final = status === "sent" || status === "expired" || attempts >= MAX_ATTEMPTS;
+      // A refusal or a missing consent will not change by retrying: final, like a sent message.
+      const final = status !== "failed" || attempts >= MAX_ATTEMPTS;
       await m.update(
         OutboxMessage,
         { id: o.id },
         {
           attempts,
           lastError: error,
-          status: status === "sent" ? "sent" : status === "expired" ? "expired" : final ? "failed" : "pending",
+          status: status === "sent" ? "sent" : status === "expired" || status === "no_consent" ? "expired" : final ? "failed" : "pending",
           deliveredAt: status === "sent" ? now : null,
         },
       );
@@ -308,6 +350,8 @@ export class ConversationService {
         if (inWindow) {
           await this.wechat.sendText(openId, text);
           await this.record(o, "cs_message", "sent", null);
+        } else if (this.ctx.config.WECHAT_SUBSCRIBE_TEMPLATE_ID && o.kind === "application.status_changed") {
+          await this.deliverBizSubscribe(o, openId, this.ctx.config.WECHAT_SUBSCRIBE_TEMPLATE_ID);
         } else if (this.ctx.config.WECHAT_STATUS_TEMPLATE_ID && o.kind === "application.status_changed") {
           await this.wechat.sendTemplate(openId, this.ctx.config.WECHAT_STATUS_TEMPLATE_ID, fillTemplate(templateConfig().officialAccountTemplate.data, o.payload ?? {}));
           await this.record(o, "template", "sent", null);
@@ -331,19 +375,54 @@ export class ConversationService {
   }
 
   /**
-   * One try of a mini-program subscription message. When WeChat refuses (no consent, quota used up) the
-   * failure is recorded and the message stays pending for the mini-program's own polling.
+   * One try of a mini-program subscription message, only with a consent left (taken before the call, given
+   * back when WeChat was not reached). Every try is recorded: sent, refused (WeChat's errcode), no consent,
+   * failed. The outbox message stays pending whatever happened, for the mini-program's own polling.
    */
   private async deliverSubscribe(o: OutboxMessage, templateId: string): Promise<boolean> {
     if (!(await this.ctx.kv.setIfAbsent(`outbox:subscribe-tried:${o.id}`, "1", 30 * 24 * 3600))) return false;
+    const repo = this.ctx.db.getRepository(NotificationDelivery);
+    const recipient = o.recipient!;
+    if (!(await this.subscriptions.take(recipient, templateId))) {
+      await repo.save(this.delivery(o, "subscribe", "no_consent", "no subscription consent left for this template"));
+      return true;
+    }
     const cfg = templateConfig().miniprogramSubscribe;
     try {
-      await this.wechat.sendSubscribe(o.recipient!.slice(3), templateId, fillTemplate(cfg.data, o.payload ?? {}, true), cfg.page);
+      await this.wechat.sendSubscribe(recipient.slice(3), templateId, fillTemplate(cfg.data, o.payload ?? {}, true), cfg.page);
       await this.record(o, "subscribe", "sent", null);
     } catch (e) {
-      await this.ctx.db.getRepository(NotificationDelivery).save(this.delivery(o, "subscribe", "failed", e instanceof Error ? e.message.slice(0, 500) : String(e)));
+      await repo.save(await this.refusalOrFailure(o, "subscribe", recipient, templateId, e));
     }
     return true;
+  }
+
+  /** Official-account 订阅通知 outside the 48-hour window: the same consent counting and recording. */
+  private async deliverBizSubscribe(o: OutboxMessage, openId: string, templateId: string): Promise<void> {
+    const recipient = o.recipient!;
+    if (!(await this.subscriptions.take(recipient, templateId))) {
+      await this.record(o, "bizsend", "no_consent", "no subscription consent left for this template");
+      return;
+    }
+    try {
+      await this.wechat.sendBizSubscribe(openId, templateId, fillTemplate(templateConfig().officialAccountTemplate.data, o.payload ?? {}, true));
+      await this.record(o, "bizsend", "sent", null);
+    } catch (e) {
+      const row = await this.refusalOrFailure(o, "bizsend", recipient, templateId, e);
+      await this.record(o, "bizsend", row.status, row.error, row.errcode);
+      await this.ctx.kv.del(`outbox:claim:${o.id}`);
+    }
+  }
+
+  /** WeChat answered with an errcode: refused (43101 also means no consent is left); otherwise not reached. */
+  private async refusalOrFailure(o: OutboxMessage, method: DeliveryMethod, recipient: string, templateId: string, e: unknown): Promise<NotificationDelivery> {
+    const msg = e instanceof Error ? e.message.slice(0, 500) : String(e);
+    if (e instanceof WechatApiError && e.errcode !== null) {
+      if (e.errcode === NO_CONSENT_ERRCODE) await this.subscriptions.zero(recipient, templateId);
+      return this.delivery(o, method, "refused", msg, e.errcode);
+    }
+    await this.subscriptions.giveBack(recipient, templateId);
+    return this.delivery(o, method, "failed", msg);
   }
 
   /** Notifications waiting for the Wechaty bot (recipients "wx:<contact id>"), claimed for two minutes. */

@@ -91,7 +91,7 @@ export type FiguresResult =
   | { found: true; year: number; value: number; name: string; label: string; source: string; breakdown?: Array<{ label: string; value: number }> }
   | { found: false; year: number | null; latestYear?: number | null };
 export type SubmitResult =
-  | { ok: true; applicationNo: string; queryCode: string; dueDate?: string | null; dueDateNote?: string | null; receivedAt?: string | null; status: string }
+  | { ok: true; applicationNo: string; queryCode: string; dueDate?: string | null; dueDateNote?: string | null; receivedAt?: string | null; status: string; attached?: number }
   | { ok: false; message: string };
 export type StatusResult =
   | {
@@ -578,7 +578,7 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       const next: Session = { ...s, mode: "idle", form: undefined, lastFiled: { applicationNo: res.applicationNo, idempotencyKey: key } };
       const due = res.dueDate ? `答复期限：${markNotedDate(res.dueDate, res.dueDateNote)}（自收到申请之日起20个工作日内答复）。${res.dueDateNote ?? ""}` : "工作人员确认收到后开始计算20个工作日的答复期限。";
       return say(
-        [`申请已提交。\n申请编号：${res.applicationNo}\n查询码：${res.queryCode}\n请妥善保存查询码，回复“查询申请 ${res.applicationNo} ${res.queryCode}”可随时查询进度。${due}`],
+        [`申请已提交。\n申请编号：${res.applicationNo}\n查询码：${res.queryCode}\n${res.attached ? `已随申请附上您发送的${res.attached}张图片。\n` : ""}请妥善保存查询码，回复“查询申请 ${res.applicationNo} ${res.queryCode}”可随时查询进度。${due}`],
         next,
       );
     }

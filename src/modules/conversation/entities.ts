@@ -49,8 +49,9 @@ export class Consultation {
   answeredAt!: string | null;
 }
 
-export type DeliveryMethod = "cs_message" | "template" | "subscribe" | "bot" | "inbox";
-export type DeliveryStatus = "sent" | "failed" | "expired";
+export type DeliveryMethod = "cs_message" | "template" | "subscribe" | "bizsend" | "bot" | "inbox";
+/** sent; refused by WeChat (errcode kept); no_consent (no subscription left, nothing sent); failed (not reached); expired (48-hour window). */
+export type DeliveryStatus = "sent" | "refused" | "no_consent" | "failed" | "expired";
 
 @Entity({ name: "notification_deliveries" })
 export class NotificationDelivery {
@@ -74,6 +75,10 @@ export class NotificationDelivery {
 
   @Column({ type: "text", nullable: true })
   error!: string | null;
+
+  /** WeChat's errcode when it refused the message (43101: no consent; 43116/47003: template or data problems). */
+  @Column({ type: "integer", nullable: true })
+  errcode!: number | null;
 
   @Column({ name: "created_at", type: "varchar", length: 30 })
   createdAt!: string;

@@ -8,6 +8,7 @@ import { wechatWebhookRoutes, MENU_KEYS } from "../../channels/wechat-webhook";
 import type { FeatureModule } from "../module";
 import { ConversationService } from "./conversation-service";
 import { Consultation, NotificationDelivery } from "./entities";
+import { SubscriptionConsent } from "./subscriptions";
 import { BotCustomAnswer, BotMiss } from "./knowledge/learned-entities";
 import { LEARNED_SERVICE, LearnedStore } from "./knowledge/learned-store";
 import { learnedRoutes } from "./knowledge/learned-routes";
@@ -21,7 +22,7 @@ const DELIVERY_INTERVAL_MS = 5000;
 
 export const conversationModule: FeatureModule = {
   name: "conversation",
-  entities: [Consultation, NotificationDelivery, BotMiss, BotCustomAnswer],
+  entities: [Consultation, NotificationDelivery, SubscriptionConsent, BotMiss, BotCustomAnswer],
   init(ctx: AppContext) {
     ctx.services.set("conversation", new ConversationService(ctx));
     ctx.services.set(LEARNED_SERVICE, new LearnedStore(ctx, () => invalidateKnowledge(ctx)));

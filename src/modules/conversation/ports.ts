@@ -12,6 +12,9 @@ import type { IntakeInput } from "../applications/intake-schema";
 import type { CatalogueResult, FiguresResult, GuideResult, MineResult, StatusResult, SubmitResult } from "./engine";
 import { LEARNED_SERVICE, type LearnedStore } from "./knowledge/learned-store";
 import { figureName } from "./engine";
+
+/** Key under which the images of one filing dialogue wait (the citizen and the form's idempotency key). */
+export const pendingAttachmentKey = (citizenKey: string, formKey: string) => `${citizenKey}|${formKey}`.slice(0, 300);
 import type { FigureTopic, GuideTopic } from "./intents";
 import { clientKeyOf } from "./client-key";
 import type { ConversationPorts, Speaker } from "./runner";
@@ -227,6 +230,15 @@ export function withBaseUrl(units: AnswerUnit[], base: string | undefined): Answ
   return units.map((u) => (u.source.url?.startsWith("/") ? { ...u, source: { ...u.source, url: `${root}${u.source.url}` } } : u));
 }
 
+/**
+ * Whether a cache entry made at `at` is older than `ms` on the context's clock (the service's clock, so a test
+ * moves time instead of sleeping through the period). A clock set back before the entry also expires it.
+ */
+function expired(ctx: AppContext, at: number, ms: number): boolean {
+  const now = ctx.clock.now().getTime();
+  return now < at || now - at > ms;
+}
+
 /** The platform's agencies from the directory (none registered: the default agency alone, as before). */
 async function platformAgencies(ctx: AppContext): Promise<DirectoryEntry[]> {
   const dir = ctx.services.get(DIRECTORY_SERVICE) as AgencyDirectory | undefined;
@@ -255,9 +267,9 @@ export function realPorts(ctx: AppContext): ConversationPorts {
   };
   const cached = () => {
     let c = guideCache.get(ctx);
-    if (!c || Date.now() - c.at > GUIDE_CACHE_MS) {
+    if (!c || expired(ctx, c.at, GUIDE_CACHE_MS)) {
       const agencyP = defaultAgency(ctx);
-      const entry = { at: Date.now(), agency: agencyP, guide: loadGuide(agencyP) };
+      const entry = { at: ctx.clock.now().getTime(), agency: agencyP, guide: loadGuide(agencyP) };
       const forget = () => guideCache.get(ctx) === entry && guideCache.delete(ctx);
       entry.agency.catch(forget);
       entry.guide.catch(forget);
@@ -270,10 +282,10 @@ export function realPorts(ctx: AppContext): ConversationPorts {
   const ports: ConversationPorts = {
     knowledge(): Promise<KnowledgeIndex> {
       let c = knowledgeCache.get(ctx);
-      if (!c || Date.now() - c.at > KNOWLEDGE_CACHE_MS) {
+      if (!c || expired(ctx, c.at, KNOWLEDGE_CACHE_MS)) {
         // The guide is read afresh (not from the guide cache), so a change is at most KNOWLEDGE_CACHE_MS old.
         const agencyP = defaultAgency(ctx);
-        const entry = { at: Date.now(), index: Promise.all([agencyP, loadGuide(agencyP)]).then(([a, g]) => buildKnowledge(ctx, a, g)) };
+        const entry = { at: ctx.clock.now().getTime(), index: Promise.all([agencyP, loadGuide(agencyP)]).then(([a, g]) => buildKnowledge(ctx, a, g)) };
         entry.index.catch(() => knowledgeCache.get(ctx) === entry && knowledgeCache.delete(ctx));
         knowledgeCache.set(ctx, (c = entry));
       }
@@ -372,7 +384,17 @@ export function realPorts(ctx: AppContext): ConversationPorts {
           idempotencyNamespace: `chat:${speaker.channel}:${speaker.userId}`,
           clientKey: clientKeyOf(speaker),
         });
-        return { ok: true, applicationNo: r.applicationNo, queryCode: r.queryCode, status: r.status, receivedAt: r.receivedAt, dueDate: r.dueDate, dueDateNote: r.dueDateNote ?? null };
+        // Images the citizen sent during this dialogue (official account) join the application now; a failure
+        // here must not undo the filing: the images stay waiting and the citizen can send them again.
+        let attached = 0;
+        if (speaker.citizenKey && ctx.services.has("attachments")) {
+          const files = getService<{ claimPending(key: string, no: string, citizenKey: string): Promise<number> }>(ctx, "attachments");
+          attached = await files.claimPending(pendingAttachmentKey(speaker.citizenKey, idempotencyKey), r.applicationNo, speaker.citizenKey).catch((err: unknown) => {
+            ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "binding the dialogue's images failed");
+            return 0;
+          });
+        }
+        return { ok: true, applicationNo: r.applicationNo, queryCode: r.queryCode, status: r.status, receivedAt: r.receivedAt, dueDate: r.dueDate, dueDateNote: r.dueDateNote ?? null, attached };
       } catch (e) {
         return { ok: false, message: citizenError(e) };
       }

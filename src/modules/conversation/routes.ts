@@ -1,27 +1,22 @@
-// HTTP side of the conversation: the chat API (mini-program, Wechaty bot relay, anonymous web chat),
-// mini-program login, the bot's notification polling, and the staff consultation queue.
+// HTTP side of the conversation: the chat API (mini-program, Wechaty bot relay, anonymous web chat), the
+// bot's notification polling, and the staff consultation queue. Mini-program login and notifications are
+// in the mini-program API (src/modules/miniprogram/routes.ts).
 import { createLimiter, type Limiter } from "../../infra/rate-limiter";
-import { createHash, randomBytes } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context";
 import { getService } from "../../context";
 import { safeEqual } from "../../channels/wechat-crypto";
-import { WechatApiError } from "../../channels/wechat-api";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { CHAT_SESSION_FORMAT, chatConversationId, newChatSession, refreshChatTokenStep, sentChatToken, setChatCookie } from "./chat-sessions";
 import type { ConversationService } from "./conversation-service";
 import type { Speaker } from "./runner";
+import { bearer, mpOpenIdOf } from "../miniprogram/mp-session";
 
-const MP_SESSION_TTL = 7 * 24 * 3600;
-const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
-/** Key-value key of a mini-program session: the token is kept only as its hash. */
-const mpSessionKey = (token: string) => `mp:session:${sha256(token)}`;
-
-const chatSchema = z.object({
+export const chatSchema = z.object({
   userId: z
     .string({ error: "请提供 userId" })
     .trim()
@@ -39,15 +34,9 @@ const chatSchema = z.object({
   text: z.string({ error: "请提供 text" }).trim().min(1, { error: "消息内容不能为空" }).max(10000, { error: "消息不能超过10000个字" }),
   messageId: z.string().trim().min(1).max(128).optional(),
 });
-const loginSchema = z.object({ code: z.string({ error: "请提供 code" }).trim().min(1, { error: "请提供 code" }).max(200) });
 const replySchema = z.object({ answer: z.string({ error: "请填写答复内容" }).trim().min(1, { error: "请填写答复内容" }).max(2000, { error: "答复不能超过2000个字" }) });
 const ackSchema = z.object({ ok: z.boolean({ error: "ok 应为 true 或 false" }), error: z.string().max(500).optional() });
 const listSchema = z.object({ status: z.enum(["open", "answered"], { error: "status 应为 open 或 answered" }).optional() });
-
-function bearer(ctx: Context): string | null {
-  const m = /^Bearer\s+(\S+)$/i.exec(ctx.get("Authorization"));
-  return m ? m[1] : null;
-}
 
 function isBot(app: AppContext, token: string | null): boolean {
   const expected = app.config.BOT_SERVICE_TOKEN;
@@ -69,7 +58,7 @@ async function speakerOf(app: AppContext, ctx: Context, userId: string | undefin
     if (!userId) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "userId", message: "请提供 userId（转发的联系人）" }]);
     return { channel: "wx", userId, citizenKey: `wx:${userId}` };
   }
-  const openId = await app.kv.get(mpSessionKey(token));
+  const openId = await mpOpenIdOf(app, token);
   if (!openId) throw new DomainError("AUTH.UNAUTHENTICATED", "登录已失效，请重新登录小程序");
   return { channel: "mp", userId: openId, citizenKey: `mp:${openId}` };
 }
@@ -116,31 +105,6 @@ export function conversationRoutes(app: AppContext): Router {
     const out = await svc().handle(speaker, body.text, body.messageId, { before: [fresh.store], admit: () => rateLimit(speaker) });
     setChatCookie(ctx, fresh.token);
     ctx.body = { replies: out.replies, session: fresh.token };
-  });
-
-  r.post("/api/miniprogram/login", async (ctx) => {
-    const { code } = parseInput(loginSchema, ctx.request.body);
-    if (!app.config.MINIPROGRAM_APPID || !app.config.MINIPROGRAM_SECRET) {
-      throw new DomainError("MINIPROGRAM.UNAVAILABLE", "小程序登录暂未开通（MINIPROGRAM_APPID / MINIPROGRAM_SECRET 未配置）");
-    }
-    let openId: string;
-    try {
-      ({ openId } = await svc().wechat.code2Session(code));
-    } catch (e) {
-      if (e instanceof WechatApiError) throw new DomainError("AUTH.INVALID_CREDENTIALS", "小程序登录失败，请重试");
-      throw e;
-    }
-    const token = randomBytes(32).toString("base64url");
-    await app.kv.set(mpSessionKey(token), openId, MP_SESSION_TTL);
-    ctx.body = { token, expiresIn: MP_SESSION_TTL };
-  });
-
-  /** The mini-program polls its notifications (status changes, staff answers) with its session token. */
-  r.get("/api/miniprogram/notifications", async (ctx) => {
-    const token = bearer(ctx);
-    const openId = token && !isBot(app, token) ? await app.kv.get(mpSessionKey(token)) : null;
-    if (!openId) throw new DomainError("AUTH.UNAUTHENTICATED", "请先登录小程序");
-    ctx.body = { notifications: await svc().takeInbox(`mp:${openId}`) };
   });
 
   r.get("/api/bot/notifications", requireBot(app), async (ctx) => {

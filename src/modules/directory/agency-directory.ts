@@ -12,6 +12,8 @@ export const DIRECTORY_SERVICE = "directory";
 
 export interface DirectoryEntry extends DirectoryAgency {
   id: string;
+  /** The agency above it (district government → departments, streets), when the agencies table has that relation. */
+  parentId: string | null;
 }
 
 function dutiesOf(profile: Agency["profile"]): AgencyDuties | null {
@@ -25,6 +27,8 @@ function dutiesOf(profile: Agency["profile"]): AgencyDuties | null {
 export function toEntry(a: Agency): DirectoryEntry {
   return {
     id: a.id,
+    // Read loosely: the parent column comes with the agency admin tools (issue 17's other part); without it the list is flat.
+    parentId: (a as unknown as { parentId?: string | null }).parentId ?? null,
     code: a.code,
     name: a.name,
     shortName: a.profile?.shortName ?? null,

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context";
 import { getService } from "../../context";
 import { parseInput } from "../../http/validate";
-import { createLimiter } from "../../infra/rate-limiter";
+import { createLimiter, type Limiter } from "../../infra/rate-limiter";
 import { DIRECTORY_SERVICE, type AgencyDirectory, type DirectoryEntry } from "./agency-directory";
 
 const querySchema = z.object({
@@ -18,12 +18,24 @@ const querySchema = z.object({
     .optional(),
 });
 
+const searchLimits = new WeakMap<AppContext, Limiter>();
+
+/** The per-address limit of agency searches, one counter for the API and the portal's "找哪个机关？" box. */
+export function agencySearchLimit(app: AppContext): Limiter {
+  let l = searchLimits.get(app);
+  if (!l) {
+    l = createLimiter(app.kv, { name: "agency-search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "查询过于频繁，请稍后再试。" });
+    searchLimits.set(app, l);
+  }
+  return l;
+}
+
 /** What a citizen sees of an agency: public facts only (no ids). */
 const view = (a: DirectoryEntry) => ({ code: a.code, name: a.name, shortName: a.shortName, duties: a.duties, contact: a.contact });
 
 export function directoryRoutes(app: AppContext): Router[] {
   const dir = () => getService<AgencyDirectory>(app, DIRECTORY_SERVICE);
-  const limiter = createLimiter(app.kv, { name: "agency-search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "查询过于频繁，请稍后再试。" });
+  const limiter = agencySearchLimit(app);
   const r = new Router();
   r.get("/api/agencies", async (ctx) => {
     const one = (v: unknown) => (Array.isArray(v) ? v[0] : v);

@@ -21,14 +21,22 @@ import type { Speaker } from "../conversation/runner";
 import { SESSION_TTL_SECONDS } from "../conversation/session-store";
 import type { ReportJson } from "../reports/narrative";
 import { ReportPublication } from "../reports/entities";
+import { DIRECTORY_SERVICE, type AgencyDirectory } from "../directory/agency-directory";
+import { agencySearchLimit } from "../directory/routes";
 import { checkFormKey, issueFormKey } from "./form-key";
+import { Agency } from "../../infra/entities/agency.entity";
 import { agencyFor, portalErrorPage, type PortalAgency } from "./layout";
+import { applyChoicePage, platformHomePage, type AgencyFinder } from "./pages/agencies";
 import { applyDonePage, applyPage, applyValues, intakeBody } from "./pages/apply";
 import { chatPage } from "./pages/chat";
 import { busyPage, cataloguePage, entryNotFoundPage, entryPage, guidePage, noGuidePage } from "./pages/guide";
 import { homePage } from "./pages/home";
 import { reportPage, reportsIndexPage, type PublishedYear } from "./pages/reports";
-import { statusFormSchema, statusPage } from "./pages/status";
+import { refiledPage, statusFormSchema, statusPage } from "./pages/status";
+import { Application } from "../applications/application.entity";
+import type { AttachmentService } from "../attachments/attachment-service";
+import { attachFormFiles, fileProblem, readFormWithFiles, type FormFile } from "../attachments/form-upload";
+import { isMultipart } from "../attachments/multipart";
 
 function assetDir(): string {
   const here = path.join(__dirname, "assets");
@@ -101,10 +109,26 @@ async function publishedYears(app: AppContext, agencyId: string): Promise<Publis
 export function portalRoutes(app: AppContext): Router {
   const r = new Router();
   const has = (name: string) => app.services.has(name);
-  const agency = async (ctx: Context, fromForm?: unknown) => {
-    const a = await agencyFor(app, ctx, fromForm);
+  const agency = async (ctx: Context, fromForm?: unknown, opts?: { needsOne?: boolean }) => {
+    const a = await agencyFor(app, ctx, fromForm, opts);
     ctx.state.portalAgency = a;
     return a;
+  };
+  // Guide, reports and entries are one agency's: without ?agency= on a platform of several, the default's.
+  const oneAgency = (ctx: Context) => agency(ctx, undefined, { needsOne: true });
+  const canChoose = (a: PortalAgency) => a.platform === true && has(DIRECTORY_SERVICE);
+
+  /** The directory's answer to ?q= (bounded, limited per address like GET /api/agencies, one counter). */
+  const findAgency = async (ctx: Context): Promise<AgencyFinder> => {
+    const dir = getService<AgencyDirectory>(app, DIRECTORY_SERVICE);
+    const raw = one(ctx.query.q as string | string[] | undefined);
+    const q = typeof raw === "string" ? raw.trim() : "";
+    const all = (await dir.all()).slice(0, 500);
+    if (q.length > 100) return { q: q.slice(0, 100), suggested: null, hits: [], all, error: "请简要描述，不超过100个字（如机关名称，或“学校的事找谁”）。" };
+    if (!q) return { q, suggested: null, hits: [], all };
+    await agencySearchLimit(app).consume(`ip:${ctx.ip}`);
+    const [hits, suggested] = await Promise.all([dir.search(q, 10), dir.suggest(q)]);
+    return { q, suggested: suggested?.agency ?? null, hits: hits.map((h) => ({ agency: h.agency, by: h.by })), all };
   };
   r.use(portalGuard(app));
 
@@ -115,6 +139,7 @@ export function portalRoutes(app: AppContext): Router {
 
   r.get("/", async (ctx) => {
     const a = await agency(ctx);
+    if (canChoose(a)) return html(ctx, 200, platformHomePage(a, await findAgency(ctx)));
     // No published guide yet is a state of the agency, not an error of the page.
     const guide = has("catalogue")
       ? await getService<CatalogueFacade>(app, "catalogue")
@@ -134,7 +159,7 @@ export function portalRoutes(app: AppContext): Router {
     const maxChars = app.config.CATALOGUE_QUERY_MAX_CHARS;
 
     r.get("/guide", async (ctx) => {
-      const a = await agency(ctx);
+      const a = await oneAgency(ctx);
       const v = await facade().guides.publishedVersion(a.id);
       if (!v) return html(ctx, 404, noGuidePage(a));
       html(ctx, 200, guidePage(a, facade().guides.toPublished(v)));
@@ -146,12 +171,17 @@ export function portalRoutes(app: AppContext): Router {
       // A malformed search keeps what it can: the words (cut to the limit), not the broken filters.
       const q = parsed.success ? parsed.data : { q: raw.q?.slice(0, maxChars), category: undefined, year: undefined, page: undefined };
       const a = await agency(ctx);
+      // No agency chosen on a platform of several: every agency's catalogue, each hit naming its agency.
+      const everyAgency = a.platform === true;
       let result: Awaited<ReturnType<CatalogueFacade["search"]>>;
       let facets: Awaited<ReturnType<typeof catalogueFacets>>;
+      let owners: Map<string, { code: string; name: string }> | undefined;
       try {
         await catalogueSearchLimit(app).consume(ctx.ip);
-        result = await facade().search(a.id, { q: q.q, category: q.category, year: q.year, page: q.page, pageSize: 20 });
-        facets = await catalogueFacets(app, a.id);
+        const params = { q: q.q, category: q.category, year: q.year, page: q.page, pageSize: 20 };
+        result = everyAgency ? await facade().searchAll(params) : await facade().search(a.id, params);
+        facets = await catalogueFacets(app, everyAgency ? null : a.id);
+        if (everyAgency) owners = new Map((await app.db.getRepository(Agency).find({ select: { id: true, code: true, name: true } })).map((x) => [x.id, { code: x.code, name: x.name }]));
       } catch (err) {
         const limited = err instanceof DomainError && err.code === "RATE_LIMITED";
         if (!limited && !isStatementTimeout(err)) throw err;
@@ -169,13 +199,14 @@ export function portalRoutes(app: AppContext): Router {
           categories: facets.categories,
           years: facets.years,
           result,
+          owners,
           error: parsed.success ? undefined : "部分搜索条件格式不正确，已忽略。",
         }),
       );
     });
 
     r.get("/catalogue/item", async (ctx) => {
-      const a = await agency(ctx);
+      const a = await oneAgency(ctx);
       const indexNo = one(ctx.query.indexNo as string | string[] | undefined) ?? "";
       const e = indexNo && indexNo.length <= 100 ? await facade().entries.byIndexNo(a.id, indexNo) : null;
       if (!isPublicEntry(e)) return html(ctx, 404, entryNotFoundPage(a));
@@ -185,12 +216,12 @@ export function portalRoutes(app: AppContext): Router {
 
   if (has("reports")) {
     r.get("/reports", async (ctx) => {
-      const a = await agency(ctx);
+      const a = await oneAgency(ctx);
       html(ctx, 200, reportsIndexPage(a, await publishedYears(app, a.id)));
     });
 
     r.get("/reports/:year", async (ctx) => {
-      const a = await agency(ctx);
+      const a = await oneAgency(ctx);
       const yearText = String(ctx.params.year);
       const versionText = one(ctx.query.version as string | string[] | undefined);
       const notFound = (why: string) => html(ctx, 404, portalErrorPage(a, "未找到", why));
@@ -227,7 +258,8 @@ export function portalRoutes(app: AppContext): Router {
       }
       try {
         const result = await svc().citizenStatus(parsed.data.applicationNo, parsed.data.queryCode, `ip:${ctx.ip}`);
-        html(ctx, 200, statusPage(a, { applicationNo: result.applicationNo, result }));
+        // The page carries the typed code in a hidden field of the re-filing form (never in a URL).
+        html(ctx, 200, statusPage(a, { applicationNo: result.applicationNo, result, queryCode: parsed.data.queryCode }));
       } catch (err) {
         if (!(err instanceof DomainError) || (err.code !== "APPLICATION.NOT_FOUND" && err.code !== "RATE_LIMITED")) throw err;
         const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
@@ -236,35 +268,87 @@ export function portalRoutes(app: AppContext): Router {
       }
     });
 
+    // Art. 36(5) from the status page: the holder of number and code re-files to the agency named in the answer
+    // (the service's refileByCode: same wrong-code limit as the lookup; once only, a second post finds the first).
+    r.post("/status/refile", async (ctx) => {
+      const form = (ctx.request.body ?? {}) as Record<string, unknown>;
+      const a = await agency(ctx, form.agency);
+      const parsed = statusFormSchema.safeParse(form);
+      if (!parsed.success) return html(ctx, 400, statusPage(a, { message: "转交需要申请编号和查询码，请先查询该申请。" }));
+      try {
+        const answer = await svc().refileByCode(parsed.data.applicationNo, parsed.data.queryCode, `ip:${ctx.ip}`);
+        html(ctx, answer.alreadyRefiled ? 200 : 201, refiledPage(a, answer));
+      } catch (err) {
+        if (!(err instanceof DomainError) || statusForCode(err.code) >= 500) throw err;
+        const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+        if (retry) ctx.set("Retry-After", String(retry));
+        html(ctx, statusForCode(err.code), statusPage(a, { applicationNo: parsed.data.applicationNo, message: err.message }));
+      }
+    });
+
+    // Attachments (issue 15): the form carries files when the feature is there; limits as everywhere else.
+    const attachments = has("attachments") ? () => getService<AttachmentService>(app, "attachments") : null;
+    const uploads = attachments ? { maxBytes: app.config.ATTACHMENT_MAX_BYTES, maxFiles: app.config.ATTACHMENT_MAX_PER_APPLICATION } : undefined;
+
     r.get("/apply", async (ctx) => {
-      html(ctx, 200, applyPage(await agency(ctx), { key: issueFormKey(app) }));
+      const a = await agency(ctx);
+      // Several agencies and none chosen: ask which one first (the form then names it and files to it).
+      if (canChoose(a)) return html(ctx, 200, applyChoicePage(a, await findAgency(ctx)));
+      html(ctx, 200, applyPage(a, { key: issueFormKey(app, a.code), uploads }));
     });
 
     r.post("/apply", async (ctx) => {
-      const form = (ctx.request.body ?? {}) as Record<string, unknown>;
+      let form = (ctx.request.body ?? {}) as Record<string, unknown>;
+      let files: FormFile[] = [];
+      if (isMultipart(ctx)) {
+        try {
+          const read = await readFormWithFiles(app, ctx);
+          form = read.fields;
+          files = attachments ? read.files : [];
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          const at = await agency(ctx);
+          return html(ctx, 400, applyPage(at, { key: issueFormKey(app, at.code), uploads, message: `${err.message}。` }));
+        }
+      }
       const a = await agency(ctx, form.agency);
       const values = applyValues(form);
-      const key = checkFormKey(app, form.key);
+      const key = checkFormKey(app, form.key, a.code);
       if (!key) {
         // Not a form this server issued (or an old page): nothing is filed; the citizen's input comes back.
-        return html(ctx, 400, applyPage(a, { key: issueFormKey(app), values, message: "表单已失效，请核对内容后再次点击“提交申请”。" }));
+        return html(ctx, 400, applyPage(a, { key: issueFormKey(app, a.code), values, uploads, message: "表单已失效，请核对内容后再次点击“提交申请”。" }));
       }
+      // A refused file sends the page back before anything is filed; the typed input stays (files must be chosen again).
+      const problem = attachments && files.length ? fileProblem(app, attachments(), files) : null;
+      if (problem) return html(ctx, 400, applyPage(a, { key, values, uploads, message: `${problem}。您填写的内容已保留，请重新选择文件后提交。` }));
       try {
         const answer = await svc().submit(intakeBody(values), { agencyId: a.id, idempotencyKey: `portal:${key}`, clientKey: `ip:${ctx.ip}` });
-        html(ctx, 201, applyDonePage(a, answer));
+        let done: { attached: number; problem?: string } | undefined;
+        if (attachments && files.length) {
+          // Filed already: whatever happens to the files, the page shows the number and query code. A resubmitted
+          // page (same key) finds the application and the files already stored, and adds only what is missing.
+          try {
+            const filed = await app.db.getRepository(Application).findOneByOrFail({ applicationNo: answer.applicationNo });
+            done = { attached: (await attachFormFiles(attachments(), filed, files)).length };
+          } catch (err) {
+            ctx.state.log?.warn({ err: err instanceof Error ? err.message : String(err) }, "portal attachments not stored");
+            done = { attached: 0, problem: `申请已提交，但附件未能保存${err instanceof DomainError ? `：${err.message}` : ""}。请记下查询码；如需补交材料，请联系受理机关。` };
+          }
+        }
+        html(ctx, 201, applyDonePage(a, answer, done));
       } catch (err) {
         if (err instanceof ValidationError) {
           const errors: Record<string, string> = {};
           for (const p of err.problems) errors[p.field] ??= p.message;
-          return html(ctx, 400, applyPage(a, { key, values, errors }));
+          return html(ctx, 400, applyPage(a, { key, values, errors, uploads }));
         }
         if (!(err instanceof DomainError) || statusForCode(err.code) >= 500) throw err;
         const retry = (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
         if (retry) ctx.set("Retry-After", String(retry));
         // A limit, or this key already used for other content: the input stays; a conflict gets a fresh key.
-        const fresh = err.code === "IDEMPOTENCY.CONFLICT" ? issueFormKey(app) : key;
+        const fresh = err.code === "IDEMPOTENCY.CONFLICT" ? issueFormKey(app, a.code) : key;
         const message = err.code === "IDEMPOTENCY.CONFLICT" ? "此表单已经提交过一份内容不同的申请。如确需再提交一份新的申请，请核对后再次点击“提交申请”。" : err.message;
-        html(ctx, statusForCode(err.code), applyPage(a, { key: fresh, values, message }));
+        html(ctx, statusForCode(err.code), applyPage(a, { key: fresh, values, message, uploads }));
       }
     });
   }

@@ -63,6 +63,9 @@ export interface Figures {
   reviewLitigation: Array<{ code: string; label: string; count: number }>;
 }
 
+/** Agencies drafted at once by the year-end job (the pool has 10 connections; requests keep the rest). */
+const YEAR_END_CONCURRENCY = 4;
+
 const FIRST_YEAR = 2008; // the Regulation's first reporting year; earlier years are refused
 
 export function assertYear(year: number): void {
@@ -488,10 +491,19 @@ export class ReportsService {
     const agencies = await this.ctx.db.getRepository(Agency).find({ order: { code: "ASC" } });
     const generated: string[] = [];
     const skipped: string[] = [];
-    for (const a of agencies) {
-      const r = await this.generateDraft(a.id, year);
-      (r.generated ? generated : skipped).push(a.code);
-    }
+    // A district has hundreds of agencies (issue 17): a few drafts at a time (each is a handful of short queries,
+    // mostly waiting on the database), well inside the connection pool; one failure stops the run, as before.
+    let next = 0;
+    const worker = async () => {
+      while (next < agencies.length) {
+        const a = agencies[next++];
+        const r = await this.generateDraft(a.id, year);
+        (r.generated ? generated : skipped).push(a.code);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(YEAR_END_CONCURRENCY, agencies.length) }, worker));
+    generated.sort();
+    skipped.sort();
     this.ctx.logger.info({ year, generated, skipped }, "year-end report drafts");
     return { year, generated, skipped };
   }

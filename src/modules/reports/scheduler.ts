@@ -39,7 +39,11 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
 
 async function runYearEnd(ctx: AppContext, year?: number) {
   const y = year ?? yearOf(ctx.today()) - 1;
-  return getService<ReportsService>(ctx, "reports").generateYearEnd(y);
+  const drafted = await getService<ReportsService>(ctx, "reports").generateYearEnd(y);
+  // Every agency's draft exists now: remind those whose report fails its checks or is not published (issue 17).
+  const district = ctx.services.get("district") as { sendReportReminders(year: number, today: string): Promise<unknown> } | undefined;
+  if (district) await district.sendReportReminders(y, ctx.today());
+  return drafted;
 }
 
 /** How long a start waits for Redis to register the scheduler before serving anyway (Redis down at startup). */

@@ -13,9 +13,9 @@ export interface ApplicationTable {
 const SAFE_CODE = /^[a-z_.]+$/;
 
 /** Placeholders for PostgreSQL ($1…) or SQLite (?), pushed in order of appearance. */
-class Params {
+export class Params {
   readonly values: unknown[] = [];
-  constructor(private readonly pg: boolean) {}
+  constructor(readonly pg: boolean) {}
   p(v: unknown): string {
     this.values.push(v);
     return this.pg ? `$${this.values.length}` : "?";
@@ -39,34 +39,56 @@ function dispositionCase(fmt: ReportFormat, column: string): string {
 
 /** The scope of a report year: received on or before 31 Dec and either received in the year or open on 1 Jan. */
 function scopeWhere(q: Params, agencyId: string, year: number): string {
+  return scopeOf(q, `agency_id = ${q.p(agencyId)}`, year);
+}
+
+function scopeOf(q: Params, agencyCondition: string, year: number): string {
   const { start, end } = yearBounds(year);
-  return `agency_id = ${q.p(agencyId)} AND received_at IS NOT NULL AND received_at <= ${q.p(end)}
+  return `${agencyCondition} AND received_at IS NOT NULL AND received_at <= ${q.p(end)}
     AND (received_at >= ${q.p(start)} OR disposition_date IS NULL OR disposition_date >= ${q.p(start)})`;
+}
+
+/** `agency_id` among many agencies: one array parameter on PostgreSQL, a list of placeholders on SQLite. */
+export function agencyIn(q: Params, agencyIds: string[], column = "agency_id"): string {
+  if (q.pg) return `${column} = ANY(${q.p(agencyIds)}::varchar[])`;
+  return agencyIds.length ? `${column} IN (${agencyIds.map((id) => q.p(id)).join(", ")})` : "1 = 0";
 }
 
 /** The SQL of table 三 (exported for the benchmark, which times exactly this statement). */
 export function applicationTableSql(fmt: ReportFormat, pg: boolean, agencyId: string, year: number): { sql: string; params: unknown[] } {
+  return tableSql(fmt, new Params(pg), (q) => `agency_id = ${q.p(agencyId)}`, year, false);
+}
+
+/**
+ * Table 三 of many agencies in one statement (the supervisor's district view, issue 17): the same aggregate as
+ * one agency's, grouped by agency as well. Exported for bench/district.bench.ts.
+ */
+export function agencyTablesSql(fmt: ReportFormat, pg: boolean, agencyIds: string[], year: number): { sql: string; params: unknown[] } {
+  return tableSql(fmt, new Params(pg), (q) => agencyIn(q, agencyIds), year, true);
+}
+
+function tableSql(fmt: ReportFormat, q: Params, agencyCondition: (q: Params) => string, year: number, byAgency: boolean): { sql: string; params: unknown[] } {
   const { start, end } = yearBounds(year);
-  const q = new Params(pg);
   // Inner aggregate: one pass over the year's scope, grouped by category, disposition and two small buckets;
   // outer aggregate: maps dispositions to rows over those few groups.
   const isNew = `CASE WHEN received_at >= ${q.p(start)} THEN 1 ELSE 0 END`;
   // Phase as a small integer (2 open at 31 Dec, 1 concluded in the year, 0 concluded before it): cheaper to
   // hash and group per row than text labels.
   const phase = `CASE WHEN disposition_date IS NULL OR disposition_date > ${q.p(end)} THEN 2 WHEN disposition_date >= ${q.p(start)} THEN 1 ELSE 0 END`;
-  const where = scopeWhere(q, agencyId, year);
+  const where = scopeOf(q, agencyCondition(q), year);
+  const agency = byAgency ? "agency_id, " : "";
   const sql = `WITH scope AS (
-      SELECT applicant_category AS cat, disposition AS disp, ${isNew} AS is_new, ${phase} AS phase, COUNT(*) AS n
+      SELECT ${agency}applicant_category AS cat, disposition AS disp, ${isNew} AS is_new, ${phase} AS phase, COUNT(*) AS n
       FROM applications WHERE ${where}
-      GROUP BY cat, disp, is_new, phase
+      GROUP BY ${agency}cat, disp, is_new, phase
     )
-    SELECT cat, CASE WHEN phase = 1 THEN ${dispositionCase(fmt, "disp")} ELSE NULL END AS result_row,
+    SELECT ${agency}cat, CASE WHEN phase = 1 THEN ${dispositionCase(fmt, "disp")} ELSE NULL END AS result_row,
       SUM(CASE WHEN is_new = 1 THEN n ELSE 0 END) AS new_n,
       SUM(CASE WHEN is_new = 0 THEN n ELSE 0 END) AS carried_n,
       SUM(CASE WHEN phase = 1 THEN n ELSE 0 END) AS done_n,
       SUM(CASE WHEN phase = 2 THEN n ELSE 0 END) AS open_n
     FROM scope
-    GROUP BY cat, result_row`;
+    GROUP BY ${agency}cat, result_row`;
   return { sql, params: q.values };
 }
 
@@ -77,10 +99,10 @@ export function emptyTable(fmt: ReportFormat): ApplicationTable {
   return { columns, rows };
 }
 
-/** Table 三 of an agency and year. 总计 counts every application (so an unknown category shows up in the checks). */
-export async function computeApplicationTable(db: DataSource, fmt: ReportFormat, agencyId: string, year: number): Promise<ApplicationTable> {
-  const { sql, params } = applicationTableSql(fmt, isPg(db), agencyId, year);
-  const groups: Array<{ cat: string; result_row: string | null; new_n: unknown; carried_n: unknown; done_n: unknown; open_n: unknown }> = await db.query(sql, params);
+type TableGroup = { cat: string; result_row: string | null; new_n: unknown; carried_n: unknown; done_n: unknown; open_n: unknown };
+
+/** Places aggregated groups into the grid of the format (JavaScript adds a few dozen counts, never rows). */
+function placeGroups(fmt: ReportFormat, groups: TableGroup[]): ApplicationTable {
   const table = emptyTable(fmt);
   const cats = categoryColumns(fmt);
   const totalIdx = table.columns.indexOf(TOTAL_COLUMN);
@@ -98,6 +120,28 @@ export async function computeApplicationTable(db: DataSource, fmt: ReportFormat,
     if (g.result_row) add(g.result_row, g.cat, Number(g.done_n));
   }
   return table;
+}
+
+/** Table 三 of an agency and year. 总计 counts every application (so an unknown category shows up in the checks). */
+export async function computeApplicationTable(db: DataSource, fmt: ReportFormat, agencyId: string, year: number): Promise<ApplicationTable> {
+  const { sql, params } = applicationTableSql(fmt, isPg(db), agencyId, year);
+  return placeGroups(fmt, await db.query(sql, params));
+}
+
+/** Table 三 of every agency given, in one statement; an agency without applications gets the empty grid. */
+export async function computeAgencyTables(db: DataSource, fmt: ReportFormat, agencyIds: string[], year: number): Promise<Map<string, ApplicationTable>> {
+  const { sql, params } = agencyTablesSql(fmt, isPg(db), agencyIds, year);
+  const groups: Array<TableGroup & { agency_id: string }> = agencyIds.length ? await db.query(sql, params) : [];
+  const byAgency = new Map<string, TableGroup[]>(agencyIds.map((id) => [id, []]));
+  for (const g of groups) byAgency.get(g.agency_id)?.push(g);
+  return new Map([...byAgency].map(([id, gs]) => [id, placeGroups(fmt, gs)]));
+}
+
+/** The sum of tables of one format, cell by cell (the district's total table). */
+export function sumTables(fmt: ReportFormat, tables: Iterable<ApplicationTable>): ApplicationTable {
+  const out = emptyTable(fmt);
+  for (const t of tables) for (const [r, vals] of Object.entries(t.rows)) if (out.rows[r]) vals.forEach((n, i) => (out.rows[r][i] += n));
+  return out;
 }
 
 export type ReviewTable = Record<string, number>;
@@ -124,6 +168,32 @@ export async function computeReviewTable(db: DataSource, fmt: ReportFormat, agen
     const prefix = KIND_PREFIX[String(r.kind)];
     if (!prefix) continue;
     for (const k of ["upheld", "corrected", "other", "pending", "total"]) out[`${prefix}.${k}`] = Number(r[k]);
+  }
+  return out;
+}
+
+/** Table 四 of every agency given, in one statement grouped by agency and kind. */
+export async function computeReviewTables(db: DataSource, fmt: ReportFormat, agencyIds: string[], year: number): Promise<Map<string, ReviewTable>> {
+  const { start, end } = yearBounds(year);
+  const q = new Params(isPg(db));
+  const closed = (o: string) => `SUM(CASE WHEN concluded_at IS NOT NULL AND concluded_at <= ${q.p(end)} AND outcome = '${o}' THEN 1 ELSE 0 END) AS ${o}`;
+  const parts = [closed("upheld"), closed("corrected"), closed("other")];
+  const pending = `SUM(CASE WHEN concluded_at IS NULL OR concluded_at > ${q.p(end)} THEN 1 ELSE 0 END) AS pending`;
+  const sql = `SELECT agency_id, kind, COUNT(*) AS total, ${parts.join(", ")}, ${pending}
+    FROM report_cases WHERE ${agencyIn(q, agencyIds)} AND filed_at <= ${q.p(end)} AND (concluded_at IS NULL OR concluded_at >= ${q.p(start)})
+    GROUP BY agency_id, kind`;
+  const rows: Array<Record<string, unknown>> = agencyIds.length ? await db.query(sql, q.values) : [];
+  const out = new Map<string, ReviewTable>();
+  for (const id of agencyIds) {
+    const t: ReviewTable = {};
+    for (const c of reviewColumns(fmt)) t[c] = 0;
+    out.set(id, t);
+  }
+  for (const r of rows) {
+    const prefix = KIND_PREFIX[String(r.kind)];
+    const t = out.get(String(r.agency_id));
+    if (!prefix || !t) continue;
+    for (const k of ["upheld", "corrected", "other", "pending", "total"]) t[`${prefix}.${k}`] = Number(r[k]);
   }
   return out;
 }

@@ -16,7 +16,7 @@ export const staffModule: FeatureModule = {
     {
       name: "create-user",
       summary: "create a staff account",
-      usage: "create-user --username U --password P --role clerk|approver|admin [--name 显示名] [--agency CODE]",
+      usage: "create-user --username U --password P --role clerk|approver|admin|supervisor|platform_admin [--name 显示名] [--agency CODE]",
       async run(ctx, argv, out) {
         const { values } = parseArgs({
           args: argv,

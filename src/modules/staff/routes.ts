@@ -3,7 +3,7 @@ import Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../context";
 import { getService } from "../../context";
-import { bearerToken, currentStaff, requireStaff } from "../../http/auth";
+import { bearerToken, currentStaff, requireAnyStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { STAFF_ROLES, type StaffService } from "./staff-service";
 
@@ -35,13 +35,13 @@ export function staffRoutes(app: AppContext): Router {
     ctx.body = { token: res.token, expiresAt: res.expiresAt, user: res.user };
   });
 
-  r.post("/logout", requireStaff(app), async (ctx) => {
+  r.post("/logout", requireAnyStaff(app), async (ctx) => {
     const token = bearerToken(ctx);
     if (token) await staff().logout(token);
     ctx.status = 204;
   });
 
-  r.get("/me", requireStaff(app), async (ctx) => {
+  r.get("/me", requireAnyStaff(app), async (ctx) => {
     ctx.body = { user: currentStaff(ctx) };
   });
 
@@ -82,7 +82,7 @@ export function staffRoutes(app: AppContext): Router {
   });
 
   // Every role: their own password; the other sessions end, this one stays.
-  r.post("/me/password", requireStaff(app), async (ctx) => {
+  r.post("/me/password", requireAnyStaff(app), async (ctx) => {
     const body = parseInput(changePasswordSchema, ctx.request.body);
     ctx.body = { revoked: await staff().changePassword(currentStaff(ctx), body.currentPassword, body.newPassword, bearerToken(ctx) ?? undefined) };
   });

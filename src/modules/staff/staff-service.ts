@@ -4,6 +4,7 @@
 // Usernames are unique per agency; a login names its agency (default DEFAULT_AGENCY_CODE).
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import argon2 from "argon2";
+import { In } from "typeorm";
 import { authenticator } from "otplib";
 import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
@@ -14,7 +15,11 @@ import { StaffSession, StaffUser, type StaffRole } from "../../infra/entities/st
 import { LoginThrottle } from "./login-throttle";
 import { assertPasswordAllowed } from "./password-policy";
 
+/** The roles of an agency's own staff: they act on their agency's records and an agency admin manages them. */
 export const STAFF_ROLES: StaffRole[] = ["clerk", "approver", "admin"];
+/** Roles above the agencies (issue 17): created by the CLI or a platform admin, never by an agency admin. */
+export const OVERSIGHT_ROLES: StaffRole[] = ["supervisor", "platform_admin"];
+export const ALL_ROLES: StaffRole[] = [...STAFF_ROLES, ...OVERSIGHT_ROLES];
 
 export interface StaffPrincipal {
   id: string;
@@ -50,6 +55,22 @@ export class StaffService {
     this.throttle = new LoginThrottle(ctx);
   }
 
+  /** The username and password rules of a new account, checked before anything is written (agency add). */
+  validateNewAccount(username: string, password: string): void {
+    if (!/^[A-Za-z0-9._-]{3,64}$/.test(username)) throw new DomainError("STAFF.INVALID_USERNAME", "用户名须为3–64位字母、数字或 . _ -");
+    this.checkPassword(password, username);
+  }
+
+  /**
+   * A user an agency admin may manage: one of their agency's own staff. Supervisor and platform-admin accounts
+   * are not theirs even when they sit in the same agency (a reset password would hand over the platform).
+   */
+  private async managedUser(userId: string, actor: StaffPrincipal): Promise<StaffUser> {
+    const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
+    if (!user || (!STAFF_ROLES.includes(user.role) && actor.role !== "platform_admin")) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
+    return user;
+  }
+
   private checkPassword(password: string, username: string): void {
     assertPasswordAllowed(password, { minLength: this.ctx.config.PASSWORD_MIN_LENGTH, minScore: this.ctx.config.PASSWORD_MIN_SCORE }, [username, this.ctx.config.DEFAULT_AGENCY_CODE]);
   }
@@ -57,8 +78,12 @@ export class StaffService {
   async createUser(input: { username: string; password: string; role: StaffRole; displayName?: string; agencyCode?: string }, actor?: StaffPrincipal): Promise<StaffPrincipal> {
     if (!/^[A-Za-z0-9._-]{3,64}$/.test(input.username)) throw new DomainError("STAFF.INVALID_USERNAME", "用户名须为3–64位字母、数字或 . _ -");
     this.checkPassword(input.password, input.username);
-    if (!STAFF_ROLES.includes(input.role)) throw new DomainError("STAFF.INVALID_ROLE", "角色须为 clerk、approver 或 admin");
-    const agency = actor ? { id: actor.agencyId } : await agencyByCode(this.ctx, input.agencyCode);
+    // An agency admin creates their agency's staff; the CLI and a platform admin may also create the roles above
+    // the agencies, in the agency they name.
+    const platform = !actor || actor.role === "platform_admin";
+    if (!(platform ? ALL_ROLES : STAFF_ROLES).includes(input.role))
+      throw new DomainError("STAFF.INVALID_ROLE", platform ? "角色须为 clerk、approver、admin、supervisor 或 platform_admin" : "角色须为 clerk、approver 或 admin");
+    const agency = actor && !platform ? { id: actor.agencyId } : await agencyByCode(this.ctx, input.agencyCode);
     const repo = this.ctx.db.getRepository(StaffUser);
     // Per agency: "已存在" tells an admin only about their own agency's accounts.
     if (await repo.findOneBy({ agencyId: agency.id, username: input.username })) throw new DomainError("STAFF.ALREADY_EXISTS", "用户名已存在");
@@ -88,8 +113,7 @@ export class StaffService {
     if (!STAFF_ROLES.includes(role)) throw new DomainError("STAFF.INVALID_ROLE", "角色须为 clerk、approver 或 admin");
     // An admin demoting themselves could leave the agency without anyone able to manage users.
     if (userId === actor.id) throw new DomainError("STAFF.FORBIDDEN", "不能修改自己的角色，请由其他管理员操作");
-    const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
-    if (!user) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
+    const user = await this.managedUser(userId, actor);
     const from = user.role;
     user.role = role;
     user.updatedAt = this.ctx.clock.now().toISOString();
@@ -100,15 +124,16 @@ export class StaffService {
     return toPrincipal(user);
   }
 
-  async listUsers(agencyId: string): Promise<StaffPrincipal[]> {
-    const users = await this.ctx.db.getRepository(StaffUser).find({ where: { agencyId }, order: { username: "ASC" } });
+  /** The agency's own staff (supervisor and platform-admin accounts are not an agency admin's to see). */
+  async listUsers(agencyId: string, roles: StaffRole[] = STAFF_ROLES): Promise<StaffPrincipal[]> {
+    const users = await this.ctx.db.getRepository(StaffUser).find({ where: { agencyId, role: In(roles) }, order: { username: "ASC" } });
     return users.map(toPrincipal);
   }
 
   /** Revokes every open session of a user (admin) — the next request with their token answers 401. */
   async revokeSessions(userId: string, actor: StaffPrincipal): Promise<number> {
     // Only users of the admin's own agency, as for setRole; the revocation and its audit row are one transaction.
-    if (!(await this.ctx.db.getRepository(StaffUser).existsBy({ id: userId, agencyId: actor.agencyId }))) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
+    await this.managedUser(userId, actor);
     const now = this.ctx.clock.now().toISOString();
     return this.ctx.db.transaction(async (m) => {
       const n = await endSessions(m, userId, now);
@@ -120,8 +145,7 @@ export class StaffService {
   /** Disables (or enables again) an account of the admin's agency; disabling ends its sessions and its logins fail. */
   async setActive(userId: string, active: boolean, actor: StaffPrincipal): Promise<StaffPrincipal> {
     if (userId === actor.id) throw new DomainError("STAFF.FORBIDDEN", "不能停用或启用自己的账号，请由其他管理员操作");
-    const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
-    if (!user) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
+    const user = await this.managedUser(userId, actor);
     const now = this.ctx.clock.now().toISOString();
     user.active = active;
     user.updatedAt = now;
@@ -144,8 +168,7 @@ export class StaffService {
   /** An admin sets a new password for a user of their agency; all of that user's sessions end. */
   async resetPassword(userId: string, newPassword: string, actor: StaffPrincipal): Promise<number> {
     if (userId === actor.id) throw new DomainError("STAFF.FORBIDDEN", "修改自己的密码请使用“修改密码”（需要当前密码）");
-    const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
-    if (!user) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
+    const user = await this.managedUser(userId, actor);
     return this.replacePassword(user, newPassword, actor, "staff.reset_password");
   }
 
@@ -192,7 +215,7 @@ export class StaffService {
 
   /** Removes the second factor: by the user (with a current code) or by another admin of the agency (lost phone). */
   async disableTotp(userId: string, actor: StaffPrincipal, code?: string): Promise<StaffPrincipal> {
-    const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
+    const user = userId === actor.id ? await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId }) : await this.managedUser(userId, actor);
     if (!user) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     if (userId === actor.id) {
       if (!user.totpSecret || !user.totpEnabledAt || !this.totpValid(user.totpSecret, code ?? "")) throw new DomainError("STAFF.INVALID_TOTP", "动态验证码不正确");

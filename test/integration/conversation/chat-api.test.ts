@@ -233,7 +233,11 @@ describe("mini-program status notifications", () => {
       );
     const ok = await mk("mp:mp-openid-sub");
     const refused = await mk("mp:mp-openid-refused");
-    await getService<ConversationService>(env.ctx, "conversation").deliverPending();
+    // Issue 15: a subscription message goes out only against a recorded consent (wx.requestSubscribeMessage).
+    const conv = getService<ConversationService>(env.ctx, "conversation");
+    await conv.subscriptions.record("mp:mp-openid-sub", { "mp-tpl-1": "accept" });
+    await conv.subscriptions.record("mp:mp-openid-refused", { "mp-tpl-1": "accept" });
+    await conv.deliverPending();
     const call = wx.calls.find((c) => c.path === "/cgi-bin/message/subscribe/send" && c.body?.touser === "mp-openid-sub");
     expect(call?.body?.template_id).toBe("mp-tpl-1");
     const data = call!.body!.data as Record<string, { value: string }>;
@@ -243,7 +247,9 @@ describe("mini-program status notifications", () => {
     const d = env.ctx.db.getRepository(NotificationDelivery);
     expect((await d.findOneByOrFail({ outboxId: ok.id })).method).toBe("subscribe");
     expect((await repo.findOneByOrFail({ id: refused.id })).status).toBe("pending");
-    expect((await d.findOneByOrFail({ outboxId: refused.id })).status).toBe("failed");
+    // WeChat's refusal is recorded with its errcode (issue 15; was "failed" before refusals were told apart).
+    expect((await d.findOneByOrFail({ outboxId: refused.id })).status).toBe("refused");
+    expect((await d.findOneByOrFail({ outboxId: refused.id })).errcode).toBe(43101);
     const login = await request(env.server).post("/api/miniprogram/login").send({ code: "refused" });
     const notes = await request(env.server).get("/api/miniprogram/notifications").set("Authorization", `Bearer ${login.body.token}`);
     expect(notes.body.notifications).toEqual(["【申请办理通知】您的申请已答复：予以公开。请查收答复告知书。"]);

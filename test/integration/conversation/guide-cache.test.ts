@@ -1,6 +1,6 @@
 // The bot's answers read the published guide from a per-process cache of GUIDE_CACHE_MS (the knowledge index
 // is rebuilt on the same period, KNOWLEDGE_CACHE_MS): a newly published guide reaches the chat within that
-// time, and until then the previous one is answered.
+// time, and until then the previous one is answered. The period runs on the service's clock, moved here.
 import request from "supertest";
 import { GUIDE_CACHE_MS } from "../../../src/modules/conversation/ports";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
@@ -29,7 +29,11 @@ it("answers from the published guide, and a newly published fee section within t
 
   // Within the cache period the bot still answers from the guide it read a moment ago…
   expect(await ask(QUESTION)).not.toContain("缓存测试第2版");
+  // …also just before its end on the service's clock…
+  const start = env.clock.now().getTime();
+  env.clock.set(new Date(start + GUIDE_CACHE_MS - 100).toISOString());
+  expect(await ask(QUESTION)).not.toContain("缓存测试第2版");
   // …and after it, from the new version.
-  await new Promise((r) => setTimeout(r, GUIDE_CACHE_MS + 200));
+  env.clock.set(new Date(start + GUIDE_CACHE_MS + 200).toISOString());
   expect(await ask(QUESTION)).toContain("缓存测试第2版");
 });

@@ -1,5 +1,5 @@
-// A local stand-in for the WeChat server API (access token, customer-service and template messages, menu,
-// mini-program code2session), recording every call, so no test reaches the internet.
+// A local stand-in for the WeChat server API (access token, customer-service, template and subscription
+// messages (send, bizsend), menu, temporary media, mini-program code2session), recording every call, so no test reaches the internet.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -14,6 +14,8 @@ export interface WechatStandin {
   calls: StandinCall[];
   tokenRequests(): number;
   messages(): Array<{ touser: string; content: string }>;
+  /** A temporary media file served by /cgi-bin/media/get (an image the user sent). */
+  putMedia(mediaId: string, bytes: Buffer, contentType?: string): void;
   /** Makes the next N customer-service sends fail with errcode 45015 (user outside the window). */
   failNextSends(n: number): void;
   close(): Promise<void>;
@@ -21,6 +23,7 @@ export interface WechatStandin {
 
 export async function startWechatStandin(): Promise<WechatStandin> {
   const calls: StandinCall[] = [];
+  const media = new Map<string, { bytes: Buffer; type: string }>();
   let failures = 0;
   let tokens = 0;
   const server = http.createServer((req, res) => {
@@ -28,7 +31,12 @@ export async function startWechatStandin(): Promise<WechatStandin> {
     let raw = "";
     req.on("data", (c) => (raw += c));
     req.on("end", () => {
-      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+      let body: Record<string, unknown> | null = null;
+      try {
+        body = raw ? (JSON.parse(raw) as Record<string, unknown>) : null;
+      } catch {
+        body = null;
+      }
       calls.push({ path: u.pathname, query: Object.fromEntries(u.searchParams), body });
       const send = (o: unknown) => {
         res.setHeader("content-type", "application/json");
@@ -46,6 +54,14 @@ export async function startWechatStandin(): Promise<WechatStandin> {
             return send({ errcode: 45015, errmsg: "response out of time limit" });
           }
           return send({ errcode: 0, errmsg: "ok" });
+        case "/cgi-bin/media/get": {
+          if (!tokenOk) return send({ errcode: 40001, errmsg: "invalid credential" });
+          const m = media.get(u.searchParams.get("media_id") ?? "");
+          if (!m) return send({ errcode: 40007, errmsg: "invalid media_id" });
+          res.setHeader("content-type", m.type);
+          return res.end(m.bytes);
+        }
+        case "/cgi-bin/message/subscribe/bizsend":
         case "/cgi-bin/message/subscribe/send":
           if (!tokenOk) return send({ errcode: 40001, errmsg: "invalid credential" });
           if (String(body?.touser).includes("refused")) return send({ errcode: 43101, errmsg: "user refuse to accept the msg" });
@@ -75,6 +91,7 @@ export async function startWechatStandin(): Promise<WechatStandin> {
         .filter((c) => c.path === "/cgi-bin/message/custom/send")
         .map((c) => ({ touser: String(c.body?.touser), content: String((c.body?.text as { content?: string })?.content ?? "") })),
     failNextSends: (n) => (failures = n),
+    putMedia: (id, bytes, type = "image/jpeg") => void media.set(id, { bytes, type }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

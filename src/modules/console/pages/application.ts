@@ -20,6 +20,8 @@ import { ACTION_LABELS, ACTOR_LABELS, AUDIT_LABELS, CLOSE_REASON_LABELS, DELIVER
 import { consoleStaff, setFlash, takeFlash } from "../session";
 import { clockBadge } from "./queue";
 import { consultationsFor, type ConsultationView } from "./consultations";
+import type { AttachmentService, AttachmentView } from "../../attachments/attachment-service";
+import { sendAttachment } from "../../attachments/routes";
 
 type Detail = Awaited<ReturnType<ApplicationService["detail"]>>;
 
@@ -211,6 +213,24 @@ ${fields}
 </details>`;
 }
 
+const SOURCE_LABELS: Record<string, string> = { miniprogram: "小程序", wechat: "公众号", online: "网站" };
+const sizeLabel = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+
+/** The application's files: each opened through an audited link (the file is never at a public address). */
+function attachmentsCard(app: AppContext, base: string, files: AttachmentView[] | null): SafeHtml | "" {
+  if (files === null) return "";
+  return html`<section class="card" aria-labelledby="h-files" id="attachments">
+<h2 id="h-files">附件（身份证明与其他材料）</h2>
+${files.length
+  ? html`<ol class="attachments">${files.map(
+      (f, i) => html`<li id="file-${f.id}"><strong>${f.kindLabel} ${i + 1}</strong> <span class="muted">${f.mime === "application/pdf" ? "PDF" : f.mime === "image/png" ? "PNG 图片" : "JPG 图片"} · ${sizeLabel(f.sizeBytes)} · 来自${SOURCE_LABELS[f.source] ?? f.source} · ${localTime(app, f.createdAt)}</span><br>
+  <a href="${base}/attachments/${f.id}" target="_blank" rel="noopener">查看</a> · <a href="${base}/attachments/${f.id}/download">下载</a></li>`,
+    )}</ol>
+<p class="muted">每次查看或下载都记入审计日志。</p>`
+  : html`<p class="muted">申请人没有上传附件。</p>`}
+</section>`;
+}
+
 function consultationsCard(app: AppContext, list: ConsultationView[] | null): SafeHtml | "" {
   if (list === null) return "";
   return html`<section class="card" aria-labelledby="h-consult">
@@ -246,6 +266,7 @@ export function applicationRoutes(app: AppContext, r: Router): void {
     const d = await apps().detail(staff, ctx.params.no, { revealIdNumber: reveal });
     const users = d.allowedActions.includes("assign") ? await getService<StaffService>(app, "staff").listUsers(staff.agencyId) : [];
     const consultations = await consultationsFor(app, staff, d.applicationNo);
+    const files = app.services.has("attachments") ? await getService<AttachmentService>(app, "attachments").staffList(staff, d.applicationNo) : null;
     const base = `/console/applications/${encodeURIComponent(d.applicationNo)}`;
     const today = app.today();
     const body = html`
@@ -256,6 +277,7 @@ ${d.dueDate ? html` 答复期限 <strong>${d.dueDate}</strong>` : ""} · <a href
   <div>
     ${applicantCard(d, base)}
     ${requestCard(app, d)}
+    ${attachmentsCard(app, base, files)}
     ${clockCard(d)}
     ${auditCard(app, d)}
   </div>
@@ -274,6 +296,16 @@ ${d.dueDate ? html` 答复期限 <strong>${d.dueDate}</strong>` : ""} · <a href
   r.get("/applications/:no", (ctx) => render(ctx, false));
   // A POST so the reveal is a deliberate act (audited by the service); the answer is the page itself, not cached.
   r.post("/applications/:no/reveal", (ctx) => render(ctx, true));
+
+  // One file of the application, for staff of its agency; the service writes the audit row before it is sent.
+  const openFile = (how: "view" | "download") => async (ctx: Context) => {
+    const staff = consoleStaff(ctx);
+    sendAttachment(ctx, await getService<AttachmentService>(app, "attachments").staffOpen(staff, ctx.params.no, ctx.params.id, how), how);
+  };
+  if (app.services.has("attachments")) {
+    r.get("/applications/:no/attachments/:id", openFile("view"));
+    r.get("/applications/:no/attachments/:id/download", openFile("download"));
+  }
 
   // The letter as it stands (answered) with the DOCX download of the applications API (same session cookie).
   r.get("/applications/:no/reply-letter", async (ctx) => {

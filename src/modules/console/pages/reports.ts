@@ -144,6 +144,9 @@ export function reportRoutes(app: AppContext, r: Router): void {
     const users = new Map((await getService<StaffService>(app, "staff").listUsers(staff.agencyId)).map((u) => [u.id, u.displayName ?? u.username]));
     const sections = v.draft?.sections ?? v.report.sections;
     const mayPublish = staff.role === "approver" || staff.role === "admin";
+    // The year-end job's reminders to this staff member (issue 17: report failing its checks or unpublished).
+    const district = app.services.get("district") as { remindersFor(id: string): Promise<Array<{ createdAt: string; message: string }>> } | undefined;
+    const reminders = district ? await district.remindersFor(staff.id) : [];
     const years = Array.from({ length: 8 }, (_, i) => current - i);
     const base = `/console/reports/${year}`;
     const body = html`
@@ -151,6 +154,8 @@ export function reportRoutes(app: AppContext, r: Router): void {
   <div class="field"><label for="year">年度</label><select id="year" name="year">${years.map((y) => html`<option value="${y}"${y === year ? raw(" selected") : ""}>${y}年</option>`)}</select></div>
   <div class="field"><button type="submit">切换</button></div>
 </form>
+${reminders.length ? html`<section class="card" aria-labelledby="h-reminders" id="report-reminders"><h2 id="h-reminders">提醒</h2>
+<ul>${reminders.map((m) => html`<li>${localTime(app, m.createdAt)}：${m.message}</li>`)}</ul></section>` : ""}
 <section class="card" aria-labelledby="h-status" id="report-status">
   <h2 id="h-status">状态</h2>
   <p>${v.format}年版格式。${v.published ? html`已发布第 <strong id="published-version">${v.published.version}</strong> 版（${localTime(app, v.published.publishedAt)}）。` : html`<strong>尚未发布。</strong>`}

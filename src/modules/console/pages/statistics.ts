@@ -28,10 +28,11 @@ function chart(id: string, title: string, config: unknown, fallback: SafeHtml): 
 </figure>`;
 }
 
-export function checksList(checks: Array<{ id: string; ok: boolean; detail: string }>): SafeHtml {
+/** The checks as a list; `idSuffix` keeps ids unique where several agencies' lists share a page. */
+export function checksList(checks: Array<{ id: string; ok: boolean; detail: string }>, idSuffix = ""): SafeHtml {
   const failed = checks.filter((c) => !c.ok).length;
-  return html`<p id="checks-summary" class="${failed ? "error-text" : ""}">${failed ? `${failed} 项校验未通过` : `全部 ${checks.length} 项校验通过`}</p>
-<ul class="checks" id="checks">${checks.map((c) => html`<li class="${c.ok ? "pass" : "fail"}">${c.ok ? "✓ 通过" : "✗ 未通过"}：${c.detail}</li>`)}</ul>`;
+  return html`<p id="checks-summary${idSuffix}" class="${failed ? "error-text" : ""}">${failed ? `${failed} 项校验未通过` : `全部 ${checks.length} 项校验通过`}</p>
+<ul class="checks" id="checks${idSuffix}">${checks.map((c) => html`<li class="${c.ok ? "pass" : "fail"}">${c.ok ? "✓ 通过" : "✗ 未通过"}：${c.detail}</li>`)}</ul>`;
 }
 
 export function parseYear(v: unknown, fallback: number): number {

@@ -3,12 +3,15 @@
 // comes back with everything the citizen typed and each message next to its field (and listed at the top, linked
 // to the field); success shows the application number and the query code once. The hidden key (./form-key.ts)
 // makes a double submit answer with the same application.
-// Attachments (identity proof, issue 15) plug in here: a file input in applyForm and its parts read in the handler.
+// Attachments (identity proof, issue 15): with the attachments feature the form is multipart and carries a file
+// input for the identity proof and one for other files; the handler checks them before filing (src/modules/
+// attachments/form-upload.ts) and attaches them after.
 import { html, options, raw, type SafeHtml } from "../../console/html";
 import type { IntakeAnswer } from "../../applications/application-service";
 import { APPLICANT_CATEGORIES } from "../../applications/application.entity";
 import { CATEGORY_LABELS, DELIVERY_FORM_LABELS, DELIVERY_FORMS, DELIVERY_METHOD_LABELS, DELIVERY_METHODS, ID_TYPE_LABELS } from "../../applications/intake-schema";
 import { link, portalPage, type PortalAgency } from "../layout";
+import { receivingAgencyLine } from "./agencies";
 
 const APPLICANT_FIELDS = ["category", "name", "idType", "idNumber", "creditCode", "contactName", "phone", "email", "address", "postcode"] as const;
 const OTHER_FIELDS = ["description", "documentNo", "purpose", "deliveryForm", "deliveryMethod"] as const;
@@ -50,6 +53,20 @@ export interface ApplyFormState {
   errors?: Record<string, string>;
   /** Messages not tied to a field (limits, an expired form). */
   message?: string;
+  /** Set when attachments are accepted: the limits told next to the file inputs. */
+  uploads?: { maxBytes: number; maxFiles: number };
+}
+
+const mb = (n: number) => (n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10}MB` : `${Math.round(n / 1024)}KB`);
+
+/** The identity proof (Art. 29) and other files: a browser's plain file inputs, no script. */
+function filesFieldset(u: { maxBytes: number; maxFiles: number }): SafeHtml {
+  const accept = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf";
+  return html`<fieldset><legend>身份证明和其他材料</legend>
+<div class="field"><label for="ap-identity">身份证明（可不传）</label><span class="hint" id="ap-identity-hint">如身份证正反面照片；法人或其他组织可传营业执照等。JPG、PNG 或 PDF，每个不超过${mb(u.maxBytes)}</span><input id="ap-identity" name="identity" type="file" accept="${accept}" aria-describedby="ap-identity-hint"></div>
+<div class="field"><label for="ap-supporting">其他材料（可不传，可多选）</label><span class="hint" id="ap-supporting-hint">所有文件合计不超过${u.maxFiles}个；提交后只有受理机关的工作人员能看到</span><input id="ap-supporting" name="supporting" type="file" multiple accept="${accept}" aria-describedby="ap-supporting-hint"></div>
+</fieldset>
+`;
 }
 
 const fieldId = (name: string) => `ap-${name.replace(/\./g, "-")}`;
@@ -131,19 +148,19 @@ ${s.message ? html`<p>${s.message}</p>` : ""}${listed.length ? html`<ul>${listed
       : "";
   const body = html`<h1>申请政府信息公开</h1>
 <p>根据《政府信息公开条例》第二十九条，请填写下列内容。本机关自收到申请之日起20个工作日内答复（可延长20个工作日）。${agency.name}受理的申请，也可以通过<a href="${link(agency, "/chat")}">在线咨询</a>一步一步填写。</p>
-${summary}
-<form method="post" action="${link(agency, "/apply")}" novalidate id="apply-form">
+${summary}${receivingAgencyLine(agency)}
+<form method="post" action="${link(agency, "/apply")}" novalidate id="apply-form"${s.uploads ? raw(' enctype="multipart/form-data"') : ""}>
 <input type="hidden" name="key" value="${s.key}">
 ${FIELDSETS.map((set) => html`<fieldset><legend>${set.legend}</legend>
 ${set.fields.map((f) => field(f, values, errors))}
 </fieldset>
-`)}<p class="meta">提交即表示您确认所填信息真实。证件号码和联系电话只用于办理本申请。</p>
+`)}${s.uploads ? filesFieldset(s.uploads) : ""}<p class="meta">提交即表示您确认所填信息真实。证件号码和联系电话只用于办理本申请。</p>
 <button type="submit">提交申请</button>
 </form>`;
   return portalPage(agency, { title: listed.length || s.message ? "申请政府信息公开（请修改后重新提交）" : "申请政府信息公开", active: "apply", body });
 }
 
-export function applyDonePage(agency: PortalAgency, a: IntakeAnswer): string {
+export function applyDonePage(agency: PortalAgency, a: IntakeAnswer, files?: { attached: number; problem?: string }): string {
   const body = html`<h1>申请已提交</h1>
 <div class="notice" role="status">
 <p>申请编号：<strong id="application-no">${a.applicationNo}</strong></p>
@@ -155,6 +172,8 @@ export function applyDonePage(agency: PortalAgency, a: IntakeAnswer): string {
 <dt>答复期限</dt><dd>${a.dueDate ? html`${a.dueDate}${a.dueDateProvisional ? "（暂估）" : ""}` : "—"}</dd>
 </dl>
 ${a.dueDateNote ? html`<p class="meta">${a.dueDateNote}</p>` : ""}
+${files?.attached ? html`<p id="attached">已随申请提交${files.attached}个附件。</p>` : ""}
+${files?.problem ? html`<p class="error-summary" role="alert" id="attach-problem">${files.problem}</p>` : ""}
 <p><a href="${link(agency, "/")}">返回首页</a></p>`;
   return portalPage(agency, { title: "申请已提交", active: "apply", body });
 }

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { MENU_KEYS } from "../../../channels/wechat-webhook";
 import { html, type SafeHtml } from "../../console/html";
-import { link, portalPage, type PortalAgency } from "../layout";
+import { link, platformName, portalPage, type PortalAgency } from "../layout";
 
 const MENU_FILE = path.resolve(__dirname, "../../../../config/wechat-menu.json");
 
@@ -65,9 +65,11 @@ function quickButtons(text: string): SafeHtml | string {
 
 export function chatPage(agency: PortalAgency, exchange?: ChatExchange): string {
   const replies = exchange?.replies ?? [];
-  const body = html`<h1 class="chat-title">在线咨询 · ${agency.name}</h1>
+  // On the platform's page the bot serves every agency (it asks which one when it matters).
+  const who = agency.platform ? platformName(agency) : agency.name;
+  const body = html`<h1 class="chat-title">在线咨询 · ${who}</h1>
 <ol class="chat-log" id="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label="对话记录" tabindex="0">
-<li class="msg bot"><span class="avatar" aria-hidden="true">客服</span><div class="bubble"><span class="sr-only">客服：</span>您好，这里是${agency.name}政府信息公开咨询服务。可以直接提问，或点下方菜单。</div></li>
+<li class="msg bot"><span class="avatar" aria-hidden="true">客服</span><div class="bubble"><span class="sr-only">客服：</span>您好，这里是${who}政府信息公开咨询服务。可以直接提问，或点下方菜单。</div></li>
 ${exchange ? html`${bubble("me", exchange.text)}${replies.map((r) => bubble("bot", r))}${exchange.error ? bubble("error", exchange.error) : ""}` : ""}
 </ol>
 ${exchange ? html`<noscript><p class="meta">未启用 JavaScript：页面只显示最近一轮对话，对话本身会继续。</p></noscript>` : ""}

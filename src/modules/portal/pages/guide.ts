@@ -71,6 +71,8 @@ export interface CataloguePageInput {
   categories: string[];
   years: number[];
   result: SearchResult;
+  /** Searching every agency (a platform of several, none chosen): each hit's agency by id, named on the hit. */
+  owners?: Map<string, { code: string; name: string }>;
   error?: string;
 }
 
@@ -93,12 +95,16 @@ export function cataloguePage(agency: PortalAgency, p: CataloguePageInput): stri
       )}</ul></section>`
     : "";
   // The highlight is built by the search service from escaped text with <mark> around the matched words.
-  const items = r.items.map(
-    (i) => html`<li><a href="${link(agency, i.url)}">${raw(i.highlight)}</a>
-<div class="meta">索引号：${i.indexNo}${i.docNo ? html`　文号：${i.docNo}` : ""}<br>发布机构：${i.publisher}　生成日期：${i.writtenDate ?? "—"}<br>分类：${i.category}${i.validity !== "有效" ? html`　有效性：${i.validity}` : ""}</div>
-${i.summary ? html`<p>${i.summary}</p>` : ""}</li>\n`,
-  );
-  const pages = Math.max(1, Math.ceil(r.total / r.pageSize));
+  const items = r.items.map((i) => {
+    const owner = p.owners?.get(i.agencyId ?? "");
+    // A hit of another agency opens in that agency's pages; an entry's own external link stays as it is.
+    const href = owner && i.url.startsWith("/") ? link({ code: owner.code, isDefault: false }, i.url) : link(agency, i.url);
+    return html`<li><a href="${href}">${raw(i.highlight)}</a>
+<div class="meta">${owner ? html`<span class="owner">${owner.name}</span><br>` : ""}索引号：${i.indexNo}${i.docNo ? html`　文号：${i.docNo}` : ""}<br>发布机构：${i.publisher}　生成日期：${i.writtenDate ?? "—"}<br>分类：${i.category}${i.validity !== "有效" ? html`　有效性：${i.validity}` : ""}</div>
+${i.summary ? html`<p>${i.summary}</p>` : ""}</li>\n`;
+  });
+  // An estimated total is larger than what is served (the ranked candidates): no links past those.
+  const pages = Math.max(1, Math.ceil(Math.min(r.total, r.browsable) / r.pageSize));
   const pageLink = (n: number) => link(agency, "/catalogue", { q: p.q, category: p.category, year: p.year, page: n });
   const pager =
     pages > 1
@@ -109,6 +115,7 @@ ${i.summary ? html`<p>${i.summary}</p>` : ""}</li>\n`,
   const count = r.totalEstimated ? `约${r.total}条` : `共${r.total}条`;
   const heading = p.q ? `“${p.q}”的搜索结果：${count}` : `全部目录：${count}`;
   const body = html`<h1>政府信息公开目录</h1>
+${p.owners ? html`<p class="meta">搜索本平台全部机关的公开目录；每条信息注明所属机关。只看一个机关：请从<a href="/">首页</a>选择机关。</p>` : ""}
 ${searchForm(agency, p)}
 ${p.error ? html`<p role="alert">${p.error}</p>` : ""}
 ${guide}

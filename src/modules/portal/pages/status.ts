@@ -2,7 +2,7 @@
 // GET /api/applications/:no (wrong codes counted per client address). The form POSTs, so the query code never
 // sits in a URL, the browser history or the access log.
 import { z } from "zod";
-import type { CitizenStatusView } from "../../applications/application-service";
+import type { CitizenStatusView, RefileAnswer } from "../../applications/application-service";
 import { html, type SafeHtml } from "../../console/html";
 import { link, portalPage, type PortalAgency } from "../layout";
 
@@ -17,6 +17,38 @@ export interface StatusFormState {
   /** A message for the whole form (not found, too many attempts). */
   message?: string;
   result?: CitizenStatusView;
+  /** The code the citizen just typed: only for the re-filing form of a 不属于本机关 answer (hidden field, POST). */
+  queryCode?: string;
+}
+
+/** Art. 36(5): the answer names the competent agency; the citizen re-files there in one step (or did already). */
+function referralBlock(agency: PortalAgency, r: CitizenStatusView, queryCode: string | undefined): SafeHtml | "" {
+  const ref = r.referral;
+  if (!ref) return "";
+  const action = ref.refiledAs
+    ? html`<p>您已转交此申请，新申请编号：<strong>${ref.refiledAs}</strong>（查询码不变）。</p>`
+    : queryCode
+      ? html`<form method="post" action="${link(agency, "/status/refile")}" id="refile-form">
+<input type="hidden" name="applicationNo" value="${r.applicationNo}"><input type="hidden" name="queryCode" value="${queryCode}">
+<p>可以把这份申请一步转交给${ref.agencyName}：以您原来填写的内容提出新申请，收到申请日期为转交当日，查询码不变。</p>
+<button type="submit">向${ref.agencyName}转交申请</button></form>`
+      : "";
+  return html`<div class="notice" id="referral"><p>受理机关答复：本机关不掌握该信息。负责公开该信息的机关：<strong>${ref.agencyName}</strong>（${ref.contact}）。</p>${action}</div>`;
+}
+
+/** The re-filing's answer: the new application at the competent agency (same query code). */
+export function refiledPage(agency: PortalAgency, a: RefileAnswer): string {
+  const body = html`<h1>${a.alreadyRefiled ? "此申请已经转交" : "申请已转交"}</h1>
+<div class="notice" role="status">
+<p>已向${a.agencyName}转交申请${a.refiledFrom}。</p>
+<p>新申请编号：<strong id="refiled-no">${a.applicationNo}</strong></p>
+<p>查询码与原申请相同。凭新申请编号和查询码可以<a href="${link(agency, "/status")}">查询办理进度</a>。</p>
+</div>
+<dl>
+<dt>收到申请日期</dt><dd>${a.receivedAt ?? "待确认"}</dd>
+<dt>答复期限</dt><dd>${a.dueDate ? html`${a.dueDate}${a.dueDateProvisional ? "（暂估）" : ""}` : "—"}</dd>
+</dl>`;
+  return portalPage(agency, { title: a.alreadyRefiled ? "此申请已经转交" : "申请已转交", active: "status", body });
 }
 
 function fieldError(errors: Record<string, string> | undefined, name: string): SafeHtml | string {
@@ -35,6 +67,7 @@ export function statusPage(agency: PortalAgency, s: StatusFormState = {}): strin
 ${r.dispositionLabel ? html`<dt>答复结果</dt><dd>${r.dispositionLabel}${r.dispositionDate ? html`（${r.dispositionDate}）` : ""}</dd>` : ""}
 </dl>
 ${r.dueDateNote ? html`<p class="meta">${r.dueDateNote}</p>` : ""}
+${referralBlock(agency, r, s.queryCode)}
 </section>`
     : "";
   const body = html`<h1>查询申请办理进度</h1>
