@@ -12,6 +12,7 @@ import { BARE_REPLY, startBareWebhook, type BareProcess } from "./lib/bare-webho
 import { benchAccount, FAQ, round, rssMiB, runLoad, startBenchServer, webhookKind, type LoadResult, type RequestKind } from "./lib/load";
 import { QUICK, ratioOf, writeResult, type SummaryRow } from "./lib/results";
 import { sleep } from "../test/helpers/wait";
+import { measureParts } from "./lib/library-memory";
 
 const REQUESTS = QUICK ? 5_000 : 100_000;
 const CONNECTIONS = 20;
@@ -138,9 +139,16 @@ async function main() {
     await sleep(SETTLE_MS);
     const bareAfterSettled = rssMiB(bare.pid);
 
+    // What the text libraries cost, each loaded alone in a fresh process (excess over Node + tsx alone).
+    const parts = measureParts();
+    const base = parts.find((p) => p.part === "baseline")!;
+    const libraries = parts.map((p) => ({ ...p, rssOverBaselineMiB: round(p.rssMiB - base.rssMiB) }));
+    console.log(`\neach part loaded alone (RSS MiB over Node + tsx, ${base.rssMiB} MiB): ${libraries.filter((p) => p.part !== "baseline").map((p) => `${p.part} +${p.rssOverBaselineMiB}`).join(", ")}`);
+
     const growth = round(serverAfterSettled - serverAtRest);
     const bareGrowth = round(bareAfterSettled - bareAtRest);
     const result = {
+      libraries,
       server: { rssAtRestMiB: serverAtRest, rssAfterMiB: serverAfter, rssAfterSettledMiB: serverAfterSettled, growthMiB: growth, rssDuringLoadMiB: samples, load },
       bare: { rssAtRestMiB: bareAtRest, rssAfterMiB: bareAfter, rssAfterSettledMiB: bareAfterSettled, growthMiB: bareGrowth, load: bareLoad },
       ratios: {

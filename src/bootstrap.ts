@@ -49,11 +49,15 @@ export async function prepare(ctx: AppContext): Promise<void> {
   const qr = ctx.db.createQueryRunner();
   await qr.connect();
   try {
+    // The wait lasts as long as the other's migrations and seed may (the import timeout), not the request
+    // timeout: several instances, or the workers of one (WEB_CONCURRENCY), start together on a busy machine.
+    await qr.query(`SET statement_timeout = ${Math.floor(ctx.config.DB_IMPORT_STATEMENT_TIMEOUT_MS)}`);
     await qr.query(`SELECT pg_advisory_lock(hashtext('ogi:prepare:' || coalesce(current_schema(), '')))`);
     try {
       await prepareUnlocked(ctx);
     } finally {
       await qr.query(`SELECT pg_advisory_unlock(hashtext('ogi:prepare:' || coalesce(current_schema(), '')))`);
+      await qr.query("RESET statement_timeout");
     }
   } finally {
     await qr.release();

@@ -1,4 +1,5 @@
 // The only reader of process.env: one zod schema for every setting, failing fast with every problem listed.
+import os from "node:os";
 import { z } from "zod";
 
 const bool = z
@@ -107,6 +108,9 @@ export const configSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: intIn(1000, 600000).default(30000),
   HTTP_HEADERS_TIMEOUT_MS: intIn(1000, 600000).default(10000),
   HTTP_MAX_CONNECTIONS: intIn(1, 1000000).default(2000),
+  // Worker processes sharing the port (node:cluster; issue 18). Unset: one per core in production (NODE_ENV=production,
+  // PostgreSQL and Redis), else 1 (SQLite and the in-process stand-ins cannot be shared by processes).
+  WEB_CONCURRENCY: intIn(1, 256).optional(),
   // WeChat official account
   WECHAT_TOKEN: z.string().min(3).max(32).optional(),
   WECHAT_APPID: z.string().optional(),
@@ -157,8 +161,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   if (c.WECHAT_ENCODING_AES_KEY && !c.WECHAT_APPID) problems.push("WECHAT_APPID: required when WECHAT_ENCODING_AES_KEY is set");
   if (c.WECHAT_ENCODING_AES_KEY && !c.WECHAT_TOKEN) problems.push("WECHAT_TOKEN: required when WECHAT_ENCODING_AES_KEY is set");
+  if (c.WEB_CONCURRENCY && c.WEB_CONCURRENCY > 1 && (!c.REDIS_URL || !/^postgres/.test(c.DATABASE_URL))) {
+    problems.push("WEB_CONCURRENCY: more than 1 worker needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL): sessions, locks and limits must be shared by the workers");
+  }
   if (problems.length) throw new ConfigError(problems);
   return c;
+}
+
+/**
+ * How many worker processes serve HTTP: WEB_CONCURRENCY, else one per core in production (NODE_ENV=production
+ * with PostgreSQL and Redis), else 1 — the embedded default, development and the tests' server processes (which
+ * ask for a cluster when they test one: starting N workers costs N start-ups on the shared test machine).
+ */
+export function webConcurrency(c: Pick<Config, "WEB_CONCURRENCY" | "DATABASE_URL" | "REDIS_URL" | "NODE_ENV">, cores = os.availableParallelism()): number {
+  if (c.WEB_CONCURRENCY) return c.WEB_CONCURRENCY;
+  return c.NODE_ENV === "production" && c.REDIS_URL && /^postgres/.test(c.DATABASE_URL) ? Math.max(1, cores) : 1;
 }
 
 export type DatabaseTarget =

@@ -4,6 +4,7 @@
 // reply. No signature check, no Redis, no engine, no logging. Run as its own process, like the real server:
 // `node --import tsx bench/lib/bare-webhook.ts` with PORT, WECHAT_APPID and WECHAT_ENCODING_AES_KEY.
 import { spawn, type ChildProcess } from "node:child_process";
+import cluster from "node:cluster";
 import path from "node:path";
 import Koa from "koa";
 import { encryptMessage, decryptMessage } from "../../src/channels/wechat-crypto";
@@ -43,10 +44,10 @@ export interface BareProcess {
 }
 
 /** Starts the bare handler as a child process (same runtime as the server: node --import tsx). */
-export async function startBareWebhook(opts: { appId: string; aesKey: string }): Promise<BareProcess> {
+export async function startBareWebhook(opts: { appId: string; aesKey: string; workers?: number }): Promise<BareProcess> {
   const port = await freePort();
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "bare-webhook.ts")], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", PORT: String(port), WECHAT_APPID: opts.appId, WECHAT_ENCODING_AES_KEY: opts.aesKey },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", PORT: String(port), WECHAT_APPID: opts.appId, WECHAT_ENCODING_AES_KEY: opts.aesKey, BARE_WORKERS: String(opts.workers ?? 1) },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
@@ -75,7 +76,14 @@ export async function startBareWebhook(opts: { appId: string; aesKey: string }):
   };
 }
 
-if (require.main === module) {
+if (require.main === module && Number(process.env.BARE_WORKERS ?? 1) > 1 && cluster.isPrimary) {
+  // The same node:cluster arrangement as the server with WEB_CONCURRENCY (round robin from the primary).
+  for (let i = 0; i < Number(process.env.BARE_WORKERS); i++) cluster.fork();
+  process.once("SIGTERM", () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+    cluster.on("exit", () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0));
+  });
+} else if (require.main === module) {
   const port = Number(process.env.PORT ?? 0);
   const server = bareWebhookApp({ appId: process.env.WECHAT_APPID ?? "", aesKey: process.env.WECHAT_ENCODING_AES_KEY ?? "" }).listen(port, "127.0.0.1");
   process.once("SIGTERM", () => server.close(() => process.exit(0)));

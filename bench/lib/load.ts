@@ -232,6 +232,42 @@ export function round(n: number, digits = 1): number {
   return Math.round(n * f) / f;
 }
 
+/** The process and its descendants (a cluster primary and its workers), from /proc/<pid>/task/<tid>/children. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks: string[] = [];
+    try {
+      tasks = fs.readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      try {
+        for (const c of fs.readFileSync(`/proc/${out[i]}/task/${t}/children`, "utf8").trim().split(/\s+/)) if (c) out.push(Number(c));
+      } catch {
+        /* the task ended */
+      }
+    }
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) used so far by a process and its descendants (only the living ones). */
+export function treeCpuSeconds(pid: number): number {
+  let total = 0;
+  for (const p of processTree(pid)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      /* ended */
+    }
+  }
+  return total;
+}
+
 /** Resident set size of a process in MiB, from /proc/<pid>/status (VmRSS). */
 export function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -354,9 +390,9 @@ export function webhookKind(t: WebhookTraffic, name = `webhook-${t.mode}`): Requ
 /** FAQ questions citizens ask, each with a phrase of the published guide its answer must quote. */
 export const FAQ: Question[] = [
   { text: "办公时间", expect: "受理机构：区融媒体中心办公室" },
-  { text: "申请要收费吗", expect: "不收取费用" },
-  { text: "怎么申请政府信息公开", expect: "一事一申请" },
-  { text: "申请以后多久能答复", expect: "20个工作日内予以答复" },
+  { text: "申请要收费吗", expect: "信息处理费" },
+  { text: "怎么申请政府信息公开", expect: "书面形式" },
+  { text: "申请以后多久能答复", expect: "20个工作日内" },
   { text: "对答复不服怎么办", expect: "行政复议" },
   { text: "联系电话是多少", expect: "联系电话：" },
   { text: "你们几点上班", expect: "办公时间：" },
@@ -387,9 +423,11 @@ export async function startBenchServer(acct: WechatAccount, env: Record<string, 
         WECHAT_TOKEN: acct.token,
         WECHAT_APPID: acct.appId,
         WECHAT_ENCODING_AES_KEY: acct.aesKey,
+        // One process unless a benchmark asks for more (production's default is one worker per core).
+        WEB_CONCURRENCY: "1",
         ...env,
       },
-      readyTimeoutMs: 60_000,
+      readyTimeoutMs: 180_000,
     });
     return { server, cleanup };
   } catch (e) {

@@ -13,6 +13,7 @@ import { IMAGE_OUTSIDE_FORM, type ConversationService } from "../modules/convers
 import type { SubscribeResult } from "../modules/conversation/subscriptions";
 import type { Speaker } from "../modules/conversation/runner";
 import { checkSignature, decryptMessage, encryptMessage, msgSignature, safeEqual, WechatCryptoError } from "./wechat-crypto";
+import type { BatchResult, KvStep } from "../infra/kv";
 import { BUSY_MESSAGE, isDependencyDown } from "../infra/unavailable";
 import { encryptedReplyXml, parseWechatXml, textReplyXml, XmlRejected, XmlTooLarge } from "./wechat-xml";
 
@@ -112,23 +113,24 @@ export function dedupeKey(msg: Record<string, string>): string {
 }
 
 /**
- * Replay protection: the first use of (signature, timestamp, nonce) records a digest of the body for as
- * long as the timestamp stays acceptable. True when this request is that first use or repeats its exact
- * body (a retry, which the MsgId dedupe then answers "success"); false for the triple with another body.
+ * Replay protection as a batch step: the first use of (signature, timestamp, nonce) records a digest of the
+ * body for as long as the timestamp stays acceptable. The step passes for that first use or a repeat of its
+ * exact body (a retry, which the MsgId dedupe then answers "success") and stops the batch for the triple with
+ * another body.
  */
-export async function replayGuard(app: AppContext, signature: string, timestamp: string, nonce: string, body: string): Promise<boolean> {
+export function replayStep(app: AppContext, signature: string, timestamp: string, nonce: string, body: string): KvStep {
   const tolerance = app.config.WECHAT_TIMESTAMP_TOLERANCE_SECONDS;
   // A timestamp is acceptable from (ts - tolerance) to (ts + tolerance): the mark must outlive that span.
   const ttl = tolerance > 0 ? 2 * tolerance + 1 : REPLAY_SECONDS_WITHOUT_TOLERANCE;
-  const key = `wechat:replay:${sha256(`${signature}\n${timestamp}\n${nonce}`)}`;
-  const digest = sha256(body);
-  if (await app.kv.setIfAbsent(key, digest, ttl)) return true;
-  const seen = await app.kv.get(key);
-  return seen === null || seen === digest;
+  return { op: "claim", key: `wechat:replay:${sha256(`${signature}\n${timestamp}\n${nonce}`)}`, value: sha256(body), ttl, stop: "differs" };
 }
 
 const PROCESSING = "processing";
 const DONE = "done";
+
+const processingSeconds = (app: AppContext) => Math.ceil(app.config.WECHAT_REPLY_BUDGET_MS / 1000) + 2;
+/** The dedupe claim as a batch step: it stops the batch when another delivery holds the mark. */
+const claimStep = (app: AppContext, key: string): KvStep => ({ op: "claim", key, value: PROCESSING, ttl: processingSeconds(app), stop: "taken" });
 
 /**
  * Takes the message for this delivery: true when it is ours to handle. Another delivery of the same message
@@ -136,11 +138,11 @@ const DONE = "done";
  * lapses without becoming "done" — the server handling it died — this delivery takes the message over.
  */
 async function claimMessage(app: AppContext, key: string): Promise<boolean> {
-  const processingSeconds = Math.ceil(app.config.WECHAT_REPLY_BUDGET_MS / 1000) + 2;
-  const deadline = Date.now() + processingSeconds * 1000 + 500;
+  const deadline = Date.now() + processingSeconds(app) * 1000 + 500;
   for (;;) {
-    if (await app.kv.setIfAbsent(key, PROCESSING, processingSeconds)) return true;
-    const mark = await app.kv.get(key);
+    const r = await app.kv.batch([claimStep(app, key)]);
+    if (r.stoppedAt === null) return true;
+    const mark = r.results[0];
     if (mark !== null && mark !== PROCESSING) return false;
     if (Date.now() > deadline) return false;
     if (mark === PROCESSING) await new Promise((r) => setTimeout(r, 100));
@@ -220,101 +222,135 @@ export function wechatWebhookRoutes(app: AppContext): Router {
     // The plain-mode signature covers only (token, timestamp, nonce), not the body: within the timestamp
     // window the same triple may come again only with the same body (WeChat's own retry).
     const signature = safeMode ? q(ctx, "msg_signature") : q(ctx, "signature");
-    let fresh: boolean;
-    try {
-      fresh = await replayGuard(app, signature.toLowerCase(), timestamp, nonce, body);
-    } catch (err) {
-      return busy(err, "replay-guard");
-    }
-    if (!fresh) throw unauthenticated("signature replayed with a different body");
-
+    const replay = replayStep(app, signature.toLowerCase(), timestamp, nonce, body);
     // Dedupe before any work: the second and third deliveries of a retried message change nothing. The mark
     // is "processing" for a few seconds only, then "done" for an hour: if the server dies while handling a
     // message, the short mark lapses and WeChat's next retry (after the restart) handles it instead of being
     // swallowed. A delivery that finds the mark waits for the first one to finish.
     const dedupe = dedupeKey(msg);
-    let first: boolean;
-    try {
-      first = await claimMessage(app, dedupe);
-    } catch (err) {
-      return busy(err, "dedupe");
-    }
-    if (!first) {
+    const doneStep: KvStep = { op: "set", key: dedupe, value: DONE, ttl: DEDUPE_SECONDS };
+    const success = () => {
       ctx.type = "text/plain";
       ctx.body = "success";
+    };
+    /** What the guard and the claim said: ours to handle, replayed, a duplicate, or held by a delivery under way. */
+    const verdict = (r: BatchResult): "ours" | "replayed" | "duplicate" | "wait" => {
+      if (r.stoppedAt === null) return "ours";
+      if (r.stoppedAt === 0) return "replayed";
+      return r.results[1] === PROCESSING ? "wait" : "duplicate";
+    };
+    /** Another delivery holds the mark: wait for it; true when the message became ours (its handler died). */
+    const waitForOther = async (): Promise<boolean> => claimMessage(app, dedupe);
+
+    const inbound = inboundOf(msg);
+    if (inbound.kind !== "text") {
+      // Nothing for the engine: guard and claim in one batch of their own, then the fixed reply.
+      let v: ReturnType<typeof verdict>;
+      try {
+        v = verdict(await app.kv.batch([replay, claimStep(app, dedupe)]));
+        if (v === "wait") v = (await waitForOther()) ? "ours" : "duplicate";
+      } catch (err) {
+        return busy(err, "dedupe");
+      }
+      if (v === "replayed") throw unauthenticated("signature replayed with a different body");
+      if (v === "duplicate") return success();
+      let handled = false;
+      try {
+        const speaker: Speaker = { channel: "oa", userId: openId, citizenKey: `oa:${openId}` };
+        if (inbound.kind === "reply") {
+          await svc().touch(speaker);
+          reply(inbound.text);
+        } else if (inbound.kind === "consent") {
+          // 订阅通知 consents are counted for bizsend (conversation-service.ts); the event wants no reply.
+          await svc().subscriptions.record(speaker.citizenKey!, inbound.results);
+          success();
+        } else if (inbound.kind === "image") {
+          // Within the reply budget, else "success" now and the answer as a customer-service message.
+          const work = svc().receiveImage(speaker, inbound.mediaId);
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), app.config.WECHAT_REPLY_BUDGET_MS)));
+          const text = await Promise.race([work, late]);
+          clearTimeout(timer);
+          if (text === null) {
+            work.then((t) => svc().wechat.sendText(openId, t)).catch((err: unknown) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
+            success();
+          } else reply(text);
+        } else success();
+        handled = true;
+      } catch (err) {
+        busy(err, "engine");
+      } finally {
+        await (handled ? app.kv.set(dedupe, DONE, DEDUPE_SECONDS) : app.kv.del(dedupe)).catch(() => undefined);
+      }
       return;
     }
-    const handleClaimed = async (): Promise<boolean> => {
-      const inbound = inboundOf(msg);
-      if (inbound.kind === "ignore") {
-        ctx.type = "text/plain";
-        ctx.body = "success";
-        return true;
-      }
-      const speaker: Speaker = { channel: "oa", userId: openId, citizenKey: `oa:${openId}` };
-      if (inbound.kind === "consent") {
-        // 订阅通知 consents are counted for bizsend (conversation-service.ts); the event wants no reply.
-        await svc().subscriptions.record(speaker.citizenKey!, inbound.results);
-        ctx.type = "text/plain";
-        ctx.body = "success";
-        return true;
-      }
-      const work: Promise<string[]> =
-        inbound.kind === "reply"
-          ? svc()
-              .touch(speaker)
-              .then(() => [inbound.text])
-          : inbound.kind === "image"
-            ? svc()
-                .receiveImage(speaker, inbound.mediaId)
-                .then((t) => [t])
-            : svc()
-                .handle(speaker, inbound.text, msg.MsgId ?? dedupe)
-                .then((o) => o.replies);
-      type Outcome = { kind: "done"; replies: string[] } | { kind: "failed"; err: unknown } | { kind: "late" };
+
+    // A text message: the guard and the claim ride in the conversation's opening batch (replay guard, dedupe
+    // claim, last-seen, lock, session read: one round trip), "done" in its closing one (session write, unlock,
+    // dedupe done): two round trips per message (issue 18). The reply budget starts once the claim is ours.
+    const speaker: Speaker = { channel: "oa", userId: openId, citizenKey: `oa:${openId}` };
+    type Outcome = { kind: "done"; replies: string[] } | { kind: "stopped"; result: BatchResult } | { kind: "failed"; err: unknown } | { kind: "late" };
+    const attempt = async (before: KvStep[]): Promise<{ outcome: Outcome; work: () => Promise<string[]> }> => {
       let timer: NodeJS.Timeout | undefined;
+      let lateNow: (o: Outcome) => void = () => undefined;
+      const late = new Promise<Outcome>((resolve) => (lateNow = resolve));
+      const passed = () => (timer = setTimeout(() => lateNow({ kind: "late" }), app.config.WECHAT_REPLY_BUDGET_MS));
+      const turn = svc().handle(speaker, inbound.text, msg.MsgId ?? dedupe, { before, after: [doneStep], passed });
       const outcome = await Promise.race<Outcome>([
-        work.then(
-          (replies) => ({ kind: "done", replies }),
-          (err: unknown) => ({ kind: "failed", err }),
+        turn.then(
+          (o): Outcome => (o.stopped ? { kind: "stopped", result: o.stopped } : { kind: "done", replies: o.replies }),
+          (err: unknown): Outcome => ({ kind: "failed", err }),
         ),
-        new Promise<Outcome>((resolve) => (timer = setTimeout(() => resolve({ kind: "late" }), app.config.WECHAT_REPLY_BUDGET_MS))),
+        late,
       ]);
       clearTimeout(timer);
-
-      if (outcome.kind === "failed") {
-        // Nothing was done for this message: release its dedupe mark so a redelivery is handled, not swallowed.
-        busy(outcome.err, "engine");
-        return false;
-      }
-
-      const sendLater = (replies: Promise<string[]> | string[]) => {
-        Promise.resolve(replies)
-          .then(async (texts) => {
-            for (const text of texts) await svc().wechat.sendText(openId, text);
-          })
-          .catch((err) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
-      };
-
-      if (outcome.kind === "late" || Buffer.byteLength(outcome.replies.join("\n\n")) > PASSIVE_MAX_BYTES) {
-        // WeChat waits 5 seconds at most: answer now, deliver the reply as customer-service message(s).
-        sendLater(outcome.kind === "late" ? work : outcome.replies);
-        ctx.type = "text/plain";
-        ctx.body = "success";
-        return true;
-      }
-      reply(outcome.replies.join("\n\n"));
-      return true;
+      // The replies of a turn still running, taken only when the reply goes out late (no rejection left unheard).
+      return { outcome, work: () => turn.then((o) => o.replies) };
     };
 
-    let handled = false;
-    try {
-      handled = await handleClaimed();
-    } finally {
-      // Handled (answered now, or to be sent as customer-service messages): later deliveries change nothing.
-      // Not handled (the engine failed, nothing recorded): release the mark so a redelivery is handled.
-      await (handled ? app.kv.set(dedupe, DONE, DEDUPE_SECONDS) : app.kv.del(dedupe)).catch(() => undefined);
+    let { outcome, work } = await attempt([replay, claimStep(app, dedupe)]);
+    if (outcome.kind === "stopped") {
+      const v = verdict(outcome.result);
+      if (v === "replayed") throw unauthenticated("signature replayed with a different body");
+      if (v === "duplicate") return success();
+      try {
+        if (!(await waitForOther())) return success();
+      } catch (err) {
+        return busy(err, "dedupe");
+      }
+      ({ outcome, work } = await attempt([]));
     }
+
+    if (outcome.kind === "failed") {
+      // Nothing was done for this message: release its dedupe mark so a redelivery is handled, not swallowed.
+      busy(outcome.err, "engine");
+      await app.kv.del(dedupe).catch(() => undefined);
+      return;
+    }
+    if (outcome.kind === "stopped") return success(); // only a replay guard or claim could stop it, and both passed above
+
+    const sendLater = (replies: Promise<string[]> | string[]) => {
+      Promise.resolve(replies)
+        .then(async (texts) => {
+          for (const text of texts) await svc().wechat.sendText(openId, text);
+        })
+        .catch((err) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
+    };
+
+    if (outcome.kind === "late") {
+      // WeChat waits 5 seconds at most: answer now, deliver the reply as customer-service message(s). The
+      // message counts as handled from now: later deliveries change nothing.
+      sendLater(work());
+      success();
+      await app.kv.set(dedupe, DONE, DEDUPE_SECONDS).catch(() => undefined);
+      return;
+    }
+    // The closing batch marked the message done with the session write.
+    if (Buffer.byteLength(outcome.replies.join("\n\n")) > PASSIVE_MAX_BYTES) {
+      sendLater(outcome.replies);
+      return success();
+    }
+    reply(outcome.replies.join("\n\n"));
   });
 
   return r;

@@ -13,8 +13,17 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The local calendar date (YYYY-MM-DD) of an instant in the given zone. */
 export function localDate(instant: Date, timeZone = "Asia/Shanghai"): string {
-  return formatter(timeZone).format(instant);
+  // Asked for every citizen message (today's year) and every filing: Intl formatting costs more than the rest of
+  // a date computation, and a zone's date changes only on a whole second (even the old local-mean-time offsets
+  // are whole seconds), so the last second's answer is kept.
+  const second = Math.floor(instant.getTime() / 1000);
+  const last = lastDates.get(timeZone);
+  if (last && last.second === second) return last.date;
+  const date = formatter(timeZone).format(instant);
+  lastDates.set(timeZone, { second, date });
+  return date;
 }
+const lastDates = new Map<string, { second: number; date: string }>();
 
 export const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 

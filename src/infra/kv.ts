@@ -14,9 +14,74 @@ export interface KeyValueStore {
   /** Deletes the key only while it still holds `value` (an owner releasing its lock); true when deleted. One round trip. */
   delIfValue(key: string, value: string): Promise<boolean>;
   ttl(key: string): Promise<number | null>;
+  /**
+   * Runs the steps in order as one atomic unit and one round trip (a Lua script on Redis, a synchronous loop
+   * in process): the hot paths (webhook, chat) put their guard, claim, lock and reads in one call and their
+   * writes and releases in another instead of a round trip each. A step with `stop` ends the batch when its
+   * condition holds; the steps after it do not run.
+   */
+  batch(steps: readonly KvStep[]): Promise<BatchResult>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/**
+ * One step of KeyValueStore.batch. Results, one per step that ran: get → the value; claim (set if absent) →
+ * null when this step set it, else the value held; refresh (sliding TTL of an existing key) → "1" when the key
+ * existed; delIfValue → "1" when deleted; set and del → null.
+ */
+export type KvStep =
+  | { op: "get"; key: string }
+  | { op: "set"; key: string; value: string; ttl?: number }
+  /** stop "taken": end the batch when the key was already there; "differs": only when it holds another value. */
+  | { op: "claim"; key: string; value: string; ttl: number; stop?: "taken" | "differs" }
+  | { op: "refresh"; key: string; ttl: number; stop?: "missing" }
+  | { op: "delIfValue"; key: string; value: string }
+  | { op: "del"; key: string };
+
+export interface BatchResult {
+  results: Array<string | null>;
+  /** Index of the step whose condition ended the batch, or null when every step ran. */
+  stoppedAt: number | null;
+}
+
+/**
+ * The batch interpreter on the Redis server: KEYS[i] is step i's key, ARGV holds four fields per step (op,
+ * value, ttl, stop). A reply array cannot carry nil in the middle, so each result is "v<value>" or "n".
+ */
+const BATCH_SCRIPT = `
+local out = {0}
+for i = 1, #KEYS do
+  local b = (i - 1) * 4
+  local op, val, ttl, stop = ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3]), ARGV[b + 4]
+  local k = KEYS[i]
+  local r = false
+  local halt = false
+  if op == "get" then
+    r = redis.call("GET", k)
+  elseif op == "set" then
+    if ttl > 0 then redis.call("SET", k, val, "EX", ttl) else redis.call("SET", k, val) end
+  elseif op == "claim" then
+    if not redis.call("SET", k, val, "EX", ttl, "NX") then
+      r = redis.call("GET", k)
+      if stop == "taken" or (stop == "differs" and r ~= val) then halt = true end
+    end
+  elseif op == "refresh" then
+    if redis.call("EXPIRE", k, ttl) == 1 then r = "1" elseif stop == "missing" then halt = true end
+  elseif op == "delIfValue" then
+    if redis.call("GET", k) == val then redis.call("DEL", k) r = "1" end
+  elseif op == "del" then
+    redis.call("DEL", k)
+  end
+  out[i + 1] = r and ("v" .. r) or "n"
+  if halt then
+    out[1] = i
+    return out
+  end
+end
+return out`;
+
+type BatchClient = Redis & { ogiBatch(numKeys: number, ...args: string[]): Promise<Array<string | number>> };
 
 /** Compare-and-delete in one step on the server: nobody can take the key between the comparison and the delete. */
 const DEL_IF_VALUE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
@@ -53,6 +118,22 @@ export class RedisKeyValueStore implements KeyValueStore {
   }
   async delIfValue(key: string, value: string) {
     return (await this.client.eval(DEL_IF_VALUE, 1, this.k(key), value)) === 1;
+  }
+  async batch(steps: readonly KvStep[]): Promise<BatchResult> {
+    const client = this.client as BatchClient;
+    // EVALSHA with the script's digest (ioredis loads it on the first NOSCRIPT): the script text is not resent.
+    if (typeof client.ogiBatch !== "function") client.defineCommand("ogiBatch", { lua: BATCH_SCRIPT });
+    const keys = steps.map((s) => this.k(s.key));
+    const args: string[] = [];
+    for (const s of steps) {
+      args.push(s.op, "value" in s ? s.value : "", String("ttl" in s ? (s.ttl ?? 0) : 0), "stop" in s ? (s.stop ?? "") : "");
+    }
+    const reply = await client.ogiBatch(steps.length, ...keys, ...args);
+    const stopped = Number(reply[0]);
+    return {
+      results: reply.slice(1).map((r) => (String(r).startsWith("v") ? String(r).slice(1) : null)),
+      stoppedAt: stopped > 0 ? stopped - 1 : null,
+    };
   }
   async ttl(key: string) {
     const t = await this.client.ttl(this.k(key));
@@ -111,6 +192,53 @@ export class MemoryKeyValueStore implements KeyValueStore {
     if (this.live(key)?.value !== value) return false;
     this.data.delete(key);
     return true;
+  }
+  /** The same steps as the Redis script, in one synchronous loop: nothing else runs in between, as on Redis. */
+  async batch(steps: readonly KvStep[]): Promise<BatchResult> {
+    const results: Array<string | null> = [];
+    const expiry = (ttl: number | undefined) => (ttl ? this.now() + ttl * 1000 : null);
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i];
+      let r: string | null = null;
+      let halt = false;
+      switch (s.op) {
+        case "get":
+          r = this.live(s.key)?.value ?? null;
+          break;
+        case "set":
+          this.data.set(s.key, { value: s.value, expiresAt: expiry(s.ttl) });
+          break;
+        case "claim": {
+          const held = this.live(s.key);
+          if (!held) this.data.set(s.key, { value: s.value, expiresAt: expiry(s.ttl) });
+          else {
+            r = held.value;
+            halt = s.stop === "taken" || (s.stop === "differs" && r !== s.value);
+          }
+          break;
+        }
+        case "refresh": {
+          const held = this.live(s.key);
+          if (held) {
+            held.expiresAt = expiry(s.ttl);
+            r = "1";
+          } else halt = s.stop === "missing";
+          break;
+        }
+        case "delIfValue":
+          if (this.live(s.key)?.value === s.value) {
+            this.data.delete(s.key);
+            r = "1";
+          }
+          break;
+        case "del":
+          this.data.delete(s.key);
+          break;
+      }
+      results.push(r);
+      if (halt) return { results, stoppedAt: i };
+    }
+    return { results, stoppedAt: null };
   }
   async ttl(key: string) {
     const e = this.live(key);

@@ -26,6 +26,11 @@ export interface FeatureModule {
   commands?: CliCommand[];
   /** Loads the default agency's data at first start; must be idempotent. */
   seed?(ctx: AppContext, agency: Agency): Promise<void>;
-  /** Starts background work (schedulers, outbox delivery) for the server process; returns a stopper. */
+  /** Starts per-process work (warming caches) in every server process; returns a stopper. */
   start?(ctx: AppContext): Promise<(() => Promise<void>) | void>;
+  /**
+   * Starts work that must run once per deployment's server (year-end scheduler, outbox delivery, purges): in the
+   * only process, or in the one cluster worker the primary chose (WEB_CONCURRENCY > 1). Returns a stopper.
+   */
+  startSingletons?(ctx: AppContext): Promise<(() => Promise<void>) | void>;
 }

@@ -21,7 +21,7 @@ export const applicationsModule: FeatureModule = {
     const keyed = await svc.keyLegacyQueryCodes();
     if (keyed) ctx.logger.info({ rows: keyed }, "query-code hashes keyed with the server secret");
   },
-  async start(ctx) {
+  async startSingletons(ctx) {
     // Stored query codes of retried filings are purged once their retry window has passed.
     const svc = getService<ApplicationService>(ctx, "applications");
     const purge = () => svc.purgeRetryAnswers().catch((err) => ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "retry-answer purge failed"));

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Context } from "koa";
 import type { AppContext } from "../../context";
+import type { KvStep } from "../../infra/kv";
 import { citizenLimits } from "./citizen-limits";
 import { SESSION_TTL_SECONDS } from "./session-store";
 
@@ -25,19 +26,41 @@ export interface ChatSession {
   isNew: boolean;
 }
 
-/** The conversation of this request: the token it sent back when the server knows it, else a new one. */
-export async function chatSession(app: AppContext, ctx: Context, sent: string | undefined): Promise<ChatSession> {
+/** The token the request sent back (body, else a well-formed cookie); undefined when none. */
+export function sentChatToken(ctx: Context, sent: string | undefined): string | undefined {
   const fromCookie = ctx.cookies.get(CHAT_SESSION_COOKIE);
-  const token = sent ?? (fromCookie && CHAT_SESSION_FORMAT.test(fromCookie) ? fromCookie : undefined);
-  if (token && (await app.kv.get(tokenKey(token)))) {
-    // Sliding expiry, like the conversation itself: a session lives a day after its last message.
-    await app.kv.set(tokenKey(token), "1", SESSION_TTL_SECONDS);
-    return { token, conversationId: chatConversationId(token), isNew: false };
-  }
+  return sent ?? (fromCookie && CHAT_SESSION_FORMAT.test(fromCookie) ? fromCookie : undefined);
+}
+
+/**
+ * A known token's sliding expiry (a session lives a day after its last message, like the conversation itself)
+ * as a batch step that stops the batch when the server does not know the token: it rides in the turn's
+ * opening round trip (issue 18).
+ */
+export function refreshChatTokenStep(token: string): KvStep {
+  return { op: "refresh", key: tokenKey(token), ttl: SESSION_TTL_SECONDS, stop: "missing" };
+}
+
+/**
+ * A new conversation (counted against CHAT_NEW_SESSIONS_PER_HOUR per address) and the step that stores its
+ * token, to run in the turn's opening batch.
+ */
+export async function newChatSession(app: AppContext, ctx: Context): Promise<ChatSession & { store: KvStep }> {
   await citizenLimits(app).newChatSession.consume(`ip:${ctx.ip}`);
   const fresh = randomBytes(32).toString("base64url");
-  await app.kv.set(tokenKey(fresh), "1", SESSION_TTL_SECONDS);
-  return { token: fresh, conversationId: chatConversationId(fresh), isNew: true };
+  return { token: fresh, conversationId: chatConversationId(fresh), isNew: true, store: { op: "set", key: tokenKey(fresh), value: "1", ttl: SESSION_TTL_SECONDS } };
+}
+
+/** The conversation of this request in two steps of its own (the portal's form without JavaScript; POST /api/chat
+ * folds them into the turn's round trips instead): the token it sent back when the server knows it, else a new one. */
+export async function chatSession(app: AppContext, ctx: Context, sent: string | undefined): Promise<ChatSession> {
+  const token = sentChatToken(ctx, sent);
+  if (token && (await app.kv.batch([refreshChatTokenStep(token)])).stoppedAt === null) {
+    return { token, conversationId: chatConversationId(token), isNew: false };
+  }
+  const fresh = await newChatSession(app, ctx);
+  await app.kv.batch([fresh.store]);
+  return { token: fresh.token, conversationId: fresh.conversationId, isNew: true };
 }
 
 /** The web chat may keep the token in a cookie instead of script memory: HttpOnly, this API only, same site. */

@@ -20,7 +20,8 @@ import { clientKeyOf } from "./client-key";
 import { pendingAttachmentKey, realPorts } from "./ports";
 import { promptFor } from "./form";
 import { SessionStore as Sessions } from "./session-store";
-import { ConversationRunner, recipientOf, type ConversationPorts, type Speaker, type TurnOutput } from "./runner";
+import type { KvStep } from "../../infra/kv";
+import { ConversationRunner, recipientOf, type ConversationPorts, type Speaker, type TurnGate, type TurnOutput } from "./runner";
 import { SessionStore } from "./session-store";
 import { sharedUnderstanding } from "./understanding";
 import { NO_CONSENT_ERRCODE, SubscriptionStore } from "./subscriptions";
@@ -135,19 +136,38 @@ export class ConversationService {
     });
   }
 
-  /** Notes the citizen's last message: it opens the official account's 48-hour customer-service window. */
-  async touch(speaker: Speaker): Promise<void> {
-    if (speaker.channel === "oa") await this.ctx.kv.set(`conv:lastseen:${recipientOf(speaker)}`, this.ctx.clock.now().toISOString(), CS_WINDOW_SECONDS);
+  /** The step that notes the citizen's last message: it opens the official account's 48-hour customer-service window. */
+  private lastSeenStep(speaker: Speaker): KvStep[] {
+    return speaker.channel === "oa" ? [{ op: "set", key: `conv:lastseen:${recipientOf(speaker)}`, value: this.ctx.clock.now().toISOString(), ttl: CS_WINDOW_SECONDS }] : [];
   }
 
-  /** One citizen message on any channel; pending notifications for pull channels ride along. */
-  async handle(speaker: Speaker, text: string, messageId: string = randomUUID()): Promise<TurnOutput> {
+  /** Notes the citizen's last message (a message the engine does not read, e.g. an image). */
+  async touch(speaker: Speaker): Promise<void> {
+    const steps = this.lastSeenStep(speaker);
+    if (steps.length) await this.ctx.kv.batch(steps);
+  }
+
+  /**
+   * One citizen message on any channel; pending notifications for pull channels ride along. The channel's
+   * gate (see TurnGate) shares the turn's two round trips; the last-seen mark rides in the opening one.
+   */
+  async handle(speaker: Speaker, text: string, messageId: string = randomUUID(), gate: TurnGate = {}): Promise<TurnOutput> {
     const now = this.ctx.clock.now();
-    await this.touch(speaker);
-    // The inbox first (its replies come first anyway): with PostgreSQL down this fails before the turn has
-    // saved anything, so the citizen's retry of a refused message is not taken a second time by the next step.
-    const inbox = speaker.channel === "chat" || speaker.channel === "mp" ? await this.takeInbox(recipientOf(speaker)) : [];
-    const out = await this.runner.turn({ speaker, text, messageId, now, currentYear: Number(this.ctx.today().slice(0, 4)) });
+    let inbox: string[] = [];
+    const out = await this.runner.turn(
+      { speaker, text, messageId, now, currentYear: Number(this.ctx.today().slice(0, 4)) },
+      {
+        ...gate,
+        before: [...(gate.before ?? []), ...this.lastSeenStep(speaker)],
+        admit: async () => {
+          await gate.admit?.();
+          // The inbox before the engine (its replies come first anyway), after the channel's rate limit (a refused
+          // message takes no notification): with PostgreSQL down this fails before the turn has saved anything,
+          // so the citizen's retry of a refused message is not taken a second time by the next step.
+          if (speaker.channel === "chat" || speaker.channel === "mp") inbox = await this.takeInbox(recipientOf(speaker));
+        },
+      },
+    );
     return inbox.length ? { ...out, replies: [...inbox, ...out.replies] } : out;
   }
 

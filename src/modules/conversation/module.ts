@@ -59,9 +59,12 @@ export const conversationModule: FeatureModule = {
       },
     },
   ],
-  async start(ctx) {
-    // Build jieba with the domain dictionary and the pinyin table now, not inside the first WeChat reply budget.
+  async start() {
+    // Build jieba with the domain dictionary and the pinyin table now, not inside the first WeChat reply budget
+    // (in every worker: each process has its own).
     sharedUnderstanding().understand("预热");
+  },
+  async startSingletons(ctx) {
     const svc = getService<ConversationService>(ctx, "conversation");
     let running = false;
     const timer = setInterval(() => {

@@ -11,7 +11,7 @@ import { safeEqual } from "../../channels/wechat-crypto";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
-import { CHAT_SESSION_FORMAT, chatSession, setChatCookie } from "./chat-sessions";
+import { CHAT_SESSION_FORMAT, chatConversationId, newChatSession, refreshChatTokenStep, sentChatToken, setChatCookie } from "./chat-sessions";
 import type { ConversationService } from "./conversation-service";
 import type { Speaker } from "./runner";
 import { bearer, mpOpenIdOf } from "../miniprogram/mp-session";
@@ -53,7 +53,7 @@ function requireBot(app: AppContext) {
 /** Who is chatting: the bot's relayed contact, a signed-in mini-program user, or an anonymous key. */
 async function speakerOf(app: AppContext, ctx: Context, userId: string | undefined): Promise<Speaker> {
   const token = bearer(ctx);
-  if (!token) throw new Error("anonymous chat has no bearer speaker"); // answered by chatSession() instead
+  if (!token) throw new Error("anonymous chat has no bearer speaker"); // anonymous chat is answered by its session token instead
   if (isBot(app, token)) {
     if (!userId) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "userId", message: "请提供 userId（转发的联系人）" }]);
     return { channel: "wx", userId, citizenKey: `wx:${userId}` };
@@ -83,18 +83,28 @@ export function conversationRoutes(app: AppContext): Router {
     const body = parseInput(chatSchema, ctx.request.body);
     if (bearer(ctx)) {
       const speaker = await speakerOf(app, ctx, body.userId);
-      await rateLimit(speaker);
-      const out = await svc().handle(speaker, body.text, body.messageId);
+      // The limit is taken with the conversation open (its second round trip; issue 18).
+      const out = await svc().handle(speaker, body.text, body.messageId, { admit: () => rateLimit(speaker) });
       ctx.body = { replies: out.replies };
       return;
     }
-    // Anonymous: the conversation is the server-issued session, whatever userId says.
-    const session = await chatSession(app, ctx, body.session);
-    const speaker: Speaker = { channel: "chat", userId: session.conversationId, citizenKey: null, clientAddress: ctx.ip };
-    await rateLimit(speaker);
-    const out = await svc().handle(speaker, body.text, body.messageId);
-    if (session.isNew) setChatCookie(ctx, session.token);
-    ctx.body = { replies: out.replies, session: session.token };
+    // Anonymous: the conversation is the server-issued session, whatever userId says. A known token's sliding
+    // expiry rides in the turn's opening batch; an unknown one stops it and a new conversation starts.
+    const anonymous = (conversationId: string): Speaker => ({ channel: "chat", userId: conversationId, citizenKey: null, clientAddress: ctx.ip });
+    const sent = sentChatToken(ctx, body.session);
+    if (sent) {
+      const speaker = anonymous(chatConversationId(sent));
+      const out = await svc().handle(speaker, body.text, body.messageId, { before: [refreshChatTokenStep(sent)], admit: () => rateLimit(speaker) });
+      if (!out.stopped) {
+        ctx.body = { replies: out.replies, session: sent };
+        return;
+      }
+    }
+    const fresh = await newChatSession(app, ctx);
+    const speaker = anonymous(fresh.conversationId);
+    const out = await svc().handle(speaker, body.text, body.messageId, { before: [fresh.store], admit: () => rateLimit(speaker) });
+    setChatCookie(ctx, fresh.token);
+    ctx.body = { replies: out.replies, session: fresh.token };
   });
 
   r.get("/api/bot/notifications", requireBot(app), async (ctx) => {

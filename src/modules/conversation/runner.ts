@@ -15,6 +15,7 @@ import {
   type StatusResult,
   type SubmitResult,
 } from "./engine";
+import type { BatchResult, KvStep } from "../../infra/kv";
 import type { DirectoryAgency } from "../directory/agency-match";
 import type { AgencyInfoResult } from "./agency-choice";
 import type { FigureTopic, GuideTopic } from "./intents";
@@ -68,6 +69,22 @@ export interface TurnOutput {
   replies: string[];
   intent?: string;
   effects: Effect["kind"][];
+  /** Set when a `before` step of the gate stopped the turn: nothing was locked, read or changed. */
+  stopped?: BatchResult;
+}
+
+/**
+ * What a channel adds to the turn's two round trips (issue 18): `before` steps run in the opening batch ahead
+ * of the lock and the session read (replay guard, dedupe claim, last-seen, a sliding chat token), `after`
+ * steps in the closing batch after the session write and the unlock (dedupe "done"). `passed` is told when the
+ * `before` steps let the turn go on; `admit` runs with the lock held, before the engine (per-conversation rate
+ * limit, the pull inbox): when it throws, the lock is released and nothing is saved.
+ */
+export interface TurnGate {
+  before?: KvStep[];
+  after?: KvStep[];
+  passed?: () => void;
+  admit?: () => Promise<void>;
 }
 
 export function recipientOf(speaker: Speaker): string {
@@ -113,8 +130,8 @@ async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, cu
   }
 }
 
-/** Effects that change records: the session is saved before they run. */
-const WRITING_EFFECTS = new Set<Effect["kind"]>(["submit", "handoff", "refile"]);
+/** Effects that change records without an idempotency key the stored session could already hold: saved before they run. */
+const UNKEYED_WRITES = new Set<Effect["kind"]>(["handoff", "refile"]);
 
 export class ConversationRunner {
   constructor(
@@ -124,55 +141,71 @@ export class ConversationRunner {
     private readonly onError: (err: unknown, effect: Effect["kind"] | "knowledge") => void = () => undefined,
   ) {}
 
-  async turn(input: TurnInput): Promise<TurnOutput> {
+  async turn(input: TurnInput, gate: TurnGate = {}): Promise<TurnOutput> {
     const key = SessionStore.key(input.speaker.channel, input.speaker.userId);
-    return this.store.withLock(key, async () => {
-      const nowIso = input.now.toISOString();
-      let session = await this.store.load(key, nowIso);
-      const ports = this.ports();
-      // Without the index (none built, or its sources failed to load) the engine answers through the effects.
-      const knowledge = ports.knowledge
-        ? await ports.knowledge().catch((err: unknown) => {
-            this.onError(err, "knowledge");
-            return null;
-          })
-        : null;
-      // The directory is read only when the port has one; a failure leaves the bot as on a one-agency platform.
-      const agencies = ports.agencies
-        ? await ports.agencies().catch((err: unknown) => {
-            this.onError(err, "knowledge");
-            return undefined;
-          })
-        : undefined;
-      const first = step(this.nlu, session, {
-        type: "text",
-        text: input.text,
-        now: nowIso,
-        messageId: input.messageId,
-        channel: input.speaker.channel,
-        verified: input.speaker.citizenKey !== null,
-        currentYear: input.currentYear,
-        ...(agencies ? { agencies } : {}),
-      }, knowledge);
-      session = first.session;
-      const replies = [...first.replies];
-      const done: Effect["kind"][] = [];
-      const queue = [...first.effects];
-      // Saved before effects that write run: a crash during filing leaves the form (and its idempotency key)
-      // intact. Read-only effects (guide, catalogue, figures, status) change nothing a retry could repeat.
-      if (queue.some((e) => WRITING_EFFECTS.has(e.kind))) await this.store.save(key, session);
-      while (queue.length) {
-        const effect = queue.shift()!;
-        const result = await execute(ports, effect, input.speaker, input.currentYear, this.onError);
-        if (result.kind === "error") this.onError(result.message, effect.kind);
-        done.push(effect.kind);
-        const next = step(this.nlu, session, { type: "result", now: nowIso, channel: input.speaker.channel, result }, knowledge);
-        session = next.session;
-        replies.push(...next.replies);
-        queue.push(...next.effects);
-      }
-      await this.store.save(key, session as Session);
-      return { replies: replies.filter(Boolean), intent: first.intent, effects: done };
-    });
+    const nowIso = input.now.toISOString();
+    const opened = await this.store.open(key, nowIso, gate.before, gate.passed);
+    if ("stopped" in opened) return { replies: [], effects: [], stopped: opened.stopped };
+    let out: { output: TurnOutput; session: Session };
+    try {
+      await gate.admit?.();
+      out = await this.run(input, opened.session, key, nowIso);
+    } catch (err) {
+      // Nothing to save: release the lock (best effort; it lapses by itself) and report the first failure.
+      await this.store.close(key, opened.lockToken, null).catch(() => undefined);
+      throw err;
+    }
+    await this.store.close(key, opened.lockToken, out.session, gate.after);
+    return out.output;
+  }
+
+  private async run(input: TurnInput, loaded: Session, key: string, nowIso: string): Promise<{ output: TurnOutput; session: Session }> {
+    let session = loaded;
+    const ports = this.ports();
+    // Without the index (none built, or its sources failed to load) the engine answers through the effects.
+    const knowledge = ports.knowledge
+      ? await ports.knowledge().catch((err: unknown) => {
+          this.onError(err, "knowledge");
+          return null;
+        })
+      : null;
+    // The directory is read only when the port has one; a failure leaves the bot as on a one-agency platform.
+    const agencies = ports.agencies
+      ? await ports.agencies().catch((err: unknown) => {
+          this.onError(err, "knowledge");
+          return undefined;
+        })
+      : undefined;
+    const first = step(this.nlu, session, {
+      type: "text",
+      text: input.text,
+      now: nowIso,
+      messageId: input.messageId,
+      channel: input.speaker.channel,
+      verified: input.speaker.citizenKey !== null,
+      currentYear: input.currentYear,
+      ...(agencies ? { agencies } : {}),
+    }, knowledge);
+    session = first.session;
+    const replies = [...first.replies];
+    const done: Effect["kind"][] = [];
+    const queue = [...first.effects];
+    // Saved before effects that write run, so a crash during the write finds the form (and its idempotency
+    // key) in the store. A submission whose key the stored session already holds (the usual 确认 of a form
+    // filled over earlier messages) needs no extra round trip: a retry after a crash loads that session and
+    // submits with the same key, which the intake answers with the first application.
+    const storedKey = loaded.form?.idempotencyKey;
+    if (queue.some((e) => UNKEYED_WRITES.has(e.kind) || (e.kind === "submit" && e.idempotencyKey !== storedKey))) await this.store.save(key, session);
+    while (queue.length) {
+      const effect = queue.shift()!;
+      const result = await execute(ports, effect, input.speaker, input.currentYear, this.onError);
+      if (result.kind === "error") this.onError(result.message, effect.kind);
+      done.push(effect.kind);
+      const next = step(this.nlu, session, { type: "result", now: nowIso, channel: input.speaker.channel, result }, knowledge);
+      session = next.session;
+      replies.push(...next.replies);
+      queue.push(...next.effects);
+    }
+    return { output: { replies: replies.filter(Boolean), intent: first.intent, effects: done }, session };
   }
 }

@@ -27,6 +27,10 @@ export interface Understood {
   matched: Map<string, string>;
 }
 
+/** The understanding memo: texts up to this long, this many of them (a few hundred KiB at most). */
+const MEMO_MAX_CHARS = 200;
+const MEMO_ENTRIES = 512;
+
 const DEFAULT_SYNONYMS = path.resolve(__dirname, "../../../config/conversation/synonyms.json");
 
 let tToS: ((s: string) => string) | null = null;
@@ -149,7 +153,23 @@ export class Understanding {
     return null;
   }
 
+  /**
+   * One message is understood several times (the engine's intent, the index's ranking, the form's interruption
+   * check) and citizens ask the same few questions: recent results are kept (short texts only, a bounded number;
+   * the result is read, never changed, by its callers).
+   */
   understand(raw: string): Understood {
+    if (raw.length > MEMO_MAX_CHARS) return this.understandFresh(raw);
+    const hit = this.memo.get(raw);
+    if (hit) return hit;
+    const u = this.understandFresh(raw);
+    if (this.memo.size >= MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(raw, u);
+    return u;
+  }
+  private readonly memo = new Map<string, Understood>();
+
+  private understandFresh(raw: string): Understood {
     const text = this.normalize(raw);
     const original = raw.normalize("NFKC").trim();
     const tokens = this.segment(text);

@@ -19,5 +19,5 @@ export const reportsModule: FeatureModule = {
   async seed(ctx, agency) {
     await seedReports(ctx, agency);
   },
-  start: (ctx) => startYearEndScheduler(ctx),
+  startSingletons: (ctx) => startYearEndScheduler(ctx),
 };

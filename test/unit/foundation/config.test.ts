@@ -1,7 +1,7 @@
 // Configuration: defaults, every problem listed at once, and the start-up refusal of a bad environment.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { ConfigError, databaseTarget, loadConfig } from "../../../src/config";
+import { ConfigError, databaseTarget, loadConfig, webConcurrency } from "../../../src/config";
 
 describe("loadConfig", () => {
   it("gives the embedded defaults when nothing is set", () => {
@@ -47,5 +47,25 @@ describe("loadConfig", () => {
     expect(res.stderr).toContain("PORT");
     expect(res.stderr).toContain("DATABASE_URL");
     expect(res.stderr).toContain("LOG_LEVEL");
+  });
+});
+
+describe("WEB_CONCURRENCY", () => {
+  const pg = "postgres://u@h:5432/db";
+  const redis = "redis://127.0.0.1:6379";
+  it("defaults to one worker per core in production with PostgreSQL and Redis, else to 1", () => {
+    expect(webConcurrency(loadConfig({ NODE_ENV: "production", DATABASE_URL: pg, REDIS_URL: redis }), 4)).toBe(4);
+    expect(webConcurrency(loadConfig({ NODE_ENV: "production", DATABASE_URL: pg }), 4)).toBe(1);
+    expect(webConcurrency(loadConfig({ NODE_ENV: "production", REDIS_URL: redis }), 4)).toBe(1);
+    expect(webConcurrency(loadConfig({ NODE_ENV: "test", DATABASE_URL: pg, REDIS_URL: redis }), 4)).toBe(1);
+    expect(webConcurrency(loadConfig({}), 4)).toBe(1);
+    expect(webConcurrency(loadConfig({ WEB_CONCURRENCY: "3", DATABASE_URL: pg, REDIS_URL: redis }), 4)).toBe(3);
+  });
+  it("refuses more than one worker without PostgreSQL and Redis, naming the variable", () => {
+    for (const env of [{ WEB_CONCURRENCY: "2" }, { WEB_CONCURRENCY: "2", DATABASE_URL: pg }, { WEB_CONCURRENCY: "2", REDIS_URL: redis }]) {
+      expect(() => loadConfig(env)).toThrow(/WEB_CONCURRENCY: more than 1 worker needs PostgreSQL/);
+    }
+    expect(() => loadConfig({ WEB_CONCURRENCY: "0" })).toThrow(ConfigError);
+    expect(loadConfig({ WEB_CONCURRENCY: "1" }).WEB_CONCURRENCY).toBe(1);
   });
 });
