@@ -242,7 +242,8 @@ function expired(ctx: AppContext, at: number, ms: number): boolean {
 /** The platform's agencies from the directory (none registered: the default agency alone, as before). */
 async function platformAgencies(ctx: AppContext): Promise<DirectoryEntry[]> {
   const dir = ctx.services.get(DIRECTORY_SERVICE) as AgencyDirectory | undefined;
-  return dir ? dir.all() : [];
+  // Checked against the table at most once per knowledge period: not a database round trip per message.
+  return dir ? dir.recent(KNOWLEDGE_CACHE_MS) : [];
 }
 
 /** A catalogue unit that names its agency (answer and source), for a platform of several agencies. */
