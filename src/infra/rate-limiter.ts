@@ -54,3 +54,16 @@ export function createLimiter(kv: KeyValueStore, rule: LimitRule, keyPrefix = ""
     },
   };
 }
+
+const shared = new WeakMap<KeyValueStore, Map<string, Limiter>>();
+/**
+ * The one limiter of a store for a rule's name: routes that count the same thing (the JSON API and the portal page,
+ * the chat API and the chat page) share a counter by asking for it by name, made on first use.
+ */
+export function sharedLimiter(kv: KeyValueStore, rule: LimitRule): Limiter {
+  let byName = shared.get(kv);
+  if (!byName) shared.set(kv, (byName = new Map()));
+  let l = byName.get(rule.name);
+  if (!l) byName.set(rule.name, (l = createLimiter(kv, rule)));
+  return l;
+}

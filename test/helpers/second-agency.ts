@@ -1,13 +1,12 @@
 // A second agency on the platform for the routing tests (issue 17): its row with profile and duties, a published
 // guide, catalogue entries and a staff admin with a session — inserted directly, as the agency admin tools of
 // another branch would create them.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { getService } from "../../src/context";
 import { Agency } from "../../src/infra/entities/agency.entity";
-import { StaffSession, StaffUser } from "../../src/infra/entities/staff-user.entity";
 import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
 import type { StaffService } from "../../src/modules/staff/staff-service";
-import type { TestEnv } from "./test-context";
+import { sessionUntil2099, type TestEnv } from "./test-context";
 
 export interface SecondAgency {
   id: string;
@@ -64,21 +63,7 @@ export async function addAgency(env: TestEnv, data: { code: string; name: string
   const username = `${data.code}-admin`;
   const staff = getService<StaffService>(env.ctx, "staff");
   await staff.createUser({ username, password: "correct-horse-battery", role: "admin", agencyCode: data.code });
-  void staff;
   return { id, code: data.code, name: data.name, token: await sessionUntil2099(env, username, id) };
 }
 
-/** A session valid until 2099 for an existing staff user (the tests' clock moves over days). */
-export async function sessionUntil2099(env: TestEnv, username: string, agencyId?: string): Promise<string> {
-  const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail(agencyId ? { username, agencyId } : { username });
-  const token = randomBytes(32).toString("base64url");
-  await env.ctx.db.getRepository(StaffSession).insert({
-    tokenHash: createHash("sha256").update(token).digest("hex"),
-    userId: user.id,
-    createdAt: "2019-01-01T00:00:00.000Z",
-    expiresAt: "2099-01-01T00:00:00.000Z",
-    revokedAt: null,
-    userAgent: "test",
-  });
-  return token;
-}
+export { sessionUntil2099 };

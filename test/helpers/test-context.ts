@@ -135,8 +135,13 @@ export async function staffToken(env: TestEnv, role: "clerk" | "approver" | "adm
  */
 export async function longSession(env: TestEnv, role: "clerk" | "approver" | "admin", username: string): Promise<string> {
   await staffToken(env, role, username);
+  return sessionUntil2099(env, username);
+}
+
+/** A session valid until 2099 for an existing staff user (of `agencyId` when usernames repeat across agencies). */
+export async function sessionUntil2099(env: TestEnv, username: string, agencyId?: string): Promise<string> {
+  const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail(agencyId ? { username, agencyId } : { username });
   const token = randomBytes(32).toString("base64url");
-  const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
   await env.ctx.db.getRepository(StaffSession).insert({
     tokenHash: createHash("sha256").update(token).digest("hex"),
     userId: user.id,

@@ -117,6 +117,31 @@ export function normalizeDescription(s: string): string {
   return s.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
 }
 
+/**
+ * The fields every new application starts with, whatever made it (intake, a split, a re-filing): no pause,
+ * extension, correction, assignee or answer yet, unlinked, version 1. The caller sets what links it.
+ */
+function untriaged(now: string) {
+  return {
+    extensionWorkingDays: 0,
+    pausedSince: null,
+    pausedWorkingDays: 0,
+    correctionDueDate: null,
+    assigneeId: null,
+    disposition: null,
+    dispositionDate: null,
+    dispositionNote: null,
+    parentId: null,
+    possibleRepeatOf: null,
+    externalId: null,
+    competentAgencyId: null,
+    refiledFromId: null,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  } satisfies Partial<Application>;
+}
+
 export class ApplicationService {
   private overrides: CalendarOverrides;
   private calendars = new Map<string, WorkingDayCalendar>();
@@ -261,23 +286,8 @@ export class ApplicationService {
       clockStartDate: clock.clockStart,
       dueDate: clock.dueDate,
       dueDateFlag: clock.dueDateFlag,
-      extensionWorkingDays: 0,
-      pausedSince: null,
-      pausedWorkingDays: 0,
-      correctionDueDate: null,
-      assigneeId: null,
-      disposition: null,
-      dispositionDate: null,
-      dispositionNote: null,
-      parentId: null,
-      possibleRepeatOf: null,
-      externalId: null,
-      competentAgencyId: null,
-      refiledFromId: null,
+      ...untriaged(now),
       citizenKey,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
     });
     let answer!: IntakeAnswer;
     try {
@@ -481,22 +491,8 @@ export class ApplicationService {
       clockStartDate: clock.clockStart,
       dueDate: clock.dueDate,
       dueDateFlag: clock.dueDateFlag,
-      extensionWorkingDays: 0,
-      pausedSince: null,
-      pausedWorkingDays: 0,
-      correctionDueDate: null,
-      assigneeId: null,
-      disposition: null,
-      dispositionDate: null,
-      dispositionNote: null,
-      parentId: null,
-      possibleRepeatOf: null,
-      externalId: null,
-      competentAgencyId: null,
+      ...untriaged(now),
       refiledFromId: original.id,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
     });
     try {
       await this.ctx.db.transaction(async (m) => {
@@ -896,22 +892,8 @@ export class ApplicationService {
           description: d,
           descriptionNormalized: normalizeDescription(d),
           clockLog: receiptLog,
-          pausedSince: null,
-          pausedWorkingDays: 0,
-          extensionWorkingDays: 0,
-          correctionDueDate: null,
-          assigneeId: null,
-          disposition: null,
-          dispositionDate: null,
-          dispositionNote: null,
+          ...untriaged(now),
           parentId: app.id,
-          possibleRepeatOf: null,
-          externalId: null,
-          competentAgencyId: null,
-          refiledFromId: null,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
         }),
       );
       const cal = this.cal(app);

@@ -9,7 +9,7 @@ import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { agencyByCode, agencyById } from "../../infra/agencies";
 import { Agency } from "../../infra/entities/agency.entity";
-import { createLimiter, type Limiter } from "../../infra/rate-limiter";
+import { sharedLimiter, type Limiter } from "../../infra/rate-limiter";
 import type { StaffPrincipal } from "../staff/staff-service";
 import { isPublicEntry, toView } from "./catalogue-service";
 import { CatalogueEntry } from "./entities";
@@ -76,18 +76,12 @@ export function publicSearchSchema(app: AppContext) {
   return searchQuerySchema.extend({ q: z.string().max(maxChars, `搜索词不能超过${maxChars}个字，请精简后再搜索`).optional() });
 }
 
-const searchLimits = new WeakMap<AppContext, Limiter>();
 /**
  * Search is the one anonymous request that costs real database work: limited per client address, one counter
  * for the JSON API and the portal page (the bot's searches go through the facade and its own chat limit).
  */
 export function catalogueSearchLimit(app: AppContext): Limiter {
-  let l = searchLimits.get(app);
-  if (!l) {
-    l = createLimiter(app.kv, { name: "search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "搜索过于频繁，请稍后再试。" });
-    searchLimits.set(app, l);
-  }
-  return l;
+  return sharedLimiter(app.kv, { name: "search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "搜索过于频繁，请稍后再试。" });
 }
 
 export function one(v: string | string[] | undefined): string | undefined {

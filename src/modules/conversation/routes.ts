@@ -1,7 +1,7 @@
 // HTTP side of the conversation: the chat API (mini-program, Wechaty bot relay, anonymous web chat), the
 // bot's notification polling, and the staff consultation queue. Mini-program login and notifications are
 // in the mini-program API (src/modules/miniprogram/routes.ts).
-import { createLimiter, type Limiter } from "../../infra/rate-limiter";
+import { sharedLimiter, type Limiter } from "../../infra/rate-limiter";
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
@@ -63,15 +63,9 @@ async function speakerOf(app: AppContext, ctx: Context, userId: string | undefin
   return { channel: "mp", userId: openId, citizenKey: `mp:${openId}` };
 }
 
-const messageLimits = new WeakMap<AppContext, Limiter>();
 /** Messages per conversation (the shared limiter: atomic on Redis, counted across instances); the portal's chat page counts here too. */
 export function chatMessageLimit(app: AppContext): Limiter {
-  let l = messageLimits.get(app);
-  if (!l) {
-    l = createLimiter(app.kv, { name: "chat", points: app.config.CHAT_RATE_LIMIT_PER_MINUTE, durationSeconds: 60, message: "发送过于频繁，请稍后再试" });
-    messageLimits.set(app, l);
-  }
-  return l;
+  return sharedLimiter(app.kv, { name: "chat", points: app.config.CHAT_RATE_LIMIT_PER_MINUTE, durationSeconds: 60, message: "发送过于频繁，请稍后再试" });
 }
 
 export function conversationRoutes(app: AppContext): Router {

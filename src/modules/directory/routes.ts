@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context";
 import { getService } from "../../context";
 import { parseInput } from "../../http/validate";
-import { createLimiter, type Limiter } from "../../infra/rate-limiter";
+import { sharedLimiter, type Limiter } from "../../infra/rate-limiter";
 import { DIRECTORY_SERVICE, type AgencyDirectory, type DirectoryEntry } from "./agency-directory";
 
 const querySchema = z.object({
@@ -18,16 +18,9 @@ const querySchema = z.object({
     .optional(),
 });
 
-const searchLimits = new WeakMap<AppContext, Limiter>();
-
 /** The per-address limit of agency searches, one counter for the API and the portal's "找哪个机关？" box. */
 export function agencySearchLimit(app: AppContext): Limiter {
-  let l = searchLimits.get(app);
-  if (!l) {
-    l = createLimiter(app.kv, { name: "agency-search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "查询过于频繁，请稍后再试。" });
-    searchLimits.set(app, l);
-  }
-  return l;
+  return sharedLimiter(app.kv, { name: "agency-search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "查询过于频繁，请稍后再试。" });
 }
 
 /** What a citizen sees of an agency: public facts only (no ids). */
