@@ -58,7 +58,12 @@ export interface AuditInput {
   at: string;
 }
 
-/** Builds one audit row; every feature writes its audit trail through this. */
+/** The audit actor for a staff principal, else the system (`systemId`: "cli", "seed", "scheduler"…; null = unnamed). */
+export function staffOrSystem(principal: { id: string } | null | undefined, systemId: string | null = null): { type: ActorType; id: string | null } {
+  return principal ? { type: "staff", id: principal.id } : { type: "system", id: systemId };
+}
+
+/** Builds one audit row; every feature writes its audit trail through this (no module keeps a wrapper of its own). */
 export function auditEvent(i: AuditInput): AuditEvent {
   return Object.assign(new AuditEvent(), {
     id: randomUUID(),
