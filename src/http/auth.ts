@@ -1,12 +1,10 @@
 // Staff authentication for routes: `requireStaff()` reads the bearer token (the console's cookie only for
 // GET/HEAD — downloads linked from console pages — so a cross-site form can never act on the staff API),
 // `requireRole(...)` refuses other roles with 403. The principal is ctx.state.staff.
-// Without roles, `requireStaff(app)` admits agency staff only (clerk, approver, admin): a supervisor or a
+// Without roles, `requireStaff(staff)` admits agency staff only (clerk, approver, admin): a supervisor or a
 // platform admin acts on no agency's records, so every agency route refuses them unless it names their role;
-// `requireAnyStaff(app)` (their own account: /me, logout, password) admits every role.
+// `requireAnyStaff(staff)` (their own account: /me, logout, password) admits every role.
 import type { Context, Next } from "koa";
-import type { AppContext } from "../context";
-import { getService } from "../context";
 import { DomainError } from "../domain/errors";
 import type { StaffRole } from "../infra/entities/staff-user.entity";
 import { STAFF_ROLES, type StaffPrincipal, type StaffService } from "../modules/staff/staff-service";
@@ -34,19 +32,22 @@ export function bearerToken(ctx: Context): string | null {
   return null;
 }
 
-export function requireStaff(app: AppContext, ...roles: StaffRole[]) {
-  return staffWithRoles(app, roles.length ? roles : STAFF_ROLES);
+/** What the guards need of the staff module: who a session token belongs to. */
+export type StaffAuthenticator = Pick<StaffService, "authenticate">;
+
+export function requireStaff(staff: StaffAuthenticator, ...roles: StaffRole[]) {
+  return staffWithRoles(staff, roles.length ? roles : STAFF_ROLES);
 }
 
 /** Any signed-in account, whatever its role: only for routes about the account itself. */
-export function requireAnyStaff(app: AppContext) {
-  return staffWithRoles(app, null);
+export function requireAnyStaff(staff: StaffAuthenticator) {
+  return staffWithRoles(staff, null);
 }
 
-function staffWithRoles(app: AppContext, roles: StaffRole[] | null) {
+function staffWithRoles(auth: StaffAuthenticator, roles: StaffRole[] | null) {
   return async (ctx: Context, next: Next) => {
     const token = bearerToken(ctx);
-    const staff = token ? await getService<StaffService>(app, "staff").authenticate(token) : null;
+    const staff = token ? await auth.authenticate(token) : null;
     if (!staff) throw new DomainError("AUTH.UNAUTHENTICATED", "请先登录");
     if (roles && !roles.includes(staff.role)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
     ctx.state.staff = staff;

@@ -3,7 +3,6 @@
 import Redis from "ioredis";
 import request from "supertest";
 import { loadConfig } from "../../src/config";
-import { getService } from "../../src/context";
 import { IdempotencyKey } from "../../src/infra/entities/idempotency-key.entity";
 import { Application } from "../../src/modules/applications/application.entity";
 import type { ApplicationService } from "../../src/modules/applications/application-service";
@@ -27,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-const svc = () => getService<ApplicationService>(env.ctx, "applications");
+const svc = () => env.services.applications;
 const from = (ip: string) => ({
   chat: (body: Record<string, unknown>) => request(env.server).post("/api/chat").set("X-Forwarded-For", ip).send(body),
   file: (body: unknown, key?: string) => {

@@ -5,7 +5,6 @@ import { randomUUID } from "node:crypto";
 import argon2 from "argon2";
 import { authenticator } from "otplib";
 import request from "supertest";
-import { getService } from "../../src/context";
 import { SECURE_STAFF_COOKIE, STAFF_COOKIE } from "../../src/http/auth";
 import { Agency } from "../../src/infra/entities/agency.entity";
 import { StaffUser } from "../../src/infra/entities/staff-user.entity";
@@ -15,7 +14,7 @@ import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context
 
 const PASSWORD = "correct-horse-battery";
 let env: TestEnv;
-const staff = () => getService<StaffService>(env.ctx, "staff");
+const staff = () => env.services.staff;
 const uname = (p: string) => `${p}-${randomUUID().slice(0, 6)}`;
 /** A request from a client behind our one proxy: the proxy appended the client's address to X-Forwarded-For. */
 const via = (ip: string, spoofed?: string) => ({ "X-Forwarded-For": spoofed ? `${spoofed}, ${ip}` : ip });

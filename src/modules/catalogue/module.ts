@@ -1,8 +1,9 @@
 // Feature module: the disclosure guide and catalogue — content, staff editing, import/export, Chinese search.
 import fs from "node:fs";
 import path from "node:path";
-import { getService } from "../../context";
-import type { FeatureModule } from "../module";
+import type { AppContext } from "../../context";
+import type { CliCommand, FeatureModule } from "../module";
+import type { Services } from "../services";
 import { exportCatalogueCommand, importCatalogueCommand } from "./commands";
 import { CatalogueEntry, GuideVersion } from "./entities";
 import { CatalogueFacade } from "./facade";
@@ -10,17 +11,19 @@ import { readCatalogueFile } from "./import-export";
 import { catalogueRoutes } from "./routes";
 import { jieba } from "./segmenter";
 
-export const catalogueModule: FeatureModule = {
+export const catalogueEntities = [GuideVersion, CatalogueEntry];
+export const catalogueCommands: CliCommand[] = [importCatalogueCommand, exportCatalogueCommand];
+
+/** The catalogue module: the guide and catalogue facade, the segmenter's dictionary, the routes, the seeds. */
+export function createCatalogue(ctx: AppContext, deps: Pick<Services, "staff">): { catalogue: CatalogueFacade; module: FeatureModule } {
+  const svc = new CatalogueFacade(ctx);
+  const module: FeatureModule = {
   name: "catalogue",
-  entities: [GuideVersion, CatalogueEntry],
-  init(ctx) {
+  init() {
     jieba(ctx.config.JIEBA_USER_DICT);
-    ctx.services.set("catalogue", new CatalogueFacade(ctx));
   },
-  routes: (ctx) => catalogueRoutes(ctx),
-  commands: [importCatalogueCommand, exportCatalogueCommand],
-  async seed(ctx, agency) {
-    const svc = getService<CatalogueFacade>(ctx, "catalogue");
+  routes: () => catalogueRoutes(ctx, { catalogue: svc, staff: deps.staff }),
+  async seed(agency) {
     if (await svc.guides.seedFromFile(agency, ctx.config.GUIDE_DATA_DIR)) ctx.logger.info({ agency: agency.code }, "guide loaded");
     // The demonstration catalogue is loaded only into an empty catalogue.
     const file = path.resolve(ctx.config.CATALOGUE_DATA_DIR, `${agency.code}.csv`);
@@ -29,4 +32,6 @@ export const catalogueModule: FeatureModule = {
       ctx.logger.info({ agency: agency.code, created: r.created }, "demonstration catalogue loaded");
     }
   },
-};
+  };
+  return { catalogue: svc, module };
+}

@@ -3,7 +3,7 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
@@ -94,8 +94,8 @@ export function queryObject(ctx: Context): Record<string, string | undefined> {
   return out;
 }
 
-export function catalogueRoutes(app: AppContext): Router[] {
-  const facade = () => getService<CatalogueFacade>(app, "catalogue");
+export function catalogueRoutes(app: AppContext, deps: Pick<Services, "catalogue" | "staff">): Router[] {
+  const facade = () => deps.catalogue;
   const guide = () => facade().guides;
   const catalogue = () => facade().entries;
   const search = () => facade();
@@ -142,8 +142,8 @@ export function catalogueRoutes(app: AppContext): Router[] {
   });
 
   const staff = new Router({ prefix: "/api/staff" });
-  const editors = requireStaff(app, "clerk", "approver", "admin");
-  const publishers = requireStaff(app, "approver", "admin");
+  const editors = requireStaff(deps.staff, "clerk", "approver", "admin");
+  const publishers = requireStaff(deps.staff, "approver", "admin");
 
   staff.get("/guide", editors, async (ctx) => {
     const agencyId = currentStaff(ctx).agencyId;

@@ -3,7 +3,7 @@
 // domain errors become a Chinese message on the page instead of JSON.
 import type { Context, Next } from "koa";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { DomainError, ValidationError, statusForCode } from "../../domain/errors";
 import { sessionCookieToken, staffCookieName } from "../../http/auth";
 import { assertNoNul } from "../../http/reject-nul";
@@ -74,7 +74,7 @@ export function consoleStaff(ctx: Context): StaffPrincipal {
  * (the sameSite=strict cookie already keeps other sites' forms out; this is the second lock);
  * a failed form action comes back to the page it was sent from with the reason.
  */
-export function consoleGuard(app: AppContext) {
+export function consoleGuard(app: AppContext, deps: Pick<Services, "staff">) {
   return async (ctx: Context, next: Next) => {
     const isPublic = ctx.path === "/console/login" || ctx.path.startsWith("/console/assets/");
     const unsafe = ctx.method !== "GET" && ctx.method !== "HEAD";
@@ -94,7 +94,7 @@ export function consoleGuard(app: AppContext) {
     let csrf: string | null = null;
     if (!isPublic) {
       const token = sessionCookieToken(ctx);
-      const staff = token ? await getService<StaffService>(app, "staff").authenticate(token) : null;
+      const staff = token ? await deps.staff.authenticate(token) : null;
       if (!staff || !token) {
         if (ctx.method === "GET") return ctx.redirect(`/console/login?next=${encodeURIComponent(ctx.originalUrl)}`);
         setFlash(ctx, { kind: "error", text: "登录已失效，请重新登录" });

@@ -6,7 +6,7 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { yearOf } from "../../domain/china-time";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
@@ -31,12 +31,12 @@ function yearOfParam(raw: string): number {
   return year;
 }
 
-export function platformRoutes(app: AppContext): Router[] {
-  const agencies = () => getService<AgencyService>(app, "agencies");
-  const district = () => getService<DistrictService>(app, "district");
+export function platformRoutes(app: AppContext, deps: Pick<Services, "agencies" | "district" | "staff">): Router[] {
+  const agencies = () => deps.agencies;
+  const district = () => deps.district;
 
   const platform = new Router({ prefix: "/api/staff/platform" });
-  platform.use(requireStaff(app, "platform_admin"));
+  platform.use(requireStaff(deps.staff, "platform_admin"));
 
   platform.get("/agencies", async (ctx) => {
     ctx.body = { agencies: await agencies().list() };
@@ -59,11 +59,11 @@ export function platformRoutes(app: AppContext): Router[] {
     const body = parseInput(userSchema, ctx.request.body);
     const a = await agencies().get(ctx.params.code);
     ctx.status = 201;
-    ctx.body = { user: await getService<StaffService>(app, "staff").createUser({ ...body, role: body.role as never, agencyCode: a.code }, currentStaff(ctx)) };
+    ctx.body = { user: await deps.staff.createUser({ ...body, role: body.role as never, agencyCode: a.code }, currentStaff(ctx)) };
   });
 
   const d = new Router({ prefix: "/api/staff/district" });
-  d.use(requireStaff(app, "supervisor", "platform_admin"));
+  d.use(requireStaff(deps.staff, "supervisor", "platform_admin"));
   const scope = (ctx: Context) => agencies().scopeOf(currentStaff(ctx));
 
   // Deadlines by agency, the overdue applications, and the state of last year's reports.

@@ -1,6 +1,6 @@
 // The reports service: live statistics, the draft of a report year (narratives, section 二, fees), the case
 // register of section 四, checks, year-end drafting, publication as immutable versions, and the published
-// figures the bot quotes. Registered as ctx.services "reports".
+// figures the bot quotes. Built by the reports module (createReports) with the catalogue it enters reports in.
 import { randomUUID } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import type { AppContext } from "../../context";
@@ -12,6 +12,7 @@ import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { Application } from "../applications/application.entity";
 import { EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
+import type { CatalogueFacade } from "../catalogue/facade";
 import type { StaffPrincipal } from "../staff/staff-service";
 import { runChecks, type PreviousYear } from "./checks";
 import { ReportDraft, ReportPublication, ReviewCase, type CaseKind, type CaseOutcome, type DisclosureValues } from "./entities";
@@ -87,7 +88,11 @@ const caseView = (c: ReviewCase, applicationNo: string | null) => ({
 });
 
 export class ReportsService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    /** The catalogue a published report is entered in (none: not entered). */
+    private readonly catalogue?: { entries: Pick<CatalogueFacade["entries"], "list" | "create"> },
+  ) {}
 
   private now() {
     return this.ctx.clock.now().toISOString();
@@ -552,9 +557,7 @@ export class ReportsService {
    * is kept. The publication stands even if this fails: the entry can be added by hand; the failure is logged.
    */
   private async enterCatalogue(agencyId: string, agency: { code: string; name: string }, year: number): Promise<void> {
-    const cat = this.ctx.services.get("catalogue") as
-      | { entries: { list(id: string, o: { status: "active"; page: number; pageSize: number }): Promise<{ items: Array<{ title: string }> }>; create(id: string, input: unknown, actor: { type: "system"; id: null }): Promise<unknown> } }
-      | undefined;
+    const cat = this.catalogue;
     if (!cat?.entries) return;
     const title = `${agency.name}${year}年政府信息公开工作年度报告`;
     try {

@@ -4,7 +4,7 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { isIsoDate } from "../../domain/china-time";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
@@ -62,8 +62,8 @@ const caseSchema = z.object({
 });
 const generateSchema = z.object({ overwrite: z.boolean().optional() });
 
-export function reportRoutes(app: AppContext): Router[] {
-  const svc = () => getService<ReportsService>(app, "reports");
+export function reportRoutes(app: AppContext, deps: Pick<Services, "reports" | "staff">): Router[] {
+  const svc = () => deps.reports;
 
   // ---- public ----
   const pub = new Router({ prefix: "/api/reports" });
@@ -88,8 +88,8 @@ export function reportRoutes(app: AppContext): Router[] {
 
   // ---- staff ----
   const staff = new Router({ prefix: "/api/staff/reports" });
-  const anyStaff = requireStaff(app);
-  const publisher = requireStaff(app, "approver", "admin");
+  const anyStaff = requireStaff(deps.staff);
+  const publisher = requireStaff(deps.staff, "approver", "admin");
 
   // Case register first so that "cases" is never read as a year.
   staff.get("/cases", anyStaff, async (ctx) => {

@@ -5,7 +5,7 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { parseInput } from "../../../http/validate";
 import { agencyAddSchema, agencyUpdateSchema } from "../../platform/agency-schema";
 import type { AgencyService, AgencyView } from "../../platform/agency-service";
@@ -54,8 +54,8 @@ function agencyFields(a: AgencyView | null, all: AgencyView[]) {
   <label for="f-sum">职责说明（一句话）</label><textarea id="f-sum" name="dutiesSummary" maxlength="300" rows="2">${p?.duties?.summary ?? ""}</textarea>`;
 }
 
-export function agencyRoutes(app: AppContext, r: Router): void {
-  const agencies = () => getService<AgencyService>(app, "agencies");
+export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "agencies" | "staff">): void {
+  const agencies = () => deps.agencies;
 
   r.get("/platform/agencies", async (ctx) => {
     requireRole(ctx, "platform_admin");
@@ -98,7 +98,7 @@ export function agencyRoutes(app: AppContext, r: Router): void {
     requireRole(ctx, "platform_admin");
     const a = await agencies().get(ctx.params.code);
     const all = await agencies().list();
-    const users = await getService<StaffService>(app, "staff").listUsers(a.id, ALL_ROLES);
+    const users = await deps.staff.listUsers(a.id, ALL_ROLES);
     const roleOptions = ALL_ROLES.map((x) => [x, ROLE_LABELS[x] ?? x] as [string, string]);
     const body = html`
 <p><a href="/console/platform/agencies">返回机关列表</a></p>
@@ -142,7 +142,7 @@ export function agencyRoutes(app: AppContext, r: Router): void {
     const me = requireRole(ctx, "platform_admin");
     const a = await agencies().get(ctx.params.code);
     const f = parseInput(userForm, ctx.request.body);
-    const u = await getService<StaffService>(app, "staff").createUser({ username: f.username, password: f.password, role: f.role as never, displayName: f.displayName || undefined, agencyCode: a.code }, me);
+    const u = await deps.staff.createUser({ username: f.username, password: f.password, role: f.role as never, displayName: f.displayName || undefined, agencyCode: a.code }, me);
     setFlash(ctx, { kind: "ok", text: `已在 ${a.name} 创建账号 ${u.username}（${ROLE_LABELS[u.role] ?? u.role}）` });
     ctx.redirect(`/console/platform/agencies/${a.code}`);
   });

@@ -4,7 +4,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import type { ImportRow } from "../../catalogue/catalogue-service";
 import { ENTRY_FIELDS, toView, type EntryView } from "../../catalogue/catalogue-service";
@@ -118,8 +118,8 @@ ${outcome.problems.length
 </section>`;
 }
 
-export function contentRoutes(app: AppContext, r: Router): void {
-  const svc = () => getService<CatalogueFacade>(app, "catalogue");
+export function contentRoutes(app: AppContext, r: Router, deps: Pick<Services, "catalogue">): void {
+  const svc = () => deps.catalogue;
 
   const render = async (ctx: Context, outcome: ImportOutcome | null = null) => {
     const staff = consoleStaff(ctx);

@@ -3,7 +3,7 @@
 // total table (the sum of the agencies' tables, official labels) with each agency's checks — this year and past years.
 import type Router from "@koa/router";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { yearOf } from "../../../domain/china-time";
 import { STATUS_LABELS, type ApplicationStatus } from "../../applications/lifecycle";
 import type { AgencyService } from "../../platform/agency-service";
@@ -23,9 +23,9 @@ function yearPicker(action: string, year: number, current: number) {
   return html`<nav class="card" aria-label="年度"><p>${years.map((y) => (y === year ? html`<strong>${y}年</strong> ` : html`<a href="${action}/${y}">${y}年</a> `))}</p></nav>`;
 }
 
-export function districtRoutes(app: AppContext, r: Router): void {
-  const district = () => getService<DistrictService>(app, "district");
-  const scope = (ctx: Parameters<typeof consoleStaff>[0]) => getService<AgencyService>(app, "agencies").scopeOf(requireRole(ctx, "supervisor", "platform_admin"));
+export function districtRoutes(app: AppContext, r: Router, deps: Pick<Services, "agencies" | "district">): void {
+  const district = () => deps.district;
+  const scope = (ctx: Parameters<typeof consoleStaff>[0]) => deps.agencies.scopeOf(requireRole(ctx, "supervisor", "platform_admin"));
 
   r.get("/district", async (ctx) => {
     const ids = await scope(ctx);
