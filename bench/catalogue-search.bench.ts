@@ -14,7 +14,6 @@ import { agencyByCode } from "../src/infra/agencies";
 import { createLogger } from "../src/infra/logger";
 import { deriveSearchColumns } from "../src/modules/catalogue/catalogue-service";
 import { parseDocNumber } from "../src/modules/catalogue/doc-number";
-import type { CatalogueFacade } from "../src/modules/catalogue/facade";
 import { analyzeQuery } from "../src/modules/catalogue/segmenter";
 import { QUICK, ratioOf, writeResult } from "./lib/results";
 

@@ -4,7 +4,6 @@ import "reflect-metadata";
 import { z } from "zod";
 z.config(z.locales.zhCN());
 import request from "supertest";
-import type { ApplicationService } from "../src/modules/applications/application-service";
 import { postLogin } from "../test/helpers/console-forms";
 import { createTestEnv } from "../test/helpers/test-context";
 import { PASSWORD, createStaff } from "../test/e2e/support/browser";

@@ -17,10 +17,7 @@ import { loadConfig } from "../src/config";
 import { fixedClock } from "../src/domain/china-time";
 import { createLogger } from "../src/infra/logger";
 import { DISPOSITION_CODES } from "../src/modules/applications/dispositions";
-import type { AgencyService } from "../src/modules/platform/agency-service";
-import type { DistrictService } from "../src/modules/platform/district-service";
 import { formatForYear } from "../src/modules/reports/formats";
-import type { ReportsService } from "../src/modules/reports/report-service";
 import { agencyTablesSql } from "../src/modules/reports/statistics";
 import { QUICK, ratioOf, writeResult, type SummaryRow } from "./lib/results";
 

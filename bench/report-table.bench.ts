@@ -13,7 +13,6 @@ import { loadConfig } from "../src/config";
 import { createLogger } from "../src/infra/logger";
 import { DISPOSITION_CODES } from "../src/modules/applications/dispositions";
 import { formatForYear } from "../src/modules/reports/formats";
-import type { ReportsService } from "../src/modules/reports/report-service";
 import { applicationTableSql } from "../src/modules/reports/statistics";
 import { QUICK, ratioOf, writeResult } from "./lib/results";
 

@@ -9,7 +9,7 @@ import type { Context } from "koa";
 import type { AppContext } from "../context";
 import type { Services } from "../modules/services";
 import { DomainError } from "../domain/errors";
-import { IMAGE_OUTSIDE_FORM, type ConversationService } from "../modules/conversation/conversation-service";
+import { IMAGE_OUTSIDE_FORM } from "../modules/conversation/conversation-service";
 import type { SubscribeResult } from "../modules/conversation/subscriptions";
 import type { Speaker } from "../modules/conversation/runner";
 import { checkSignature, decryptMessage, encryptMessage, msgSignature, safeEqual, WechatCryptoError } from "./wechat-crypto";

@@ -2,7 +2,6 @@
 // a label; at tablet width (768px) and laptop width (1366px) the pages do not scroll sideways; no page logs
 // an error (CSP violation, failed asset, script error).
 import type { Browser, Page } from "playwright-core";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, listen, PASSWORD, screenshot, startConsole, stopConsole } from "./support/browser";
 

@@ -6,7 +6,6 @@ import request from "supertest";
 import { AuditEvent } from "../../src/infra/entities/audit-event.entity";
 import { agencyByCode } from "../../src/infra/agencies";
 import { OutboxMessage } from "../../src/infra/entities/outbox-message.entity";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { Consultation } from "../../src/modules/conversation/entities";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, PASSWORD } from "./support/browser";

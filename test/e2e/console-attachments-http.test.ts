@@ -4,8 +4,6 @@ import request from "supertest";
 import { STAFF_COOKIE } from "../../src/http/auth";
 import { AuditEvent } from "../../src/infra/entities/audit-event.entity";
 import { Application } from "../../src/modules/applications/application.entity";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
-import type { AttachmentService } from "../../src/modules/attachments/attachment-service";
 import { personBody } from "../integration/applications/fixtures";
 import { jpeg } from "../integration/miniprogram/files";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";

@@ -3,7 +3,6 @@
 // one is imported (clerks get no upload form) — and publishes the draft.
 import type { Browser } from "playwright-core";
 import { agencyByCode } from "../../src/infra/agencies";
-import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, listen, loginAs, screenshot, startConsole, stopConsole } from "./support/browser";
 

@@ -1,8 +1,6 @@
 // The console over plain HTTP (no browser): login sets the session cookie, pages escape what they show,
 // admin-only pages refuse others, cross-site form posts are refused.
 import request from "supertest";
-import type { ReportsService } from "../../src/modules/reports/report-service";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { postLogin, withCsrf } from "../helpers/console-forms";
 

@@ -2,7 +2,6 @@
 // the clerk is not offered the extension; an approver answers with a disposition (after previewing the reply
 // letter) and the answer is counted in the live statistics table. Screenshots go to test/artifacts/.
 import type { Browser, Page } from "playwright-core";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, listen, loginAs, screenshot, startConsole, stopConsole } from "./support/browser";
 

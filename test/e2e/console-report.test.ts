@@ -6,7 +6,6 @@ import path from "node:path";
 import JSZip from "jszip";
 import type { Browser } from "playwright-core";
 import { agencyByCode } from "../../src/infra/agencies";
-import type { ReportsService } from "../../src/modules/reports/report-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { ARTIFACTS, createStaff, listen, loginAs, screenshot, startConsole, stopConsole } from "./support/browser";
 

@@ -1,7 +1,6 @@
 // In a real browser: an admin logs in with the keyboard-usable form, creates a clerk and revokes its sessions,
 // then disables it (it cannot log in again) — the forms carry the CSRF token the server writes into them.
 import type { Browser } from "playwright-core";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { agencyByCode } from "../../src/infra/agencies";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, listen, loginAs, PASSWORD, startConsole, stopConsole } from "./support/browser";

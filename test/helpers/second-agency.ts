@@ -3,8 +3,6 @@
 // another branch would create them.
 import { randomUUID } from "node:crypto";
 import { Agency } from "../../src/infra/entities/agency.entity";
-import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { sessionUntil2099, type TestEnv } from "./test-context";
 
 export interface SecondAgency {

@@ -11,7 +11,6 @@ import { STAFF_COOKIE } from "../../src/http/auth";
 import { defaultAgency } from "../../src/infra/agencies";
 import { CatalogueEntry } from "../../src/modules/catalogue/entities";
 import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
-import type { ReportsService } from "../../src/modules/reports/report-service";
 import { parseCsv, parseXlsx, toCsv, toXlsx } from "../../src/modules/catalogue/import-export";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 

@@ -5,7 +5,6 @@ import request from "supertest";
 import { loadConfig } from "../../src/config";
 import { IdempotencyKey } from "../../src/infra/entities/idempotency-key.entity";
 import { Application } from "../../src/modules/applications/application.entity";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { keyedQueryCodeHash, legacyQueryCodeHash } from "../../src/modules/applications/query-codes";
 import { Consultation } from "../../src/modules/conversation/entities";
 import { createTestEnv, REDIS_URL, staffToken, type TestEnv } from "../helpers/test-context";

@@ -8,7 +8,6 @@ import { STAFF_COOKIE } from "../../src/http/auth";
 import { StaffUser } from "../../src/infra/entities/staff-user.entity";
 import { AuditEvent } from "../../src/infra/entities/audit-event.entity";
 import { csrfTokenFor } from "../../src/modules/console/csrf";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 
 const FIXED_ID = randomUUID();

@@ -9,7 +9,6 @@ import { SECURE_STAFF_COOKIE, STAFF_COOKIE } from "../../src/http/auth";
 import { Agency } from "../../src/infra/entities/agency.entity";
 import { StaffUser } from "../../src/infra/entities/staff-user.entity";
 import { csrfTokenFor } from "../../src/modules/console/csrf";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 
 const PASSWORD = "correct-horse-battery";

@@ -8,7 +8,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RedisKeyValueStore } from "../../src/infra/kv";
-import type { ConversationService } from "../../src/modules/conversation/conversation-service";
 import { Consultation } from "../../src/modules/conversation/entities";
 import { SessionStore } from "../../src/modules/conversation/session-store";
 import { dedupeKey } from "../../src/channels/wechat-webhook";

@@ -8,7 +8,6 @@ import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { Agency } from "../../infra/entities/agency.entity";
 import { APPLICANT_CATEGORIES } from "./application.entity";
-import type { ApplicationService } from "./application-service";
 import { ALL_CHANNELS } from "./intake-schema";
 import { ACTIONS, STATUSES, type ApplicationAction } from "./lifecycle";
 import { renderReplyLetter, renderReplyLetterDocx } from "./reply-letter";

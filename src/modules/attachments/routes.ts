@@ -5,7 +5,6 @@ import type { Context } from "koa";
 import type { AppContext } from "../../context";
 import type { Services } from "../services";
 import { currentStaff, requireStaff } from "../../http/auth";
-import type { AttachmentService } from "./attachment-service";
 
 /** Sends a stored file: its detected type, a safe name, nothing cached, nothing run inside it. */
 export function sendAttachment(ctx: Context, f: { bytes: Buffer; filename: string; view: { mime: string } }, how: "view" | "download"): void {

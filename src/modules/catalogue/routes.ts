@@ -15,7 +15,6 @@ import { isPublicEntry, toView } from "./catalogue-service";
 import { CatalogueEntry } from "./entities";
 import { entryInputSchema, entryPatchSchema } from "./entry-schema";
 import { guideDraftSchema, sectionPatchSchema, type Actor } from "./guide-service";
-import type { CatalogueFacade } from "./facade";
 import { parseCsv, parseXlsx, sheetLimits, toCsv, toXlsx } from "./import-export";
 import { PUBLIC_ENTRY_SQL } from "./search-index";
 import { MAX_PAGE_SIZE } from "./search-service";

@@ -8,7 +8,7 @@ import { DomainError, ValidationError, statusForCode } from "../../domain/errors
 import { sessionCookieToken, staffCookieName } from "../../http/auth";
 import { assertNoNul } from "../../http/reject-nul";
 import type { StaffRole } from "../../infra/entities/staff-user.entity";
-import { STAFF_ROLES, type StaffPrincipal, type StaffService } from "../staff/staff-service";
+import { STAFF_ROLES, type StaffPrincipal } from "../staff/staff-service";
 import { csrfMatches, csrfTokenFor, loginCsrfToken, submittedCsrfToken, withCsrfFields } from "./csrf";
 import { errorPage } from "./layout";
 

@@ -25,7 +25,7 @@ import type { ConversationPorts, Speaker } from "./runner";
 import type { AnswerUnit, LearnedKnowledge } from "./knowledge/answer-unit";
 import { KnowledgeIndex } from "./knowledge/knowledge-index";
 import { publishedReport } from "./knowledge/report-adapter";
-import { catalogueUnits, faqUnits, guideUnits, profileUnit, reportUnits, type AgencyLike, type CatalogueEntryLike } from "./knowledge/units";
+import { catalogueUnits, faqUnits, guideUnits, profileUnit, reportUnits, type AgencyLike } from "./knowledge/units";
 import type { ReportJson } from "../reports/narrative";
 import { sharedUnderstanding } from "./understanding";
 import { serverSecret } from "../../infra/server-secret";
@@ -427,7 +427,6 @@ export function realPorts(ctx: PortsContext, deps: ConversationDeps): Conversati
     },
 
     async status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult> {
-      type Referral = { agencyName: string; contact: string; refiledAs: string | null };
       const svc = deps.applications;
       try {
         const r = await svc.citizenStatus(applicationNo, queryCode, clientKeyOf(speaker));
@@ -466,7 +465,7 @@ export function realPorts(ctx: PortsContext, deps: ConversationDeps): Conversati
     },
 
     async refile({ applicationNo, grant, speaker }): Promise<RefileResult> {
-      type Answer = { applicationNo: string; refiledFrom: string; agencyName: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null; alreadyRefiled: boolean };
+      type Answer = Awaited<ReturnType<ConversationDeps["applications"]["refileVerified"]>>;
       const svc = deps.applications;
       try {
         let r: Answer;

@@ -12,7 +12,6 @@ import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { CHAT_SESSION_FORMAT, chatConversationId, newChatSession, refreshChatTokenStep, sentChatToken, setChatCookie } from "./chat-sessions";
-import type { ConversationService } from "./conversation-service";
 import type { Speaker } from "./runner";
 import { bearer, mpOpenIdOf } from "../miniprogram/mp-session";
 

@@ -12,10 +12,8 @@ import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { assertYear } from "../reports/report-service";
-import { ALL_ROLES, type StaffService } from "../staff/staff-service";
+import { ALL_ROLES } from "../staff/staff-service";
 import { agencyAddSchema, agencyUpdateSchema } from "./agency-schema";
-import type { AgencyService } from "./agency-service";
-import type { DistrictService } from "./district-service";
 
 const userSchema = z.object({
   username: z.string().min(3).max(64),

@@ -14,7 +14,7 @@ import { CASE_KINDS, CASE_OUTCOMES } from "./entities";
 import type { RenderOptions } from "./draft-notice";
 import type { ReportJson } from "./narrative";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat } from "./render";
-import { assertYear, type ReportsService } from "./report-service";
+import { assertYear } from "./report-service";
 
 const yearParam = (ctx: Context): number => {
   const y = Number(ctx.params.year);

@@ -5,7 +5,7 @@ import type { AppContext } from "../../context";
 import type { Services } from "../services";
 import { bearerToken, currentStaff, requireAnyStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
-import { STAFF_ROLES, type StaffService } from "./staff-service";
+import { STAFF_ROLES } from "./staff-service";
 
 const loginSchema = z.object({
   agency: z.string().min(1).max(40).optional(),

@@ -4,7 +4,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
-import type { StaffService } from "../../../src/modules/staff/staff-service";
 import type { TestEnv } from "../../helpers/test-context";
 import { resolveChromium } from "./chromium";
 

@@ -3,8 +3,6 @@
 // unit ids are not part of the contract). Shared by `npm run eval:bot` (run-eval.ts) and eval-floor.test.ts.
 import fs from "node:fs";
 import path from "node:path";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
-import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 
 export type SetName = "dev" | "held-out";

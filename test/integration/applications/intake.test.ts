@@ -2,7 +2,6 @@
 // citizen status with its rate limit, repeat detection, staff registration of offline applications.
 import request from "supertest";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
 import { orgBody, personBody } from "./fixtures";
 
 let env: TestEnv;

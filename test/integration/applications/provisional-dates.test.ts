@@ -3,9 +3,8 @@
 // notification text and payload, the chat and official-account replies, and template fields; the reply
 // letter prints only dates that happened. PostgreSQL + Redis, the official account through its webhook.
 import request from "supertest";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
 import { recomputeProvisionalDueDates } from "../../../src/modules/applications/recompute-due-dates";
-import { fillTemplate, type ConversationService } from "../../../src/modules/conversation/conversation-service";
+import { fillTemplate } from "../../../src/modules/conversation/conversation-service";
 import { createTestEnv, longSession, type TestEnv } from "../../helpers/test-context";
 import { wechatSignature } from "../../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "../conversation/wechat-standin";

@@ -1,7 +1,6 @@
 // The wrong-code limit stops one client quickly, but other clients' failures cannot lock the citizen out
 // (there is no per-number lock: issue 13 item 5; guessing is hopeless through the code's length instead).
 import request from "supertest";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 import { personBody } from "./fixtures";
 

@@ -3,7 +3,6 @@
 import request from "supertest";
 import { createTestEnv, staffToken, type DbKind, type TestEnv } from "../../helpers/test-context";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
-import type { CatalogueFacade } from "../../../src/modules/catalogue/facade";
 import { defaultAgency } from "../../../src/infra/agencies";
 
 describe.each<DbKind>(["postgres", "sqlite"])("guide on %s", (db) => {

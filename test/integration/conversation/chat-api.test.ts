@@ -11,7 +11,6 @@ import { Application } from "../../../src/modules/applications/application.entit
 import { Consultation, NotificationDelivery } from "../../../src/modules/conversation/entities";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { defaultAgency } from "../../../src/infra/agencies";
-import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { chatConversationId } from "../../../src/modules/conversation/chat-sessions";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 import { startWechatStandin, type WechatStandin } from "./wechat-standin";

@@ -2,7 +2,6 @@
 // and (in safe mode) encrypted here with an independent implementation of WeChat's published algorithm.
 import { XMLParser } from "fast-xml-parser";
 import request from "supertest";
-import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { Consultation, NotificationDelivery } from "../../../src/modules/conversation/entities";
 import type { ConversationPorts } from "../../../src/modules/conversation/runner";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";

@@ -2,7 +2,6 @@
 // read back byte for byte by staff, count limit, and retention, exactly as on PostgreSQL.
 import request from "supertest";
 import { Application } from "../../../src/modules/applications/application.entity";
-import type { AttachmentService } from "../../../src/modules/attachments/attachment-service";
 import { personBody } from "../applications/fixtures";
 import { startWechatStandin, type WechatStandin } from "../conversation/wechat-standin";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";

@@ -6,8 +6,6 @@ import { XMLParser } from "fast-xml-parser";
 import request from "supertest";
 import { Application } from "../../../src/modules/applications/application.entity";
 import { Attachment } from "../../../src/modules/attachments/attachment.entity";
-import type { AttachmentService } from "../../../src/modules/attachments/attachment-service";
-import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 import { wechatSignature } from "../../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "../conversation/wechat-standin";

@@ -10,7 +10,6 @@ import { Agency } from "../../../src/infra/entities/agency.entity";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { StaffUser } from "../../../src/infra/entities/staff-user.entity";
-import type { DistrictService } from "../../../src/modules/platform/district-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 import { orgBody, personBody } from "../applications/fixtures";
 import { cli } from "../reports/helpers";

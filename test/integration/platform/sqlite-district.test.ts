@@ -1,11 +1,7 @@
 // The district views on the embedded default (SQLite): the same statements with positional placeholders, the
 // recursive tree query and the reminders work without PostgreSQL.
-import type { AgencyService } from "../../../src/modules/platform/agency-service";
-import type { DistrictService } from "../../../src/modules/platform/district-service";
-import type { StaffService } from "../../../src/modules/staff/staff-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 import { orgBody } from "../applications/fixtures";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
 
 let env: TestEnv;
 beforeAll(async () => {

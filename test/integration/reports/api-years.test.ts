@@ -4,7 +4,6 @@
 // pending across the year end, section 二 with the 现行有效件数 check, fees in section 六, the year-end draft
 // (run twice), narratives and publication.
 import request from "supertest";
-import type { ReportsService } from "../../../src/modules/reports/report-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 import { orgBody, personBody } from "../applications/fixtures";
 import { cli, expectEveryCell, longSession } from "./helpers";

@@ -10,7 +10,6 @@ import { defaultAgency } from "../../../src/infra/agencies";
 import { Agency } from "../../../src/infra/entities/agency.entity";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { Application } from "../../../src/modules/applications/application.entity";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
 import { formatForYear } from "../../../src/modules/reports/formats";
 import { computeApplicationTable } from "../../../src/modules/reports/statistics";
 import { personBody } from "../applications/fixtures";

@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import request from "supertest";
 import { Agency } from "../../../src/infra/entities/agency.entity";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
-import type { StaffService } from "../../../src/modules/staff/staff-service";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 
 describe("staff authentication", () => {

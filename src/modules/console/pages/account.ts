@@ -6,7 +6,6 @@ import type { AppContext } from "../../../context";
 import type { Services } from "../../services";
 import { sessionCookieToken } from "../../../http/auth";
 import { parseInput } from "../../../http/validate";
-import type { StaffService } from "../../staff/staff-service";
 import { html } from "../html";
 import { page } from "../layout";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";

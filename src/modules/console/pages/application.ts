@@ -12,7 +12,7 @@ import type { ApplicationService } from "../../applications/application-service"
 import { renderReplyLetter } from "../../applications/reply-letter";
 import { ANSWER_DISPOSITIONS, dispositionLabel, needsApprover } from "../../applications/dispositions";
 import { ACTIONS, STATUS_LABELS, type ApplicationAction } from "../../applications/lifecycle";
-import type { StaffPrincipal, StaffService } from "../../staff/staff-service";
+import type { StaffPrincipal } from "../../staff/staff-service";
 import { html, options, type HtmlValue, type SafeHtml } from "../html";
 import { localTime, page } from "../layout";
 import { CATEGORY_LABELS } from "../../applications/intake-schema";
@@ -20,7 +20,7 @@ import { ACTION_LABELS, ACTOR_LABELS, AUDIT_LABELS, CLOSE_REASON_LABELS, DELIVER
 import { consoleStaff, setFlash, takeFlash } from "../session";
 import { clockBadge } from "./queue";
 import { consultationsFor, type ConsultationView } from "./consultations";
-import type { AttachmentService, AttachmentView } from "../../attachments/attachment-service";
+import type { AttachmentView } from "../../attachments/attachment-service";
 import { sendAttachment } from "../../attachments/routes";
 
 type Detail = Awaited<ReturnType<ApplicationService["detail"]>>;

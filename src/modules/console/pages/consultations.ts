@@ -6,7 +6,6 @@ import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import { Application } from "../../applications/application.entity";
 import type { StaffPrincipal } from "../../staff/staff-service";
-import type { ConversationService } from "../../conversation/conversation-service";
 import { Consultation } from "../../conversation/entities";
 import { html } from "../html";
 import { localTime, page } from "../layout";

@@ -8,7 +8,6 @@ import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import type { ImportRow } from "../../catalogue/catalogue-service";
 import { ENTRY_FIELDS, toView, type EntryView } from "../../catalogue/catalogue-service";
-import type { CatalogueFacade } from "../../catalogue/facade";
 import { CONTACT_LABELS, type Actor } from "../../catalogue/guide-service";
 import { DISCLOSURE_MODES, NORMATIVE_TYPES, VALIDITIES } from "../../catalogue/entry-schema";
 import { fieldLabel, parseCsv, parseXlsx, sheetLimits } from "../../catalogue/import-export";

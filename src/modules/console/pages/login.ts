@@ -5,7 +5,6 @@ import type { AppContext } from "../../../context";
 import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import { sessionCookieToken } from "../../../http/auth";
-import type { StaffService } from "../../staff/staff-service";
 import { barePage } from "../layout";
 import { html } from "../html";
 import { clearSessionCookie, redirectTo, setSessionCookie, takeFlash } from "../session";

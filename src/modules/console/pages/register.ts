@@ -6,7 +6,6 @@ import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context";
 import type { Services } from "../../services";
-import type { ApplicationService } from "../../applications/application-service";
 import { APPLICANT_CATEGORIES } from "../../applications/application.entity";
 import { CATEGORY_LABELS, CHANNEL_LABELS, DELIVERY_FORMS, DELIVERY_METHODS, ID_TYPE_LABELS } from "../../applications/intake-schema";
 import { html, options } from "../html";

@@ -13,8 +13,6 @@ import { CASE_KINDS, CASE_OUTCOMES, type CaseKind, type CaseOutcome } from "../.
 import { getFormat, AMOUNT_DISCLOSURE_COLUMNS, SIGNED_DISCLOSURE_COLUMNS } from "../../reports/formats";
 import type { Difference, ReportJson } from "../../reports/narrative";
 import { gridsOf, paragraphs, reportTitle } from "../../reports/render-text";
-import type { ReportsService } from "../../reports/report-service";
-import type { StaffService } from "../../staff/staff-service";
 import { html, options, raw, type SafeHtml } from "../html";
 import { localTime, page } from "../layout";
 import { gridHtml } from "../report-table";

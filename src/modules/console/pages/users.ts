@@ -7,7 +7,7 @@ import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import { parseInput } from "../../../http/validate";
 import type { StaffRole } from "../../../infra/entities/staff-user.entity";
-import { STAFF_ROLES, type StaffService } from "../../staff/staff-service";
+import { STAFF_ROLES } from "../../staff/staff-service";
 import { html, options } from "../html";
 import { page, ROLE_LABELS } from "../layout";
 import { requireRole, setFlash, takeFlash } from "../session";
