@@ -18,20 +18,20 @@ export const catalogueCommands: CliCommand[] = [importCatalogueCommand, exportCa
 export function createCatalogue(ctx: AppContext, deps: Pick<Services, "staff">): { catalogue: CatalogueFacade; module: FeatureModule } {
   const svc = new CatalogueFacade(ctx);
   const module: FeatureModule = {
-  name: "catalogue",
-  init() {
-    jieba(ctx.config.JIEBA_USER_DICT);
-  },
-  routes: () => catalogueRoutes(ctx, { catalogue: svc, staff: deps.staff }),
-  async seed(agency) {
-    if (await svc.guides.seedFromFile(agency, ctx.config.GUIDE_DATA_DIR)) ctx.logger.info({ agency: agency.code }, "guide loaded");
-    // The demonstration catalogue is loaded only into an empty catalogue.
-    const file = path.resolve(ctx.config.CATALOGUE_DATA_DIR, `${agency.code}.csv`);
-    if (fs.existsSync(file) && (await ctx.db.getRepository(CatalogueEntry).countBy({ agencyId: agency.id })) === 0) {
-      const r = await svc.entries.importRows(agency.id, await readCatalogueFile(file), { type: "system", id: "seed" });
-      ctx.logger.info({ agency: agency.code, created: r.created }, "demonstration catalogue loaded");
-    }
-  },
+    name: "catalogue",
+    init() {
+      jieba(ctx.config.JIEBA_USER_DICT);
+    },
+    routes: () => catalogueRoutes(ctx, { catalogue: svc, staff: deps.staff }),
+    async seed(agency) {
+      if (await svc.guides.seedFromFile(agency, ctx.config.GUIDE_DATA_DIR)) ctx.logger.info({ agency: agency.code }, "guide loaded");
+      // The demonstration catalogue is loaded only into an empty catalogue.
+      const file = path.resolve(ctx.config.CATALOGUE_DATA_DIR, `${agency.code}.csv`);
+      if (fs.existsSync(file) && (await ctx.db.getRepository(CatalogueEntry).countBy({ agencyId: agency.id })) === 0) {
+        const r = await svc.entries.importRows(agency.id, await readCatalogueFile(file), { type: "system", id: "seed" });
+        ctx.logger.info({ agency: agency.code, created: r.created }, "demonstration catalogue loaded");
+      }
+    },
   };
   return { catalogue: svc, module };
 }

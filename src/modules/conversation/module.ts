@@ -55,50 +55,50 @@ export function createConversation(
     },
   };
   const module: FeatureModule = {
-  name: "conversation",
-  routes: () => [conversationRoutes(ctx, { conversation: svc, staff: deps.staff }), wechatWebhookRoutes(ctx, { conversation: svc }), learnedRoutes(ctx, { learned, knowledge, staff: deps.staff })],
-  async start() {
-    // Build jieba with the domain dictionary and the pinyin table now, not inside the first WeChat reply budget
-    // (in every worker: each process has its own).
-    sharedUnderstanding().understand("预热");
-  },
-  async startSingletons() {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      svc
-        .deliverPending()
-        .catch((err) => ctx.logger.warn({ err: String(err) }, "notification delivery failed"))
-        .finally(() => (running = false));
-    }, DELIVERY_INTERVAL_MS);
-    return async () => clearInterval(timer);
-  },
+    name: "conversation",
+    routes: () => [conversationRoutes(ctx, { conversation: svc, staff: deps.staff }), wechatWebhookRoutes(ctx, { conversation: svc }), learnedRoutes(ctx, { learned, knowledge, staff: deps.staff })],
+    async start() {
+      // Build jieba with the domain dictionary and the pinyin table now, not inside the first WeChat reply budget
+      // (in every worker: each process has its own).
+      sharedUnderstanding().understand("预热");
+    },
+    async startSingletons() {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        svc
+          .deliverPending()
+          .catch((err) => ctx.logger.warn({ err: String(err) }, "notification delivery failed"))
+          .finally(() => (running = false));
+      }, DELIVERY_INTERVAL_MS);
+      return async () => clearInterval(timer);
+    },
   };
   return { conversation: svc, learned, knowledge, module };
 }
 
 export const conversationCommands: CliCommand[] = [
-    {
-      name: "wechat-menu",
-      summary: "push the official account's custom menu (config/wechat-menu.json) to WeChat",
-      usage: "wechat-menu [--file config/wechat-menu.json] [--dry-run]",
-      async run(_ctx, argv, out, { conversation }: Pick<Services, "conversation">) {
-        const i = argv.indexOf("--file");
-        const file = i >= 0 && argv[i + 1] ? path.resolve(argv[i + 1]) : MENU_FILE;
-        const menu = JSON.parse(fs.readFileSync(file, "utf8")) as { button: Array<{ type: string; name: string; key?: string }> };
-        const unknown = menu.button.filter((b) => b.type === "click" && !(b.key && MENU_KEYS[b.key]));
-        if (unknown.length) {
-          out.error(`menu keys without an answer: ${unknown.map((b) => b.key).join(", ")} (known: ${Object.keys(MENU_KEYS).join(", ")})`);
-          return 1;
-        }
-        if (argv.includes("--dry-run")) {
-          out.info(JSON.stringify(menu, null, 2));
-          return 0;
-        }
-        await conversation.wechat.createMenu(menu);
-        out.info(`menu pushed: ${menu.button.map((b) => b.name).join(" | ")}`);
+  {
+    name: "wechat-menu",
+    summary: "push the official account's custom menu (config/wechat-menu.json) to WeChat",
+    usage: "wechat-menu [--file config/wechat-menu.json] [--dry-run]",
+    async run(_ctx, argv, out, { conversation }: Pick<Services, "conversation">) {
+      const i = argv.indexOf("--file");
+      const file = i >= 0 && argv[i + 1] ? path.resolve(argv[i + 1]) : MENU_FILE;
+      const menu = JSON.parse(fs.readFileSync(file, "utf8")) as { button: Array<{ type: string; name: string; key?: string }> };
+      const unknown = menu.button.filter((b) => b.type === "click" && !(b.key && MENU_KEYS[b.key]));
+      if (unknown.length) {
+        out.error(`menu keys without an answer: ${unknown.map((b) => b.key).join(", ")} (known: ${Object.keys(MENU_KEYS).join(", ")})`);
+        return 1;
+      }
+      if (argv.includes("--dry-run")) {
+        out.info(JSON.stringify(menu, null, 2));
         return 0;
-      },
+      }
+      await conversation.wechat.createMenu(menu);
+      out.info(`menu pushed: ${menu.button.map((b) => b.name).join(" | ")}`);
+      return 0;
     },
+  },
 ];

@@ -14,28 +14,28 @@ export function createStaff(ctx: AppContext): { staff: StaffService; module: Fea
 }
 
 export const staffCommands: CliCommand[] = [
-    {
-      name: "create-user",
-      summary: "create a staff account",
-      usage: "create-user --username U --password P --role clerk|approver|admin|supervisor|platform_admin [--name 显示名] [--agency CODE]",
-      async run(_ctx, argv, out, { staff }: Pick<Services, "staff">) {
-        const { values } = parseArgs({
-          args: argv,
-          options: { username: { type: "string" }, password: { type: "string" }, role: { type: "string" }, name: { type: "string" }, agency: { type: "string" } },
-        });
-        if (!values.username || !values.password || !values.role) {
-          out.error("create-user needs --username, --password and --role");
-          return 2;
-        }
-        const user = await staff.createUser({
-          username: values.username,
-          password: values.password,
-          role: values.role as StaffRole,
-          displayName: values.name,
-          agencyCode: values.agency,
-        });
-        out.info(`created ${user.role} ${user.username} (${user.id})`);
-        return 0;
-      },
+  {
+    name: "create-user",
+    summary: "create a staff account",
+    usage: "create-user --username U --password P --role clerk|approver|admin|supervisor|platform_admin [--name 显示名] [--agency CODE]",
+    async run(_ctx, argv, out, { staff }: Pick<Services, "staff">) {
+      const { values } = parseArgs({
+        args: argv,
+        options: { username: { type: "string" }, password: { type: "string" }, role: { type: "string" }, name: { type: "string" }, agency: { type: "string" } },
+      });
+      if (!values.username || !values.password || !values.role) {
+        out.error("create-user needs --username, --password and --role");
+        return 2;
+      }
+      const user = await staff.createUser({
+        username: values.username,
+        password: values.password,
+        role: values.role as StaffRole,
+        displayName: values.name,
+        agencyCode: values.agency,
+      });
+      out.info(`created ${user.role} ${user.username} (${user.id})`);
+      return 0;
     },
+  },
 ];
