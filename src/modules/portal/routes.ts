@@ -1,5 +1,5 @@
 // The public portal's router: the agency's front page, guide, catalogue, annual reports, status lookup, online
-// application and web chat, all server-rendered HTML. Pages whose service is not registered are not mounted.
+// application and web chat, all server-rendered HTML. Pages whose service is absent from the typed services given are not mounted.
 // Every refusal is an HTML page in Chinese (never the JSON error, never a 500 with internals).
 import Router from "@koa/router";
 import type { Context, Next } from "koa";
