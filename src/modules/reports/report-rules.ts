@@ -57,7 +57,7 @@ const SECTION_FIELDS: Array<[keyof SectionsPatch, keyof DraftTexts]> = [
 ];
 
 /**
- * An edit of the texts: every field the patch names is written (blank = null), and the ones whose text differs are
+ * An edit of the texts: every field the patch names is written (null clears it), and the ones whose text differs are
  * named for the audit trail. Fields the patch leaves out are not touched.
  */
 export function sectionsEdit(draft: DraftTexts, patch: SectionsPatch): { changes: Partial<DraftTexts>; changed: Array<keyof SectionsPatch> } {
