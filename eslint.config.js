@@ -61,6 +61,9 @@ const PURE_FILES = [
   "src/modules/reports/formats.ts",
   "src/modules/reports/layout.ts",
   "src/modules/reports/narrative.ts",
+  // reports: the decisions of drafts, cases and publication, and the published figures (the services are report-*.ts)
+  "src/modules/reports/published-figures.ts",
+  "src/modules/reports/report-rules.ts",
   // staff: the password policy (the roles are src/domain/staff-roles.ts)
   "src/modules/staff/password-policy.ts",
 ];
