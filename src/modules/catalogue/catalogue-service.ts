@@ -8,10 +8,11 @@ import { DomainError, ValidationError } from "../../domain/errors";
 import { bumpCounter } from "../../infra/counters";
 import { withStatementTimeout } from "../../infra/database";
 import { Agency } from "../../infra/entities/agency.entity";
+import { auditEvent } from "../../infra/entities/audit-event.entity";
 import { parseDocNumber } from "./doc-number";
 import { CatalogueEntry } from "./entities";
 import { entryInputSchema, type ValidEntry } from "./entry-schema";
-import { audit, type Actor } from "./guide-service";
+import type { Actor } from "./guide-service";
 import { syncSearchIndex } from "./search-index";
 import { joinTokens } from "./segmenter";
 
@@ -164,7 +165,7 @@ export class CatalogueService {
       const e = this.build(agencyId, { ...data, indexNo }, actor);
       await m.save(e);
       await syncSearchIndex(m, this.ctx.dbType, e, true);
-      await m.save(audit(this.ctx, agencyId, e.id, actor, "catalogue.create", { indexNo, title: e.title }, null, "active"));
+      await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: "catalogue.create", toStatus: "active", data: { indexNo, title: e.title }, at: this.ctx.clock.now().toISOString() }));
       return e;
     });
   }
@@ -186,7 +187,7 @@ export class CatalogueService {
       if (!changed.length) return e;
       await m.save(e);
       await syncSearchIndex(m, this.ctx.dbType, e);
-      await m.save(audit(this.ctx, agencyId, e.id, actor, "catalogue.update", { indexNo: e.indexNo, changed }));
+      await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: "catalogue.update", data: { indexNo: e.indexNo, changed }, at: this.ctx.clock.now().toISOString() }));
       return e;
     });
   }
@@ -213,7 +214,7 @@ export class CatalogueService {
       e.updatedAt = now;
       e.updatedBy = actor.id;
       await m.save(e);
-      await m.save(audit(this.ctx, agencyId, e.id, actor, to === "withdrawn" ? "catalogue.withdraw" : "catalogue.restore", { indexNo: e.indexNo }, from, to, reason));
+      await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: to === "withdrawn" ? "catalogue.withdraw" : "catalogue.restore", fromStatus: from, toStatus: to, reason, data: { indexNo: e.indexNo }, at: this.ctx.clock.now().toISOString() }));
       return e;
     });
   }
@@ -265,7 +266,7 @@ export class CatalogueService {
           const e = this.build(agencyId, data, actor);
           await m.save(e);
           await syncSearchIndex(m, this.ctx.dbType, e, true);
-          await m.save(audit(this.ctx, agencyId, e.id, actor, "catalogue.import_create", { indexNo: e.indexNo }, null, "active"));
+          await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: "catalogue.import_create", toStatus: "active", data: { indexNo: e.indexNo }, at: this.ctx.clock.now().toISOString() }));
           result.created++;
           continue;
         }
@@ -276,7 +277,7 @@ export class CatalogueService {
         }
         await m.save(existing);
         await syncSearchIndex(m, this.ctx.dbType, existing);
-        await m.save(audit(this.ctx, agencyId, existing.id, actor, "catalogue.import_update", { indexNo: existing.indexNo, changed }));
+        await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: existing.id, actor, action: "catalogue.import_update", data: { indexNo: existing.indexNo, changed }, at: this.ctx.clock.now().toISOString() }));
         result.updated++;
       }
       return result;
