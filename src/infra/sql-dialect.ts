@@ -51,6 +51,8 @@ export interface SqlDialect {
   upsert(q: SqlParams, u: Upsert): string;
   /** The rows of a statement with RETURNING, whatever shape the driver answers in. */
   returnedRows<T>(result: unknown): T[];
+  /** The statement setting the timeout of statements for the rest of the transaction; null where there is none. */
+  statementTimeout(ms: number): string | null;
 }
 
 abstract class BaseDialect implements SqlDialect {
@@ -60,6 +62,7 @@ abstract class BaseDialect implements SqlDialect {
   abstract bool(v: boolean): string;
   abstract descNullsLast(expr: string): string;
   abstract lockRow(q: SqlParams, table: string, id: string): string | null;
+  abstract statementTimeout(ms: number): string | null;
 
   params(): SqlParams {
     return new SqlParams(this);
@@ -101,6 +104,10 @@ export class PostgresDialect extends BaseDialect {
     return `SELECT id FROM ${table} WHERE id = ${q.p(id)} FOR UPDATE`;
   }
 
+  statementTimeout(ms: number): string {
+    return `SET LOCAL statement_timeout = ${Math.max(0, Math.floor(ms))}`;
+  }
+
   // Through TypeORM, pg answers [rows, count] for an UPDATE or DELETE … RETURNING, the rows for an INSERT.
   override returnedRows<T>(result: unknown): T[] {
     if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === "number") return result[0] as T[];
@@ -130,6 +137,11 @@ export class SqliteDialect extends BaseDialect {
 
   // One write transaction at a time: nothing to lock.
   lockRow(): null {
+    return null;
+  }
+
+  // SQLite has no statement timeout.
+  statementTimeout(): null {
     return null;
   }
 }

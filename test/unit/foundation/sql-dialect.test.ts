@@ -29,6 +29,11 @@ describe("PostgreSQL dialect", () => {
     expect(q.values).toEqual(["id-1"]);
   });
 
+  it("sets a statement timeout for the rest of the transaction, in whole milliseconds", () => {
+    expect(sql.statementTimeout(1500.7)).toBe("SET LOCAL statement_timeout = 1500");
+    expect(sql.statementTimeout(-5)).toBe("SET LOCAL statement_timeout = 0");
+  });
+
   it("builds an upsert with its values as parameters", () => {
     const q = sql.params();
     const text = sql.upsert(q, { table: "counters", row: { agency_id: "a", name: "n", value: 1 }, conflict: ["agency_id", "name"], update: "value = counters.value + excluded.value", returning: "value" });
@@ -71,6 +76,7 @@ describe("SQLite dialect", () => {
     const q = sql.params();
     expect(sql.lockRow(q, "applications", "id-1")).toBeNull();
     expect(q.values).toEqual([]);
+    expect(sql.statementTimeout(1500)).toBeNull();
   });
 
   it("builds the same upsert with its own placeholders", () => {
