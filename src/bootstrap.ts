@@ -12,6 +12,7 @@ import { OutboxMessage } from "./infra/entities/outbox-message.entity";
 import { StaffSession, StaffUser } from "./infra/entities/staff-user.entity";
 import { createKeyValueStore } from "./infra/kv";
 import { createLogger, type Logger } from "./infra/logger";
+import { sqlDialect } from "./infra/sql-dialect";
 import { modules } from "./modules";
 
 export const coreEntities = [Agency, AuditEvent, OutboxMessage, StaffUser, StaffSession, IdempotencyKey, Counter];
@@ -33,6 +34,7 @@ export async function createContext(config: Config, opts: BootstrapOptions = {})
     logger,
     db,
     dbType: databaseType(db),
+    sql: sqlDialect(db),
     kv,
     redisUrl: config.REDIS_URL,
     clock,

@@ -10,7 +10,7 @@ import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { agencyByCode } from "../../infra/agencies";
 import { Agency } from "../../infra/entities/agency.entity";
-import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent, staffOrSystem } from "../../infra/entities/audit-event.entity";
 import { StaffSession, StaffUser, type StaffRole } from "../../infra/entities/staff-user.entity";
 import { LoginThrottle } from "./login-throttle";
 import { assertPasswordAllowed } from "./password-policy";
@@ -104,7 +104,7 @@ export class StaffService {
     });
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, this.audit(agency.id, user.id, actor, "staff.create", { role: input.role }));
+      await m.save(AuditEvent, auditEvent({ agencyId: agency.id, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.create", data: { role: input.role }, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -119,7 +119,7 @@ export class StaffService {
     user.updatedAt = this.ctx.clock.now().toISOString();
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(this.audit(actor.agencyId, user.id, actor, "staff.set_role", { from, to: role }));
+      await m.save(auditEvent({ agencyId: actor.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.set_role", data: { from, to: role }, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -137,7 +137,7 @@ export class StaffService {
     const now = this.ctx.clock.now().toISOString();
     return this.ctx.db.transaction(async (m) => {
       const n = await endSessions(m, userId, now);
-      await m.save(AuditEvent, this.audit(actor.agencyId, userId, actor, "staff.revoke_sessions", {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: actor.agencyId, entityType: "staff_user", entityId: userId, actor: staffOrSystem(actor), action: "staff.revoke_sessions", data: {}, at: this.ctx.clock.now().toISOString() }));
       return n;
     });
   }
@@ -152,7 +152,7 @@ export class StaffService {
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
       if (!active) await endSessions(m, user.id, now);
-      await m.save(AuditEvent, this.audit(actor.agencyId, user.id, actor, active ? "staff.enable" : "staff.disable", {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: actor.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: active ? "staff.enable" : "staff.disable", data: {}, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -181,7 +181,7 @@ export class StaffService {
     return this.ctx.db.transaction(async (m) => {
       await m.save(user);
       const n = await endSessions(m, user.id, now, keepHash);
-      await m.save(AuditEvent, this.audit(user.agencyId, user.id, actor, action, {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: user.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: action, data: {}, at: this.ctx.clock.now().toISOString() }));
       return n;
     });
   }
@@ -208,7 +208,7 @@ export class StaffService {
     user.updatedAt = now;
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, this.audit(user.agencyId, user.id, actor, "staff.totp_enable", {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: user.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.totp_enable", data: {}, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -226,7 +226,7 @@ export class StaffService {
     user.updatedAt = now;
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, this.audit(user.agencyId, user.id, actor, "staff.totp_disable", {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: user.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.totp_disable", data: {}, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -289,18 +289,6 @@ export class StaffService {
       .where("s.token_hash = :hash AND s.revoked_at IS NULL AND s.expires_at > :now", { hash: sha256(token), now: this.ctx.clock.now().toISOString() })
       .getOne();
     return user && user.active ? toPrincipal(user) : null;
-  }
-
-  private audit(agencyId: string, userId: string, actor: StaffPrincipal | undefined, action: string, data: Record<string, unknown>): AuditEvent {
-    return auditEvent({
-      agencyId,
-      entityType: "staff_user",
-      entityId: userId,
-      actor: actor ? { type: "staff", id: actor.id } : null,
-      action,
-      data,
-      at: this.ctx.clock.now().toISOString(),
-    });
   }
 }
 
