@@ -28,6 +28,8 @@ import { computeApplicationTable } from "./statistics";
 
 /** Agencies drafted at once by the year-end job (the pool has 10 connections; requests keep the rest). */
 const YEAR_END_CONCURRENCY = 4;
+/** generateDraft's reads-and-writes before it gives up on a draft that keeps moving under it (staff saves are rare). */
+const GENERATE_ATTEMPTS = 5;
 
 export class ReportDrafts {
   constructor(
@@ -139,35 +141,47 @@ export class ReportDrafts {
   /**
    * Drafts section 一 from the figures (compared with last year) and marks the draft generated. Idempotent:
    * a second run finds generated_at set and changes nothing unless `overwrite`.
+   * A versioned update over the draft as read: when a staff save (or another run) lands between the read and the
+   * write, the draft is read again and the decision taken again on what is stored now (a run that finds it
+   * generated skips it; otherwise staff's section 一/六 as saved are kept), so no save is lost and no two writes
+   * share a version. After GENERATE_ATTEMPTS moves in a row it gives up with REPORT.CONFLICT.
    */
   async generateDraft(agencyId: string, year: number, opts: { actor?: StaffPrincipal | null; overwrite?: boolean } = {}): Promise<{ generated: boolean; draft: ReportDraft }> {
     assertYear(year);
     const overwrite = !!opts.overwrite;
-    const d = await this.draftRow(agencyId, year);
+    let d = await this.draftRow(agencyId, year);
     if (!mayGenerate(d, overwrite)) return { generated: false, draft: d };
     const agency = await agencyById(this.ctx, agencyId);
     const fmt = formatForYear(year);
     const table = await this.reads.reportQuery((db) => computeApplicationTable(db, fmt, agencyId, year));
     const previous = await this.reads.previousYear(agencyId, year);
-    const texts = generatedTexts(d, draftSection1(fmt.id, year, agency.name, table, previous.table ?? null), overwrite);
+    const drafted = draftSection1(fmt.id, year, agency.name, table, previous.table ?? null);
+    for (let attempt = 1; ; attempt++) {
+      if (await this.writeGenerated(d, drafted, overwrite, opts.actor)) return { generated: true, draft: (await this.reads.draft(agencyId, year))! };
+      const stored = await this.reads.draft(agencyId, year);
+      if (stored && !mayGenerate(stored, overwrite)) return { generated: false, draft: stored };
+      if (!stored || attempt >= GENERATE_ATTEMPTS) throw versionConflict("REPORT.CONFLICT", DRAFT_CONFLICT_MESSAGE, stored?.version);
+      d = stored;
+    }
+  }
+
+  /** One attempt of generateDraft over the draft `d` as read; false (nothing written) when it moved on since. */
+  private async writeGenerated(d: ReportDraft, drafted: string, overwrite: boolean, actor: StaffPrincipal | null | undefined): Promise<boolean> {
     const now = this.now();
-    // Not a versioned update: the run claims the draft by generated_at (two runs at once draft it once).
-    const res = await this.ctx.db.transaction(async (m) => {
-      const qb = m
-        .createQueryBuilder()
-        .update(ReportDraft)
-        .set({ ...texts, generatedAt: now, version: d.version + 1, updatedAt: now })
-        .where("id = :id", { id: d.id });
-      if (!overwrite) qb.andWhere("generated_at IS NULL");
-      const r = await qb.execute();
-      if (r.affected)
+    const moved = versionConflict("REPORT.CONFLICT", DRAFT_CONFLICT_MESSAGE);
+    try {
+      await this.ctx.db.transaction(async (m) => {
+        await updateVersioned(m, ReportDraft, d.id, d.version, { ...generatedTexts(d, drafted, overwrite), generatedAt: now, updatedAt: now }, moved);
         await m.save(
           AuditEvent,
-          auditEvent({ agencyId, entityType: "report_draft", entityId: d.id, action: "report.draft_generated", actor: staffOrSystem(opts.actor), data: { year, overwrite }, at: now }),
+          auditEvent({ agencyId: d.agencyId, entityType: "report_draft", entityId: d.id, action: "report.draft_generated", actor: staffOrSystem(actor), data: { year: d.year, overwrite }, at: now }),
         );
-      return r.affected ?? 0;
-    });
-    return { generated: res > 0, draft: (await this.reads.draft(agencyId, year))! };
+      });
+      return true;
+    } catch (e) {
+      if (e === moved) return false;
+      throw e;
+    }
   }
 
   /** The year-end job: drafts `year` for every agency. Returns how many drafts were generated now. */
