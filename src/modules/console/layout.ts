@@ -3,7 +3,7 @@
 import type { Context } from "koa";
 import type { AppContext } from "../../context";
 import type { StaffPrincipal } from "../staff/staff-service";
-import { html, type HtmlValue, type SafeHtml } from "./html";
+import { html, type HtmlValue, type SafeHtml } from "../../http/html";
 import type { Flash } from "./session";
 
 export const ROLE_LABELS: Record<string, string> = { clerk: "经办人", approver: "审批人", admin: "管理员", supervisor: "监督（政务公开办）", platform_admin: "平台管理员" };

@@ -7,7 +7,7 @@ import { getService } from "../../../context";
 import { sessionCookieToken } from "../../../http/auth";
 import { parseInput } from "../../../http/validate";
 import type { StaffService } from "../../staff/staff-service";
-import { html } from "../html";
+import { html } from "../../../http/html";
 import { page } from "../layout";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";
 

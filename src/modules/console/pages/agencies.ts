@@ -10,7 +10,7 @@ import { parseInput } from "../../../http/validate";
 import { agencyAddSchema, agencyUpdateSchema } from "../../platform/agency-schema";
 import type { AgencyService, AgencyView } from "../../platform/agency-service";
 import { ALL_ROLES, type StaffService } from "../../staff/staff-service";
-import { html, options } from "../html";
+import { html, options } from "../../../http/html";
 import { page, ROLE_LABELS } from "../layout";
 import { requireRole, setFlash, takeFlash } from "../session";
 

@@ -13,7 +13,7 @@ import { renderReplyLetter } from "../../applications/reply-letter";
 import { ANSWER_DISPOSITIONS, dispositionLabel, needsApprover } from "../../applications/dispositions";
 import { ACTIONS, STATUS_LABELS, type ApplicationAction } from "../../applications/lifecycle";
 import type { StaffPrincipal, StaffService } from "../../staff/staff-service";
-import { html, options, type HtmlValue, type SafeHtml } from "../html";
+import { html, options, type HtmlValue, type SafeHtml } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { CATEGORY_LABELS } from "../../applications/intake-schema";
 import { ACTION_LABELS, ACTOR_LABELS, AUDIT_LABELS, CLOSE_REASON_LABELS, DELIVERY_FORM_LABELS, DELIVERY_METHOD_LABELS } from "../labels";

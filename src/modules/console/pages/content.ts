@@ -12,7 +12,7 @@ import type { CatalogueFacade } from "../../catalogue/facade";
 import { CONTACT_LABELS, type Actor } from "../../catalogue/guide-service";
 import { DISCLOSURE_MODES, NORMATIVE_TYPES, VALIDITIES } from "../../catalogue/entry-schema";
 import { fieldLabel, parseCsv, parseXlsx, sheetLimits } from "../../catalogue/import-export";
-import { html, options, qs, type SafeHtml } from "../html";
+import { html, options, qs, type SafeHtml } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { IMPORT_LIMIT_BYTES } from "../../catalogue/routes";
 import { consoleStaff, describeError, requireRole, setFlash, takeFlash } from "../session";

@@ -10,7 +10,7 @@ import type { AgencyService } from "../../platform/agency-service";
 import { PUBLICATION_STATE_LABELS, type DistrictService } from "../../platform/district-service";
 import { formatForYear } from "../../reports/formats";
 import { applicationGrid } from "../../reports/layout";
-import { html, raw } from "../html";
+import { html, raw } from "../../../http/html";
 import { page } from "../layout";
 import { gridHtml } from "../report-table";
 import { consoleStaff, requireRole, takeFlash } from "../session";

@@ -8,7 +8,7 @@ import { getService } from "../../../context";
 import { DomainError } from "../../../domain/errors";
 import { LEARNED_SERVICE, type LearnedStore, type MissView } from "../../conversation/knowledge/learned-store";
 import { unitCandidates, type UnitCandidate } from "../../conversation/knowledge/learned-routes";
-import { html, options } from "../html";
+import { html, options } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";
 

@@ -15,7 +15,7 @@ import type { Difference, ReportJson } from "../../reports/narrative";
 import { gridsOf, paragraphs, reportTitle } from "../../reports/render-text";
 import type { ReportsService } from "../../reports/report-service";
 import type { StaffService } from "../../staff/staff-service";
-import { html, options, raw, type SafeHtml } from "../html";
+import { html, options, raw, type SafeHtml } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { gridHtml } from "../report-table";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";

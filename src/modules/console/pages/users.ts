@@ -8,7 +8,7 @@ import { DomainError } from "../../../domain/errors";
 import { parseInput } from "../../../http/validate";
 import type { StaffRole } from "../../../infra/entities/staff-user.entity";
 import { STAFF_ROLES, type StaffService } from "../../staff/staff-service";
-import { html, options } from "../html";
+import { html, options } from "../../../http/html";
 import { page, ROLE_LABELS } from "../layout";
 import { requireRole, setFlash, takeFlash } from "../session";
 
