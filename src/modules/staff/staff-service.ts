@@ -14,12 +14,10 @@ import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity"
 import { StaffSession, StaffUser, type StaffRole } from "../../infra/entities/staff-user.entity";
 import { LoginThrottle } from "./login-throttle";
 import { assertPasswordAllowed } from "./password-policy";
+import { ALL_ROLES, mayManageUsers, mayUseTotp, STAFF_ROLES } from "./policy";
 
-/** The roles of an agency's own staff: they act on their agency's records and an agency admin manages them. */
-export const STAFF_ROLES: StaffRole[] = ["clerk", "approver", "admin"];
-/** Roles above the agencies (issue 17): created by the CLI or a platform admin, never by an agency admin. */
-export const OVERSIGHT_ROLES: StaffRole[] = ["supervisor", "platform_admin"];
-export const ALL_ROLES: StaffRole[] = [...STAFF_ROLES, ...OVERSIGHT_ROLES];
+/** The role groups are the staff policy's (./policy.ts); re-exported for the callers that read them here. */
+export { ALL_ROLES, OVERSIGHT_ROLES, STAFF_ROLES } from "./policy";
 
 export interface StaffPrincipal {
   id: string;
@@ -188,7 +186,7 @@ export class StaffService {
 
   /** Starts TOTP enrolment (admins): a new secret, not yet in force; returns it and its otpauth:// URI for the app. */
   async beginTotp(actor: StaffPrincipal): Promise<{ secret: string; uri: string }> {
-    if (actor.role !== "admin") throw new DomainError("AUTH.FORBIDDEN", "动态验证码目前仅供管理员启用");
+    if (!mayUseTotp(actor)) throw new DomainError("AUTH.FORBIDDEN", "动态验证码目前仅供管理员启用");
     const user = await this.ctx.db.getRepository(StaffUser).findOneByOrFail({ id: actor.id });
     if (user.totpEnabledAt) throw new DomainError("STAFF.CONFLICT", "已启用动态验证码；如需更换请先停用");
     const secret = authenticator.generateSecret();
@@ -219,7 +217,7 @@ export class StaffService {
     if (!user) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     if (userId === actor.id) {
       if (!user.totpSecret || !user.totpEnabledAt || !this.totpValid(user.totpSecret, code ?? "")) throw new DomainError("STAFF.INVALID_TOTP", "动态验证码不正确");
-    } else if (actor.role !== "admin") throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
+    } else if (!mayManageUsers(actor)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
     const now = this.ctx.clock.now().toISOString();
     user.totpSecret = null;
     user.totpEnabledAt = null;

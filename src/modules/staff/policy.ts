@@ -1,0 +1,18 @@
+// Who may do what with staff accounts, and the role groups every other policy builds on. Pure; the staff API
+// (routes.ts, http/auth.ts), the console (session.ts, pages/users.ts, pages/account.ts) and the service use it.
+import { rolesMay, type Policy, type StaffRole } from "../../domain/staff-roles";
+
+/** Agency staff: they act for their own agency's records. */
+export const STAFF_ROLES: StaffRole[] = ["clerk", "approver", "admin"];
+/** Oversight: a supervisor reads the agencies under theirs, a platform admin manages the agencies (issue 17). */
+export const OVERSIGHT_ROLES: StaffRole[] = ["supervisor", "platform_admin"];
+export const ALL_ROLES: StaffRole[] = [...STAFF_ROLES, ...OVERSIGHT_ROLES];
+
+/** Agency staff (clerk, approver, admin): what every agency route and console page asks unless it says more. */
+export const isAgencyStaff: Policy = rolesMay(...STAFF_ROLES);
+
+/** An agency admin manages the agency's accounts (create, role, disable, reset password, revoke sessions). */
+export const mayManageUsers: Policy = rolesMay("admin");
+
+/** Two-factor sign-in (TOTP) is offered to admins only for now. */
+export const mayUseTotp: Policy = rolesMay("admin");
