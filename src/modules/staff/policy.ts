@@ -14,5 +14,11 @@ export const isAgencyStaff: Policy = rolesMay(...STAFF_ROLES);
 /** An agency admin manages the agency's accounts (create, role, disable, reset password, revoke sessions). */
 export const mayManageUsers: Policy = rolesMay("admin");
 
+/**
+ * Accounts above the agencies (supervisor, platform admin) are created and managed by the platform admin (and the
+ * CLI), never by an agency admin, even when they sit in the admin's agency.
+ */
+export const mayManageOversightAccounts: Policy = rolesMay("platform_admin");
+
 /** Two-factor sign-in (TOTP) is offered to admins only for now. */
 export const mayUseTotp: Policy = rolesMay("admin");

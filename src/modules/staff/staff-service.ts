@@ -14,7 +14,7 @@ import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity"
 import { StaffSession, StaffUser, type StaffRole } from "../../infra/entities/staff-user.entity";
 import { LoginThrottle } from "./login-throttle";
 import { assertPasswordAllowed } from "./password-policy";
-import { ALL_ROLES, mayManageUsers, mayUseTotp, STAFF_ROLES } from "./policy";
+import { ALL_ROLES, mayManageOversightAccounts, mayManageUsers, mayUseTotp, STAFF_ROLES } from "./policy";
 
 /** The role groups are the staff policy's (./policy.ts); re-exported for the callers that read them here. */
 export { ALL_ROLES, OVERSIGHT_ROLES, STAFF_ROLES } from "./policy";
@@ -65,7 +65,7 @@ export class StaffService {
    */
   private async managedUser(userId: string, actor: StaffPrincipal): Promise<StaffUser> {
     const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
-    if (!user || (!STAFF_ROLES.includes(user.role) && actor.role !== "platform_admin")) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
+    if (!user || (!STAFF_ROLES.includes(user.role) && !mayManageOversightAccounts(actor))) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     return user;
   }
 
@@ -78,7 +78,7 @@ export class StaffService {
     this.checkPassword(input.password, input.username);
     // An agency admin creates their agency's staff; the CLI and a platform admin may also create the roles above
     // the agencies, in the agency they name.
-    const platform = !actor || actor.role === "platform_admin";
+    const platform = !actor || mayManageOversightAccounts(actor);
     if (!(platform ? ALL_ROLES : STAFF_ROLES).includes(input.role))
       throw new DomainError("STAFF.INVALID_ROLE", platform ? "角色须为 clerk、approver、admin、supervisor 或 platform_admin" : "角色须为 clerk、approver 或 admin");
     const agency = actor && !platform ? { id: actor.agencyId } : await agencyByCode(this.ctx, input.agencyCode);

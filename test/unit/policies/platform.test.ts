@@ -1,5 +1,5 @@
 // The platform's role rules (platform/policy.ts): who manages agencies and who reads the district views.
-import { mayManageAgencies, mayOverseeDistrict } from "../../../src/modules/platform/policy";
+import { districtScope, mayManageAgencies, mayOverseeDistrict } from "../../../src/modules/platform/policy";
 import { admitted } from "./role-table";
 
 test("only the platform admin manages agencies; an agency admin may not", () => {
@@ -12,4 +12,10 @@ test("a supervisor or the platform admin reads the district views; agency staff 
   expect(mayOverseeDistrict({ role: "supervisor" })).toBe(true);
   expect(mayOverseeDistrict({ role: "admin" })).toBe(false);
   expect(admitted(mayOverseeDistrict)).toEqual(["supervisor", "platform_admin"]);
+});
+
+test("the district scope: a platform admin reads every agency, a supervisor their subtree, agency staff none", () => {
+  expect(districtScope({ role: "platform_admin" })).toBe("all");
+  expect(districtScope({ role: "supervisor" })).toBe("subtree");
+  expect(districtScope({ role: "admin" })).toBeNull();
 });

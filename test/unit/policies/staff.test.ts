@@ -1,5 +1,5 @@
 // The staff accounts' role rules (staff/policy.ts): the role groups, user management, TOTP.
-import { ALL_ROLES, isAgencyStaff, mayManageUsers, mayUseTotp, OVERSIGHT_ROLES, STAFF_ROLES } from "../../../src/modules/staff/policy";
+import { ALL_ROLES, isAgencyStaff, mayManageOversightAccounts, mayManageUsers, mayUseTotp, OVERSIGHT_ROLES, STAFF_ROLES } from "../../../src/modules/staff/policy";
 import { admitted, EVERY_ROLE } from "./role-table";
 
 test("agency staff are clerk, approver and admin; supervisor and platform admin oversee", () => {
@@ -21,4 +21,10 @@ test("only an admin may turn on the TOTP second factor", () => {
   expect(mayUseTotp({ role: "admin" })).toBe(true);
   expect(mayUseTotp({ role: "clerk" })).toBe(false);
   expect(admitted(mayUseTotp)).toEqual(["admin"]);
+});
+
+test("only the platform admin manages the oversight accounts; an agency admin may not", () => {
+  expect(mayManageOversightAccounts({ role: "platform_admin" })).toBe(true);
+  expect(mayManageOversightAccounts({ role: "admin" })).toBe(false);
+  expect(admitted(mayManageOversightAccounts)).toEqual(["platform_admin"]);
 });
