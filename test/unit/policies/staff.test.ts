@@ -1,5 +1,5 @@
 // The staff accounts' role rules (staff/policy.ts): the role groups, user management, TOTP.
-import { ALL_ROLES, isAgencyStaff, mayManageOversightAccounts, mayManageUsers, mayUseTotp, OVERSIGHT_ROLES, STAFF_ROLES } from "../../../src/modules/staff/policy";
+import { ALL_ROLES, isAgencyStaff, isApprover, mayManageOversightAccounts, mayManageUsers, mayUseTotp, OVERSIGHT_ROLES, STAFF_ROLES } from "../../../src/modules/staff/policy";
 import { admitted, EVERY_ROLE } from "./role-table";
 
 test("agency staff are clerk, approver and admin; supervisor and platform admin oversee", () => {
@@ -27,4 +27,10 @@ test("only the platform admin manages the oversight accounts; an agency admin ma
   expect(mayManageOversightAccounts({ role: "platform_admin" })).toBe(true);
   expect(mayManageOversightAccounts({ role: "admin" })).toBe(false);
   expect(admitted(mayManageOversightAccounts)).toEqual(["platform_admin"]);
+});
+
+test("an approver or the admin signs off for the agency; a clerk and the oversight roles do not", () => {
+  expect(isApprover({ role: "approver" })).toBe(true);
+  expect(isApprover({ role: "clerk" })).toBe(false);
+  expect(admitted(isApprover)).toEqual(["approver", "admin"]);
 });
