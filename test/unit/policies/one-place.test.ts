@@ -13,7 +13,8 @@ function tsFiles(dir: string): string[] {
   });
 }
 
-const ROLE_CHECK = /\.role\s*[!=]==?\s*"|requireStaff\(\s*app\s*,\s*"|requireRole\(\s*ctx\s*,\s*"|\broles\s*:\s*\[|\.includes\(\s*\w+\.role\s*\)/;
+// A role compared, a role named to requireStaff(whatever supplies the staff, …) or requireRole(ctx, …), a roles list.
+const ROLE_CHECK = /\.role\s*[!=]==?\s*"|requireStaff\([^,()]*,\s*"|requireRole\([^,()]*,\s*"|\broles\s*:\s*\[|\.includes\(\s*\w+\.role\s*\)/;
 
 test("routers, console pages and http/ ask the policy instead of naming roles", () => {
   const files = [
@@ -33,7 +34,8 @@ test("routers, console pages and http/ ask the policy instead of naming roles", 
 });
 
 test("the check recognises the role comparisons it forbids", () => {
-  for (const line of ['if (staff.role === "admin")', 'requireStaff(app, "approver", "admin")', 'requireRole(ctx, "admin")', '{ roles: ["admin"] }'])
+  for (const line of ['if (staff.role === "admin")', 'requireStaff(app, "approver", "admin")', 'requireStaff(deps.staff, "admin")', 'requireRole(ctx, "admin")', '{ roles: ["admin"] }'])
     expect(ROLE_CHECK.test(line)).toBe(true);
   expect(ROLE_CHECK.test("requireStaff(app, mayPublishReport)")).toBe(false);
+  expect(ROLE_CHECK.test("requireStaff(deps.staff, mayPublishReport)")).toBe(false);
 });
