@@ -21,11 +21,13 @@ const PURE_FILES = [
   "src/modules/applications/dispositions.ts",
   "src/modules/applications/intake-schema.ts",
   "src/modules/applications/lifecycle.ts",
+  "src/modules/applications/policy.ts",
   "src/modules/applications/query-codes.ts",
   "src/modules/applications/retry-answers.ts",
-  // catalogue: document numbers, entry validation, XLSX size bounds
+  // catalogue: document numbers, entry validation, who edits and publishes, XLSX size bounds
   "src/modules/catalogue/doc-number.ts",
   "src/modules/catalogue/entry-schema.ts",
+  "src/modules/catalogue/policy.ts",
   "src/modules/catalogue/xlsx-bounds.ts",
   // conversation: the engine step, the form, intents, the knowledge index and answering
   "src/modules/conversation/agency-choice.ts",
@@ -37,6 +39,7 @@ const PURE_FILES = [
   "src/modules/conversation/intents.ts",
   "src/modules/conversation/long-message.ts",
   "src/modules/conversation/phone.ts",
+  "src/modules/conversation/policy.ts",
   "src/modules/conversation/refile-grant.ts",
   "src/modules/conversation/understanding.ts",
   "src/modules/conversation/knowledge/answer-unit.ts",
@@ -51,8 +54,10 @@ const PURE_FILES = [
   "src/modules/conversation/knowledge/units.ts",
   // directory: which agency a citizen's words point to
   "src/modules/directory/agency-match.ts",
+  // platform: who manages the agencies and who oversees the district
+  "src/modules/platform/policy.ts",
   // reports: formats, the cell grid, the checks of spec §6, the narrative. The renderings (render-*.ts) are the
-  // presentation side (docx, exceljs, HTML escaping from http/html.ts) and are not listed.
+  // presentation side (docx, exceljs, the HTML templating of http/html.ts) and are not listed.
   "src/modules/reports/case-kinds.ts",
   "src/modules/reports/checks.ts",
   "src/modules/reports/column-widths.ts",
@@ -64,8 +69,10 @@ const PURE_FILES = [
   // reports: the decisions of drafts, cases and publication, and the published figures (the services are report-*.ts)
   "src/modules/reports/published-figures.ts",
   "src/modules/reports/report-rules.ts",
-  // staff: the password policy (the roles are src/domain/staff-roles.ts)
+  "src/modules/reports/policy.ts",
+  // staff: the password policy, the role groups and who manages accounts (the roles are src/domain/staff-roles.ts)
   "src/modules/staff/password-policy.ts",
+  "src/modules/staff/policy.ts",
 ];
 
 /** What a pure file may not import (module names and path patterns, gitignore syntax). */

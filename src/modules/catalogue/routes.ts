@@ -17,6 +17,7 @@ import { entryInputSchema, entryPatchSchema } from "./entry-schema";
 import { guideDraftSchema, sectionPatchSchema, type Actor } from "./guide-service";
 import type { CatalogueFacade } from "./facade";
 import { parseCsv, parseXlsx, sheetLimits, toCsv, toXlsx } from "./import-export";
+import { mayEditContent, mayPublishContent } from "./policy";
 import { PUBLIC_ENTRY_SQL } from "./search-index";
 import { MAX_PAGE_SIZE } from "./search-service";
 
@@ -142,8 +143,8 @@ export function catalogueRoutes(app: AppContext): Router[] {
   });
 
   const staff = new Router({ prefix: "/api/staff" });
-  const editors = requireStaff(app, "clerk", "approver", "admin");
-  const publishers = requireStaff(app, "approver", "admin");
+  const editors = requireStaff(app, mayEditContent);
+  const publishers = requireStaff(app, mayPublishContent);
 
   staff.get("/guide", editors, async (ctx) => {
     const agencyId = currentStaff(ctx).agencyId;

@@ -7,7 +7,7 @@ import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
 import * as OpenCC from "opencc-js";
 import { findDocNumbers, type DocNumber } from "./doc-number";
-import { escapeHtml } from "../../http/html";
+import { html, type SafeHtml } from "../../http/html";
 
 let instance: Jieba | null = null;
 let loadedDict: string | null = null;
@@ -132,17 +132,17 @@ export function analyzeQuery(q: string): AnalyzedQuery {
   return { text, groups, docNumbers, expansions, highlightTerms };
 }
 
-/** HTML-escaped text with every query word wrapped in <mark>…</mark>. */
+/** HTML-escaped text with every query word wrapped in <mark>…</mark> (a string: the search API returns it). */
 export function markTerms(text: string, terms: string[]): string {
   const usable = terms.filter((t) => t.length > 0);
-  if (!usable.length) return escapeHtml(text);
+  if (!usable.length) return html`${text}`.value;
   const re = new RegExp(usable.map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
-  let out = "";
+  const parts: SafeHtml[] = [];
   let last = 0;
   for (const m of text.matchAll(re)) {
-    out += escapeHtml(text.slice(last, m.index)) + `<mark>${escapeHtml(m[0])}</mark>`;
+    parts.push(html`${text.slice(last, m.index)}<mark>${m[0]}</mark>`);
     last = m.index! + m[0].length;
   }
   // Adjacent words read as one marked phrase.
-  return (out + escapeHtml(text.slice(last))).replace(/<\/mark><mark>/g, "");
+  return html`${parts}${text.slice(last)}`.value.replace(/<\/mark><mark>/g, "");
 }

@@ -4,7 +4,7 @@ import Router from "@koa/router";
 import type { AppContext } from "../../context";
 import { assetRoutes } from "./assets";
 import { accountRoutes } from "./pages/account";
-import { html } from "./html";
+import { html } from "../../http/html";
 import { errorPage, markMounted, page } from "./layout";
 import { applicationRoutes } from "./pages/application";
 import { consultationRoutes, consultationsAvailable } from "./pages/consultations";

@@ -14,6 +14,7 @@ import type { CatalogueFacade } from "../catalogue/facade";
 import { readCatalogueFile } from "../catalogue/import-export";
 import type { StaffPrincipal, StaffService } from "../staff/staff-service";
 import type { AgencyAddInput, AgencyUpdateInput } from "./agency-schema";
+import { districtScope } from "./policy";
 
 export interface AgencyView {
   id: string;
@@ -78,8 +79,9 @@ export class AgencyService {
 
   /** The agencies a supervisor reads (theirs and those under it); a platform admin reads them all. */
   async scopeOf(staff: StaffPrincipal): Promise<string[]> {
-    if (staff.role === "platform_admin") return (await this.ctx.db.getRepository(Agency).find({ select: { id: true } })).map((a) => a.id);
-    if (staff.role === "supervisor") return this.subtreeIds(staff.agencyId);
+    const scope = districtScope(staff);
+    if (scope === "all") return (await this.ctx.db.getRepository(Agency).find({ select: { id: true } })).map((a) => a.id);
+    if (scope === "subtree") return this.subtreeIds(staff.agencyId);
     throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
   }
 

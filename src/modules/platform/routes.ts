@@ -16,6 +16,7 @@ import { ALL_ROLES, type StaffService } from "../staff/staff-service";
 import { agencyAddSchema, agencyUpdateSchema } from "./agency-schema";
 import type { AgencyService } from "./agency-service";
 import type { DistrictService } from "./district-service";
+import { mayManageAgencies, mayOverseeDistrict } from "./policy";
 
 const userSchema = z.object({
   username: z.string().min(3).max(64),
@@ -36,7 +37,7 @@ export function platformRoutes(app: AppContext): Router[] {
   const district = () => getService<DistrictService>(app, "district");
 
   const platform = new Router({ prefix: "/api/staff/platform" });
-  platform.use(requireStaff(app, "platform_admin"));
+  platform.use(requireStaff(app, mayManageAgencies));
 
   platform.get("/agencies", async (ctx) => {
     ctx.body = { agencies: await agencies().list() };
@@ -63,7 +64,7 @@ export function platformRoutes(app: AppContext): Router[] {
   });
 
   const d = new Router({ prefix: "/api/staff/district" });
-  d.use(requireStaff(app, "supervisor", "platform_admin"));
+  d.use(requireStaff(app, mayOverseeDistrict));
   const scope = (ctx: Context) => agencies().scopeOf(currentStaff(ctx));
 
   // Deadlines by agency, the overdue applications, and the state of last year's reports.

@@ -13,6 +13,7 @@ import { agencyByCode } from "../../infra/agencies";
 import { CASE_KINDS, CASE_OUTCOMES } from "./entities";
 import type { RenderOptions } from "./draft-notice";
 import type { ReportJson } from "./narrative";
+import { mayDraftReport, mayPublishReport } from "./policy";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat } from "./render";
 import { assertYear, type ReportsService } from "./report-service";
 
@@ -88,8 +89,8 @@ export function reportRoutes(app: AppContext): Router[] {
 
   // ---- staff ----
   const staff = new Router({ prefix: "/api/staff/reports" });
-  const anyStaff = requireStaff(app);
-  const publisher = requireStaff(app, "approver", "admin");
+  const anyStaff = requireStaff(app, mayDraftReport);
+  const publisher = requireStaff(app, mayPublishReport);
 
   // Case register first so that "cases" is never read as a year.
   staff.get("/cases", anyStaff, async (ctx) => {

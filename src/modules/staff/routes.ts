@@ -5,6 +5,7 @@ import type { AppContext } from "../../context";
 import { getService } from "../../context";
 import { bearerToken, currentStaff, requireAnyStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
+import { mayManageUsers, mayUseTotp } from "./policy";
 import { STAFF_ROLES, type StaffService } from "./staff-service";
 
 const loginSchema = z.object({
@@ -45,39 +46,39 @@ export function staffRoutes(app: AppContext): Router {
     ctx.body = { user: currentStaff(ctx) };
   });
 
-  r.get("/users", requireStaff(app, "admin"), async (ctx) => {
+  r.get("/users", requireStaff(app, mayManageUsers), async (ctx) => {
     ctx.body = { users: await staff().listUsers(currentStaff(ctx).agencyId) };
   });
 
-  r.post("/users", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/users", requireStaff(app, mayManageUsers), async (ctx) => {
     const body = parseInput(createUserSchema, ctx.request.body);
     ctx.status = 201;
     ctx.body = { user: await staff().createUser({ ...body, role: body.role as never }, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/role", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/users/:id/role", requireStaff(app, mayManageUsers), async (ctx) => {
     const body = parseInput(roleSchema, ctx.request.body);
     ctx.body = { user: await staff().setRole(ctx.params.id, body.role as never, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/revoke-sessions", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/users/:id/revoke-sessions", requireStaff(app, mayManageUsers), async (ctx) => {
     ctx.body = { revoked: await staff().revokeSessions(ctx.params.id, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/disable", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/users/:id/disable", requireStaff(app, mayManageUsers), async (ctx) => {
     ctx.body = { user: await staff().setActive(ctx.params.id, false, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/enable", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/users/:id/enable", requireStaff(app, mayManageUsers), async (ctx) => {
     ctx.body = { user: await staff().setActive(ctx.params.id, true, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/reset-password", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/users/:id/reset-password", requireStaff(app, mayManageUsers), async (ctx) => {
     const body = parseInput(resetPasswordSchema, ctx.request.body);
     ctx.body = { revoked: await staff().resetPassword(ctx.params.id, body.newPassword, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/totp/disable", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/users/:id/totp/disable", requireStaff(app, mayManageUsers), async (ctx) => {
     ctx.body = { user: await staff().disableTotp(ctx.params.id, currentStaff(ctx)) };
   });
 
@@ -88,16 +89,16 @@ export function staffRoutes(app: AppContext): Router {
   });
 
   // Admins: a TOTP second factor — setup returns the secret once, confirm puts it in force, disable needs a code.
-  r.post("/me/totp/setup", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/me/totp/setup", requireStaff(app, mayUseTotp), async (ctx) => {
     ctx.body = await staff().beginTotp(currentStaff(ctx));
   });
 
-  r.post("/me/totp/confirm", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/me/totp/confirm", requireStaff(app, mayUseTotp), async (ctx) => {
     const body = parseInput(totpSchema, ctx.request.body);
     ctx.body = { user: await staff().confirmTotp(currentStaff(ctx), body.code) };
   });
 
-  r.post("/me/totp/disable", requireStaff(app, "admin"), async (ctx) => {
+  r.post("/me/totp/disable", requireStaff(app, mayUseTotp), async (ctx) => {
     const body = parseInput(totpSchema, ctx.request.body);
     const me = currentStaff(ctx);
     ctx.body = { user: await staff().disableTotp(me.id, me, body.code) };

@@ -14,12 +14,10 @@ import { AuditEvent, auditEvent, staffOrSystem } from "../../infra/entities/audi
 import { StaffSession, StaffUser, type StaffRole } from "../../infra/entities/staff-user.entity";
 import { LoginThrottle } from "./login-throttle";
 import { assertPasswordAllowed } from "./password-policy";
+import { ALL_ROLES, mayManageOversightAccounts, mayManageUsers, mayUseTotp, STAFF_ROLES } from "./policy";
 
-/** The roles of an agency's own staff: they act on their agency's records and an agency admin manages them. */
-export const STAFF_ROLES: StaffRole[] = ["clerk", "approver", "admin"];
-/** Roles above the agencies (issue 17): created by the CLI or a platform admin, never by an agency admin. */
-export const OVERSIGHT_ROLES: StaffRole[] = ["supervisor", "platform_admin"];
-export const ALL_ROLES: StaffRole[] = [...STAFF_ROLES, ...OVERSIGHT_ROLES];
+/** The role groups are the staff policy's (./policy.ts); re-exported for the callers that read them here. */
+export { ALL_ROLES, OVERSIGHT_ROLES, STAFF_ROLES } from "./policy";
 
 export interface StaffPrincipal {
   id: string;
@@ -67,7 +65,7 @@ export class StaffService {
    */
   private async managedUser(userId: string, actor: StaffPrincipal): Promise<StaffUser> {
     const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
-    if (!user || (!STAFF_ROLES.includes(user.role) && actor.role !== "platform_admin")) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
+    if (!user || (!STAFF_ROLES.includes(user.role) && !mayManageOversightAccounts(actor))) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     return user;
   }
 
@@ -80,7 +78,7 @@ export class StaffService {
     this.checkPassword(input.password, input.username);
     // An agency admin creates their agency's staff; the CLI and a platform admin may also create the roles above
     // the agencies, in the agency they name.
-    const platform = !actor || actor.role === "platform_admin";
+    const platform = !actor || mayManageOversightAccounts(actor);
     if (!(platform ? ALL_ROLES : STAFF_ROLES).includes(input.role))
       throw new DomainError("STAFF.INVALID_ROLE", platform ? "角色须为 clerk、approver、admin、supervisor 或 platform_admin" : "角色须为 clerk、approver 或 admin");
     const agency = actor && !platform ? { id: actor.agencyId } : await agencyByCode(this.ctx, input.agencyCode);
@@ -188,7 +186,7 @@ export class StaffService {
 
   /** Starts TOTP enrolment (admins): a new secret, not yet in force; returns it and its otpauth:// URI for the app. */
   async beginTotp(actor: StaffPrincipal): Promise<{ secret: string; uri: string }> {
-    if (actor.role !== "admin") throw new DomainError("AUTH.FORBIDDEN", "动态验证码目前仅供管理员启用");
+    if (!mayUseTotp(actor)) throw new DomainError("AUTH.FORBIDDEN", "动态验证码目前仅供管理员启用");
     const user = await this.ctx.db.getRepository(StaffUser).findOneByOrFail({ id: actor.id });
     if (user.totpEnabledAt) throw new DomainError("STAFF.CONFLICT", "已启用动态验证码；如需更换请先停用");
     const secret = authenticator.generateSecret();
@@ -219,7 +217,7 @@ export class StaffService {
     if (!user) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     if (userId === actor.id) {
       if (!user.totpSecret || !user.totpEnabledAt || !this.totpValid(user.totpSecret, code ?? "")) throw new DomainError("STAFF.INVALID_TOTP", "动态验证码不正确");
-    } else if (actor.role !== "admin") throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
+    } else if (!mayManageUsers(actor)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
     const now = this.ctx.clock.now().toISOString();
     user.totpSecret = null;
     user.totpEnabledAt = null;

@@ -7,9 +7,10 @@ import { getService } from "../../../context";
 import { sessionCookieToken } from "../../../http/auth";
 import { parseInput } from "../../../http/validate";
 import type { StaffService } from "../../staff/staff-service";
-import { html } from "../html";
+import { html } from "../../../http/html";
 import { page } from "../layout";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";
+import { mayUseTotp } from "../../staff/policy";
 
 const passwordForm = z.object({
   currentPassword: z.string().min(1, "请填写当前密码").max(200),
@@ -22,7 +23,7 @@ export function accountRoutes(app: AppContext, r: Router): void {
 
   r.get("/account", async (ctx) => {
     const me = consoleStaff(ctx);
-    const admin = me.role === "admin";
+    const admin = mayUseTotp(me);
     const body = html`
 <section class="card">
 <h2>修改密码</h2>
@@ -59,7 +60,7 @@ ${me.totpEnabled
   });
 
   r.post("/account/totp/setup", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayUseTotp);
     const { secret, uri } = await staff().beginTotp(me);
     // Shown once, on this no-store page; the confirm form proves the app holds it before it is in force.
     const body = html`<section class="card">
@@ -77,7 +78,7 @@ ${me.totpEnabled
   });
 
   r.post("/account/totp/confirm", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayUseTotp);
     const f = parseInput(codeForm, ctx.request.body);
     await staff().confirmTotp(me, f.code);
     setFlash(ctx, { kind: "ok", text: "两步验证已启用，下次登录时须输入动态验证码" });
@@ -85,7 +86,7 @@ ${me.totpEnabled
   });
 
   r.post("/account/totp/disable", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayUseTotp);
     const f = parseInput(codeForm, ctx.request.body);
     await staff().disableTotp(me.id, me, f.code);
     setFlash(ctx, { kind: "ok", text: "两步验证已停用" });

@@ -9,10 +9,12 @@ import { getService } from "../../../context";
 import { parseInput } from "../../../http/validate";
 import { agencyAddSchema, agencyUpdateSchema } from "../../platform/agency-schema";
 import type { AgencyService, AgencyView } from "../../platform/agency-service";
-import { ALL_ROLES, type StaffService } from "../../staff/staff-service";
-import { html, options } from "../html";
+import type { StaffService } from "../../staff/staff-service";
+import { html, options } from "../../../http/html";
 import { page, ROLE_LABELS } from "../layout";
 import { requireRole, setFlash, takeFlash } from "../session";
+import { mayManageAgencies } from "../../platform/policy";
+import { ALL_ROLES } from "../../staff/policy";
 
 const CONTACT: Array<[string, string]> = [
   ["office", "受理机构"],
@@ -58,7 +60,7 @@ export function agencyRoutes(app: AppContext, r: Router): void {
   const agencies = () => getService<AgencyService>(app, "agencies");
 
   r.get("/platform/agencies", async (ctx) => {
-    requireRole(ctx, "platform_admin");
+    requireRole(ctx, mayManageAgencies);
     const all = await agencies().list();
     const body = html`
 <section class="card" aria-labelledby="h-tree">
@@ -87,7 +89,7 @@ export function agencyRoutes(app: AppContext, r: Router): void {
   });
 
   r.post("/platform/agencies", async (ctx) => {
-    const me = requireRole(ctx, "platform_admin");
+    const me = requireRole(ctx, mayManageAgencies);
     const input = parseInput(agencyAddSchema, fromForm(ctx.request.body as Record<string, unknown>));
     const res = await agencies().add(input, me);
     setFlash(ctx, { kind: "ok", text: `已新增机关 ${res.agency.name}（${res.agency.code}）${res.admin ? `，管理员 ${res.admin.username}` : ""}` });
@@ -95,7 +97,7 @@ export function agencyRoutes(app: AppContext, r: Router): void {
   });
 
   r.get("/platform/agencies/:code", async (ctx) => {
-    requireRole(ctx, "platform_admin");
+    requireRole(ctx, mayManageAgencies);
     const a = await agencies().get(ctx.params.code);
     const all = await agencies().list();
     const users = await getService<StaffService>(app, "staff").listUsers(a.id, ALL_ROLES);
@@ -125,7 +127,7 @@ export function agencyRoutes(app: AppContext, r: Router): void {
   });
 
   r.post("/platform/agencies/:code", async (ctx) => {
-    const me = requireRole(ctx, "platform_admin");
+    const me = requireRole(ctx, mayManageAgencies);
     const patch = parseInput(agencyUpdateSchema, fromForm(ctx.request.body as Record<string, unknown>));
     const a = await agencies().update(ctx.params.code, patch, me);
     setFlash(ctx, { kind: "ok", text: `已保存 ${a.name}` });
@@ -139,7 +141,7 @@ export function agencyRoutes(app: AppContext, r: Router): void {
     role: z.enum(ALL_ROLES as [string, ...string[]], { message: "请选择角色" }),
   });
   r.post("/platform/agencies/:code/users", async (ctx) => {
-    const me = requireRole(ctx, "platform_admin");
+    const me = requireRole(ctx, mayManageAgencies);
     const a = await agencies().get(ctx.params.code);
     const f = parseInput(userForm, ctx.request.body);
     const u = await getService<StaffService>(app, "staff").createUser({ username: f.username, password: f.password, role: f.role as never, displayName: f.displayName || undefined, agencyCode: a.code }, me);

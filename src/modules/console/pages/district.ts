@@ -10,10 +10,11 @@ import type { AgencyService } from "../../platform/agency-service";
 import { PUBLICATION_STATE_LABELS, type DistrictService } from "../../platform/district-service";
 import { formatForYear } from "../../reports/formats";
 import { applicationGrid } from "../../reports/layout";
-import { html, raw } from "../html";
+import { html, raw } from "../../../http/html";
 import { page } from "../layout";
 import { gridHtml } from "../report-table";
 import { consoleStaff, requireRole, takeFlash } from "../session";
+import { mayOverseeDistrict } from "../../platform/policy";
 import { checksList, parseYear } from "./statistics";
 
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
@@ -25,7 +26,7 @@ function yearPicker(action: string, year: number, current: number) {
 
 export function districtRoutes(app: AppContext, r: Router): void {
   const district = () => getService<DistrictService>(app, "district");
-  const scope = (ctx: Parameters<typeof consoleStaff>[0]) => getService<AgencyService>(app, "agencies").scopeOf(requireRole(ctx, "supervisor", "platform_admin"));
+  const scope = (ctx: Parameters<typeof consoleStaff>[0]) => getService<AgencyService>(app, "agencies").scopeOf(requireRole(ctx, mayOverseeDistrict));
 
   r.get("/district", async (ctx) => {
     const ids = await scope(ctx);

@@ -7,7 +7,7 @@ import { DomainError } from "../../../domain/errors";
 import { sessionCookieToken } from "../../../http/auth";
 import type { StaffService } from "../../staff/staff-service";
 import { barePage } from "../layout";
-import { html } from "../html";
+import { html } from "../../../http/html";
 import { clearSessionCookie, redirectTo, setSessionCookie, takeFlash } from "../session";
 
 const loginForm = z.object({

@@ -15,10 +15,11 @@ import type { Difference, ReportJson } from "../../reports/narrative";
 import { gridsOf, paragraphs, reportTitle } from "../../reports/render-text";
 import type { ReportsService } from "../../reports/report-service";
 import type { StaffService } from "../../staff/staff-service";
-import { html, options, raw, type SafeHtml } from "../html";
+import { html, options, raw, type SafeHtml } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { gridHtml } from "../report-table";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";
+import { mayPublishReport } from "../../reports/policy";
 import { checksList, parseYear } from "./statistics";
 
 export const CASE_KIND_LABELS: Record<CaseKind, string> = {
@@ -143,7 +144,7 @@ export function reportRoutes(app: AppContext, r: Router): void {
     const cases = await svc().listCases(staff.agencyId, year);
     const users = new Map((await getService<StaffService>(app, "staff").listUsers(staff.agencyId)).map((u) => [u.id, u.displayName ?? u.username]));
     const sections = v.draft?.sections ?? v.report.sections;
-    const mayPublish = staff.role === "approver" || staff.role === "admin";
+    const mayPublish = mayPublishReport(staff);
     // The year-end job's reminders to this staff member (issue 17: report failing its checks or unpublished).
     const district = app.services.get("district") as { remindersFor(id: string): Promise<Array<{ createdAt: string; message: string }>> } | undefined;
     const reminders = district ? await district.remindersFor(staff.id) : [];
@@ -328,7 +329,7 @@ ${downloads("下载本版", `/api/staff/reports/${year}/versions/${v.version}`)}
   });
 
   r.post("/reports/:year/publish", async (ctx) => {
-    const staff = requireRole(ctx, "approver", "admin");
+    const staff = requireRole(ctx, mayPublishReport);
     const year = yearOfParam(ctx);
     const p = await svc().publish(staff.agencyId, year, staff);
     setFlash(ctx, { kind: "ok", text: `已发布${year}年度报告第${p.version}版` });

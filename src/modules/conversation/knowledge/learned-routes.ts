@@ -7,6 +7,7 @@ import type { AppContext } from "../../../context";
 import { getService } from "../../../context";
 import { currentStaff, requireStaff } from "../../../http/auth";
 import { parseInput } from "../../../http/validate";
+import { mayCurateAnswers, mayReadMisses } from "../policy";
 import { builtInUnits } from "../ports";
 import type { AnswerUnit } from "./answer-unit";
 import { LEARNED_SERVICE, UNIT_ID_RE, type LearnedStore } from "./learned-store";
@@ -42,21 +43,21 @@ export function learnedRoutes(app: AppContext): Router {
   const r = new Router();
   const store = () => getService<LearnedStore>(app, LEARNED_SERVICE);
 
-  r.get("/api/staff/bot/misses", requireStaff(app), async (ctx) => {
+  r.get("/api/staff/bot/misses", requireStaff(app, mayReadMisses), async (ctx) => {
     const q = parseInput(listSchema, ctx.query);
     ctx.body = { misses: await store().listMisses(currentStaff(ctx).agencyId, { status: q.status ?? "open" }) };
   });
 
-  r.get("/api/staff/bot/units", requireStaff(app), async (ctx) => {
+  r.get("/api/staff/bot/units", requireStaff(app, mayReadMisses), async (ctx) => {
     ctx.body = { units: await unitCandidates(app, currentStaff(ctx).agencyId) };
   });
 
-  r.post("/api/staff/bot/misses/:id/attach", requireStaff(app, "approver", "admin"), async (ctx) => {
+  r.post("/api/staff/bot/misses/:id/attach", requireStaff(app, mayCurateAnswers), async (ctx) => {
     const body = parseInput(attachSchema, ctx.request.body);
     ctx.body = { miss: await store().attach(currentStaff(ctx), String(ctx.params.id), body.unitId) };
   });
 
-  r.post("/api/staff/bot/answers", requireStaff(app, "approver", "admin"), async (ctx) => {
+  r.post("/api/staff/bot/answers", requireStaff(app, mayCurateAnswers), async (ctx) => {
     const body = parseInput(answerSchema, ctx.request.body);
     ctx.status = 201;
     ctx.body = { unit: await store().writeAnswer(currentStaff(ctx), body) };
