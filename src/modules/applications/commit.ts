@@ -43,7 +43,7 @@ export async function commit(d: ApplicationDeps, app: Application, decision: Dec
   const at = d.ctx.clock.now().toISOString();
   let written = decision;
   const version = await d.ctx.db.transaction(async (m: EntityManager) => {
-    const next = await updateVersioned(m, Application, app.id, app.version, asRow<Application>(decision.changes as Application), conflict());
+    const next = await updateVersioned(m, Application, app.id, app.version, decision.changes, conflict());
     const numbers: string[] = [];
     if (decision.split) {
       for (const part of decision.split.parts) {
