@@ -31,7 +31,7 @@ export interface IntakeAnswer {
   dueDateNote?: string | null;
 }
 
-export interface Actor {
+export interface FilingActor {
   type: ActorType;
   id: string | null;
 }
@@ -90,7 +90,7 @@ async function create(
   d: ApplicationDeps,
   agencyId: string,
   data: StaffIntakeInput,
-  actor: Actor,
+  actor: FilingActor,
   citizenKey: string | null,
   idempotencyKey?: string,
   namespace = "internal",

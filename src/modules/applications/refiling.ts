@@ -8,7 +8,7 @@ import { asRow, subjectOf, type ApplicationDeps } from "./application-deps";
 import { Application, CITIZEN_CHANNELS, type Channel } from "./application.entity";
 import { citizenStatus } from "./citizen-queries";
 import { computeClock, type ClockEntry } from "./clock";
-import { nextApplicationNo, sha256, type Actor } from "./intake";
+import { nextApplicationNo, sha256, type FilingActor } from "./intake";
 import { newApplication, requestOf } from "./new-application";
 
 /** A re-filing's answer: the new application (its query code is the original's, which the citizen holds). */
@@ -58,7 +58,7 @@ export async function refileForCitizen(d: ApplicationDeps, citizenKey: string, a
  * linked to the original. Once only: the unique index on refiled_from_id makes a second call (or a race)
  * find the first one's application.
  */
-async function refile(d: ApplicationDeps, original: Application, actor: Actor): Promise<RefileAnswer> {
+async function refile(d: ApplicationDeps, original: Application, actor: FilingActor): Promise<RefileAnswer> {
   const { ctx } = d;
   if (!original.competentAgencyId) {
     throw new DomainError("APPLICATION.INVALID_TRANSITION", "该申请的答复没有写明负责公开的机关，不能一步转交；请直接向负责机关提出申请");
