@@ -13,17 +13,21 @@ const tseslint = require("typescript-eslint");
  */
 const PURE_FILES = [
   "src/domain/**/*.ts",
-  // applications: the procedure (state machine), the statutory clock, codes and the intake form
+  // applications: the procedure (state machine), the statutory clock, codes, the intake form, the plain record, the
+  // factory of a new application and the decision of every staff action
   "src/modules/applications/action-schemas.ts",
+  "src/modules/applications/application-record.ts",
   "src/modules/applications/calendar-status.ts",
   "src/modules/applications/clock.ts",
   "src/modules/applications/codes.ts",
   "src/modules/applications/dispositions.ts",
   "src/modules/applications/intake-schema.ts",
   "src/modules/applications/lifecycle.ts",
+  "src/modules/applications/new-application.ts",
   "src/modules/applications/policy.ts",
   "src/modules/applications/query-codes.ts",
   "src/modules/applications/retry-answers.ts",
+  "src/modules/applications/transitions.ts",
   // catalogue: document numbers, entry validation, who edits and publishes, XLSX size bounds
   "src/modules/catalogue/doc-number.ts",
   "src/modules/catalogue/entry-schema.ts",
