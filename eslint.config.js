@@ -63,6 +63,8 @@ const PURE_FILES = [
   "src/modules/reports/narrative.ts",
   // staff: the password policy (the roles are src/domain/staff-roles.ts)
   "src/modules/staff/password-policy.ts",
+  // the Chinese text toolkit shared by search and the bot: normalisation, segmentation, synonyms, pinyin
+  "src/text/**/*.ts",
 ];
 
 /** What a pure file may not import (module names and path patterns, gitignore syntax). */
