@@ -68,6 +68,16 @@ describe("segmentation", () => {
     expect(heavy.cut("国人中")).toEqual(["国", "人中"]);
   });
 
+  it("remembers blocks it has cut without handing out its memory", () => {
+    const small = Buffer.from("中 5\n中国 100\n人 5\n国 5\n国人 100\n", "utf8");
+    const route = new WordRoute(small);
+    const first = route.cut("中国人");
+    first.push("changed");
+    first[0] = "x";
+    expect(route.cut("中国人")).toEqual(["中国", "人"]);
+    expect(route.cut("a中国人b")).toEqual(["a", "中国", "人", "b"]);
+  });
+
   it("refuses a dictionary that is not sorted by word (binary search would miss words)", () => {
     expect(() => new WordRoute(Buffer.from("国 5\n中 5\n", "utf8"))).toThrow(/not sorted/);
   });
