@@ -77,6 +77,8 @@ const PURE_FILES = [
   // staff: the password policy, the role groups and who manages accounts (the roles are src/domain/staff-roles.ts)
   "src/modules/staff/password-policy.ts",
   "src/modules/staff/policy.ts",
+  // the Chinese text toolkit shared by search and the bot: normalisation, segmentation, synonyms, pinyin
+  "src/text/**/*.ts",
 ];
 
 /** What a pure file may not import (module names and path patterns, gitignore syntax). */
