@@ -19,6 +19,7 @@ import { createLogger } from "../src/infra/logger";
 import { DISPOSITION_CODES } from "../src/modules/applications/dispositions";
 import { formatForYear } from "../src/modules/reports/formats";
 import { agencyTablesSql } from "../src/modules/reports/statistics";
+import { postgresDialect } from "../src/infra/sql-dialect";
 import { QUICK, ratioOf, writeResult, type SummaryRow } from "./lib/results";
 
 z.config(z.locales.zhCN());
@@ -133,7 +134,7 @@ async function runSize(agencies: number, rows: number) {
       sameAsOwn.push(JSON.stringify(own.rows) === JSON.stringify(check.agencies.find((a) => a.id === agencyIds[i])!.table.rows));
     }
 
-    const { sql, params } = agencyTablesSql(fmt, true, agencyIds, YEAR);
+    const { sql, params } = agencyTablesSql(fmt, postgresDialect, agencyIds, YEAR);
     const plan = (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).map((r: Record<string, string>) => r["QUERY PLAN"]);
     const deadlinePlan = (
       await db.query(

@@ -14,6 +14,7 @@ import { createLogger } from "../src/infra/logger";
 import { DISPOSITION_CODES } from "../src/modules/applications/dispositions";
 import { formatForYear } from "../src/modules/reports/formats";
 import { applicationTableSql } from "../src/modules/reports/statistics";
+import { postgresDialect } from "../src/infra/sql-dialect";
 import { QUICK, ratioOf, writeResult } from "./lib/results";
 
 z.config(z.locales.zhCN());
@@ -94,7 +95,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const agencyId = agencyIds[7];
     const fmt = formatForYear(YEAR);
     const reports = app.services.reports;
-    const { sql, params } = applicationTableSql(fmt, true, agencyId, YEAR);
+    const { sql, params } = applicationTableSql(fmt, postgresDialect, agencyId, YEAR);
     const scope = `agency_id = $1 AND received_at IS NOT NULL AND received_at <= $2 AND (received_at >= $3 OR disposition_date IS NULL OR disposition_date >= $3)`;
     const scopeParams = [agencyId, `${YEAR}-12-31`, `${YEAR}-01-01`];
     const rowsInScope = Number((await db.query(`SELECT COUNT(*) AS n FROM applications WHERE ${scope}`, scopeParams))[0].n);

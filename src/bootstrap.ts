@@ -14,6 +14,7 @@ import { OutboxMessage } from "./infra/entities/outbox-message.entity";
 import { StaffSession, StaffUser } from "./infra/entities/staff-user.entity";
 import { createKeyValueStore } from "./infra/kv";
 import { createLogger, type Logger } from "./infra/logger";
+import { sqlDialect } from "./infra/sql-dialect";
 import { moduleEntities } from "./modules";
 
 export const coreEntities = [Agency, AuditEvent, OutboxMessage, StaffUser, StaffSession, IdempotencyKey, Counter];
@@ -35,6 +36,7 @@ export async function createContext(config: Config, opts: BootstrapOptions = {})
     logger,
     db,
     dbType: databaseType(db),
+    sql: sqlDialect(db),
     kv,
     redisUrl: config.REDIS_URL,
     clock,

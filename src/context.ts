@@ -6,12 +6,15 @@ import type { Clock } from "./domain/china-time";
 import type { DatabaseType } from "./infra/database";
 import type { KeyValueStore } from "./infra/kv";
 import type { Logger } from "./infra/logger";
+import type { SqlDialect } from "./infra/sql-dialect";
 
 export interface AppContext {
   config: Config;
   logger: Logger;
   db: DataSource;
   dbType: DatabaseType;
+  /** The SQL dialect of `db` (placeholders, lists, upserts…), chosen once here: hand-written SQL goes through it. */
+  sql: SqlDialect;
   /** Sessions, dedupe, rate limits, caches: Redis when REDIS_URL is set, else in-process. */
   kv: KeyValueStore;
   /** Raw Redis connection options for BullMQ; undefined on the embedded default. */

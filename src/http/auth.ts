@@ -1,13 +1,14 @@
 // Staff authentication for routes: `requireStaff()` reads the bearer token (the console's cookie only for
 // GET/HEAD — downloads linked from console pages — so a cross-site form can never act on the staff API),
-// `requireRole(...)` refuses other roles with 403. The principal is ctx.state.staff.
-// Without roles, `requireStaff(staff)` admits agency staff only (clerk, approver, admin): a supervisor or a
-// platform admin acts on no agency's records, so every agency route refuses them unless it names their role;
-// `requireAnyStaff(staff)` (their own account: /me, logout, password) admits every role.
+// `requireStaff(staff, rule)` refuses with 403 whom the module's policy rule (its policy.ts) does not admit. The
+// principal is ctx.state.staff. Without a rule, `requireStaff(staff)` admits agency staff only (clerk, approver,
+// admin): a supervisor or a platform admin acts on no agency's records, so every agency route refuses them unless
+// its rule admits them; `requireAnyStaff(staff)` (their own account: /me, logout, password) admits every role.
 import type { Context, Next } from "koa";
 import { DomainError } from "../domain/errors";
-import type { StaffRole } from "../infra/entities/staff-user.entity";
-import { STAFF_ROLES, type StaffPrincipal, type StaffService } from "../modules/staff/staff-service";
+import type { Policy } from "../domain/staff-roles";
+import { isAgencyStaff } from "../modules/staff/policy";
+import type { StaffPrincipal, StaffService } from "../modules/staff/staff-service";
 
 /** The session cookie on plain-http localhost (development); browsers refuse `__Host-` cookies without TLS. */
 export const STAFF_COOKIE = "ogi_staff";
@@ -35,8 +36,9 @@ export function bearerToken(ctx: Context): string | null {
 /** What the guards need of the staff module: who a session token belongs to. */
 export type StaffAuthenticator = Pick<StaffService, "authenticate">;
 
-export function requireStaff(staff: StaffAuthenticator, ...roles: StaffRole[]) {
-  return staffWithRoles(staff, roles.length ? roles : STAFF_ROLES);
+/** Signed-in staff whom `may` admits (a rule of the module's policy.ts); without a rule, agency staff. */
+export function requireStaff(staff: StaffAuthenticator, may: Policy = isAgencyStaff) {
+  return staffWithRoles(staff, may);
 }
 
 /** Any signed-in account, whatever its role: only for routes about the account itself. */
@@ -44,12 +46,12 @@ export function requireAnyStaff(staff: StaffAuthenticator) {
   return staffWithRoles(staff, null);
 }
 
-function staffWithRoles(auth: StaffAuthenticator, roles: StaffRole[] | null) {
+function staffWithRoles(auth: StaffAuthenticator, may: Policy | null) {
   return async (ctx: Context, next: Next) => {
     const token = bearerToken(ctx);
     const staff = token ? await auth.authenticate(token) : null;
     if (!staff) throw new DomainError("AUTH.UNAUTHENTICATED", "请先登录");
-    if (roles && !roles.includes(staff.role)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
+    if (may && !may(staff)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
     ctx.state.staff = staff;
     await next();
   };

@@ -6,6 +6,7 @@ import { DataSource, type EntityManager, type EntitySchema, type MixedList } fro
 import { databaseTarget, type Config } from "../config";
 import { migrations } from "../../migrations";
 import { withTimeout } from "./kv";
+import { sqlDialect } from "./sql-dialect";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityList = MixedList<Function | string | EntitySchema>;
@@ -74,8 +75,8 @@ export async function pingDatabase(ds: DataSource, timeoutMs = 1500): Promise<bo
  * imports legitimately run longer than request work. PostgreSQL only (SQLite has no statement timeout).
  */
 export async function withStatementTimeout(m: EntityManager, ms: number): Promise<void> {
-  if (m.connection.options.type !== "postgres") return;
-  await m.query(`SET LOCAL statement_timeout = ${Math.max(0, Math.floor(ms))}`);
+  const set = sqlDialect(m.connection).statementTimeout(ms);
+  if (set) await m.query(set);
 }
 
 /**
@@ -84,7 +85,7 @@ export async function withStatementTimeout(m: EntityManager, ms: number): Promis
  * of the stand-in is the DataSource itself.
  */
 export async function underStatementTimeout<T>(ds: DataSource, ms: number, fn: (db: DataSource) => Promise<T>): Promise<T> {
-  if (ds.options.type !== "postgres") return fn(ds);
+  if (!sqlDialect(ds).statementTimeout(ms)) return fn(ds);
   return ds.transaction(async (m) => {
     await withStatementTimeout(m, ms);
     const db = Object.create(ds, { query: { value: (sql: string, params?: unknown[]) => m.query(sql, params) } }) as DataSource;

@@ -1,7 +1,6 @@
-// The console's templating: interpolated values are escaped (text and attributes), trusted fragments pass
+// The one HTML templating (http/html.ts, console, portal and report HTML): interpolated values are escaped (text and attributes), trusted fragments pass
 // through, arrays join, and query strings skip empty values.
-import { escapeHtml } from "../../src/http/html";
-import { html, options, qs, raw } from "../../src/modules/console/html";
+import { escapeHtml, html, options, qs, raw } from "../../src/http/html";
 
 test("interpolations are escaped, fragments are not", () => {
   const evil = `"><script>alert('x')</script>`;

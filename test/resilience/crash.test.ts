@@ -6,7 +6,7 @@
 // Proved: every acknowledged application exists exactly once with the number and query code it was
 // acknowledged with; every retry is answered 201 and creates nothing a second time (the ones that had
 // committed before the kill answer with their first number); rows = distinct keys. What breaks it: without
-// the idempotency key (src/modules/applications/application-service.ts create/replay) the retries of
+// the idempotency key (src/modules/applications/intake.ts create/replay) the retries of
 // requests that committed before the kill but whose answer was lost file the application twice. The test
 // makes sure such requests exist (`lostAnswers` > 0): just before the kill, the relay between clients and
 // server stops passing on answers on half of the connections (support/crash-proxy.ts), while the other half

@@ -5,23 +5,12 @@ import type { ClockEntry } from "./clock";
 export { APPLICANT_CATEGORIES, CITIZEN_CHANNELS, STAFF_CHANNELS } from "./codes";
 export type { ApplicantCategory, Channel } from "./codes";
 import type { ApplicantCategory, Channel } from "./codes";
+import type { ApplicantDetails, ApplicationRecord } from "./application-record";
 
-/** Identity and contact details: personal data, never logged and never returned where not needed. */
-export interface ApplicantDetails {
-  category: ApplicantCategory;
-  name: string;
-  idType?: string;
-  idNumber?: string;
-  creditCode?: string;
-  contactName?: string;
-  phone: string;
-  email?: string;
-  address?: string;
-  postcode?: string;
-}
+export type { ApplicantDetails } from "./application-record";
 
 @Entity({ name: "applications" })
-export class Application {
+export class Application implements ApplicationRecord {
   @PrimaryColumn({ type: "varchar", length: 36 })
   id!: string;
 

@@ -1,6 +1,7 @@
 // The procedure as a state machine: which action is legal from which status, who may take it, and what
 // status it leads to. Pure rules; the service applies them inside one transaction with the audit event.
 import type { StaffRole } from "../../domain/staff-roles";
+import { APPROVER_ROLES, STAFF_ROLES } from "../staff/policy";
 
 export const STATUSES = ["awaiting_confirmation", "received", "correction_requested", "in_progress", "consultation", "answered", "closed"] as const;
 export type ApplicationStatus = (typeof STATUSES)[number];
@@ -38,8 +39,9 @@ interface Rule {
   to: ApplicationStatus | "same" | ((from: ApplicationStatus) => ApplicationStatus);
 }
 
-const ALL: StaffRole[] = ["clerk", "approver", "admin"];
-const APPROVERS: StaffRole[] = ["approver", "admin"];
+// The role groups are the staff policy's (staff/policy.ts); applications/policy.ts re-exports these rules.
+const ALL: StaffRole[] = STAFF_ROLES;
+const APPROVERS: StaffRole[] = APPROVER_ROLES;
 
 export const RULES: Record<ApplicationAction, Rule> = {
   "confirm-receipt": { from: ["awaiting_confirmation"], roles: ALL, to: "received" },

@@ -7,6 +7,7 @@ import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialE
 import type { AppContext } from "../../context";
 import type { WorkingDayCalendar } from "../../domain/working-days";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
+import { updateVersioned, versionConflict } from "../../infra/versioned-update";
 import { Application } from "./application.entity";
 import { computeClock, type ClockSettings } from "./clock";
 import { OPEN_STATUSES } from "./lifecycle";
@@ -33,13 +34,19 @@ export async function recomputeProvisionalDueDates(
     const change = { applicationNo: app.applicationNo, previousDueDate: app.dueDate, dueDate: clock.dueDate, previousFlag: app.dueDateFlag, dueDateFlag: clock.dueDateFlag };
     if (!opts.dryRun) {
       const at = ctx.clock.now().toISOString();
-      const done = await ctx.db.transaction(async (m) => {
-        const res = await m.update(Application, { id: app.id, version: app.version }, { dueDate: clock.dueDate, dueDateFlag: clock.dueDateFlag, version: app.version + 1, updatedAt: at });
-        if (!res.affected) return false; // changed meanwhile by staff: that action already recomputed the clock
-        const event = auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor: null, action: "application.clock_recomputed", fromStatus: app.status, toStatus: app.status, reason: "calendar updated", data: { ...change }, at });
-        await m.insert(AuditEvent, event as QueryDeepPartialEntity<AuditEvent>);
-        return true;
-      });
+      // Changed meanwhile by staff: that action already recomputed the clock, so the refused update is skipped.
+      const movedOn = versionConflict("APPLICATION.CONFLICT", "changed meanwhile");
+      const done = await ctx.db
+        .transaction(async (m) => {
+          await updateVersioned(m, Application, app.id, app.version, { dueDate: clock.dueDate, dueDateFlag: clock.dueDateFlag, updatedAt: at }, movedOn);
+          const event = auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor: null, action: "application.clock_recomputed", fromStatus: app.status, toStatus: app.status, reason: "calendar updated", data: { ...change }, at });
+          await m.insert(AuditEvent, event as QueryDeepPartialEntity<AuditEvent>);
+          return true;
+        })
+        .catch((e: unknown) => {
+          if (e === movedOn) return false;
+          throw e;
+        });
       if (!done) continue;
     }
     changes.push(change);

@@ -10,6 +10,7 @@ import { Agency } from "../../infra/entities/agency.entity";
 import { APPLICANT_CATEGORIES } from "./application.entity";
 import { ALL_CHANNELS } from "./intake-schema";
 import { ACTIONS, STATUSES, type ApplicationAction } from "./lifecycle";
+import { mayHandleApplications } from "./policy";
 import { renderReplyLetter, renderReplyLetterDocx } from "./reply-letter";
 
 const statusQuerySchema = z.object({ queryCode: z.string({ error: "请填写查询码" }).trim().min(1, { error: "请填写查询码" }).max(20, { error: "查询码格式不正确" }) });
@@ -78,7 +79,7 @@ export function applicationRoutes(app: AppContext, deps: Pick<Services, "applica
   });
 
   const staff = new Router({ prefix: "/api/staff/applications" });
-  staff.use(requireStaff(deps.staff));
+  staff.use(requireStaff(deps.staff, mayHandleApplications));
   staff.post("/", async (ctx) => {
     const s = currentStaff(ctx);
     const answer = await svc().register(ctx.request.body, s, idempotencyKey(ctx.get("Idempotency-Key") || undefined));

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { In, IsNull, LessThan, Not, type EntityManager } from "typeorm";
 import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
-import { AuditEvent, auditEvent, type ActorType } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent, staffOrSystem, type ActorType } from "../../infra/entities/audit-event.entity";
 import { Application } from "../applications/application.entity";
 import { OPEN_STATUSES } from "../applications/lifecycle";
 import type { StaffPrincipal } from "../staff/staff-service";
@@ -68,7 +68,9 @@ export class AttachmentService {
 
   private async lockApplication(m: EntityManager, applicationId: string): Promise<void> {
     // Two uploads at once must not both pass the count check; SQLite runs one write transaction at a time anyway.
-    if (this.ctx.db.options.type === "postgres") await m.query("SELECT id FROM applications WHERE id = $1 FOR UPDATE", [applicationId]);
+    const q = this.ctx.sql.params();
+    const lock = this.ctx.sql.lockRow(q, "applications", applicationId);
+    if (lock) await m.query(lock, q.values);
   }
 
   private row(agencyId: string, file: NewAttachment, mime: string, target: { applicationId: string | null; pendingKey: string | null }): Attachment {
@@ -87,10 +89,6 @@ export class AttachmentService {
     });
   }
 
-  private audit(app: Pick<Application, "agencyId" | "id">, actor: { type: ActorType; id: string | null }, action: string, data: Record<string, unknown>) {
-    return auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor, action, data, at: this.ctx.clock.now().toISOString() });
-  }
-
   /** Adds a file to an open application: metadata, bytes and audit event in one transaction. */
   async add(app: Application, file: NewAttachment, actor: { type: ActorType; id: string | null } = { type: "citizen", id: null }): Promise<AttachmentView> {
     if (!OPEN_STATUSES.includes(app.status as (typeof OPEN_STATUSES)[number])) {
@@ -107,7 +105,7 @@ export class AttachmentService {
       if ((await m.countBy(Attachment, { applicationId: app.id })) >= this.max.count) throw limitReached(this.max.count);
       await m.insert(Attachment, a);
       await this.storage.put(a.id, file.bytes, m);
-      await m.save(this.audit(app, actor, "attachment.add", { attachmentId: a.id, kind: a.kind, mime, sizeBytes: a.sizeBytes, source: a.source }));
+      await m.save(auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor, action: "attachment.add", data: { attachmentId: a.id, kind: a.kind, mime, sizeBytes: a.sizeBytes, source: a.source }, at: this.ctx.clock.now().toISOString() }));
     });
     return attachmentView(existing ?? a);
   }
@@ -143,7 +141,7 @@ export class AttachmentService {
       const take = waiting.slice(0, room);
       if (take.length) {
         await m.update(Attachment, { id: In(take.map((a) => a.id)) }, { applicationId: app.id, agencyId: app.agencyId, pendingKey: null });
-        for (const a of take) await m.save(this.audit(app, { type: "citizen", id: null }, "attachment.add", { attachmentId: a.id, kind: a.kind, mime: a.mime, sizeBytes: a.sizeBytes, source: a.source }));
+        for (const a of take) await m.save(auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor: { type: "citizen", id: null }, action: "attachment.add", data: { attachmentId: a.id, kind: a.kind, mime: a.mime, sizeBytes: a.sizeBytes, source: a.source }, at: this.ctx.clock.now().toISOString() }));
       }
       return take.length;
     });
@@ -171,7 +169,7 @@ export class AttachmentService {
     if (!a) throw new DomainError("ATTACHMENT.NOT_FOUND", "未找到该附件");
     const bytes = await this.storage.get(a.id);
     if (!bytes) throw new DomainError("ATTACHMENT.NOT_FOUND", "附件内容已不存在（可能已按保存期限删除）");
-    await this.ctx.db.getRepository(AuditEvent).save(this.audit(app, { type: "staff", id: staff.id }, `attachment.${how}`, { attachmentId: a.id, kind: a.kind }));
+    await this.ctx.db.getRepository(AuditEvent).save(auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor: staffOrSystem(staff), action: `attachment.${how}`, data: { attachmentId: a.id, kind: a.kind }, at: this.ctx.clock.now().toISOString() }));
     const n = (await this.listFor(app.id)).findIndex((x) => x.id === a.id) + 1;
     return { view: attachmentView(a), bytes, filename: `${app.applicationNo}-${KIND_LABELS[a.kind]}-${n}.${a.mime === "application/pdf" ? "pdf" : a.mime === "image/png" ? "png" : "jpg"}` };
   }
@@ -206,7 +204,7 @@ export class AttachmentService {
       await this.ctx.db.transaction(async (m) => {
         await m.delete(Attachment, { id: In(e.ids) });
         await this.storage.delete(e.ids, m);
-        await m.save(this.audit({ id: applicationId, agencyId: e.agencyId }, { type: "system", id: null }, "attachment.purge", { count: e.ids.length, retentionDays: this.ctx.config.ATTACHMENT_RETENTION_DAYS }));
+        await m.save(auditEvent({ agencyId: e.agencyId, entityType: "application", entityId: applicationId, actor: staffOrSystem(null), action: "attachment.purge", data: { count: e.ids.length, retentionDays: this.ctx.config.ATTACHMENT_RETENTION_DAYS }, at: this.ctx.clock.now().toISOString() }));
       });
     }
     const pendingCutoff = new Date(now.getTime() - PENDING_HOURS * 3600_000).toISOString();

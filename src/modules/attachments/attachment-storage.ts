@@ -3,6 +3,7 @@
 // attachment_blobs (PostgreSQL bytea, SQLite blob) through plain parameterised SQL, because TypeORM has no
 // column type that means "bytes" on both dialects.
 import type { DataSource, EntityManager } from "typeorm";
+import { sqlDialect } from "../../infra/sql-dialect";
 
 export interface AttachmentStorage {
   /** `m`: the transaction writing the metadata row, for a store that can join it (the database one does). */
@@ -16,20 +17,18 @@ export interface AttachmentStorage {
 export class DatabaseAttachmentStorage implements AttachmentStorage {
   constructor(private readonly db: DataSource) {}
 
-  private get pg(): boolean {
-    return this.db.options.type === "postgres";
-  }
-
-  private p(i: number): string {
-    return this.pg ? `$${i}` : "?";
+  private get sql() {
+    return sqlDialect(this.db);
   }
 
   async put(id: string, content: Buffer, m?: EntityManager): Promise<void> {
-    await (m ?? this.db.manager).query(`INSERT INTO attachment_blobs (id, content) VALUES (${this.p(1)}, ${this.p(2)})`, [id, content]);
+    const q = this.sql.params();
+    await (m ?? this.db.manager).query(`INSERT INTO attachment_blobs (id, content) VALUES (${q.p(id)}, ${q.p(content)})`, q.values);
   }
 
   async get(id: string): Promise<Buffer | null> {
-    const rows = (await this.db.query(`SELECT content FROM attachment_blobs WHERE id = ${this.p(1)}`, [id])) as Array<{ content: Buffer | Uint8Array }>;
+    const q = this.sql.params();
+    const rows = (await this.db.query(`SELECT content FROM attachment_blobs WHERE id = ${q.p(id)}`, q.values)) as Array<{ content: Buffer | Uint8Array }>;
     if (!rows.length) return null;
     const c = rows[0].content;
     return Buffer.isBuffer(c) ? c : Buffer.from(c);
@@ -37,8 +36,8 @@ export class DatabaseAttachmentStorage implements AttachmentStorage {
 
   async delete(ids: string[], m?: EntityManager): Promise<void> {
     if (!ids.length) return;
-    const marks = ids.map((_, i) => this.p(i + 1)).join(", ");
-    await (m ?? this.db.manager).query(`DELETE FROM attachment_blobs WHERE id IN (${marks})`, ids);
+    const q = this.sql.params();
+    await (m ?? this.db.manager).query(`DELETE FROM attachment_blobs WHERE id IN (${ids.map((id) => q.p(id)).join(", ")})`, q.values);
   }
 
   async orphans(limit: number): Promise<string[]> {

@@ -1,6 +1,7 @@
 // Catalogue entries (政府信息公开目录): create, edit, withdraw/restore (never hard-deleted), bulk import that is
-// all-or-nothing and updates by 索引号. Every change writes an audit event in the same transaction and keeps
-// the search tokens (and, on SQLite, the FTS5 row) in step.
+// all-or-nothing and updates by 索引号. Every change is a versioned update (a concurrent edit is refused, never
+// lost), writes an audit event in the same transaction and keeps the search tokens (and, on SQLite, the FTS5 row)
+// in step.
 import { randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import type { AppContext } from "../../context";
@@ -8,11 +9,13 @@ import { DomainError, ValidationError } from "../../domain/errors";
 import { bumpCounter } from "../../infra/counters";
 import { withStatementTimeout } from "../../infra/database";
 import { Agency } from "../../infra/entities/agency.entity";
+import { auditEvent } from "../../infra/entities/audit-event.entity";
+import { updateVersioned, versionConflict } from "../../infra/versioned-update";
 import { parseDocNumber } from "./doc-number";
 import { CatalogueEntry } from "./entities";
 import { entryInputSchema, type ValidEntry } from "./entry-schema";
-import { audit, type Actor } from "./guide-service";
-import { syncSearchIndex } from "./search-index";
+import type { Actor } from "./guide-service";
+import { searchIndexFor, type SearchIndex } from "./search-index";
 import { joinTokens } from "./segmenter";
 
 /** The fields people edit (everything but bookkeeping and tokens), in the order of the catalogue's columns. */
@@ -128,8 +131,17 @@ export interface ImportResult {
   unchanged: number;
 }
 
+/** Columns every edit rewrites besides the edited fields: the derived search columns and the bookkeeping. */
+const DERIVED_COLUMNS = ["docNoKey", "year", "titleTokens", "bodyTokens", "updatedAt", "updatedBy"] as const;
+
+const CONFLICT_MESSAGE = "该条目已被他人修改，请刷新后再编辑";
+
 export class CatalogueService {
-  constructor(private readonly ctx: AppContext) {}
+  private readonly index: SearchIndex;
+
+  constructor(private readonly ctx: AppContext) {
+    this.index = searchIndexFor(ctx.sql);
+  }
 
   private repo() {
     return this.ctx.db.getRepository(CatalogueEntry);
@@ -163,8 +175,8 @@ export class CatalogueService {
       if (await m.findOneBy(CatalogueEntry, { agencyId, indexNo })) throw new DomainError("CATALOGUE.ALREADY_EXISTS", `索引号 ${indexNo} 已存在`);
       const e = this.build(agencyId, { ...data, indexNo }, actor);
       await m.save(e);
-      await syncSearchIndex(m, this.ctx.dbType, e, true);
-      await m.save(audit(this.ctx, agencyId, e.id, actor, "catalogue.create", { indexNo, title: e.title }, null, "active"));
+      await this.index.sync(m, e, true);
+      await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: "catalogue.create", toStatus: "active", data: { indexNo, title: e.title }, at: this.ctx.clock.now().toISOString() }));
       return e;
     });
   }
@@ -174,7 +186,7 @@ export class CatalogueService {
       const e = await m.findOneBy(CatalogueEntry, { agencyId, id });
       if (!e) throw new DomainError("CATALOGUE.NOT_FOUND", "目录条目不存在");
       if (patch.version !== undefined && patch.version !== e.version) {
-        throw new DomainError("CATALOGUE.CONFLICT", "该条目已被他人修改，请刷新后再编辑", { currentVersion: e.version });
+        throw versionConflict("CATALOGUE.CONFLICT", CONFLICT_MESSAGE, e.version);
       }
       const merged: Record<string, unknown> = { ...toView(e) };
       for (const f of ENTRY_FIELDS) if (f in patch && patch[f] !== undefined) merged[f] = patch[f];
@@ -182,11 +194,12 @@ export class CatalogueService {
       if (data.indexNo !== e.indexNo && (await m.findOneBy(CatalogueEntry, { agencyId, indexNo: data.indexNo! }))) {
         throw new DomainError("CATALOGUE.ALREADY_EXISTS", `索引号 ${data.indexNo} 已存在`);
       }
+      const read = e.version;
       const changed = this.apply(e, data, actor);
       if (!changed.length) return e;
-      await m.save(e);
-      await syncSearchIndex(m, this.ctx.dbType, e);
-      await m.save(audit(this.ctx, agencyId, e.id, actor, "catalogue.update", { indexNo: e.indexNo, changed }));
+      await this.saveVersioned(m, e, read, [...changed, ...DERIVED_COLUMNS]);
+      await this.index.sync(m, e);
+      await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: "catalogue.update", data: { indexNo: e.indexNo, changed }, at: this.ctx.clock.now().toISOString() }));
       return e;
     });
   }
@@ -209,11 +222,10 @@ export class CatalogueService {
       e.status = to;
       e.withdrawnAt = to === "withdrawn" ? now : null;
       e.withdrawnReason = reason;
-      e.version += 1;
       e.updatedAt = now;
       e.updatedBy = actor.id;
-      await m.save(e);
-      await m.save(audit(this.ctx, agencyId, e.id, actor, to === "withdrawn" ? "catalogue.withdraw" : "catalogue.restore", { indexNo: e.indexNo }, from, to, reason));
+      await this.saveVersioned(m, e, e.version, ["status", "withdrawnAt", "withdrawnReason", "updatedAt", "updatedBy"]);
+      await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: to === "withdrawn" ? "catalogue.withdraw" : "catalogue.restore", fromStatus: from, toStatus: to, reason, data: { indexNo: e.indexNo }, at: this.ctx.clock.now().toISOString() }));
       return e;
     });
   }
@@ -264,23 +276,43 @@ export class CatalogueService {
         if (!existing) {
           const e = this.build(agencyId, data, actor);
           await m.save(e);
-          await syncSearchIndex(m, this.ctx.dbType, e, true);
-          await m.save(audit(this.ctx, agencyId, e.id, actor, "catalogue.import_create", { indexNo: e.indexNo }, null, "active"));
+          await this.index.sync(m, e, true);
+          await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: "catalogue.import_create", toStatus: "active", data: { indexNo: e.indexNo }, at: this.ctx.clock.now().toISOString() }));
           result.created++;
           continue;
         }
+        const read = existing.version;
         const changed = this.apply(existing, data, actor);
         if (!changed.length) {
           result.unchanged++;
           continue;
         }
-        await m.save(existing);
-        await syncSearchIndex(m, this.ctx.dbType, existing);
-        await m.save(audit(this.ctx, agencyId, existing.id, actor, "catalogue.import_update", { indexNo: existing.indexNo, changed }));
+        await this.saveVersioned(m, existing, read, [...changed, ...DERIVED_COLUMNS]);
+        await this.index.sync(m, existing);
+        await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: existing.id, actor, action: "catalogue.import_update", data: { indexNo: existing.indexNo, changed }, at: this.ctx.clock.now().toISOString() }));
         result.updated++;
       }
       return result;
     });
+  }
+
+  /**
+   * Writes `columns` of `e` only if the row is still at the version it was read at (`read`), and sets its new
+   * version. A row changed since (two staff saving the same version at once) is refused with CATALOGUE.CONFLICT
+   * naming the version it is at now, never overwritten.
+   */
+  private async saveVersioned(m: EntityManager, e: CatalogueEntry, read: number, columns: readonly string[]): Promise<void> {
+    const source = e as unknown as Record<string, unknown>;
+    const changes: Record<string, unknown> = {};
+    for (const c of columns) changes[c] = source[c];
+    const conflict = versionConflict("CATALOGUE.CONFLICT", CONFLICT_MESSAGE);
+    try {
+      e.version = await updateVersioned(m, CatalogueEntry, e.id, read, changes as Partial<CatalogueEntry>, conflict);
+    } catch (err) {
+      if (err !== conflict) throw err;
+      const now = await m.findOne(CatalogueEntry, { select: { id: true, version: true }, where: { id: e.id } });
+      throw versionConflict("CATALOGUE.CONFLICT", CONFLICT_MESSAGE, now?.version);
+    }
   }
 
   /** Every entry that is not withdrawn, in catalogue order (for export). */

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AppContext } from "../../context";
 import { localDate } from "../../domain/china-time";
 import { DomainError, ValidationError } from "../../domain/errors";
-import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent, staffOrSystem } from "../../infra/entities/audit-event.entity";
 import type { Agency } from "../../infra/entities/agency.entity";
 import { GuideVersion, type GuideContact, type GuideContent, type GuideSection } from "./entities";
 
@@ -188,7 +188,7 @@ export class GuideService {
         ...changedSections(before.sections, content.sections),
         ...Object.keys(input.contact ?? {}).filter((k) => (before.contact as unknown as Record<string, unknown>)[k] !== (content.contact as unknown as Record<string, unknown>)[k]).map((k) => `contact.${k}`),
       ];
-      await m.save(AuditEvent, audit(this.ctx, agencyId, draft.id, actor, "guide.edit", { version: draft.version, changed }));
+      await m.save(AuditEvent, auditEvent({ agencyId, entityType: "guide", entityId: draft.id, actor, action: "guide.edit", data: { version: draft.version, changed }, at: this.ctx.clock.now().toISOString() }));
       return draft;
     });
   }
@@ -221,7 +221,7 @@ export class GuideService {
       await m.save(draft);
       await m.save(
         AuditEvent,
-        audit(this.ctx, agencyId, draft.id, actor, "guide.publish", { version: draft.version, previousVersion: previous?.version ?? null }, "draft", "published"),
+        auditEvent({ agencyId, entityType: "guide", entityId: draft.id, actor, action: "guide.publish", fromStatus: "draft", toStatus: "published", data: { version: draft.version, previousVersion: previous?.version ?? null }, at: this.ctx.clock.now().toISOString() }),
       );
       return draft;
     });
@@ -232,7 +232,7 @@ export class GuideService {
       const draft = await m.findOneBy(GuideVersion, { agencyId, status: "draft" });
       if (!draft) throw new DomainError("GUIDE.NOT_FOUND", "没有指南草稿");
       await m.delete(GuideVersion, { id: draft.id });
-      await m.save(AuditEvent, audit(this.ctx, agencyId, draft.id, actor, "guide.discard_draft", { version: draft.version, content: draft.content }));
+      await m.save(AuditEvent, auditEvent({ agencyId, entityType: "guide", entityId: draft.id, actor, action: "guide.discard_draft", data: { version: draft.version, content: draft.content }, at: this.ctx.clock.now().toISOString() }));
     });
   }
 
@@ -271,7 +271,7 @@ export class GuideService {
         publishedAt: now,
       });
       await m.save(v);
-      await m.save(AuditEvent, audit(this.ctx, agency.id, v.id, { type: "system", id: "seed" }, "guide.seed", { version: 1 }, null, "published"));
+      await m.save(AuditEvent, auditEvent({ agencyId: agency.id, entityType: "guide", entityId: v.id, actor: staffOrSystem(null, "seed"), action: "guide.seed", toStatus: "published", data: { version: 1 }, at: this.ctx.clock.now().toISOString() }));
     });
     return true;
   }
@@ -319,31 +319,6 @@ function changedSections(before: GuideSection[], after: GuideSection[]): string[
   const a = new Map(after.map((s) => [s.key, JSON.stringify(s)]));
   const keys = new Set([...b.keys(), ...a.keys()]);
   return [...keys].filter((k) => b.get(k) !== a.get(k)).map((k) => `sections.${k}`);
-}
-
-export function audit(
-  ctx: AppContext,
-  agencyId: string,
-  entityId: string,
-  actor: Actor,
-  action: string,
-  data: Record<string, unknown>,
-  fromStatus: string | null = null,
-  toStatus: string | null = null,
-  reason: string | null = null,
-): AuditEvent {
-  return auditEvent({
-    agencyId,
-    entityType: action.startsWith("guide") ? "guide" : "catalogue_entry",
-    entityId,
-    actor,
-    action,
-    fromStatus,
-    toStatus,
-    reason,
-    data,
-    at: ctx.clock.now().toISOString(),
-  });
 }
 
 /** A guide file's content, parsed and checked (every required section present). */

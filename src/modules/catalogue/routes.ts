@@ -16,6 +16,7 @@ import { CatalogueEntry } from "./entities";
 import { entryInputSchema, entryPatchSchema } from "./entry-schema";
 import { guideDraftSchema, sectionPatchSchema, type Actor } from "./guide-service";
 import { parseCsv, parseXlsx, sheetLimits, toCsv, toXlsx } from "./import-export";
+import { mayEditContent, mayPublishContent } from "./policy";
 import { PUBLIC_ENTRY_SQL } from "./search-index";
 import { MAX_PAGE_SIZE } from "./search-service";
 
@@ -141,8 +142,8 @@ export function catalogueRoutes(app: AppContext, deps: Pick<Services, "catalogue
   });
 
   const staff = new Router({ prefix: "/api/staff" });
-  const editors = requireStaff(deps.staff, "clerk", "approver", "admin");
-  const publishers = requireStaff(deps.staff, "approver", "admin");
+  const editors = requireStaff(deps.staff, mayEditContent);
+  const publishers = requireStaff(deps.staff, mayPublishContent);
 
   staff.get("/guide", editors, async (ctx) => {
     const agencyId = currentStaff(ctx).agencyId;

@@ -1,8 +1,8 @@
-// The database half of the search: PostgreSQL matches a tsquery against the generated tsvector (GIN index)
-// and ranks with ts_rank (title weight A, other fields B); SQLite matches FTS5 and ranks with bm25.
-// Both see the same pre-segmented tokens, so results agree across the two databases.
+// The database half of the search, one interface with two classes chosen at start: PostgreSQL matches a tsquery
+// against the generated tsvector (GIN index) and ranks with ts_rank (title weight A, other fields B); SQLite
+// matches FTS5 and ranks with bm25. Both see the same pre-segmented tokens, so results agree across the two.
 import type { EntityManager } from "typeorm";
-import type { DatabaseType } from "../../infra/database";
+import { postgresDialect, sqliteDialect, type SqlDialect, type SqlParams } from "../../infra/sql-dialect";
 import type { CatalogueEntry } from "./entities";
 import type { QueryGroup } from "./segmenter";
 
@@ -32,14 +32,6 @@ const PG_WEIGHTS = "'{0.0, 0.0, 0.1, 1.0}'";
 
 const COLUMNS = "e.id, e.agency_id, e.index_no, e.title, e.doc_no, e.publisher, e.written_date, e.published_date, e.subject_category, e.agency_category, e.summary, e.url, e.validity";
 
-/** Keeps the FTS5 copy of an entry's tokens in step with the row (PostgreSQL generates its tsvector itself). */
-export async function syncSearchIndex(m: EntityManager, dbType: DatabaseType, e: CatalogueEntry, isNew = false): Promise<void> {
-  if (dbType !== "sqlite") return;
-  // entry_id is not indexed inside FTS5: skip the delete (a scan) for a new entry, which has no row yet.
-  if (!isNew) await m.query(`DELETE FROM catalogue_fts WHERE entry_id = ?`, [e.id]);
-  await m.query(`INSERT INTO catalogue_fts (title_tokens, body_tokens, entry_id, agency_id) VALUES (?, ?, ?, ?)`, [e.titleTokens, e.bodyTokens, e.id, e.agencyId]);
-}
-
 /**
  * What the public may see: active entries that are not withheld. A 不予公开 entry is catalogued for the
  * agency's own records (its body may hold personal data); staff see it in the staff API and console only.
@@ -48,23 +40,14 @@ export const PUBLIC_ENTRY_SQL = "e.status = 'active' AND e.disclosure_mode <> '�
 
 const escapeLike = (s: string) => s.replace(/[!%_]/g, (c) => `!${c}`);
 
-/** WHERE fragments shared by both databases; `p` makes the placeholder for the n-th parameter. */
-function filterSql(agencyId: string | null, f: SearchFilters, params: unknown[], p: (n: number) => string): string {
+/** WHERE fragments shared by both databases, their values appended to `q`. */
+function filterSql(agencyId: string | null, f: SearchFilters, q: SqlParams): string {
   // null: the whole platform (every agency's public entries; issue 17), each row names its agency.
   let sql = PUBLIC_ENTRY_SQL;
-  if (agencyId !== null) {
-    params.push(agencyId);
-    sql = `e.agency_id = ${p(params.length)} AND ${sql}`;
-  }
-  if (f.year) {
-    params.push(f.year);
-    sql += ` AND e.year = ${p(params.length)}`;
-  }
-  if (f.category) {
-    // One parameter per placeholder: SQLite's "?" are positional.
-    const param = (v: unknown) => (params.push(v), p(params.length));
-    sql += ` AND (e.subject_category = ${param(f.category)} OR e.agency_category = ${param(f.category)} OR e.subject_category LIKE ${param(`${escapeLike(f.category)}\\%`)} ESCAPE '!')`;
-  }
+  if (agencyId !== null) sql = `e.agency_id = ${q.p(agencyId)} AND ${sql}`;
+  if (f.year) sql += ` AND e.year = ${q.p(f.year)}`;
+  // One parameter per placeholder: SQLite's "?" are positional.
+  if (f.category) sql += ` AND (e.subject_category = ${q.p(f.category)} OR e.agency_category = ${q.p(f.category)} OR e.subject_category LIKE ${q.p(`${escapeLike(f.category)}\\%`)} ESCAPE '!')`;
   return sql;
 }
 
@@ -170,10 +153,11 @@ async function estimateMatches(m: EntityManager, sql: string, params: unknown[])
 
 /** A table not yet analysed has no statistics: the planner is asked (one more round trip, until ANALYZE runs). */
 async function estimateFiltered(m: EntityManager, agencyId: string | null, f: SearchFilters, excludeIds: string[], query: string): Promise<number> {
-  const params: unknown[] = [query];
-  const where = filterSql(agencyId, f, params, (n) => `$${n}`);
-  const excl = excludeIds.length ? (params.push(excludeIds), ` AND NOT (e.id = ANY($${params.length}))`) : "";
-  return estimateMatches(m, `SELECT 1 FROM catalogue_entries e WHERE ${where}${excl} AND e.search_vector @@ to_tsquery('simple', $1)`, params);
+  const q = postgresDialect.params();
+  const tsquery = q.p(query);
+  const where = filterSql(agencyId, f, q);
+  const excl = excludeIds.length ? ` AND NOT (e.id = ANY(${q.p(excludeIds)}))` : "";
+  return estimateMatches(m, `SELECT 1 FROM catalogue_entries e WHERE ${where}${excl} AND e.search_vector @@ to_tsquery('simple', ${tsquery})`, q.values);
 }
 
 /** The planner's ceiling for the share of a word not in the statistics (ts_selfuncs.c, DEFAULT_TS_MATCH_SEL). */
@@ -287,21 +271,6 @@ function rarestByLength(groups: QueryGroup[]): QueryGroup[] {
   return [...groups].sort((a, b) => b.word.length - a.word.length).slice(0, RELAX_DIRECT);
 }
 
-/**
- * Entries matching the first step that finds any, best first, with the total number of matches (estimated
- * for broad steps). On PostgreSQL every step is one CTE of a single statement, each run only when the steps
- * before it found nothing (a one-time filter), so a query that relaxes all the way still costs one round
- * trip; SQLite, in process, runs the steps one by one.
- */
-export async function searchTiers(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
-  if (dbType === "postgres") return searchTiersPg(m, agencyId, f, s);
-  for (let i = 0; i < s.tiers.length; i++) {
-    const r = await searchTextSqlite(m, agencyId, f, { ...s.tiers[i], excludeIds: s.excludeIds, limit: s.limit, offset: s.offset });
-    if (r.total > 0) return { ...r, tier: i, served: r.total };
-  }
-  return { total: 0, rows: [], tier: -1, served: 0 };
-}
-
 /** Result columns plus the title flag and rank of a step's candidates `e`, ranked by `q` and titled by `qt`. */
 const RANKED = `${COLUMNS}, e.search_vector @@ qt AS in_title, ts_rank(${PG_WEIGHTS}, e.search_vector, q) AS rank`;
 const ORDER = "in_title DESC, rank DESC, written_date DESC NULLS LAST, index_no";
@@ -315,10 +284,10 @@ const ORDER = "in_title DESC, rank DESC, written_date DESC NULLS LAST, index_no"
  * table for words whose matches cluster in time: 19,860 entries and 174 ms for "2016 … 2023".)
  */
 async function searchTiersPg(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
-  const params: unknown[] = [];
-  const p = (v: unknown) => (params.push(v), `$${params.length}`);
+  const params = postgresDialect.params();
+  const p = (v: unknown) => params.p(v);
   const freq = await lexemeFrequencies(m);
-  const where = filterSql(agencyId, f, params, (n) => `$${n}`);
+  const where = filterSql(agencyId, f, params);
   const excl = s.excludeIds.length ? ` AND NOT (e.id = ANY(${p(s.excludeIds)}))` : "";
   const broadAt = s.broadEstimate ?? BROAD_ESTIMATE;
   const ctes: string[] = [];
@@ -358,7 +327,7 @@ async function searchTiersPg(m: EntityManager, agencyId: string | null, f: Searc
   // One row always (the counts), joined with the page of whichever step answered.
   const out: Array<Record<string, unknown>> = await m.query(
     `WITH ${ctes.join(", ")} SELECT c.*, r.* FROM (SELECT ${counts.join(", ")}) c LEFT JOIN (SELECT * FROM (${pages.join(" UNION ALL ")}) u ORDER BY ${ORDER}) r ON true`,
-    params,
+    params.values,
   );
   const rows = out.filter((r) => r.id !== null && r.id !== undefined) as unknown as ResultRow[];
   const hit = steps.findIndex((_, j) => Number(out[0]?.[`n${j}`] ?? 0) > 0);
@@ -382,63 +351,121 @@ interface TextSearch {
 
 /** Entries matching one step on SQLite (FTS5, bm25), best first, with the number of matches. */
 async function searchTextSqlite(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TextSearch): Promise<{ total: number; rows: ResultRow[] }> {
-  const params: unknown[] = [];
-  const p = () => "?";
-  params.push(ftsQuery(s.groups, s.mode));
-  const where = filterSql(agencyId, f, params, p);
-  let excl = "";
-  if (s.excludeIds.length) {
-    excl = ` AND e.id NOT IN (${s.excludeIds.map(() => "?").join(", ")})`;
-    params.push(...s.excludeIds);
-  }
-  if (s.mode === "most" && s.groups.length > RELAX_DIRECT) {
-    // The MATCH below needs one query: two of the three longest words (usually the rarest; SQLite has no
-    // planner estimate for them), then every word is counted once per row (one FTS lookup per word). Words
-    // only, as on PostgreSQL (rarestWords).
-    const words = s.groups.map((g) => ({ word: g.word, parts: [] }));
-    params[0] = ftsQuery(rarestByLength(words), "most");
-    const each = words.map((g) => {
-      params.push(ftsQuery([g], "all"));
-      return `(e.id IN (SELECT entry_id FROM catalogue_fts WHERE catalogue_fts MATCH ?))`;
-    });
-    params.push(s.groups.length - 1);
-    excl += ` AND (${each.join(" + ")}) >= ?`;
-  }
+  // "Most" of many words: the MATCH needs one query: two of the three longest words (usually the rarest; SQLite
+  // has no planner estimate for them), then every word is counted once per row (one FTS lookup per word). Words
+  // only, as on PostgreSQL (rarestWords).
+  const words = s.mode === "most" && s.groups.length > RELAX_DIRECT ? s.groups.map((g) => ({ word: g.word, parts: [] })) : null;
+  const match = words ? ftsQuery(rarestByLength(words), "most") : ftsQuery(s.groups, s.mode);
+  const base = (q: SqlParams) => {
+    let sql = `FROM catalogue_fts JOIN catalogue_entries e ON e.id = catalogue_fts.entry_id WHERE catalogue_fts MATCH ${q.p(match)} AND ${filterSql(agencyId, f, q)}`;
+    if (s.excludeIds.length) sql += ` AND e.id NOT IN (${s.excludeIds.map((id) => q.p(id)).join(", ")})`;
+    if (words) {
+      const each = words.map((g) => `(e.id IN (SELECT entry_id FROM catalogue_fts WHERE catalogue_fts MATCH ${q.p(ftsQuery([g], "all"))}))`);
+      sql += ` AND (${each.join(" + ")}) >= ${q.p(s.groups.length - 1)}`;
+    }
+    return sql;
+  };
   const inTitle = `title_tokens : (${ftsQuery(s.groups, "all")})`;
-  const base = `FROM catalogue_fts JOIN catalogue_entries e ON e.id = catalogue_fts.entry_id WHERE catalogue_fts MATCH ? AND ${where}${excl}`;
+  const q = sqliteDialect.params();
   const rows = await m.query(
     `SELECT ${COLUMNS}, bm25(catalogue_fts, 10.0, 1.0, 0.0, 0.0) AS score, ` +
-      `(e.id IN (SELECT entry_id FROM catalogue_fts WHERE catalogue_fts MATCH ?)) AS in_title ${base} ORDER BY in_title DESC, score ASC, e.written_date DESC, e.index_no LIMIT ? OFFSET ?`,
-    [inTitle, ...params, s.limit, s.offset],
+      `(e.id IN (SELECT entry_id FROM catalogue_fts WHERE catalogue_fts MATCH ${q.p(inTitle)})) AS in_title ${base(q)} ORDER BY in_title DESC, score ASC, e.written_date DESC, e.index_no LIMIT ${q.p(s.limit)} OFFSET ${q.p(s.offset)}`,
+    q.values,
   );
-  const n = await m.query(`SELECT count(*) AS n ${base}`, params);
-  return { total: Number(n[0].n), rows };
+  const n = sqliteDialect.params();
+  const counted = await m.query(`SELECT count(*) AS n ${base(n)}`, n.values);
+  return { total: Number(counted[0].n), rows };
 }
 
-/** Newest first, no query words. */
-export async function listRecent(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, limit: number, offset: number): Promise<{ total: number; rows: ResultRow[] }> {
-  const params: unknown[] = [];
-  const p = dbType === "postgres" ? (n: number) => `$${n}` : () => "?";
-  const where = filterSql(agencyId, f, params, p);
-  const n = await m.query(`SELECT count(*) AS n FROM catalogue_entries e WHERE ${where}`, params);
-  const nulls = dbType === "postgres" ? " NULLS LAST" : "";
-  params.push(limit, offset);
-  const rows = await m.query(
-    `SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} ORDER BY e.written_date DESC${nulls}, e.index_no LIMIT ${p(params.length - 1)} OFFSET ${p(params.length)}`,
-    params,
-  );
-  return { total: Number(n[0].n), rows };
+/**
+ * The catalogue's search index: one per database, chosen at start (searchIndexFor). The search service speaks
+ * only to this; what the two databases do differently is inside the two classes below.
+ */
+export interface SearchIndex {
+  /** Keeps the index in step with an entry just written (`isNew`: it has no index row yet). */
+  sync(m: EntityManager, e: CatalogueEntry, isNew?: boolean): Promise<void>;
+  /**
+   * Entries matching the first step that finds any, best first, with the total number of matches (estimated
+   * for broad steps).
+   */
+  searchTiers(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult>;
+  /** Newest first, no query words. */
+  listRecent(m: EntityManager, agencyId: string | null, f: SearchFilters, limit: number, offset: number): Promise<{ total: number; rows: ResultRow[] }>;
+  /** Entries whose 文号 has one of the given notation-independent keys. */
+  findByDocKeys(m: EntityManager, agencyId: string | null, f: SearchFilters, keys: string[]): Promise<ResultRow[]>;
+  /** The query's words without the catalogue's commonest ones, where the database keeps statistics to tell. */
+  withoutCommonWords(m: EntityManager, groups: QueryGroup[], maxShare: number): Promise<QueryGroup[]>;
 }
 
-/** Entries whose 文号 has one of the given notation-independent keys. */
-export async function findByDocKeys(m: EntityManager, dbType: DatabaseType, agencyId: string | null, f: SearchFilters, keys: string[]): Promise<ResultRow[]> {
-  if (!keys.length) return [];
-  const params: unknown[] = [];
-  const p = dbType === "postgres" ? (n: number) => `$${n}` : () => "?";
-  const where = filterSql(agencyId, f, params, p);
-  const ph = keys.map((k) => {
-    params.push(k);
-    return p(params.length);
-  });
-  return m.query(`SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} AND e.doc_no_key IN (${ph.join(", ")}) ORDER BY e.written_date DESC, e.index_no LIMIT 20`, params);
+/** What both indexes share: plain SQL over catalogue_entries in the dialect of the database. */
+abstract class CatalogueSqlIndex {
+  constructor(protected readonly sql: SqlDialect) {}
+
+  async listRecent(m: EntityManager, agencyId: string | null, f: SearchFilters, limit: number, offset: number): Promise<{ total: number; rows: ResultRow[] }> {
+    const c = this.sql.params();
+    const n = await m.query(`SELECT count(*) AS n FROM catalogue_entries e WHERE ${filterSql(agencyId, f, c)}`, c.values);
+    const q = this.sql.params();
+    const where = filterSql(agencyId, f, q);
+    const rows = await m.query(`SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} ORDER BY ${this.sql.descNullsLast("e.written_date")}, e.index_no LIMIT ${q.p(limit)} OFFSET ${q.p(offset)}`, q.values);
+    return { total: Number(n[0].n), rows };
+  }
+
+  async findByDocKeys(m: EntityManager, agencyId: string | null, f: SearchFilters, keys: string[]): Promise<ResultRow[]> {
+    if (!keys.length) return [];
+    const q = this.sql.params();
+    const where = filterSql(agencyId, f, q);
+    return m.query(`SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} AND e.doc_no_key IN (${keys.map((k) => q.p(k)).join(", ")}) ORDER BY e.written_date DESC, e.index_no LIMIT 20`, q.values);
+  }
+}
+
+/**
+ * PostgreSQL full text: the tsvector is a generated column (nothing to sync); every step is one CTE of a single
+ * statement, each run only when the steps before it found nothing (a one-time filter), so a query that relaxes
+ * all the way still costs one round trip; the commonest words are left out by the column statistics.
+ */
+export class PostgresSearchIndex extends CatalogueSqlIndex implements SearchIndex {
+  constructor() {
+    super(postgresDialect);
+  }
+
+  async sync(): Promise<void> {}
+
+  searchTiers(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
+    return searchTiersPg(m, agencyId, f, s);
+  }
+
+  withoutCommonWords(m: EntityManager, groups: QueryGroup[], maxShare: number): Promise<QueryGroup[]> {
+    return withoutCommonWords(m, groups, maxShare);
+  }
+}
+
+/** SQLite FTS5: a copy of each entry's tokens in catalogue_fts; in process, the steps run one by one. */
+export class SqliteSearchIndex extends CatalogueSqlIndex implements SearchIndex {
+  constructor() {
+    super(sqliteDialect);
+  }
+
+  async sync(m: EntityManager, e: CatalogueEntry, isNew = false): Promise<void> {
+    // entry_id is not indexed inside FTS5: skip the delete (a scan) for a new entry, which has no row yet.
+    if (!isNew) await m.query(`DELETE FROM catalogue_fts WHERE entry_id = ?`, [e.id]);
+    await m.query(`INSERT INTO catalogue_fts (title_tokens, body_tokens, entry_id, agency_id) VALUES (?, ?, ?, ?)`, [e.titleTokens, e.bodyTokens, e.id, e.agencyId]);
+  }
+
+  async searchTiers(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {
+    for (let i = 0; i < s.tiers.length; i++) {
+      const r = await searchTextSqlite(m, agencyId, f, { ...s.tiers[i], excludeIds: s.excludeIds, limit: s.limit, offset: s.offset });
+      if (r.total > 0) return { ...r, tier: i, served: r.total };
+    }
+    return { total: 0, rows: [], tier: -1, served: 0 };
+  }
+
+  // No statistics to tell the common words: every word stays.
+  async withoutCommonWords(_m: EntityManager, groups: QueryGroup[]): Promise<QueryGroup[]> {
+    return groups;
+  }
+}
+
+/** The index of the database the service runs on (ctx.sql), chosen once when the services are built. */
+export function searchIndexFor(sql: SqlDialect): SearchIndex {
+  return sql.name === "postgres" ? new PostgresSearchIndex() : new SqliteSearchIndex();
 }

@@ -6,7 +6,7 @@ import { candidateKeys } from "./doc-number";
 import { isSafeLink } from "./entry-schema";
 import type { GuideVersion } from "./entities";
 import { GuideService, renderSections } from "./guide-service";
-import { findByDocKeys, listRecent, searchTiers, withoutCommonWords, type ResultRow, type SearchFilters, type Tier } from "./search-index";
+import { searchIndexFor, type ResultRow, type SearchFilters, type SearchIndex, type Tier } from "./search-index";
 import { analyzeQuery, indexTokens, markTerms, type AnalyzedQuery } from "./segmenter";
 
 export interface SearchParams {
@@ -78,7 +78,11 @@ interface SectionIndex {
 export class SearchService {
   private sectionCache = new Map<string, { stamp: string; checkedAt: number; sections: SectionIndex[] }>();
 
-  constructor(private readonly ctx: AppContext) {}
+  private readonly index: SearchIndex;
+
+  constructor(private readonly ctx: AppContext) {
+    this.index = searchIndexFor(ctx.sql);
+  }
 
   /** `agencyId` null: the whole platform's catalogue (each item then carries its agencyId; no guide sections). */
   async search(agencyId: string | null, params: SearchParams): Promise<SearchResult> {
@@ -88,15 +92,14 @@ export class SearchService {
     const filters: SearchFilters = { category: params.category?.trim() || undefined, year: params.year };
     const q = (params.q ?? "").trim();
     const m = this.ctx.db.manager;
-    const dbType = this.ctx.dbType;
 
     if (!q) {
-      const r = await listRecent(m, dbType, agencyId, filters, pageSize, offset);
+      const r = await this.index.listRecent(m, agencyId, filters, pageSize, offset);
       return { total: r.total, totalEstimated: false, browsable: r.total, page, pageSize, items: r.rows.map((row) => toItem(row, [], agencyId === null)), guideSections: [], matchMode: "none" };
     }
 
     const aq = capWords(analyzeQuery(q), this.ctx.config.CATALOGUE_QUERY_MAX_WORDS);
-    const docRows = aq.docNumbers.length ? await findByDocKeys(m, dbType, agencyId, filters, [...new Set(aq.docNumbers.flatMap(candidateKeys))]) : [];
+    const docRows = aq.docNumbers.length ? await this.index.findByDocKeys(m, agencyId, filters, [...new Set(aq.docNumbers.flatMap(candidateKeys))]) : [];
     const docTerms = docRows.map((r) => r.doc_no!).filter(Boolean);
     const terms = [...docTerms, ...aq.highlightTerms];
 
@@ -108,7 +111,7 @@ export class SearchService {
     let matchMode: SearchResult["matchMode"] = "none";
     const onlyDocNumber = aq.docNumbers.length > 0 && aq.groups.length === 0;
     // The words matched: on PostgreSQL without the catalogue's commonest ones (guide sections still see all).
-    const groups = aq.groups.length && dbType === "postgres" ? await withoutCommonWords(m, aq.groups, this.ctx.config.CATALOGUE_COMMON_WORD_PERCENT / 100) : aq.groups;
+    const groups = aq.groups.length ? await this.index.withoutCommonWords(m, aq.groups, this.ctx.config.CATALOGUE_COMMON_WORD_PERCENT / 100) : aq.groups;
     if (groups.length && !(onlyDocNumber && docRows.length)) {
       const skip = Math.max(0, offset - docRows.length);
       const take = Math.max(0, pageSize - Math.max(0, docRows.length - offset));
@@ -122,7 +125,7 @@ export class SearchService {
       if (groups.length <= PARTS_MAX_WORDS && groups.some((g) => g.parts.length)) tiers.push({ mode: "all", groups });
       if (groups.length > 2) tiers.push({ mode: "most", groups });
       if (groups.length > 1) tiers.push({ mode: "any", groups });
-      const r = await searchTiers(m, dbType, agencyId, filters, { tiers, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES });
+      const r = await this.index.searchTiers(m, agencyId, filters, { tiers, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES });
       matchMode = r.tier >= 0 ? tiers[r.tier].mode : tiers[tiers.length - 1].mode;
       textRows = r.rows;
       textTotal = r.total;

@@ -2,30 +2,37 @@
 // the flash message, and the main content. One stylesheet, one script, both same-origin (CSP 'self').
 import type { Context } from "koa";
 import type { AppContext } from "../../context";
+import type { Policy } from "../../domain/staff-roles";
+import { mayHandleApplications } from "../applications/policy";
+import { mayEditContent } from "../catalogue/policy";
+import { mayReadMisses } from "../conversation/policy";
+import { mayManageAgencies, mayOverseeDistrict } from "../platform/policy";
+import { mayDraftReport } from "../reports/policy";
+import { isAgencyStaff, mayManageUsers } from "../staff/policy";
 import type { StaffPrincipal } from "../staff/staff-service";
-import { html, type HtmlValue, type SafeHtml } from "./html";
+import { html, type HtmlValue, type SafeHtml } from "../../http/html";
 import type { Flash } from "./session";
 
 export const ROLE_LABELS: Record<string, string> = { clerk: "经办人", approver: "审批人", admin: "管理员", supervisor: "监督（政务公开办）", platform_admin: "平台管理员" };
-const AGENCY_ROLES = ["clerk", "approver", "admin"];
 
 interface NavItem {
   href: string;
   label: string;
   key: string;
-  roles?: string[];
+  /** Who sees the link: the rule (of the module's policy.ts) the page itself requires. */
+  may: Policy;
 }
 
 const NAV: NavItem[] = [
-  { href: "/console", label: "申请队列", key: "queue" },
-  { href: "/console/consultations", label: "咨询留言", key: "consultations" },
-  { href: "/console/misses", label: "未答问题", key: "misses" },
-  { href: "/console/statistics", label: "统计", key: "statistics" },
-  { href: "/console/reports", label: "年度报告", key: "reports" },
-  { href: "/console/content", label: "指南与目录", key: "content" },
-  { href: "/console/users", label: "用户管理", key: "users", roles: ["admin"] },
-  { href: "/console/district", label: "全区监督", key: "district", roles: ["supervisor", "platform_admin"] },
-  { href: "/console/platform/agencies", label: "机关管理", key: "agencies", roles: ["platform_admin"] },
+  { href: "/console", label: "申请队列", key: "queue", may: mayHandleApplications },
+  { href: "/console/consultations", label: "咨询留言", key: "consultations", may: isAgencyStaff },
+  { href: "/console/misses", label: "未答问题", key: "misses", may: mayReadMisses },
+  { href: "/console/statistics", label: "统计", key: "statistics", may: isAgencyStaff },
+  { href: "/console/reports", label: "年度报告", key: "reports", may: mayDraftReport },
+  { href: "/console/content", label: "指南与目录", key: "content", may: mayEditContent },
+  { href: "/console/users", label: "用户管理", key: "users", may: mayManageUsers },
+  { href: "/console/district", label: "全区监督", key: "district", may: mayOverseeDistrict },
+  { href: "/console/platform/agencies", label: "机关管理", key: "agencies", may: mayManageAgencies },
 ];
 
 /** Pages mounted for an app (routes.ts mounts a page only when the services it needs are registered). */
@@ -84,7 +91,7 @@ ${scripts.map((s) => html`<script src="${s}" defer></script>`)}
 export function page(ctx: Context, opts: PageOptions): SafeHtml {
   const app = ctx.state.consoleApp as AppContext;
   const staff = ctx.state.staff as StaffPrincipal;
-  const nav = NAV.filter((n) => mounted.get(app)?.has(n.key) && (n.roles ?? AGENCY_ROLES).includes(staff.role));
+  const nav = NAV.filter((n) => mounted.get(app)?.has(n.key) && n.may(staff));
   const header = html`<header class="top">
   <div class="brand">政府信息公开工作台</div>
   <nav aria-label="主导航"><ul>

@@ -1,7 +1,7 @@
 // The official tables on console pages, drawn from the reports module's one cell model (the same grids its
-// HTML, DOCX and XLSX renderings use), escaped by the console's templating and given header scopes.
+// HTML, DOCX and XLSX renderings use), escaped by the one HTML templating (http/html.ts) and given header scopes.
 import type { Grid } from "../reports/layout";
-import { html, type SafeHtml } from "./html";
+import { html, type SafeHtml } from "../../http/html";
 
 export function gridHtml(g: Grid, opts: { id: string; caption: string; className?: string }): SafeHtml {
   const rows = g.rows.map((cells, i) =>

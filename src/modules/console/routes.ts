@@ -5,7 +5,7 @@ import type { AppContext } from "../../context";
 import type { Services } from "../services";
 import { assetRoutes } from "./assets";
 import { accountRoutes } from "./pages/account";
-import { html } from "./html";
+import { html } from "../../http/html";
 import { errorPage, markMounted, page } from "./layout";
 import { applicationRoutes } from "./pages/application";
 import { consultationRoutes, consultationsAvailable } from "./pages/consultations";

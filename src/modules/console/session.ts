@@ -7,8 +7,10 @@ import type { Services } from "../services";
 import { DomainError, ValidationError, statusForCode } from "../../domain/errors";
 import { sessionCookieToken, staffCookieName } from "../../http/auth";
 import { assertNoNul } from "../../http/reject-nul";
-import type { StaffRole } from "../../infra/entities/staff-user.entity";
-import { STAFF_ROLES, type StaffPrincipal } from "../staff/staff-service";
+import type { Policy, StaffRole } from "../../domain/staff-roles";
+import { mayManageAgencies } from "../platform/policy";
+import { isAgencyStaff } from "../staff/policy";
+import type { StaffPrincipal } from "../staff/staff-service";
 import { csrfMatches, csrfTokenFor, loginCsrfToken, submittedCsrfToken, withCsrfFields } from "./csrf";
 import { errorPage } from "./layout";
 
@@ -113,7 +115,7 @@ export function consoleGuard(app: AppContext, deps: Pick<Services, "staff">) {
     }
     try {
       assertNoNul(ctx);
-      if (ctx.state.staff && !STAFF_ROLES.includes((ctx.state.staff as StaffPrincipal).role)) {
+      if (ctx.state.staff && !isAgencyStaff(ctx.state.staff as StaffPrincipal)) {
         // A supervisor or platform admin works on the district pages only; every agency page refuses them,
         // as the staff API does (src/http/auth.ts), so no form of an agency can be sent in their name.
         const home = oversightHome((ctx.state.staff as StaffPrincipal).role);
@@ -149,7 +151,7 @@ export function consoleGuard(app: AppContext, deps: Pick<Services, "staff">) {
 const OVERSIGHT_PATHS = ["/console/district", "/console/platform", "/console/account", "/console/logout"];
 
 export function oversightHome(role: StaffRole): string {
-  return role === "platform_admin" ? "/console/platform/agencies" : "/console/district";
+  return mayManageAgencies({ role }) ? "/console/platform/agencies" : "/console/district";
 }
 
 /** Host of an Origin header. Compared by host, not scheme, so a TLS-terminating proxy does not break forms
@@ -184,8 +186,9 @@ export function describeError(err: DomainError): string {
   return err.message;
 }
 
-export function requireRole(ctx: Context, ...roles: StaffRole[]): StaffPrincipal {
+/** The signed-in staff member if the module's policy rule (its policy.ts) admits them, else 403 — as the API does. */
+export function requireRole(ctx: Context, may: Policy): StaffPrincipal {
   const s = consoleStaff(ctx);
-  if (!roles.includes(s.role)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
+  if (!may(s)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
   return s;
 }

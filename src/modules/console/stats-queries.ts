@@ -3,13 +3,7 @@
 // the holiday calendar to each distinct (start, answer) date pair — the calendar is not in the database).
 import type { DataSource } from "typeorm";
 import { nationalCalendar, type WorkingDayCalendar } from "../../domain/working-days";
-import { databaseType } from "../../infra/database";
-
-const ph = (db: DataSource) => {
-  const pg = databaseType(db) === "postgres";
-  let i = 0;
-  return () => (pg ? `$${++i}` : "?");
-};
+import { sqlDialect } from "../../infra/sql-dialect";
 
 export interface MonthlyIntake {
   months: string[];
@@ -18,12 +12,12 @@ export interface MonthlyIntake {
 }
 
 export async function monthlyIntakeByChannel(db: DataSource, agencyId: string, year: number): Promise<MonthlyIntake> {
-  const p = ph(db);
+  const q = sqlDialect(db).params();
   const rows: Array<{ m: string; channel: string; n: unknown }> = await db.query(
     `SELECT SUBSTR(received_at, 6, 2) AS m, channel, COUNT(*) AS n FROM applications
-     WHERE agency_id = ${p()} AND received_at >= ${p()} AND received_at <= ${p()}
+     WHERE agency_id = ${q.p(agencyId)} AND received_at >= ${q.p(`${year}-01-01`)} AND received_at <= ${q.p(`${year}-12-31`)}
      GROUP BY SUBSTR(received_at, 6, 2), channel`,
-    [agencyId, `${year}-01-01`, `${year}-12-31`],
+    q.values,
   );
   const months = Array.from({ length: 12 }, (_, i) => String(i + 1).padStart(2, "0"));
   const byChannel: Record<string, number[]> = {};
@@ -36,12 +30,12 @@ export async function monthlyIntakeByChannel(db: DataSource, agencyId: string, y
 }
 
 export async function dispositionCounts(db: DataSource, agencyId: string, year: number): Promise<Array<{ disposition: string; n: number }>> {
-  const p = ph(db);
+  const q = sqlDialect(db).params();
   const rows: Array<{ disposition: string; n: unknown }> = await db.query(
     `SELECT disposition, COUNT(*) AS n FROM applications
-     WHERE agency_id = ${p()} AND disposition IS NOT NULL AND disposition_date >= ${p()} AND disposition_date <= ${p()}
+     WHERE agency_id = ${q.p(agencyId)} AND disposition IS NOT NULL AND disposition_date >= ${q.p(`${year}-01-01`)} AND disposition_date <= ${q.p(`${year}-12-31`)}
      GROUP BY disposition ORDER BY COUNT(*) DESC`,
-    [agencyId, `${year}-01-01`, `${year}-12-31`],
+    q.values,
   );
   return rows.map((r) => ({ disposition: r.disposition, n: Number(r.n) }));
 }
@@ -58,12 +52,12 @@ export const WORKING_DAY_BUCKETS: Array<{ label: string; max: number }> = [
 
 /** Applications answered in the year by working days from the clock start to the answer (pauses not deducted). */
 export async function workingDaysTaken(db: DataSource, agencyId: string, year: number, cal: WorkingDayCalendar = nationalCalendar): Promise<{ buckets: number[]; average: number | null; total: number }> {
-  const p = ph(db);
+  const q = sqlDialect(db).params();
   const rows: Array<{ s: string; d: string; n: unknown }> = await db.query(
     `SELECT clock_start_date AS s, disposition_date AS d, COUNT(*) AS n FROM applications
-     WHERE agency_id = ${p()} AND clock_start_date IS NOT NULL AND disposition_date >= ${p()} AND disposition_date <= ${p()}
+     WHERE agency_id = ${q.p(agencyId)} AND clock_start_date IS NOT NULL AND disposition_date >= ${q.p(`${year}-01-01`)} AND disposition_date <= ${q.p(`${year}-12-31`)}
      GROUP BY clock_start_date, disposition_date`,
-    [agencyId, `${year}-01-01`, `${year}-12-31`],
+    q.values,
   );
   const buckets = WORKING_DAY_BUCKETS.map(() => 0);
   let sum = 0;

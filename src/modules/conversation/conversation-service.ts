@@ -456,8 +456,8 @@ export class ConversationService {
   async takeInbox(recipient: string): Promise<string[]> {
     // Asked with every chat message and almost always empty: a plain SQL probe first, the entity load only when
     // something waits (typeorm's find cost about four times the CPU of this query: 0.28 against 0.07 ms).
-    const pg = this.ctx.db.options.type === "postgres";
-    const waiting = await this.ctx.db.query(`SELECT 1 FROM outbox WHERE recipient = ${pg ? "$1" : "?"} AND status = 'pending' LIMIT 1`, [recipient]);
+    const q = this.ctx.sql.params();
+    const waiting = await this.ctx.db.query(`SELECT 1 FROM outbox WHERE recipient = ${q.p(recipient)} AND status = 'pending' LIMIT 1`, q.values);
     if (!waiting.length) return [];
     const rows = await this.ctx.db.getRepository(OutboxMessage).find({
       where: { status: "pending", kind: In(DELIVERED_KINDS), recipient },

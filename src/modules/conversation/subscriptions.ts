@@ -4,6 +4,7 @@
 // for want of consent leave none. The counter lives in subscription_consents, one row per recipient+template.
 import { randomUUID } from "node:crypto";
 import { Column, Entity, PrimaryColumn, type DataSource } from "typeorm";
+import { sqlDialect } from "../../infra/sql-dialect";
 
 @Entity({ name: "subscription_consents" })
 export class SubscriptionConsent {
@@ -39,8 +40,8 @@ export class SubscriptionStore {
     private readonly now: () => string,
   ) {}
 
-  private sql(pgText: string): string {
-    return this.db.options.type === "postgres" ? pgText : pgText.replace(/\$\d+/g, "?");
+  private get sql() {
+    return sqlDialect(this.db);
   }
 
   /** Records one wx.requestSubscribeMessage result; returns the counts after it. */
@@ -49,13 +50,10 @@ export class SubscriptionStore {
     await this.db.transaction(async (m) => {
       for (const [templateId, result] of Object.entries(results)) {
         if (result === "accept") {
-          await m.query(
-            this.sql(
-              `INSERT INTO subscription_consents (id, recipient, template_id, remaining, updated_at) VALUES ($1, $2, $3, 1, $4)
-               ON CONFLICT (recipient, template_id) DO UPDATE SET remaining = CASE WHEN subscription_consents.remaining >= ${MAX_REMAINING} THEN ${MAX_REMAINING} ELSE subscription_consents.remaining + 1 END, updated_at = $4`,
-            ),
-            [randomUUID(), recipient, templateId, at],
-          );
+          const q = this.sql.params();
+          const row = { id: randomUUID(), recipient, template_id: templateId, remaining: 1, updated_at: at };
+          const update = `remaining = CASE WHEN subscription_consents.remaining >= ${MAX_REMAINING} THEN ${MAX_REMAINING} ELSE subscription_consents.remaining + 1 END, updated_at = excluded.updated_at`;
+          await m.query(this.sql.upsert(q, { table: "subscription_consents", row, conflict: ["recipient", "template_id"], update }), q.values);
         } else if (result === "ban") {
           await this.zero(recipient, templateId, m);
         }
@@ -71,21 +69,22 @@ export class SubscriptionStore {
 
   /** Uses one consent, atomically; false when there is none left (two deliveries cannot both take the last). */
   async take(recipient: string, templateId: string): Promise<boolean> {
-    const res = (await this.db.query(
-      this.sql(`UPDATE subscription_consents SET remaining = remaining - 1, updated_at = $3 WHERE recipient = $1 AND template_id = $2 AND remaining > 0 RETURNING remaining`),
-      [recipient, templateId, this.now()],
-    )) as unknown;
-    // pg answers [rows, count] for an UPDATE … RETURNING through TypeORM, better-sqlite3 the rows.
-    const rows = Array.isArray(res) && Array.isArray(res[0]) ? res[0] : res;
-    return Array.isArray(rows) && rows.length > 0;
+    const q = this.sql.params();
+    const res: unknown = await this.db.query(
+      `UPDATE subscription_consents SET remaining = remaining - 1, updated_at = ${q.p(this.now())} WHERE recipient = ${q.p(recipient)} AND template_id = ${q.p(templateId)} AND remaining > 0 RETURNING remaining`,
+      q.values,
+    );
+    return this.sql.returnedRows(res).length > 0;
   }
 
   /** Gives a consent back when the message never reached WeChat (network failure, not a refusal). */
   async giveBack(recipient: string, templateId: string): Promise<void> {
-    await this.db.query(this.sql(`UPDATE subscription_consents SET remaining = remaining + 1, updated_at = $3 WHERE recipient = $1 AND template_id = $2`), [recipient, templateId, this.now()]);
+    const q = this.sql.params();
+    await this.db.query(`UPDATE subscription_consents SET remaining = remaining + 1, updated_at = ${q.p(this.now())} WHERE recipient = ${q.p(recipient)} AND template_id = ${q.p(templateId)}`, q.values);
   }
 
   async zero(recipient: string, templateId: string, m: { query(sql: string, params?: unknown[]): Promise<unknown> } = this.db): Promise<void> {
-    await m.query(this.sql(`UPDATE subscription_consents SET remaining = 0, updated_at = $3 WHERE recipient = $1 AND template_id = $2`), [recipient, templateId, this.now()]);
+    const q = this.sql.params();
+    await m.query(`UPDATE subscription_consents SET remaining = 0, updated_at = ${q.p(this.now())} WHERE recipient = ${q.p(recipient)} AND template_id = ${q.p(templateId)}`, q.values);
   }
 }

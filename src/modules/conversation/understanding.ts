@@ -1,20 +1,14 @@
-// Text understanding for the conversation engine: traditional→simplified (opencc-js), full-width folding,
-// a typo list, jieba segmentation and a synonym list mapping words to concepts, with pinyin-homophone and
-// one-character tolerance for common words (most Chinese typos are IME homophones: 申情 → 申请).
-import fs from "node:fs";
-import path from "node:path";
-import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict.js";
-import * as OpenCC from "opencc-js";
-import { pinyin } from "pinyin-pro";
+// Text understanding for the conversation engine, on the shared text toolkit (src/text/: traditional→simplified,
+// full-width folding, jieba, pinyin, the concept table): a typo list, segmentation and concepts, with
+// pinyin-homophone and one-character tolerance for common words (most Chinese typos are IME homophones: 申情 → 申请).
+import { wordRoute } from "../../text/segment";
+import type { WordRoute } from "../../text/word-route";
+import { foldWidth, normalise } from "../../text/normalise";
+import { pinyinKey } from "../../text/pinyin";
+import { conceptsByWord, loadSynonyms, segmentationWords, type SynonymConfig } from "../../text/synonyms";
 import { scopeConfig } from "./knowledge/scope";
 
-export interface SynonymConfig {
-  typos: Record<string, string>;
-  concepts: Record<string, string[]>;
-  fuzzy: string[];
-  stopwords: string[];
-}
+export { loadSynonyms, type SynonymConfig };
 
 export interface Understood {
   /** Simplified, folded, lower-cased text. */
@@ -30,22 +24,6 @@ export interface Understood {
 /** The understanding memo: texts up to this long, this many of them (a few hundred KiB at most). */
 const MEMO_MAX_CHARS = 200;
 const MEMO_ENTRIES = 512;
-
-const DEFAULT_SYNONYMS = path.resolve(__dirname, "../../../config/conversation/synonyms.json");
-
-let tToS: ((s: string) => string) | null = null;
-function toSimplified(s: string): string {
-  tToS ??= OpenCC.Converter({ from: "tw", to: "cn" });
-  return tToS(s);
-}
-
-export function loadSynonyms(file = DEFAULT_SYNONYMS): SynonymConfig {
-  return JSON.parse(fs.readFileSync(file, "utf8")) as SynonymConfig;
-}
-
-function pinyinKey(word: string): string {
-  return (pinyin(word, { toneType: "none", type: "array", nonZh: "consecutive" }) as string[]).join(" ");
-}
 
 /** One substituted character, same length (for words of three characters or more). */
 function oneCharOff(a: string, b: string): boolean {
@@ -70,10 +48,12 @@ function scopePinyinWords(): string[] {
   ];
 }
 
+/** The concept words' frequency in the segmenter: high enough that each is kept whole wherever it occurs. */
+const CONCEPT_WORD_FREQ = 200000;
+
 const NOT_FEES = new Set(["经费", "消费", "浪费", "免费", "花费", "学费", "电费", "水费", "燃气费", "暖气费", "供暖费", "物业费", "话费"]);
 
 export class Understanding {
-  private readonly jieba: Jieba;
   private readonly wordToConcepts = new Map<string, string[]>();
   private readonly fuzzyByPinyin = new Map<string, string>();
   private readonly fuzzyWords: string[];
@@ -81,21 +61,13 @@ export class Understanding {
   readonly stopwords: Set<string>;
   private readonly maxWordLen: number;
   private readonly pinyinWords = new Map<string, string>();
+  private readonly words: WordRoute;
 
   constructor(readonly config: SynonymConfig = loadSynonyms()) {
-    this.jieba = Jieba.withDict(dict);
-    const words = new Set<string>();
-    for (const [concept, list] of Object.entries(config.concepts)) {
-      for (const w of list) {
-        const arr = this.wordToConcepts.get(w) ?? [];
-        arr.push(concept);
-        this.wordToConcepts.set(w, arr);
-        words.add(w);
-      }
-    }
-    // Domain words become single tokens so that 行政复议 is not split into 行政/复议.
-    const extra = [...words].filter((w) => /[\u4e00-\u9fff]/.test(w) && w.length >= 2).map((w) => `${w} 200000`);
-    this.jieba.loadDict(Buffer.from(extra.join("\n"), "utf8"));
+    for (const [w, concepts] of conceptsByWord(config)) this.wordToConcepts.set(w, concepts);
+    const words = new Set(this.wordToConcepts.keys());
+    // Domain words are single tokens so that 行政复议 is not split into 行政/复议.
+    this.words = wordRoute(segmentationWords(config), CONCEPT_WORD_FREQ);
     this.fuzzyWords = config.fuzzy;
     for (const w of config.fuzzy) if (w.length >= 2) this.fuzzyByPinyin.set(pinyinKey(w), w);
     this.typoList = Object.entries(config.typos).sort((a, b) => b[0].length - a[0].length);
@@ -112,8 +84,7 @@ export class Understanding {
   }
 
   normalize(raw: string): string {
-    let s = raw.normalize("NFKC").replace(/\s+/g, " ").trim();
-    s = toSimplified(s).toLowerCase();
+    let s = normalise(raw);
     if (/^[a-z][a-z\s']{3,}$/.test(s)) s = this.fromPinyin(s) ?? s;
     for (const [from, to] of this.typoList) if (s.includes(from)) s = s.split(from).join(to);
     return s;
@@ -140,7 +111,7 @@ export class Understanding {
   }
 
   segment(text: string): string[] {
-    return this.jieba.cut(text, false).filter((t) => t.trim() !== "");
+    return this.words.cut(text).filter((t) => t.trim() !== "");
   }
 
   /** Canonical word for a window of text: exact synonym, homophone of a common word, or one character off. */
@@ -171,7 +142,7 @@ export class Understanding {
 
   private understandFresh(raw: string): Understood {
     const text = this.normalize(raw);
-    const original = raw.normalize("NFKC").trim();
+    const original = foldWidth(raw).trim();
     const tokens = this.segment(text);
     const concepts = new Set<string>();
     const matched = new Map<string, string>();
@@ -211,7 +182,7 @@ export class Understanding {
 }
 
 let shared: Understanding | null = null;
-/** Jieba and the pinyin tables are costly to build: one instance per process. */
+/** The pinyin tables are costly to build (and jieba, shared through src/text/segment.ts): one instance per process. */
 export function sharedUnderstanding(): Understanding {
   shared ??= new Understanding();
   return shared;

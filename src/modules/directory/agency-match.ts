@@ -1,8 +1,8 @@
 // The agency directory's matching rule (pure): which agencies of the platform a citizen's words point to, by
 // name (full, short, the name without its region, with one typo or a homophone) or by what the agency handles
 // (profile.duties: keywords and a sentence). "学校的事找谁" → the education bureau; "融媒体中新" → the media center.
-import { pinyin } from "pinyin-pro";
 import { indexTokens } from "../catalogue/segmenter";
+import { pinyinKey } from "../../text/pinyin";
 
 /** What routing reads from an agency: `profile.duties = { keywords, summary }` (shared with the agency admin). */
 export interface AgencyDuties {
@@ -34,10 +34,6 @@ const KIND_RE = /(委员会|管理委员会|管委会|办公室|办事处|街道
 const GENERIC = new Set(["事", "事情", "事儿", "问题", "找", "谁", "哪个", "部门", "单位", "机关", "管", "归", "负责", "办", "办理", "申请", "公开", "信息", "政府", "政府信息", "哪", "个", "该", "联系", "电话", "方式", "我", "想", "要", "请问"]);
 
 const fold = (s: string) => s.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
-
-function pinyinOf(s: string): string {
-  return (pinyin(s, { toneType: "none", type: "array", nonZh: "consecutive" }) as string[]).join(" ");
-}
 
 /** Edit distance at most one (a typo, a dropped or an extra character). */
 function withinOne(a: string, b: string): boolean {
@@ -93,11 +89,11 @@ function nameScore(text: string, a: DirectoryAgency): number {
   // A typo or homophone of a full name ("融媒体中新", "张店区融每体中心"): windows of the text against each name.
   for (const v of variants) {
     if (v.length < 4) continue;
-    const py = pinyinOf(v);
+    const py = pinyinKey(v);
     for (let len = v.length - 1; len <= v.length + 1; len++) {
       for (let i = 0; i + len <= text.length; i++) {
         const w = text.slice(i, i + len);
-        if (withinOne(w, v) || (len === v.length && pinyinOf(w) === py)) return 80 + v.length;
+        if (withinOne(w, v) || (len === v.length && pinyinKey(w) === py)) return 80 + v.length;
       }
     }
   }

@@ -7,11 +7,12 @@ import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { agencyByCode } from "../../infra/agencies";
 import { Agency, type AgencyProfile } from "../../infra/entities/agency.entity";
-import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent, staffOrSystem } from "../../infra/entities/audit-event.entity";
 import type { CatalogueFacade } from "../catalogue/facade";
 import { readCatalogueFile } from "../catalogue/import-export";
 import type { StaffPrincipal, StaffService } from "../staff/staff-service";
 import type { AgencyAddInput, AgencyUpdateInput } from "./agency-schema";
+import { districtScope } from "./policy";
 
 export interface AgencyView {
   id: string;
@@ -77,18 +78,19 @@ export class AgencyService {
 
   /** Ids of an agency and every agency under it (one recursive query; the tree is a few hundred rows). */
   async subtreeIds(rootId: string): Promise<string[]> {
-    const pg = this.ctx.dbType === "postgres";
+    const q = this.ctx.sql.params();
     const rows: Array<{ id: string }> = await this.ctx.db.query(
-      `WITH RECURSIVE t(id) AS (SELECT id FROM agencies WHERE id = ${pg ? "$1" : "?"} UNION SELECT a.id FROM agencies a JOIN t ON a.parent_id = t.id) SELECT id FROM t`,
-      [rootId],
+      `WITH RECURSIVE t(id) AS (SELECT id FROM agencies WHERE id = ${q.p(rootId)} UNION SELECT a.id FROM agencies a JOIN t ON a.parent_id = t.id) SELECT id FROM t`,
+      q.values,
     );
     return rows.map((r) => r.id);
   }
 
   /** The agencies a supervisor reads (theirs and those under it); a platform admin reads them all. */
   async scopeOf(staff: StaffPrincipal): Promise<string[]> {
-    if (staff.role === "platform_admin") return (await this.ctx.db.getRepository(Agency).find({ select: { id: true } })).map((a) => a.id);
-    if (staff.role === "supervisor") return this.subtreeIds(staff.agencyId);
+    const scope = districtScope(staff);
+    if (scope === "all") return (await this.ctx.db.getRepository(Agency).find({ select: { id: true } })).map((a) => a.id);
+    if (scope === "subtree") return this.subtreeIds(staff.agencyId);
     throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
   }
 
@@ -115,7 +117,7 @@ export class AgencyService {
     const agency = repo.create({ id: randomUUID(), code: input.code, name: input.name, parentId: parent?.id ?? null, profile: mergeProfile({ channels: [], contact: {} }, input), createdAt: now, updatedAt: now });
     await this.ctx.db.transaction(async (m) => {
       await m.getRepository(Agency).save(agency);
-      await m.save(AuditEvent, this.audit(agency.id, actor, "agency.create", { code: agency.code, name: agency.name, parent: parent?.code ?? null }));
+      await m.save(AuditEvent, auditEvent({ agencyId: agency.id, entityType: "agency", entityId: agency.id, actor: staffOrSystem(actor, "cli"), action: "agency.create", data: { code: agency.code, name: agency.name, parent: parent?.code ?? null }, at: now }));
     });
     const admin = input.admin
       ? await staff.createUser({ username: input.admin.username, password: input.admin.password, displayName: input.admin.displayName, role: "admin", agencyCode: agency.code })
@@ -155,14 +157,14 @@ export class AgencyService {
     agency.updatedAt = this.ctx.clock.now().toISOString();
     await this.ctx.db.transaction(async (m) => {
       await m.getRepository(Agency).save(agency);
-      await m.save(AuditEvent, this.audit(agency.id, actor, "agency.update", { before: { name: before.name, parentId: before.parentId }, fields: Object.keys(patch) }));
+      await m.save(
+        AuditEvent,
+        auditEvent({ agencyId: agency.id, entityType: "agency", entityId: agency.id, actor: staffOrSystem(actor, "cli"), action: "agency.update", data: { before: { name: before.name, parentId: before.parentId }, fields: Object.keys(patch) }, at: agency.updatedAt }),
+      );
     });
     return this.get((await repo.findOneByOrFail({ id: agency.id })).code);
   }
 
-  private audit(agencyId: string, actor: Actor, action: string, data: Record<string, unknown>): AuditEvent {
-    return auditEvent({ agencyId, entityType: "agency", entityId: agencyId, actor: actor ? { type: "staff", id: actor.id } : { type: "system", id: "cli" }, action, data, at: this.ctx.clock.now().toISOString() });
-  }
 }
 
 function view(a: Agency, parentCode: string | null, depth: number): AgencyView {

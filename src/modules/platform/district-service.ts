@@ -15,7 +15,7 @@ import { noEvidence, runChecks, type CheckResult } from "../reports/checks";
 import type { DisclosureValues } from "../reports/entities";
 import { formatForYear, type FormatId } from "../reports/formats";
 import type { ReportJson } from "../reports/narrative";
-import { agencyIn, computeAgencyTables, computeReviewTables, Params, sumTables, type ApplicationTable } from "../reports/statistics";
+import { agencyIn, computeAgencyTables, computeReviewTables, sumTables, type ApplicationTable } from "../reports/statistics";
 import { STAFF_ROLES } from "../staff/staff-service";
 
 /** Working days before the due date from which an open application counts as at risk (the queue's badge too). */
@@ -79,7 +79,7 @@ export class DistrictService {
   constructor(private readonly ctx: AppContext) {}
 
   private q() {
-    return new Params(this.ctx.dbType === "postgres");
+    return this.ctx.sql.params();
   }
 
   async agencies(ids: string[]): Promise<AgencyRef[]> {
@@ -222,7 +222,7 @@ export class DistrictService {
     const dueIds = due.map((r) => r.id);
     const staffQ = this.q();
     const staff: Array<{ id: string; agency_id: string }> = await this.ctx.db.query(
-      `SELECT id, agency_id FROM staff_users WHERE active = ${staffQ.pg ? "true" : "1"} AND role IN (${STAFF_ROLES.map((r) => staffQ.p(r)).join(", ")}) AND ${agencyIn(staffQ, dueIds)}`,
+      `SELECT id, agency_id FROM staff_users WHERE active = ${this.ctx.sql.bool(true)} AND role IN (${STAFF_ROLES.map((r) => staffQ.p(r)).join(", ")}) AND ${agencyIn(staffQ, dueIds)}`,
       staffQ.values,
     );
     const since = new Date(`${today}T00:00:00+08:00`).toISOString();

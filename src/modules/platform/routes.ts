@@ -14,6 +14,7 @@ import { parseInput } from "../../http/validate";
 import { assertYear } from "../reports/report-service";
 import { ALL_ROLES } from "../staff/staff-service";
 import { agencyAddSchema, agencyUpdateSchema } from "./agency-schema";
+import { mayManageAgencies, mayOverseeDistrict } from "./policy";
 
 const userSchema = z.object({
   username: z.string().min(3).max(64),
@@ -34,7 +35,7 @@ export function platformRoutes(app: AppContext, deps: Pick<Services, "agencies" 
   const district = () => deps.district;
 
   const platform = new Router({ prefix: "/api/staff/platform" });
-  platform.use(requireStaff(deps.staff, "platform_admin"));
+  platform.use(requireStaff(deps.staff, mayManageAgencies));
 
   platform.get("/agencies", async (ctx) => {
     ctx.body = { agencies: await agencies().list() };
@@ -61,7 +62,7 @@ export function platformRoutes(app: AppContext, deps: Pick<Services, "agencies" 
   });
 
   const d = new Router({ prefix: "/api/staff/district" });
-  d.use(requireStaff(deps.staff, "supervisor", "platform_admin"));
+  d.use(requireStaff(deps.staff, mayOverseeDistrict));
   const scope = (ctx: Context) => agencies().scopeOf(currentStaff(ctx));
 
   // Deadlines by agency, the overdue applications, and the state of last year's reports.

@@ -1,5 +1,5 @@
 // The public portal's page shell (政府信息公开 of one agency): header with the agency's name, the navigation,
-// the main content and a footer; built with the console's templating (../console/html), so every value is
+// the main content and a footer; built with the one HTML templating (http/html.ts), so every value is
 // escaped the same way. No script unless a page asks for one (only /chat does); one same-origin stylesheet.
 // The agency is a parameter of every page: links carry ?agency=<code> when it is not the default agency. On a
 // platform of several agencies a page without ?agency= is the platform's (no agency chosen yet: the home lists
@@ -10,7 +10,7 @@ import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { agencyByCode } from "../../infra/agencies";
 import { Agency } from "../../infra/entities/agency.entity";
-import { html, type HtmlValue, type SafeHtml } from "../console/html";
+import { html, type HtmlValue, type SafeHtml } from "../../http/html";
 
 /** The agency a page is about, and whether it is the default one (then links stay short). */
 export interface PortalAgency {

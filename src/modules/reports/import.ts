@@ -1,15 +1,15 @@
 // `import-applications`: historical application records from a JSON-lines file. Every line is validated
 // first; the import is all or nothing; externalId makes a second import of the same file change nothing.
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AppContext } from "../../context";
 import { isIsoDate } from "../../domain/china-time";
 import { bumpCounter } from "../../infra/counters";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
-import { APPLICANT_CATEGORIES, Application } from "../applications/application.entity";
+import { APPLICANT_CATEGORIES, Application, type ApplicantCategory } from "../applications/application.entity";
 import { ALL_CHANNELS, EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
 import { DISPOSITION_CODES } from "../applications/dispositions";
+import { newApplication } from "../applications/new-application";
 import { unusableQueryCodeHash } from "../applications/query-codes";
 import { withStatementTimeout } from "../../infra/database";
 
@@ -20,7 +20,7 @@ export const importLineSchema = z
     externalId: z.string({ error: "请填写externalId" }).trim().min(1, "请填写externalId").max(100, "externalId不能超过100个字符"),
     receivedAt: date("receivedAt（收到申请日期）"),
     channel: z.enum(ALL_CHANNELS, { error: `channel应为以下之一：${ALL_CHANNELS.join("、")}` }),
-    applicantCategory: z.enum(APPLICANT_CATEGORIES as [string, ...string[]], { error: `applicantCategory应为以下之一：${APPLICANT_CATEGORIES.join("、")}` }),
+    applicantCategory: z.enum(APPLICANT_CATEGORIES as [ApplicantCategory, ...ApplicantCategory[]], { error: `applicantCategory应为以下之一：${APPLICANT_CATEGORIES.join("、")}` }),
     applicantName: z.string({ error: "请填写applicantName" }).trim().min(1, "请填写applicantName").max(200, "applicantName不能超过200个字符"),
     description: z.string({ error: "请填写description" }).trim().min(1, "请填写description"),
     disposition: z.string().optional().nullable(),
@@ -119,18 +119,16 @@ export async function importApplications(ctx: AppContext, agency: Agency, conten
       const year = v.receivedAt.slice(0, 4);
       const seq = nextNo.get(year)!;
       nextNo.set(year, seq + 1);
-      const id = randomUUID();
-      rows.push(
-        Object.assign(new Application(), {
-          id,
+      // Nobody holds a query code for an imported record (the hash is of random bytes); no clock runs on history.
+      const row = Object.assign(
+        new Application(),
+        newApplication({
+          now,
           agencyId: agency.id,
           applicationNo: `${code}-${year}-H${String(seq).padStart(6, "0")}`,
-          // Nobody holds a query code for an imported record: the hash is of random bytes.
           queryCodeHash: unusableQueryCodeHash(),
           status: statusFor(v.disposition),
           channel: v.channel,
-          applicantCategory: v.applicantCategory,
-          applicantName: v.applicantName,
           applicant: { category: v.applicantCategory, name: v.applicantName, phone: "" },
           applicantKey: null,
           description: v.description,
@@ -140,30 +138,19 @@ export async function importApplications(ctx: AppContext, agency: Agency, conten
           submittedAt: new Date(`${v.receivedAt}T00:00:00+08:00`).toISOString(),
           receivedAt: v.receivedAt,
           receiptEvidence: "historical import",
-          clockStartDate: v.receivedAt,
-          dueDate: null,
-          dueDateFlag: null,
-          extensionWorkingDays: 0,
-          assigneeId: null,
+          clockLog: null,
+          clock: { clockStart: v.receivedAt, dueDate: null, dueDateFlag: null },
+          externalId: v.externalId,
           disposition: v.disposition ?? null,
           dispositionDate: v.disposedAt ?? null,
-          dispositionNote: null,
-          parentId: null,
-          possibleRepeatOf: null,
-          competentAgencyId: null,
-          refiledFromId: null,
-          externalId: v.externalId,
-          citizenKey: null,
-          version: 1,
-          createdAt: now,
-          updatedAt: now,
         }),
       );
+      rows.push(row);
       audits.push(
         auditEvent({
           agencyId: agency.id,
           entityType: "application",
-          entityId: id,
+          entityId: row.id,
           action: "application.imported",
           toStatus: statusFor(v.disposition),
           data: { externalId: v.externalId },

@@ -2,14 +2,12 @@
 // tables (HTML with the merged cells; Markdown as pipe tables, which cannot merge, with group labels kept).
 // The HTML prints on A4 from a browser (@page, header rows repeated, no row split, table 三 on a landscape page),
 // so that "print to PDF" gives a fileable document; a draft is marked 草稿 on every page.
-import { escapeHtml } from "../../http/html";
+import { html, joinHtml, raw, type HtmlValue, type SafeHtml } from "../../http/html";
 import { columnWidths } from "./column-widths";
 import { DRAFT_HEADER, DRAFT_MARK, failedCheckLines, failedChecksHeading, type RenderOptions } from "./draft-notice";
 import { getFormat, reviewColumnLabel } from "./formats";
 import { applicationGrid, disclosureGrid, reviewGrid, type Grid } from "./layout";
 import type { ReportJson } from "./narrative";
-
-const esc = escapeHtml;
 
 export const reportTitle = (r: ReportJson) => `${r.agency.name}${r.year}年政府信息公开工作年度报告`;
 
@@ -28,21 +26,22 @@ export function gridsOf(r: ReportJson) {
 /** One em of the printed 10-pt table text in per mille of the table: 156 mm portrait, 247 mm landscape. */
 const EM_PERMILLE = { portrait: 23, landscape: 14.3 } as const;
 
-function htmlTable(g: Grid, cls: string, page: keyof typeof EM_PERMILLE = "portrait"): string {
+function htmlTable(g: Grid, cls: string, page: keyof typeof EM_PERMILLE = "portrait"): SafeHtml {
   // Widths in per mille of the table, from the same rule as DOCX and XLSX (label columns wide, numbers equal).
   const em = EM_PERMILLE[page];
-  const cols = columnWidths(g, { total: 1000, em, padding: em * 0.6 }).map((w) => `<col style="width:${(w / 10).toFixed(1)}%">`);
+  const cols = columnWidths(g, { total: 1000, em, padding: em * 0.6 }).map((w) => html`<col style="width:${(w / 10).toFixed(1)}%">`);
   const rows = g.rows.map((cells, i) => {
     const tds = cells.map((c) => {
-      const tag = c.kind === "header" || c.kind === "caption" || (i < g.headerRows && c.kind !== "number") ? "th" : "td";
-      const attrs = `${c.rowSpan && c.rowSpan > 1 ? ` rowspan="${c.rowSpan}"` : ""}${c.colSpan && c.colSpan > 1 ? ` colspan="${c.colSpan}"` : ""} class="${c.kind}"`;
-      return `<${tag}${attrs}>${esc(c.text)}</${tag}>`;
+      const tag = raw(c.kind === "header" || c.kind === "caption" || (i < g.headerRows && c.kind !== "number") ? "th" : "td");
+      const rowSpan = c.rowSpan && c.rowSpan > 1 ? html` rowspan="${c.rowSpan}"` : "";
+      const colSpan = c.colSpan && c.colSpan > 1 ? html` colspan="${c.colSpan}"` : "";
+      return html`<${tag}${rowSpan}${colSpan} class="${c.kind}">${c.text}</${tag}>`;
     });
-    return `<tr>${tds.join("")}</tr>`;
+    return html`<tr>${tds}</tr>`;
   });
   // Header rows in <thead>, which browsers repeat at the top of every printed page.
-  const head = g.headerRows ? `<thead>\n${rows.slice(0, g.headerRows).join("\n")}\n</thead>\n` : "";
-  return `<table class="${cls}">\n<colgroup>${cols.join("")}</colgroup>\n${head}<tbody>\n${rows.slice(g.headerRows).join("\n")}\n</tbody>\n</table>`;
+  const head = g.headerRows ? html`<thead>\n${joinHtml(rows.slice(0, g.headerRows), "\n")}\n</thead>\n` : "";
+  return html`<table class="${cls}">\n<colgroup>${cols}</colgroup>\n${head}<tbody>\n${joinHtml(rows.slice(g.headerRows), "\n")}\n</tbody>\n</table>`;
 }
 
 const PRINT_STYLE = `@page{size:A4;margin:37mm 26mm 35mm 28mm}@page landscape{size:A4 landscape;margin:15mm 25mm 15mm 25mm}
@@ -55,7 +54,7 @@ tr{break-inside:avoid}thead{display:table-header-group}
 .draft-mark{font-size:12pt;line-height:1.5;font-family:"SimHei","黑体","Noto Sans CJK SC",sans-serif}}`;
 
 /** A draft's mark in the top margin of every printed page (a CSS page-margin box). */
-const draftPageStyle = () => `<style>@page{@top-right{content:"${DRAFT_HEADER}";font:bold 10.5pt "SimHei","黑体","Noto Sans CJK SC",sans-serif}}</style>`;
+const draftPageStyle = () => raw(`<style>@page{@top-right{content:"${DRAFT_HEADER}";font:bold 10.5pt "SimHei","黑体","Noto Sans CJK SC",sans-serif}}</style>`);
 
 const STYLE = `body{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;max-width:1100px;margin:24px auto;padding:0 16px;line-height:1.8;color:#111}
 h1{text-align:center;font-size:22px}h2{font-size:18px;margin-top:28px}p{text-indent:2em;margin:6px 0}
@@ -68,33 +67,34 @@ ${PRINT_STYLE}`;
 /** A complete HTML document of the report. */
 export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
   const { fmt, s2, s3, s4 } = gridsOf(r);
-  const para = (t: string) => paragraphs(t).map((p) => `<p>${esc(p)}</p>`).join("\n");
+  const para = (t: string) => joinHtml(paragraphs(t).map((p) => html`<p>${p}</p>`), "\n");
   const failed = failedChecksHeading(r);
   const title = `${opts.draft ? `（${DRAFT_MARK}）` : ""}${reportTitle(r)}`;
-  const parts = [
-    `<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${STYLE}</style>${opts.draft ? draftPageStyle() : ""}</head><body>`,
-    opts.draft ? `<div class="draft-mark">${esc(DRAFT_HEADER)}</div>` : "",
-    failed ? `<section class="failed-checks"><p><strong>${esc(failed)}</strong></p><ol>${failedCheckLines(r).map((l) => `<li>${esc(l.replace(/^\d+\. /, ""))}</li>`).join("")}</ol></section>` : "",
-    `<h1>${esc(reportTitle(r))}</h1>`,
-    opts.status ? `<p class="status">${esc(opts.status)}</p>` : "",
+  const parts: HtmlValue[] = [
+    html`<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title><style>${raw(STYLE)}</style>${opts.draft ? draftPageStyle() : ""}</head><body>`,
+    opts.draft ? html`<div class="draft-mark">${DRAFT_HEADER}</div>` : "",
+    failed ? html`<section class="failed-checks"><p><strong>${failed}</strong></p><ol>${failedCheckLines(r).map((l) => html`<li>${l.replace(/^\d+\. /, "")}</li>`)}</ol></section>` : "",
+    html`<h1>${reportTitle(r)}</h1>`,
+    opts.status ? html`<p class="status">${opts.status}</p>` : "",
     para(r.sections.preamble ?? ""),
-    `<h2>${esc(fmt.sections[0].label)}</h2>`,
+    html`<h2>${fmt.sections[0].label}</h2>`,
     para(r.sections.s1 ?? ""),
-    `<h2>${esc(fmt.sections[1].label)}</h2>`,
+    html`<h2>${fmt.sections[1].label}</h2>`,
     htmlTable(s2, "active-disclosure"),
-    `<section class="landscape">`,
-    `<h2>${esc(fmt.sections[2].label)}</h2>`,
+    html`<section class="landscape">`,
+    html`<h2>${fmt.sections[2].label}</h2>`,
     htmlTable(s3, "applications", "landscape"),
-    `</section>`,
-    `<h2>${esc(fmt.sections[3].label)}</h2>`,
+    html`</section>`,
+    html`<h2>${fmt.sections[3].label}</h2>`,
     htmlTable(s4, "review-litigation"),
-    `<h2>${esc(fmt.sections[4].label)}</h2>`,
+    html`<h2>${fmt.sections[4].label}</h2>`,
     para(r.sections.s5 ?? ""),
-    `<h2>${esc(fmt.sections[5].label)}</h2>`,
+    html`<h2>${fmt.sections[5].label}</h2>`,
     para(r.sections.s6 ?? ""),
-    `</body></html>\n`,
+    html`</body></html>\n`,
   ];
-  return parts.filter(Boolean).join("\n");
+  // Empty parts (no draft mark, no preamble…) leave no blank line.
+  return joinHtml(parts.filter((p) => String(p ?? "") !== ""), "\n").value;
 }
 
 const mdCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");

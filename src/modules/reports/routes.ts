@@ -13,6 +13,7 @@ import { agencyByCode } from "../../infra/agencies";
 import { CASE_KINDS, CASE_OUTCOMES } from "./entities";
 import type { RenderOptions } from "./draft-notice";
 import type { ReportJson } from "./narrative";
+import { mayDraftReport, mayPublishReport } from "./policy";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat } from "./render";
 import { assertYear } from "./report-service";
 
@@ -88,8 +89,8 @@ export function reportRoutes(app: AppContext, deps: Pick<Services, "reports" | "
 
   // ---- staff ----
   const staff = new Router({ prefix: "/api/staff/reports" });
-  const anyStaff = requireStaff(deps.staff);
-  const publisher = requireStaff(deps.staff, "approver", "admin");
+  const anyStaff = requireStaff(deps.staff, mayDraftReport);
+  const publisher = requireStaff(deps.staff, mayPublishReport);
 
   // Case register first so that "cases" is never read as a year.
   staff.get("/cases", anyStaff, async (ctx) => {

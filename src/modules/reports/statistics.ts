@@ -2,6 +2,7 @@
 // the case register. Rows are never loaded to be counted; JavaScript only places the aggregated counts into
 // the grid. Also the small diagnostic queries that name the applications behind a failed check.
 import type { DataSource } from "typeorm";
+import { sqlDialect, type SqlDialect, type SqlParams } from "../../infra/sql-dialect";
 import { APPLICANT_CATEGORIES } from "../applications/application.entity";
 import { applicationColumns, applicationRows, categoryColumns, dispositionRowMap, reviewColumns, TOTAL_COLUMN, type ReportFormat } from "./formats";
 
@@ -12,21 +13,7 @@ export interface ApplicationTable {
 
 const SAFE_CODE = /^[a-z_.]+$/;
 
-/** Placeholders for PostgreSQL ($1…) or SQLite (?), pushed in order of appearance. */
-export class Params {
-  readonly values: unknown[] = [];
-  constructor(readonly pg: boolean) {}
-  p(v: unknown): string {
-    this.values.push(v);
-    return this.pg ? `$${this.values.length}` : "?";
-  }
-}
-
 export const yearBounds = (year: number) => ({ start: `${year}-01-01`, end: `${year}-12-31` });
-
-function isPg(db: DataSource) {
-  return db.options.type === "postgres";
-}
 
 /** CASE expression mapping a disposition code to its row of table 三 in this format (codes from the JSON). */
 function dispositionCase(fmt: ReportFormat, column: string): string {
@@ -38,36 +25,35 @@ function dispositionCase(fmt: ReportFormat, column: string): string {
 }
 
 /** The scope of a report year: received on or before 31 Dec and either received in the year or open on 1 Jan. */
-function scopeWhere(q: Params, agencyId: string, year: number): string {
+function scopeWhere(q: SqlParams, agencyId: string, year: number): string {
   return scopeOf(q, `agency_id = ${q.p(agencyId)}`, year);
 }
 
-function scopeOf(q: Params, agencyCondition: string, year: number): string {
+function scopeOf(q: SqlParams, agencyCondition: string, year: number): string {
   const { start, end } = yearBounds(year);
   return `${agencyCondition} AND received_at IS NOT NULL AND received_at <= ${q.p(end)}
     AND (received_at >= ${q.p(start)} OR disposition_date IS NULL OR disposition_date >= ${q.p(start)})`;
 }
 
-/** `agency_id` among many agencies: one array parameter on PostgreSQL, a list of placeholders on SQLite. */
-export function agencyIn(q: Params, agencyIds: string[], column = "agency_id"): string {
-  if (q.pg) return `${column} = ANY(${q.p(agencyIds)}::varchar[])`;
-  return agencyIds.length ? `${column} IN (${agencyIds.map((id) => q.p(id)).join(", ")})` : "1 = 0";
+/** `agency_id` among many agencies (see SqlParams.in). */
+export function agencyIn(q: SqlParams, agencyIds: string[], column = "agency_id"): string {
+  return q.in(column, agencyIds);
 }
 
 /** The SQL of table 三 (exported for the benchmark, which times exactly this statement). */
-export function applicationTableSql(fmt: ReportFormat, pg: boolean, agencyId: string, year: number): { sql: string; params: unknown[] } {
-  return tableSql(fmt, new Params(pg), (q) => `agency_id = ${q.p(agencyId)}`, year, false);
+export function applicationTableSql(fmt: ReportFormat, sql: SqlDialect, agencyId: string, year: number): { sql: string; params: unknown[] } {
+  return tableSql(fmt, sql.params(), (q) => `agency_id = ${q.p(agencyId)}`, year, false);
 }
 
 /**
  * Table 三 of many agencies in one statement (the supervisor's district view, issue 17): the same aggregate as
  * one agency's, grouped by agency as well. Exported for bench/district.bench.ts.
  */
-export function agencyTablesSql(fmt: ReportFormat, pg: boolean, agencyIds: string[], year: number): { sql: string; params: unknown[] } {
-  return tableSql(fmt, new Params(pg), (q) => agencyIn(q, agencyIds), year, true);
+export function agencyTablesSql(fmt: ReportFormat, sql: SqlDialect, agencyIds: string[], year: number): { sql: string; params: unknown[] } {
+  return tableSql(fmt, sql.params(), (q) => agencyIn(q, agencyIds), year, true);
 }
 
-function tableSql(fmt: ReportFormat, q: Params, agencyCondition: (q: Params) => string, year: number, byAgency: boolean): { sql: string; params: unknown[] } {
+function tableSql(fmt: ReportFormat, q: SqlParams, agencyCondition: (q: SqlParams) => string, year: number, byAgency: boolean): { sql: string; params: unknown[] } {
   const { start, end } = yearBounds(year);
   // Inner aggregate: one pass over the year's scope, grouped by category, disposition and two small buckets;
   // outer aggregate: maps dispositions to rows over those few groups.
@@ -124,13 +110,13 @@ function placeGroups(fmt: ReportFormat, groups: TableGroup[]): ApplicationTable 
 
 /** Table 三 of an agency and year. 总计 counts every application (so an unknown category shows up in the checks). */
 export async function computeApplicationTable(db: DataSource, fmt: ReportFormat, agencyId: string, year: number): Promise<ApplicationTable> {
-  const { sql, params } = applicationTableSql(fmt, isPg(db), agencyId, year);
+  const { sql, params } = applicationTableSql(fmt, sqlDialect(db), agencyId, year);
   return placeGroups(fmt, await db.query(sql, params));
 }
 
 /** Table 三 of every agency given, in one statement; an agency without applications gets the empty grid. */
 export async function computeAgencyTables(db: DataSource, fmt: ReportFormat, agencyIds: string[], year: number): Promise<Map<string, ApplicationTable>> {
-  const { sql, params } = agencyTablesSql(fmt, isPg(db), agencyIds, year);
+  const { sql, params } = agencyTablesSql(fmt, sqlDialect(db), agencyIds, year);
   const groups: Array<TableGroup & { agency_id: string }> = agencyIds.length ? await db.query(sql, params) : [];
   const byAgency = new Map<string, TableGroup[]>(agencyIds.map((id) => [id, []]));
   for (const g of groups) byAgency.get(g.agency_id)?.push(g);
@@ -154,7 +140,7 @@ const KIND_PREFIX: Record<string, string> = { review: "review", litigation_direc
  */
 export async function computeReviewTable(db: DataSource, fmt: ReportFormat, agencyId: string, year: number): Promise<ReviewTable> {
   const { start, end } = yearBounds(year);
-  const q = new Params(isPg(db));
+  const q = sqlDialect(db).params();
   const closed = (o: string) => `SUM(CASE WHEN concluded_at IS NOT NULL AND concluded_at <= ${q.p(end)} AND outcome = '${o}' THEN 1 ELSE 0 END) AS ${o}`;
   const parts = [closed("upheld"), closed("corrected"), closed("other")];
   const pending = `SUM(CASE WHEN concluded_at IS NULL OR concluded_at > ${q.p(end)} THEN 1 ELSE 0 END) AS pending`;
@@ -175,7 +161,7 @@ export async function computeReviewTable(db: DataSource, fmt: ReportFormat, agen
 /** Table 四 of every agency given, in one statement grouped by agency and kind. */
 export async function computeReviewTables(db: DataSource, fmt: ReportFormat, agencyIds: string[], year: number): Promise<Map<string, ReviewTable>> {
   const { start, end } = yearBounds(year);
-  const q = new Params(isPg(db));
+  const q = sqlDialect(db).params();
   const closed = (o: string) => `SUM(CASE WHEN concluded_at IS NOT NULL AND concluded_at <= ${q.p(end)} AND outcome = '${o}' THEN 1 ELSE 0 END) AS ${o}`;
   const parts = [closed("upheld"), closed("corrected"), closed("other")];
   const pending = `SUM(CASE WHEN concluded_at IS NULL OR concluded_at > ${q.p(end)} THEN 1 ELSE 0 END) AS pending`;
@@ -202,14 +188,14 @@ export async function computeReviewTables(db: DataSource, fmt: ReportFormat, age
 
 const LIMIT = 50;
 
-async function listNos(db: DataSource, build: (q: Params) => string): Promise<string[]> {
-  const q = new Params(isPg(db));
+async function listNos(db: DataSource, build: (q: SqlParams) => string): Promise<string[]> {
+  const q = sqlDialect(db).params();
   const where = build(q);
   const rows: Array<{ application_no: string }> = await db.query(`SELECT application_no FROM applications WHERE ${where} ORDER BY application_no LIMIT ${LIMIT}`, q.values);
   return rows.map((r) => r.application_no);
 }
 
-const inList = (q: Params, values: string[]) => values.map((v) => q.p(v)).join(", ");
+const inList = (q: SqlParams, values: string[]) => values.map((v) => q.p(v)).join(", ");
 
 /** Applications of the year whose applicant category is not one of the six columns. */
 export const unknownCategoryNos = (db: DataSource, agencyId: string, year: number) =>
@@ -232,7 +218,7 @@ export const disposedBeforeReceivedNos = (db: DataSource, agencyId: string, year
 
 /** Application numbers counted in row 四 (open at 31 Dec) — stored with a publication. */
 export async function carriedForwardNos(db: DataSource, agencyId: string, year: number): Promise<string[]> {
-  const q = new Params(isPg(db));
+  const q = sqlDialect(db).params();
   const { end } = yearBounds(year);
   const rows: Array<{ application_no: string }> = await db.query(
     `SELECT application_no FROM applications WHERE agency_id = ${q.p(agencyId)} AND received_at IS NOT NULL AND received_at <= ${q.p(end)}
@@ -244,7 +230,7 @@ export async function carriedForwardNos(db: DataSource, agencyId: string, year: 
 
 /** Cases in scope of the year whose outcome is not consistent with their dates. */
 export async function inconsistentCaseRefs(db: DataSource, agencyId: string, year: number): Promise<string[]> {
-  const q = new Params(isPg(db));
+  const q = sqlDialect(db).params();
   const { start, end } = yearBounds(year);
   const rows: Array<{ id: string; reference: string | null }> = await db.query(
     `SELECT id, reference FROM report_cases WHERE agency_id = ${q.p(agencyId)} AND filed_at <= ${q.p(end)} AND (concluded_at IS NULL OR concluded_at >= ${q.p(start)})

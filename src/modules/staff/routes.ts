@@ -5,6 +5,7 @@ import type { AppContext } from "../../context";
 import type { Services } from "../services";
 import { bearerToken, currentStaff, requireAnyStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
+import { mayManageUsers, mayUseTotp } from "./policy";
 import { STAFF_ROLES } from "./staff-service";
 
 const loginSchema = z.object({
@@ -45,39 +46,39 @@ export function staffRoutes(app: AppContext, deps: Pick<Services, "staff">): Rou
     ctx.body = { user: currentStaff(ctx) };
   });
 
-  r.get("/users", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.get("/users", requireStaff(deps.staff, mayManageUsers), async (ctx) => {
     ctx.body = { users: await staff().listUsers(currentStaff(ctx).agencyId) };
   });
 
-  r.post("/users", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/users", requireStaff(deps.staff, mayManageUsers), async (ctx) => {
     const body = parseInput(createUserSchema, ctx.request.body);
     ctx.status = 201;
     ctx.body = { user: await staff().createUser({ ...body, role: body.role as never }, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/role", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/users/:id/role", requireStaff(deps.staff, mayManageUsers), async (ctx) => {
     const body = parseInput(roleSchema, ctx.request.body);
     ctx.body = { user: await staff().setRole(ctx.params.id, body.role as never, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/revoke-sessions", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/users/:id/revoke-sessions", requireStaff(deps.staff, mayManageUsers), async (ctx) => {
     ctx.body = { revoked: await staff().revokeSessions(ctx.params.id, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/disable", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/users/:id/disable", requireStaff(deps.staff, mayManageUsers), async (ctx) => {
     ctx.body = { user: await staff().setActive(ctx.params.id, false, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/enable", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/users/:id/enable", requireStaff(deps.staff, mayManageUsers), async (ctx) => {
     ctx.body = { user: await staff().setActive(ctx.params.id, true, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/reset-password", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/users/:id/reset-password", requireStaff(deps.staff, mayManageUsers), async (ctx) => {
     const body = parseInput(resetPasswordSchema, ctx.request.body);
     ctx.body = { revoked: await staff().resetPassword(ctx.params.id, body.newPassword, currentStaff(ctx)) };
   });
 
-  r.post("/users/:id/totp/disable", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/users/:id/totp/disable", requireStaff(deps.staff, mayManageUsers), async (ctx) => {
     ctx.body = { user: await staff().disableTotp(ctx.params.id, currentStaff(ctx)) };
   });
 
@@ -88,16 +89,16 @@ export function staffRoutes(app: AppContext, deps: Pick<Services, "staff">): Rou
   });
 
   // Admins: a TOTP second factor — setup returns the secret once, confirm puts it in force, disable needs a code.
-  r.post("/me/totp/setup", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/me/totp/setup", requireStaff(deps.staff, mayUseTotp), async (ctx) => {
     ctx.body = await staff().beginTotp(currentStaff(ctx));
   });
 
-  r.post("/me/totp/confirm", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/me/totp/confirm", requireStaff(deps.staff, mayUseTotp), async (ctx) => {
     const body = parseInput(totpSchema, ctx.request.body);
     ctx.body = { user: await staff().confirmTotp(currentStaff(ctx), body.code) };
   });
 
-  r.post("/me/totp/disable", requireStaff(deps.staff, "admin"), async (ctx) => {
+  r.post("/me/totp/disable", requireStaff(deps.staff, mayUseTotp), async (ctx) => {
     const body = parseInput(totpSchema, ctx.request.body);
     const me = currentStaff(ctx);
     ctx.body = { user: await staff().disableTotp(me.id, me, body.code) };

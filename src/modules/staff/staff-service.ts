@@ -10,16 +10,14 @@ import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { agencyByCode } from "../../infra/agencies";
 import { Agency } from "../../infra/entities/agency.entity";
-import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
+import { AuditEvent, auditEvent, staffOrSystem } from "../../infra/entities/audit-event.entity";
 import { StaffSession, StaffUser, type StaffRole } from "../../infra/entities/staff-user.entity";
 import { LoginThrottle } from "./login-throttle";
 import { assertPasswordAllowed } from "./password-policy";
+import { ALL_ROLES, mayManageOversightAccounts, mayManageUsers, mayUseTotp, STAFF_ROLES } from "./policy";
 
-/** The roles of an agency's own staff: they act on their agency's records and an agency admin manages them. */
-export const STAFF_ROLES: StaffRole[] = ["clerk", "approver", "admin"];
-/** Roles above the agencies (issue 17): created by the CLI or a platform admin, never by an agency admin. */
-export const OVERSIGHT_ROLES: StaffRole[] = ["supervisor", "platform_admin"];
-export const ALL_ROLES: StaffRole[] = [...STAFF_ROLES, ...OVERSIGHT_ROLES];
+/** The role groups are the staff policy's (./policy.ts); re-exported for the callers that read them here. */
+export { ALL_ROLES, OVERSIGHT_ROLES, STAFF_ROLES } from "./policy";
 
 export interface StaffPrincipal {
   id: string;
@@ -67,7 +65,7 @@ export class StaffService {
    */
   private async managedUser(userId: string, actor: StaffPrincipal): Promise<StaffUser> {
     const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
-    if (!user || (!STAFF_ROLES.includes(user.role) && actor.role !== "platform_admin")) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
+    if (!user || (!STAFF_ROLES.includes(user.role) && !mayManageOversightAccounts(actor))) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     return user;
   }
 
@@ -80,7 +78,7 @@ export class StaffService {
     this.checkPassword(input.password, input.username);
     // An agency admin creates their agency's staff; the CLI and a platform admin may also create the roles above
     // the agencies, in the agency they name.
-    const platform = !actor || actor.role === "platform_admin";
+    const platform = !actor || mayManageOversightAccounts(actor);
     if (!(platform ? ALL_ROLES : STAFF_ROLES).includes(input.role))
       throw new DomainError("STAFF.INVALID_ROLE", platform ? "角色须为 clerk、approver、admin、supervisor 或 platform_admin" : "角色须为 clerk、approver 或 admin");
     const agency = actor && !platform ? { id: actor.agencyId } : await agencyByCode(this.ctx, input.agencyCode);
@@ -104,7 +102,7 @@ export class StaffService {
     });
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, this.audit(agency.id, user.id, actor, "staff.create", { role: input.role }));
+      await m.save(AuditEvent, auditEvent({ agencyId: agency.id, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.create", data: { role: input.role }, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -119,7 +117,7 @@ export class StaffService {
     user.updatedAt = this.ctx.clock.now().toISOString();
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(this.audit(actor.agencyId, user.id, actor, "staff.set_role", { from, to: role }));
+      await m.save(auditEvent({ agencyId: actor.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.set_role", data: { from, to: role }, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -137,7 +135,7 @@ export class StaffService {
     const now = this.ctx.clock.now().toISOString();
     return this.ctx.db.transaction(async (m) => {
       const n = await endSessions(m, userId, now);
-      await m.save(AuditEvent, this.audit(actor.agencyId, userId, actor, "staff.revoke_sessions", {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: actor.agencyId, entityType: "staff_user", entityId: userId, actor: staffOrSystem(actor), action: "staff.revoke_sessions", data: {}, at: this.ctx.clock.now().toISOString() }));
       return n;
     });
   }
@@ -152,7 +150,7 @@ export class StaffService {
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
       if (!active) await endSessions(m, user.id, now);
-      await m.save(AuditEvent, this.audit(actor.agencyId, user.id, actor, active ? "staff.enable" : "staff.disable", {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: actor.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: active ? "staff.enable" : "staff.disable", data: {}, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -181,14 +179,14 @@ export class StaffService {
     return this.ctx.db.transaction(async (m) => {
       await m.save(user);
       const n = await endSessions(m, user.id, now, keepHash);
-      await m.save(AuditEvent, this.audit(user.agencyId, user.id, actor, action, {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: user.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: action, data: {}, at: this.ctx.clock.now().toISOString() }));
       return n;
     });
   }
 
   /** Starts TOTP enrolment (admins): a new secret, not yet in force; returns it and its otpauth:// URI for the app. */
   async beginTotp(actor: StaffPrincipal): Promise<{ secret: string; uri: string }> {
-    if (actor.role !== "admin") throw new DomainError("AUTH.FORBIDDEN", "动态验证码目前仅供管理员启用");
+    if (!mayUseTotp(actor)) throw new DomainError("AUTH.FORBIDDEN", "动态验证码目前仅供管理员启用");
     const user = await this.ctx.db.getRepository(StaffUser).findOneByOrFail({ id: actor.id });
     if (user.totpEnabledAt) throw new DomainError("STAFF.CONFLICT", "已启用动态验证码；如需更换请先停用");
     const secret = authenticator.generateSecret();
@@ -208,7 +206,7 @@ export class StaffService {
     user.updatedAt = now;
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, this.audit(user.agencyId, user.id, actor, "staff.totp_enable", {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: user.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.totp_enable", data: {}, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -219,14 +217,14 @@ export class StaffService {
     if (!user) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     if (userId === actor.id) {
       if (!user.totpSecret || !user.totpEnabledAt || !this.totpValid(user.totpSecret, code ?? "")) throw new DomainError("STAFF.INVALID_TOTP", "动态验证码不正确");
-    } else if (actor.role !== "admin") throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
+    } else if (!mayManageUsers(actor)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
     const now = this.ctx.clock.now().toISOString();
     user.totpSecret = null;
     user.totpEnabledAt = null;
     user.updatedAt = now;
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, this.audit(user.agencyId, user.id, actor, "staff.totp_disable", {}));
+      await m.save(AuditEvent, auditEvent({ agencyId: user.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.totp_disable", data: {}, at: this.ctx.clock.now().toISOString() }));
     });
     return toPrincipal(user);
   }
@@ -289,18 +287,6 @@ export class StaffService {
       .where("s.token_hash = :hash AND s.revoked_at IS NULL AND s.expires_at > :now", { hash: sha256(token), now: this.ctx.clock.now().toISOString() })
       .getOne();
     return user && user.active ? toPrincipal(user) : null;
-  }
-
-  private audit(agencyId: string, userId: string, actor: StaffPrincipal | undefined, action: string, data: Record<string, unknown>): AuditEvent {
-    return auditEvent({
-      agencyId,
-      entityType: "staff_user",
-      entityId: userId,
-      actor: actor ? { type: "staff", id: actor.id } : null,
-      action,
-      data,
-      at: this.ctx.clock.now().toISOString(),
-    });
   }
 }
 

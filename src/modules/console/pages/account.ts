@@ -6,9 +6,10 @@ import type { AppContext } from "../../../context";
 import type { Services } from "../../services";
 import { sessionCookieToken } from "../../../http/auth";
 import { parseInput } from "../../../http/validate";
-import { html } from "../html";
+import { html } from "../../../http/html";
 import { page } from "../layout";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";
+import { mayUseTotp } from "../../staff/policy";
 
 const passwordForm = z.object({
   currentPassword: z.string().min(1, "请填写当前密码").max(200),
@@ -21,7 +22,7 @@ export function accountRoutes(app: AppContext, r: Router, deps: Pick<Services, "
 
   r.get("/account", async (ctx) => {
     const me = consoleStaff(ctx);
-    const admin = me.role === "admin";
+    const admin = mayUseTotp(me);
     const body = html`
 <section class="card">
 <h2>修改密码</h2>
@@ -58,7 +59,7 @@ ${me.totpEnabled
   });
 
   r.post("/account/totp/setup", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayUseTotp);
     const { secret, uri } = await staff().beginTotp(me);
     // Shown once, on this no-store page; the confirm form proves the app holds it before it is in force.
     const body = html`<section class="card">
@@ -76,7 +77,7 @@ ${me.totpEnabled
   });
 
   r.post("/account/totp/confirm", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayUseTotp);
     const f = parseInput(codeForm, ctx.request.body);
     await staff().confirmTotp(me, f.code);
     setFlash(ctx, { kind: "ok", text: "两步验证已启用，下次登录时须输入动态验证码" });
@@ -84,7 +85,7 @@ ${me.totpEnabled
   });
 
   r.post("/account/totp/disable", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayUseTotp);
     const f = parseInput(codeForm, ctx.request.body);
     await staff().disableTotp(me.id, me, f.code);
     setFlash(ctx, { kind: "ok", text: "两步验证已停用" });

@@ -9,10 +9,11 @@ import type { Services } from "../../services";
 import { parseInput } from "../../../http/validate";
 import { agencyAddSchema, agencyUpdateSchema } from "../../platform/agency-schema";
 import type { AgencyView } from "../../platform/agency-service";
-import { ALL_ROLES } from "../../staff/staff-service";
-import { html, options } from "../html";
+import { html, options } from "../../../http/html";
 import { page, ROLE_LABELS } from "../layout";
 import { requireRole, setFlash, takeFlash } from "../session";
+import { mayManageAgencies } from "../../platform/policy";
+import { ALL_ROLES } from "../../staff/policy";
 
 const CONTACT: Array<[string, string]> = [
   ["office", "受理机构"],
@@ -58,7 +59,7 @@ export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "a
   const agencies = () => deps.agencies;
 
   r.get("/platform/agencies", async (ctx) => {
-    requireRole(ctx, "platform_admin");
+    requireRole(ctx, mayManageAgencies);
     const all = await agencies().list();
     const body = html`
 <section class="card" aria-labelledby="h-tree">
@@ -87,7 +88,7 @@ export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "a
   });
 
   r.post("/platform/agencies", async (ctx) => {
-    const me = requireRole(ctx, "platform_admin");
+    const me = requireRole(ctx, mayManageAgencies);
     const input = parseInput(agencyAddSchema, fromForm(ctx.request.body as Record<string, unknown>));
     const res = await agencies().add(input, me);
     setFlash(ctx, { kind: "ok", text: `已新增机关 ${res.agency.name}（${res.agency.code}）${res.admin ? `，管理员 ${res.admin.username}` : ""}` });
@@ -95,7 +96,7 @@ export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "a
   });
 
   r.get("/platform/agencies/:code", async (ctx) => {
-    requireRole(ctx, "platform_admin");
+    requireRole(ctx, mayManageAgencies);
     const a = await agencies().get(ctx.params.code);
     const all = await agencies().list();
     const users = await deps.staff.listUsers(a.id, ALL_ROLES);
@@ -125,7 +126,7 @@ export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "a
   });
 
   r.post("/platform/agencies/:code", async (ctx) => {
-    const me = requireRole(ctx, "platform_admin");
+    const me = requireRole(ctx, mayManageAgencies);
     const patch = parseInput(agencyUpdateSchema, fromForm(ctx.request.body as Record<string, unknown>));
     const a = await agencies().update(ctx.params.code, patch, me);
     setFlash(ctx, { kind: "ok", text: `已保存 ${a.name}` });
@@ -139,7 +140,7 @@ export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "a
     role: z.enum(ALL_ROLES as [string, ...string[]], { message: "请选择角色" }),
   });
   r.post("/platform/agencies/:code/users", async (ctx) => {
-    const me = requireRole(ctx, "platform_admin");
+    const me = requireRole(ctx, mayManageAgencies);
     const a = await agencies().get(ctx.params.code);
     const f = parseInput(userForm, ctx.request.body);
     const u = await deps.staff.createUser({ username: f.username, password: f.password, role: f.role as never, displayName: f.displayName || undefined, agencyCode: a.code }, me);

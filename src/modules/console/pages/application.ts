@@ -10,14 +10,15 @@ import { agencyById } from "../../../infra/agencies";
 import { Application } from "../../applications/application.entity";
 import type { ApplicationService } from "../../applications/application-service";
 import { renderReplyLetter } from "../../applications/reply-letter";
-import { ANSWER_DISPOSITIONS, dispositionLabel, needsApprover } from "../../applications/dispositions";
+import { ANSWER_DISPOSITIONS, dispositionLabel } from "../../applications/dispositions";
 import { ACTIONS, STATUS_LABELS, type ApplicationAction } from "../../applications/lifecycle";
 import type { StaffPrincipal } from "../../staff/staff-service";
-import { html, options, type HtmlValue, type SafeHtml } from "../html";
+import { html, options, type HtmlValue, type SafeHtml } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { CATEGORY_LABELS } from "../../applications/intake-schema";
 import { ACTION_LABELS, ACTOR_LABELS, AUDIT_LABELS, CLOSE_REASON_LABELS, DELIVERY_FORM_LABELS, DELIVERY_METHOD_LABELS } from "../labels";
 import { consoleStaff, setFlash, takeFlash } from "../session";
+import { mayAnswerWith, mayApproveWithholding } from "../../applications/policy";
 import { clockBadge } from "./queue";
 import { consultationsFor, type ConsultationView } from "./consultations";
 import type { AttachmentView } from "../../attachments/attachment-service";
@@ -170,12 +171,12 @@ function actionForm(d: Detail, action: ApplicationAction, staff: StaffPrincipal,
       submit = "批准延期";
       break;
     case "answer": {
-      const codes = ANSWER_DISPOSITIONS.filter((c) => staff.role !== "clerk" || !needsApprover(c));
+      const codes = ANSWER_DISPOSITIONS.filter((c) => mayAnswerWith(staff, c));
       fields = html`<label for="${id("disposition")}">答复类型</label><select id="${id("disposition")}" name="disposition" required>${options(
         [["", "请选择…"], ...codes.map((c) => [c, dispositionLabel(c) ?? c] as [string, string])],
         "",
       )}</select>
-${staff.role === "clerk" ? html`<p class="muted">不予公开、部分公开须由审批人答复。</p>` : ""}
+${mayApproveWithholding(staff) ? "" : html`<p class="muted">不予公开、部分公开须由审批人答复。</p>`}
 <label for="${id("competent")}">负责公开该信息的机关代码（仅“不属于本机关公开职责”时填写，告知书写明其名称和联系方式，申请人可一步转交）</label><input id="${id("competent")}" name="competentAgency" maxlength="40" pattern="[a-z0-9\-]{1,40}">
 <label for="${id("note")}">答复说明（写入告知书）</label><textarea id="${id("note")}" name="note" maxlength="2000" rows="3"></textarea>
 <div class="actions"><button type="submit" formaction="${base}/reply-letter/preview" formtarget="_blank" formnovalidate>预览答复告知书（新窗口）</button></div>`;

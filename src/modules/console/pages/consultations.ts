@@ -7,7 +7,7 @@ import { DomainError } from "../../../domain/errors";
 import { Application } from "../../applications/application.entity";
 import type { StaffPrincipal } from "../../staff/staff-service";
 import { Consultation } from "../../conversation/entities";
-import { html } from "../html";
+import { html } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { consoleStaff, setFlash, takeFlash } from "../session";
 

@@ -9,10 +9,11 @@ import { STATUS_LABELS, type ApplicationStatus } from "../../applications/lifecy
 import { PUBLICATION_STATE_LABELS } from "../../platform/district-service";
 import { formatForYear } from "../../reports/formats";
 import { applicationGrid } from "../../reports/layout";
-import { html, raw } from "../html";
+import { html, raw } from "../../../http/html";
 import { page } from "../layout";
 import { gridHtml } from "../report-table";
 import { consoleStaff, requireRole, takeFlash } from "../session";
+import { mayOverseeDistrict } from "../../platform/policy";
 import { checksList, parseYear } from "./statistics";
 
 const pct = (r: number | null) => (r === null ? "—" : `${(r * 100).toFixed(1)}%`);
@@ -24,7 +25,7 @@ function yearPicker(action: string, year: number, current: number) {
 
 export function districtRoutes(app: AppContext, r: Router, deps: Pick<Services, "agencies" | "district">): void {
   const district = () => deps.district;
-  const scope = (ctx: Parameters<typeof consoleStaff>[0]) => deps.agencies.scopeOf(requireRole(ctx, "supervisor", "platform_admin"));
+  const scope = (ctx: Parameters<typeof consoleStaff>[0]) => deps.agencies.scopeOf(requireRole(ctx, mayOverseeDistrict));
 
   r.get("/district", async (ctx) => {
     const ids = await scope(ctx);

@@ -6,7 +6,7 @@ import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import { sessionCookieToken } from "../../../http/auth";
 import { barePage } from "../layout";
-import { html } from "../html";
+import { html } from "../../../http/html";
 import { clearSessionCookie, redirectTo, setSessionCookie, takeFlash } from "../session";
 
 const loginForm = z.object({

@@ -8,9 +8,10 @@ import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import type { MissView } from "../../conversation/knowledge/learned-store";
 import { unitCandidates, type UnitCandidate } from "../../conversation/knowledge/learned-routes";
-import { html, options } from "../html";
+import { html, options } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";
+import { mayCurateAnswers } from "../../conversation/policy";
 
 const CHANNEL: Record<string, string> = { oa: "公众号", mp: "小程序", wx: "微信", chat: "网页咨询" };
 const STATUS: Record<string, string> = { open: "待处理", attached: "已关联答案", answered: "已写答案" };
@@ -54,7 +55,7 @@ export function missesRoutes(app: AppContext, r: Router, deps: Pick<Services, "l
   r.get("/misses", async (ctx) => {
     const staff = consoleStaff(ctx);
     const showAll = ctx.query.all === "1";
-    const canWrite = staff.role === "approver" || staff.role === "admin";
+    const canWrite = mayCurateAnswers(staff);
     const [list, units, custom] = await Promise.all([
       store().listMisses(staff.agencyId, { status: showAll ? "all" : "open" }),
       unitCandidates(deps, staff.agencyId),
@@ -75,7 +76,7 @@ ${custom.length
   });
 
   r.post("/misses/:id/attach", async (ctx) => {
-    const staff = requireRole(ctx, "approver", "admin");
+    const staff = requireRole(ctx, mayCurateAnswers);
     const unitId = field(ctx, "unitIdText") || field(ctx, "unitId");
     if (!unitId) throw new DomainError("VALIDATION.INVALID_INPUT", "请选择或填写要关联的答案");
     await store().attach(staff, ctx.params.id, unitId);
@@ -84,7 +85,7 @@ ${custom.length
   });
 
   r.post("/misses/:id/answer", async (ctx) => {
-    const staff = requireRole(ctx, "approver", "admin");
+    const staff = requireRole(ctx, mayCurateAnswers);
     const question = field(ctx, "question");
     const answer = field(ctx, "answer");
     if (!question || !answer) throw new DomainError("VALIDATION.INVALID_INPUT", "请填写问题和答案");

@@ -7,7 +7,7 @@ import type { Services } from "../../services";
 import type { ApplicationService } from "../../applications/application-service";
 import { CATEGORY_LABELS, CHANNEL_LABELS } from "../../applications/intake-schema";
 import { OPEN_STATUSES, STATUS_LABELS, STATUSES } from "../../applications/lifecycle";
-import { html, options, qs } from "../html";
+import { html, options, qs } from "../../../http/html";
 import { page } from "../layout";
 import { consoleStaff, takeFlash } from "../session";
 

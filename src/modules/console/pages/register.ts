@@ -8,7 +8,7 @@ import type { AppContext } from "../../../context";
 import type { Services } from "../../services";
 import { APPLICANT_CATEGORIES } from "../../applications/application.entity";
 import { CATEGORY_LABELS, CHANNEL_LABELS, DELIVERY_FORMS, DELIVERY_METHODS, ID_TYPE_LABELS } from "../../applications/intake-schema";
-import { html, options } from "../html";
+import { html, options } from "../../../http/html";
 import { page } from "../layout";
 import { DELIVERY_FORM_LABELS, DELIVERY_METHOD_LABELS } from "../labels";
 import { consoleStaff, setFlash, takeFlash } from "../session";

@@ -13,10 +13,11 @@ import { CASE_KINDS, CASE_OUTCOMES, type CaseKind, type CaseOutcome } from "../.
 import { getFormat, AMOUNT_DISCLOSURE_COLUMNS, SIGNED_DISCLOSURE_COLUMNS } from "../../reports/formats";
 import type { Difference, ReportJson } from "../../reports/narrative";
 import { gridsOf, paragraphs, reportTitle } from "../../reports/render-text";
-import { html, options, raw, type SafeHtml } from "../html";
+import { html, options, raw, type SafeHtml } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { gridHtml } from "../report-table";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";
+import { mayPublishReport } from "../../reports/policy";
 import { checksList, parseYear } from "./statistics";
 
 export const CASE_KIND_LABELS: Record<CaseKind, string> = {
@@ -141,7 +142,7 @@ export function reportRoutes(app: AppContext, r: Router, deps: Pick<Services, "r
     const cases = await svc().listCases(staff.agencyId, year);
     const users = new Map((await deps.staff.listUsers(staff.agencyId)).map((u) => [u.id, u.displayName ?? u.username]));
     const sections = v.draft?.sections ?? v.report.sections;
-    const mayPublish = staff.role === "approver" || staff.role === "admin";
+    const mayPublish = mayPublishReport(staff);
     // The year-end job's reminders to this staff member (issue 17: report failing its checks or unpublished).
     const district = deps.district;
     const reminders = district ? await district.remindersFor(staff.id) : [];
@@ -326,7 +327,7 @@ ${downloads("下载本版", `/api/staff/reports/${year}/versions/${v.version}`)}
   });
 
   r.post("/reports/:year/publish", async (ctx) => {
-    const staff = requireRole(ctx, "approver", "admin");
+    const staff = requireRole(ctx, mayPublishReport);
     const year = yearOfParam(ctx);
     const p = await svc().publish(staff.agencyId, year, staff);
     setFlash(ctx, { kind: "ok", text: `已发布${year}年度报告第${p.version}版` });

@@ -8,7 +8,7 @@ import { dispositionLabel } from "../../applications/dispositions";
 import { CHANNEL_LABELS } from "../../applications/intake-schema";
 import { gridsOf } from "../../reports/render-text";
 import { assertYear } from "../../reports/report-service";
-import { html, raw, type SafeHtml } from "../html";
+import { html, raw, type SafeHtml } from "../../../http/html";
 import { page } from "../layout";
 import { gridHtml } from "../report-table";
 import { consoleStaff, takeFlash } from "../session";

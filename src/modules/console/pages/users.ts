@@ -7,10 +7,10 @@ import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import { parseInput } from "../../../http/validate";
 import type { StaffRole } from "../../../infra/entities/staff-user.entity";
-import { STAFF_ROLES } from "../../staff/staff-service";
-import { html, options } from "../html";
+import { html, options } from "../../../http/html";
 import { page, ROLE_LABELS } from "../layout";
 import { requireRole, setFlash, takeFlash } from "../session";
+import { mayManageUsers, STAFF_ROLES } from "../../staff/policy";
 
 const roleEnum = z.enum(STAFF_ROLES as [StaffRole, ...StaffRole[]], { message: "请选择角色" });
 const createForm = z.object({
@@ -27,7 +27,7 @@ export function userRoutes(app: AppContext, r: Router, deps: Pick<Services, "sta
   const staff = () => deps.staff;
 
   r.get("/users", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayManageUsers);
     const users = await staff().listUsers(me.agencyId);
     const body = html`
 <section class="card">
@@ -83,7 +83,7 @@ ${users.map(
   });
 
   r.post("/users", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayManageUsers);
     const f = parseInput(createForm, ctx.request.body);
     const u = await staff().createUser({ username: f.username, password: f.password, role: f.role, displayName: f.displayName || undefined }, me);
     setFlash(ctx, { kind: "ok", text: `已创建用户 ${u.username}` });
@@ -91,7 +91,7 @@ ${users.map(
   });
 
   r.post("/users/:id/role", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayManageUsers);
     const f = parseInput(roleForm, ctx.request.body);
     // An admin demoting themselves could leave the agency without any admin in the console.
     if (ctx.params.id === me.id) throw new DomainError("STAFF.CONFLICT", "不能修改自己的角色，请由另一位管理员操作");
@@ -101,7 +101,7 @@ ${users.map(
   });
 
   r.post("/users/:id/revoke-sessions", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayManageUsers);
     // The staff service refuses users of another agency (STAFF.NOT_FOUND).
     const n = await staff().revokeSessions(ctx.params.id, me);
     setFlash(ctx, { kind: "ok", text: `已注销 ${n} 个会话` });
@@ -109,21 +109,21 @@ ${users.map(
   });
 
   r.post("/users/:id/disable", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayManageUsers);
     const u = await staff().setActive(ctx.params.id, false, me);
     setFlash(ctx, { kind: "ok", text: `已停用 ${u.username}，其登录已全部失效` });
     ctx.redirect("/console/users");
   });
 
   r.post("/users/:id/enable", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayManageUsers);
     const u = await staff().setActive(ctx.params.id, true, me);
     setFlash(ctx, { kind: "ok", text: `已启用 ${u.username}` });
     ctx.redirect("/console/users");
   });
 
   r.post("/users/:id/reset-password", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayManageUsers);
     const f = parseInput(resetForm, ctx.request.body);
     const n = await staff().resetPassword(ctx.params.id, f.newPassword, me);
     setFlash(ctx, { kind: "ok", text: `密码已重设，${n} 个登录已失效` });
@@ -131,7 +131,7 @@ ${users.map(
   });
 
   r.post("/users/:id/totp-disable", async (ctx) => {
-    const me = requireRole(ctx, "admin");
+    const me = requireRole(ctx, mayManageUsers);
     const u = await staff().disableTotp(ctx.params.id, me);
     setFlash(ctx, { kind: "ok", text: `已停用 ${u.username} 的两步验证` });
     ctx.redirect("/console/users");

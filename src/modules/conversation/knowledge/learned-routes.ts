@@ -7,6 +7,7 @@ import type { AppContext } from "../../../context";
 import type { Services } from "../../services";
 import { currentStaff, requireStaff } from "../../../http/auth";
 import { parseInput } from "../../../http/validate";
+import { mayCurateAnswers, mayReadMisses } from "../policy";
 import { builtInUnits, type KnowledgeUnits } from "../ports";
 import { UNIT_ID_RE, type LearnedStore } from "./learned-store";
 
@@ -41,21 +42,21 @@ export function learnedRoutes(app: AppContext, deps: Pick<Services, "learned" | 
   const r = new Router();
   const store = () => deps.learned;
 
-  r.get("/api/staff/bot/misses", requireStaff(deps.staff), async (ctx) => {
+  r.get("/api/staff/bot/misses", requireStaff(deps.staff, mayReadMisses), async (ctx) => {
     const q = parseInput(listSchema, ctx.query);
     ctx.body = { misses: await store().listMisses(currentStaff(ctx).agencyId, { status: q.status ?? "open" }) };
   });
 
-  r.get("/api/staff/bot/units", requireStaff(deps.staff), async (ctx) => {
+  r.get("/api/staff/bot/units", requireStaff(deps.staff, mayReadMisses), async (ctx) => {
     ctx.body = { units: await unitCandidates(deps, currentStaff(ctx).agencyId) };
   });
 
-  r.post("/api/staff/bot/misses/:id/attach", requireStaff(deps.staff, "approver", "admin"), async (ctx) => {
+  r.post("/api/staff/bot/misses/:id/attach", requireStaff(deps.staff, mayCurateAnswers), async (ctx) => {
     const body = parseInput(attachSchema, ctx.request.body);
     ctx.body = { miss: await store().attach(currentStaff(ctx), String(ctx.params.id), body.unitId) };
   });
 
-  r.post("/api/staff/bot/answers", requireStaff(deps.staff, "approver", "admin"), async (ctx) => {
+  r.post("/api/staff/bot/answers", requireStaff(deps.staff, mayCurateAnswers), async (ctx) => {
     const body = parseInput(answerSchema, ctx.request.body);
     ctx.status = 201;
     ctx.body = { unit: await store().writeAnswer(currentStaff(ctx), body) };

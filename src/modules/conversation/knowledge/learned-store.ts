@@ -60,17 +60,12 @@ export class LearnedStore implements LearnedKnowledge {
     const text = [...maskMissText(miss.text.trim())].slice(0, 500).join("");
     const key = [...foldQuestion(text)].slice(0, 200).join("");
     if (!key) return;
-    const pg = this.ctx.db.options.type === "postgres";
-    const p = (i: number) => (pg ? `$${i}` : "?");
     const score = miss.score === null || !Number.isFinite(miss.score) ? null : Math.round(miss.score * 1000);
     const now = this.now();
-    await this.ctx.db.query(
-      `INSERT INTO bot_misses (id, agency_id, text_key, text, last_reply, score_permille, channel, count, status, first_seen_at, last_seen_at)
-       VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, 1, 'open', ${p(8)}, ${p(9)})
-       ON CONFLICT (agency_id, text_key) DO UPDATE SET count = bot_misses.count + 1, last_reply = excluded.last_reply,
-         score_permille = excluded.score_permille, channel = excluded.channel, last_seen_at = excluded.last_seen_at`,
-      [randomUUID(), miss.agencyId, key, text, maskMissText(miss.reply).slice(0, 2000), score, miss.channel.slice(0, 16), now, now],
-    );
+    const q = this.ctx.sql.params();
+    const row = { id: randomUUID(), agency_id: miss.agencyId, text_key: key, text, last_reply: maskMissText(miss.reply).slice(0, 2000), score_permille: score, channel: miss.channel.slice(0, 16), count: 1, status: "open", first_seen_at: now, last_seen_at: now };
+    const update = "count = bot_misses.count + 1, last_reply = excluded.last_reply, score_permille = excluded.score_permille, channel = excluded.channel, last_seen_at = excluded.last_seen_at";
+    await this.ctx.db.query(this.ctx.sql.upsert(q, { table: "bot_misses", row, conflict: ["agency_id", "text_key"], update }), q.values);
   }
 
   async customUnits(agencyId: string): Promise<AnswerUnit[]> {

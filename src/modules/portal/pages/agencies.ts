@@ -2,7 +2,7 @@
 // "找哪个机关？" box, the first step of /apply when no agency is chosen yet, and the 受理机关 line of the form.
 // The search is the directory's (by name, typo, homophone or by what an agency handles); its one suggestion is
 // shown first for the citizen to confirm, the full list below it. Only shown when more than one agency exists.
-import { html, type SafeHtml } from "../../console/html";
+import { html, type SafeHtml } from "../../../http/html";
 import type { DirectoryEntry } from "../../directory/agency-directory";
 import { link, platformName, portalPage, type PortalAgency } from "../layout";
 import { searchForm } from "./guide";

@@ -6,7 +6,7 @@
 // Attachments (identity proof, issue 15): with the attachments feature the form is multipart and carries a file
 // input for the identity proof and one for other files; the handler checks them before filing (src/modules/
 // attachments/form-upload.ts) and attaches them after.
-import { html, options, raw, type SafeHtml } from "../../console/html";
+import { html, options, raw, type SafeHtml } from "../../../http/html";
 import type { IntakeAnswer } from "../../applications/application-service";
 import { APPLICANT_CATEGORIES } from "../../applications/application.entity";
 import { CATEGORY_LABELS, DELIVERY_FORM_LABELS, DELIVERY_FORMS, DELIVERY_METHOD_LABELS, DELIVERY_METHODS, ID_TYPE_LABELS } from "../../applications/intake-schema";

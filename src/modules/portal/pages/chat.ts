@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { MENU_KEYS } from "../../../channels/wechat-webhook";
-import { html, type SafeHtml } from "../../console/html";
+import { html, type SafeHtml } from "../../../http/html";
 import { link, platformName, portalPage, type PortalAgency } from "../layout";
 
 const MENU_FILE = path.resolve(__dirname, "../../../../config/wechat-menu.json");

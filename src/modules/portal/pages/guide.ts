@@ -1,11 +1,11 @@
 // The published disclosure guide (/guide) and the catalogue's search, result list and entry pages (/catalogue,
 // /catalogue/item), moved here from the catalogue module so that every public page shares the portal's shell
-// and the console's templating. Semantic HTML, no JavaScript, one column on a phone.
+// and the one HTML templating (http/html.ts). Semantic HTML, no JavaScript, one column on a phone.
 import type { EntryView } from "../../catalogue/catalogue-service";
 import { CONTACT_LABELS, contactLines, TO_BE_FILLED, type PublishedGuide } from "../../catalogue/guide-service";
 import { isSafeLink } from "../../catalogue/entry-schema";
 import type { SearchResult } from "../../catalogue/search-service";
-import { html, raw, type SafeHtml } from "../../console/html";
+import { html, raw, type SafeHtml } from "../../../http/html";
 import { link, portalPage, type PortalAgency } from "../layout";
 
 /** Paragraphs separated by blank lines; lines starting with "- " become a list. */

@@ -1,6 +1,6 @@
 // The portal's front page (/): who the agency is (its profile), and the ways in — guide, catalogue search,
 // annual reports, the online application, the status lookup and the chat.
-import { html } from "../../console/html";
+import { html } from "../../../http/html";
 import type { PublishedGuide } from "../../catalogue/guide-service";
 import { link, portalPage, type PortalAgency } from "../layout";
 import { contactList, searchForm } from "./guide";

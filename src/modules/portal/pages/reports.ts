@@ -2,7 +2,7 @@
 // published snapshot (latest version, or ?version=N) with the reports module's own cell model (gridsOf, the grids
 // its HTML, DOCX and XLSX use) drawn by the console's table renderer, and links to the DOCX/XLSX/HTML downloads of
 // that very version from the public report API.
-import { html, type SafeHtml } from "../../console/html";
+import { html, type SafeHtml } from "../../../http/html";
 import { gridHtml } from "../../console/report-table";
 import type { ReportJson } from "../../reports/narrative";
 import { gridsOf, paragraphs, reportTitle } from "../../reports/render-text";

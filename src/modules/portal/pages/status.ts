@@ -3,7 +3,7 @@
 // sits in a URL, the browser history or the access log.
 import { z } from "zod";
 import type { CitizenStatusView, RefileAnswer } from "../../applications/application-service";
-import { html, type SafeHtml } from "../../console/html";
+import { html, type SafeHtml } from "../../../http/html";
 import { link, portalPage, type PortalAgency } from "../layout";
 
 export const statusFormSchema = z.object({
