@@ -8,13 +8,12 @@ import { performance } from "node:perf_hooks";
 import { Client } from "pg";
 import { z } from "zod";
 import { closeContext, createContext, prepare } from "../src/bootstrap";
+import { compose } from "../src/composition";
 import { loadConfig } from "../src/config";
-import { getService } from "../src/context";
 import { agencyByCode } from "../src/infra/agencies";
 import { createLogger } from "../src/infra/logger";
 import { deriveSearchColumns } from "../src/modules/catalogue/catalogue-service";
 import { parseDocNumber } from "../src/modules/catalogue/doc-number";
-import type { CatalogueFacade } from "../src/modules/catalogue/facade";
 import { analyzeQuery } from "../src/modules/catalogue/segmenter";
 import { QUICK, ratioOf, writeResult } from "./lib/results";
 
@@ -208,14 +207,15 @@ export async function run(): Promise<Record<string, unknown>> {
   const config = loadConfig({ ...process.env, DATABASE_URL: `${PG_URL}?schema=${schema}`, REDIS_URL: "", LOG_LEVEL: "silent", YEAR_END_JOB_ENABLED: "false" });
   const ctx = await createContext(config, { logger: createLogger("silent") });
   try {
-    await prepare(ctx);
+    const app = compose(ctx);
+    await prepare(app);
     const agency = await agencyByCode(ctx);
     const t0 = performance.now();
     const rows = generate();
     await load(ctx, agency.id, rows);
     const loadSeconds = (performance.now() - t0) / 1000;
     const queries = makeQueries(rows);
-    const svc = getService<CatalogueFacade>(ctx, "catalogue");
+    const svc = app.services.catalogue;
 
     // Warm-up: plans, caches, the guide's section index.
     for (const q of queries.slice(0, 50)) await svc.search(agency.id, { q: q.q, pageSize: 10 });

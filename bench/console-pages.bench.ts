@@ -4,8 +4,6 @@ import "reflect-metadata";
 import { z } from "zod";
 z.config(z.locales.zhCN());
 import request from "supertest";
-import { getService } from "../src/context";
-import type { ApplicationService } from "../src/modules/applications/application-service";
 import { postLogin } from "../test/helpers/console-forms";
 import { createTestEnv } from "../test/helpers/test-context";
 import { PASSWORD, createStaff } from "../test/e2e/support/browser";
@@ -14,7 +12,7 @@ import { QUICK, ratioOf, writeResult } from "./lib/results";
 async function main() {
   const db = (process.argv[2] ?? "sqlite") as "sqlite" | "postgres";
   const env = await createTestEnv({ db, now: "2026-03-02T02:00:00Z" });
-  const apps = getService<ApplicationService>(env.ctx, "applications");
+  const apps = env.services.applications;
   const N = Number(process.argv[3] ?? (QUICK ? 200 : 2000));
   for (let i = 0; i < N; i++) {
     await apps.submit({

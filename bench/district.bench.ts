@@ -12,15 +12,12 @@ import { performance } from "node:perf_hooks";
 import { Client } from "pg";
 import { z } from "zod";
 import { closeContext, createContext, prepare } from "../src/bootstrap";
+import { compose } from "../src/composition";
 import { loadConfig } from "../src/config";
-import { getService } from "../src/context";
 import { fixedClock } from "../src/domain/china-time";
 import { createLogger } from "../src/infra/logger";
 import { DISPOSITION_CODES } from "../src/modules/applications/dispositions";
-import type { AgencyService } from "../src/modules/platform/agency-service";
-import type { DistrictService } from "../src/modules/platform/district-service";
 import { formatForYear } from "../src/modules/reports/formats";
-import type { ReportsService } from "../src/modules/reports/report-service";
 import { agencyTablesSql } from "../src/modules/reports/statistics";
 import { postgresDialect } from "../src/infra/sql-dialect";
 import { QUICK, ratioOf, writeResult, type SummaryRow } from "./lib/results";
@@ -61,7 +58,8 @@ async function runSize(agencies: number, rows: number) {
   const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", DATABASE_URL: `${PG_URL}?schema=${schema}`, YEAR_END_JOB_ENABLED: "false" });
   const ctx = await createContext(config, { logger: createLogger("silent"), clock: fixedClock(NOW) });
   try {
-    await prepare(ctx);
+    const app = compose(ctx);
+    await prepare(app);
     const db = ctx.db;
     // The load runs on the admin connection (no request statement timeout); the views on the service's pool.
     await admin.query(`SET search_path TO "${schema}"`);
@@ -107,8 +105,8 @@ async function runSize(agencies: number, rows: number) {
     await load.query(`VACUUM ANALYZE applications`);
     await load.query(`ANALYZE agencies`);
 
-    const district = getService<DistrictService>(ctx, "district");
-    const svc = getService<AgencyService>(ctx, "agencies");
+    const district = app.services.district;
+    const svc = app.services.agencies;
     const supervisor = { id: "bench", username: "bench", displayName: null, role: "supervisor" as const, agencyId: root.id };
     const today = ctx.today();
     const fmt = formatForYear(YEAR);
@@ -132,7 +130,7 @@ async function runSize(agencies: number, rows: number) {
     // The district statement gives each agency exactly its own report's table (checked on a few agencies).
     const sameAsOwn: boolean[] = [];
     for (const i of [0, 7, agencies - 1]) {
-      const own = await getService<ReportsService>(ctx, "reports").liveTable(agencyIds[i], YEAR);
+      const own = await app.services.reports.liveTable(agencyIds[i], YEAR);
       sameAsOwn.push(JSON.stringify(own.rows) === JSON.stringify(check.agencies.find((a) => a.id === agencyIds[i])!.table.rows));
     }
 
@@ -147,7 +145,7 @@ async function runSize(agencies: number, rows: number) {
 
     // The year-end run, once (it writes): every agency's draft of the report year, then the reminders.
     const y0 = performance.now();
-    const drafted = await getService<ReportsService>(ctx, "reports").generateYearEnd(YEAR);
+    const drafted = await app.services.reports.generateYearEnd(YEAR);
     const reminders = await district.sendReportReminders(YEAR, today);
     const yearEndSeconds = (performance.now() - y0) / 1000;
 

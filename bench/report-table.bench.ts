@@ -8,12 +8,11 @@ import { performance } from "node:perf_hooks";
 import { Client } from "pg";
 import { z } from "zod";
 import { closeContext, createContext, prepare } from "../src/bootstrap";
+import { compose } from "../src/composition";
 import { loadConfig } from "../src/config";
-import { getService } from "../src/context";
 import { createLogger } from "../src/infra/logger";
 import { DISPOSITION_CODES } from "../src/modules/applications/dispositions";
 import { formatForYear } from "../src/modules/reports/formats";
-import type { ReportsService } from "../src/modules/reports/report-service";
 import { applicationTableSql } from "../src/modules/reports/statistics";
 import { postgresDialect } from "../src/infra/sql-dialect";
 import { QUICK, ratioOf, writeResult } from "./lib/results";
@@ -48,7 +47,8 @@ export async function run(): Promise<Record<string, unknown>> {
   const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", DATABASE_URL: `${PG_URL}?schema=${schema}`, YEAR_END_JOB_ENABLED: "false" });
   const ctx = await createContext(config, { logger: createLogger("silent") });
   try {
-    await prepare(ctx);
+    const app = compose(ctx);
+    await prepare(app);
     const db = ctx.db;
     for (let i = 1; i < AGENCIES; i++) {
       await db.query(`INSERT INTO agencies (id, code, name, profile, created_at, updated_at) VALUES (gen_random_uuid()::text, $1, $2, '{"channels":[],"contact":{}}', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`, [
@@ -94,7 +94,7 @@ export async function run(): Promise<Record<string, unknown>> {
 
     const agencyId = agencyIds[7];
     const fmt = formatForYear(YEAR);
-    const reports = getService<ReportsService>(ctx, "reports");
+    const reports = app.services.reports;
     const { sql, params } = applicationTableSql(fmt, postgresDialect, agencyId, YEAR);
     const scope = `agency_id = $1 AND received_at IS NOT NULL AND received_at <= $2 AND (received_at >= $3 OR disposition_date IS NULL OR disposition_date >= $3)`;
     const scopeParams = [agencyId, `${YEAR}-12-31`, `${YEAR}-01-01`];

@@ -1,6 +1,8 @@
 // Builds the context and prepares the database the same way for the server, the CLI, the bot relay and tests:
-// connect, run migrations, load the default agency's data, initialise feature modules.
+// connect, run migrations, initialise the feature modules (built by src/composition.ts), load the default
+// agency's data.
 import type { Config } from "./config";
+import type { Composition } from "./composition";
 import type { AppContext } from "./context";
 import { localDate, systemClock, type Clock } from "./domain/china-time";
 import { ensureAgency } from "./infra/agencies";
@@ -13,7 +15,7 @@ import { StaffSession, StaffUser } from "./infra/entities/staff-user.entity";
 import { createKeyValueStore } from "./infra/kv";
 import { createLogger, type Logger } from "./infra/logger";
 import { sqlDialect } from "./infra/sql-dialect";
-import { modules } from "./modules";
+import { moduleEntities } from "./modules";
 
 export const coreEntities = [Agency, AuditEvent, OutboxMessage, StaffUser, StaffSession, IdempotencyKey, Counter];
 
@@ -25,7 +27,7 @@ export interface BootstrapOptions {
 export async function createContext(config: Config, opts: BootstrapOptions = {}): Promise<AppContext> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
-  const entities = [...coreEntities, ...modules.flatMap((m) => m.entities ?? [])];
+  const entities = [...coreEntities, ...moduleEntities];
   const db = createDataSource(config, entities);
   await db.initialize();
   const kv = createKeyValueStore(config.REDIS_URL, config.REDIS_KEY_PREFIX, logger);
@@ -39,13 +41,13 @@ export async function createContext(config: Config, opts: BootstrapOptions = {})
     redisUrl: config.REDIS_URL,
     clock,
     today: () => localDate(clock.now(), config.APP_TIMEZONE),
-    services: new Map(),
   };
 }
 
 /** Migrations, then the default agency and every module's seed data; safe to run on every start. */
-export async function prepare(ctx: AppContext): Promise<void> {
-  if (ctx.dbType !== "postgres") return prepareUnlocked(ctx);
+export async function prepare(app: Composition): Promise<void> {
+  const { ctx } = app;
+  if (ctx.dbType !== "postgres") return prepareUnlocked(app);
   // Several instances starting at once on one schema would run the same migrations side by side (one then
   // fails on a duplicate table): one prepares, the others wait for it and then find nothing left to do.
   const qr = ctx.db.createQueryRunner();
@@ -56,7 +58,7 @@ export async function prepare(ctx: AppContext): Promise<void> {
     await qr.query(`SET statement_timeout = ${Math.floor(ctx.config.DB_IMPORT_STATEMENT_TIMEOUT_MS)}`);
     await qr.query(`SELECT pg_advisory_lock(hashtext('ogi:prepare:' || coalesce(current_schema(), '')))`);
     try {
-      await prepareUnlocked(ctx);
+      await prepareUnlocked(app);
     } finally {
       await qr.query(`SELECT pg_advisory_unlock(hashtext('ogi:prepare:' || coalesce(current_schema(), '')))`);
       await qr.query("RESET statement_timeout");
@@ -66,13 +68,13 @@ export async function prepare(ctx: AppContext): Promise<void> {
   }
 }
 
-async function prepareUnlocked(ctx: AppContext): Promise<void> {
+async function prepareUnlocked({ ctx, modules }: Composition): Promise<void> {
   const ran = await runMigrations(ctx);
   if (ran.length) ctx.logger.info({ migrations: ran.map((m) => m.name) }, "migrations applied");
-  for (const m of modules) await m.init?.(ctx);
+  for (const m of modules) await m.init?.();
   const { agency, created } = await ensureAgency(ctx, ctx.config.DEFAULT_AGENCY_CODE);
   if (created) ctx.logger.info({ agency: agency.code }, `default agency loaded: ${agency.name}`);
-  for (const m of modules) await m.seed?.(ctx, agency);
+  for (const m of modules) await m.seed?.(agency);
 }
 
 /** Migrations may rewrite large tables: on PostgreSQL they run on a short-lived pool with the import timeout, not the request one. */

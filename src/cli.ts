@@ -4,7 +4,8 @@ import { z } from "zod";
 import { ConfigError, loadConfig } from "./config";
 import { closeContext, createContext, prepare } from "./bootstrap";
 import type { CliCommand, CliOutput } from "./modules/module";
-import { modules } from "./modules";
+import { moduleCommands } from "./modules";
+import { compose } from "./composition";
 import { DomainError } from "./domain/errors";
 
 z.config(z.locales.zhCN());
@@ -32,7 +33,7 @@ const builtin: CliCommand[] = [
 ];
 
 export function allCommands(): CliCommand[] {
-  return [...builtin, ...modules.flatMap((m) => m.commands ?? [])];
+  return [...builtin, ...moduleCommands];
 }
 
 function help(commands: CliCommand[]): string {
@@ -70,8 +71,9 @@ export async function runCli(argv: string[], out: CliOutput, env: NodeJS.Process
   }
   const ctx = await createContext({ ...config, LOG_LEVEL: config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL });
   try {
-    await prepare(ctx);
-    return await command.run(ctx, rest, out);
+    const app = compose(ctx);
+    await prepare(app);
+    return await command.run(ctx, rest, out, app.services);
   } catch (e) {
     if (e instanceof DomainError) {
       out.error(`${e.code}: ${e.message}`);

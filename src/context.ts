@@ -1,4 +1,5 @@
-// What every feature receives: configuration, logger, database, key-value store and clock.
+// What every feature receives: configuration, logger, database, key-value store and clock. Services are not
+// here: the composition root (src/composition.ts) builds them and hands each module the typed ones it needs.
 import type { DataSource } from "typeorm";
 import type { Config } from "./config";
 import type { Clock } from "./domain/china-time";
@@ -21,12 +22,4 @@ export interface AppContext {
   clock: Clock;
   /** Today's date in the agency time zone (YYYY-MM-DD). */
   today(): string;
-  /** Services registered by feature modules at start, looked up by name (see src/modules/index.ts). */
-  services: Map<string, unknown>;
-}
-
-export function getService<T>(ctx: AppContext, name: string): T {
-  const s = ctx.services.get(name);
-  if (!s) throw new Error(`service ${name} is not registered`);
-  return s as T;
 }

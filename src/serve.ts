@@ -8,7 +8,7 @@ import { closeContext, createContext, prepare } from "./bootstrap";
 import { buildApp } from "./http/app";
 import { createHttpServer } from "./http/server";
 import { configWarnings } from "./config-warnings";
-import { modules } from "./modules";
+import { compose } from "./composition";
 import { withTimeout } from "./infra/kv";
 import { isDependencyDown } from "./infra/unavailable";
 import { joinCluster, startHeartbeat } from "./cluster/worker-state";
@@ -31,7 +31,8 @@ export async function serve(config: Config): Promise<void> {
     ctx.logger.fatal({ err: err.message, stack: err.stack }, "uncaught exception; exiting");
     process.exit(1);
   });
-  await prepare(ctx);
+  const app = compose(ctx);
+  await prepare(app);
   const target = databaseTarget(config);
   ctx.logger.info(
     {
@@ -41,19 +42,19 @@ export async function serve(config: Config): Promise<void> {
     `storage: ${target.type === "sqlite" ? `SQLite ${target.path}` : "PostgreSQL"}; session store: ${ctx.kv.mode}`,
   );
   const stoppers: Array<() => Promise<void>> = [];
-  for (const m of modules) {
-    const stop = await m.start?.(ctx);
+  for (const m of app.modules) {
+    const stop = await m.start?.();
     if (stop) stoppers.push(stop);
   }
   if (role.singletons) {
-    for (const m of modules) {
-      const stop = await m.startSingletons?.(ctx);
+    for (const m of app.modules) {
+      const stop = await m.startSingletons?.();
       if (stop) stoppers.push(stop);
     }
     ctx.logger.info({ pid: process.pid, worker: cluster.isWorker }, "singletons started (year-end scheduler, outbox delivery, purges)");
   }
   let stopBeat = () => undefined as void;
-  const server = createHttpServer(buildApp(ctx).callback(), config).listen(config.PORT, config.HOST, () => {
+  const server = createHttpServer(buildApp(app).callback(), config).listen(config.PORT, config.HOST, () => {
     const addr = server.address();
     const port = typeof addr === "object" && addr ? addr.port : config.PORT;
     const url = config.PUBLIC_BASE_URL ?? `http://localhost:${port}`;

@@ -43,7 +43,7 @@ async function load(part: Part): Promise<void> {
     }
     case "server-modules": {
       // Every module the server imports (no database, no requests): the code itself.
-      await import("../../src/modules");
+      await import("../../src/composition");
       await import("../../src/http/app");
       return;
     }

@@ -7,9 +7,9 @@ import { createHash, randomBytes } from "node:crypto";
 import Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../context";
-import { getService } from "../context";
+import type { Services } from "../modules/services";
 import { DomainError } from "../domain/errors";
-import { IMAGE_OUTSIDE_FORM, type ConversationService } from "../modules/conversation/conversation-service";
+import { IMAGE_OUTSIDE_FORM } from "../modules/conversation/conversation-service";
 import type { SubscribeResult } from "../modules/conversation/subscriptions";
 import type { Speaker } from "../modules/conversation/runner";
 import { checkSignature, decryptMessage, encryptMessage, msgSignature, safeEqual, WechatCryptoError } from "./wechat-crypto";
@@ -165,9 +165,9 @@ function passiveReply(app: AppContext, ctx: Context, r: { safeMode: boolean; tok
   ctx.body = encryptedReplyXml(encrypted, msgSignature(r.token, ts, replyNonce, encrypted), ts, replyNonce);
 }
 
-export function wechatWebhookRoutes(app: AppContext): Router {
+export function wechatWebhookRoutes(app: AppContext, deps: Pick<Services, "conversation">): Router {
   const r = new Router();
-  const svc = () => getService<ConversationService>(app, "conversation");
+  const svc = () => deps.conversation;
 
   r.get("/wechat", async (ctx) => {
     const t = token(app);

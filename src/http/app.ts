@@ -3,15 +3,14 @@ import Koa from "koa";
 import { bodyParser } from "@koa/bodyparser";
 import cors from "@koa/cors";
 import helmet from "koa-helmet";
-import type { AppContext } from "../context";
-import { modules } from "../modules";
+import type { Composition } from "../composition";
 import { errorMiddleware } from "./error-middleware";
 import { noStoreByDefault } from "./no-store";
 import { healthRoutes } from "./health";
 import { rejectNulCharacters } from "./reject-nul";
 import { requestContext } from "./request-context";
 
-export function buildApp(app: AppContext): Koa {
+export function buildApp({ ctx: app, modules }: Composition): Koa {
   const koa = new Koa({ proxy: app.config.TRUST_PROXY, maxIpsCount: app.config.TRUST_PROXY_HOPS });
   koa.silent = true;
   koa.use(requestContext(app.logger));
@@ -44,7 +43,7 @@ export function buildApp(app: AppContext): Koa {
     }),
   );
   koa.use(rejectNulCharacters);
-  const routers = [healthRoutes(app), ...modules.flatMap((m) => m.routes?.(app) ?? [])];
+  const routers = [healthRoutes(app), ...modules.flatMap((m) => m.routes?.() ?? [])];
   for (const r of routers) koa.use(r.routes()).use(r.allowedMethods());
   return koa;
 }

@@ -1,12 +1,10 @@
 // Staff authentication for routes: `requireStaff()` reads the bearer token (the console's cookie only for
 // GET/HEAD — downloads linked from console pages — so a cross-site form can never act on the staff API),
-// `requireStaff(app, rule)` refuses with 403 whom the module's policy rule (its policy.ts) does not admit. The
-// principal is ctx.state.staff. Without a rule, `requireStaff(app)` admits agency staff only (clerk, approver,
+// `requireStaff(staff, rule)` refuses with 403 whom the module's policy rule (its policy.ts) does not admit. The
+// principal is ctx.state.staff. Without a rule, `requireStaff(staff)` admits agency staff only (clerk, approver,
 // admin): a supervisor or a platform admin acts on no agency's records, so every agency route refuses them unless
-// its rule admits them; `requireAnyStaff(app)` (their own account: /me, logout, password) admits every role.
+// its rule admits them; `requireAnyStaff(staff)` (their own account: /me, logout, password) admits every role.
 import type { Context, Next } from "koa";
-import type { AppContext } from "../context";
-import { getService } from "../context";
 import { DomainError } from "../domain/errors";
 import type { Policy } from "../domain/staff-roles";
 import { isAgencyStaff } from "../modules/staff/policy";
@@ -35,20 +33,23 @@ export function bearerToken(ctx: Context): string | null {
   return null;
 }
 
+/** What the guards need of the staff module: who a session token belongs to. */
+export type StaffAuthenticator = Pick<StaffService, "authenticate">;
+
 /** Signed-in staff whom `may` admits (a rule of the module's policy.ts); without a rule, agency staff. */
-export function requireStaff(app: AppContext, may: Policy = isAgencyStaff) {
-  return staffWithRoles(app, may);
+export function requireStaff(staff: StaffAuthenticator, may: Policy = isAgencyStaff) {
+  return staffWithRoles(staff, may);
 }
 
 /** Any signed-in account, whatever its role: only for routes about the account itself. */
-export function requireAnyStaff(app: AppContext) {
-  return staffWithRoles(app, null);
+export function requireAnyStaff(staff: StaffAuthenticator) {
+  return staffWithRoles(staff, null);
 }
 
-function staffWithRoles(app: AppContext, may: Policy | null) {
+function staffWithRoles(auth: StaffAuthenticator, may: Policy | null) {
   return async (ctx: Context, next: Next) => {
     const token = bearerToken(ctx);
-    const staff = token ? await getService<StaffService>(app, "staff").authenticate(token) : null;
+    const staff = token ? await auth.authenticate(token) : null;
     if (!staff) throw new DomainError("AUTH.UNAUTHENTICATED", "请先登录");
     if (may && !may(staff)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
     ctx.state.staff = staff;

@@ -1,27 +1,14 @@
-// Every feature module, in initialisation order (later modules may use services of earlier ones).
-import type { FeatureModule } from "./module";
-import { staffModule } from "./staff/module";
-import { applicationsModule } from "./applications/module";
-import { directoryModule } from "./directory/module";
-import { reportsModule } from "./reports/module";
-import { catalogueModule } from "./catalogue/module";
-import { conversationModule } from "./conversation/module";
-import { consoleModule } from "./console/module";
-import { attachmentsModule } from "./attachments/module";
-import { miniprogramModule } from "./miniprogram/module";
-import { platformModule } from "./platform/module";
-import { portalModule } from "./portal/module";
+// What the feature modules declare before anything is built: their TypeORM entities (the data source needs them)
+// and their CLI commands (listed without a database). The modules themselves are built by src/composition.ts.
+import type { CliCommand } from "./module";
+import { staffCommands } from "./staff/module";
+import { applicationsCommands, applicationsEntities } from "./applications/module";
+import { reportsCommands, reportsEntities } from "./reports/module";
+import { catalogueCommands, catalogueEntities } from "./catalogue/module";
+import { conversationCommands, conversationEntities } from "./conversation/module";
+import { attachmentsCommands, attachmentsEntities } from "./attachments/module";
+import { platformCommands } from "./platform/module";
 
-export const modules: FeatureModule[] = [
-  staffModule,
-  directoryModule,
-  applicationsModule,
-  reportsModule,
-  catalogueModule,
-  conversationModule,
-  attachmentsModule,
-  miniprogramModule,
-  platformModule,
-  consoleModule,
-  portalModule,
-];
+export const moduleEntities: Array<new () => unknown> = [...applicationsEntities, ...reportsEntities, ...catalogueEntities, ...conversationEntities, ...attachmentsEntities];
+
+export const moduleCommands: CliCommand[] = [...staffCommands, ...applicationsCommands, ...reportsCommands, ...catalogueCommands, ...conversationCommands, ...attachmentsCommands, ...platformCommands];

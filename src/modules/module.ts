@@ -1,14 +1,19 @@
-// The shape of a feature module: its entities, routes, CLI commands, seed data and background workers.
+// The shape of a feature module: what its factory (createX(ctx, deps) in <module>/module.ts) returns besides its
+// typed services — routes, start-up work, seed data, background workers — plus the CLI command shape.
 import type Router from "@koa/router";
 import type { AppContext } from "../context";
 import type { Agency } from "../infra/entities/agency.entity";
+import type { Services } from "./services";
 
 export interface CliCommand {
   name: string;
   summary: string;
   usage: string;
-  /** Returns the process exit code. */
-  run(ctx: AppContext, argv: string[], out: CliOutput): Promise<number>;
+  /**
+   * Returns the process exit code. `services`: the composition root's services; a command declares the part it
+   * uses (e.g. `{ reports }: Pick<Services, "reports">`).
+   */
+  run(ctx: AppContext, argv: string[], out: CliOutput, services: Services): Promise<number>;
 }
 
 export interface CliOutput {
@@ -16,21 +21,21 @@ export interface CliOutput {
   error(line: string): void;
 }
 
+/** A stopper of background work. */
+export type Stop = () => Promise<void>;
+
 export interface FeatureModule {
   name: string;
-  /** TypeORM entity classes of this feature. */
-  entities?: Array<new () => unknown>;
-  /** Registers services in ctx.services; called once after the database is ready, in module order. */
-  init?(ctx: AppContext): Promise<void> | void;
-  routes?(ctx: AppContext): Router[];
-  commands?: CliCommand[];
-  /** Loads the default agency's data at first start; must be idempotent. */
-  seed?(ctx: AppContext, agency: Agency): Promise<void>;
+  /** Start-up work once the database is migrated (before the seeds), in module order. */
+  init?(): Promise<void> | void;
+  routes?(): Router[];
+  /** Loads an agency's data (the default agency at first start, a new agency when added); must be idempotent. */
+  seed?(agency: Agency): Promise<void>;
   /** Starts per-process work (warming caches) in every server process; returns a stopper. */
-  start?(ctx: AppContext): Promise<(() => Promise<void>) | void>;
+  start?(): Promise<Stop | void>;
   /**
    * Starts work that must run once per deployment's server (year-end scheduler, outbox delivery, purges): in the
    * only process, or in the one cluster worker the primary chose (WEB_CONCURRENCY > 1). Returns a stopper.
    */
-  startSingletons?(ctx: AppContext): Promise<(() => Promise<void>) | void>;
+  startSingletons?(): Promise<Stop | void>;
 }

@@ -2,8 +2,6 @@
 // a label; at tablet width (768px) and laptop width (1366px) the pages do not scroll sideways; no page logs
 // an error (CSP violation, failed asset, script error).
 import type { Browser, Page } from "playwright-core";
-import { getService } from "../../src/context";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, listen, PASSWORD, screenshot, startConsole, stopConsole } from "./support/browser";
 
@@ -16,7 +14,7 @@ beforeAll(async () => {
   env = await createTestEnv({ db: "sqlite", now: "2026-03-02T02:00:00Z" });
   await createStaff(env, "admin", "admin5", "管理员");
   no = (
-    await getService<ApplicationService>(env.ctx, "applications").submit({
+    await env.services.applications.submit({
       applicant: { category: "natural_person", name: "赵六", idType: "resident_id", idNumber: "11010519491231002X", phone: "13800138000" },
       description: "请公开2025年度融媒体中心新闻发布会的全部文字实录，包括提问记者的所属单位和提问内容，以及发言人的答复原文",
       deliveryForm: "electronic",

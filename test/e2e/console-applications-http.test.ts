@@ -3,11 +3,9 @@
 // and search; bot consultations of the same applicant are shown and answered from the console.
 import { randomUUID } from "node:crypto";
 import request from "supertest";
-import { getService } from "../../src/context";
 import { AuditEvent } from "../../src/infra/entities/audit-event.entity";
 import { agencyByCode } from "../../src/infra/agencies";
 import { OutboxMessage } from "../../src/infra/entities/outbox-message.entity";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { Consultation } from "../../src/modules/conversation/entities";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, PASSWORD } from "./support/browser";
@@ -34,7 +32,7 @@ beforeAll(async () => {
   env = await createTestEnv({ db: "postgres", now: "2026-03-02T02:00:00Z" });
   await createStaff(env, "clerk", "clerk4");
   await createStaff(env, "approver", "boss4");
-  const apps = getService<ApplicationService>(env.ctx, "applications");
+  const apps = env.services.applications;
   no = (
     await apps.submit(
       {
@@ -114,7 +112,7 @@ test("the clerk is not offered the extension and the server refuses a forged one
   expect(forged.status).toBe(302);
   const after = await follow(forged, clerk);
   expect(after.text).toContain("延期须经审批人");
-  const d = await getService<ApplicationService>(env.ctx, "applications").detail({ ...(await whoIs("clerk4")) }, no);
+  const d = await env.services.applications.detail({ ...(await whoIs("clerk4")) }, no);
   expect(d.clock.extension).toBeNull();
   // A refused field says why (the service's field message), not only "提交的内容有误".
   const unknownAssignee = await request(env.server).post(`/console/applications/${no}/actions/assign`).set("Cookie", clerk).set("Referer", `http://127.0.0.1/console/applications/${no}`).type("form").send(withCsrf(clerk, { assignee: "nobody" }));
@@ -125,7 +123,7 @@ test("the clerk is not offered the extension and the server refuses a forged one
   expect(bossPage).toContain('id="action-extend"');
   // Exactly the actions the service allows this role now: one form each, no others (a natural person's
   // category has nothing it could be corrected to, so that form is left out).
-  const allowed = (await getService<ApplicationService>(env.ctx, "applications").detail(await whoIs("boss4"), no)).allowedActions.filter((a) => a !== "set-category");
+  const allowed = (await env.services.applications.detail(await whoIs("boss4"), no)).allowedActions.filter((a) => a !== "set-category");
   const shown = [...bossPage.matchAll(/<details class="action" id="action-([a-z-]+)"/g)].map((m) => m[1]);
   expect(shown.sort()).toEqual([...allowed].sort());
 });
@@ -171,7 +169,7 @@ test("consultations of the applicant show on the application page and are answer
 });
 
 test("overdue rows are red, rows due within 5 working days yellow, with counts and filters", async () => {
-  const apps = getService<ApplicationService>(env.ctx, "applications");
+  const apps = env.services.applications;
   const body = (name: string) => ({
     applicant: { category: "natural_person", name, idType: "resident_id", idNumber: RESIDENT_ID, phone: "13800138000" },
     description: "请公开2025年度新闻发布会的文字实录",

@@ -3,10 +3,7 @@
 import request from "supertest";
 import { STAFF_COOKIE } from "../../src/http/auth";
 import { AuditEvent } from "../../src/infra/entities/audit-event.entity";
-import { getService } from "../../src/context";
 import { Application } from "../../src/modules/applications/application.entity";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
-import type { AttachmentService } from "../../src/modules/attachments/attachment-service";
 import { personBody } from "../integration/applications/fixtures";
 import { jpeg } from "../integration/miniprogram/files";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
@@ -18,9 +15,9 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 it("lists the files on the application page and audits every view and download", async () => {
-  const filed = await getService<ApplicationService>(env.ctx, "applications").submit({ ...personBody(), channel: "miniprogram" }, { citizenKey: "mp:console-owner" });
+  const filed = await env.services.applications.submit({ ...personBody(), channel: "miniprogram" }, { citizenKey: "mp:console-owner" });
   const app = await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: filed.applicationNo });
-  const file = await getService<AttachmentService>(env.ctx, "attachments").add(app, { kind: "identity", bytes: jpeg(5000), source: "miniprogram", uploadedBy: "mp:console-owner" });
+  const file = await env.services.attachments.add(app, { kind: "identity", bytes: jpeg(5000), source: "miniprogram", uploadedBy: "mp:console-owner" });
   const cookie = `${STAFF_COOKIE}=${await staffToken(env, "clerk")}`;
   const page = await request(env.server).get(`/console/applications/${filed.applicationNo}`).set("Cookie", cookie);
   expect(page.status).toBe(200);

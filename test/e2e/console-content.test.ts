@@ -2,9 +2,7 @@
 // entry; an approver uploads catalogue files — a bad one shows its row errors and imports nothing, a good
 // one is imported (clerks get no upload form) — and publishes the draft.
 import type { Browser } from "playwright-core";
-import { getService } from "../../src/context";
 import { agencyByCode } from "../../src/infra/agencies";
-import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, listen, loginAs, screenshot, startConsole, stopConsole } from "./support/browser";
 
@@ -24,7 +22,7 @@ const HEADER = "索引号,信息名称,发布机构,主题分类,公开方式,�
 
 test("guide draft and publication, catalogue add/edit/withdraw, import with row errors", async () => {
   const agency = await agencyByCode(env.ctx);
-  const cat = getService<CatalogueFacade>(env.ctx, "catalogue");
+  const cat = env.services.catalogue;
   const before = (await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 1 })).total;
 
   const { context, page: p } = await loginAs(browser, server.baseUrl, "clerk3");

@@ -1,9 +1,6 @@
 // The console over plain HTTP (no browser): login sets the session cookie, pages escape what they show,
 // admin-only pages refuse others, cross-site form posts are refused.
 import request from "supertest";
-import { getService } from "../../src/context";
-import type { ReportsService } from "../../src/modules/reports/report-service";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { postLogin, withCsrf } from "../helpers/console-forms";
 
@@ -11,7 +8,7 @@ let env: TestEnv;
 const PASSWORD = "correct-horse-battery";
 
 async function user(role: "clerk" | "approver" | "admin", username: string, displayName?: string) {
-  await getService<StaffService>(env.ctx, "staff").createUser({ username, password: PASSWORD, role, displayName });
+  await env.services.staff.createUser({ username, password: PASSWORD, role, displayName });
 }
 
 async function login(username: string): Promise<string> {
@@ -57,11 +54,11 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
 
   const created = await request(env.server).post("/console/users").set("Cookie", cookie).type("form").send(withCsrf(cookie, { username: "newbie", password: "longenough1", role: "clerk", displayName: "小李" }));
   expect(created.status).toBe(302);
-  const users = await getService<StaffService>(env.ctx, "staff").listUsers((await getService<StaffService>(env.ctx, "staff").authenticate(cookie.split("=")[1]))!.agencyId);
+  const users = await env.services.staff.listUsers((await env.services.staff.authenticate(cookie.split("=")[1]))!.agencyId);
   const newbie = users.find((u) => u.username === "newbie")!;
   expect(newbie.role).toBe("clerk");
   await request(env.server).post(`/console/users/${newbie.id}/role`).set("Cookie", cookie).type("form").send(withCsrf(cookie, { role: "approver" })).expect(302);
-  const after = await getService<StaffService>(env.ctx, "staff").listUsers(newbie.agencyId);
+  const after = await env.services.staff.listUsers(newbie.agencyId);
   expect(after.find((u) => u.username === "newbie")!.role).toBe("approver");
 
   // The admin's own role is not offered, and a forged change of it is refused (no admin-less agency).
@@ -69,7 +66,7 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
   expect(page.text).not.toContain(`id="role-${me.id}"`);
   const self = await request(env.server).post(`/console/users/${me.id}/role`).set("Cookie", cookie).type("form").send(withCsrf(cookie, { role: "clerk" }));
   expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(self.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("不能修改自己的角色");
-  expect((await getService<StaffService>(env.ctx, "staff").listUsers(newbie.agencyId)).find((u) => u.username === "boss")!.role).toBe("admin");
+  expect((await env.services.staff.listUsers(newbie.agencyId)).find((u) => u.username === "boss")!.role).toBe("admin");
 
   const clerk = await login("clerk1");
   const refused = await request(env.server).get("/console/users").set("Cookie", clerk);
@@ -86,7 +83,7 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
     expect(res.status).toBe(302);
     expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("当前角色无权执行此操作");
   }
-  const unchanged = await getService<StaffService>(env.ctx, "staff").listUsers(newbie.agencyId);
+  const unchanged = await env.services.staff.listUsers(newbie.agencyId);
   expect(unchanged.map((u) => u.username)).not.toContain("forged1");
   expect(unchanged.find((u) => u.username === "newbie")!.role).toBe("approver");
 });
@@ -95,7 +92,7 @@ test("a form posted from another site is refused and does nothing", async () => 
   const cookie = await login("boss");
   const res = await request(env.server).post("/console/users").set("Cookie", cookie).set("Origin", "https://evil.example").type("form").send(withCsrf(cookie, { username: "evil1", password: "longenough1", role: "admin" }));
   expect(res.status).toBe(403);
-  const svc = getService<StaffService>(env.ctx, "staff");
+  const svc = env.services.staff;
   const me = (await svc.authenticate(cookie.split("=")[1]))!;
   expect((await svc.listUsers(me.agencyId)).some((u) => u.username === "evil1")).toBe(false);
 });
@@ -146,6 +143,6 @@ test("a review case without its filing date is refused with a Chinese reason and
   const res = await request(env.server).post("/console/reports/2025/cases").set("Cookie", cookie).type("form").send(withCsrf(cookie, { kind: "review", outcome: "upheld" }));
   expect(res.status).toBe(302);
   expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("请填写立案日期");
-  const agencyId = (await getService<StaffService>(env.ctx, "staff").authenticate(cookie.split("=")[1]))!.agencyId;
-  expect(await getService<ReportsService>(env.ctx, "reports").listCases(agencyId, 2025)).toEqual([]);
+  const agencyId = (await env.services.staff.authenticate(cookie.split("=")[1]))!.agencyId;
+  expect(await env.services.reports.listCases(agencyId, 2025)).toEqual([]);
 });

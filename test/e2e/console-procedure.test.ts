@@ -2,8 +2,6 @@
 // the clerk is not offered the extension; an approver answers with a disposition (after previewing the reply
 // letter) and the answer is counted in the live statistics table. Screenshots go to test/artifacts/.
 import type { Browser, Page } from "playwright-core";
-import { getService } from "../../src/context";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, listen, loginAs, screenshot, startConsole, stopConsole } from "./support/browser";
 
@@ -20,7 +18,7 @@ beforeAll(async () => {
   await createStaff(env, "approver", "boss1", "科长老李");
   // Other applications filed online: one overdue (received 2026-01-05), one due within 5 working days
   // (received 2026-02-03, due 2026-03-09), one new — so the queue shows every highlight.
-  const apps = getService<ApplicationService>(env.ctx, "applications");
+  const apps = env.services.applications;
   const org = (description: string, channel: string) => ({
     applicant: { category: "org.commercial", name: "淄博某某科技有限公司", creditCode: "91350100M000100Y43", contactName: "李四", phone: "0533-2123456" },
     description,

@@ -5,9 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import JSZip from "jszip";
 import type { Browser } from "playwright-core";
-import { getService } from "../../src/context";
 import { agencyByCode } from "../../src/infra/agencies";
-import type { ReportsService } from "../../src/modules/reports/report-service";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { ARTIFACTS, createStaff, listen, loginAs, screenshot, startConsole, stopConsole } from "./support/browser";
 
@@ -95,5 +93,5 @@ test("approver edits, publishes and downloads the 2025 report; a correction beco
   expect(await clerk.page.getByRole("alert").innerText()).toContain("当前角色无权执行此操作");
   await clerk.context.close();
   const agency = await agencyByCode(env.ctx);
-  expect((await getService<ReportsService>(env.ctx, "reports").versions(agency.id, 2025)).map((v) => v.version)).toEqual([1, 2]);
+  expect((await env.services.reports.versions(agency.id, 2025)).map((v) => v.version)).toEqual([1, 2]);
 });

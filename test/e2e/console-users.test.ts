@@ -1,8 +1,6 @@
 // In a real browser: an admin logs in with the keyboard-usable form, creates a clerk and revokes its sessions,
 // then disables it (it cannot log in again) — the forms carry the CSRF token the server writes into them.
 import type { Browser } from "playwright-core";
-import { getService } from "../../src/context";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { agencyByCode } from "../../src/infra/agencies";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
 import { createStaff, listen, loginAs, PASSWORD, startConsole, stopConsole } from "./support/browser";
@@ -42,7 +40,7 @@ test("admin creates a user, then revoking its sessions logs it out", async () =>
   await clerk.context.close();
   await context.close();
 
-  const staff = getService<StaffService>(env.ctx, "staff");
+  const staff = env.services.staff;
   const agency = await agencyByCode(env.ctx);
   expect((await staff.listUsers(agency.id)).find((u) => u.username === "clerk-new")?.role).toBe("clerk");
 });

@@ -2,10 +2,7 @@
 // guide, catalogue entries and a staff admin with a session — inserted directly, as the agency admin tools of
 // another branch would create them.
 import { randomUUID } from "node:crypto";
-import { getService } from "../../src/context";
 import { Agency } from "../../src/infra/entities/agency.entity";
-import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { sessionUntil2099, type TestEnv } from "./test-context";
 
 export interface SecondAgency {
@@ -36,7 +33,7 @@ export async function addAgency(env: TestEnv, data: { code: string; name: string
   const now = env.ctx.clock.now().toISOString();
   const id = randomUUID();
   await env.ctx.db.getRepository(Agency).insert({ id, code: data.code, name: data.name, profile: data.profile as never, createdAt: now, updatedAt: now });
-  const cat = getService<CatalogueFacade>(env.ctx, "catalogue");
+  const cat = env.services.catalogue;
   const actor = { type: "system" as const, id: "test" };
   if (opts.guide !== false) {
     await cat.guides.saveDraft(
@@ -61,7 +58,7 @@ export async function addAgency(env: TestEnv, data: { code: string; name: string
     await cat.entries.create(id, { indexNo: `${data.code.toUpperCase()}/2026-0000${i + 1}`, title: e.title, publisher: data.name, subjectCategory: "教育", disclosureMode: "主动公开", writtenDate: "2026-02-10", summary: e.summary ?? null }, actor);
   }
   const username = `${data.code}-admin`;
-  const staff = getService<StaffService>(env.ctx, "staff");
+  const staff = env.services.staff;
   await staff.createUser({ username, password: "correct-horse-battery", role: "admin", agencyCode: data.code });
   return { id, code: data.code, name: data.name, token: await sessionUntil2099(env, username, id) };
 }

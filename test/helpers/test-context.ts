@@ -7,6 +7,7 @@ import path from "node:path";
 import { Client } from "pg";
 import Redis from "ioredis";
 import { loadConfig, type Config } from "../../src/config";
+import { compose, type Composition, type CompositionOptions, type Services } from "../../src/composition";
 import type { AppContext } from "../../src/context";
 import { closeContext, createContext, prepare } from "../../src/bootstrap";
 import { fixedClock, type Clock } from "../../src/domain/china-time";
@@ -21,6 +22,10 @@ export type DbKind = "postgres" | "sqlite";
 
 export interface TestEnv {
   ctx: AppContext;
+  /** The composition root's result: the typed services and the modules, as the server builds them. */
+  app: Composition;
+  /** Shorthand for app.services. */
+  services: Services;
   /** Node request handler for supertest: request(env.server) */
   server: ReturnType<ReturnType<typeof buildApp>["callback"]>;
   clock: Clock & { set(iso: string): void };
@@ -36,6 +41,8 @@ export interface TestEnvOptions {
   env?: Record<string, string>;
   /** Skip prepare() (migrations + seed), e.g. to test migrations themselves. */
   prepare?: boolean;
+  /** Passed to the composition root (e.g. the bot's effects replaced by slow ones). */
+  compose?: CompositionOptions;
 }
 
 function uniqueName(prefix: string) {
@@ -106,10 +113,13 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
   const config = loadConfig(env);
   const clock = fixedClock(opts.now ?? "2026-03-02T02:00:00.000Z");
   const ctx = await createContext(config, { clock, logger: createLogger(config.LOG_LEVEL) });
-  if (opts.prepare !== false) await prepare(ctx);
-  const server = buildApp(ctx).callback();
+  const app = compose(ctx, opts.compose);
+  if (opts.prepare !== false) await prepare(app);
+  const server = buildApp(app).callback();
   return {
     ctx,
+    app,
+    services: app.services,
     server,
     clock,
     config,
@@ -122,8 +132,7 @@ export async function createTestEnv(opts: TestEnvOptions = {}): Promise<TestEnv>
 
 /** Creates a staff user and logs in; returns the bearer token. */
 export async function staffToken(env: TestEnv, role: "clerk" | "approver" | "admin", username = `${role}-${randomBytes(3).toString("hex")}`): Promise<string> {
-  const { getService } = await import("../../src/context");
-  const staff = getService<import("../../src/modules/staff/staff-service").StaffService>(env.ctx, "staff");
+  const staff = env.services.staff;
   await staff.createUser({ username, password: "correct-horse-battery", role });
   const res = await staff.login(username, "correct-horse-battery", "test");
   return res.token;

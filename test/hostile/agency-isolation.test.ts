@@ -4,16 +4,11 @@
 // its data and writes no audit row on it.
 import { randomUUID } from "node:crypto";
 import request from "supertest";
-import { getService } from "../../src/context";
 import { STAFF_COOKIE } from "../../src/http/auth";
 import { Agency } from "../../src/infra/entities/agency.entity";
 import { AuditEvent } from "../../src/infra/entities/audit-event.entity";
-import { modules } from "../../src/modules";
 import { Application } from "../../src/modules/applications/application.entity";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
-import type { AttachmentService } from "../../src/modules/attachments/attachment-service";
 import { csrfTokenFor } from "../../src/modules/console/csrf";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { personBody } from "../integration/applications/fixtures";
 import { jpeg } from "../integration/miniprogram/files";
 import { createTestEnv, type TestEnv } from "../helpers/test-context";
@@ -26,8 +21,8 @@ afterAll(() => env.close());
 
 function applicationRoutes(): Array<{ method: string; path: string }> {
   const out: Array<{ method: string; path: string }> = [];
-  for (const m of modules) {
-    for (const router of m.routes?.(env.ctx) ?? []) {
+  for (const m of env.app.modules) {
+    for (const router of m.routes?.() ?? []) {
       for (const layer of router.stack as Array<{ methods: string[]; path: string }>) {
         if (!layer.methods.length || layer.methods.length > 10) continue;
         if (!/^\/api\/staff\/applications\/:applicationNo|^\/console\/applications\/:no/.test(layer.path)) continue;
@@ -39,12 +34,12 @@ function applicationRoutes(): Array<{ method: string; path: string }> {
 }
 
 it("another agency's admin gets 404 on every route about the application and leaves no audit row", async () => {
-  const filed = await getService<ApplicationService>(env.ctx, "applications").submit({ ...personBody(), channel: "miniprogram" }, { citizenKey: "mp:isolated" });
+  const filed = await env.services.applications.submit({ ...personBody(), channel: "miniprogram" }, { citizenKey: "mp:isolated" });
   const app = await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: filed.applicationNo });
-  const file = await getService<AttachmentService>(env.ctx, "attachments").add(app, { kind: "identity", bytes: jpeg(), source: "miniprogram", uploadedBy: "mp:isolated" });
+  const file = await env.services.attachments.add(app, { kind: "identity", bytes: jpeg(), source: "miniprogram", uploadedBy: "mp:isolated" });
   const now = env.clock.now().toISOString();
   await env.ctx.db.getRepository(Agency).save({ id: randomUUID(), code: "iso-other", name: "别的机关", profile: {}, createdAt: now, updatedAt: now } as Agency);
-  const staff = getService<StaffService>(env.ctx, "staff");
+  const staff = env.services.staff;
   await staff.createUser({ username: "iso-admin", password: "correct-horse-battery", role: "admin", agencyCode: "iso-other" });
   const token = (await staff.login("iso-admin", "correct-horse-battery", "test", undefined, { agencyCode: "iso-other" })).token;
 

@@ -8,11 +8,9 @@ import JSZip from "jszip";
 import request from "supertest";
 import { PostgresQueryRunner } from "typeorm/driver/postgres/PostgresQueryRunner";
 import { STAFF_COOKIE } from "../../src/http/auth";
-import { getService } from "../../src/context";
 import { defaultAgency } from "../../src/infra/agencies";
 import { CatalogueEntry } from "../../src/modules/catalogue/entities";
 import type { CatalogueFacade } from "../../src/modules/catalogue/facade";
-import type { ReportsService } from "../../src/modules/reports/report-service";
 import { parseCsv, parseXlsx, toCsv, toXlsx } from "../../src/modules/catalogue/import-export";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 
@@ -24,7 +22,7 @@ let clerk: string;
 
 beforeAll(async () => {
   env = await createTestEnv({ db: "postgres", env: { DB_STATEMENT_TIMEOUT_MS: "300", CATALOGUE_SEARCH_RATE_PER_MINUTE: "100000" } });
-  svc = getService<CatalogueFacade>(env.ctx, "catalogue");
+  svc = env.services.catalogue;
   agencyId = (await defaultAgency(env.ctx)).id;
   approver = await staffToken(env, "approver", "abuse-approver");
   clerk = await staffToken(env, "clerk", "abuse-clerk");
@@ -135,7 +133,7 @@ describe("item 1: a search costs bounded database work", () => {
     await svc.entries.importRows(agencyId, rows, { type: "system", id: "test" });
     expect(seen).toContain(`SET LOCAL statement_timeout = ${env.config.DB_IMPORT_STATEMENT_TIMEOUT_MS}`);
     seen.length = 0;
-    await getService<ReportsService>(env.ctx, "reports").buildReport(agencyId, 2025);
+    await env.services.reports.buildReport(agencyId, 2025);
     expect(seen).toContain(`SET LOCAL statement_timeout = ${env.config.DB_REPORT_STATEMENT_TIMEOUT_MS}`);
     // The report's statistics ran in that transaction: an aggregate over applications follows the SET LOCAL.
     expect(seen.slice(seen.indexOf(`SET LOCAL statement_timeout = ${env.config.DB_REPORT_STATEMENT_TIMEOUT_MS}`)).some((q) => /FROM applications/i.test(q))).toBe(true);

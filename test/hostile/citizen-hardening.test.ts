@@ -3,10 +3,8 @@
 import Redis from "ioredis";
 import request from "supertest";
 import { loadConfig } from "../../src/config";
-import { getService } from "../../src/context";
 import { IdempotencyKey } from "../../src/infra/entities/idempotency-key.entity";
 import { Application } from "../../src/modules/applications/application.entity";
-import type { ApplicationService } from "../../src/modules/applications/application-service";
 import { keyedQueryCodeHash, legacyQueryCodeHash } from "../../src/modules/applications/query-codes";
 import { Consultation } from "../../src/modules/conversation/entities";
 import { createTestEnv, REDIS_URL, staffToken, type TestEnv } from "../helpers/test-context";
@@ -27,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.close());
 
-const svc = () => getService<ApplicationService>(env.ctx, "applications");
+const svc = () => env.services.applications;
 const from = (ip: string) => ({
   chat: (body: Record<string, unknown>) => request(env.server).post("/api/chat").set("X-Forwarded-For", ip).send(body),
   file: (body: unknown, key?: string) => {

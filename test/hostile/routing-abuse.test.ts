@@ -5,7 +5,6 @@
 // a chat's re-filing grant is bound to its conversation; the other agency's staff cannot touch either side.
 import fc from "fast-check";
 import request from "supertest";
-import { modules } from "../../src/modules";
 import { Application } from "../../src/modules/applications/application.entity";
 import { isRefileGrant, refileGrant } from "../../src/modules/conversation/refile-grant";
 import { addAgency, sessionUntil2099, type SecondAgency } from "../helpers/second-agency";
@@ -46,7 +45,7 @@ const refile = (ip: string, no: string, body: unknown) => request(env.server).po
 const count = () => env.ctx.db.getRepository(Application).count();
 
 it("the new citizen routes are mounted by the modules (the routes this file attacks)", () => {
-  const routes = modules.flatMap((m) => (m.routes?.(env.ctx) ?? []).flatMap((r) => (r.stack as Array<{ methods: string[]; path: string }>).flatMap((l) => l.methods.map((x) => `${x} ${l.path}`))));
+  const routes = env.app.modules.flatMap((m) => (m.routes?.() ?? []).flatMap((r) => (r.stack as Array<{ methods: string[]; path: string }>).flatMap((l) => l.methods.map((x) => `${x} ${l.path}`))));
   expect(routes).toEqual(expect.arrayContaining(["GET /api/agencies", "POST /api/applications/:applicationNo/refile"]));
 });
 

@@ -4,13 +4,10 @@
 import { randomUUID } from "node:crypto";
 import argon2 from "argon2";
 import request from "supertest";
-import { getService } from "../../src/context";
 import { STAFF_COOKIE } from "../../src/http/auth";
 import { StaffUser } from "../../src/infra/entities/staff-user.entity";
 import { AuditEvent } from "../../src/infra/entities/audit-event.entity";
-import { modules } from "../../src/modules";
 import { csrfTokenFor } from "../../src/modules/console/csrf";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 
 const FIXED_ID = randomUUID();
@@ -26,8 +23,8 @@ let routes: Route[];
 /** Every route the modules mount, one entry per method (HEAD is GET's twin and is left out). */
 function allRoutes(): Route[] {
   const out: Route[] = [];
-  for (const m of modules) {
-    for (const router of m.routes?.(env.ctx) ?? []) {
+  for (const m of env.app.modules) {
+    for (const router of m.routes?.() ?? []) {
       for (const layer of router.stack as Array<{ methods: string[]; path: string }>) {
         // Router-level middleware (no methods) and the console's catch-all are not routes of their own.
         if (!layer.methods.length || layer.methods.length > 10) continue;
@@ -202,7 +199,7 @@ describe("expired and revoked sessions", () => {
     const admin = await staffToken(env, "admin");
     const username = `victim-${randomUUID().slice(0, 6)}`;
     const first = await staffToken(env, "approver", username);
-    const second = (await getService<StaffService>(env.ctx, "staff").login(username, "correct-horse-battery", "other-device")).token;
+    const second = (await env.services.staff.login(username, "correct-horse-battery", "other-device")).token;
     const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
     const res = await request(env.server).post(`/api/staff/users/${user.id}/revoke-sessions`).set("Authorization", `Bearer ${admin}`);
     expect(res.status).toBe(200);
@@ -337,8 +334,8 @@ describe("roles across agencies (issue 17)", () => {
 
   async function oversightToken(role: "supervisor" | "platform_admin") {
     const username = `${role.replace("_", "-")}-${randomUUID().slice(0, 6)}`;
-    await getService<StaffService>(env.ctx, "staff").createUser({ username, password: "correct-horse-battery", role });
-    return (await getService<StaffService>(env.ctx, "staff").login(username, "correct-horse-battery", "test")).token;
+    await env.services.staff.createUser({ username, password: "correct-horse-battery", role });
+    return (await env.services.staff.login(username, "correct-horse-battery", "test")).token;
   }
 
   it("a supervisor acts on nothing: every staff API route but its own account and the district views answers 403, and nothing is written", async () => {

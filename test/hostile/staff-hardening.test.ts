@@ -5,17 +5,15 @@ import { randomUUID } from "node:crypto";
 import argon2 from "argon2";
 import { authenticator } from "otplib";
 import request from "supertest";
-import { getService } from "../../src/context";
 import { SECURE_STAFF_COOKIE, STAFF_COOKIE } from "../../src/http/auth";
 import { Agency } from "../../src/infra/entities/agency.entity";
 import { StaffUser } from "../../src/infra/entities/staff-user.entity";
 import { csrfTokenFor } from "../../src/modules/console/csrf";
-import type { StaffService } from "../../src/modules/staff/staff-service";
 import { createTestEnv, staffToken, type TestEnv } from "../helpers/test-context";
 
 const PASSWORD = "correct-horse-battery";
 let env: TestEnv;
-const staff = () => getService<StaffService>(env.ctx, "staff");
+const staff = () => env.services.staff;
 const uname = (p: string) => `${p}-${randomUUID().slice(0, 6)}`;
 /** A request from a client behind our one proxy: the proxy appended the client's address to X-Forwarded-For. */
 const via = (ip: string, spoofed?: string) => ({ "X-Forwarded-For": spoofed ? `${spoofed}, ${ip}` : ip });

@@ -8,8 +8,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RedisKeyValueStore } from "../../src/infra/kv";
-import { getService } from "../../src/context";
-import type { ConversationService } from "../../src/modules/conversation/conversation-service";
 import { Consultation } from "../../src/modules/conversation/entities";
 import { SessionStore } from "../../src/modules/conversation/session-store";
 import { dedupeKey } from "../../src/channels/wechat-webhook";
@@ -47,7 +45,7 @@ let sink: http.Server;
 let sinkUrl: string;
 let sinkHits = 0;
 
-const svc = () => getService<ConversationService>(env.ctx, "conversation");
+const svc = () => env.services.conversation;
 const consultations = (openId: string) => env.ctx.db.getRepository(Consultation).countBy({ recipient: `oa:${openId}` });
 const session = (openId: string) => env.ctx.kv.get(SessionStore.key("oa", openId));
 

@@ -2,13 +2,12 @@
 import Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { Agency } from "../../infra/entities/agency.entity";
 import { APPLICANT_CATEGORIES } from "./application.entity";
-import type { ApplicationService } from "./application-service";
 import { ALL_CHANNELS } from "./intake-schema";
 import { ACTIONS, STATUSES, type ApplicationAction } from "./lifecycle";
 import { mayHandleApplications } from "./policy";
@@ -55,8 +54,8 @@ function idempotencyKey(header: string | undefined): string | undefined {
   return header;
 }
 
-export function applicationRoutes(app: AppContext): Router[] {
-  const svc = () => getService<ApplicationService>(app, "applications");
+export function applicationRoutes(app: AppContext, deps: Pick<Services, "applications" | "staff">): Router[] {
+  const svc = () => deps.applications;
 
   const citizen = new Router({ prefix: "/api/applications" });
   citizen.post("/", async (ctx) => {
@@ -80,7 +79,7 @@ export function applicationRoutes(app: AppContext): Router[] {
   });
 
   const staff = new Router({ prefix: "/api/staff/applications" });
-  staff.use(requireStaff(app, mayHandleApplications));
+  staff.use(requireStaff(deps.staff, mayHandleApplications));
   staff.post("/", async (ctx) => {
     const s = currentStaff(ctx);
     const answer = await svc().register(ctx.request.body, s, idempotencyKey(ctx.get("Idempotency-Key") || undefined));

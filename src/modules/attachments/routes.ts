@@ -3,9 +3,8 @@
 import Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { currentStaff, requireStaff } from "../../http/auth";
-import type { AttachmentService } from "./attachment-service";
 
 /** Sends a stored file: its detected type, a safe name, nothing cached, nothing run inside it. */
 export function sendAttachment(ctx: Context, f: { bytes: Buffer; filename: string; view: { mime: string } }, how: "view" | "download"): void {
@@ -16,10 +15,10 @@ export function sendAttachment(ctx: Context, f: { bytes: Buffer; filename: strin
   ctx.body = f.bytes;
 }
 
-export function attachmentRoutes(app: AppContext): Router {
-  const svc = () => getService<AttachmentService>(app, "attachments");
+export function attachmentRoutes(app: AppContext, deps: Pick<Services, "attachments" | "staff">): Router {
+  const svc = () => deps.attachments;
   const r = new Router({ prefix: "/api/staff/applications" });
-  r.use(requireStaff(app));
+  r.use(requireStaff(deps.staff));
   r.get("/:applicationNo/attachments", async (ctx) => {
     ctx.body = { attachments: await svc().staffList(currentStaff(ctx), ctx.params.applicationNo) };
   });

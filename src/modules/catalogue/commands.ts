@@ -2,19 +2,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { getService } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { agencyByCode } from "../../infra/agencies";
 import type { CliCommand } from "../module";
+import type { Services } from "../services";
 import type { RowProblem } from "./catalogue-service";
-import type { CatalogueFacade } from "./facade";
 import { fieldLabel, readCatalogueFile, sheetLimits, toCsv, toXlsx } from "./import-export";
 
 export const importCatalogueCommand: CliCommand = {
   name: "import-catalogue",
   summary: "import catalogue entries from CSV or XLSX (Chinese headers); all rows or none; updates by 索引号",
   usage: "import-catalogue <file.csv|file.xlsx> [--agency CODE]",
-  async run(ctx, argv, out) {
+  async run(ctx, argv, out, deps: Pick<Services, "catalogue">) {
     const { values, positionals } = parseArgs({ args: argv, options: { agency: { type: "string" } }, allowPositionals: true });
     if (positionals.length !== 1) {
       out.error("usage: npm run cli -- import-catalogue <file.csv|file.xlsx> [--agency CODE]");
@@ -23,7 +22,7 @@ export const importCatalogueCommand: CliCommand = {
     const agency = await agencyByCode(ctx, values.agency);
     try {
       const rows = await readCatalogueFile(positionals[0], sheetLimits(ctx.config));
-      const r = await getService<CatalogueFacade>(ctx, "catalogue").entries.importRows(agency.id, rows, { type: "system", id: "cli" });
+      const r = await deps.catalogue.entries.importRows(agency.id, rows, { type: "system", id: "cli" });
       out.info(`${agency.name}: imported ${rows.length} rows — ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged`);
       return 0;
     } catch (e) {
@@ -43,7 +42,7 @@ export const exportCatalogueCommand: CliCommand = {
   name: "export-catalogue",
   summary: "export the catalogue (entries not withdrawn) to CSV or XLSX with the import headers",
   usage: "export-catalogue --format csv|xlsx --out FILE [--agency CODE]",
-  async run(ctx, argv, out) {
+  async run(ctx, argv, out, deps: Pick<Services, "catalogue">) {
     const { values } = parseArgs({ args: argv, options: { format: { type: "string" }, out: { type: "string" }, agency: { type: "string" } } });
     const format = values.format ?? (values.out?.toLowerCase().endsWith(".xlsx") ? "xlsx" : "csv");
     if (!values.out || (format !== "csv" && format !== "xlsx")) {
@@ -51,7 +50,7 @@ export const exportCatalogueCommand: CliCommand = {
       return 2;
     }
     const agency = await agencyByCode(ctx, values.agency);
-    const entries = await getService<CatalogueFacade>(ctx, "catalogue").entries.exportEntries(agency.id);
+    const entries = await deps.catalogue.entries.exportEntries(agency.id);
     const buf = format === "csv" ? toCsv(entries) : await toXlsx(entries);
     fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     fs.writeFileSync(values.out, buf);

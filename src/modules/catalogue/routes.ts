@@ -3,7 +3,7 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
@@ -15,7 +15,6 @@ import { isPublicEntry, toView } from "./catalogue-service";
 import { CatalogueEntry } from "./entities";
 import { entryInputSchema, entryPatchSchema } from "./entry-schema";
 import { guideDraftSchema, sectionPatchSchema, type Actor } from "./guide-service";
-import type { CatalogueFacade } from "./facade";
 import { parseCsv, parseXlsx, sheetLimits, toCsv, toXlsx } from "./import-export";
 import { mayEditContent, mayPublishContent } from "./policy";
 import { PUBLIC_ENTRY_SQL } from "./search-index";
@@ -95,8 +94,8 @@ export function queryObject(ctx: Context): Record<string, string | undefined> {
   return out;
 }
 
-export function catalogueRoutes(app: AppContext): Router[] {
-  const facade = () => getService<CatalogueFacade>(app, "catalogue");
+export function catalogueRoutes(app: AppContext, deps: Pick<Services, "catalogue" | "staff">): Router[] {
+  const facade = () => deps.catalogue;
   const guide = () => facade().guides;
   const catalogue = () => facade().entries;
   const search = () => facade();
@@ -143,8 +142,8 @@ export function catalogueRoutes(app: AppContext): Router[] {
   });
 
   const staff = new Router({ prefix: "/api/staff" });
-  const editors = requireStaff(app, mayEditContent);
-  const publishers = requireStaff(app, mayPublishContent);
+  const editors = requireStaff(deps.staff, mayEditContent);
+  const publishers = requireStaff(deps.staff, mayPublishContent);
 
   staff.get("/guide", editors, async (ctx) => {
     const agencyId = currentStaff(ctx).agencyId;

@@ -1,7 +1,8 @@
-// The console router: every page lives under /console; pages whose backing service is not registered
-// are not mounted, so a partial deployment never shows a broken page.
+// The console router: every page lives under /console, each given the typed services it uses; pages whose
+// backing service or table is absent are not mounted, so a partial deployment never shows a broken page.
 import Router from "@koa/router";
 import type { AppContext } from "../../context";
+import type { Services } from "../services";
 import { assetRoutes } from "./assets";
 import { accountRoutes } from "./pages/account";
 import { html } from "../../http/html";
@@ -12,7 +13,7 @@ import { agencyRoutes } from "./pages/agencies";
 import { districtRoutes } from "./pages/district";
 import { contentRoutes } from "./pages/content";
 import { loginRoutes } from "./pages/login";
-import { missesAvailable, missesRoutes } from "./pages/misses";
+import { missesRoutes } from "./pages/misses";
 import { queueRoutes } from "./pages/queue";
 import { registerRoutes } from "./pages/register";
 import { reportRoutes } from "./pages/reports";
@@ -20,19 +21,19 @@ import { statisticsRoutes } from "./pages/statistics";
 import { userRoutes } from "./pages/users";
 import { consoleGuard, takeFlash } from "./session";
 
-export function consoleRoutes(app: AppContext): Router {
+export function consoleRoutes(app: AppContext, deps: Services): Router {
   const r = new Router({ prefix: "/console" });
-  const has = (name: string) => app.services.has(name);
-  r.use(consoleGuard(app));
+  const has = (name: keyof Services) => deps[name] !== undefined;
+  r.use(consoleGuard(app, deps));
   assetRoutes(r);
-  loginRoutes(app, r);
-  userRoutes(app, r);
-  accountRoutes(app, r);
+  loginRoutes(app, r, deps);
+  userRoutes(app, r, deps);
+  accountRoutes(app, r, deps);
   markMounted(app, "users");
   if (has("applications")) {
-    queueRoutes(app, r);
-    registerRoutes(app, r); // before /applications/:no
-    applicationRoutes(app, r);
+    queueRoutes(app, r, deps);
+    registerRoutes(app, r, deps); // before /applications/:no
+    applicationRoutes(app, r, deps);
     markMounted(app, "queue");
   } else {
     r.get("/", async (ctx) => {
@@ -41,28 +42,28 @@ export function consoleRoutes(app: AppContext): Router {
     });
   }
   if (has("reports") && has("applications")) {
-    statisticsRoutes(app, r);
+    statisticsRoutes(app, r, deps);
     markMounted(app, "statistics");
   }
   if (has("reports")) {
-    reportRoutes(app, r);
+    reportRoutes(app, r, deps);
     markMounted(app, "reports");
   }
   if (has("catalogue")) {
-    contentRoutes(app, r);
+    contentRoutes(app, r, deps);
     markMounted(app, "content");
   }
   if (consultationsAvailable(app) && has("conversation")) {
-    consultationRoutes(app, r);
+    consultationRoutes(app, r, deps);
     markMounted(app, "consultations");
   }
-  if (missesAvailable(app)) {
-    missesRoutes(app, r);
+  if (has("learned")) {
+    missesRoutes(app, r, deps);
     markMounted(app, "misses");
   }
   if (has("agencies") && has("district")) {
-    districtRoutes(app, r);
-    agencyRoutes(app, r);
+    districtRoutes(app, r, deps);
+    agencyRoutes(app, r, deps);
     markMounted(app, "district");
     markMounted(app, "agencies");
   }

@@ -3,14 +3,14 @@
 // domain errors become a Chinese message on the page instead of JSON.
 import type { Context, Next } from "koa";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { DomainError, ValidationError, statusForCode } from "../../domain/errors";
 import { sessionCookieToken, staffCookieName } from "../../http/auth";
 import { assertNoNul } from "../../http/reject-nul";
 import type { Policy, StaffRole } from "../../domain/staff-roles";
 import { mayManageAgencies } from "../platform/policy";
 import { isAgencyStaff } from "../staff/policy";
-import type { StaffPrincipal, StaffService } from "../staff/staff-service";
+import type { StaffPrincipal } from "../staff/staff-service";
 import { csrfMatches, csrfTokenFor, loginCsrfToken, submittedCsrfToken, withCsrfFields } from "./csrf";
 import { errorPage } from "./layout";
 
@@ -76,7 +76,7 @@ export function consoleStaff(ctx: Context): StaffPrincipal {
  * (the sameSite=strict cookie already keeps other sites' forms out; this is the second lock);
  * a failed form action comes back to the page it was sent from with the reason.
  */
-export function consoleGuard(app: AppContext) {
+export function consoleGuard(app: AppContext, deps: Pick<Services, "staff">) {
   return async (ctx: Context, next: Next) => {
     const isPublic = ctx.path === "/console/login" || ctx.path.startsWith("/console/assets/");
     const unsafe = ctx.method !== "GET" && ctx.method !== "HEAD";
@@ -96,7 +96,7 @@ export function consoleGuard(app: AppContext) {
     let csrf: string | null = null;
     if (!isPublic) {
       const token = sessionCookieToken(ctx);
-      const staff = token ? await getService<StaffService>(app, "staff").authenticate(token) : null;
+      const staff = token ? await deps.staff.authenticate(token) : null;
       if (!staff || !token) {
         if (ctx.method === "GET") return ctx.redirect(`/console/login?next=${encodeURIComponent(ctx.originalUrl)}`);
         setFlash(ctx, { kind: "error", text: "登录已失效，请重新登录" });

@@ -17,7 +17,8 @@ import type { StaffPrincipal } from "../staff/staff-service";
 import { Consultation, NotificationDelivery, type DeliveryMethod, type DeliveryStatus } from "./entities";
 import { citizenLimits } from "./citizen-limits";
 import { clientKeyOf } from "./client-key";
-import { pendingAttachmentKey, realPorts } from "./ports";
+import type { AttachmentService } from "../attachments/attachment-service";
+import { pendingAttachmentKey } from "./ports";
 import { promptFor } from "./form";
 import { SessionStore as Sessions } from "./session-store";
 import type { KvStep } from "../../infra/kv";
@@ -116,13 +117,19 @@ export class ConversationService {
   readonly wechat: WechatApiClient;
   /** Subscription-message consents (mini-program and official-account 订阅通知), counted down per message. */
   readonly subscriptions: SubscriptionStore;
-  /** Replaced in tests that need a slow or failing dependency; otherwise the real services. */
-  portsOverride: ConversationPorts | null = null;
 
-  constructor(private readonly ctx: AppContext) {
+  /**
+   * `ports`: the engine's effects (the real ones from realPorts, built by createConversation; fakes in tests).
+   * `attachments`: where the images of a filing dialogue wait (none: images are answered "text only").
+   */
+  constructor(
+    private readonly ctx: AppContext,
+    ports: () => ConversationPorts,
+    private readonly attachments?: Pick<AttachmentService, "pendingCount" | "addPending">,
+  ) {
     const c = ctx.config;
     this.store = new SessionStore(ctx.kv);
-    this.runner = new ConversationRunner(sharedUnderstanding(), this.store, () => this.portsOverride ?? realPorts(ctx), (err, effect) =>
+    this.runner = new ConversationRunner(sharedUnderstanding(), this.store, ports, (err, effect) =>
       ctx.logger.warn({ effect, err: String(err) }, "conversation effect failed"),
     );
     this.subscriptions = new SubscriptionStore(ctx.db, () => ctx.clock.now().toISOString());
@@ -181,8 +188,8 @@ export class ConversationService {
   async receiveImage(speaker: Speaker, mediaId: string): Promise<string> {
     await this.touch(speaker);
     const session = await this.store.load(Sessions.key(speaker.channel, speaker.userId), this.ctx.clock.now().toISOString());
-    if (session.mode !== "form" || !session.form || !speaker.citizenKey || !this.ctx.services.has("attachments") || !mediaId) return IMAGE_OUTSIDE_FORM;
-    const files = this.ctx.services.get("attachments") as import("../attachments/attachment-service").AttachmentService;
+    if (session.mode !== "form" || !session.form || !speaker.citizenKey || !this.attachments || !mediaId) return IMAGE_OUTSIDE_FORM;
+    const files = this.attachments;
     const key = pendingAttachmentKey(speaker.citizenKey, session.form.idempotencyKey);
     const resume = `${IMAGE_RESUME}${promptFor(session.form)}`;
     let media: { bytes: Buffer; truncated: boolean };

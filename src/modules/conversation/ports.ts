@@ -1,16 +1,20 @@
-// The engine's effects wired to the real services (looked up by name at call time): the published guide
-// and catalogue search (catalogue), report figures (reports), filing and status (applications), and
-// consultations (this module).
+// The engine's effects wired to the real services, each given as the narrow typed part the bot uses
+// (ConversationDeps): the published guide and catalogue search (catalogue), report figures (reports), filing and
+// status (applications), the platform's agencies (directory), dialogue images (attachments), consultations and
+// staff-written answers (this module). A renamed provider method fails to compile here.
 import fs from "node:fs";
 import path from "node:path";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
 import { DomainError } from "../../domain/errors";
-import { defaultAgency } from "../../infra/agencies";
 import type { Agency } from "../../infra/entities/agency.entity";
+import type { ApplicationService } from "../applications/application-service";
 import type { IntakeInput } from "../applications/intake-schema";
+import type { AttachmentService } from "../attachments/attachment-service";
+import type { GuideContact } from "../catalogue/entities";
+import type { CatalogueFacade } from "../catalogue/facade";
+import type { ReportsService } from "../reports/report-service";
+import type { ConversationService } from "./conversation-service";
 import type { CatalogueResult, FiguresResult, GuideResult, MineResult, StatusResult, SubmitResult } from "./engine";
-import { LEARNED_SERVICE, type LearnedStore } from "./knowledge/learned-store";
 import { figureName } from "./engine";
 
 /** Key under which the images of one filing dialogue wait (the citizen and the form's idempotency key). */
@@ -21,14 +25,36 @@ import type { ConversationPorts, Speaker } from "./runner";
 import type { AnswerUnit, LearnedKnowledge } from "./knowledge/answer-unit";
 import { KnowledgeIndex } from "./knowledge/knowledge-index";
 import { publishedReport } from "./knowledge/report-adapter";
-import { catalogueUnits, faqUnits, guideUnits, profileUnit, reportUnits, type AgencyLike, type CatalogueEntryLike } from "./knowledge/units";
+import { catalogueUnits, faqUnits, guideUnits, profileUnit, reportUnits, type AgencyLike } from "./knowledge/units";
 import type { ReportJson } from "../reports/narrative";
 import { sharedUnderstanding } from "./understanding";
 import { serverSecret } from "../../infra/server-secret";
-import { DIRECTORY_SERVICE, type AgencyDirectory, type DirectoryEntry } from "../directory/agency-directory";
+import type { AgencyDirectory, DirectoryEntry } from "../directory/agency-directory";
 import type { AgencyInfoResult } from "./agency-choice";
 import { isRefileGrant, refileGrant } from "./refile-grant";
 import type { RefileResult } from "./engine";
+
+/**
+ * What the bot needs of the other modules, each the narrow part it calls (a test passes typed fakes). Optional
+ * ones may be absent: without the catalogue the built-in answers stand in, without the reports no figures, without
+ * the directory a single agency, without attachments no dialogue images, without the learned store no custom units.
+ */
+export interface ConversationDeps {
+  /** The default agency (the one the bot speaks for when the citizen has not chosen another). */
+  defaultAgency(): Promise<Agency>;
+  applications: Pick<ApplicationService, "submit" | "citizenStatus" | "listForCitizen" | "refileVerified" | "refileForCitizen">;
+  catalogue?: Pick<CatalogueFacade, "guide" | "search" | "searchAll"> & { entries: Pick<CatalogueFacade["entries"], "list"> };
+  reports?: Pick<ReportsService, "figures" | "publishedReports">;
+  directory?: Pick<AgencyDirectory, "recent">;
+  attachments?: Pick<AttachmentService, "claimPending">;
+  consultations: Pick<ConversationService, "openConsultation">;
+  learned?: LearnedKnowledge;
+}
+
+/** The knowledge index's units (the console's misses page offers them as answers to attach a miss to). */
+export interface KnowledgeUnits {
+  listUnits(agencyId: string): Promise<AnswerUnit[]>;
+}
 
 interface AnswerTopic {
   title: string;
@@ -68,7 +94,7 @@ interface PublishedGuideLike {
   title: string;
   lastUpdated?: string;
   sections: Array<{ key: string; title: string; body: string }>;
-  contact?: Record<string, string | null>;
+  contact?: Partial<GuideContact>;
 }
 
 /** A short section is quoted whole; from a long one, the paragraphs that say most about the topic. */
@@ -172,7 +198,7 @@ export function pickFigure(topic: FigureTopic, f: PublishedFigures): { value: nu
  * (on every instance: the cache is per process and only time-bounded). Failures are not cached.
  */
 export const GUIDE_CACHE_MS = 5000;
-const guideCache = new WeakMap<AppContext, { at: number; agency: Promise<Agency>; guide: Promise<PublishedGuideLike | null> }>();
+const guideCache = new WeakMap<PortsContext, { at: number; agency: Promise<Agency>; guide: Promise<PublishedGuideLike | null> }>();
 
 /**
  * The agency's knowledge index, rebuilt at most every KNOWLEDGE_CACHE_MS (the same 5 seconds as the guide, so
@@ -181,24 +207,19 @@ const guideCache = new WeakMap<AppContext, { at: number; agency: Promise<Agency>
  * concurrent messages share the build in flight. A failed build is not cached (the next message retries).
  */
 export const KNOWLEDGE_CACHE_MS = GUIDE_CACHE_MS;
-const knowledgeCache = new WeakMap<AppContext, { at: number; index: Promise<KnowledgeIndex> }>();
+const knowledgeCache = new WeakMap<PortsContext, { at: number; index: Promise<KnowledgeIndex> }>();
 
 /** Forgets this process's index (staff wrote or attached an answer): the next message rebuilds it. */
-export function invalidateKnowledge(ctx: AppContext): void {
+export function invalidateKnowledge(ctx: PortsContext): void {
   knowledgeCache.delete(ctx);
 }
 
-/** The LearnedKnowledge port, when a module provides it (LEARNED_SERVICE); none: no custom units. */
-function learned(ctx: AppContext): LearnedKnowledge | null {
-  return (ctx.services.get(LEARNED_SERVICE) as LearnedKnowledge | undefined) ?? null;
-}
-
-async function buildKnowledge(ctx: AppContext, agency: Agency, guide: PublishedGuideLike | null): Promise<KnowledgeIndex> {
+async function buildKnowledge(ctx: PortsContext, deps: ConversationDeps, agency: Agency, guide: PublishedGuideLike | null): Promise<KnowledgeIndex> {
   const a = agency as unknown as AgencyLike;
   const units: AnswerUnit[] = [...faqUnits(a, (guide?.contact ?? {}) as Record<string, string | null>), profileUnit(a)];
   if (guide) units.push(...guideUnits(agency.code, guide));
-  const cat = ctx.services.get("catalogue") as { entries: { list(id: string, o: { status: "active"; page: number; pageSize: number }): Promise<{ items: CatalogueEntryLike[] }> } } | undefined;
-  const others = (await platformAgencies(ctx)).filter((a) => a.id !== agency.id);
+  const cat = deps.catalogue;
+  const others = (await platformAgencies(deps)).filter((a) => a.id !== agency.id);
   if (cat?.entries) {
     const own = catalogueUnits(agency.code, (await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 2000 })).items);
     // Several agencies: the catalogue answers search them all and say whose entry it is (issue 17).
@@ -208,11 +229,11 @@ async function buildKnowledge(ctx: AppContext, agency: Agency, guide: PublishedG
       units.push(...catalogueUnits(o.code, items).map((u) => namedCatalogueUnit(u, o.name)));
     }
   }
-  const reports = ctx.services.get("reports") as { publishedReports?(id: string): Promise<Array<{ snapshot: unknown }>> } | undefined;
-  if (reports?.publishedReports) {
+  const reports = deps.reports;
+  if (reports) {
     for (const p of await reports.publishedReports(agency.id)) units.push(...reportUnits(agency.code, publishedReport(p.snapshot as ReportJson)));
   }
-  const lk = learned(ctx);
+  const lk = deps.learned;
   const [custom, attached] = lk ? await Promise.all([lk.customUnits(agency.id), lk.attachedQuestions(agency.id)]) : [[], []];
   units.push(...custom);
   const linked = withBaseUrl(units, ctx.config.PUBLIC_BASE_URL);
@@ -234,14 +255,14 @@ export function withBaseUrl(units: AnswerUnit[], base: string | undefined): Answ
  * Whether a cache entry made at `at` is older than `ms` on the context's clock (the service's clock, so a test
  * moves time instead of sleeping through the period). A clock set back before the entry also expires it.
  */
-function expired(ctx: AppContext, at: number, ms: number): boolean {
+function expired(ctx: PortsContext, at: number, ms: number): boolean {
   const now = ctx.clock.now().getTime();
   return now < at || now - at > ms;
 }
 
 /** The platform's agencies from the directory (none registered: the default agency alone, as before). */
-async function platformAgencies(ctx: AppContext): Promise<DirectoryEntry[]> {
-  const dir = ctx.services.get(DIRECTORY_SERVICE) as AgencyDirectory | undefined;
+async function platformAgencies(deps: ConversationDeps): Promise<DirectoryEntry[]> {
+  const dir = deps.directory;
   // Checked against the table at most once per knowledge period: not a database round trip per message.
   return dir ? dir.recent(KNOWLEDGE_CACHE_MS) : [];
 }
@@ -254,10 +275,14 @@ function namedCatalogueUnit(u: AnswerUnit, agencyName: string): AnswerUnit {
 /** The conversation a refile grant belongs to. */
 const conversationOf = (speaker: Speaker) => `${speaker.channel}:${speaker.userId}`;
 
-export function realPorts(ctx: AppContext): ConversationPorts {
+/** What the ports read of the context: configuration (links, the refile secret), the clock (cache periods), the logger. */
+export type PortsContext = Pick<AppContext, "config" | "clock" | "logger">;
+
+/** The bot's effects on the given services. The caches are per context: build once per context and keep it. */
+export function realPorts(ctx: PortsContext, deps: ConversationDeps): ConversationPorts {
   const loadGuide = async (agency: Promise<Agency>): Promise<PublishedGuideLike | null> => {
     // Without the catalogue module there is no published guide: the built-in answers stand in.
-    const s = ctx.services.get("catalogue") as { guide(id: string): Promise<PublishedGuideLike> } | undefined;
+    const s = deps.catalogue;
     if (!s) return null;
     try {
       return await s.guide((await agency).id);
@@ -269,7 +294,7 @@ export function realPorts(ctx: AppContext): ConversationPorts {
   const cached = () => {
     let c = guideCache.get(ctx);
     if (!c || expired(ctx, c.at, GUIDE_CACHE_MS)) {
-      const agencyP = defaultAgency(ctx);
+      const agencyP = deps.defaultAgency();
       const entry = { at: ctx.clock.now().getTime(), agency: agencyP, guide: loadGuide(agencyP) };
       const forget = () => guideCache.get(ctx) === entry && guideCache.delete(ctx);
       entry.agency.catch(forget);
@@ -285,8 +310,8 @@ export function realPorts(ctx: AppContext): ConversationPorts {
       let c = knowledgeCache.get(ctx);
       if (!c || expired(ctx, c.at, KNOWLEDGE_CACHE_MS)) {
         // The guide is read afresh (not from the guide cache), so a change is at most KNOWLEDGE_CACHE_MS old.
-        const agencyP = defaultAgency(ctx);
-        const entry = { at: ctx.clock.now().getTime(), index: Promise.all([agencyP, loadGuide(agencyP)]).then(([a, g]) => buildKnowledge(ctx, a, g)) };
+        const agencyP = deps.defaultAgency();
+        const entry = { at: ctx.clock.now().getTime(), index: Promise.all([agencyP, loadGuide(agencyP)]).then(([a, g]) => buildKnowledge(ctx, deps, a, g)) };
         entry.index.catch(() => knowledgeCache.get(ctx) === entry && knowledgeCache.delete(ctx));
         knowledgeCache.set(ctx, (c = entry));
       }
@@ -310,13 +335,12 @@ export function realPorts(ctx: AppContext): ConversationPorts {
 
     async catalogue(query: string, year: number | null): Promise<CatalogueResult> {
       const a = await agency();
-      type Hit = { indexNo: string; title: string; writtenDate?: string | null; url?: string | null };
-      type Search = { search(agencyId: string, p: { q?: string; year?: number; pageSize?: number }): Promise<{ total: number; items: Hit[]; guideSections?: Array<{ title: string; snippet: string }> }> };
-      const svc = getService<Search>(ctx, "catalogue");
+      const svc = deps.catalogue;
+      if (!svc) throw new Error("the catalogue is not wired");
       void year;
-      const platform = await platformAgencies(ctx);
+      const platform = await platformAgencies(deps);
       if (platform.length > 1) {
-        const all = getService<{ searchAll(p: { q?: string; pageSize?: number }): Promise<{ total: number; items: Array<Hit & { agencyId?: string }> }> }>(ctx, "catalogue");
+        const all = svc;
         const r = await all.searchAll({ q: query, pageSize: 5 });
         const names = new Map(platform.map((x) => [x.id, x.name]));
         return {
@@ -336,7 +360,8 @@ export function realPorts(ctx: AppContext): ConversationPorts {
 
     async figures(year: number | null, topic: FigureTopic, currentYear: number): Promise<FiguresResult> {
       const a = await agency();
-      const svc = getService<{ figures(agencyId: string, year: number): Promise<PublishedFigures | null> }>(ctx, "reports");
+      const svc = deps.reports;
+      if (!svc) throw new Error("the reports are not wired");
       // Each year is asked once: the search for the latest published year below reuses the answers.
       const asked = new Map<number, Promise<PublishedFigures | null>>();
       const published = (y: number) => {
@@ -373,9 +398,9 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     },
 
     async submit(input: IntakeInput, idempotencyKey: string, speaker: Speaker, agencyCode?: string): Promise<SubmitResult> {
-      const chosen = agencyCode ? (await platformAgencies(ctx)).find((x) => x.code === agencyCode) : undefined;
+      const chosen = agencyCode ? (await platformAgencies(deps)).find((x) => x.code === agencyCode) : undefined;
       if (agencyCode && !chosen) return { ok: false, message: "所选机关已不在本平台，请回复“取消”后重新申请并选择机关" };
-      const svc = getService<{ submit(input: unknown, o: { agencyId?: string; idempotencyKey?: string; citizenKey?: string | null; idempotencyNamespace?: string; clientKey?: string }): Promise<{ applicationNo: string; queryCode: string; status: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null }> }>(ctx, "applications");
+      const svc = deps.applications;
       try {
         const r = await svc.submit(input, {
           agencyId: chosen?.id ?? (await agency()).id,
@@ -388,8 +413,8 @@ export function realPorts(ctx: AppContext): ConversationPorts {
         // Images the citizen sent during this dialogue (official account) join the application now; a failure
         // here must not undo the filing: the images stay waiting and the citizen can send them again.
         let attached = 0;
-        if (speaker.citizenKey && ctx.services.has("attachments")) {
-          const files = getService<{ claimPending(key: string, no: string, citizenKey: string): Promise<number> }>(ctx, "attachments");
+        if (speaker.citizenKey && deps.attachments) {
+          const files = deps.attachments;
           attached = await files.claimPending(pendingAttachmentKey(speaker.citizenKey, idempotencyKey), r.applicationNo, speaker.citizenKey).catch((err: unknown) => {
             ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "binding the dialogue's images failed");
             return 0;
@@ -402,8 +427,7 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     },
 
     async status(applicationNo: string, queryCode: string, speaker: Speaker): Promise<StatusResult> {
-      type Referral = { agencyName: string; contact: string; refiledAs: string | null };
-      const svc = getService<{ citizenStatus(no: string, code: string, clientKey?: string): Promise<{ applicationNo: string; statusLabel: string; dueDate: string | null; dueDateNote: string | null; dispositionLabel: string | null; dispositionDate: string | null; referral?: Referral }> }>(ctx, "applications");
+      const svc = deps.applications;
       try {
         const r = await svc.citizenStatus(applicationNo, queryCode, clientKeyOf(speaker));
         // A 不属于本机关 answer naming the competent agency: this conversation may re-file it ("转交申请").
@@ -417,17 +441,17 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     },
 
     async listMine(citizenKey: string): Promise<MineResult> {
-      const svc = getService<{ listForCitizen(key: string, o: { withAgency: boolean }): Promise<Array<{ applicationNo: string; statusLabel: string; dueDate: string | null; dueDateNote: string | null; dispositionLabel: string | null; agencyName?: string }>> }>(ctx, "applications");
+      const svc = deps.applications;
       const rows = await svc.listForCitizen(citizenKey, { withAgency: true });
       return { items: rows.map((r) => ({ applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel, ...(r.agencyName ? { agencyName: r.agencyName } : {}) })) };
     },
 
     async agencies() {
-      return platformAgencies(ctx);
+      return platformAgencies(deps);
     },
 
     async agencyInfo(code: string): Promise<AgencyInfoResult | null> {
-      const a = (await platformAgencies(ctx)).find((x) => x.code === code);
+      const a = (await platformAgencies(deps)).find((x) => x.code === code);
       if (!a) return null;
       const guide = await loadGuide(Promise.resolve({ id: a.id } as Agency));
       const section = guide?.sections.find((x) => GUIDE_SECTIONS.contact.includes(x.key));
@@ -441,8 +465,8 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     },
 
     async refile({ applicationNo, grant, speaker }): Promise<RefileResult> {
-      type Answer = { applicationNo: string; refiledFrom: string; agencyName: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null; alreadyRefiled: boolean };
-      const svc = getService<{ refileVerified(no: string): Promise<Answer>; refileForCitizen(key: string, no?: string): Promise<Answer> }>(ctx, "applications");
+      type Answer = Awaited<ReturnType<ConversationDeps["applications"]["refileVerified"]>>;
+      const svc = deps.applications;
       try {
         let r: Answer;
         if (applicationNo && grant && isRefileGrant(serverSecret(ctx.config), applicationNo, conversationOf(speaker), grant)) r = await svc.refileVerified(applicationNo);
@@ -455,13 +479,13 @@ export function realPorts(ctx: AppContext): ConversationPorts {
     },
 
     async handoff({ speaker, reason, question, transcript }) {
-      const svc = getService<{ openConsultation(a: { speaker: Speaker; reason: string; question: string; transcript: unknown }): Promise<{ id: string }> }>(ctx, "conversation");
+      const svc = deps.consultations;
       const c = await svc.openConsultation({ speaker, reason, question, transcript });
       return { consultationId: c.id };
     },
 
     async recordMiss(miss) {
-      const store = ctx.services.get(LEARNED_SERVICE) as LearnedStore | undefined;
+      const store = deps.learned;
       if (!store) return;
       await store.recordMiss({ agencyId: (await agency()).id, ...miss });
     },

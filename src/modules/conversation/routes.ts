@@ -6,13 +6,12 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { safeEqual } from "../../channels/wechat-crypto";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { CHAT_SESSION_FORMAT, chatConversationId, newChatSession, refreshChatTokenStep, sentChatToken, setChatCookie } from "./chat-sessions";
-import type { ConversationService } from "./conversation-service";
 import type { Speaker } from "./runner";
 import { bearer, mpOpenIdOf } from "../miniprogram/mp-session";
 
@@ -68,8 +67,8 @@ export function chatMessageLimit(app: AppContext): Limiter {
   return sharedLimiter(app.kv, { name: "chat", points: app.config.CHAT_RATE_LIMIT_PER_MINUTE, durationSeconds: 60, message: "发送过于频繁，请稍后再试" });
 }
 
-export function conversationRoutes(app: AppContext): Router {
-  const svc = () => getService<ConversationService>(app, "conversation");
+export function conversationRoutes(app: AppContext, deps: Pick<Services, "conversation" | "staff">): Router {
+  const svc = () => deps.conversation;
   const r = new Router();
   const rateLimit = (speaker: Speaker) => chatMessageLimit(app).consume(`${speaker.channel}:${speaker.userId}`);
 
@@ -111,12 +110,12 @@ export function conversationRoutes(app: AppContext): Router {
     ctx.status = 204;
   });
 
-  r.get("/api/staff/consultations", requireStaff(app), async (ctx) => {
+  r.get("/api/staff/consultations", requireStaff(deps.staff), async (ctx) => {
     const q = parseInput(listSchema, ctx.query);
     ctx.body = { consultations: await svc().listConsultations(currentStaff(ctx), q.status) };
   });
 
-  r.post("/api/staff/consultations/:id/reply", requireStaff(app), async (ctx) => {
+  r.post("/api/staff/consultations/:id/reply", requireStaff(deps.staff), async (ctx) => {
     const body = parseInput(replySchema, ctx.request.body);
     ctx.body = { consultation: await svc().replyConsultation(currentStaff(ctx), String(ctx.params.id), body.answer) };
   });

@@ -8,8 +8,6 @@ import { Agency } from "../../infra/entities/agency.entity";
 import { sharedUnderstanding } from "../conversation/understanding";
 import { matchAgencies, suggestAgency, type AgencyDuties, type AgencyMatch, type DirectoryAgency } from "./agency-match";
 
-export const DIRECTORY_SERVICE = "directory";
-
 export interface DirectoryEntry extends DirectoryAgency {
   id: string;
   /** The agency above it (district government → departments, streets), when the agencies table has that relation. */

@@ -3,10 +3,10 @@
 import Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { parseInput } from "../../http/validate";
 import { sharedLimiter, type Limiter } from "../../infra/rate-limiter";
-import { DIRECTORY_SERVICE, type AgencyDirectory, type DirectoryEntry } from "./agency-directory";
+import type { DirectoryEntry } from "./agency-directory";
 
 const querySchema = z.object({
   q: z.string({ error: "搜索词应为文字" }).trim().max(100, { error: "搜索词不能超过100个字，请简要描述要办的事或机关名称" }).optional(),
@@ -26,8 +26,8 @@ export function agencySearchLimit(app: AppContext): Limiter {
 /** What a citizen sees of an agency: public facts only (no ids). */
 const view = (a: DirectoryEntry) => ({ code: a.code, name: a.name, shortName: a.shortName, duties: a.duties, contact: a.contact });
 
-export function directoryRoutes(app: AppContext): Router[] {
-  const dir = () => getService<AgencyDirectory>(app, DIRECTORY_SERVICE);
+export function directoryRoutes(app: AppContext, deps: Pick<Services, "directory">): Router[] {
+  const dir = () => deps.directory;
   const limiter = agencySearchLimit(app);
   const r = new Router();
   r.get("/api/agencies", async (ctx) => {

@@ -5,22 +5,17 @@
 import Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { WechatApiError } from "../../channels/wechat-api";
 import { DomainError } from "../../domain/errors";
 import { agencyByCode } from "../../infra/agencies";
 import { Agency } from "../../infra/entities/agency.entity";
 import { createLimiter } from "../../infra/rate-limiter";
 import { Application } from "../applications/application.entity";
-import type { ApplicationService } from "../applications/application-service";
 import { miniprogramIntakeSchema } from "../applications/intake-schema";
-import type { AttachmentService } from "../attachments/attachment-service";
 import { ACCEPTED_TYPES } from "../attachments/file-check";
 import { readUpload } from "../attachments/multipart";
-import type { CatalogueFacade } from "../catalogue/facade";
-import type { ConversationService } from "../conversation/conversation-service";
 import { ReportPublication } from "../reports/entities";
-import type { ReportsService } from "../reports/report-service";
 import { assertYear } from "../reports/report-service";
 import { apiRoute, declare } from "./api-route";
 import { chatSchema } from "../conversation/routes";
@@ -30,11 +25,11 @@ import { parseInput } from "../../http/validate";
 
 const NOT_YOURS = "未找到该申请（只能查看本微信账号在小程序中提交的申请；其他申请请用申请编号和查询码查询）";
 
-export function miniprogramRoutes(app: AppContext): Router {
+export function miniprogramRoutes(app: AppContext, deps: Pick<Services, "applications" | "attachments" | "catalogue" | "conversation" | "reports">): Router {
   const r = new Router();
-  const apps = () => getService<ApplicationService>(app, "applications");
-  const conv = () => getService<ConversationService>(app, "conversation");
-  const attachments = () => getService<AttachmentService>(app, "attachments");
+  const apps = () => deps.applications;
+  const conv = () => deps.conversation;
+  const attachments = () => deps.attachments;
   const citizen = (openId: string) => `mp:${openId}`;
   const searchLimit = createLimiter(app.kv, { name: "search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "搜索过于频繁，请稍后再试。" });
 
@@ -165,7 +160,7 @@ export function miniprogramRoutes(app: AppContext): Router {
     errors: { 404: "机关不存在或尚未发布指南" },
   }, async (ctx, { query }) => {
     const agency = await agencyByCode(app, (query as z.infer<typeof s.guideQuery>).agency);
-    const g = await getService<CatalogueFacade>(app, "catalogue").guide(agency.id);
+    const g = await deps.catalogue.guide(agency.id);
     ctx.body = { agency: { code: agency.code, name: agency.name }, ...g, agencyId: undefined };
   });
 
@@ -183,7 +178,7 @@ export function miniprogramRoutes(app: AppContext): Router {
     const pageSize = num(q.pageSize);
     if (pageSize !== undefined && (pageSize < 1 || pageSize > 50)) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "pageSize", message: "每页条数应在1至50之间" }]);
     const params = { q: q.q, category: q.category, year: num(q.year), page: num(q.page) || undefined, pageSize };
-    const facade = getService<CatalogueFacade>(app, "catalogue");
+    const facade = deps.catalogue;
     // As /api/catalogue: without ?agency= on a platform of several agencies, every catalogue, each hit naming its agency.
     if (!q.agency) {
       const agencies = await app.db.getRepository(Agency).find({ select: { id: true, code: true, name: true } });
@@ -235,7 +230,7 @@ export function miniprogramRoutes(app: AppContext): Router {
     const year = Number(params.year);
     assertYear(year);
     const agency = await agencyByCode(app, (query as z.infer<typeof s.reportsQuery>).agency);
-    const figures = await getService<ReportsService>(app, "reports").figures(agency.id, year);
+    const figures = await deps.reports.figures(agency.id, year);
     if (!figures) throw new DomainError("REPORT.NOT_FOUND", `${agency.name}${year}年政府信息公开工作年度报告尚未发布`);
     ctx.body = figures;
   });

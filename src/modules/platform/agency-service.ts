@@ -4,12 +4,10 @@
 import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { agencyByCode } from "../../infra/agencies";
 import { Agency, type AgencyProfile } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent, staffOrSystem } from "../../infra/entities/audit-event.entity";
-import { modules } from "../index";
 import type { CatalogueFacade } from "../catalogue/facade";
 import { readCatalogueFile } from "../catalogue/import-export";
 import type { StaffPrincipal, StaffService } from "../staff/staff-service";
@@ -37,8 +35,19 @@ export interface AddOptions {
 
 type Actor = StaffPrincipal | null;
 
+/** What adding an agency needs of the other modules: its admin account, its guide and catalogue, every module's seeds. */
+export interface AgencyServiceDeps {
+  staff: Pick<StaffService, "validateNewAccount" | "createUser">;
+  catalogue?: { guides: Pick<CatalogueFacade["guides"], "checkGuideFile" | "seedFromFile">; entries: Pick<CatalogueFacade["entries"], "validateRows" | "importRows"> };
+  /** The seeds of every module (guide, catalogue, reports from config/ named by the code), in module order. */
+  seedAgency(agency: Agency): Promise<void>;
+}
+
 export class AgencyService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly deps: AgencyServiceDeps,
+  ) {}
 
   /** Every agency in tree order (parents before children, siblings by code), with its parent's code and depth. */
   async list(): Promise<AgencyView[]> {
@@ -94,11 +103,11 @@ export class AgencyService {
     const repo = this.ctx.db.getRepository(Agency);
     if (await repo.existsBy({ code: input.code })) throw new DomainError("AGENCY.ALREADY_EXISTS", `机关代码 ${input.code} 已存在`);
     const parent = input.parent ? await agencyByCode(this.ctx, input.parent) : null;
-    const staff = getService<StaffService>(this.ctx, "staff");
+    const staff = this.deps.staff;
     // Checked before anything is written: a weak password must not leave an agency without its admin.
     if (input.admin) staff.validateNewAccount(input.admin.username, input.admin.password);
     for (const f of [opts.guideFile, opts.catalogueFile]) if (f && !fs.existsSync(f)) throw new DomainError("AGENCY.FILE_NOT_FOUND", `文件不存在：${f}`);
-    const cat = this.ctx.services.get("catalogue") as CatalogueFacade | undefined;
+    const cat = this.deps.catalogue;
     // The guide and the catalogue file are read and checked first too (a catalogue's rows are checked again, all
     // or none, by the import itself).
     if (cat && opts.guideFile) cat.guides.checkGuideFile(opts.guideFile);
@@ -126,7 +135,7 @@ export class AgencyService {
       }
     }
     // The seeds of every module (guide, catalogue, reports from config/ named by the code); each is idempotent.
-    for (const mod of modules) await mod.seed?.(this.ctx, agency);
+    await this.deps.seedAgency(agency);
     return { agency: await this.get(agency.code), admin, guide, catalogue };
   }
 

@@ -2,14 +2,13 @@
 // fails its checks or is not published). The first platform admin comes from `create-user --role platform_admin`.
 import fs from "node:fs";
 import { parseArgs } from "node:util";
-import { getService } from "../../context";
 import { yearOf } from "../../domain/china-time";
 import { DomainError } from "../../domain/errors";
 import { parseInput } from "../../http/validate";
 import type { CliCommand, CliOutput } from "../module";
+import type { Services } from "../services";
 import { agencyAddSchema, agencyUpdateSchema } from "./agency-schema";
 import type { AgencyService } from "./agency-service";
-import type { DistrictService } from "./district-service";
 
 const USAGE = [
   "agency list",
@@ -83,9 +82,9 @@ export const agencyCommand: CliCommand = {
   name: "agency",
   summary: "add, update or list the agencies of the platform (a tree: district government → departments, streets)",
   usage: USAGE,
-  async run(ctx, argv, out) {
+  async run(ctx, argv, out, deps: Pick<Services, "agencies">) {
     const [sub, ...rest] = argv;
-    const svc = getService<AgencyService>(ctx, "agencies");
+    const svc = deps.agencies;
     if (sub === "list") {
       printList(out, await svc.list());
       return 0;
@@ -131,14 +130,14 @@ export const reportRemindersCommand: CliCommand = {
   name: "report-reminders",
   summary: "remind every agency whose annual report fails its checks or is not published (outbox to its staff)",
   usage: "report-reminders [--year YYYY]   (default: last year)",
-  async run(ctx, argv, out) {
+  async run(ctx, argv, out, deps: Pick<Services, "district">) {
     const { values } = parseArgs({ args: argv, options: { year: { type: "string" } } });
     const year = values.year ? Number(values.year) : yearOf(ctx.today()) - 1;
     if (!Number.isInteger(year) || year < 2008) {
       out.error("--year must be a four-digit year");
       return 2;
     }
-    const r = await getService<DistrictService>(ctx, "district").sendReportReminders(year, ctx.today());
+    const r = await deps.district.sendReportReminders(year, ctx.today());
     out.info(`${year}: ${r.messages} reminder(s) to the staff of ${r.agencies.length} agenc${r.agencies.length === 1 ? "y" : "ies"}${r.agencies.length ? `: ${r.agencies.join(", ")}` : ""}`);
     return 0;
   },

@@ -6,16 +6,14 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { yearOf } from "../../domain/china-time";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
 import { parseInput } from "../../http/validate";
 import { assertYear } from "../reports/report-service";
-import { ALL_ROLES, type StaffService } from "../staff/staff-service";
+import { ALL_ROLES } from "../staff/staff-service";
 import { agencyAddSchema, agencyUpdateSchema } from "./agency-schema";
-import type { AgencyService } from "./agency-service";
-import type { DistrictService } from "./district-service";
 import { mayManageAgencies, mayOverseeDistrict } from "./policy";
 
 const userSchema = z.object({
@@ -32,12 +30,12 @@ function yearOfParam(raw: string): number {
   return year;
 }
 
-export function platformRoutes(app: AppContext): Router[] {
-  const agencies = () => getService<AgencyService>(app, "agencies");
-  const district = () => getService<DistrictService>(app, "district");
+export function platformRoutes(app: AppContext, deps: Pick<Services, "agencies" | "district" | "staff">): Router[] {
+  const agencies = () => deps.agencies;
+  const district = () => deps.district;
 
   const platform = new Router({ prefix: "/api/staff/platform" });
-  platform.use(requireStaff(app, mayManageAgencies));
+  platform.use(requireStaff(deps.staff, mayManageAgencies));
 
   platform.get("/agencies", async (ctx) => {
     ctx.body = { agencies: await agencies().list() };
@@ -60,11 +58,11 @@ export function platformRoutes(app: AppContext): Router[] {
     const body = parseInput(userSchema, ctx.request.body);
     const a = await agencies().get(ctx.params.code);
     ctx.status = 201;
-    ctx.body = { user: await getService<StaffService>(app, "staff").createUser({ ...body, role: body.role as never, agencyCode: a.code }, currentStaff(ctx)) };
+    ctx.body = { user: await deps.staff.createUser({ ...body, role: body.role as never, agencyCode: a.code }, currentStaff(ctx)) };
   });
 
   const d = new Router({ prefix: "/api/staff/district" });
-  d.use(requireStaff(app, mayOverseeDistrict));
+  d.use(requireStaff(deps.staff, mayOverseeDistrict));
   const scope = (ctx: Context) => agencies().scopeOf(currentStaff(ctx));
 
   // Deadlines by agency, the overdue applications, and the state of last year's reports.

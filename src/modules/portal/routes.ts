@@ -1,27 +1,24 @@
 // The public portal's router: the agency's front page, guide, catalogue, annual reports, status lookup, online
-// application and web chat, all server-rendered HTML. Pages whose service is not registered are not mounted.
+// application and web chat, all server-rendered HTML. Pages whose service is absent from the typed services given are not mounted.
 // Every refusal is an HTML page in Chinese (never the JSON error, never a 500 with internals).
 import Router from "@koa/router";
 import type { Context, Next } from "koa";
 import path from "node:path";
 import fs from "node:fs";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { DomainError, ValidationError, statusForCode } from "../../domain/errors";
 import { loadAsset, staticAssetRoute } from "../../http/static-assets";
 import { isStatementTimeout, isDependencyDown, TIMEOUT_MESSAGE, BUSY_MESSAGE } from "../../infra/unavailable";
-import type { ApplicationService } from "../applications/application-service";
 import { isPublicEntry, toView } from "../catalogue/catalogue-service";
 import type { CatalogueFacade } from "../catalogue/facade";
 import { catalogueFacets, catalogueSearchLimit, one, publicSearchSchema, queryObject } from "../catalogue/routes";
 import { CHAT_SESSION_COOKIE, chatSession, setChatCookie } from "../conversation/chat-sessions";
-import type { ConversationService } from "../conversation/conversation-service";
 import { chatMessageLimit } from "../conversation/routes";
 import type { Speaker } from "../conversation/runner";
 import { SESSION_TTL_SECONDS } from "../conversation/session-store";
 import type { ReportJson } from "../reports/narrative";
 import { ReportPublication } from "../reports/entities";
-import { DIRECTORY_SERVICE, type AgencyDirectory } from "../directory/agency-directory";
 import { agencySearchLimit } from "../directory/routes";
 import { checkFormKey, issueFormKey } from "./form-key";
 import { Agency } from "../../infra/entities/agency.entity";
@@ -34,7 +31,6 @@ import { homePage } from "./pages/home";
 import { reportPage, reportsIndexPage, type PublishedYear } from "./pages/reports";
 import { refiledPage, statusFormSchema, statusPage } from "./pages/status";
 import { Application } from "../applications/application.entity";
-import type { AttachmentService } from "../attachments/attachment-service";
 import { attachFormFiles, fileProblem, readFormWithFiles, type FormFile } from "../attachments/form-upload";
 import { isMultipart } from "../attachments/multipart";
 
@@ -106,9 +102,9 @@ async function publishedYears(app: AppContext, agencyId: string): Promise<Publis
   return rows.map((r) => ({ year: Number(r.year), version: Number(r.version), publishedAt: String(r.publishedAt) }));
 }
 
-export function portalRoutes(app: AppContext): Router {
+export function portalRoutes(app: AppContext, deps: Pick<Services, "applications" | "attachments" | "catalogue" | "conversation" | "directory" | "reports">): Router {
   const r = new Router();
-  const has = (name: string) => app.services.has(name);
+  const has = (name: keyof typeof deps) => deps[name] !== undefined;
   const agency = async (ctx: Context, fromForm?: unknown, opts?: { needsOne?: boolean }) => {
     const a = await agencyFor(app, ctx, fromForm, opts);
     ctx.state.portalAgency = a;
@@ -116,11 +112,11 @@ export function portalRoutes(app: AppContext): Router {
   };
   // Guide, reports and entries are one agency's: without ?agency= on a platform of several, the default's.
   const oneAgency = (ctx: Context) => agency(ctx, undefined, { needsOne: true });
-  const canChoose = (a: PortalAgency) => a.platform === true && has(DIRECTORY_SERVICE);
+  const canChoose = (a: PortalAgency) => a.platform === true && has("directory");
 
   /** The directory's answer to ?q= (bounded, limited per address like GET /api/agencies, one counter). */
   const findAgency = async (ctx: Context): Promise<AgencyFinder> => {
-    const dir = getService<AgencyDirectory>(app, DIRECTORY_SERVICE);
+    const dir = deps.directory;
     const raw = one(ctx.query.q as string | string[] | undefined);
     const q = typeof raw === "string" ? raw.trim() : "";
     const all = (await dir.all()).slice(0, 500);
@@ -142,7 +138,7 @@ export function portalRoutes(app: AppContext): Router {
     if (canChoose(a)) return html(ctx, 200, platformHomePage(a, await findAgency(ctx)));
     // No published guide yet is a state of the agency, not an error of the page.
     const guide = has("catalogue")
-      ? await getService<CatalogueFacade>(app, "catalogue")
+      ? await deps.catalogue
           .guides.guide(a.id)
           .catch((e: unknown) => {
             if (e instanceof DomainError) return null;
@@ -154,7 +150,7 @@ export function portalRoutes(app: AppContext): Router {
   });
 
   if (has("catalogue")) {
-    const facade = () => getService<CatalogueFacade>(app, "catalogue");
+    const facade = () => deps.catalogue;
     const searchSchema = publicSearchSchema(app);
     const maxChars = app.config.CATALOGUE_QUERY_MAX_CHARS;
 
@@ -240,7 +236,7 @@ export function portalRoutes(app: AppContext): Router {
   }
 
   if (has("applications")) {
-    const svc = () => getService<ApplicationService>(app, "applications");
+    const svc = () => deps.applications;
 
     r.get("/status", async (ctx) => {
       html(ctx, 200, statusPage(await agency(ctx)));
@@ -287,7 +283,7 @@ export function portalRoutes(app: AppContext): Router {
     });
 
     // Attachments (issue 15): the form carries files when the feature is there; limits as everywhere else.
-    const attachments = has("attachments") ? () => getService<AttachmentService>(app, "attachments") : null;
+    const attachments = has("attachments") ? () => deps.attachments : null;
     const uploads = attachments ? { maxBytes: app.config.ATTACHMENT_MAX_BYTES, maxFiles: app.config.ATTACHMENT_MAX_PER_APPLICATION } : undefined;
 
     r.get("/apply", async (ctx) => {
@@ -369,7 +365,7 @@ export function portalRoutes(app: AppContext): Router {
         const session = await chatSession(app, ctx, undefined);
         const speaker: Speaker = { channel: "chat", userId: session.conversationId, citizenKey: null, clientAddress: ctx.ip };
         await chatMessageLimit(app).consume(`${speaker.channel}:${speaker.userId}`);
-        const out = await getService<ConversationService>(app, "conversation").handle(speaker, text);
+        const out = await deps.conversation.handle(speaker, text);
         if (session.isNew) {
           setChatCookie(ctx, session.token);
           // The page's own copy of the cookie, so the next form post continues the conversation (same name,

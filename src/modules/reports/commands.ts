@@ -2,15 +2,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { getService } from "../../context";
 import { agencyByCode } from "../../infra/agencies";
 import type { CliCommand } from "../module";
 import { importApplications } from "./import";
 import type { ReportJson } from "./narrative";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat } from "./render";
-import type { ReportsService } from "./report-service";
-
-const svc = (ctx: Parameters<CliCommand["run"]>[0]) => getService<ReportsService>(ctx, "reports");
+import type { Services } from "../services";
 
 export const importCommand: CliCommand = {
   name: "import-applications",
@@ -43,7 +40,7 @@ export const reportCommand: CliCommand = {
   name: "report",
   summary: "write a year's annual report (the latest published version, else the live draft marked 草稿); exits 1 when a check fails",
   usage: "report --year Y [--agency CODE] --format json|md|html|docx|xlsx --out FILE [--draft] [--allow-failed-checks]",
-  async run(ctx, argv, out) {
+  async run(ctx, argv, out, { reports }: Pick<Services, "reports">) {
     const { values } = parseArgs({
       args: argv,
       options: { year: { type: "string" }, agency: { type: "string" }, format: { type: "string" }, out: { type: "string" }, draft: { type: "boolean" }, "allow-failed-checks": { type: "boolean" } },
@@ -55,8 +52,8 @@ export const reportCommand: CliCommand = {
     }
     const year = Number(values.year);
     const agency = await agencyByCode(ctx, values.agency);
-    const pub = values.draft ? null : await svc(ctx).latestPublication(agency.id, year);
-    const report = pub ? (pub.snapshot as ReportJson) : await svc(ctx).buildReport(agency.id, year);
+    const pub = values.draft ? null : await reports.latestPublication(agency.id, year);
+    const report = pub ? (pub.snapshot as ReportJson) : await reports.buildReport(agency.id, year);
     const r = await renderReport(report, format, { draft: !pub });
     fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     fs.writeFileSync(values.out, r.body);
@@ -77,7 +74,7 @@ export const generateCommand: CliCommand = {
   name: "generate-report",
   summary: "draft a year's report for every agency (what the year-end job does); idempotent",
   usage: "generate-report --year Y [--agency CODE] [--overwrite]",
-  async run(ctx, argv, out) {
+  async run(ctx, argv, out, { reports }: Pick<Services, "reports">) {
     const { values } = parseArgs({ args: argv, options: { year: { type: "string" }, agency: { type: "string" }, overwrite: { type: "boolean" } } });
     if (!values.year || !/^\d{4}$/.test(values.year)) {
       out.error(`usage: ${this.usage}`);
@@ -86,11 +83,11 @@ export const generateCommand: CliCommand = {
     const year = Number(values.year);
     if (values.agency || values.overwrite) {
       const agency = await agencyByCode(ctx, values.agency);
-      const r = await svc(ctx).generateDraft(agency.id, year, { overwrite: values.overwrite });
+      const r = await reports.generateDraft(agency.id, year, { overwrite: values.overwrite });
       out.info(`${agency.code} ${year}: ${r.generated ? "draft generated" : "draft already generated (unchanged)"}`);
       return 0;
     }
-    const r = await svc(ctx).generateYearEnd(year);
+    const r = await reports.generateYearEnd(year);
     out.info(`${year}: generated ${r.generated.length} draft(s)${r.generated.length ? ` (${r.generated.join(", ")})` : ""}; ${r.skipped.length} already generated`);
     return 0;
   },

@@ -2,6 +2,7 @@
 // catalogue entry of a published report, the list of versions, the staff view of a year (draft, live report, what
 // would change) and the published figures citizens and the bot quote. The rules are report-rules.ts.
 import { randomUUID } from "node:crypto";
+import type { CatalogueFacade } from "../catalogue/facade";
 import type { AppContext } from "../../context";
 import { DomainError } from "../../domain/errors";
 import { AuditEvent, auditEvent, staffOrSystem } from "../../infra/entities/audit-event.entity";
@@ -15,10 +16,7 @@ import { carriedForwardNos } from "./statistics";
 
 /** What publication needs of the catalogue: its entries, to list a year's report once (the catalogue module's facade). */
 export interface CatalogueEntriesPort {
-  entries: {
-    list(agencyId: string, o: { status: "active"; page: number; pageSize: number }): Promise<{ items: Array<{ title: string }> }>;
-    create(agencyId: string, input: unknown, actor: { type: "system"; id: null }): Promise<unknown>;
-  };
+  entries: Pick<CatalogueFacade["entries"], "list" | "create">;
 }
 
 /** A stored publication with its snapshot typed (the column is JSON). */

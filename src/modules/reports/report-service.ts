@@ -1,6 +1,6 @@
 // The reports service: live statistics, the draft of a report year (narratives, section 二, fees), the case
 // register of section 四, checks, year-end drafting, publication as immutable versions, and the published
-// figures the bot quotes. Registered as ctx.services "reports". The class is the one door other modules call; the
+// figures the bot quotes. Built by the reports module (createReports) with the catalogue it enters reports in. The class is the one door other modules call; the
 // work is done by report-reads.ts, report-drafts.ts, report-cases.ts and report-publication.ts, and the decisions
 // are the pure report-rules.ts.
 import type { AppContext } from "../../context";
@@ -25,11 +25,15 @@ export class ReportsService {
   private readonly cases: ReportCases;
   private readonly publishing: ReportPublishing;
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(
+    ctx: AppContext,
+    /** The catalogue a published report is entered in (none: not entered). */
+    catalogue?: CatalogueEntriesPort,
+  ) {
     this.reads = new ReportReads(ctx);
     this.drafts = new ReportDrafts(ctx, this.reads);
     this.cases = new ReportCases(ctx);
-    this.publishing = new ReportPublishing(ctx, this.reads, () => this.ctx.services.get("catalogue") as CatalogueEntriesPort | undefined);
+    this.publishing = new ReportPublishing(ctx, this.reads, () => catalogue);
   }
 
   // ---------- statistics and stored reports (report-reads.ts) ----------

@@ -4,7 +4,7 @@ import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
+import type { Services } from "../services";
 import { isIsoDate } from "../../domain/china-time";
 import { DomainError } from "../../domain/errors";
 import { currentStaff, requireStaff } from "../../http/auth";
@@ -15,7 +15,7 @@ import type { RenderOptions } from "./draft-notice";
 import type { ReportJson } from "./narrative";
 import { mayDraftReport, mayPublishReport } from "./policy";
 import { OUTPUT_FORMATS, renderReport, type OutputFormat } from "./render";
-import { assertYear, type ReportsService } from "./report-service";
+import { assertYear } from "./report-service";
 
 const yearParam = (ctx: Context): number => {
   const y = Number(ctx.params.year);
@@ -63,8 +63,8 @@ const caseSchema = z.object({
 });
 const generateSchema = z.object({ overwrite: z.boolean().optional() });
 
-export function reportRoutes(app: AppContext): Router[] {
-  const svc = () => getService<ReportsService>(app, "reports");
+export function reportRoutes(app: AppContext, deps: Pick<Services, "reports" | "staff">): Router[] {
+  const svc = () => deps.reports;
 
   // ---- public ----
   const pub = new Router({ prefix: "/api/reports" });
@@ -89,8 +89,8 @@ export function reportRoutes(app: AppContext): Router[] {
 
   // ---- staff ----
   const staff = new Router({ prefix: "/api/staff/reports" });
-  const anyStaff = requireStaff(app, mayDraftReport);
-  const publisher = requireStaff(app, mayPublishReport);
+  const anyStaff = requireStaff(deps.staff, mayDraftReport);
+  const publisher = requireStaff(deps.staff, mayPublishReport);
 
   // Case register first so that "cases" is never read as a year.
   staff.get("/cases", anyStaff, async (ctx) => {

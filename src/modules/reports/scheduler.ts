@@ -4,10 +4,16 @@
 import { Queue, Worker } from "bullmq";
 import Redis from "ioredis";
 import type { AppContext } from "../../context";
-import { getService } from "../../context";
 import { yearOf } from "../../domain/china-time";
 import { watchRedisConnection } from "../../infra/kv";
+import type { DistrictService } from "../platform/district-service";
 import type { ReportsService } from "./report-service";
+
+/** What the year-end job needs: the drafting, and the reminders of the district views (issue 17). */
+export interface YearEndDeps {
+  reports: Pick<ReportsService, "generateYearEnd">;
+  district?: Pick<DistrictService, "sendReportReminders">;
+}
 
 export const YEAR_END_QUEUE = "reports-year-end";
 export const YEAR_END_SCHEDULER_ID = "year-end-report";
@@ -37,11 +43,11 @@ export function nextYearEndRun(now: Date, timeZone = "Asia/Shanghai"): Date {
 
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
-async function runYearEnd(ctx: AppContext, year?: number) {
+async function runYearEnd(ctx: AppContext, deps: YearEndDeps, year?: number) {
   const y = year ?? yearOf(ctx.today()) - 1;
-  const drafted = await getService<ReportsService>(ctx, "reports").generateYearEnd(y);
+  const drafted = await deps.reports.generateYearEnd(y);
   // Every agency's draft exists now: remind those whose report fails its checks or is not published (issue 17).
-  const district = ctx.services.get("district") as { sendReportReminders(year: number, today: string): Promise<unknown> } | undefined;
+  const district = deps.district;
   if (district) await district.sendReportReminders(y, ctx.today());
   return drafted;
 }
@@ -56,12 +62,12 @@ const REGISTER_WAIT_MS = 3000;
  * scheduler is upserted again whenever the connection becomes ready, because a Redis restarted without
  * persistence has forgotten it (the upsert is idempotent, so several servers doing it leave one).
  */
-export async function startBullScheduler(ctx: AppContext): Promise<() => Promise<void>> {
+export async function startBullScheduler(ctx: AppContext, deps: YearEndDeps): Promise<() => Promise<void>> {
   const connection = new Redis(ctx.redisUrl!, { maxRetriesPerRequest: null, retryStrategy: (times) => Math.min(times * 200, 2000) });
   watchRedisConnection(connection, ctx.logger, "year-end queue");
   const prefix = `${ctx.config.REDIS_KEY_PREFIX}bull`;
   const queue = new Queue(YEAR_END_QUEUE, { connection, prefix });
-  const worker = new Worker(YEAR_END_QUEUE, async (job) => runYearEnd(ctx, typeof job.data?.year === "number" ? job.data.year : undefined), { connection, prefix });
+  const worker = new Worker(YEAR_END_QUEUE, async (job) => runYearEnd(ctx, deps, typeof job.data?.year === "number" ? job.data.year : undefined), { connection, prefix });
   // One log line per outage, not one per retry: the connection watcher above already reports it.
   let quietUntil = 0;
   const onError = (err: Error) => {
@@ -107,7 +113,7 @@ export async function startBullScheduler(ctx: AppContext): Promise<() => Promise
 }
 
 /** In-process: a timer to the next 1 January 00:05; in January, a start also catches up a missed run. */
-export async function startInProcessScheduler(ctx: AppContext): Promise<() => Promise<void>> {
+export async function startInProcessScheduler(ctx: AppContext, deps: YearEndDeps): Promise<() => Promise<void>> {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   const arm = () => {
@@ -117,7 +123,7 @@ export async function startInProcessScheduler(ctx: AppContext): Promise<() => Pr
     timer = setTimeout(
       () => {
         if (ctx.clock.now().getTime() >= next.getTime()) {
-          runYearEnd(ctx)
+          runYearEnd(ctx, deps)
             .catch((err) => ctx.logger.error({ err: (err as Error).message }, "year-end report drafting failed"))
             .finally(arm);
         } else arm();
@@ -126,7 +132,7 @@ export async function startInProcessScheduler(ctx: AppContext): Promise<() => Pr
     );
     timer.unref();
   };
-  if (ctx.today().slice(5, 7) === "01") await runYearEnd(ctx).catch((err) => ctx.logger.error({ err: (err as Error).message }, "year-end catch-up failed"));
+  if (ctx.today().slice(5, 7) === "01") await runYearEnd(ctx, deps).catch((err) => ctx.logger.error({ err: (err as Error).message }, "year-end catch-up failed"));
   arm();
   ctx.logger.info({ next: nextYearEndRun(ctx.clock.now(), ctx.config.APP_TIMEZONE).toISOString() }, "year-end report job scheduled (in-process)");
   return async () => {
@@ -135,7 +141,7 @@ export async function startInProcessScheduler(ctx: AppContext): Promise<() => Pr
   };
 }
 
-export async function startYearEndScheduler(ctx: AppContext): Promise<(() => Promise<void>) | void> {
+export async function startYearEndScheduler(ctx: AppContext, deps: YearEndDeps): Promise<(() => Promise<void>) | void> {
   if (!ctx.config.YEAR_END_JOB_ENABLED) return;
-  return ctx.redisUrl ? startBullScheduler(ctx) : startInProcessScheduler(ctx);
+  return ctx.redisUrl ? startBullScheduler(ctx, deps) : startInProcessScheduler(ctx, deps);
 }

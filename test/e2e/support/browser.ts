@@ -4,8 +4,6 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
-import { getService } from "../../../src/context";
-import type { StaffService } from "../../../src/modules/staff/staff-service";
 import type { TestEnv } from "../../helpers/test-context";
 import { resolveChromium } from "./chromium";
 
@@ -33,7 +31,7 @@ export async function listen(env: TestEnv): Promise<{ baseUrl: string; close(): 
 }
 
 export async function createStaff(env: TestEnv, role: "clerk" | "approver" | "admin", username: string, displayName?: string): Promise<void> {
-  await getService<StaffService>(env.ctx, "staff").createUser({ username, password: PASSWORD, role, displayName });
+  await env.services.staff.createUser({ username, password: PASSWORD, role, displayName });
 }
 
 /** A fresh browser context (its own cookies) logged in through the console's login form. */

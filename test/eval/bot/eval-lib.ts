@@ -3,9 +3,6 @@
 // unit ids are not part of the contract). Shared by `npm run eval:bot` (run-eval.ts) and eval-floor.test.ts.
 import fs from "node:fs";
 import path from "node:path";
-import { getService } from "../../../src/context";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
-import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 
 export type SetName = "dev" | "held-out";
@@ -166,7 +163,7 @@ export interface Evaluation {
 export async function openEvaluation(): Promise<Evaluation> {
   // 2026-03-02 10:00 China time, a Monday: "去年" is 2025 (no published report), 2019 is the seed's report.
   const env = await createTestEnv({ db: "sqlite", redis: false, now: "2026-03-02T02:00:00Z", env: { STATUS_QUERY_MAX_FAILURES: "100" } });
-  const apps = getService<ApplicationService>(env.ctx, "applications");
+  const apps = env.services.applications;
   const filed = await apps.submit(
     {
       applicant: { category: "natural_person", name: "王小明", idType: "resident_id", idNumber: "11010519491231002X", phone: "13800138000", email: "wxm@example.com" },
@@ -178,7 +175,7 @@ export async function openEvaluation(): Promise<Evaluation> {
     { idempotencyKey: "eval-fixture" },
   );
   const fixture: Fixture = { appNo: filed.applicationNo, queryCode: filed.queryCode };
-  const svc = getService<ConversationService>(env.ctx, "conversation");
+  const svc = env.services.conversation;
   const fill = (t: string) => t.replaceAll("{{appNo}}", fixture.appNo).replaceAll("{{queryCode}}", fixture.queryCode).replaceAll("{{wrongCode}}", fixture.queryCode === "12345678" ? "87654321" : "12345678");
   let n = 0;
   return {

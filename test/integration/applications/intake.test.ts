@@ -2,8 +2,6 @@
 // citizen status with its rate limit, repeat detection, staff registration of offline applications.
 import request from "supertest";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
-import { getService } from "../../../src/context";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
 import { orgBody, personBody } from "./fixtures";
 
 let env: TestEnv;
@@ -62,7 +60,7 @@ describe("POST /api/applications", () => {
   });
 
   it("the bot's service path is the same and idempotent too, storing the citizen key", async () => {
-    const svc = getService<ApplicationService>(env.ctx, "applications");
+    const svc = env.services.applications;
     const a = await svc.submit(personBody({ channel: "wechat" }) as never, { idempotencyKey: "bot-1", citizenKey: "oa:openid-1" });
     const b = await svc.submit(personBody({ channel: "wechat" }) as never, { idempotencyKey: "bot-1", citizenKey: "oa:openid-1" });
     expect(b).toEqual(a);

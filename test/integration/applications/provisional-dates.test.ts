@@ -3,10 +3,8 @@
 // notification text and payload, the chat and official-account replies, and template fields; the reply
 // letter prints only dates that happened. PostgreSQL + Redis, the official account through its webhook.
 import request from "supertest";
-import { getService } from "../../../src/context";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
 import { recomputeProvisionalDueDates } from "../../../src/modules/applications/recompute-due-dates";
-import { fillTemplate, type ConversationService } from "../../../src/modules/conversation/conversation-service";
+import { fillTemplate } from "../../../src/modules/conversation/conversation-service";
 import { createTestEnv, longSession, type TestEnv } from "../../helpers/test-context";
 import { wechatSignature } from "../../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "../conversation/wechat-standin";
@@ -37,7 +35,7 @@ afterAll(async () => {
   await wx.close();
 });
 
-const apps = () => getService<ApplicationService>(env.ctx, "applications");
+const apps = () => env.services.applications;
 const act = (no: string, action: string, body: object, token = clerk) =>
   request(env.server).post(`/api/staff/applications/${no}/${action}`).set("Authorization", `Bearer ${token}`).send(body).expect(200);
 const status = (no: string, queryCode: string) => request(env.server).get(`/api/applications/${no}`).query({ queryCode }).expect(200);
@@ -93,7 +91,7 @@ describe("received 2026-12-01, extended by 20 working days (the measured case)",
     const mine = await oaText("o-prov", "我的申请").expect(200);
     expect(mine.text).toContain(`${no}：已受理，答复期限2027-01-27（暂估）`);
     expect(mine.text).toContain(NOTE);
-    await getService<ConversationService>(env.ctx, "conversation").deliverPending();
+    await env.services.conversation.deliverPending();
     const sent = wx.messages().filter((m) => m.touser === "o-prov").map((m) => m.content);
     expect(sent.some((c) => c.includes("至2027-01-27（暂估）。") && c.includes(NOTE))).toBe(true);
   });

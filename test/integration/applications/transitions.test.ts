@@ -26,8 +26,7 @@ afterAll(async () => {
 async function file(body: object = personBody(), citizenKey?: string) {
   env.clock.set(MON);
   if (citizenKey) {
-    const { getService } = await import("../../../src/context");
-    return getService<import("../../../src/modules/applications/application-service").ApplicationService>(env.ctx, "applications").submit(body as never, { citizenKey });
+    return env.services.applications.submit(body as never, { citizenKey });
   }
   return (await request(env.server).post("/api/applications").send(body).expect(201)).body as { applicationNo: string; queryCode: string; dueDate: string };
 }

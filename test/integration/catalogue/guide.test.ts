@@ -2,9 +2,7 @@
 // draft (audited), published by an approver as a new version; older versions stay readable.
 import request from "supertest";
 import { createTestEnv, staffToken, type DbKind, type TestEnv } from "../../helpers/test-context";
-import { getService } from "../../../src/context";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
-import type { CatalogueFacade } from "../../../src/modules/catalogue/facade";
 import { defaultAgency } from "../../../src/infra/agencies";
 
 describe.each<DbKind>(["postgres", "sqlite"])("guide on %s", (db) => {
@@ -101,7 +99,7 @@ describe.each<DbKind>(["postgres", "sqlite"])("guide on %s", (db) => {
     expect(events[2].data).toMatchObject({ changed: expect.arrayContaining(["contact.phone", "contact.email"]) });
 
     // The bot's view comes from the same service.
-    const g = await getService<CatalogueFacade>(env.ctx, "catalogue").guide(agency.id);
+    const g = await env.services.catalogue.guide(agency.id);
     expect(g.version).toBe(2);
     expect(g.sections.find((s) => s.key === "application")?.title).toBe("依申请公开：申请方式");
   });

@@ -1,7 +1,6 @@
 // Search relevance on a fixed set (test/fixtures/catalogue/search-set.csv) with expected top results, every
 // 文号 notation, filters, highlights, paging and guide sections — the same answers on both databases.
 import request from "supertest";
-import { getService } from "../../../src/context";
 import { defaultAgency } from "../../../src/infra/agencies";
 import type { CatalogueFacade } from "../../../src/modules/catalogue/facade";
 import { readCatalogueFile } from "../../../src/modules/catalogue/import-export";
@@ -34,7 +33,7 @@ describe.each<DbKind>(["postgres", "sqlite"])("catalogue search on %s", (db) => 
   let agencyId: string;
   beforeAll(async () => {
     env = await createTestEnv({ db });
-    svc = getService<CatalogueFacade>(env.ctx, "catalogue");
+    svc = env.services.catalogue;
     agencyId = (await defaultAgency(env.ctx)).id;
     await svc.entries.importRows(agencyId, await readCatalogueFile(path.join(__dirname, "../../fixtures/catalogue/search-set.csv")), { type: "system", id: "test" });
   });
@@ -162,7 +161,7 @@ describe("broad queries on postgres", () => {
   beforeAll(async () => {
     // Every query counts as broad: the bounded path must give the same first page as the full ranking.
     env = await createTestEnv({ db: "postgres", env: { CATALOGUE_BROAD_MATCHES: "1" } });
-    svc = getService<CatalogueFacade>(env.ctx, "catalogue");
+    svc = env.services.catalogue;
     agencyId = (await defaultAgency(env.ctx)).id;
     await svc.entries.importRows(agencyId, await readCatalogueFile(path.join(__dirname, "../../fixtures/catalogue/search-set.csv")), { type: "system", id: "test" });
   });

@@ -5,13 +5,12 @@
 import request from "supertest";
 import { randomUUID } from "node:crypto";
 import { closeContext, createContext, prepare } from "../../../src/bootstrap";
+import { compose } from "../../../src/composition";
 import { buildApp } from "../../../src/http/app";
 import { Application } from "../../../src/modules/applications/application.entity";
 import { Consultation, NotificationDelivery } from "../../../src/modules/conversation/entities";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
-import { getService } from "../../../src/context";
 import { defaultAgency } from "../../../src/infra/agencies";
-import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { chatConversationId } from "../../../src/modules/conversation/chat-sessions";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 import { startWechatStandin, type WechatStandin } from "./wechat-standin";
@@ -132,8 +131,9 @@ describe("filing through the chat", () => {
     expect(env.ctx.kv.mode).toBe("redis");
     expect(await env.ctx.kv.ttl(`conv:session:chat:${conversationOf("restarter")}`)).toBeGreaterThan(30 * 60);
     const ctx2 = await createContext(env.config);
-    await prepare(ctx2);
-    const server2 = buildApp(ctx2).callback();
+    const app2 = compose(ctx2);
+    await prepare(app2);
+    const server2 = buildApp(app2).callback();
     try {
       const next = await chat("restarter", ID, undefined, server2);
       expect(next).toContain("联系电话");
@@ -234,7 +234,7 @@ describe("mini-program status notifications", () => {
     const ok = await mk("mp:mp-openid-sub");
     const refused = await mk("mp:mp-openid-refused");
     // Issue 15: a subscription message goes out only against a recorded consent (wx.requestSubscribeMessage).
-    const conv = getService<ConversationService>(env.ctx, "conversation");
+    const conv = env.services.conversation;
     await conv.subscriptions.record("mp:mp-openid-sub", { "mp-tpl-1": "accept" });
     await conv.subscriptions.record("mp:mp-openid-refused", { "mp-tpl-1": "accept" });
     await conv.deliverPending();

@@ -4,13 +4,11 @@
 // Plus the store on SQLite (the upsert) and the migration up/down on both databases.
 import request from "supertest";
 import { BotLearning1764100700000 } from "../../../migrations/1764100700000-bot-learning";
-import { getService } from "../../../src/context";
 import { STAFF_COOKIE } from "../../../src/http/auth";
 import { defaultAgency } from "../../../src/infra/agencies";
 import { Agency } from "../../../src/infra/entities/agency.entity";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import { BotCustomAnswer, BotMiss } from "../../../src/modules/conversation/knowledge/learned-entities";
-import { LEARNED_SERVICE, type LearnedStore } from "../../../src/modules/conversation/knowledge/learned-store";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 import { withCsrf } from "../../helpers/console-forms";
 
@@ -109,7 +107,7 @@ describe("misses: recorded, listed, answered, used", () => {
     const answer = await chat("m-6", q);
     expect(answer).toContain("不收费");
     expect(answer).not.toContain("没有理解");
-    const store = getService<LearnedStore>(env.ctx, LEARNED_SERVICE);
+    const store = env.services.learned;
     expect(await store.attachedQuestions((await defaultAgency(env.ctx)).id)).toEqual(expect.arrayContaining([{ unitId: "faq:fees", question: q }]));
   });
 
@@ -141,7 +139,7 @@ describe.each(["postgres", "sqlite"] as const)("the learned store on %s", (db) =
   it("counts repeats with one upsert, keeps agencies apart, and the migration goes down and up", async () => {
     const env = await createTestEnv({ db, redis: false, now: "2026-03-02T02:00:00Z" });
     try {
-      const store = getService<LearnedStore>(env.ctx, LEARNED_SERVICE);
+      const store = env.services.learned;
       const agency = (await defaultAgency(env.ctx)).id;
       await store.recordMiss({ agencyId: agency, text: "身份证370302198703154612能查吗", reply: "没理解", score: 0.31, channel: "oa" });
       env.clock.set("2026-03-02T03:00:00Z");

@@ -2,10 +2,8 @@
 // and (in safe mode) encrypted here with an independent implementation of WeChat's published algorithm.
 import { XMLParser } from "fast-xml-parser";
 import request from "supertest";
-import { getService } from "../../../src/context";
-import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { Consultation, NotificationDelivery } from "../../../src/modules/conversation/entities";
-import { realPorts } from "../../../src/modules/conversation/ports";
+import type { ConversationPorts } from "../../../src/modules/conversation/runner";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { defaultAgency } from "../../../src/infra/agencies";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
@@ -57,7 +55,17 @@ function postSafe(innerXml: string, opts: { appId?: string; badSig?: boolean } =
     .send(outer);
 }
 const consultations = (openId: string) => env.ctx.db.getRepository(Consultation).findBy({ recipient: `oa:${openId}` });
-const svc = () => getService<ConversationService>(env.ctx, "conversation");
+const svc = () => env.services.conversation;
+/** While set, the bot's knowledge index takes this long to (re)build (the slow-path test). */
+let knowledgeDelayMs = 0;
+/** The bot's real effects, with the knowledge index slowed while knowledgeDelayMs is set (given to the composition root). */
+const slowablePorts = (real: ConversationPorts): ConversationPorts => ({
+  ...real,
+  knowledge: async () => {
+    if (knowledgeDelayMs) await new Promise((r) => setTimeout(r, knowledgeDelayMs));
+    return real.knowledge!();
+  },
+});
 
 beforeAll(async () => {
   wx = await startWechatStandin();
@@ -73,6 +81,7 @@ beforeAll(async () => {
       WECHAT_REPLY_BUDGET_MS: "3000",
       WECHAT_STATUS_TEMPLATE_ID: "tpl-status-1",
     },
+    compose: { conversationPorts: slowablePorts },
   });
 });
 afterAll(async () => {
@@ -222,15 +231,8 @@ describe("safe mode (AES)", () => {
 
 describe("slow path and notifications", () => {
   it("answers `success` when the engine is slower than the budget and sends a customer-service message", async () => {
-    const real = realPorts(env.ctx);
-    svc().portsOverride = {
-      ...real,
-      // Questions are answered from the knowledge index: its (re)build is what is slow here.
-      knowledge: async () => {
-        await new Promise((r) => setTimeout(r, 4000));
-        return real.knowledge!();
-      },
-    };
+    // Questions are answered from the knowledge index: its (re)build is what is slow here.
+    knowledgeDelayMs = 4000;
     try {
       const res = await postPlain(textXml("o-slow", "申请要收费吗"));
       expect(res.status).toBe(200);
@@ -242,7 +244,7 @@ describe("slow path and notifications", () => {
       expect(sent[0].content).toContain("收费");
       expect(wx.calls.some((c) => c.path === "/cgi-bin/token" && c.query.appid === APPID)).toBe(true);
     } finally {
-      svc().portsOverride = null;
+      knowledgeDelayMs = 0;
     }
   });
 

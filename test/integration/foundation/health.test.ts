@@ -3,6 +3,7 @@ import net from "node:net";
 import request from "supertest";
 import { loadConfig } from "../../../src/config";
 import { closeContext, createContext, prepare } from "../../../src/bootstrap";
+import { compose } from "../../../src/composition";
 import { buildApp } from "../../../src/http/app";
 import { createLogger } from "../../../src/infra/logger";
 import { createPgSchema, createTestEnv } from "../../helpers/test-context";
@@ -49,8 +50,9 @@ describe("/healthz", () => {
     const config = loadConfig({ DATABASE_URL: url, REDIS_URL: "redis://127.0.0.1:6379", REDIS_KEY_PREFIX: `health-${pg.port}:`, LOG_LEVEL: "silent" });
     const ctx = await createContext(config, { logger: createLogger("silent") });
     try {
-      await prepare(ctx);
-      const app = buildApp(ctx).callback();
+      const composed = compose(ctx);
+      await prepare(composed);
+      const app = buildApp(composed).callback();
       const ok = await request(app).get("/healthz");
       expect(ok.status).toBe(200);
       expect(ok.body.database).toEqual({ type: "postgres", ok: true });

@@ -82,7 +82,7 @@ describe("the service app", () => {
 
   it("reports both dependencies ok on /healthz", async () => {
     const { buildApp } = await import("../../../src/http/app");
-    const res = await request(buildApp(env.ctx).callback()).get("/healthz");
+    const res = await request(buildApp(env.app).callback()).get("/healthz");
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: "ok", database: { type: "postgres", ok: true }, redis: { mode: "redis", ok: true } });
     expect(res.headers["x-request-id"]).toBeTruthy();
@@ -93,7 +93,7 @@ describe("the service app", () => {
   it("writes a request log line with the ID number and phone redacted", async () => {
     const { buildApp } = await import("../../../src/http/app");
     lines.length = 0;
-    await request(buildApp(env.ctx).callback()).get("/api/nowhere?idNumber=110101199003074514&phone=13912345678");
+    await request(buildApp(env.app).callback()).get("/api/nowhere?idNumber=110101199003074514&phone=13912345678");
     const log = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "request");
     expect(log).toBeDefined();
     expect(log.url).toContain("/api/nowhere");
@@ -105,7 +105,7 @@ describe("the service app", () => {
   it("refuses bodies over the limit with 413", async () => {
     const { buildApp } = await import("../../../src/http/app");
     const big = JSON.stringify({ text: "字".repeat(200_000) });
-    const res = await request(buildApp(env.ctx).callback()).post("/api/staff/login").set("Content-Type", "application/json").send(big);
+    const res = await request(buildApp(env.app).callback()).post("/api/staff/login").set("Content-Type", "application/json").send(big);
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe("REQUEST.TOO_LARGE");
   });

@@ -9,7 +9,7 @@ describe.each<DbKind>(["postgres", "sqlite"])("migrations on %s", (db) => {
     const env = await createTestEnv({ db, prepare: false });
     try {
       const { ctx } = env;
-      await prepare(ctx);
+      await prepare(env.app);
       const applied = await ctx.db.query(`SELECT name FROM schema_migrations ORDER BY id`);
       expect(applied.map((r: { name: string }) => r.name)).toEqual(migrations.map((m) => new m().name));
 
@@ -21,7 +21,7 @@ describe.each<DbKind>(["postgres", "sqlite"])("migrations on %s", (db) => {
       expect(agencies[0].profile!.channels.filter((c) => c.name === "今日张店").map((c) => c.kind).sort()).toEqual(["wechat", "weibo"]);
 
       // A second start changes nothing.
-      await prepare(ctx);
+      await prepare(env.app);
       expect(await ctx.db.getRepository(Agency).count()).toBe(1);
 
       for (let i = 0; i < migrations.length; i++) await ctx.db.undoLastMigration({ transaction: "each" });

@@ -1,7 +1,6 @@
 // A bad request never becomes a 500: every route of every module, anonymous and as an admin, gets malformed
 // and mistyped input and must answer below 500.
 import request from "supertest";
-import { modules } from "../../../src/modules";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 
 interface RouteInfo {
@@ -12,8 +11,8 @@ interface RouteInfo {
 function allRoutes(env: TestEnv): RouteInfo[] {
   const seen = new Set<string>();
   const out: RouteInfo[] = [];
-  for (const m of modules) {
-    for (const router of m.routes?.(env.ctx) ?? []) {
+  for (const m of env.app.modules) {
+    for (const router of m.routes?.() ?? []) {
       for (const layer of router.stack as Array<{ path: string; methods: string[] }>) {
         for (const method of layer.methods) {
           if (!["GET", "POST", "PUT", "PATCH", "DELETE"].includes(method)) continue;

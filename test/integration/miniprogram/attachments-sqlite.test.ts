@@ -1,9 +1,7 @@
 // The attachment storage on SQLite (blob column, same migration): upload through the mini-program API,
 // read back byte for byte by staff, count limit, and retention, exactly as on PostgreSQL.
 import request from "supertest";
-import { getService } from "../../../src/context";
 import { Application } from "../../../src/modules/applications/application.entity";
-import type { AttachmentService } from "../../../src/modules/attachments/attachment-service";
 import { personBody } from "../applications/fixtures";
 import { startWechatStandin, type WechatStandin } from "../conversation/wechat-standin";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
@@ -31,7 +29,7 @@ it("stores, serves, limits and purges attachments on SQLite", async () => {
   expect((await up(png())).status).toBe(201);
   expect((await up(jpeg())).status).toBe(409);
 
-  const svc = getService<AttachmentService>(env.ctx, "attachments");
+  const svc = env.services.attachments;
   const stored = await svc.storage.get(a.body.attachment.id);
   expect(Buffer.compare(stored!, pdf())).toBe(0);
   const clerk = await staffToken(env, "clerk");

@@ -4,15 +4,12 @@
 // (sent, refused with errcode, no consent), 订阅通知 bizsend, and uploads (limits, type, isolation).
 import { randomUUID } from "node:crypto";
 import request from "supertest";
-import { getService } from "../../../src/context";
 import { Agency } from "../../../src/infra/entities/agency.entity";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { Application } from "../../../src/modules/applications/application.entity";
 import { Attachment } from "../../../src/modules/attachments/attachment.entity";
-import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { NotificationDelivery } from "../../../src/modules/conversation/entities";
-import type { StaffService } from "../../../src/modules/staff/staff-service";
 import { personBody } from "../applications/fixtures";
 import { startWechatStandin, type WechatStandin } from "../conversation/wechat-standin";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
@@ -44,7 +41,7 @@ afterAll(async () => {
   await wx.close();
 });
 
-const conv = () => getService<ConversationService>(env.ctx, "conversation");
+const conv = () => env.services.conversation;
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 async function login(code: string): Promise<string> {
   const res = await request(env.server).post("/api/miniprogram/login").send({ code });
@@ -398,7 +395,7 @@ describe("staff access to attachments", () => {
     // Staff of another agency: 404 for the list and the file, and no audit row written.
     const now = env.clock.now().toISOString();
     await env.ctx.db.getRepository(Agency).save({ id: randomUUID(), code: "files-other", name: "别的机关", profile: {}, createdAt: now, updatedAt: now } as Agency);
-    const staff = getService<StaffService>(env.ctx, "staff");
+    const staff = env.services.staff;
     await staff.createUser({ username: "other-clerk", password: "correct-horse-battery", role: "clerk", agencyCode: "files-other" });
     const otherToken = (await staff.login("other-clerk", "correct-horse-battery", "test", undefined, { agencyCode: "files-other" })).token;
     const auditBefore = await env.ctx.db.getRepository(AuditEvent).count();
@@ -424,7 +421,7 @@ describe("retention", () => {
     const clerk = await staffToken(env, "clerk");
     await request(env.server).post(`/api/staff/applications/${closedNo}/assign`).set(auth(clerk)).send({}).expect(200);
     await request(env.server).post(`/api/staff/applications/${closedNo}/answer`).set(auth(clerk)).send({ disposition: "granted.provided" }).expect(200);
-    const svc = getService<import("../../../src/modules/attachments/attachment-service").AttachmentService>(env.ctx, "attachments");
+    const svc = env.services.attachments;
     const start = env.clock.now().toISOString();
     // A day short of the retention: nothing goes.
     env.clock.set(new Date(Date.parse(start) + 364 * 86400_000).toISOString());

@@ -4,11 +4,8 @@
 // Chinese and the half-filled form is kept; the 订阅通知 pop-up event records the consent bizsend counts.
 import { XMLParser } from "fast-xml-parser";
 import request from "supertest";
-import { getService } from "../../../src/context";
 import { Application } from "../../../src/modules/applications/application.entity";
 import { Attachment } from "../../../src/modules/attachments/attachment.entity";
-import type { AttachmentService } from "../../../src/modules/attachments/attachment-service";
-import type { ConversationService } from "../../../src/modules/conversation/conversation-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 import { wechatSignature } from "../../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "../conversation/wechat-standin";
@@ -75,7 +72,7 @@ it("an image during the filing dialogue is fetched, kept, and attached to the ap
   const app = await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: no });
   const files = await attachmentsOf(who);
   expect(files.map((f) => [f.applicationId, f.kind, f.source, f.mime, f.pendingKey])).toEqual([[app.id, "identity", "wechat", "image/jpeg", null]]);
-  expect((await getService<AttachmentService>(env.ctx, "attachments").storage.get(files[0].id))!.length).toBe(4000);
+  expect((await env.services.attachments.storage.get(files[0].id))!.length).toBe(4000);
 });
 
 it("an image outside the dialogue gets the text-only answer and nothing is stored", async () => {
@@ -90,7 +87,7 @@ it("unfiled images are removed after 24 hours by the retention job", async () =>
   for (const m of ["我要申请", "1", "赵六"]) await text(who, m);
   wx.putMedia("media-abandon", jpeg());
   expect(await image(who, "media-abandon")).toContain("已收到第1张图片");
-  const svc = getService<AttachmentService>(env.ctx, "attachments");
+  const svc = env.services.attachments;
   expect((await svc.purge()).pending).toBe(0);
   env.clock.set(new Date(Date.parse(NOW) + 25 * 3600_000).toISOString());
   expect((await svc.purge()).pending).toBe(1);
@@ -103,7 +100,7 @@ it("the 订阅通知 pop-up event records accepted templates (and a settings cha
   const event = (ev: string, status: string, t: string) => post(`<xml>${head("o-consent", "event").replace(TS, t)}<Event><![CDATA[${ev}]]></Event>${list(status).replace(/SubscribeMsgPopupEvent/g, ev === "subscribe_msg_popup_event" ? "SubscribeMsgPopupEvent" : "SubscribeMsgChangeEvent")}</xml>`);
   expect(await event("subscribe_msg_popup_event", "accept", TS)).toBe("");
   expect(await event("subscribe_msg_popup_event", "accept", String(Number(TS) + 1))).toBe("");
-  const subs = getService<ConversationService>(env.ctx, "conversation").subscriptions;
+  const subs = env.services.conversation.subscriptions;
   expect(await subs.list("oa:o-consent")).toEqual([{ templateId: "oa-sub-1", remaining: 2 }]);
   await event("subscribe_msg_change_event", "reject", String(Number(TS) + 2));
   expect(await subs.list("oa:o-consent")).toEqual([{ templateId: "oa-sub-1", remaining: 0 }]);

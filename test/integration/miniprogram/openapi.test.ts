@@ -3,7 +3,6 @@
 // ones the routes validate with (the same zod objects, converted; and an invalid request is refused by
 // the route with exactly the fields that schema names).
 import request from "supertest";
-import { modules } from "../../../src/modules";
 import { declaredRoutes, type ApiSpec } from "../../../src/modules/miniprogram/api-route";
 import { openApiPath, requestJsonSchema } from "../../../src/modules/miniprogram/openapi";
 import { startWechatStandin, type WechatStandin } from "../conversation/wechat-standin";
@@ -30,8 +29,8 @@ afterAll(async () => {
 /** Every route the modules mount, as "METHOD /path" (HEAD left out). */
 function mounted(): Set<string> {
   const out = new Set<string>();
-  for (const m of modules) {
-    for (const router of m.routes?.(env.ctx) ?? []) {
+  for (const m of env.app.modules) {
+    for (const router of m.routes?.() ?? []) {
       for (const layer of router.stack as Array<{ methods: string[]; path: string }>) {
         if (!layer.methods.length || layer.methods.length > 10) continue;
         for (const method of layer.methods) if (method !== "HEAD") out.add(`${method} ${layer.path}`);

@@ -6,12 +6,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import request from "supertest";
-import { getService } from "../../../src/context";
 import { Agency } from "../../../src/infra/entities/agency.entity";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { StaffUser } from "../../../src/infra/entities/staff-user.entity";
-import type { DistrictService } from "../../../src/modules/platform/district-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 import { orgBody, personBody } from "../applications/fixtures";
 import { cli } from "../reports/helpers";
@@ -213,7 +211,7 @@ describe("the supervisor's district", () => {
   });
 
   it("year-end reminders go to the staff of agencies whose report is unpublished, once a day, never to the supervisor", async () => {
-    const district = getService<DistrictService>(env.ctx, "district");
+    const district = env.services.district;
     const first = await district.sendReportReminders(2025, env.ctx.today());
     expect(first.agencies).toEqual(expect.arrayContaining(["zdjyj", "zdmzj", "zdqzf"]));
     const rows = await env.ctx.db.getRepository(OutboxMessage).findBy({ kind: "report.reminder" });

@@ -4,8 +4,6 @@
 // pending across the year end, section 二 with the 现行有效件数 check, fees in section 六, the year-end draft
 // (run twice), narratives and publication.
 import request from "supertest";
-import { getService } from "../../../src/context";
-import type { ReportsService } from "../../../src/modules/reports/report-service";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 import { orgBody, personBody } from "../applications/fixtures";
 import { cli, expectEveryCell, longSession } from "./helpers";
@@ -182,7 +180,7 @@ describe("applications through the API, 2024–2025", () => {
     const huge = await request(env.server).put("/api/staff/reports/2025/fees").set(auth()).send({ cases: 3_000_000_000, amountYuan: 1e15 }).expect(400);
     expect(huge.body.error.details.map((d: { field: string }) => d.field)).toEqual(["cases", "amountYuan"]);
     // The service refuses them too, for callers with their own form (the console).
-    const reports = getService<ReportsService>(env.ctx, "reports");
+    const reports = env.services.reports;
     const agencyId = (await env.ctx.db.query(`SELECT id FROM agencies WHERE code = 'zdrmt'`))[0].id;
     await expect(reports.setFees(agencyId, 2025, 3_000_000_000, 1, { id: "x", agencyId, role: "clerk" } as never)).rejects.toMatchObject({ code: "VALIDATION.INVALID_INPUT" });
     const report = (await request(env.server).get("/api/staff/reports/2025/preview?format=json").set(auth()).expect(200)).body;

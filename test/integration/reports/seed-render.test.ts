@@ -23,7 +23,7 @@ const NARRATIVE = ["2019年1月，张店区融媒体中心正式成立", "爱张
 
 describe("the seed 2019 report", () => {
   it("is published once, however often the server starts", async () => {
-    await prepare(env.ctx);
+    await prepare(env.app);
     const rows = await env.ctx.db.query(`SELECT year, version, source, format_id FROM report_publications`);
     expect(rows).toEqual([{ year: 2019, version: 1, source: "seed", format_id: "2019" }]);
   });

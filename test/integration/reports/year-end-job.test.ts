@@ -17,8 +17,8 @@ describe("year-end job with Redis (BullMQ)", () => {
   });
 
   it("upserts one job scheduler in China time and its worker drafts the year once", async () => {
-    const stop = await startBullScheduler(env.ctx);
-    const stop2 = await startBullScheduler(env.ctx); // a second server instance
+    const stop = await startBullScheduler(env.ctx, env.services);
+    const stop2 = await startBullScheduler(env.ctx, env.services); // a second server instance
     const connection = new Redis(env.config.REDIS_URL!, { maxRetriesPerRequest: null });
     const queue = new Queue(YEAR_END_QUEUE, { connection, prefix: `${env.config.REDIS_KEY_PREFIX}bull` });
     try {
@@ -56,8 +56,8 @@ describe("year-end job on the embedded default (no Redis, SQLite)", () => {
 
   it("catches up a missed 1 January run at a January start, once", async () => {
     expect(env.ctx.redisUrl).toBeUndefined();
-    const stop = await startInProcessScheduler(env.ctx);
-    const again = await startInProcessScheduler(env.ctx);
+    const stop = await startInProcessScheduler(env.ctx, env.services);
+    const again = await startInProcessScheduler(env.ctx, env.services);
     await stop();
     await again();
     const drafts = await env.ctx.db.query(`SELECT year, section1 FROM report_drafts WHERE year = 2025`);

@@ -5,13 +5,11 @@
 // 我的申请 across agencies, and staff isolation (API and console).
 import { randomUUID } from "node:crypto";
 import request from "supertest";
-import { getService } from "../../../src/context";
 import { STAFF_COOKIE } from "../../../src/http/auth";
 import { defaultAgency } from "../../../src/infra/agencies";
 import { Agency } from "../../../src/infra/entities/agency.entity";
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { Application } from "../../../src/modules/applications/application.entity";
-import type { ApplicationService } from "../../../src/modules/applications/application-service";
 import { formatForYear } from "../../../src/modules/reports/formats";
 import { computeApplicationTable } from "../../../src/modules/reports/statistics";
 import { personBody } from "../applications/fixtures";
@@ -297,7 +295,7 @@ describe("the console's answer form names the competent agency", () => {
 
 describe("re-filing for a verified citizen told by notification", () => {
   it("the answer's notice names the agency and the way; “转交申请” re-files their own application, nobody else's", async () => {
-    const svc = getService<ApplicationService>(env.ctx, "applications");
+    const svc = env.services.applications;
     const filed = await svc.submit(personBody({ channel: "wechat", description: "2026年幼儿园收费标准" }) as never, { citizenKey: "wx:wx-verified" });
     await svc.submit(personBody({ channel: "wechat", description: "别人的幼儿园申请" }) as never, { citizenKey: "wx:wx-other" });
     await staffPost(mediaToken, `/api/staff/applications/${filed.applicationNo}/answer`, { disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
@@ -318,7 +316,7 @@ describe("re-filing for a verified citizen told by notification", () => {
 
 describe("我的申请 across agencies", () => {
   it("lists a citizen's applications at both agencies and nobody else's", async () => {
-    const svc = getService<ApplicationService>(env.ctx, "applications");
+    const svc = env.services.applications;
     const a = await svc.submit(personBody({ channel: "wechat", description: "融媒体中心2025年采购公告" }) as never, { citizenKey: "oa:me" });
     const b = await svc.submit(personBody({ channel: "wechat", description: "2026年教师招聘计划" }) as never, { citizenKey: "oa:me", agencyId: edu.id });
     await svc.submit(personBody({ channel: "wechat", description: "别人的申请" }) as never, { citizenKey: "oa:someone-else", agencyId: edu.id });

@@ -1,8 +1,6 @@
 // The bot reads the agency directory on every message through `recent()`: the table is asked at most once per
 // period on the service clock (not a database round trip per message), and an agency added meanwhile is seen
 // once the period has passed, without a restart.
-import { getService } from "../../../src/context";
-import { DIRECTORY_SERVICE, type AgencyDirectory } from "../../../src/modules/directory/agency-directory";
 import { addAgency } from "../../helpers/second-agency";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 
@@ -14,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => env?.close());
 
 test("recent() serves the cached list within its period and sees a new agency after it", async () => {
-  const dir = getService<AgencyDirectory>(env.ctx, DIRECTORY_SERVICE);
+  const dir = env.services.directory;
   const before = (await dir.recent(5000)).map((a) => a.code);
   expect(before).toEqual(["zdrmt"]);
 
@@ -24,7 +22,7 @@ test("recent() serves the cached list within its period and sees a new agency af
 });
 
 test("within the period recent() does not ask the table; after it, it does", async () => {
-  const dir = getService<AgencyDirectory>(env.ctx, DIRECTORY_SERVICE);
+  const dir = env.services.directory;
   const seen = (await dir.recent(5000)).length;
   const db = env.ctx.db;
   const spy = jest.spyOn(db, "getRepository");
@@ -40,7 +38,7 @@ test("within the period recent() does not ask the table; after it, it does", asy
 });
 
 test("an agency added after a cached read reaches the bot's list once the period has passed", async () => {
-  const dir = getService<AgencyDirectory>(env.ctx, DIRECTORY_SERVICE);
+  const dir = env.services.directory;
   env.clock.set("2026-03-02T03:00:00Z");
   const n = (await dir.recent(5000)).length;
   await addAgency(env, { code: "zdws", name: "张店区卫生健康局", profile: { channels: [], contact: {}, duties: { keywords: ["医院"], summary: "卫生健康" } } });

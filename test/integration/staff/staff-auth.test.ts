@@ -1,17 +1,15 @@
 // Staff login: argon2 passwords, bearer sessions that expire and can be revoked, throttled failures, roles.
 import { randomUUID } from "node:crypto";
 import request from "supertest";
-import { getService } from "../../../src/context";
 import { Agency } from "../../../src/infra/entities/agency.entity";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
-import type { StaffService } from "../../../src/modules/staff/staff-service";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
 
 describe("staff authentication", () => {
   let env: TestEnv;
   beforeAll(async () => {
     env = await createTestEnv({ db: "postgres", env: { LOGIN_MAX_FAILURES: "3", STAFF_SESSION_TTL_MINUTES: "60" } });
-    await getService<StaffService>(env.ctx, "staff").createUser({ username: "wang", password: "correct-horse-1", role: "clerk" });
+    await env.services.staff.createUser({ username: "wang", password: "correct-horse-1", role: "clerk" });
   });
   afterAll(() => env.close());
 
@@ -70,7 +68,7 @@ describe("staff authentication", () => {
     const now = env.clock.now().toISOString();
     const other = { id: randomUUID(), code: "other-agency", name: "另一机关", profile: {}, createdAt: now, updatedAt: now };
     await env.ctx.db.getRepository(Agency).save(other);
-    const outsider = await getService<StaffService>(env.ctx, "staff").createUser({ username: "outsider", password: "long-enough", role: "clerk", agencyCode: "other-agency" });
+    const outsider = await env.services.staff.createUser({ username: "outsider", password: "long-enough", role: "clerk", agencyCode: "other-agency" });
     const login = await request(env.server).post("/api/staff/login").send({ agency: "other-agency", username: "outsider", password: "long-enough" });
     const res = await request(env.server).post(`/api/staff/users/${outsider.id}/revoke-sessions`).set("Authorization", `Bearer ${admin}`);
     expect(res.status).toBe(404);

@@ -3,10 +3,9 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { sessionCookieToken } from "../../../http/auth";
 import { parseInput } from "../../../http/validate";
-import type { StaffService } from "../../staff/staff-service";
 import { html } from "../../../http/html";
 import { page } from "../layout";
 import { consoleStaff, requireRole, setFlash, takeFlash } from "../session";
@@ -18,8 +17,8 @@ const passwordForm = z.object({
 });
 const codeForm = z.object({ code: z.string().trim().regex(/^\d{6}$/, "请输入6位动态验证码") });
 
-export function accountRoutes(app: AppContext, r: Router): void {
-  const staff = () => getService<StaffService>(app, "staff");
+export function accountRoutes(app: AppContext, r: Router, deps: Pick<Services, "staff">): void {
+  const staff = () => deps.staff;
 
   r.get("/account", async (ctx) => {
     const me = consoleStaff(ctx);

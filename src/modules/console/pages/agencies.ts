@@ -5,11 +5,10 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { parseInput } from "../../../http/validate";
 import { agencyAddSchema, agencyUpdateSchema } from "../../platform/agency-schema";
-import type { AgencyService, AgencyView } from "../../platform/agency-service";
-import type { StaffService } from "../../staff/staff-service";
+import type { AgencyView } from "../../platform/agency-service";
 import { html, options } from "../../../http/html";
 import { page, ROLE_LABELS } from "../layout";
 import { requireRole, setFlash, takeFlash } from "../session";
@@ -56,8 +55,8 @@ function agencyFields(a: AgencyView | null, all: AgencyView[]) {
   <label for="f-sum">职责说明（一句话）</label><textarea id="f-sum" name="dutiesSummary" maxlength="300" rows="2">${p?.duties?.summary ?? ""}</textarea>`;
 }
 
-export function agencyRoutes(app: AppContext, r: Router): void {
-  const agencies = () => getService<AgencyService>(app, "agencies");
+export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "agencies" | "staff">): void {
+  const agencies = () => deps.agencies;
 
   r.get("/platform/agencies", async (ctx) => {
     requireRole(ctx, mayManageAgencies);
@@ -100,7 +99,7 @@ export function agencyRoutes(app: AppContext, r: Router): void {
     requireRole(ctx, mayManageAgencies);
     const a = await agencies().get(ctx.params.code);
     const all = await agencies().list();
-    const users = await getService<StaffService>(app, "staff").listUsers(a.id, ALL_ROLES);
+    const users = await deps.staff.listUsers(a.id, ALL_ROLES);
     const roleOptions = ALL_ROLES.map((x) => [x, ROLE_LABELS[x] ?? x] as [string, string]);
     const body = html`
 <p><a href="/console/platform/agencies">返回机关列表</a></p>
@@ -144,7 +143,7 @@ export function agencyRoutes(app: AppContext, r: Router): void {
     const me = requireRole(ctx, mayManageAgencies);
     const a = await agencies().get(ctx.params.code);
     const f = parseInput(userForm, ctx.request.body);
-    const u = await getService<StaffService>(app, "staff").createUser({ username: f.username, password: f.password, role: f.role as never, displayName: f.displayName || undefined, agencyCode: a.code }, me);
+    const u = await deps.staff.createUser({ username: f.username, password: f.password, role: f.role as never, displayName: f.displayName || undefined, agencyCode: a.code }, me);
     setFlash(ctx, { kind: "ok", text: `已在 ${a.name} 创建账号 ${u.username}（${ROLE_LABELS[u.role] ?? u.role}）` });
     ctx.redirect(`/console/platform/agencies/${a.code}`);
   });

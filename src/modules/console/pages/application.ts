@@ -4,7 +4,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import { agencyById } from "../../../infra/agencies";
 import { Application } from "../../applications/application.entity";
@@ -12,7 +12,7 @@ import type { ApplicationService } from "../../applications/application-service"
 import { renderReplyLetter } from "../../applications/reply-letter";
 import { ANSWER_DISPOSITIONS, dispositionLabel } from "../../applications/dispositions";
 import { ACTIONS, STATUS_LABELS, type ApplicationAction } from "../../applications/lifecycle";
-import type { StaffPrincipal, StaffService } from "../../staff/staff-service";
+import type { StaffPrincipal } from "../../staff/staff-service";
 import { html, options, type HtmlValue, type SafeHtml } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { CATEGORY_LABELS } from "../../applications/intake-schema";
@@ -21,7 +21,7 @@ import { consoleStaff, setFlash, takeFlash } from "../session";
 import { mayAnswerWith, mayApproveWithholding } from "../../applications/policy";
 import { clockBadge } from "./queue";
 import { consultationsFor, type ConsultationView } from "./consultations";
-import type { AttachmentService, AttachmentView } from "../../attachments/attachment-service";
+import type { AttachmentView } from "../../attachments/attachment-service";
 import { sendAttachment } from "../../attachments/routes";
 
 type Detail = Awaited<ReturnType<ApplicationService["detail"]>>;
@@ -259,15 +259,15 @@ export function actionBody(action: ApplicationAction, form: Record<string, unkno
   return out;
 }
 
-export function applicationRoutes(app: AppContext, r: Router): void {
-  const apps = () => getService<ApplicationService>(app, "applications");
+export function applicationRoutes(app: AppContext, r: Router, deps: Pick<Services, "applications" | "attachments" | "staff">): void {
+  const apps = () => deps.applications;
 
   const render = async (ctx: Context, reveal: boolean) => {
     const staff = consoleStaff(ctx);
     const d = await apps().detail(staff, ctx.params.no, { revealIdNumber: reveal });
-    const users = d.allowedActions.includes("assign") ? await getService<StaffService>(app, "staff").listUsers(staff.agencyId) : [];
+    const users = d.allowedActions.includes("assign") ? await deps.staff.listUsers(staff.agencyId) : [];
     const consultations = await consultationsFor(app, staff, d.applicationNo);
-    const files = app.services.has("attachments") ? await getService<AttachmentService>(app, "attachments").staffList(staff, d.applicationNo) : null;
+    const files = deps.attachments ? await deps.attachments.staffList(staff, d.applicationNo) : null;
     const base = `/console/applications/${encodeURIComponent(d.applicationNo)}`;
     const today = app.today();
     const body = html`
@@ -301,9 +301,9 @@ ${d.dueDate ? html` 答复期限 <strong>${d.dueDate}</strong>` : ""} · <a href
   // One file of the application, for staff of its agency; the service writes the audit row before it is sent.
   const openFile = (how: "view" | "download") => async (ctx: Context) => {
     const staff = consoleStaff(ctx);
-    sendAttachment(ctx, await getService<AttachmentService>(app, "attachments").staffOpen(staff, ctx.params.no, ctx.params.id, how), how);
+    sendAttachment(ctx, await deps.attachments.staffOpen(staff, ctx.params.no, ctx.params.id, how), how);
   };
-  if (app.services.has("attachments")) {
+  if (deps.attachments) {
     r.get("/applications/:no/attachments/:id", openFile("view"));
     r.get("/applications/:no/attachments/:id/download", openFile("download"));
   }

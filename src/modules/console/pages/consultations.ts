@@ -2,11 +2,10 @@
 // shown on the application page (matched by the verified channel identity the application was filed from).
 import type Router from "@koa/router";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import { Application } from "../../applications/application.entity";
 import type { StaffPrincipal } from "../../staff/staff-service";
-import type { ConversationService } from "../../conversation/conversation-service";
 import { Consultation } from "../../conversation/entities";
 import { html } from "../../../http/html";
 import { localTime, page } from "../layout";
@@ -47,11 +46,11 @@ export async function consultationsFor(app: AppContext, staff: StaffPrincipal, a
 }
 
 
-export function consultationRoutes(app: AppContext, r: Router): void {
+export function consultationRoutes(app: AppContext, r: Router, deps: Pick<Services, "conversation">): void {
   r.get("/consultations", async (ctx) => {
     const staff = consoleStaff(ctx);
     const showAll = ctx.query.all === "1";
-    const list = await getService<ConversationService>(app, "conversation").listConsultations(staff, showAll ? undefined : "open");
+    const list = await deps.conversation.listConsultations(staff, showAll ? undefined : "open");
     const body = html`<p>${showAll ? html`<a href="/console/consultations">只看待回复</a>` : html`<a href="/console/consultations?all=1">查看全部（含已回复）</a>`}</p>
 ${list.length ? "" : html`<p class="muted">没有待回复的咨询。</p>`}
 ${list.map(
@@ -76,7 +75,7 @@ ${c.status === "answered"
     const staff = consoleStaff(ctx);
     const text = typeof (ctx.request.body as Record<string, unknown>)?.text === "string" ? ((ctx.request.body as Record<string, string>).text).trim() : "";
     if (!text) throw new DomainError("VALIDATION.INVALID_INPUT", "请填写回复内容");
-    await getService<ConversationService>(app, "conversation").replyConsultation(staff, ctx.params.id, text.slice(0, 2000));
+    await deps.conversation.replyConsultation(staff, ctx.params.id, text.slice(0, 2000));
     setFlash(ctx, { kind: "ok", text: "回复已发送" });
     ctx.redirect("/console/consultations");
   });

@@ -4,11 +4,10 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import type { ImportRow } from "../../catalogue/catalogue-service";
 import { ENTRY_FIELDS, toView, type EntryView } from "../../catalogue/catalogue-service";
-import type { CatalogueFacade } from "../../catalogue/facade";
 import { CONTACT_LABELS, type Actor } from "../../catalogue/guide-service";
 import { DISCLOSURE_MODES, NORMATIVE_TYPES, VALIDITIES } from "../../catalogue/entry-schema";
 import { fieldLabel, parseCsv, parseXlsx, sheetLimits } from "../../catalogue/import-export";
@@ -119,8 +118,8 @@ ${outcome.problems.length
 </section>`;
 }
 
-export function contentRoutes(app: AppContext, r: Router): void {
-  const svc = () => getService<CatalogueFacade>(app, "catalogue");
+export function contentRoutes(app: AppContext, r: Router, deps: Pick<Services, "catalogue">): void {
+  const svc = () => deps.catalogue;
 
   const render = async (ctx: Context, outcome: ImportOutcome | null = null) => {
     const staff = consoleStaff(ctx);

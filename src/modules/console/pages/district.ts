@@ -3,11 +3,10 @@
 // total table (the sum of the agencies' tables, official labels) with each agency's checks — this year and past years.
 import type Router from "@koa/router";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { yearOf } from "../../../domain/china-time";
 import { STATUS_LABELS, type ApplicationStatus } from "../../applications/lifecycle";
-import type { AgencyService } from "../../platform/agency-service";
-import { PUBLICATION_STATE_LABELS, type DistrictService } from "../../platform/district-service";
+import { PUBLICATION_STATE_LABELS } from "../../platform/district-service";
 import { formatForYear } from "../../reports/formats";
 import { applicationGrid } from "../../reports/layout";
 import { html, raw } from "../../../http/html";
@@ -24,9 +23,9 @@ function yearPicker(action: string, year: number, current: number) {
   return html`<nav class="card" aria-label="年度"><p>${years.map((y) => (y === year ? html`<strong>${y}年</strong> ` : html`<a href="${action}/${y}">${y}年</a> `))}</p></nav>`;
 }
 
-export function districtRoutes(app: AppContext, r: Router): void {
-  const district = () => getService<DistrictService>(app, "district");
-  const scope = (ctx: Parameters<typeof consoleStaff>[0]) => getService<AgencyService>(app, "agencies").scopeOf(requireRole(ctx, mayOverseeDistrict));
+export function districtRoutes(app: AppContext, r: Router, deps: Pick<Services, "agencies" | "district">): void {
+  const district = () => deps.district;
+  const scope = (ctx: Parameters<typeof consoleStaff>[0]) => deps.agencies.scopeOf(requireRole(ctx, mayOverseeDistrict));
 
   r.get("/district", async (ctx) => {
     const ids = await scope(ctx);

@@ -2,10 +2,9 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import { sessionCookieToken } from "../../../http/auth";
-import type { StaffService } from "../../staff/staff-service";
 import { barePage } from "../layout";
 import { html } from "../../../http/html";
 import { clearSessionCookie, redirectTo, setSessionCookie, takeFlash } from "../session";
@@ -40,8 +39,8 @@ function loginPage(message: string | null, next: string, username = "", agency =
   );
 }
 
-export function loginRoutes(app: AppContext, r: Router): void {
-  const staff = () => getService<StaffService>(app, "staff");
+export function loginRoutes(app: AppContext, r: Router, deps: Pick<Services, "staff">): void {
+  const staff = () => deps.staff;
 
   r.get("/login", async (ctx) => {
     const flash = takeFlash(ctx);

@@ -4,9 +4,9 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
-import { LEARNED_SERVICE, type LearnedStore, type MissView } from "../../conversation/knowledge/learned-store";
+import type { MissView } from "../../conversation/knowledge/learned-store";
 import { unitCandidates, type UnitCandidate } from "../../conversation/knowledge/learned-routes";
 import { html, options } from "../../../http/html";
 import { localTime, page } from "../layout";
@@ -15,10 +15,6 @@ import { mayCurateAnswers } from "../../conversation/policy";
 
 const CHANNEL: Record<string, string> = { oa: "公众号", mp: "小程序", wx: "微信", chat: "网页咨询" };
 const STATUS: Record<string, string> = { open: "待处理", attached: "已关联答案", answered: "已写答案" };
-
-export function missesAvailable(app: AppContext): boolean {
-  return app.services.has(LEARNED_SERVICE);
-}
 
 function field(ctx: Context, name: string): string {
   const v = (ctx.request.body as Record<string, unknown> | undefined)?.[name];
@@ -53,8 +49,8 @@ ${canWrite
 </section>`;
 }
 
-export function missesRoutes(app: AppContext, r: Router): void {
-  const store = () => getService<LearnedStore>(app, LEARNED_SERVICE);
+export function missesRoutes(app: AppContext, r: Router, deps: Pick<Services, "learned" | "knowledge">): void {
+  const store = () => deps.learned;
 
   r.get("/misses", async (ctx) => {
     const staff = consoleStaff(ctx);
@@ -62,7 +58,7 @@ export function missesRoutes(app: AppContext, r: Router): void {
     const canWrite = mayCurateAnswers(staff);
     const [list, units, custom] = await Promise.all([
       store().listMisses(staff.agencyId, { status: showAll ? "all" : "open" }),
-      unitCandidates(app, staff.agencyId),
+      unitCandidates(deps, staff.agencyId),
       store().customUnits(staff.agencyId),
     ]);
     const body = html`<p>机器人没能回答的问题，按出现次数排列（个人信息已遮盖）。${canWrite ? "关联或写好答案后，机器人从下一条消息起就会使用。" : "审批人和管理员可以为它们关联或编写答案。"}</p>

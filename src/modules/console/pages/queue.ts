@@ -3,11 +3,10 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import type { ApplicationService } from "../../applications/application-service";
 import { CATEGORY_LABELS, CHANNEL_LABELS } from "../../applications/intake-schema";
 import { OPEN_STATUSES, STATUS_LABELS, STATUSES } from "../../applications/lifecycle";
-import type { StaffService } from "../../staff/staff-service";
 import { html, options, qs } from "../../../http/html";
 import { page } from "../layout";
 import { consoleStaff, takeFlash } from "../session";
@@ -34,8 +33,8 @@ function rowClass(r: Row): string {
   return "";
 }
 
-export function queueRoutes(app: AppContext, r: Router): void {
-  const apps = () => getService<ApplicationService>(app, "applications");
+export function queueRoutes(app: AppContext, r: Router, deps: Pick<Services, "applications" | "staff">): void {
+  const apps = () => deps.applications;
 
   const handler = async (ctx: Context) => {
     const staff = consoleStaff(ctx);
@@ -60,7 +59,7 @@ export function queueRoutes(app: AppContext, r: Router): void {
       limit: PAGE_SIZE,
       offset,
     });
-    const users = await getService<StaffService>(app, "staff").listUsers(staff.agencyId);
+    const users = await deps.staff.listUsers(staff.agencyId);
     // Two counts for the top of the page, whatever the filters (two COUNT queries through the service).
     const [overdueCount, soonCount] = await Promise.all([
       apps().list(staff, { status: OPEN_STATUSES, overdue: true, limit: 1 }).then((x) => x.total),

@@ -5,8 +5,7 @@ import { randomUUID } from "node:crypto";
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
-import type { ApplicationService } from "../../applications/application-service";
+import type { Services } from "../../services";
 import { APPLICANT_CATEGORIES } from "../../applications/application.entity";
 import { CATEGORY_LABELS, CHANNEL_LABELS, DELIVERY_FORMS, DELIVERY_METHODS, ID_TYPE_LABELS } from "../../applications/intake-schema";
 import { html, options } from "../../../http/html";
@@ -33,7 +32,7 @@ export function registerBody(form: Record<string, unknown>): Record<string, unkn
   return body;
 }
 
-export function registerRoutes(app: AppContext, r: Router): void {
+export function registerRoutes(app: AppContext, r: Router, deps: Pick<Services, "applications">): void {
   r.get("/applications/new", async (ctx: Context) => {
     const today = app.today();
     const body = html`<p class="muted">网上、微信、小程序提交的申请会自动进入队列；这里登记当面、邮寄、传真收到的申请，或代为填写口头申请。</p>
@@ -71,7 +70,7 @@ export function registerRoutes(app: AppContext, r: Router): void {
     const staff = consoleStaff(ctx);
     const form = (ctx.request.body ?? {}) as Record<string, unknown>;
     const key = typeof form.key === "string" ? form.key.slice(0, 100) : undefined;
-    const res = await getService<ApplicationService>(app, "applications").register(registerBody(form), staff, key ? `console:${key}` : undefined);
+    const res = await deps.applications.register(registerBody(form), staff, key ? `console:${key}` : undefined);
     setFlash(ctx, { kind: "ok", text: `已登记申请 ${res.applicationNo}，查询码 ${res.queryCode}（请告知申请人）` });
     ctx.redirect(`/console/applications/${encodeURIComponent(res.applicationNo)}`);
   });

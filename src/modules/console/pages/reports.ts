@@ -5,7 +5,7 @@ import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { isIsoDate, yearOf } from "../../../domain/china-time";
 import { DomainError } from "../../../domain/errors";
 import { parseInput } from "../../../http/validate";
@@ -13,8 +13,6 @@ import { CASE_KINDS, CASE_OUTCOMES, type CaseKind, type CaseOutcome } from "../.
 import { getFormat, AMOUNT_DISCLOSURE_COLUMNS, SIGNED_DISCLOSURE_COLUMNS } from "../../reports/formats";
 import type { Difference, ReportJson } from "../../reports/narrative";
 import { gridsOf, paragraphs, reportTitle } from "../../reports/render-text";
-import type { ReportsService } from "../../reports/report-service";
-import type { StaffService } from "../../staff/staff-service";
 import { html, options, raw, type SafeHtml } from "../../../http/html";
 import { localTime, page } from "../layout";
 import { gridHtml } from "../report-table";
@@ -132,8 +130,8 @@ function parseDisclosure(body: Record<string, string>) {
   return values;
 }
 
-export function reportRoutes(app: AppContext, r: Router): void {
-  const svc = () => getService<ReportsService>(app, "reports");
+export function reportRoutes(app: AppContext, r: Router, deps: Pick<Services, "reports" | "staff" | "district">): void {
+  const svc = () => deps.reports;
 
   r.get("/reports", async (ctx) => {
     const staff = consoleStaff(ctx);
@@ -142,11 +140,11 @@ export function reportRoutes(app: AppContext, r: Router): void {
     const v = await svc().staffView(staff.agencyId, year);
     const versions = await svc().versions(staff.agencyId, year);
     const cases = await svc().listCases(staff.agencyId, year);
-    const users = new Map((await getService<StaffService>(app, "staff").listUsers(staff.agencyId)).map((u) => [u.id, u.displayName ?? u.username]));
+    const users = new Map((await deps.staff.listUsers(staff.agencyId)).map((u) => [u.id, u.displayName ?? u.username]));
     const sections = v.draft?.sections ?? v.report.sections;
     const mayPublish = mayPublishReport(staff);
     // The year-end job's reminders to this staff member (issue 17: report failing its checks or unpublished).
-    const district = app.services.get("district") as { remindersFor(id: string): Promise<Array<{ createdAt: string; message: string }>> } | undefined;
+    const district = deps.district;
     const reminders = district ? await district.remindersFor(staff.id) : [];
     const years = Array.from({ length: 8 }, (_, i) => current - i);
     const base = `/console/reports/${year}`;

@@ -2,13 +2,12 @@
 // reports service, i.e. SQL aggregates), and three charts drawn by Chart.js from GROUP BY queries.
 import type Router from "@koa/router";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { yearOf } from "../../../domain/china-time";
-import type { ApplicationService } from "../../applications/application-service";
 import { dispositionLabel } from "../../applications/dispositions";
 import { CHANNEL_LABELS } from "../../applications/intake-schema";
 import { gridsOf } from "../../reports/render-text";
-import { assertYear, type ReportsService } from "../../reports/report-service";
+import { assertYear } from "../../reports/report-service";
 import { html, raw, type SafeHtml } from "../../../http/html";
 import { page } from "../layout";
 import { gridHtml } from "../report-table";
@@ -42,17 +41,17 @@ export function parseYear(v: unknown, fallback: number): number {
   return y;
 }
 
-export function statisticsRoutes(app: AppContext, r: Router): void {
+export function statisticsRoutes(app: AppContext, r: Router, deps: Pick<Services, "applications" | "reports">): void {
   r.get("/statistics", async (ctx) => {
     const staff = consoleStaff(ctx);
     const current = yearOf(app.today());
     const year = parseYear(ctx.query.year, current);
-    const report = await getService<ReportsService>(app, "reports").buildReport(staff.agencyId, year);
+    const report = await deps.reports.buildReport(staff.agencyId, year);
     const { s3 } = gridsOf(report);
     const [intake, dispositions, days] = await Promise.all([
       monthlyIntakeByChannel(app.db, staff.agencyId, year),
       dispositionCounts(app.db, staff.agencyId, year),
-      getService<ApplicationService>(app, "applications")
+      deps.applications
         .calendarFor(staff.agencyId)
         .then((cal) => workingDaysTaken(app.db, staff.agencyId, year, cal)),
     ]);

@@ -3,11 +3,10 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { DomainError } from "../../../domain/errors";
 import { parseInput } from "../../../http/validate";
 import type { StaffRole } from "../../../infra/entities/staff-user.entity";
-import type { StaffService } from "../../staff/staff-service";
 import { html, options } from "../../../http/html";
 import { page, ROLE_LABELS } from "../layout";
 import { requireRole, setFlash, takeFlash } from "../session";
@@ -24,8 +23,8 @@ const resetForm = z.object({ newPassword: z.string().min(1, "请填写新密码"
 const roleForm = z.object({ role: roleEnum });
 const roleOptions = STAFF_ROLES.map((r) => [r, ROLE_LABELS[r]] as [string, string]);
 
-export function userRoutes(app: AppContext, r: Router): void {
-  const staff = () => getService<StaffService>(app, "staff");
+export function userRoutes(app: AppContext, r: Router, deps: Pick<Services, "staff">): void {
+  const staff = () => deps.staff;
 
   r.get("/users", async (ctx) => {
     const me = requireRole(ctx, mayManageUsers);

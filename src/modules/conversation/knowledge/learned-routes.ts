@@ -4,13 +4,12 @@
 import Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../../context";
-import { getService } from "../../../context";
+import type { Services } from "../../services";
 import { currentStaff, requireStaff } from "../../../http/auth";
 import { parseInput } from "../../../http/validate";
 import { mayCurateAnswers, mayReadMisses } from "../policy";
-import { builtInUnits } from "../ports";
-import type { AnswerUnit } from "./answer-unit";
-import { LEARNED_SERVICE, UNIT_ID_RE, type LearnedStore } from "./learned-store";
+import { builtInUnits, type KnowledgeUnits } from "../ports";
+import { UNIT_ID_RE, type LearnedStore } from "./learned-store";
 
 const listSchema = z.object({ status: z.enum(["open", "attached", "answered", "all"], { error: "status 应为 open、attached、answered 或 all" }).optional() });
 const attachSchema = z.object({ unitId: z.string({ error: "请提供答案编号 unitId" }).trim().regex(UNIT_ID_RE, { error: "答案编号格式不正确（如 faq:fees、custom:…）" }) });
@@ -28,36 +27,36 @@ export interface UnitCandidate {
 
 /**
  * Units a miss can be attached to: the staff-written ones, the built-in FAQ topics, and whatever the
- * knowledge index lists (a "knowledge" service with listUnits(agencyId), once it exists).
+ * knowledge index lists.
  */
-export async function unitCandidates(app: AppContext, agencyId: string): Promise<UnitCandidate[]> {
-  const store = getService<LearnedStore>(app, LEARNED_SERVICE);
+export async function unitCandidates(deps: { learned: Pick<LearnedStore, "customUnits">; knowledge: KnowledgeUnits }, agencyId: string): Promise<UnitCandidate[]> {
+  const store = deps.learned;
   const custom = (await store.customUnits(agencyId)).map((u) => ({ id: u.id, title: u.questions[0] ?? u.id }));
-  const index = app.services.get("knowledge") as { listUnits?(agencyId: string): Promise<AnswerUnit[]> } | undefined;
-  const indexed = index?.listUnits ? (await index.listUnits(agencyId)).filter((u) => u.kind !== "custom").map((u) => ({ id: u.id, title: u.questions[0] ?? u.id })) : [];
+  const index = deps.knowledge;
+  const indexed = index ? (await index.listUnits(agencyId)).filter((u) => u.kind !== "custom").map((u) => ({ id: u.id, title: u.questions[0] ?? u.id })) : [];
   const seen = new Set<string>();
   return [...custom, ...builtInUnits(), ...indexed].filter((c) => !seen.has(c.id) && seen.add(c.id));
 }
 
-export function learnedRoutes(app: AppContext): Router {
+export function learnedRoutes(app: AppContext, deps: Pick<Services, "learned" | "knowledge" | "staff">): Router {
   const r = new Router();
-  const store = () => getService<LearnedStore>(app, LEARNED_SERVICE);
+  const store = () => deps.learned;
 
-  r.get("/api/staff/bot/misses", requireStaff(app, mayReadMisses), async (ctx) => {
+  r.get("/api/staff/bot/misses", requireStaff(deps.staff, mayReadMisses), async (ctx) => {
     const q = parseInput(listSchema, ctx.query);
     ctx.body = { misses: await store().listMisses(currentStaff(ctx).agencyId, { status: q.status ?? "open" }) };
   });
 
-  r.get("/api/staff/bot/units", requireStaff(app, mayReadMisses), async (ctx) => {
-    ctx.body = { units: await unitCandidates(app, currentStaff(ctx).agencyId) };
+  r.get("/api/staff/bot/units", requireStaff(deps.staff, mayReadMisses), async (ctx) => {
+    ctx.body = { units: await unitCandidates(deps, currentStaff(ctx).agencyId) };
   });
 
-  r.post("/api/staff/bot/misses/:id/attach", requireStaff(app, mayCurateAnswers), async (ctx) => {
+  r.post("/api/staff/bot/misses/:id/attach", requireStaff(deps.staff, mayCurateAnswers), async (ctx) => {
     const body = parseInput(attachSchema, ctx.request.body);
     ctx.body = { miss: await store().attach(currentStaff(ctx), String(ctx.params.id), body.unitId) };
   });
 
-  r.post("/api/staff/bot/answers", requireStaff(app, mayCurateAnswers), async (ctx) => {
+  r.post("/api/staff/bot/answers", requireStaff(deps.staff, mayCurateAnswers), async (ctx) => {
     const body = parseInput(answerSchema, ctx.request.body);
     ctx.status = 201;
     ctx.body = { unit: await store().writeAnswer(currentStaff(ctx), body) };

@@ -15,8 +15,6 @@ import { BotCustomAnswer, BotMiss, type MissStatus } from "./learned-entities";
 import { foldQuestion } from "./fold-question";
 import { maskMissText } from "./mask-miss";
 
-export const LEARNED_SERVICE = "learned-knowledge";
-
 /** Ids an attachment may point to: the kinds of AnswerUnit ids. */
 export const UNIT_ID_RE = /^(faq|guide|catalogue|report|custom):[^\s<>"']{1,190}$/;
 
