@@ -13,6 +13,14 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * The version an editor saw against the one just read: a mismatch is a conflict naming the current version. The check
+ * before a versioned write (catalogue entries, report drafts); updateVersioned() then guards the write itself.
+ */
+export function assertExpectedVersion(currentVersion: number, expectedVersion: number | undefined, code: string, message: string): void {
+  if (expectedVersion !== undefined && expectedVersion !== currentVersion) throw new DomainError(code, message, { currentVersion });
+}
+
 /** One field that failed validation, with a Chinese message that says what to fix. */
 export interface FieldProblem {
   field: string;

@@ -1,7 +1,6 @@
 // What the applications files share (intake, citizen queries, the staff read model, actions): the context, the server
 // secret, the clock settings, each agency's working-day calendar (loaded on demand, never "not loaded") and the limits.
 import type { EntityManager } from "typeorm";
-import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { AppContext } from "../../context";
 import { createCalendar, readCalendarOverrides, type CalendarOverrides, type WorkingDayCalendar } from "../../domain/working-days";
 import { Agency } from "../../infra/entities/agency.entity";
@@ -66,9 +65,6 @@ export function applicationDeps(ctx: AppContext): ApplicationDeps {
     settings: () => ({ replyWorkingDays: ctx.config.REPLY_WORKING_DAYS, countReceiptDay: ctx.config.COUNT_RECEIPT_DAY }),
   };
 }
-
-/** TypeORM's insert typing rejects simple-json fields of entity instances; the rows are complete entities. */
-export const asRow = <T>(x: T) => x as QueryDeepPartialEntity<T>;
 
 /** The audit subject of an application (the fields auditEvent() needs to name it). */
 export const subjectOf = (app: Pick<ApplicationRecord, "agencyId" | "id">) => ({ agencyId: app.agencyId, entityType: "application", entityId: app.id });

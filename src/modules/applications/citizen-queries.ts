@@ -8,7 +8,7 @@ import { Agency } from "../../infra/entities/agency.entity";
 import type { ApplicationDeps } from "./application-deps";
 import { Application } from "./application.entity";
 import { dispositionLabel } from "./dispositions";
-import { STATUS_LABELS, type ApplicationStatus } from "./lifecycle";
+import { statusLabel } from "./lifecycle";
 import { isKeyedHash, keyedQueryCodeHash, keyLegacyHash, NO_APPLICATION_HASH } from "./query-codes";
 
 export interface CitizenStatusView {
@@ -78,7 +78,7 @@ export async function citizenView(d: ApplicationDeps, app: Application): Promise
   return {
     applicationNo: app.applicationNo,
     status: app.status,
-    statusLabel: STATUS_LABELS[app.status as ApplicationStatus] ?? app.status,
+    statusLabel: statusLabel(app.status),
     receivedAt: app.receivedAt,
     dueDate: app.dueDate,
     ...dueDateFields(app.dueDateFlag),

@@ -6,11 +6,12 @@ import { DomainError } from "../../domain/errors";
 import { AuditEvent, auditEvent, type ActorType } from "../../infra/entities/audit-event.entity";
 import { OutboxMessage } from "../../infra/entities/outbox-message.entity";
 import { updateVersioned } from "../../infra/versioned-update";
-import { asRow, subjectOf, type ApplicationDeps } from "./application-deps";
+import { asRow } from "../../infra/rows";
+import { subjectOf, type ApplicationDeps } from "./application-deps";
 import type { ApplicationRecord } from "./application-record";
 import { Application } from "./application.entity";
 import { findRepeat, nextApplicationNo } from "./intake";
-import { withSplitNumbers, type AuditData, type CitizenNotice, type Decision } from "./transitions";
+import { withSplitNumbers, type CitizenNotice, type Decision } from "./transitions";
 
 const conflict = () => new DomainError("APPLICATION.CONFLICT", "该申请刚被他人修改，请刷新后重试");
 
@@ -32,9 +33,6 @@ function outboxRow(app: Pick<ApplicationRecord, "agencyId" | "id" | "channel" | 
   });
 }
 
-const auditRow = (app: Pick<ApplicationRecord, "agencyId" | "id">, actor: { type: ActorType; id: string | null }, a: AuditData, at: string) =>
-  asRow(auditEvent({ ...subjectOf(app), actor, action: a.action, fromStatus: a.fromStatus, toStatus: a.toStatus, reason: a.reason, data: a.data, at }));
-
 /**
  * Commits `decision` for `app` as read at `app.version`: a concurrent change since then is refused (APPLICATION.CONFLICT)
  * and nothing is written. On success `app` holds the new state; the decision is returned as written (a split's numbers).
@@ -51,12 +49,12 @@ export async function commit(d: ApplicationDeps, app: Application, decision: Dec
         row.applicationNo = await nextApplicationNo(d, m, row.agencyId, decision.split.numberedOn);
         row.possibleRepeatOf = await findRepeat(m, row);
         await m.insert(Application, row);
-        await m.insert(AuditEvent, auditRow(row, actor, decision.split.audit, at));
+        await m.insert(AuditEvent, asRow(auditEvent({ ...subjectOf(row), actor, ...decision.split.audit, at })));
         numbers.push(row.applicationNo);
       }
       written = withSplitNumbers(decision, numbers);
     }
-    await m.insert(AuditEvent, auditRow(app, actor, written.audit, at));
+    await m.insert(AuditEvent, asRow(auditEvent({ ...subjectOf(app), actor, ...written.audit, at })));
     if (written.notice) await m.insert(OutboxMessage, asRow(outboxRow({ ...app, ...decision.changes }, written.notice, at)));
     return next;
   });

@@ -11,7 +11,8 @@ import { bumpCounter } from "../../infra/counters";
 import { AuditEvent, auditEvent, type ActorType } from "../../infra/entities/audit-event.entity";
 import { IdempotencyKey } from "../../infra/entities/idempotency-key.entity";
 import type { StaffPrincipal } from "../staff/staff-service";
-import { asRow, subjectOf, type ApplicationDeps } from "./application-deps";
+import { asRow } from "../../infra/rows";
+import { subjectOf, type ApplicationDeps } from "./application-deps";
 import type { ApplicantDetails, ApplicationRecord } from "./application-record";
 import { Application, type Channel } from "./application.entity";
 import { computeClock, type ClockEntry } from "./clock";
@@ -154,7 +155,7 @@ async function create(
       answer = { applicationNo: app.applicationNo, queryCode, status: app.status, receivedAt, dueDate: app.dueDate, ...dueDateFields(app.dueDateFlag) };
       if (key) {
         const stored: Omit<StoredAnswer, "sealedCode"> = { applicationNo: app.applicationNo, status: app.status, receivedAt, dueDate: app.dueDate, ...dueDateFields(app.dueDateFlag) };
-        await m.update(IdempotencyKey, { scope, idemKey: key }, { response: stored as never, sealedCode: sealCode(d.secret(), queryCode, `${scope}:${key}`) });
+        await m.update(IdempotencyKey, { scope, idemKey: key }, { response: asRow(stored), sealedCode: sealCode(d.secret(), queryCode, `${scope}:${key}`) });
       }
     });
   } catch (err) {

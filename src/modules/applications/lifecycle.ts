@@ -17,6 +17,9 @@ export const STATUS_LABELS: Record<ApplicationStatus, string> = {
   closed: "已办结",
 };
 
+/** The Chinese label of a status as stored (an unknown one is shown as it is). */
+export const statusLabel = (status: string): string => STATUS_LABELS[status as ApplicationStatus] ?? status;
+
 export const ACTIONS = [
   "confirm-receipt",
   "assign",

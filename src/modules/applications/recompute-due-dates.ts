@@ -3,11 +3,11 @@
 // notice entered in config/calendar-overrides.json — a stored estimate would otherwise stay as it was
 // until the next staff action. Each change is an audited, version-checked update; nothing else moves.
 import { In, IsNull, Not } from "typeorm";
-import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialEntity";
 import type { AppContext } from "../../context";
 import type { WorkingDayCalendar } from "../../domain/working-days";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { updateVersioned, versionConflict } from "../../infra/versioned-update";
+import { asRow } from "../../infra/rows";
 import { Application } from "./application.entity";
 import { computeClock, type ClockSettings } from "./clock";
 import { OPEN_STATUSES } from "./lifecycle";
@@ -40,7 +40,7 @@ export async function recomputeProvisionalDueDates(
         .transaction(async (m) => {
           await updateVersioned(m, Application, app.id, app.version, { dueDate: clock.dueDate, dueDateFlag: clock.dueDateFlag, updatedAt: at }, movedOn);
           const event = auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor: null, action: "application.clock_recomputed", fromStatus: app.status, toStatus: app.status, reason: "calendar updated", data: { ...change }, at });
-          await m.insert(AuditEvent, event as QueryDeepPartialEntity<AuditEvent>);
+          await m.insert(AuditEvent, asRow(event));
           return true;
         })
         .catch((e: unknown) => {

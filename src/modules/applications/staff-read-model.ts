@@ -8,13 +8,14 @@ import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
 import { StaffUser } from "../../infra/entities/staff-user.entity";
 import type { StaffPrincipal } from "../staff/staff-service";
-import { asRow, subjectOf, type ApplicationDeps } from "./application-deps";
+import { asRow } from "../../infra/rows";
+import { subjectOf, type ApplicationDeps } from "./application-deps";
 import { Application } from "./application.entity";
 import { referralOf } from "./citizen-queries";
 import { computeClock, explainClock, workingDaysLeft, type ClockExplanation } from "./clock";
 import { dispositionLabel } from "./dispositions";
 import { CATEGORY_LABELS, CHANNEL_LABELS, ID_TYPE_LABELS } from "./intake-schema";
-import { allowedActions, OPEN_STATUSES, STATUS_LABELS, type ApplicationAction, type ApplicationStatus } from "./lifecycle";
+import { allowedActions, OPEN_STATUSES, statusLabel, type ApplicationAction, type ApplicationStatus } from "./lifecycle";
 
 export interface ListFilters {
   status?: string[];
@@ -60,7 +61,7 @@ export async function list(d: ApplicationDeps, staff: StaffPrincipal, f: ListFil
     return {
       applicationNo: r.applicationNo,
       status: r.status,
-      statusLabel: STATUS_LABELS[r.status as ApplicationStatus] ?? r.status,
+      statusLabel: statusLabel(r.status),
       channel: r.channel,
       applicantName: r.applicantName,
       applicantCategory: r.applicantCategory,
@@ -147,7 +148,7 @@ export async function detailView(d: ApplicationDeps, app: Application, staff: St
   return {
     applicationNo: app.applicationNo,
     status: app.status,
-    statusLabel: STATUS_LABELS[app.status as ApplicationStatus] ?? app.status,
+    statusLabel: statusLabel(app.status),
     channel: app.channel,
     channelLabel: CHANNEL_LABELS[app.channel as keyof typeof CHANNEL_LABELS] ?? app.channel,
     oral: app.oral,

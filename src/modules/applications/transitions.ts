@@ -11,7 +11,7 @@ import type { ApplicationRecord } from "./application-record";
 import { computeClock, type ClockEntry, type ClockSettings } from "./clock";
 import { ANSWER_DISPOSITIONS, CLOSE_REASONS, dispositionLabel, needsApprover } from "./dispositions";
 import { mayApproveWithholding, mayTakeAction } from "./policy";
-import { isLegalFrom, nextStatus, STATUS_LABELS, type ApplicationAction, type ApplicationStatus } from "./lifecycle";
+import { isLegalFrom, nextStatus, statusLabel, type ApplicationAction, type ApplicationStatus } from "./lifecycle";
 import { newApplication, normalizeDescription, requestOf } from "./new-application";
 
 /** The staff member acting (a StaffPrincipal satisfies this). */
@@ -130,7 +130,7 @@ const invalid = (message: string, details?: Record<string, unknown>) => new Doma
 export function authorize(action: ApplicationAction, status: string, role: StaffRole): void {
   if (!mayTakeAction({ role }, action)) throw new DomainError("AUTH.FORBIDDEN", action === "extend" ? "延期须经审批人（政府信息公开工作机构负责人）批准" : "当前角色无权执行此操作");
   if (!isLegalFrom(action, status)) {
-    throw invalid(`当前状态“${STATUS_LABELS[status as ApplicationStatus] ?? status}”下不能执行该操作`, { status, action });
+    throw invalid(`当前状态“${statusLabel(status)}”下不能执行该操作`, { status, action });
   }
 }
 
@@ -340,7 +340,7 @@ export function citizenNotice(app: ApplicationRecord, message: string): CitizenN
   return {
     applicationNo: app.applicationNo,
     status: app.status,
-    statusLabel: STATUS_LABELS[app.status as ApplicationStatus] ?? app.status,
+    statusLabel: statusLabel(app.status),
     dueDate: app.dueDate,
     ...dueDateFields(app.dueDateFlag),
     disposition: app.disposition,

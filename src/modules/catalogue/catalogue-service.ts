@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { EntityManager } from "typeorm";
 import type { AppContext } from "../../context";
-import { DomainError, ValidationError } from "../../domain/errors";
+import { assertExpectedVersion, DomainError, ValidationError } from "../../domain/errors";
 import { bumpCounter } from "../../infra/counters";
 import { withStatementTimeout } from "../../infra/database";
 import { Agency } from "../../infra/entities/agency.entity";
@@ -185,9 +185,7 @@ export class CatalogueService {
     return this.ctx.db.transaction(async (m) => {
       const e = await m.findOneBy(CatalogueEntry, { agencyId, id });
       if (!e) throw new DomainError("CATALOGUE.NOT_FOUND", "目录条目不存在");
-      if (patch.version !== undefined && patch.version !== e.version) {
-        throw versionConflict("CATALOGUE.CONFLICT", CONFLICT_MESSAGE, e.version);
-      }
+      assertExpectedVersion(e.version, patch.version, "CATALOGUE.CONFLICT", CONFLICT_MESSAGE);
       const merged: Record<string, unknown> = { ...toView(e) };
       for (const f of ENTRY_FIELDS) if (f in patch && patch[f] !== undefined) merged[f] = patch[f];
       const data = parseEntry(merged);

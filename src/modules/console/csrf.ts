@@ -5,6 +5,7 @@
 // into every POST form of the HTML it sends, so no page has to remember it.
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Context } from "koa";
+import { html } from "../../http/html";
 
 export const CSRF_FIELD = "_csrf";
 export const CSRF_HEADER = "X-CSRF-Token";
@@ -52,6 +53,6 @@ export function withCsrfFields(page: string, token: string): string {
     if (/enctype\s*=\s*"multipart\/form-data"/i.test(tag)) {
       return tag.replace(/\baction\s*=\s*"([^"]*)"/i, (_m, action: string) => `action="${action}${action.includes("?") ? "&amp;" : "?"}${CSRF_FIELD}=${token}"`);
     }
-    return `${tag}<input type="hidden" name="${CSRF_FIELD}" value="${token}">`;
+    return `${tag}${html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`.value}`;
   });
 }

@@ -9,6 +9,7 @@ import { localDate, yearOf } from "../../domain/china-time";
 import { underStatementTimeout } from "../../infra/database";
 import { Agency } from "../../infra/entities/agency.entity";
 import { OutboxMessage } from "../../infra/entities/outbox-message.entity";
+import { asRows } from "../../infra/rows";
 import { nationalCalendar } from "../../domain/working-days";
 import { OPEN_STATUSES } from "../applications/lifecycle";
 import { noEvidence, runChecks, type CheckResult } from "../reports/checks";
@@ -253,7 +254,7 @@ export class DistrictService {
           deliveredAt: null,
         });
       });
-    if (rows.length) await this.ctx.db.getRepository(OutboxMessage).insert(rows as never);
+    if (rows.length) await this.ctx.db.getRepository(OutboxMessage).insert(asRows(rows));
     this.ctx.logger.info({ year, agencies: due.length, messages: rows.length }, "annual report reminders");
     return { agencies: due.map((r) => r.code), messages: rows.length };
   }

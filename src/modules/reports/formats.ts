@@ -70,16 +70,20 @@ export function columnLabel(fmt: ReportFormat, code: string): string {
 export function reviewColumns(fmt: ReportFormat): string[] {
   return fmt.tables.reviewLitigation.columns.filter((c) => c.kind === "data").map((c) => c.code);
 }
+/** The labels from the top of the layout down to `code` (its parents first, its own label last). */
+export function labelChain(nodes: readonly LayoutNode[], code: string): string[] {
+  const parts: string[] = [];
+  let n = nodes.find((x) => x.code === code);
+  while (n) {
+    parts.unshift(n.label);
+    n = n.parent ? nodes.find((x) => x.code === n!.parent) : undefined;
+  }
+  return parts;
+}
+
 /** Full label of a table-四 column, e.g. 行政诉讼·未经复议直接起诉·结果维持. */
 export function reviewColumnLabel(fmt: ReportFormat, code: string): string {
-  const cols = fmt.tables.reviewLitigation.columns;
-  const parts: string[] = [];
-  let c = cols.find((x) => x.code === code);
-  while (c) {
-    parts.unshift(c.label);
-    c = c.parent ? cols.find((x) => x.code === c!.parent) : undefined;
-  }
-  return parts.join("·");
+  return labelChain(fmt.tables.reviewLitigation.columns, code).join("·");
 }
 
 /** disposition code → row code of table 三 in the given format. */

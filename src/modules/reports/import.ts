@@ -6,6 +6,7 @@ import { isIsoDate } from "../../domain/china-time";
 import { bumpCounter } from "../../infra/counters";
 import { Agency } from "../../infra/entities/agency.entity";
 import { AuditEvent, auditEvent } from "../../infra/entities/audit-event.entity";
+import { asRows } from "../../infra/rows";
 import { APPLICANT_CATEGORIES, Application, type ApplicantCategory } from "../applications/application.entity";
 import { ALL_CHANNELS, EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
 import { DISPOSITION_CODES } from "../applications/dispositions";
@@ -160,7 +161,7 @@ export async function importApplications(ctx: AppContext, agency: Agency, conten
     }
     for (let i = 0; i < rows.length; i += 200) {
       await m.insert(Application, rows.slice(i, i + 200));
-      await m.insert(AuditEvent, audits.slice(i, i + 200) as never);
+      await m.insert(AuditEvent, asRows(audits.slice(i, i + 200)));
     }
   });
   return { ok: true, imported: fresh.length, unchanged: lines.length - fresh.length, problems: [] };

@@ -1,6 +1,6 @@
 // The figures of a published report labelled for quoting (the citizens' API, the mini-program, the bot): a summary
 // sentence, table 三 by row with full labels and table 四. Pure: built from the publication's snapshot.
-import { applicationColumns, applicationRows, columnLabel, getFormat, reviewColumnLabel, reviewColumns, TOTAL_COLUMN, type FormatId } from "./formats";
+import { applicationColumns, applicationRows, columnLabel, getFormat, labelChain, reviewColumnLabel, reviewColumns, TOTAL_COLUMN, type FormatId } from "./formats";
 import type { ReportJson } from "./narrative";
 
 export interface Figures {
@@ -21,15 +21,7 @@ export function figuresOf(r: ReportJson, pub: { version: number; publishedAt: st
   const cols = applicationColumns(fmt);
   const ti = cols.indexOf(TOTAL_COLUMN);
   const rowsSpec = fmt.tables.applications.rows;
-  const fullLabel = (code: string) => {
-    const parts: string[] = [];
-    let n = rowsSpec.find((x) => x.code === code);
-    while (n) {
-      parts.unshift(n.label);
-      n = n.parent ? rowsSpec.find((x) => x.code === n!.parent) : undefined;
-    }
-    return parts.join("");
-  };
+  const fullLabel = (code: string) => labelChain(rowsSpec, code).join("");
   const t = (code: string) => r.applications.rows[code]?.[ti] ?? 0;
   return {
     agency: r.agency,

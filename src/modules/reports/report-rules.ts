@@ -3,7 +3,7 @@
 // case of table 四 is valid and what its edit changes, when a year may be published and what the next version is.
 // No database: the services read the rows, ask these rules, and write what they decide (report-*.ts).
 import { isIsoDate, yearOf } from "../../domain/china-time";
-import { DomainError } from "../../domain/errors";
+import { assertExpectedVersion, DomainError } from "../../domain/errors";
 import { EARLIEST_RECEIPT_DATE } from "../applications/intake-schema";
 import type { CaseKind, CaseOutcome } from "./case-kinds";
 import type { DisclosureValues } from "./disclosure-values";
@@ -31,7 +31,7 @@ export const DRAFT_CONFLICT_MESSAGE = "草稿已被他人修改，请刷新后�
 
 /** A draft is saved only over the version the editor saw (when the editor names one). */
 export function assertDraftVersion(currentVersion: number, expectedVersion: number | undefined): void {
-  if (expectedVersion !== undefined && expectedVersion !== currentVersion) throw new DomainError("REPORT.CONFLICT", DRAFT_CONFLICT_MESSAGE, { currentVersion });
+  assertExpectedVersion(currentVersion, expectedVersion, "REPORT.CONFLICT", DRAFT_CONFLICT_MESSAGE);
 }
 
 /** The narrative texts of a draft as stored. */

@@ -1,6 +1,6 @@
 // Who may do what with staff accounts, and the role groups every other policy builds on. Pure; the staff API
 // (routes.ts, http/auth.ts), the console (session.ts, pages/users.ts, pages/account.ts) and the service use it.
-import { rolesMay, type Policy, type StaffRole } from "../../domain/staff-roles";
+import { rolesMay, type Policy, type RoleHolder, type StaffRole } from "../../domain/staff-roles";
 
 /** Agency staff: they act for their own agency's records. */
 export const STAFF_ROLES: StaffRole[] = ["clerk", "approver", "admin"];
@@ -27,3 +27,9 @@ export const mayManageOversightAccounts: Policy = rolesMay("platform_admin");
 
 /** Two-factor sign-in (TOTP) is offered to admins only for now. */
 export const mayUseTotp: Policy = rolesMay("admin");
+
+/**
+ * Whose account `actor` (who manages accounts) may see and change: their agency's staff; a supervisor's or platform
+ * admin's account only when they manage the oversight accounts (a reset password would hand over the platform).
+ */
+export const mayManageAccountOf = (actor: RoleHolder, user: RoleHolder): boolean => isAgencyStaff(user) || mayManageOversightAccounts(actor);

@@ -14,7 +14,7 @@ import { AuditEvent, auditEvent, staffOrSystem } from "../../infra/entities/audi
 import { StaffSession, StaffUser, type StaffRole } from "../../infra/entities/staff-user.entity";
 import { LoginThrottle } from "./login-throttle";
 import { assertPasswordAllowed } from "./password-policy";
-import { ALL_ROLES, mayManageOversightAccounts, mayManageUsers, mayUseTotp, STAFF_ROLES } from "./policy";
+import { ALL_ROLES, mayManageAccountOf, mayManageOversightAccounts, mayManageUsers, mayUseTotp, STAFF_ROLES } from "./policy";
 
 /** The role groups are the staff policy's (./policy.ts); re-exported for the callers that read them here. */
 export { ALL_ROLES, OVERSIGHT_ROLES, STAFF_ROLES } from "./policy";
@@ -65,7 +65,7 @@ export class StaffService {
    */
   private async managedUser(userId: string, actor: StaffPrincipal): Promise<StaffUser> {
     const user = await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId, agencyId: actor.agencyId });
-    if (!user || (!STAFF_ROLES.includes(user.role) && !mayManageOversightAccounts(actor))) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
+    if (!user || !mayManageAccountOf(actor, user)) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     return user;
   }
 

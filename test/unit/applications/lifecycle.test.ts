@@ -1,4 +1,4 @@
-import { ACTIONS, allowedActions, isLegalFrom, nextStatus, roleMay, STATUSES } from "../../../src/modules/applications/lifecycle";
+import { ACTIONS, allowedActions, isLegalFrom, nextStatus, roleMay, statusLabel, STATUSES } from "../../../src/modules/applications/lifecycle";
 
 describe("lifecycle rules", () => {
   it("answered and closed are final: only the applicant category can still be corrected", () => {
@@ -24,4 +24,10 @@ describe("lifecycle rules", () => {
     expect(allowedActions("awaiting_confirmation", "clerk", false)).toEqual(["confirm-receipt", "close", "split", "set-category"]);
     for (const s of STATUSES) expect(allowedActions(s, "clerk", false)).not.toContain("extend");
   });
+});
+
+test("a stored status reads as its Chinese label; an unknown one as it is", () => {
+  expect(statusLabel("correction_requested")).toBe("待补正");
+  expect(statusLabel("closed")).toBe("已办结");
+  expect(statusLabel("archived")).toBe("archived");
 });

@@ -1,5 +1,5 @@
 // The staff accounts' role rules (staff/policy.ts): the role groups, user management, TOTP.
-import { ALL_ROLES, isAgencyStaff, isApprover, mayManageOversightAccounts, mayManageUsers, mayUseTotp, OVERSIGHT_ROLES, STAFF_ROLES } from "../../../src/modules/staff/policy";
+import { ALL_ROLES, isAgencyStaff, isApprover, mayManageAccountOf, mayManageOversightAccounts, mayManageUsers, mayUseTotp, OVERSIGHT_ROLES, STAFF_ROLES } from "../../../src/modules/staff/policy";
 import { admitted, EVERY_ROLE } from "./role-table";
 
 test("agency staff are clerk, approver and admin; supervisor and platform admin oversee", () => {
@@ -33,4 +33,12 @@ test("an approver or the admin signs off for the agency; a clerk and the oversig
   expect(isApprover({ role: "approver" })).toBe(true);
   expect(isApprover({ role: "clerk" })).toBe(false);
   expect(admitted(isApprover)).toEqual(["approver", "admin"]);
+});
+
+test("an agency admin manages their agency's staff accounts, not a supervisor's or platform admin's; the platform admin manages both", () => {
+  expect(mayManageAccountOf({ role: "admin" }, { role: "clerk" })).toBe(true);
+  expect(mayManageAccountOf({ role: "admin" }, { role: "supervisor" })).toBe(false);
+  expect(mayManageAccountOf({ role: "admin" }, { role: "platform_admin" })).toBe(false);
+  expect(mayManageAccountOf({ role: "platform_admin" }, { role: "supervisor" })).toBe(true);
+  expect(mayManageAccountOf({ role: "platform_admin" }, { role: "admin" })).toBe(true);
 });

@@ -11,7 +11,7 @@ import { Application } from "../../applications/application.entity";
 import type { ApplicationService } from "../../applications/application-service";
 import { renderReplyLetter } from "../../applications/reply-letter";
 import { ANSWER_DISPOSITIONS, dispositionLabel } from "../../applications/dispositions";
-import { ACTIONS, STATUS_LABELS, type ApplicationAction } from "../../applications/lifecycle";
+import { ACTIONS, statusLabel, type ApplicationAction } from "../../applications/lifecycle";
 import type { StaffPrincipal } from "../../staff/staff-service";
 import { html, options, type HtmlValue, type SafeHtml } from "../../../http/html";
 import { localTime, page } from "../layout";
@@ -115,7 +115,7 @@ function clockCard(d: Detail): SafeHtml {
 </section>`;
 }
 
-const statusLabel = (s: string | null) => (s ? (STATUS_LABELS[s as keyof typeof STATUS_LABELS] ?? s) : "—");
+const shownStatus = (s: string | null) => (s ? statusLabel(s) : "—");
 
 function auditCard(app: AppContext, d: Detail): SafeHtml {
   return html`<section class="card" aria-labelledby="h-audit">
@@ -124,7 +124,7 @@ function auditCard(app: AppContext, d: Detail): SafeHtml {
 ${d.audit.map(
   (e) => html`<li><strong>${AUDIT_LABELS[e.action] ?? e.action}</strong>
   <span class="muted">${localTime(app, e.createdAt)} · ${e.actorType === "staff" ? e.actor : (ACTOR_LABELS[e.actorType] ?? e.actorType)}</span>
-  ${e.fromStatus !== e.toStatus && e.toStatus ? html`<br><span class="muted">状态：${statusLabel(e.fromStatus)} → ${statusLabel(e.toStatus)}</span>` : ""}
+  ${e.fromStatus !== e.toStatus && e.toStatus ? html`<br><span class="muted">状态：${shownStatus(e.fromStatus)} → ${shownStatus(e.toStatus)}</span>` : ""}
   ${e.reason ? html`<br><span class="pre">${e.reason}</span>` : ""}</li>`,
 )}
 </ol>

@@ -5,7 +5,7 @@ import type Router from "@koa/router";
 import type { AppContext } from "../../../context";
 import type { Services } from "../../services";
 import { yearOf } from "../../../domain/china-time";
-import { STATUS_LABELS, type ApplicationStatus } from "../../applications/lifecycle";
+import { statusLabel } from "../../applications/lifecycle";
 import { PUBLICATION_STATE_LABELS } from "../../platform/district-service";
 import { formatForYear } from "../../reports/formats";
 import { applicationGrid } from "../../reports/layout";
@@ -51,7 +51,7 @@ export function districtRoutes(app: AppContext, r: Router, deps: Pick<Services, 
 <h2 id="h-overdue">已超期的申请${overdue.length >= 100 ? "（最早的100件）" : ""}</h2>
 ${overdue.length
   ? html`<div class="table-wrap"><table id="overdue"><thead><tr><th scope="col">申请编号</th><th scope="col">机关</th><th scope="col">答复期限</th><th scope="col">状态</th></tr></thead>
-<tbody>${overdue.map((o) => html`<tr><td>${o.applicationNo}</td><td>${nameOf.get(o.agencyId) ?? ""}</td><td>${o.dueDate}</td><td>${STATUS_LABELS[o.status as ApplicationStatus] ?? o.status}</td></tr>`)}</tbody></table></div>`
+<tbody>${overdue.map((o) => html`<tr><td>${o.applicationNo}</td><td>${nameOf.get(o.agencyId) ?? ""}</td><td>${o.dueDate}</td><td>${statusLabel(o.status)}</td></tr>`)}</tbody></table></div>`
   : html`<p>没有超期的申请。</p>`}
 </section>`;
     ctx.type = "html";

@@ -150,7 +150,7 @@ export function reportRoutes(app: AppContext, r: Router, deps: Pick<Services, "r
     const base = `/console/reports/${year}`;
     const body = html`
 <form method="get" action="/console/reports" class="filters card">
-  <div class="field"><label for="year">年度</label><select id="year" name="year">${years.map((y) => html`<option value="${y}"${y === year ? raw(" selected") : ""}>${y}年</option>`)}</select></div>
+  <div class="field"><label for="year">年度</label><select id="year" name="year">${options(years.map((y) => [String(y), `${y}年`]), String(year))}</select></div>
   <div class="field"><button type="submit">切换</button></div>
 </form>
 ${reminders.length ? html`<section class="card" aria-labelledby="h-reminders" id="report-reminders"><h2 id="h-reminders">提醒</h2>

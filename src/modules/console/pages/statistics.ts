@@ -8,7 +8,7 @@ import { dispositionLabel } from "../../applications/dispositions";
 import { CHANNEL_LABELS } from "../../applications/intake-schema";
 import { gridsOf } from "../../reports/render-text";
 import { assertYear } from "../../reports/report-service";
-import { html, raw, type SafeHtml } from "../../../http/html";
+import { html, options, raw, type SafeHtml } from "../../../http/html";
 import { page } from "../layout";
 import { gridHtml } from "../report-table";
 import { consoleStaff, takeFlash } from "../session";
@@ -92,7 +92,7 @@ export function statisticsRoutes(app: AppContext, r: Router, deps: Pick<Services
     const years = Array.from({ length: 5 }, (_, i) => current - i);
     const body = html`
 <form method="get" action="/console/statistics" class="filters card">
-  <div class="field"><label for="year">年度</label><select id="year" name="year">${years.map((y) => html`<option value="${y}"${y === year ? raw(" selected") : ""}>${y}年</option>`)}</select></div>
+  <div class="field"><label for="year">年度</label><select id="year" name="year">${options(years.map((y) => [String(y), `${y}年`]), String(year))}</select></div>
   <div class="field"><button type="submit">查看</button></div>
 </form>
 <section class="card" aria-labelledby="h-table">

@@ -3,7 +3,7 @@
 // applicant columns (group rows such as 不予公开 summed from their reasons), every column of 四, every cell of
 // 二, the narratives 一/五/六. Labels are the official ones; `name` is the short form said in a reply.
 import type { ReportJson } from "../../reports/narrative";
-import { applicationColumns, columnLabel, getFormat, reviewColumnLabel, reviewColumns, type FormatId } from "../../reports/formats";
+import { applicationColumns, columnLabel, getFormat, labelChain, reviewColumnLabel, reviewColumns, type FormatId } from "../../reports/formats";
 import type { PublishedReport } from "./units";
 
 const strip = (l: string) =>
@@ -27,15 +27,7 @@ export function publishedReport(r: Pick<ReportJson, "year" | "format" | "applica
     for (const [k, v] of Object.entries(r.applications.rows)) if (k.startsWith(`${code}.`)) cols.forEach((c, i) => (sum[c] += v[i] ?? 0));
     return sum;
   };
-  const chain = (code: string) => {
-    const parts: string[] = [];
-    let n = rowsSpec.find((x) => x.code === code);
-    while (n) {
-      parts.unshift(n.label);
-      n = n.parent ? rowsSpec.find((x) => x.code === n!.parent) : undefined;
-    }
-    return parts;
-  };
+  const chain = (code: string) => labelChain(rowsSpec, code);
   const rows = rowsSpec
     .filter((n) => n.code !== "result")
     .map((n) => {

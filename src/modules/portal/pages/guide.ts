@@ -5,7 +5,7 @@ import type { EntryView } from "../../catalogue/catalogue-service";
 import { CONTACT_LABELS, contactLines, TO_BE_FILLED, type PublishedGuide } from "../../catalogue/guide-service";
 import { isSafeLink } from "../../catalogue/entry-schema";
 import type { SearchResult } from "../../catalogue/search-service";
-import { html, raw, type SafeHtml } from "../../../http/html";
+import { html, options, raw, type SafeHtml } from "../../../http/html";
 import { link, portalPage, type PortalAgency } from "../layout";
 
 /** Paragraphs separated by blank lines; lines starting with "- " become a list. */
@@ -78,11 +78,10 @@ export interface CataloguePageInput {
 
 /** The search form (also on the home page). */
 export function searchForm(agency: PortalAgency, p: { q: string; category?: string; year?: string; categories?: string[]; years?: number[] }, idPrefix = ""): SafeHtml {
-  const opt = (v: string, label: string, sel: string | undefined) => html`<option value="${v}"${v === (sel ?? "") ? raw(" selected") : ""}>${label}</option>`;
   return html`<form method="get" action="/catalogue" role="search">
 ${agency.isDefault ? "" : html`<input type="hidden" name="agency" value="${agency.code}">`}<label for="${idPrefix}q">关键词或文号<input type="search" id="${idPrefix}q" name="q" value="${p.q}" maxlength="200" placeholder="例如：年度报告、张政办发〔2019〕12号"></label>
-${p.categories ? html`<label for="${idPrefix}category">分类<select id="${idPrefix}category" name="category">${opt("", "全部分类", p.category)}${p.categories.map((c) => opt(c, c, p.category))}</select></label>\n` : ""}${
-    p.years ? html`<label for="${idPrefix}year">年份<select id="${idPrefix}year" name="year">${opt("", "全部年份", p.year)}${p.years.map((y) => opt(String(y), `${y}年`, p.year))}</select></label>\n` : ""
+${p.categories ? html`<label for="${idPrefix}category">分类<select id="${idPrefix}category" name="category">${options([["", "全部分类"], ...p.categories.map((c): [string, string] => [c, c])], p.category ?? "")}</select></label>\n` : ""}${
+    p.years ? html`<label for="${idPrefix}year">年份<select id="${idPrefix}year" name="year">${options([["", "全部年份"], ...p.years.map((y): [string, string] => [String(y), `${y}年`])], p.year ?? "")}</select></label>\n` : ""
   }<button type="submit">搜索</button>
 </form>`;
 }
