@@ -83,6 +83,8 @@ async function main() {
     console.log(`filing: server ${server.url}, ${FILINGS} filings per phase, ${CONCURRENCY} citizens at a time, ${ROUNDS} round(s)`);
     await phase("rest", WARMUP, "warmrest");
     await phase("chat", WARMUP, "warmchat");
+    // Profiling: start the profile afresh now that the server is warm (bench/lib/cpu-profile.cjs).
+    if (cpuProf) process.kill(server.proc.pid!, "SIGUSR2");
 
     const rounds: Array<{ rest: (typeof results)[number]; chat: (typeof results)[number] }> = [];
     for (let i = 0; i < ROUNDS; i++) {
