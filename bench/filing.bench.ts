@@ -6,6 +6,7 @@
 // Run: npm run bench -- filing   (env BENCH_FILINGS, BENCH_CONCURRENCY, BENCH_ROUNDS, BENCH_CPU_PROF=<dir>)
 // Its own PostgreSQL schema and Redis key prefix, removed afterwards. Not part of `npm test`.
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { Client } from "pg";
@@ -41,7 +42,10 @@ const cpuMs = (pid: number) => treeCpuSeconds(pid) * 1000;
 const perSecond = (n: number, ms: number) => Number(((n * 1000) / ms).toFixed(1));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const loadNow = () => os.loadavg().map((x) => Number(x.toFixed(2)));
+
 async function main() {
+  const loadBefore = loadNow();
   const pg = await createPgSchema();
   const prefix = `benchfiling_${randomBytes(4).toString("hex")}:`;
   const cpuProf = process.env.BENCH_CPU_PROF;
@@ -67,11 +71,12 @@ async function main() {
   await db.connect();
   await db.query(`SET search_path TO "${pg.schema}"`);
   const count = async () => Number((await db.query(`SELECT COUNT(*)::int AS n FROM applications`)).rows[0].n);
-  const results: Array<LoadResult & { serverCpuMs: number }> = [];
+  const results: Array<LoadResult & { serverCpuMs: number; loadAverage: number[] }> = [];
   let citizen = 0;
   const phase = async (mode: LoadJob["mode"], n: number, tag: string) => {
     const cpu0 = cpuMs(server.proc.pid!);
-    const r = { ...(await load({ url: server.url, mode, from: citizen, count: n, concurrency: CONCURRENCY, tag })), serverCpuMs: 0 };
+    const loadAverage = loadNow();
+    const r = { ...(await load({ url: server.url, mode, from: citizen, count: n, concurrency: CONCURRENCY, tag })), serverCpuMs: 0, loadAverage };
     r.serverCpuMs = cpuMs(server.proc.pid!) - cpu0;
     citizen += n;
     results.push(r);
@@ -92,7 +97,7 @@ async function main() {
       const chat = await phase("chat", FILINGS, `chat${i}`);
       rounds.push({ rest, chat });
       console.log(
-        `  round ${i + 1}: REST ${perSecond(rest.acknowledged.length, rest.elapsedMs)} applications/s; ` +
+        `  round ${i + 1} [load ${rest.loadAverage.join(" ")}]: REST ${perSecond(rest.acknowledged.length, rest.elapsedMs)} applications/s; ` +
           `chat ${perSecond(chat.acknowledged.length, chat.elapsedMs)} applications/s = ${perSecond(chat.requests, chat.elapsedMs)} messages/s ` +
           `(message p50 ${chat.latency.p50} ms, p99 ${chat.latency.p99} ms); server CPU per application: REST ${(rest.serverCpuMs / rest.acknowledged.length).toFixed(2)} ms, ` +
           `chat ${(chat.serverCpuMs / chat.acknowledged.length).toFixed(2)} ms (${(chat.serverCpuMs / chat.requests).toFixed(2)} ms per message)`,
@@ -113,6 +118,8 @@ async function main() {
         lost: r.acknowledged.filter((no) => !stored.has(no)).length,
         unacknowledged: rows.length - r.acknowledged.filter((no) => stored.has(no)).length,
         failedFilings: r.failed.length,
+        serverCpuMsPerApplication: Number((r.serverCpuMs / Math.max(1, r.acknowledged.length)).toFixed(2)),
+        loadAverage: r.loadAverage,
       });
     }
     const duplicates = Number(
@@ -143,6 +150,8 @@ async function main() {
     const chatPerSecond = median(chatRates);
     const restPerSecond = median(restRates);
     const result = {
+      // The machine is shared: its load average (1, 5, 15 min) before and after, for reading the figures.
+      loadAverage: { before: loadBefore, after: loadNow() },
       filingsPerPhase: FILINGS,
       concurrency: CONCURRENCY,
       rounds: ROUNDS,
