@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { Client } from "pg";
-import { QUICK, ratioOf, writeResult } from "./lib/results";
+import { BUILT, QUICK, ratioOf, writeResult } from "./lib/results";
 import type { LoadJob, LoadResult } from "./lib/filing-load";
 import { createPgSchema, deleteRedisPrefix, PG_URL, REDIS_URL } from "../test/helpers/test-context";
 import { startServer } from "../test/helpers/server-process";
@@ -63,6 +63,7 @@ async function main() {
       ...(cpuProf ? { NODE_OPTIONS: `--require ${path.join(__dirname, "lib/cpu-profile.cjs")}`, BENCH_CPU_PROF_DIR: path.resolve(cpuProf) } : {}),
     },
     readyTimeoutMs: 180_000,
+    built: BUILT,
   }).catch(async (e: unknown) => {
     await pg.drop();
     throw e;
