@@ -176,6 +176,8 @@ async function main() {
       ratio: Number((chatPerSecond / restPerSecond).toFixed(3)),
       /** Server CPU per application, chat over REST: the cost of the dialogue, robust to a busy machine. */
       cpuRatio: Number((chatCpu / restCpu).toFixed(2)),
+      /** The same ratio within each round (REST and chat back to back, under the same load). */
+      cpuRatioPerRound: rounds.map((r) => Number((cpuPer(r.chat) / cpuPer(r.rest)).toFixed(2))),
       target: { applicationsPerSecond: TARGET, met: chatPerSecond >= TARGET && integrity.exact, shortfall: Number((chatPerSecond / TARGET).toFixed(3)) },
       integrity,
       perPhase,

@@ -1,5 +1,5 @@
-// `npm run bench [-- --quick] [-- --built] [-- <filter>]`: runs every bench/*.bench.ts (or those whose name contains the
-// filter), one child process each so that benchmarks do not share connections or warm caches, then prints one
+// `npm run bench [-- --quick] [-- --built] [-- <filter> …]`: runs every bench/*.bench.ts (or those whose name contains
+// one of the filters), one child process each so that benchmarks do not share connections or warm caches, then prints one
 // table from the JSON results this run wrote (bench/results/<name>[.quick].json). --quick sets BENCH_QUICK=1 for
 // the children: smaller data, the whole suite in under two minutes. --built compiles first (npm run build) and
 // runs the server as production does, node dist/src/main.js, instead of under tsx. Exits non-zero when a benchmark fails
@@ -12,20 +12,21 @@ import { resultFile, type SummaryRow } from "./lib/results";
 const args = process.argv.slice(2);
 const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick" && a !== "--built");
 if (unknown.length) {
-  console.error(`unknown option ${unknown.join(" ")}; usage: npm run bench -- [--quick] [--built] [name filter]`);
+  console.error(`unknown option ${unknown.join(" ")}; usage: npm run bench -- [--quick] [--built] [name filter …]`);
   process.exit(2);
 }
 const quick = args.includes("--quick") || process.env.BENCH_QUICK === "1";
 // --built: compile once (npm run build), then every benchmark runs the server as production does (dist/src/main.js).
 const built = args.includes("--built") || process.env.BENCH_BUILT === "1";
-const filter = args.find((a) => !a.startsWith("-"));
+// Name filters: a benchmark runs when its file name contains any of them (`npm run bench -- webhook filing memory`).
+const filters = args.filter((a) => !a.startsWith("-"));
 const dir = __dirname;
 const files = fs
   .readdirSync(dir)
-  .filter((f) => f.endsWith(".bench.ts") && (!filter || f.includes(filter)))
+  .filter((f) => f.endsWith(".bench.ts") && (!filters.length || filters.some((x) => f.includes(x))))
   .sort();
 if (!files.length) {
-  console.error(`no benchmark matches ${filter ?? "*.bench.ts"} in ${dir}`);
+  console.error(`no benchmark matches ${filters.join(", ") || "*.bench.ts"} in ${dir}`);
   process.exit(2);
 }
 
