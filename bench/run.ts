@@ -78,7 +78,9 @@ for (const f of files) {
 const fmt = (x: number | undefined) => (x === undefined || x === null || Number.isNaN(x) ? "–" : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 const rows: string[][] = [["bench", "figure", "value", "baseline (same run)", "baseline value", "ratio", "target", "met"]];
 for (const o of outcomes) {
+  // A failed benchmark that still wrote its result this run (e.g. timeouts on a loaded machine) shows its figures too.
   if (o.status === "failed") rows.push([o.bench, `FAILED: ${o.why}`, "", "", "", "", "", "no"]);
+  if (o.status === "failed" && !o.summary?.length) continue;
   else if (!o.summary?.length) rows.push([o.bench, "(no summary rows; see its JSON)", "", "", "", fmt(o.ratio), "", ""]);
   else
     for (const s of o.summary)
