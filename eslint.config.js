@@ -46,6 +46,7 @@ const PURE_FILES = [
   "src/modules/conversation/policy.ts",
   "src/modules/conversation/refile-grant.ts",
   "src/modules/conversation/understanding.ts",
+  "src/modules/conversation/knowledge/answer-memo.ts",
   "src/modules/conversation/knowledge/answer-unit.ts",
   "src/modules/conversation/knowledge/answering.ts",
   "src/modules/conversation/knowledge/bm25.ts",

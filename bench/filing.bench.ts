@@ -6,10 +6,11 @@
 // Run: npm run bench -- filing   (env BENCH_FILINGS, BENCH_CONCURRENCY, BENCH_ROUNDS, BENCH_CPU_PROF=<dir>)
 // Its own PostgreSQL schema and Redis key prefix, removed afterwards. Not part of `npm test`.
 import { randomBytes } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { Client } from "pg";
-import { QUICK, ratioOf, writeResult } from "./lib/results";
+import { BUILT, QUICK, ratioOf, writeResult } from "./lib/results";
 import type { LoadJob, LoadResult } from "./lib/filing-load";
 import { createPgSchema, deleteRedisPrefix, PG_URL, REDIS_URL } from "../test/helpers/test-context";
 import { startServer } from "../test/helpers/server-process";
@@ -41,7 +42,10 @@ const cpuMs = (pid: number) => treeCpuSeconds(pid) * 1000;
 const perSecond = (n: number, ms: number) => Number(((n * 1000) / ms).toFixed(1));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const loadNow = () => os.loadavg().map((x) => Number(x.toFixed(2)));
+
 async function main() {
+  const loadBefore = loadNow();
   const pg = await createPgSchema();
   const prefix = `benchfiling_${randomBytes(4).toString("hex")}:`;
   const cpuProf = process.env.BENCH_CPU_PROF;
@@ -59,6 +63,7 @@ async function main() {
       ...(cpuProf ? { NODE_OPTIONS: `--require ${path.join(__dirname, "lib/cpu-profile.cjs")}`, BENCH_CPU_PROF_DIR: path.resolve(cpuProf) } : {}),
     },
     readyTimeoutMs: 180_000,
+    built: BUILT,
   }).catch(async (e: unknown) => {
     await pg.drop();
     throw e;
@@ -67,11 +72,12 @@ async function main() {
   await db.connect();
   await db.query(`SET search_path TO "${pg.schema}"`);
   const count = async () => Number((await db.query(`SELECT COUNT(*)::int AS n FROM applications`)).rows[0].n);
-  const results: Array<LoadResult & { serverCpuMs: number }> = [];
+  const results: Array<LoadResult & { serverCpuMs: number; loadAverage: number[] }> = [];
   let citizen = 0;
   const phase = async (mode: LoadJob["mode"], n: number, tag: string) => {
     const cpu0 = cpuMs(server.proc.pid!);
-    const r = { ...(await load({ url: server.url, mode, from: citizen, count: n, concurrency: CONCURRENCY, tag })), serverCpuMs: 0 };
+    const loadAverage = loadNow();
+    const r = { ...(await load({ url: server.url, mode, from: citizen, count: n, concurrency: CONCURRENCY, tag })), serverCpuMs: 0, loadAverage };
     r.serverCpuMs = cpuMs(server.proc.pid!) - cpu0;
     citizen += n;
     results.push(r);
@@ -83,6 +89,8 @@ async function main() {
     console.log(`filing: server ${server.url}, ${FILINGS} filings per phase, ${CONCURRENCY} citizens at a time, ${ROUNDS} round(s)`);
     await phase("rest", WARMUP, "warmrest");
     await phase("chat", WARMUP, "warmchat");
+    // Profiling: start the profile afresh now that the server is warm (bench/lib/cpu-profile.cjs).
+    if (cpuProf) process.kill(server.proc.pid!, "SIGUSR2");
 
     const rounds: Array<{ rest: (typeof results)[number]; chat: (typeof results)[number] }> = [];
     for (let i = 0; i < ROUNDS; i++) {
@@ -90,7 +98,7 @@ async function main() {
       const chat = await phase("chat", FILINGS, `chat${i}`);
       rounds.push({ rest, chat });
       console.log(
-        `  round ${i + 1}: REST ${perSecond(rest.acknowledged.length, rest.elapsedMs)} applications/s; ` +
+        `  round ${i + 1} [load ${rest.loadAverage.join(" ")}]: REST ${perSecond(rest.acknowledged.length, rest.elapsedMs)} applications/s; ` +
           `chat ${perSecond(chat.acknowledged.length, chat.elapsedMs)} applications/s = ${perSecond(chat.requests, chat.elapsedMs)} messages/s ` +
           `(message p50 ${chat.latency.p50} ms, p99 ${chat.latency.p99} ms); server CPU per application: REST ${(rest.serverCpuMs / rest.acknowledged.length).toFixed(2)} ms, ` +
           `chat ${(chat.serverCpuMs / chat.acknowledged.length).toFixed(2)} ms (${(chat.serverCpuMs / chat.requests).toFixed(2)} ms per message)`,
@@ -111,6 +119,8 @@ async function main() {
         lost: r.acknowledged.filter((no) => !stored.has(no)).length,
         unacknowledged: rows.length - r.acknowledged.filter((no) => stored.has(no)).length,
         failedFilings: r.failed.length,
+        serverCpuMsPerApplication: Number((r.serverCpuMs / Math.max(1, r.acknowledged.length)).toFixed(2)),
+        loadAverage: r.loadAverage,
       });
     }
     const duplicates = Number(
@@ -141,6 +151,8 @@ async function main() {
     const chatPerSecond = median(chatRates);
     const restPerSecond = median(restRates);
     const result = {
+      // The machine is shared: its load average (1, 5, 15 min) before and after, for reading the figures.
+      loadAverage: { before: loadBefore, after: loadNow() },
       filingsPerPhase: FILINGS,
       concurrency: CONCURRENCY,
       rounds: ROUNDS,
@@ -164,6 +176,8 @@ async function main() {
       ratio: Number((chatPerSecond / restPerSecond).toFixed(3)),
       /** Server CPU per application, chat over REST: the cost of the dialogue, robust to a busy machine. */
       cpuRatio: Number((chatCpu / restCpu).toFixed(2)),
+      /** The same ratio within each round (REST and chat back to back, under the same load). */
+      cpuRatioPerRound: rounds.map((r) => Number((cpuPer(r.chat) / cpuPer(r.rest)).toFixed(2))),
       target: { applicationsPerSecond: TARGET, met: chatPerSecond >= TARGET && integrity.exact, shortfall: Number((chatPerSecond / TARGET).toFixed(3)) },
       integrity,
       perPhase,

@@ -1,7 +1,8 @@
-// `npm run bench [-- --quick] [-- <filter>]`: runs every bench/*.bench.ts (or those whose name contains the
-// filter), one child process each so that benchmarks do not share connections or warm caches, then prints one
+// `npm run bench [-- --quick] [-- --built] [-- <filter> …]`: runs every bench/*.bench.ts (or those whose name contains
+// one of the filters), one child process each so that benchmarks do not share connections or warm caches, then prints one
 // table from the JSON results this run wrote (bench/results/<name>[.quick].json). --quick sets BENCH_QUICK=1 for
-// the children: smaller data, the whole suite in under two minutes. Exits non-zero when a benchmark fails
+// the children: smaller data, the whole suite in under two minutes. --built compiles first (npm run build) and
+// runs the server as production does, node dist/src/main.js, instead of under tsx. Exits non-zero when a benchmark fails
 // (non-zero exit, or no result written). Not part of `npm test`.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -9,20 +10,23 @@ import path from "node:path";
 import { resultFile, type SummaryRow } from "./lib/results";
 
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick");
+const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick" && a !== "--built");
 if (unknown.length) {
-  console.error(`unknown option ${unknown.join(" ")}; usage: npm run bench -- [--quick] [name filter]`);
+  console.error(`unknown option ${unknown.join(" ")}; usage: npm run bench -- [--quick] [--built] [name filter …]`);
   process.exit(2);
 }
 const quick = args.includes("--quick") || process.env.BENCH_QUICK === "1";
-const filter = args.find((a) => !a.startsWith("-"));
+// --built: compile once (npm run build), then every benchmark runs the server as production does (dist/src/main.js).
+const built = args.includes("--built") || process.env.BENCH_BUILT === "1";
+// Name filters: a benchmark runs when its file name contains any of them (`npm run bench -- webhook filing memory`).
+const filters = args.filter((a) => !a.startsWith("-"));
 const dir = __dirname;
 const files = fs
   .readdirSync(dir)
-  .filter((f) => f.endsWith(".bench.ts") && (!filter || f.includes(filter)))
+  .filter((f) => f.endsWith(".bench.ts") && (!filters.length || filters.some((x) => f.includes(x))))
   .sort();
 if (!files.length) {
-  console.error(`no benchmark matches ${filter ?? "*.bench.ts"} in ${dir}`);
+  console.error(`no benchmark matches ${filters.join(", ") || "*.bench.ts"} in ${dir}`);
   process.exit(2);
 }
 
@@ -37,6 +41,14 @@ interface Outcome {
 }
 
 const started = Date.now();
+if (built) {
+  console.log("=== npm run build (--built: the server runs compiled) ===");
+  const b = spawnSync("npm", ["run", "build"], { stdio: "inherit", cwd: path.join(dir, "..") });
+  if (b.status !== 0) {
+    console.error(`npm run build failed (${b.status ?? b.signal})`);
+    process.exit(1);
+  }
+}
 const outcomes: Outcome[] = [];
 for (const f of files) {
   const name = f.replace(/\.bench\.ts$/, "");
@@ -44,7 +56,7 @@ for (const f of files) {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(dir, f)], {
     stdio: "inherit",
-    env: { ...process.env, ...(quick ? { BENCH_QUICK: "1" } : {}) },
+    env: { ...process.env, ...(quick ? { BENCH_QUICK: "1" } : {}), ...(built ? { BENCH_BUILT: "1" } : {}) },
   });
   const seconds = (Date.now() - t0) / 1000;
   const out: Outcome = { bench: name, seconds, status: "ok" };
@@ -66,7 +78,9 @@ for (const f of files) {
 const fmt = (x: number | undefined) => (x === undefined || x === null || Number.isNaN(x) ? "–" : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
 const rows: string[][] = [["bench", "figure", "value", "baseline (same run)", "baseline value", "ratio", "target", "met"]];
 for (const o of outcomes) {
+  // A failed benchmark that still wrote its result this run (e.g. timeouts on a loaded machine) shows its figures too.
   if (o.status === "failed") rows.push([o.bench, `FAILED: ${o.why}`, "", "", "", "", "", "no"]);
+  if (o.status === "failed" && !o.summary?.length) continue;
   else if (!o.summary?.length) rows.push([o.bench, "(no summary rows; see its JSON)", "", "", "", fmt(o.ratio), "", ""]);
   else
     for (const s of o.summary)

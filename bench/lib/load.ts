@@ -9,6 +9,7 @@ import http from "node:http";
 import { sealForWechat, unsealFromWechat, wechatSignature } from "../../test/helpers/wechat-official";
 import { startServer, type ServerProcess } from "../../test/helpers/server-process";
 import { createPgSchema, deleteRedisPrefix, REDIS_URL } from "../../test/helpers/test-context";
+import { BUILT } from "./results";
 
 // autocannon ships no types; the part used here.
 interface AcRequest {
@@ -428,6 +429,7 @@ export async function startBenchServer(acct: WechatAccount, env: Record<string, 
         ...env,
       },
       readyTimeoutMs: 180_000,
+      built: BUILT,
     });
     return { server, cleanup };
   } catch (e) {

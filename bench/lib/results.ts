@@ -6,6 +6,8 @@ import path from "node:path";
 
 /** `npm run bench -- --quick`: smaller data and shorter runs, the whole suite under two minutes. */
 export const QUICK = process.env.BENCH_QUICK === "1";
+/** `npm run bench -- --built`: the server runs compiled (`node dist/src/main.js`, as the Dockerfile runs it), not under tsx. */
+export const BUILT = process.env.BENCH_BUILT === "1";
 
 function version(cmd: string): string | null {
   try {
@@ -27,6 +29,8 @@ export function machine() {
     redis: version("redis-server --version"),
     /** 1/5/15-minute load averages when the result was written: the machine is shared, figures vary with them. */
     loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))),
+    /** How the benchmarked server ran: compiled as in production, or TypeScript under tsx (esbuild's keepNames helpers, source maps). */
+    server: BUILT ? "node dist/src/main.js (compiled, as in production)" : "node --import tsx src/main.ts",
   };
 }
 

@@ -31,10 +31,68 @@ export function hasMarkupDeclaration(body: string): boolean {
   return false;
 }
 
+const OPEN_TAG = /<([A-Za-z][A-Za-z0-9_]{0,63})>/y;
+const NOT_A_FIELD = new Set(["__proto__", "constructor", "prototype"]);
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * The usual message in one pass (issue 18: validating, then parsing with fast-xml-parser, was a tenth of a FAQ
+ * message's CPU): `<xml>` holding only distinct elements of letters and digits, each with one CDATA section or
+ * plain text without markup or entities, then `</xml>`. Such a document is well-formed and has no declaration,
+ * and the fields are what the parser returns for it (test/unit/conversation/wechat-xml-flat.test.ts compares them),
+ * except the parser's "#text" for the line breaks between elements, which nothing reads.
+ * Anything else — a declaration, a comment, nesting, an attribute, a repeated element, an entity, text beside a
+ * CDATA section — returns null and takes the full path below, with its checks and its refusals.
+ */
+export function parseFlatWechatXml(body: string): Record<string, string> | null {
+  let pos = 0;
+  while (pos < body.length && isSpace(body.charCodeAt(pos))) pos++;
+  if (!body.startsWith("<xml>", pos)) return null;
+  pos += 5;
+  const out: Record<string, string> = {};
+  for (;;) {
+    while (pos < body.length && isSpace(body.charCodeAt(pos))) pos++;
+    if (body.startsWith("</xml>", pos)) {
+      for (pos += 6; pos < body.length; pos++) if (!isSpace(body.charCodeAt(pos))) return null;
+      return Object.keys(out).length ? out : null;
+    }
+    OPEN_TAG.lastIndex = pos;
+    const open = OPEN_TAG.exec(body);
+    if (!open) return null;
+    const name = open[1];
+    if (NOT_A_FIELD.has(name) || Object.hasOwn(out, name)) return null;
+    pos = OPEN_TAG.lastIndex;
+    let value: string;
+    if (body.startsWith("<![CDATA[", pos)) {
+      const end = body.indexOf("]]>", pos + 9);
+      if (end < 0) return null;
+      value = body.slice(pos + 9, end);
+      pos = end + 3;
+    } else {
+      const end = body.indexOf("<", pos);
+      if (end < 0) return null;
+      value = body.slice(pos, end);
+      if (value.includes("&") || value.includes("]]>")) return null;
+      pos = end;
+    }
+    // The parser turns line ends \r\n and \r into \n (as XML says): such a value takes the full path.
+    if (value.includes("\r")) return null;
+    const close = `</${name}>`;
+    if (!body.startsWith(close, pos)) return null;
+    pos += close.length;
+    out[name] = value;
+  }
+}
+
 /** The flat <xml>…</xml> document WeChat sends, as string fields. */
 export function parseWechatXml(body: string): Record<string, string> {
   if (typeof body !== "string" || !body.trim()) throw new XmlRejected("empty body");
   if (Buffer.byteLength(body) > MAX_XML_BYTES) throw new XmlTooLarge("too large");
+  return parseFlatWechatXml(body) ?? parseWechatXmlWithParser(body);
+}
+
+/** The full path: declarations refused, the document validated, then read by fast-xml-parser. */
+export function parseWechatXmlWithParser(body: string): Record<string, string> {
   if (hasMarkupDeclaration(body)) throw new XmlRejected("DOCTYPE and entity declarations are not accepted");
   if (XMLValidator.validate(body) !== true) throw new XmlRejected("malformed XML");
   let doc: Record<string, unknown>;

@@ -9,6 +9,7 @@ import { noStoreByDefault } from "./no-store";
 import { healthRoutes } from "./health";
 import { rejectNulCharacters } from "./reject-nul";
 import { requestContext } from "./request-context";
+import { routeDispatch } from "./route-dispatch";
 
 export function buildApp({ ctx: app, modules }: Composition): Koa {
   const koa = new Koa({ proxy: app.config.TRUST_PROXY, maxIpsCount: app.config.TRUST_PROXY_HOPS });
@@ -44,6 +45,7 @@ export function buildApp({ ctx: app, modules }: Composition): Koa {
   );
   koa.use(rejectNulCharacters);
   const routers = [healthRoutes(app), ...modules.flatMap((m) => m.routes?.() ?? [])];
-  for (const r of routers) koa.use(r.routes()).use(r.allowedMethods());
+  // Only the routers that know the request's path run (route-dispatch.ts), in this order.
+  koa.use(routeDispatch(routers));
   return koa;
 }

@@ -1,4 +1,4 @@
-// The real server as a child process (node --import tsx src/main.ts, one process so SIGKILL kills it all),
+// The real server as a child process (node --import tsx src/main.ts, or the compiled dist/src/main.js; one process so SIGKILL kills it all),
 // for resilience tests and load benchmarks: free port, environment, readiness on /healthz, captured logs.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -40,7 +40,12 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Wait only for the port to answer (any status), not for a 200 from /healthz. */
   readyOnAnyStatus?: boolean;
+  /** Run the compiled server as production does (`node dist/src/main.js`, after `npm run build`) instead of tsx. */
+  built?: boolean;
 }
+
+/** The compiled entry point `npm run build` writes (the Dockerfile's CMD). */
+export const BUILT_MAIN = path.join(ROOT, "dist/src/main.js");
 
 export async function startServer(opts: StartOptions): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
@@ -60,7 +65,9 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
     ...opts.env,
     PORT: String(port),
   };
-  const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "src/main.ts")], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  if (opts.built && !fs.existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run npm run build first`);
+  const args = opts.built ? [BUILT_MAIN] : ["--import", "tsx", path.join(ROOT, "src/main.ts")];
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const sink = opts.logFile ? fs.createWriteStream(opts.logFile, { flags: "a" }) : null;
   const onData = (d: Buffer) => {

@@ -13,7 +13,8 @@ import { isCancel, isConfirmation } from "./form-chatter";
 import { interruption } from "./form-interruption";
 import { firstPart, longMessageNote } from "./long-message";
 import { classify, parseCredentials, type FigureTopic, type GuideTopic, type Intent } from "./intents";
-import { answerMessage, detailReply, unitReply, type MessageAnswer } from "./knowledge/answering";
+import { detailReply, unitReply, type MessageAnswer } from "./knowledge/answering";
+import { answerMessageMemo } from "./knowledge/answer-memo";
 import type { KnowledgeIndex } from "./knowledge/knowledge-index";
 import { checkScope } from "./knowledge/scope";
 import type { Understanding } from "./understanding";
@@ -343,7 +344,7 @@ function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIn
   if (intent.kind === "wrong_channel" && !refuseFirst) return onIntent(s, intent, m, nlu);
   // A document number is looked up in the catalogue as it is (the index holds titles, not every spelling of 〔〕).
   if (intent.kind === "catalogue_search" && findDocNumbers(normalized).length) return onIntent(s, intent, m, nlu);
-  const r = answerMessage(k, nlu, m.text, m.currentYear);
+  const r = answerMessageMemo(k, nlu, m.text, m.currentYear);
   // Several agencies: a topic "of another agency" may be one of this platform's; its catalogue entries are in the index.
   if (agencyChoice.isMultiAgency(m.agencies) && r.answers.length === 1 && r.answers[0].kind === "redirect" && r.answers[0].reason === "out_of_scope") {
     const routed = agencyChoice.routeOutOfScope(m.text, m.agencies, nlu);
@@ -488,7 +489,7 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
   const chatter = interruption(nlu, f, t, m.currentYear, m.verified);
   const fromIndex = (): StepResult | null => {
     if (!k) return null;
-    const r = answerMessage(k, nlu, t, m.currentYear);
+    const r = answerMessageMemo(k, nlu, t, m.currentYear);
     const texts = r.answers.filter((a) => a.kind === "answer" || a.kind === "redirect").map((a) => a.text);
     return texts.length ? done(s, [...texts, `${RESUME_PREFIX}${form.promptFor(f)}`], [], "knowledge.answer") : null;
   };
