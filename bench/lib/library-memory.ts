@@ -19,10 +19,10 @@ async function load(part: Part): Promise<void> {
       return;
     }
     case "jieba-bot": {
-      // The bot's own jieba: the built-in dictionary plus its domain words (understanding.ts builds it so).
-      const { Jieba } = await import("@node-rs/jieba");
-      const { dict } = await import("@node-rs/jieba/dict.js");
-      Jieba.withDict(dict).cut("政府信息公开申请", false);
+      // The bot's segmenter: jieba's route over the built-in dictionary's bytes plus its domain words
+      // (src/text/word-route.ts), not a second native jieba.
+      const { wordRoute } = await import("../../src/text/segment");
+      wordRoute(["依申请公开"], 200000).cut("政府信息公开申请");
       return;
     }
     case "opencc": {
