@@ -1,7 +1,8 @@
 // Two staff saving sections of the same guide draft at the same moment (PostgreSQL): exactly one edit is written,
-// the other is refused with GUIDE.CONFLICT naming the draft's revision now — never silently overwritten.
+// the other is refused with GUIDE.CONFLICT naming the draft's revision now — never silently overwritten; an edit
+// made on a revision the draft has moved past is refused too (PostgreSQL and SQLite).
 import request from "supertest";
-import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
+import { createTestEnv, staffToken, type DbKind, type TestEnv } from "../../helpers/test-context";
 import { raceBehindLock } from "../../helpers/pg-locks";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import { defaultAgency } from "../../../src/infra/agencies";
@@ -55,12 +56,28 @@ describe("concurrent edits of one guide draft on postgres", () => {
       { version: draft.version, changed: [wonOffice ? "sections.office" : "sections.remedies"] },
     ]);
   });
+});
+
+describe.each<DbKind>(["postgres", "sqlite"])("stale guide draft edits on %s", (db) => {
+  let env: TestEnv;
+  let clerk: string;
+  beforeAll(async () => {
+    env = await createTestEnv({ db, now: "2026-03-02T02:00:00Z" });
+    clerk = await staffToken(env, "clerk");
+  });
+  afterAll(() => env.close());
+
+  const auth = () => ({ Authorization: `Bearer ${clerk}` });
+  const patchSection = (key: string, body: Record<string, unknown>) => request(env.server).patch(`/api/staff/guide/draft/sections/${key}`).set(auth()).send(body);
 
   it("refuses an edit made on a revision the draft has moved past, and takes one made on the current revision", async () => {
-    const current = await request(env.server).get("/api/staff/guide").set(auth()).expect(200);
-    const revision = current.body.draft.revision as number;
-    const stale = await patchSection("fees", { body: "过时的修改。", revision: revision - 1 }).expect(409);
-    expect(stale.body.error).toMatchObject({ code: "GUIDE.CONFLICT", details: { currentRevision: revision } });
+    // No draft yet: an edit made on the published guide is revision 0; the draft it opens is at revision 1.
+    const opened = await patchSection("fees", { body: "不收取费用。", revision: 0 }).expect(200);
+    const revision = opened.body.draft.revision as number;
+    expect(revision).toBe(1);
+    expect((await request(env.server).get("/api/staff/guide").set(auth()).expect(200)).body.draft.revision).toBe(1);
+    const stale = await patchSection("fees", { body: "过时的修改。", revision: 0 }).expect(409);
+    expect(stale.body.error).toMatchObject({ code: "GUIDE.CONFLICT", message: "指南草稿已被他人修改，请刷新后再编辑", details: { currentRevision: revision } });
     const put = await request(env.server).put("/api/staff/guide/draft").set(auth()).send({ contact: { phone: "0533-1234567" }, revision }).expect(200);
     expect(put.body.draft.revision).toBe(revision + 1);
     const stalePut = await request(env.server).put("/api/staff/guide/draft").set(auth()).send({ contact: { phone: "0533-7654321" }, revision }).expect(409);
