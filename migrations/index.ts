@@ -12,6 +12,7 @@ import { CitizenRouting1764100900000 } from "./1764100900000-citizen-routing";
 import { CatalogueSearchGin1764101300000 } from "./1764101300000-catalogue-search-gin";
 import { AttachmentsSubscriptions1764101510000 } from "./1764101510000-attachments-subscriptions";
 import { AgencyTree1764101700000 } from "./1764101700000-agency-tree";
+import { GuideRevision1764101800000 } from "./1764101800000-guide-revision";
 
 export const migrations = [
   Foundation1764000000000,
@@ -27,4 +28,5 @@ export const migrations = [
   CatalogueSearchGin1764101300000,
   AttachmentsSubscriptions1764101510000,
   AgencyTree1764101700000,
+  GuideRevision1764101800000,
 ];

@@ -63,6 +63,10 @@ export class GuideVersion {
 
   @Column({ name: "published_at", type: "varchar", length: 30, nullable: true })
   publishedAt!: string | null;
+
+  /** Writes to this row while it is a draft (0 when opened): the optimistic check of concurrent draft edits. */
+  @Column({ type: "integer", default: 0 })
+  revision!: number;
 }
 
 export type DisclosureMode = "主动公开" | "依申请公开" | "不予公开";

@@ -3,12 +3,13 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { In, type EntityManager } from "typeorm";
+import { In, QueryFailedError, type EntityManager } from "typeorm";
 import { z } from "zod";
 import type { AppContext } from "../../context";
 import { localDate } from "../../domain/china-time";
 import { DomainError, ValidationError } from "../../domain/errors";
 import { AuditEvent, auditEvent, staffOrSystem } from "../../infra/entities/audit-event.entity";
+import { updateVersioned } from "../../infra/versioned-update";
 import type { Agency } from "../../infra/entities/agency.entity";
 import { GuideVersion, type GuideContact, type GuideContent, type GuideSection } from "./entities";
 
@@ -85,6 +86,8 @@ export const guideDraftSchema = z.object({
   sections: z.array(sectionSchema).min(1, "指南至少要有一个栏目").max(40).optional(),
   contact: contactSchema.partial().optional(),
   note: z.string().trim().max(500, "修改说明不能超过500个字").optional(),
+  /** The draft revision the editor saw (0: no draft yet); absent, the revision this request read. */
+  revision: z.number({ error: "草稿修订号应为数字" }).int().min(0).optional(),
 });
 export type GuideDraftInput = z.infer<typeof guideDraftSchema>;
 
@@ -92,7 +95,17 @@ export const sectionPatchSchema = z.object({
   title: sectionSchema.shape.title.optional(),
   body: sectionSchema.shape.body.optional(),
   keywords: sectionSchema.shape.keywords,
+  revision: guideDraftSchema.shape.revision,
 });
+
+const CONFLICT_MESSAGE = "指南草稿已被他人修改，请刷新后再编辑";
+/** The unique (agency, version) refusing a second draft opened at the same moment (PostgreSQL, SQLite wording). */
+const DRAFT_OPENED_TWICE = /uq_guide_versions_version|guide_versions\.agency_id, guide_versions\.version/;
+
+/** The draft moved on since the editor read it: refused, naming the revision it is at now. */
+function draftConflict(currentRevision: number | undefined): DomainError {
+  return new DomainError("GUIDE.CONFLICT", CONFLICT_MESSAGE, currentRevision === undefined ? undefined : { currentRevision });
+}
 
 function checkSections(sections: GuideSection[]): void {
   const problems: Array<{ field: string; message: string }> = [];
@@ -168,10 +181,26 @@ export class GuideService {
     return v;
   }
 
-  /** Edits the open draft, opening one (a copy of the published version) when there is none. */
-  async saveDraft(agencyId: string, input: GuideDraftInput, actor: Actor): Promise<GuideVersion> {
+  /**
+   * Edits the open draft, opening one (a copy of the published version) when there is none. The write is
+   * conditional on the draft's revision: the one the editor sent (`input.revision`), else `readRevision` (what the
+   * caller built the edit from), else the one read here. A draft changed since is refused with GUIDE.CONFLICT.
+   */
+  async saveDraft(agencyId: string, input: GuideDraftInput, actor: Actor, readRevision?: number): Promise<GuideVersion> {
+    try {
+      return await this.writeDraft(agencyId, input, actor, readRevision);
+    } catch (err) {
+      // Two first edits at once both open a draft: the later insert meets the unique (agency, version).
+      if (!(err instanceof QueryFailedError) || !DRAFT_OPENED_TWICE.test(err.message)) throw err;
+      throw draftConflict((await this.draft(agencyId))?.revision);
+    }
+  }
+
+  private async writeDraft(agencyId: string, input: GuideDraftInput, actor: Actor, readRevision: number | undefined): Promise<GuideVersion> {
     return this.ctx.db.transaction(async (m) => {
       const draft = await this.openDraft(m, agencyId, actor);
+      const expected = input.revision ?? readRevision ?? draft.revision;
+      if (expected !== draft.revision) throw draftConflict(draft.revision);
       const before = draft.content;
       const content: GuideContent = {
         title: input.title ?? before.title,
@@ -182,7 +211,14 @@ export class GuideService {
       draft.content = content;
       if (input.note !== undefined) draft.note = input.note;
       draft.updatedAt = this.ctx.clock.now().toISOString();
-      await m.save(draft);
+      const conflict = draftConflict(undefined);
+      try {
+        draft.revision = await updateVersioned(m, GuideVersion, draft.id, expected, { content, note: draft.note, updatedAt: draft.updatedAt }, conflict, "revision");
+      } catch (err) {
+        if (err !== conflict) throw err;
+        const now = await m.findOne(GuideVersion, { select: { id: true, revision: true }, where: { id: draft.id } });
+        throw draftConflict(now?.revision);
+      }
       const changed = [
         ...(input.title !== undefined && input.title !== before.title ? ["title"] : []),
         ...changedSections(before.sections, content.sections),
@@ -197,8 +233,10 @@ export class GuideService {
     const base = (await this.draft(agencyId)) ?? (await this.publishedVersion(agencyId));
     if (!base) throw new DomainError("GUIDE.NOT_FOUND", "指南不存在");
     if (!base.content.sections.some((s) => s.key === key)) throw new DomainError("GUIDE.SECTION_NOT_FOUND", `指南栏目 ${key} 不存在`);
-    const sections = base.content.sections.map((s) => (s.key === key ? { ...s, ...stripUndefined(patch) } : s));
-    return this.saveDraft(agencyId, { sections }, actor);
+    const { revision, ...fields } = patch;
+    const sections = base.content.sections.map((s) => (s.key === key ? { ...s, ...stripUndefined(fields) } : s));
+    // Built from the published version: the draft it opens starts at revision 0.
+    return this.saveDraft(agencyId, { sections, revision }, actor, base.status === "draft" ? base.revision : 0);
   }
 
   async publish(agencyId: string, actor: Actor, note?: string): Promise<GuideVersion> {
@@ -294,6 +332,7 @@ export class GuideService {
       createdAt: now,
       updatedAt: now,
       publishedAt: null,
+      revision: 0,
     });
     await m.save(draft);
     return draft;

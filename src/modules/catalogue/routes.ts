@@ -148,7 +148,7 @@ export function catalogueRoutes(app: AppContext, deps: Pick<Services, "catalogue
   staff.get("/guide", editors, async (ctx) => {
     const agencyId = currentStaff(ctx).agencyId;
     const [published, draft] = await Promise.all([guide().publishedVersion(agencyId), guide().draft(agencyId)]);
-    ctx.body = { published: published ? guide().toPublished(published) : null, draft: draft ? { version: draft.version, note: draft.note, updatedAt: draft.updatedAt, content: draft.content } : null };
+    ctx.body = { published: published ? guide().toPublished(published) : null, draft: draft ? { version: draft.version, revision: draft.revision, note: draft.note, updatedAt: draft.updatedAt, content: draft.content } : null };
   });
 
   staff.get("/guide/versions", editors, async (ctx) => {
@@ -166,14 +166,14 @@ export function catalogueRoutes(app: AppContext, deps: Pick<Services, "catalogue
     const body = parseInput(guideDraftSchema, ctx.request.body);
     const s = currentStaff(ctx);
     const d = await guide().saveDraft(s.agencyId, body, staffActor(s));
-    ctx.body = { draft: { version: d.version, note: d.note, updatedAt: d.updatedAt, content: d.content } };
+    ctx.body = { draft: { version: d.version, revision: d.revision, note: d.note, updatedAt: d.updatedAt, content: d.content } };
   });
 
   staff.patch("/guide/draft/sections/:key", editors, async (ctx) => {
     const body = parseInput(sectionPatchSchema, ctx.request.body);
     const s = currentStaff(ctx);
     const d = await guide().patchSection(s.agencyId, ctx.params.key, body, staffActor(s));
-    ctx.body = { draft: { version: d.version, note: d.note, updatedAt: d.updatedAt, content: d.content } };
+    ctx.body = { draft: { version: d.version, revision: d.revision, note: d.note, updatedAt: d.updatedAt, content: d.content } };
   });
 
   staff.delete("/guide/draft", editors, async (ctx) => {

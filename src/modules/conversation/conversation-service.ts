@@ -258,7 +258,11 @@ export class ConversationService {
     return rows.map(consultationView);
   }
 
-  /** Staff answer: consultation, audit event and the outbox message to the citizen in one transaction. */
+  /**
+   * Staff answer: consultation, audit event and the outbox message to the citizen in one transaction. The answer is
+   * written only while the consultation is still open (a conditional UPDATE): of two replies at the same moment
+   * exactly one is recorded and sent, the other is refused with CONSULTATION.CONFLICT.
+   */
   async replyConsultation(staff: StaffPrincipal, id: string, answer: string): Promise<ConsultationView> {
     const now = this.ctx.clock.now().toISOString();
     return this.ctx.db.transaction(async (m) => {
@@ -269,7 +273,13 @@ export class ConversationService {
       c.answer = answer;
       c.answeredBy = staff.id;
       c.answeredAt = now;
-      await m.save(c);
+      const written = await m
+        .createQueryBuilder()
+        .update(Consultation)
+        .set({ status: c.status, answer, answeredBy: c.answeredBy, answeredAt: now })
+        .where("id = :id AND status = :open AND answered_at IS NULL", { id: c.id, open: "open" })
+        .execute();
+      if (!written.affected) throw new DomainError("CONSULTATION.CONFLICT", "该咨询刚刚已由其他工作人员答复，请刷新后查看");
       await m.save(
         auditEvent({
           agencyId: c.agencyId,

@@ -129,6 +129,8 @@ export function contentRoutes(app: AppContext, r: Router, deps: Pick<Services, "
     const draft = await svc().guides.draft(staff.agencyId);
     const published = await svc().guides.publishedVersion(staff.agencyId);
     const guide = draft ?? published;
+    // The draft revision the forms edit (0: none yet); saving after someone else did is refused, not overwritten.
+    const revision = draft?.revision ?? 0;
     const list = await svc().entries.list(staff.agencyId, { status, page: pageNo, pageSize: PAGE_SIZE });
     const mayPublish = mayPublishContent(staff);
     const body = html`
@@ -146,6 +148,7 @@ export function contentRoutes(app: AppContext, r: Router, deps: Pick<Services, "
     ? html`${guide.content.sections.map(
         (s) => html`<details class="action" id="section-${s.key}"><summary>${s.title}</summary>
 <form method="post" action="/console/content/guide/sections/${s.key}" class="stack">
+  <input type="hidden" name="revision" value="${revision}">
   <label for="gs-title-${s.key}">栏目标题</label><input id="gs-title-${s.key}" name="title" value="${s.title}" required maxlength="100">
   <label for="gs-body-${s.key}">栏目内容（{{contact}} 处显示联系方式）</label><textarea id="gs-body-${s.key}" name="body" rows="8" required>${s.body}</textarea>
   <button type="submit">保存到草稿</button>
@@ -153,6 +156,7 @@ export function contentRoutes(app: AppContext, r: Router, deps: Pick<Services, "
       )}
 <details class="action" id="guide-contact"><summary>联系方式</summary>
 <form method="post" action="/console/content/guide/contact" class="grid-form">
+  <input type="hidden" name="revision" value="${revision}">
   ${CONTACT_LABELS.map(([k, label]) => html`<label for="gc-${k}">${label}</label><input id="gc-${k}" name="${k}" value="${guide.content.contact[k] ?? ""}">`)}
   <div class="form-actions"><button type="submit">保存到草稿</button></div>
 </form></details>`
@@ -192,7 +196,7 @@ ${e.status === "active"
   r.post("/content/guide/sections/:key", async (ctx) => {
     const staff = consoleStaff(ctx);
     const b = formBody(ctx);
-    await svc().guides.patchSection(staff.agencyId, ctx.params.key, { title: b.title, body: b.body?.replace(/\r\n/g, "\n") }, actorOf(ctx));
+    await svc().guides.patchSection(staff.agencyId, ctx.params.key, { title: b.title, body: b.body?.replace(/\r\n/g, "\n"), revision: revisionOf(b.revision) }, actorOf(ctx));
     setFlash(ctx, { kind: "ok", text: "已保存到指南草稿（发布后生效）" });
     ctx.redirect("/console/content#guide");
   });
@@ -201,7 +205,7 @@ ${e.status === "active"
     const staff = consoleStaff(ctx);
     const b = formBody(ctx);
     const contact = Object.fromEntries(CONTACT_LABELS.map(([k]) => [k, b[k] ? b[k] : null]));
-    await svc().guides.saveDraft(staff.agencyId, { contact }, actorOf(ctx));
+    await svc().guides.saveDraft(staff.agencyId, { contact, revision: revisionOf(b.revision) }, actorOf(ctx));
     setFlash(ctx, { kind: "ok", text: "联系方式已保存到指南草稿（发布后生效）" });
     ctx.redirect("/console/content#guide");
   });
@@ -295,4 +299,9 @@ ${e.status === "active"
     setFlash(ctx, { kind: "ok", text: `目录条目 ${e.indexNo} 已恢复公开` });
     ctx.redirect("/console/content?status=withdrawn#catalogue");
   });
+}
+
+/** The draft revision a guide form was rendered at (absent or malformed: none, the server's read decides). */
+function revisionOf(v: string | undefined): number | undefined {
+  return /^\d+$/.test(v ?? "") ? Number(v) : undefined;
 }
