@@ -119,10 +119,7 @@ const config = tseslint.config(
     rules: {
       // `_`-prefixed parameters and destructured rest siblings are the codebase's way to drop a field on purpose; an
       // unused `catch (e)` is how the browser scripts swallow an error they cannot report.
-      "@typescript-eslint/no-unused-vars": [
-        "error",
-        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
-      ],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
     },
   },
   {

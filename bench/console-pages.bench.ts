@@ -16,9 +16,16 @@ async function main() {
   const N = Number(process.argv[3] ?? (QUICK ? 200 : 2000));
   for (let i = 0; i < N; i++) {
     await apps.submit({
-      applicant: { category: i % 3 ? "natural_person" : "org.commercial", name: `申请人${i}`, ...(i % 3 ? { idType: "resident_id", idNumber: "11010519491231002X" } : { creditCode: "91350100M000100Y43", contactName: "李四" }), phone: "13800138000" },
+      applicant: {
+        category: i % 3 ? "natural_person" : "org.commercial",
+        name: `申请人${i}`,
+        ...(i % 3 ? { idType: "resident_id", idNumber: "11010519491231002X" } : { creditCode: "91350100M000100Y43", contactName: "李四" }),
+        phone: "13800138000",
+      },
       description: `请公开第${i}号文件的全文以及相关的附件材料`,
-      deliveryForm: "electronic", deliveryMethod: "wechat", channel: i % 2 ? "wechat" : "online",
+      deliveryForm: "electronic",
+      deliveryMethod: "wechat",
+      channel: i % 2 ? "wechat" : "online",
     });
   }
   await createStaff(env, "approver", "bench");
@@ -32,22 +39,64 @@ async function main() {
     const ms = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
     return ms;
   };
-  const jsonList = await time("json list", () => request(env.server).get("/api/staff/applications?limit=50").set("Authorization", `Bearer ${token}`).expect(200));
+  const jsonList = await time("json list", () =>
+    request(env.server).get("/api/staff/applications?limit=50").set("Authorization", `Bearer ${token}`).expect(200),
+  );
   const htmlQueue = await time("html queue", () => request(env.server).get("/console").set("Cookie", cookie).expect(200));
   const jsonLive = await time("json live", () => request(env.server).get("/api/staff/reports/2026/live").set("Authorization", `Bearer ${token}`).expect(200));
   const jsonReport = await time("json report", () => request(env.server).get("/api/staff/reports/2026").set("Authorization", `Bearer ${token}`).expect(200));
   const htmlStats = await time("html stats", () => request(env.server).get("/console/statistics").set("Cookie", cookie).expect(200));
-  const jsonDetail = await time("json detail", () => request(env.server).get("/api/staff/applications/ZDRMT-2026-00001").set("Authorization", `Bearer ${token}`).expect(200));
+  const jsonDetail = await time("json detail", () =>
+    request(env.server).get("/api/staff/applications/ZDRMT-2026-00001").set("Authorization", `Bearer ${token}`).expect(200),
+  );
   const htmlApp = await time("html app", () => request(env.server).get("/console/applications/ZDRMT-2026-00001").set("Cookie", cookie).expect(200));
-  const result = { db, N, jsonList, htmlQueue, ratioQueue: htmlQueue / jsonList, jsonDetail, htmlApp, ratioApp: htmlApp / jsonDetail, jsonLive, htmlStats, ratioStats: htmlStats / jsonLive, jsonReport, ratioStatsVsReport: htmlStats / jsonReport };
+  const result = {
+    db,
+    N,
+    jsonList,
+    htmlQueue,
+    ratioQueue: htmlQueue / jsonList,
+    jsonDetail,
+    htmlApp,
+    ratioApp: htmlApp / jsonDetail,
+    jsonLive,
+    htmlStats,
+    ratioStats: htmlStats / jsonLive,
+    jsonReport,
+    ratioStatsVsReport: htmlStats / jsonReport,
+  };
   console.log(JSON.stringify(result, null, 1));
   const ms = (x: number) => Number(x.toFixed(2));
   const on = `${N} applications, ${db === "sqlite" ? "SQLite" : "PostgreSQL"}`;
   writeResult("console-pages", result, [
-    { figure: `console queue page (${on})`, value: ms(htmlQueue), unit: "ms", baseline: "GET /api/staff/applications?limit=50", baselineValue: ms(jsonList), ratio: ratioOf(htmlQueue, jsonList) },
-    { figure: "console application page", value: ms(htmlApp), unit: "ms", baseline: "GET /api/staff/applications/:no", baselineValue: ms(jsonDetail), ratio: ratioOf(htmlApp, jsonDetail) },
-    { figure: "console statistics page", value: ms(htmlStats), unit: "ms", baseline: "GET /api/staff/reports/:year/live", baselineValue: ms(jsonLive), ratio: ratioOf(htmlStats, jsonLive) },
+    {
+      figure: `console queue page (${on})`,
+      value: ms(htmlQueue),
+      unit: "ms",
+      baseline: "GET /api/staff/applications?limit=50",
+      baselineValue: ms(jsonList),
+      ratio: ratioOf(htmlQueue, jsonList),
+    },
+    {
+      figure: "console application page",
+      value: ms(htmlApp),
+      unit: "ms",
+      baseline: "GET /api/staff/applications/:no",
+      baselineValue: ms(jsonDetail),
+      ratio: ratioOf(htmlApp, jsonDetail),
+    },
+    {
+      figure: "console statistics page",
+      value: ms(htmlStats),
+      unit: "ms",
+      baseline: "GET /api/staff/reports/:year/live",
+      baselineValue: ms(jsonLive),
+      ratio: ratioOf(htmlStats, jsonLive),
+    },
   ]);
   await env.close();
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

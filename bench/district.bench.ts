@@ -31,7 +31,10 @@ const SIZES = process.env.BENCH_DISTRICT_SIZES
   ? process.env.BENCH_DISTRICT_SIZES.split(",").map((p) => ({ agencies: Number(p.split(":")[0]), rows: Number(p.split(":")[1]) }))
   : QUICK
     ? [{ agencies: 20, rows: 50_000 }]
-    : [{ agencies: 50, rows: 250_000 }, { agencies: 200, rows: 1_000_000 }];
+    : [
+        { agencies: 50, rows: 250_000 },
+        { agencies: 200, rows: 1_000_000 },
+      ];
 const YEARS = [2021, 2022, 2023, 2024, 2025];
 const YEAR = 2025;
 /** "Today" in the run: mid-December of the report year, so open applications are near or past their deadline. */
@@ -114,7 +117,9 @@ async function runSize(agencies: number, rows: number) {
     const scopeParams = [agencyIds, `${YEAR}-12-31`, `${YEAR}-01-01`];
     const rowsInScope = Number((await db.query(`SELECT COUNT(*) AS n FROM applications WHERE ${scopeSql}`, scopeParams))[0].n);
 
-    const raw = await time(() => db.query(`SELECT agency_id, applicant_category, COUNT(*) FROM applications WHERE ${scopeSql} GROUP BY agency_id, applicant_category`, scopeParams));
+    const raw = await time(() =>
+      db.query(`SELECT agency_id, applicant_category, COUNT(*) FROM applications WHERE ${scopeSql} GROUP BY agency_id, applicant_category`, scopeParams),
+    );
     // What the API does for each view: the supervisor's scope (recursive query), then the view.
     const overview = await time(async () => {
       const ids = await svc.scopeOf(supervisor);
@@ -125,7 +130,9 @@ async function runSize(agencies: number, rows: number) {
     const totals = check.total.rows;
     const ti = check.total.columns.length - 1;
     const sumOfAgencies = check.agencies.reduce((s, a) => s + a.table.rows["received.new"][ti], 0);
-    const balanced = check.total.columns.every((_, i) => totals["received.new"][i] + totals["received.carried_over"][i] === totals["result.total"][i] + totals.carried_forward[i]);
+    const balanced = check.total.columns.every(
+      (_, i) => totals["received.new"][i] + totals["received.carried_over"][i] === totals["result.total"][i] + totals.carried_forward[i],
+    );
     const deadlines = await district.deadlines(agencyIds, today);
     // The district statement gives each agency exactly its own report's table (checked on a few agencies).
     const sameAsOwn: boolean[] = [];
@@ -198,21 +205,63 @@ export async function run(): Promise<Record<string, unknown>> {
   const tableOk = big.districtTableMs <= 1000 && big.districtTableRatio <= 3;
   const yearEndOk = big.yearEndSeconds <= 60;
   summary.push(
-    { figure: `supervisor's overview (deadlines, on-time rates, report states), ${n}`, value: big.overviewMs, unit: "ms", baseline: "one raw GROUP BY over the year's rows of all agencies", baselineValue: big.rawGroupByMs, ratio: big.overviewRatio, target: "≤ 1 s and ≤ 3×", met: overviewOk },
-    { figure: `district total table with every agency's table and checks, ${n}`, value: big.districtTableMs, unit: "ms", baseline: "one raw GROUP BY over the same rows", baselineValue: big.rawGroupByMs, ratio: big.districtTableRatio, target: "≤ 1 s and ≤ 3×", met: tableOk },
-    { figure: `year-end run for all ${big.agencies} agencies (drafts + reminders)`, value: big.yearEndSeconds * 1000, unit: "ms", baseline: "one raw GROUP BY", baselineValue: big.rawGroupByMs, ratio: ratioOf(big.yearEndSeconds * 1000, big.rawGroupByMs), target: "≤ 60 s", met: yearEndOk },
+    {
+      figure: `supervisor's overview (deadlines, on-time rates, report states), ${n}`,
+      value: big.overviewMs,
+      unit: "ms",
+      baseline: "one raw GROUP BY over the year's rows of all agencies",
+      baselineValue: big.rawGroupByMs,
+      ratio: big.overviewRatio,
+      target: "≤ 1 s and ≤ 3×",
+      met: overviewOk,
+    },
+    {
+      figure: `district total table with every agency's table and checks, ${n}`,
+      value: big.districtTableMs,
+      unit: "ms",
+      baseline: "one raw GROUP BY over the same rows",
+      baselineValue: big.rawGroupByMs,
+      ratio: big.districtTableRatio,
+      target: "≤ 1 s and ≤ 3×",
+      met: tableOk,
+    },
+    {
+      figure: `year-end run for all ${big.agencies} agencies (drafts + reminders)`,
+      value: big.yearEndSeconds * 1000,
+      unit: "ms",
+      baseline: "one raw GROUP BY",
+      baselineValue: big.rawGroupByMs,
+      ratio: ratioOf(big.yearEndSeconds * 1000, big.rawGroupByMs),
+      target: "≤ 60 s",
+      met: yearEndOk,
+    },
   );
   if (small) {
     summary.push(
-      { figure: `district table: ${big.agencies}/${big.rows.toLocaleString("en-US")} vs ${small.agencies}/${small.rows.toLocaleString("en-US")}`, value: big.districtTableMs, unit: "ms", baseline: `same at ${small.agencies} agencies`, baselineValue: small.districtTableMs, ratio: ratioOf(big.districtTableMs, small.districtTableMs) },
-      { figure: `year-end run: ${big.agencies} vs ${small.agencies} agencies`, value: big.yearEndSeconds * 1000, unit: "ms", baseline: `same at ${small.agencies} agencies`, baselineValue: small.yearEndSeconds * 1000, ratio: ratioOf(big.yearEndSeconds, small.yearEndSeconds) },
+      {
+        figure: `district table: ${big.agencies}/${big.rows.toLocaleString("en-US")} vs ${small.agencies}/${small.rows.toLocaleString("en-US")}`,
+        value: big.districtTableMs,
+        unit: "ms",
+        baseline: `same at ${small.agencies} agencies`,
+        baselineValue: small.districtTableMs,
+        ratio: ratioOf(big.districtTableMs, small.districtTableMs),
+      },
+      {
+        figure: `year-end run: ${big.agencies} vs ${small.agencies} agencies`,
+        value: big.yearEndSeconds * 1000,
+        unit: "ms",
+        baseline: `same at ${small.agencies} agencies`,
+        baselineValue: small.yearEndSeconds * 1000,
+        ratio: ratioOf(big.yearEndSeconds, small.yearEndSeconds),
+      },
     );
   }
   const ok = overviewOk && tableOk && yearEndOk && sizes.every((s) => s.totalsBalance && s.totalIsSumOfAgencies && s.agencyTablesEqualOwnReports);
   console.log(ok ? "TARGETS MET" : "TARGET MISSED");
   const result = { loadAverageAtStart: uptime, sizes };
   writeResult("district", result, summary);
-  if (!sizes.every((s) => s.totalsBalance && s.totalIsSumOfAgencies && s.agencyTablesEqualOwnReports)) throw new Error("the district table does not add up or differs from an agency's own report");
+  if (!sizes.every((s) => s.totalsBalance && s.totalIsSumOfAgencies && s.agencyTablesEqualOwnReports))
+    throw new Error("the district table does not add up or differs from an agency's own report");
   return result;
 }
 

@@ -110,7 +110,9 @@ async function main() {
     const total = (await count()) - seeded;
     const perPhase = [];
     for (const r of results) {
-      const rows = (await db.query(`SELECT application_no FROM applications WHERE description LIKE $1`, [`%（${r.tag}第%`])).rows.map((x: { application_no: string }) => x.application_no);
+      const rows = (await db.query(`SELECT application_no FROM applications WHERE description LIKE $1`, [`%（${r.tag}第%`])).rows.map(
+        (x: { application_no: string }) => x.application_no,
+      );
       const stored = new Set(rows);
       perPhase.push({
         tag: r.tag,
@@ -199,8 +201,24 @@ async function main() {
         target: `≥ ${TARGET}/s, none lost`,
         met: result.target.met,
       },
-      { figure: "chat API messages", value: result.chat.messagesPerSecond, unit: "requests/s", baseline: "POST /api/applications requests", baselineValue: restPerSecond, ratio: ratioOf(result.chat.messagesPerSecond, restPerSecond) },
-      { figure: "server CPU per filed application, chat", value: result.chat.serverCpuMsPerApplication, unit: "ms", baseline: "REST", baselineValue: result.baseline.serverCpuMsPerApplication, ratio: result.cpuRatio, target: `≤ ${CPU_RATIO_TARGET}× REST`, met: result.cpuRatio <= CPU_RATIO_TARGET },
+      {
+        figure: "chat API messages",
+        value: result.chat.messagesPerSecond,
+        unit: "requests/s",
+        baseline: "POST /api/applications requests",
+        baselineValue: restPerSecond,
+        ratio: ratioOf(result.chat.messagesPerSecond, restPerSecond),
+      },
+      {
+        figure: "server CPU per filed application, chat",
+        value: result.chat.serverCpuMsPerApplication,
+        unit: "ms",
+        baseline: "REST",
+        baselineValue: result.baseline.serverCpuMsPerApplication,
+        ratio: result.cpuRatio,
+        target: `≤ ${CPU_RATIO_TARGET}× REST`,
+        met: result.cpuRatio <= CPU_RATIO_TARGET,
+      },
     ]);
     if (!integrity.exact) throw new Error("integrity check failed: the stored applications differ from the acknowledged ones");
   } finally {

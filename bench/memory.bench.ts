@@ -19,7 +19,6 @@ const CONNECTIONS = 20;
 const CITIZENS = 2000;
 const SETTLE_MS = QUICK ? 2000 : 5000;
 
-
 function chatKind(): RequestKind {
   let i = 0;
   // Each simulated citizen keeps the session the server issued it (anonymous chat, issue 13 item 6).
@@ -95,7 +94,9 @@ async function fileApplications(url: string, n: number) {
 }
 
 function report(label: string, r: LoadResult) {
-  const kinds = Object.entries(r.byKind).map(([k, v]) => `${k} ${v.ok}`).join(", ");
+  const kinds = Object.entries(r.byKind)
+    .map(([k, v]) => `${k} ${v.ok}`)
+    .join(", ");
   console.log(`${label}: ${r.requests} requests in ${r.seconds} s (${r.achievedRate}/s), errors ${r.errors}, wrong ${r.wrongBody}; ok by kind: ${kinds}`);
   if (r.firstWrong) console.log(`first wrong reply: ${r.firstWrong}`);
 }
@@ -114,12 +115,16 @@ async function main() {
     const serverAtRest = rssMiB(pid);
     const filed = await fileApplications(server.url, 20);
     const kinds = [webhookKind({ mode: "plain", acct, questions: FAQ, openIds: CITIZENS }), chatKind(), catalogueKind(), statusKind(filed)];
-    console.log(`server pid ${pid}: ${serverAtRest} MiB at rest; sending ${REQUESTS.toLocaleString("en")} requests${QUICK ? " (QUICK; the full run sends 100,000)" : ""} (webhook, chat, catalogue search, status query in turn)`);
+    console.log(
+      `server pid ${pid}: ${serverAtRest} MiB at rest; sending ${REQUESTS.toLocaleString("en")} requests${QUICK ? " (QUICK; the full run sends 100,000)" : ""} (webhook, chat, catalogue search, status query in turn)`,
+    );
     // RSS every 2 s during the load: a plateau is a warm heap, a steady climb would be a leak.
     const t0 = Date.now();
     const samples: Array<{ s: number; mib: number }> = [];
     const sampler = setInterval(() => samples.push({ s: round((Date.now() - t0) / 1000, 0), mib: rssMiB(pid) }), 2000);
-    const load = await runLoad({ url: server.url, kinds, connections: CONNECTIONS, amount: REQUESTS, timeoutSeconds: 30 }).finally(() => clearInterval(sampler));
+    const load = await runLoad({ url: server.url, kinds, connections: CONNECTIONS, amount: REQUESTS, timeoutSeconds: 30 }).finally(() =>
+      clearInterval(sampler),
+    );
     report("server", load);
     const serverAfter = rssMiB(pid);
     await sleep(SETTLE_MS);
@@ -143,13 +148,25 @@ async function main() {
     const parts = measureParts();
     const base = parts.find((p) => p.part === "baseline")!;
     const libraries = parts.map((p) => ({ ...p, rssOverBaselineMiB: round(p.rssMiB - base.rssMiB) }));
-    console.log(`\neach part loaded alone (RSS MiB over Node + tsx, ${base.rssMiB} MiB): ${libraries.filter((p) => p.part !== "baseline").map((p) => `${p.part} +${p.rssOverBaselineMiB}`).join(", ")}`);
+    console.log(
+      `\neach part loaded alone (RSS MiB over Node + tsx, ${base.rssMiB} MiB): ${libraries
+        .filter((p) => p.part !== "baseline")
+        .map((p) => `${p.part} +${p.rssOverBaselineMiB}`)
+        .join(", ")}`,
+    );
 
     const growth = round(serverAfterSettled - serverAtRest);
     const bareGrowth = round(bareAfterSettled - bareAtRest);
     const result = {
       libraries,
-      server: { rssAtRestMiB: serverAtRest, rssAfterMiB: serverAfter, rssAfterSettledMiB: serverAfterSettled, growthMiB: growth, rssDuringLoadMiB: samples, load },
+      server: {
+        rssAtRestMiB: serverAtRest,
+        rssAfterMiB: serverAfter,
+        rssAfterSettledMiB: serverAfterSettled,
+        growthMiB: growth,
+        rssDuringLoadMiB: samples,
+        load,
+      },
       bare: { rssAtRestMiB: bareAtRest, rssAfterMiB: bareAfter, rssAfterSettledMiB: bareAfterSettled, growthMiB: bareGrowth, load: bareLoad },
       ratios: {
         rssAtRest: round(serverAtRest / bareAtRest, 2),
@@ -158,25 +175,57 @@ async function main() {
       },
     };
     console.log(`\nRSS (MiB)            at rest   after ${REQUESTS.toLocaleString("en")}   +${SETTLE_MS / 1000} s   growth`);
-    console.log(`server            ${String(serverAtRest).padStart(10)} ${String(serverAfter).padStart(13)} ${String(serverAfterSettled).padStart(8)} ${String(growth).padStart(8)}`);
-    console.log(`bare handler      ${String(bareAtRest).padStart(10)} ${String(bareAfter).padStart(13)} ${String(bareAfterSettled).padStart(8)} ${String(bareGrowth).padStart(8)}`);
+    console.log(
+      `server            ${String(serverAtRest).padStart(10)} ${String(serverAfter).padStart(13)} ${String(serverAfterSettled).padStart(8)} ${String(growth).padStart(8)}`,
+    );
+    console.log(
+      `bare handler      ${String(bareAtRest).padStart(10)} ${String(bareAfter).padStart(13)} ${String(bareAfterSettled).padStart(8)} ${String(bareGrowth).padStart(8)}`,
+    );
     console.log(`server RSS during the load (MiB, every 2 s): ${samples.map((x) => x.mib).join(" ")}`);
-    console.log(`server / bare: ${result.ratios.rssAtRest}× at rest, ${result.ratios.rssAfter}× after; growth beyond the bare handler's: ${result.ratios.growthMinusBareMiB} MiB`);
+    console.log(
+      `server / bare: ${result.ratios.rssAtRest}× at rest, ${result.ratios.rssAfter}× after; growth beyond the bare handler's: ${result.ratios.growthMinusBareMiB} MiB`,
+    );
     failed = load.errors + load.wrongBody + bareLoad.errors + bareLoad.wrongBody > 0;
-    writeResult("memory", {
-      description: "Resident set size (VmRSS) of the real server at rest and after a mix of webhook, chat, catalogue-search and status-query requests, vs the bare Koa webhook handler after the same number of requests",
-      requests: REQUESTS,
-      quickNote: QUICK ? "QUICK: 5,000 requests (full: 100,000)" : undefined,
-      connections: CONNECTIONS,
-      settleSeconds: SETTLE_MS / 1000,
-      // The machine is shared: its load average (1, 5, 15 min) before and after, for reading the figures.
-      loadAverage: { before: loadBefore, after: os.loadavg().map((x) => round(x, 2)) },
-      ...result,
-    }, [
-      { figure: "server RSS at rest", value: serverAtRest, unit: "MiB", baseline: "bare webhook handler at rest", baselineValue: bareAtRest, ratio: ratioOf(serverAtRest, bareAtRest) },
-      { figure: `server RSS after ${REQUESTS.toLocaleString("en")} mixed requests (+${SETTLE_MS / 1000} s)`, value: serverAfterSettled, unit: "MiB", baseline: "bare handler after as many", baselineValue: bareAfterSettled, ratio: ratioOf(serverAfterSettled, bareAfterSettled) },
-      { figure: "server RSS growth", value: growth, unit: "MiB", baseline: "bare handler growth", baselineValue: bareGrowth, ratio: ratioOf(growth, bareGrowth) },
-    ] satisfies SummaryRow[]);
+    writeResult(
+      "memory",
+      {
+        description:
+          "Resident set size (VmRSS) of the real server at rest and after a mix of webhook, chat, catalogue-search and status-query requests, vs the bare Koa webhook handler after the same number of requests",
+        requests: REQUESTS,
+        quickNote: QUICK ? "QUICK: 5,000 requests (full: 100,000)" : undefined,
+        connections: CONNECTIONS,
+        settleSeconds: SETTLE_MS / 1000,
+        // The machine is shared: its load average (1, 5, 15 min) before and after, for reading the figures.
+        loadAverage: { before: loadBefore, after: os.loadavg().map((x) => round(x, 2)) },
+        ...result,
+      },
+      [
+        {
+          figure: "server RSS at rest",
+          value: serverAtRest,
+          unit: "MiB",
+          baseline: "bare webhook handler at rest",
+          baselineValue: bareAtRest,
+          ratio: ratioOf(serverAtRest, bareAtRest),
+        },
+        {
+          figure: `server RSS after ${REQUESTS.toLocaleString("en")} mixed requests (+${SETTLE_MS / 1000} s)`,
+          value: serverAfterSettled,
+          unit: "MiB",
+          baseline: "bare handler after as many",
+          baselineValue: bareAfterSettled,
+          ratio: ratioOf(serverAfterSettled, bareAfterSettled),
+        },
+        {
+          figure: "server RSS growth",
+          value: growth,
+          unit: "MiB",
+          baseline: "bare handler growth",
+          baselineValue: bareGrowth,
+          ratio: ratioOf(growth, bareGrowth),
+        },
+      ] satisfies SummaryRow[],
+    );
   } finally {
     await server?.stop();
     await bare?.stop();

@@ -51,10 +51,10 @@ export async function run(): Promise<Record<string, unknown>> {
     await prepare(app);
     const db = ctx.db;
     for (let i = 1; i < AGENCIES; i++) {
-      await db.query(`INSERT INTO agencies (id, code, name, profile, created_at, updated_at) VALUES (gen_random_uuid()::text, $1, $2, '{"channels":[],"contact":{}}', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`, [
-        `bench-${i}`,
-        `测试机关${i}`,
-      ]);
+      await db.query(
+        `INSERT INTO agencies (id, code, name, profile, created_at, updated_at) VALUES (gen_random_uuid()::text, $1, $2, '{"channels":[],"contact":{}}', '2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')`,
+        [`bench-${i}`, `测试机关${i}`],
+      );
     }
     const agencyIds: string[] = (await db.query(`SELECT id FROM agencies ORDER BY code`)).map((r: { id: string }) => r.id);
     const codes = DISPOSITION_CODES;
@@ -105,7 +105,9 @@ export async function run(): Promise<Record<string, unknown>> {
     const full = await time(() => reports.buildReport(agencyId, YEAR));
     const plan = (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).map((r: Record<string, string>) => r["QUERY PLAN"]);
     const table2 = await reports.liveTable(agencyId, YEAR);
-    const balanced = table2.rows["received.new"].every((_, i) => table2.rows["received.new"][i] + table2.rows["received.carried_over"][i] === table2.rows["result.total"][i] + table2.rows.carried_forward[i]);
+    const balanced = table2.rows["received.new"].every(
+      (_, i) => table2.rows["received.new"][i] + table2.rows["received.carried_over"][i] === table2.rows["result.total"][i] + table2.rows.carried_forward[i],
+    );
 
     const result = {
       rows: ROWS,

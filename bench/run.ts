@@ -75,7 +75,8 @@ for (const f of files) {
 }
 
 // The summary: one line per figure, with its baseline from the same run and the ratio.
-const fmt = (x: number | undefined) => (x === undefined || x === null || Number.isNaN(x) ? "–" : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+const fmt = (x: number | undefined) =>
+  x === undefined || x === null || Number.isNaN(x) ? "–" : Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
 const rows: string[][] = [["bench", "figure", "value", "baseline (same run)", "baseline value", "ratio", "target", "met"]];
 for (const o of outcomes) {
   // A failed benchmark that still wrote its result this run (e.g. timeouts on a loaded machine) shows its figures too.
@@ -84,9 +85,19 @@ for (const o of outcomes) {
   else if (!o.summary?.length) rows.push([o.bench, "(no summary rows; see its JSON)", "", "", "", fmt(o.ratio), "", ""]);
   else
     for (const s of o.summary)
-      rows.push([o.bench, s.figure, `${fmt(s.value)} ${s.unit}`, s.baseline, `${fmt(s.baselineValue)} ${s.unit}`, `${fmt(s.ratio)}×`, s.target ?? "", s.met === undefined ? "" : s.met ? "yes" : "NO"]);
+      rows.push([
+        o.bench,
+        s.figure,
+        `${fmt(s.value)} ${s.unit}`,
+        s.baseline,
+        `${fmt(s.baselineValue)} ${s.unit}`,
+        `${fmt(s.ratio)}×`,
+        s.target ?? "",
+        s.met === undefined ? "" : s.met ? "yes" : "NO",
+      ]);
 }
-const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+const width = (s: string) =>
+  [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => width(r[i]))));
 const line = (r: string[]) => r.map((c, i) => c + " ".repeat(widths[i] - width(c))).join(" | ");
 console.log(`\n=== summary${quick ? " (quick mode)" : ""}: ${outcomes.length} benchmark(s) in ${((Date.now() - started) / 1000).toFixed(0)} s ===`);

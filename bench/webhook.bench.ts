@@ -38,7 +38,12 @@ interface Measured extends LoadResult {
   sealedOnDemand: number;
 }
 
-async function measure(target: { url: string; pid: number }, acct: WechatAccount, mode: Mode, opts: { seconds: number; rate?: number; connections: number; bare: boolean }): Promise<Measured> {
+async function measure(
+  target: { url: string; pid: number },
+  acct: WechatAccount,
+  mode: Mode,
+  opts: { seconds: number; rate?: number; connections: number; bare: boolean },
+): Promise<Measured> {
   // Safe mode: for saturation the bodies are encrypted before the run, so the generator's CPU goes to sending.
   // At the fixed rate they are encrypted when sent (≈ 15 µs each): tens of thousands of sealed bodies held
   // in the generator's heap made its garbage collections show up as server latency.
@@ -77,7 +82,9 @@ async function main() {
     bare = await startBareWebhook(acct);
     const srv = { url: server.url, pid: server.proc.pid! };
     const bareT = { url: bare.url, pid: bare.pid };
-    console.log(`server pid ${srv.pid}, bare handler pid ${bareT.pid}; ${QUICK ? "QUICK mode (short runs)" : "full runs"}: saturation ${SECONDS.saturation} s, fixed ${RATE}/s for ${SECONDS.fixed} s`);
+    console.log(
+      `server pid ${srv.pid}, bare handler pid ${bareT.pid}; ${QUICK ? "QUICK mode (short runs)" : "full runs"}: saturation ${SECONDS.saturation} s, fixed ${RATE}/s for ${SECONDS.fixed} s`,
+    );
 
     for (const mode of MODES as Mode[]) {
       // Warm-up: JIT, connection pools, jieba's first use.
@@ -97,7 +104,13 @@ async function main() {
       const share = round(satServer.achievedRate / satBare.achievedRate, 3);
       const p99 = fixedServer.latencyMs.p99;
       const all = [satServer, satBare, ...p99Runs, fixedBare];
-      const p99s = p99Runs.map((r) => ({ p99: r.latencyMs.p99, p50: r.latencyMs.p50, achieved: r.achievedRate, loadAverage: r.loadAverage, met: r.latencyMs.p99 <= TARGET_P99_MS }));
+      const p99s = p99Runs.map((r) => ({
+        p99: r.latencyMs.p99,
+        p50: r.latencyMs.p50,
+        achieved: r.achievedRate,
+        loadAverage: r.loadAverage,
+        met: r.latencyMs.p99 <= TARGET_P99_MS,
+      }));
       const bad = all.reduce((a, r) => a + r.errors + r.wrongBody, 0);
       const verdict = {
         throughputShare: share,
@@ -120,12 +133,48 @@ async function main() {
         errorsAndWrongReplies: bad,
       };
       summary.push(
-        { figure: `webhook ${mode}: max throughput (closed loop)`, value: satServer.achievedRate, unit: "messages/s", baseline: "bare Koa XML handler, max", baselineValue: satBare.achievedRate, ratio: share, target: `≥ ${TARGET_THROUGHPUT_SHARE * 100}% of bare`, met: verdict.throughputShareMet },
-        { figure: `webhook ${mode}: p99 at ${RATE}/s offered`, value: p99, unit: "ms", baseline: `bare handler p99 at ${RATE}/s`, baselineValue: fixedBare.latencyMs.p99, ratio: ratioOf(p99, fixedBare.latencyMs.p99), target: `≤ ${TARGET_P99_MS} ms`, met: verdict.p99Met },
-        { figure: `webhook ${mode}: p50 at ${RATE}/s offered`, value: fixedServer.latencyMs.p50, unit: "ms", baseline: `bare handler p50 at ${RATE}/s`, baselineValue: fixedBare.latencyMs.p50, ratio: ratioOf(fixedServer.latencyMs.p50, fixedBare.latencyMs.p50) },
-        { figure: `webhook ${mode}: server CPU per message at saturation`, value: satServer.cpuMsPerRequest, unit: "ms", baseline: "bare handler", baselineValue: satBare.cpuMsPerRequest, ratio: ratioOf(satServer.cpuMsPerRequest, satBare.cpuMsPerRequest) },
+        {
+          figure: `webhook ${mode}: max throughput (closed loop)`,
+          value: satServer.achievedRate,
+          unit: "messages/s",
+          baseline: "bare Koa XML handler, max",
+          baselineValue: satBare.achievedRate,
+          ratio: share,
+          target: `≥ ${TARGET_THROUGHPUT_SHARE * 100}% of bare`,
+          met: verdict.throughputShareMet,
+        },
+        {
+          figure: `webhook ${mode}: p99 at ${RATE}/s offered`,
+          value: p99,
+          unit: "ms",
+          baseline: `bare handler p99 at ${RATE}/s`,
+          baselineValue: fixedBare.latencyMs.p99,
+          ratio: ratioOf(p99, fixedBare.latencyMs.p99),
+          target: `≤ ${TARGET_P99_MS} ms`,
+          met: verdict.p99Met,
+        },
+        {
+          figure: `webhook ${mode}: p50 at ${RATE}/s offered`,
+          value: fixedServer.latencyMs.p50,
+          unit: "ms",
+          baseline: `bare handler p50 at ${RATE}/s`,
+          baselineValue: fixedBare.latencyMs.p50,
+          ratio: ratioOf(fixedServer.latencyMs.p50, fixedBare.latencyMs.p50),
+        },
+        {
+          figure: `webhook ${mode}: server CPU per message at saturation`,
+          value: satServer.cpuMsPerRequest,
+          unit: "ms",
+          baseline: "bare handler",
+          baselineValue: satBare.cpuMsPerRequest,
+          ratio: ratioOf(satServer.cpuMsPerRequest, satBare.cpuMsPerRequest),
+        },
       );
-      results[mode] = { server: { saturation: satServer, fixedRate: fixedServer, fixedRateRuns: p99Runs }, bare: { saturation: satBare, fixedRate: fixedBare }, verdict };
+      results[mode] = {
+        server: { saturation: satServer, fixedRate: fixedServer, fixedRateRuns: p99Runs },
+        bare: { saturation: satBare, fixedRate: fixedBare },
+        verdict,
+      };
       console.log(`\n--- ${mode} mode ---`);
       console.log(line("server, saturation (closed loop)", satServer));
       console.log(line("bare handler, saturation", satBare));
@@ -135,7 +184,9 @@ async function main() {
         `max throughput: server ${satServer.achievedRate}/s = ${(share * 100).toFixed(1)}% of bare ${satBare.achievedRate}/s (target ≥ ${TARGET_THROUGHPUT_SHARE * 100}%: ${verdict.throughputShareMet ? "met" : "MISSED"}); ` +
           `p99 at ${RATE}/s: ${p99} ms vs bare ${fixedBare.latencyMs.p99} ms (target ≤ ${TARGET_P99_MS} ms: ${verdict.p99Met ? "met" : `MISSED by ${round(p99 - TARGET_P99_MS)} ms`}); errors + wrong replies: ${bad}`,
       );
-      console.log(`per CPU-second of its own process at saturation: server ${verdict.requestsPerCpuSecond.server} requests, bare ${verdict.requestsPerCpuSecond.bare} (share at equal CPU ${(verdict.throughputShareAtEqualCpu * 100).toFixed(1)}%)`);
+      console.log(
+        `per CPU-second of its own process at saturation: server ${verdict.requestsPerCpuSecond.server} requests, bare ${verdict.requestsPerCpuSecond.bare} (share at equal CPU ${(verdict.throughputShareAtEqualCpu * 100).toFixed(1)}%)`,
+      );
       if (mode === "plain") console.log(`p99 at ${RATE}/s in each run: ${p99s.map((r) => `${r.p99} ms`).join(", ")} — target met in ${verdict.p99RunsMet}`);
       for (const r of all) if (r.firstWrong) console.log(`first wrong reply: ${r.firstWrong}`);
       if (bad) failed = true;
@@ -176,8 +227,24 @@ async function main() {
         },
       };
       summary.push(
-        { figure: "webhook plain, 2 workers: max throughput", value: satServer.achievedRate, unit: "messages/s", baseline: "bare handler, 2 workers, max", baselineValue: satBare.achievedRate, ratio: share, target: `≥ ${TARGET_THROUGHPUT_SHARE * 100}% of bare`, met: share >= TARGET_THROUGHPUT_SHARE },
-        { figure: "webhook plain, 2 workers: max throughput against 1 worker", value: satServer.achievedRate, unit: "messages/s", baseline: "the server with 1 worker, max (same run)", baselineValue: one?.server.saturation.achievedRate ?? 0, ratio: one ? round(satServer.achievedRate / one.server.saturation.achievedRate, 2) : 0 },
+        {
+          figure: "webhook plain, 2 workers: max throughput",
+          value: satServer.achievedRate,
+          unit: "messages/s",
+          baseline: "bare handler, 2 workers, max",
+          baselineValue: satBare.achievedRate,
+          ratio: share,
+          target: `≥ ${TARGET_THROUGHPUT_SHARE * 100}% of bare`,
+          met: share >= TARGET_THROUGHPUT_SHARE,
+        },
+        {
+          figure: "webhook plain, 2 workers: max throughput against 1 worker",
+          value: satServer.achievedRate,
+          unit: "messages/s",
+          baseline: "the server with 1 worker, max (same run)",
+          baselineValue: one?.server.saturation.achievedRate ?? 0,
+          ratio: one ? round(satServer.achievedRate / one.server.saturation.achievedRate, 2) : 0,
+        },
       );
       console.log("\n--- plain mode, WEB_CONCURRENCY=2 ---");
       console.log(line("server (2 workers), saturation", satServer));
@@ -191,17 +258,24 @@ async function main() {
       await cleanup2?.();
     }
   }
-  writeResult("webhook", {
-    description: "Official-account webhook, FAQ answers from 2,000 citizens, unique MsgIds, Redis dedupe + sessions, PostgreSQL; the real server vs a bare Koa XML handler, same run; one worker, then two (WEB_CONCURRENCY=2 vs the bare handler on 2 cluster workers)",
-    quickNote: QUICK ? `QUICK: warm-up ${SECONDS.warm} s, saturation ${SECONDS.saturation} s, fixed rate ${SECONDS.fixed} s per measurement (full: 5 s / 15 s / 20 s)` : undefined,
-    loadGenerator: `in the benchmark process (server and baseline are separate processes): saturation = autocannon, closed loop, ${SATURATION_CONNECTIONS} connections; fixed rate = open loop (bench/lib/load.ts runOpenLoop), one request every ${1000 / RATE} ms on a keep-alive pool, latency from the time each request was due`,
-    // The machine is shared: its load average (1, 5, 15 min) before and after, for reading the figures.
-    loadAverage: { before: loadBefore, after: os.loadavg().map((x) => round(x, 2)) },
-    offeredRate: RATE,
-    openIds: OPEN_IDS,
-    questions: FAQ.map((q) => q.text),
-    ...results,
-  }, summary);
+  writeResult(
+    "webhook",
+    {
+      description:
+        "Official-account webhook, FAQ answers from 2,000 citizens, unique MsgIds, Redis dedupe + sessions, PostgreSQL; the real server vs a bare Koa XML handler, same run; one worker, then two (WEB_CONCURRENCY=2 vs the bare handler on 2 cluster workers)",
+      quickNote: QUICK
+        ? `QUICK: warm-up ${SECONDS.warm} s, saturation ${SECONDS.saturation} s, fixed rate ${SECONDS.fixed} s per measurement (full: 5 s / 15 s / 20 s)`
+        : undefined,
+      loadGenerator: `in the benchmark process (server and baseline are separate processes): saturation = autocannon, closed loop, ${SATURATION_CONNECTIONS} connections; fixed rate = open loop (bench/lib/load.ts runOpenLoop), one request every ${1000 / RATE} ms on a keep-alive pool, latency from the time each request was due`,
+      // The machine is shared: its load average (1, 5, 15 min) before and after, for reading the figures.
+      loadAverage: { before: loadBefore, after: os.loadavg().map((x) => round(x, 2)) },
+      offeredRate: RATE,
+      openIds: OPEN_IDS,
+      questions: FAQ.map((q) => q.text),
+      ...results,
+    },
+    summary,
+  );
   // Wrong or failed replies make the benchmark fail: a fast wrong answer is not a result.
   if (failed) process.exitCode = 1;
 }

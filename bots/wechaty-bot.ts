@@ -10,7 +10,10 @@ const schema = z.object({
   BOT_SERVICE_TOKEN: z.string({ error: "BOT_SERVICE_TOKEN is required (the same value as the server's)" }).min(16, { error: "use at least 16 characters" }),
   WECHATY_PUPPET: z.string().min(1).default("wechaty-puppet-wechat4u"),
   WECHATY_PUPPET_SERVICE_TOKEN: z.string().optional(),
-  WECHATY_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default("ogi-bot"),
+  WECHATY_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default("ogi-bot"),
   BOT_POLL_INTERVAL_MS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(500).max(600000)).default(5000),
 });
 

@@ -99,7 +99,10 @@ export class Foundation1764000000000 implements MigrationInterface {
     );
     // The annual table aggregates by receipt date and by disposition date within one agency.
     await qr.createIndex("applications", new TableIndex({ name: "ix_applications_received", columnNames: ["agency_id", "received_at", "applicant_category"] }));
-    await qr.createIndex("applications", new TableIndex({ name: "ix_applications_disposed", columnNames: ["agency_id", "disposition_date", "applicant_category"] }));
+    await qr.createIndex(
+      "applications",
+      new TableIndex({ name: "ix_applications_disposed", columnNames: ["agency_id", "disposition_date", "applicant_category"] }),
+    );
     await qr.createIndex("applications", new TableIndex({ name: "ix_applications_status", columnNames: ["agency_id", "status", "due_date"] }));
     await qr.createIndex("applications", new TableIndex({ name: "ix_applications_citizen", columnNames: ["citizen_key"] }));
     await qr.createIndex("applications", new TableIndex({ name: "ix_applications_applicant", columnNames: ["agency_id", "applicant_key"] }));
@@ -151,7 +154,13 @@ export class Foundation1764000000000 implements MigrationInterface {
     await qr.createTable(
       new Table({
         name: "idempotency_keys",
-        columns: [{ ...str("scope", 64), isPrimary: true }, { ...str("idem_key", 200), isPrimary: true }, str("request_hash", 64), json("response"), instant("created_at")],
+        columns: [
+          { ...str("scope", 64), isPrimary: true },
+          { ...str("idem_key", 200), isPrimary: true },
+          str("request_hash", 64),
+          json("response"),
+          instant("created_at"),
+        ],
       }),
     );
 

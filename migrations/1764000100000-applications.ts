@@ -23,6 +23,9 @@ export class Applications1764000100000 implements MigrationInterface {
 
   async down(qr: QueryRunner): Promise<void> {
     await qr.dropIndex("applications", "ix_applications_parent");
-    await qr.dropColumns("applications", columns().map((c) => c.name));
+    await qr.dropColumns(
+      "applications",
+      columns().map((c) => c.name),
+    );
   }
 }

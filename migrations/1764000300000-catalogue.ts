@@ -84,7 +84,10 @@ export class Catalogue1764000300000 implements MigrationInterface {
       // Newest-first lists and the bounded ranking of broad queries walk this index and stop early.
       await qr.query(`CREATE INDEX ix_catalogue_list ON catalogue_entries (agency_id, status, written_date DESC NULLS LAST, index_no)`);
     } else {
-      await qr.createIndex("catalogue_entries", new TableIndex({ name: "ix_catalogue_list", columnNames: ["agency_id", "status", "written_date", "index_no"] }));
+      await qr.createIndex(
+        "catalogue_entries",
+        new TableIndex({ name: "ix_catalogue_list", columnNames: ["agency_id", "status", "written_date", "index_no"] }),
+      );
       await qr.query(
         `CREATE VIRTUAL TABLE catalogue_fts USING fts5(title_tokens, body_tokens, entry_id UNINDEXED, agency_id UNINDEXED, tokenize = 'unicode61')`,
       );

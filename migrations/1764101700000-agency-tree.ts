@@ -15,12 +15,25 @@ export class AgencyTree1764101700000 implements MigrationInterface {
   async up(qr: QueryRunner): Promise<void> {
     await qr.addColumn("agencies", new TableColumn(ref("parent_id", true)));
     // RESTRICT: an agency with sub-agencies is not deleted from under them.
-    await qr.createForeignKey("agencies", new TableForeignKey({ name: "fk_agencies_parent", columnNames: ["parent_id"], referencedTableName: "agencies", referencedColumnNames: ["id"], onDelete: "RESTRICT" }));
+    await qr.createForeignKey(
+      "agencies",
+      new TableForeignKey({
+        name: "fk_agencies_parent",
+        columnNames: ["parent_id"],
+        referencedTableName: "agencies",
+        referencedColumnNames: ["id"],
+        onDelete: "RESTRICT",
+      }),
+    );
     await qr.createIndex("agencies", new TableIndex({ name: "ix_agencies_parent", columnNames: ["parent_id"] }));
     // Overdue and at-risk applications of many agencies: only open rows (a few per cent of the table) are indexed.
     await qr.createIndex(
       "applications",
-      new TableIndex({ name: "ix_applications_open_due", columnNames: ["due_date", "agency_id", "paused_since"], where: `status IN (${OPEN.map((s) => `'${s}'`).join(", ")})` }),
+      new TableIndex({
+        name: "ix_applications_open_due",
+        columnNames: ["due_date", "agency_id", "paused_since"],
+        where: `status IN (${OPEN.map((s) => `'${s}'`).join(", ")})`,
+      }),
     );
     // On-time rates: the year's answers by disposition date, with the due date they are compared with.
     await qr.createIndex("applications", new TableIndex({ name: "ix_applications_answered_due", columnNames: ["disposition_date", "agency_id", "due_date"] }));

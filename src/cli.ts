@@ -78,7 +78,8 @@ export async function runCli(argv: string[], out: CliOutput, env: NodeJS.Process
     if (e instanceof DomainError) {
       out.error(`${e.code}: ${e.message}`);
       // Field problems (a ValidationError's details) say what to fix, one line each.
-      for (const p of Array.isArray(e.details) ? e.details : []) if (typeof p.message === "string") out.error(`  ${typeof p.field === "string" ? `${p.field}：` : ""}${p.message}`);
+      for (const p of Array.isArray(e.details) ? e.details : [])
+        if (typeof p.message === "string") out.error(`  ${typeof p.field === "string" ? `${p.field}：` : ""}${p.message}`);
       return 1;
     }
     throw e;

@@ -2,9 +2,7 @@
 import os from "node:os";
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 
 const intIn = (min: number, max: number) =>
   z
@@ -13,15 +11,11 @@ const intIn = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
-const databaseUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v) || /^sqlite:.+/.test(v), {
-    message: "must be postgres://user@host:port/db or sqlite:<path> (e.g. sqlite:data/ogi.sqlite)",
-  });
+const databaseUrl = z.string().refine((v) => /^postgres(ql)?:\/\/.+/.test(v) || /^sqlite:.+/.test(v), {
+  message: "must be postgres://user@host:port/db or sqlite:<path> (e.g. sqlite:data/ogi.sqlite)",
+});
 
-const redisUrl = z
-  .string()
-  .refine((v) => /^rediss?:\/\/.+/.test(v), { message: "must be redis://host:port[/db]" });
+const redisUrl = z.string().refine((v) => /^rediss?:\/\/.+/.test(v), { message: "must be redis://host:port[/db]" });
 
 const timeZone = z.string().refine(
   (tz) => {
@@ -43,12 +37,18 @@ export const configSchema = z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   DATABASE_URL: databaseUrl.default("sqlite:data/ogi.sqlite"),
   REDIS_URL: redisUrl.optional(),
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]*$/, "letters, digits, ':', '_' or '-' only").default("ogi:"),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]*$/, "letters, digits, ':', '_' or '-' only")
+    .default("ogi:"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Calendar dates (receipt dates, deadlines, report years) are China-local whatever the host's TZ.
   APP_TIMEZONE: timeZone.default("Asia/Shanghai"),
   TZ: timeZone.optional(),
-  DEFAULT_AGENCY_CODE: z.string().regex(/^[a-z0-9-]+$/, "lowercase letters, digits and '-' only").default("zdrmt"),
+  DEFAULT_AGENCY_CODE: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "lowercase letters, digits and '-' only")
+    .default("zdrmt"),
   AGENCY_DATA_DIR: z.string().min(1).default("config/agencies"),
   // Guide and catalogue (issue 5): default guide per agency, demonstration catalogue, jieba user dictionary
   GUIDE_DATA_DIR: z.string().min(1).default("config/guide"),
@@ -67,7 +67,10 @@ export const configSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: intIn(0, 3_600_000).default(5000),
   DB_REPORT_STATEMENT_TIMEOUT_MS: intIn(0, 3_600_000).default(120_000),
   DB_IMPORT_STATEMENT_TIMEOUT_MS: intIn(0, 3_600_000).default(120_000),
-  BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/i, "like 256kb or 1mb").default("256kb"),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/i, "like 256kb or 1mb")
+    .default("256kb"),
   CORS_ORIGINS: z.string().optional(),
   TRUST_PROXY: bool.default(false),
   // How many proxies in front of the service append to X-Forwarded-For; the client is the address the outermost
@@ -162,7 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.WECHAT_ENCODING_AES_KEY && !c.WECHAT_APPID) problems.push("WECHAT_APPID: required when WECHAT_ENCODING_AES_KEY is set");
   if (c.WECHAT_ENCODING_AES_KEY && !c.WECHAT_TOKEN) problems.push("WECHAT_TOKEN: required when WECHAT_ENCODING_AES_KEY is set");
   if (c.WEB_CONCURRENCY && c.WEB_CONCURRENCY > 1 && (!c.REDIS_URL || !/^postgres/.test(c.DATABASE_URL))) {
-    problems.push("WEB_CONCURRENCY: more than 1 worker needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL): sessions, locks and limits must be shared by the workers");
+    problems.push(
+      "WEB_CONCURRENCY: more than 1 worker needs PostgreSQL (DATABASE_URL) and Redis (REDIS_URL): sessions, locks and limits must be shared by the workers",
+    );
   }
   if (problems.length) throw new ConfigError(problems);
   return c;
@@ -178,9 +183,7 @@ export function webConcurrency(c: Pick<Config, "WEB_CONCURRENCY" | "DATABASE_URL
   return c.NODE_ENV === "production" && c.REDIS_URL && /^postgres/.test(c.DATABASE_URL) ? Math.max(1, cores) : 1;
 }
 
-export type DatabaseTarget =
-  | { type: "postgres"; url: string; schema?: string }
-  | { type: "sqlite"; path: string };
+export type DatabaseTarget = { type: "postgres"; url: string; schema?: string } | { type: "sqlite"; path: string };
 
 /** Reads DATABASE_URL: postgres://…[?schema=NAME] or sqlite:<path> (":memory:" allowed). */
 export function databaseTarget(config: Pick<Config, "DATABASE_URL">): DatabaseTarget {

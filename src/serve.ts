@@ -25,7 +25,10 @@ export async function serve(config: Config): Promise<void> {
   // default exits). An exception thrown outside any request leaves unknown state: log it and exit, so the
   // supervisor restarts a clean process.
   process.on("unhandledRejection", (reason) => {
-    ctx.logger.error({ err: reason instanceof Error ? reason.message : String(reason), dependencyDown: isDependencyDown(reason) }, "unhandled promise rejection");
+    ctx.logger.error(
+      { err: reason instanceof Error ? reason.message : String(reason), dependencyDown: isDependencyDown(reason) },
+      "unhandled promise rejection",
+    );
   });
   process.on("uncaughtException", (err) => {
     ctx.logger.fatal({ err: err.message, stack: err.stack }, "uncaught exception; exiting");

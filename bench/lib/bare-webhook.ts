@@ -47,7 +47,15 @@ export interface BareProcess {
 export async function startBareWebhook(opts: { appId: string; aesKey: string; workers?: number }): Promise<BareProcess> {
   const port = await freePort();
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "bare-webhook.ts")], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", PORT: String(port), WECHAT_APPID: opts.appId, WECHAT_ENCODING_AES_KEY: opts.aesKey, BARE_WORKERS: String(opts.workers ?? 1) },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      PORT: String(port),
+      WECHAT_APPID: opts.appId,
+      WECHAT_ENCODING_AES_KEY: opts.aesKey,
+      BARE_WORKERS: String(opts.workers ?? 1),
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));

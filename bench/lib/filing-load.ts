@@ -87,7 +87,14 @@ export async function runLoad(job: LoadJob): Promise<LoadResult> {
       const data = Buffer.from(JSON.stringify(body));
       const t = performance.now();
       const req = http.request(
-        { host: base.hostname, port: base.port, path, method: "POST", agent, headers: { "content-type": "application/json", "content-length": data.length, ...headers } },
+        {
+          host: base.hostname,
+          port: base.port,
+          path,
+          method: "POST",
+          agent,
+          headers: { "content-type": "application/json", "content-length": data.length, ...headers },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));

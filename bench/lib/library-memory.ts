@@ -60,7 +60,10 @@ export interface PartMemory {
 /** Runs each part in a process of its own and returns what it holds after a full collection. */
 export function measureParts(parts: readonly Part[] = PARTS): PartMemory[] {
   return parts.map((part) => {
-    const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", path.join(__dirname, "library-memory.ts"), part], { encoding: "utf8", cwd: path.resolve(__dirname, "../..") });
+    const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", path.join(__dirname, "library-memory.ts"), part], {
+      encoding: "utf8",
+      cwd: path.resolve(__dirname, "../.."),
+    });
     const line = r.stdout.trim().split("\n").pop() ?? "";
     try {
       return { part, ...(JSON.parse(line) as Omit<PartMemory, "part">) };

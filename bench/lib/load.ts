@@ -143,7 +143,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
  * coordinated omission). autocannon's `overallRate` is not used for this: it lets each connection send its
  * quota back to back at the start of every second, i.e. a burst at full speed once a second.
  */
-export async function runOpenLoop(o: { url: string; kinds: RequestKind[]; rate: number; seconds: number; maxSockets?: number; timeoutMs?: number }): Promise<LoadResult & { generatorLagMs: { p99: number; max: number } }> {
+export async function runOpenLoop(o: {
+  url: string;
+  kinds: RequestKind[];
+  rate: number;
+  seconds: number;
+  maxSockets?: number;
+  timeoutMs?: number;
+}): Promise<LoadResult & { generatorLagMs: { p99: number; max: number } }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 512 });
   const byKind: LoadResult["byKind"] = Object.fromEntries(o.kinds.map((k) => [k.name, { sent: 0, ok: 0, wrong: 0 }]));
   const total = Math.round(o.rate * o.seconds);
@@ -170,7 +177,15 @@ export async function runOpenLoop(o: { url: string; kinds: RequestKind[]; rate: 
       byKind[kind.name].sent++;
       const body = r.body === undefined ? undefined : Buffer.from(r.body);
       const req = http.request(
-        { host: url.hostname, port: url.port, method: r.method, path: r.path, agent, timeout: o.timeoutMs ?? 10_000, headers: { ...r.headers, ...(body ? { "content-length": String(body.length) } : {}) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          method: r.method,
+          path: r.path,
+          agent,
+          timeout: o.timeoutMs ?? 10_000,
+          headers: { ...r.headers, ...(body ? { "content-length": String(body.length) } : {}) },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
@@ -217,7 +232,14 @@ export async function runOpenLoop(o: { url: string; kinds: RequestKind[]; rate: 
     seconds: round(seconds, 2),
     requests: total,
     achievedRate: round((total - errors - non2xx) / seconds, 1),
-    latencyMs: { p50: pct(sorted, 50), p90: pct(sorted, 90), p99: pct(sorted, 99), p99_9: pct(sorted, 99.9), max: round(sorted[sorted.length - 1], 1), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 2) },
+    latencyMs: {
+      p50: pct(sorted, 50),
+      p90: pct(sorted, 90),
+      p99: pct(sorted, 99),
+      p99_9: pct(sorted, 99.9),
+      max: round(sorted[sorted.length - 1], 1),
+      mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length, 2),
+    },
     errors: errors + non2xx,
     non2xx,
     timeouts,
@@ -291,7 +313,10 @@ export function benchAccount(): WechatAccount {
   return {
     token: `bench${randomBytes(6).toString("hex")}`,
     appId: `wx${randomBytes(8).toString("hex")}`,
-    aesKey: randomBytes(32).toString("base64").replace(/[^A-Za-z0-9]/g, "A").slice(0, 43),
+    aesKey: randomBytes(32)
+      .toString("base64")
+      .replace(/[^A-Za-z0-9]/g, "A")
+      .slice(0, 43),
     account: "gh_benchaccount1",
   };
 }

@@ -3,7 +3,12 @@
 // busy time: the idle samples (the process waiting for I/O) are left out and reported on their own.
 import fs from "node:fs";
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
 const file = process.argv[2];
 const top = Number(process.argv[3] ?? 30);
 const prof = JSON.parse(fs.readFileSync(file, "utf8")) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
@@ -19,10 +24,18 @@ const byFile = new Map<string, number>();
 for (const n of prof.nodes) {
   if (idleIds.has(n.id)) continue;
   const t = self.get(n.id) ?? 0;
-  const short = n.callFrame.url.replace(/^file:\/\//, "").replace(/.*node_modules\//, "~/").replace(root, "");
+  const short = n.callFrame.url
+    .replace(/^file:\/\//, "")
+    .replace(/.*node_modules\//, "~/")
+    .replace(root, "");
   const fn = `${n.callFrame.functionName || "(anonymous)"} ${short}:${n.callFrame.lineNumber + 1}`;
   byFn.set(fn, (byFn.get(fn) ?? 0) + t);
-  const pkg = short.startsWith("~/") ? short.split("/").slice(0, short.startsWith("~/@") ? 3 : 2).join("/") : short || n.callFrame.functionName;
+  const pkg = short.startsWith("~/")
+    ? short
+        .split("/")
+        .slice(0, short.startsWith("~/@") ? 3 : 2)
+        .join("/")
+    : short || n.callFrame.functionName;
   byFile.set(pkg, (byFile.get(pkg) ?? 0) + t);
 }
 const show = (title: string, m: Map<string, number>) => {
@@ -44,7 +57,10 @@ prof.samples.forEach((id, i) => {
     const n = byId.get(cur)!;
     const url = n.callFrame.url;
     if (!/\/(src|node_modules\/(typeorm|ioredis|pg|koa|@koa|zod|pino))\//.test(url)) continue;
-    const short = url.replace(/^file:\/\//, "").replace(/.*node_modules\//, "~/").replace(root, "");
+    const short = url
+      .replace(/^file:\/\//, "")
+      .replace(/.*node_modules\//, "~/")
+      .replace(root, "");
     const key = `${n.callFrame.functionName || "(anonymous)"} ${short}:${n.callFrame.lineNumber + 1}`;
     if (seen.has(key)) continue;
     seen.add(key);

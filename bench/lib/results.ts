@@ -11,7 +11,10 @@ export const BUILT = process.env.BENCH_BUILT === "1";
 
 function version(cmd: string): string | null {
   try {
-    return execSync(cmd, { stdio: ["ignore", "pipe", "ignore"], timeout: 3000 }).toString().trim().split("\n")[0];
+    return execSync(cmd, { stdio: ["ignore", "pipe", "ignore"], timeout: 3000 })
+      .toString()
+      .trim()
+      .split("\n")[0];
   } catch {
     return null;
   }
@@ -66,7 +69,10 @@ export function resultFile(name: string, quick = QUICK): string {
 export function writeResult(name: string, result: Record<string, unknown>, summary?: SummaryRow[]): string {
   const file = resultFile(name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ name, quick: QUICK, at: new Date().toISOString(), machine: machine(), ...(summary ? { summary } : {}), ...result }, null, 2) + "\n");
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ name, quick: QUICK, at: new Date().toISOString(), machine: machine(), ...(summary ? { summary } : {}), ...result }, null, 2) + "\n",
+  );
   console.log(`result written to ${path.relative(process.cwd(), file)}`);
   return file;
 }

@@ -58,7 +58,11 @@ export class WechatApiClient {
   /** Access token of the official account ("oa") or of the mini-program ("mp"), cached in the key-value store. */
   async accessToken(force = false, app: "oa" | "mp" = "oa"): Promise<string> {
     const [appId, secret] = app === "oa" ? [this.o.appId, this.o.appSecret] : [this.o.miniprogramAppId, this.o.miniprogramSecret];
-    if (!appId || !secret) throw new WechatApiError(null, app === "oa" ? "WECHAT_APPID / WECHAT_APPSECRET are not configured" : "MINIPROGRAM_APPID / MINIPROGRAM_SECRET are not configured");
+    if (!appId || !secret)
+      throw new WechatApiError(
+        null,
+        app === "oa" ? "WECHAT_APPID / WECHAT_APPSECRET are not configured" : "MINIPROGRAM_APPID / MINIPROGRAM_SECRET are not configured",
+      );
     const key = `wechat:access_token:${appId}`;
     if (!force) {
       const cached = await this.o.kv.get(key);
@@ -103,7 +107,10 @@ export class WechatApiClient {
    */
   async getMedia(mediaId: string, maxBytes: number): Promise<{ bytes: Buffer; truncated: boolean }> {
     const fetchOnce = async (token: string) => {
-      const url = new URL(`cgi-bin/media/get?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`, this.o.baseUrl.endsWith("/") ? this.o.baseUrl : `${this.o.baseUrl}/`);
+      const url = new URL(
+        `cgi-bin/media/get?access_token=${encodeURIComponent(token)}&media_id=${encodeURIComponent(mediaId)}`,
+        this.o.baseUrl.endsWith("/") ? this.o.baseUrl : `${this.o.baseUrl}/`,
+      );
       const res = await fetch(url, { signal: AbortSignal.timeout(this.o.timeoutMs ?? 5000) });
       if (!res.ok) throw new WechatApiError(null, `WeChat API /cgi-bin/media/get answered HTTP ${res.status}`);
       const type = res.headers.get("content-type") ?? "";

@@ -74,7 +74,8 @@ function consentResults(msg: Record<string, string>): Record<string, SubscribeRe
     const { templateId, status } = item as { templateId?: unknown; status?: unknown };
     if (typeof templateId !== "string" || !templateId || templateId.length > 128) continue;
     // "reject" in the settings event switches the template off: counted like the mini-program's "ban".
-    const v = status === "accept" ? "accept" : msg.Event === "subscribe_msg_change_event" && status === "reject" ? "ban" : status === "reject" ? "reject" : null;
+    const v =
+      status === "accept" ? "accept" : msg.Event === "subscribe_msg_change_event" && status === "reject" ? "ban" : status === "reject" ? "reject" : null;
     if (v) out[templateId] = v;
   }
   return out;
@@ -272,7 +273,9 @@ export function wechatWebhookRoutes(app: AppContext, deps: Pick<Services, "conve
           const text = await Promise.race([work, late]);
           clearTimeout(timer);
           if (text === null) {
-            work.then((t) => svc().wechat.sendText(openId, t)).catch((err: unknown) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
+            work
+              .then((t) => svc().wechat.sendText(openId, t))
+              .catch((err: unknown) => app.logger.warn({ err: String(err) }, "customer-service message failed"));
             success();
           } else reply(text);
         } else success();

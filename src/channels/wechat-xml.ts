@@ -114,7 +114,9 @@ export function parseWechatXmlWithParser(body: string): Record<string, string> {
   if (nested && typeof nested === "object") {
     const raw = (nested as { List?: unknown }).List;
     const items = (Array.isArray(raw) ? raw : raw ? [raw] : []).slice(0, 20) as Array<Record<string, unknown>>;
-    out.SubscribeList = JSON.stringify(items.filter((i) => i && typeof i === "object").map((i) => ({ templateId: String(i.TemplateId ?? ""), status: String(i.SubscribeStatusString ?? "") })));
+    out.SubscribeList = JSON.stringify(
+      items.filter((i) => i && typeof i === "object").map((i) => ({ templateId: String(i.TemplateId ?? ""), status: String(i.SubscribeStatusString ?? "") })),
+    );
   }
   return out;
 }

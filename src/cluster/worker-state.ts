@@ -7,11 +7,19 @@ import { BEAT_STALE_MS, HEARTBEAT_MS, isOgiMessage, type ClusterMessage, type Pr
 let view: { message: ClusterMessage; at: number } | null = null;
 
 /** The primary's view for /healthz: null when this process is not a cluster worker. */
-export function clusterView(now = Date.now()): { expected: number; ready: number; workers: ClusterMessage["workers"]; restarts: number; fresh: boolean } | null {
+export function clusterView(
+  now = Date.now(),
+): { expected: number; ready: number; workers: ClusterMessage["workers"]; restarts: number; fresh: boolean } | null {
   if (!cluster.isWorker) return null;
   if (!view) return { expected: 0, ready: 0, workers: [], restarts: 0, fresh: false };
   const m = view.message;
-  return { expected: m.expected, ready: m.workers.filter((w) => w.ready).length, workers: m.workers, restarts: m.restarts, fresh: now - view.at < BEAT_STALE_MS };
+  return {
+    expected: m.expected,
+    ready: m.workers.filter((w) => w.ready).length,
+    workers: m.workers,
+    restarts: m.restarts,
+    fresh: now - view.at < BEAT_STALE_MS,
+  };
 }
 
 /** In a worker: waits for the primary's role message and keeps its cluster view from then on. */

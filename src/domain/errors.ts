@@ -47,7 +47,7 @@ const exact: Record<string, number> = {
   "AUTH.INVALID_CREDENTIALS": 401,
   "AUTH.TOTP_REQUIRED": 401,
   "AUTH.FORBIDDEN": 403,
-  "RATE_LIMITED": 429,
+  RATE_LIMITED: 429,
   // A retry after its window: the filing exists, its query code is no longer kept (issue 13 item 11).
   "IDEMPOTENCY.EXPIRED": 409,
   // Attachments (issue 15): a file over ATTACHMENT_MAX_BYTES, an application already holding its maximum.

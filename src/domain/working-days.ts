@@ -122,7 +122,13 @@ export function createCalendar(overrides: CalendarOverrides = {}, agencyCode?: s
     isWorkingDay,
     isYearKnown,
     yearBasis: (year) =>
-      years.has(year) ? "override" : libraryKnowsYear(year) ? "published" : year >= FIRST_STATUTORY_YEAR && year <= LAST_STATUTORY_YEAR ? "statutory" : "weekdays",
+      years.has(year)
+        ? "override"
+        : libraryKnowsYear(year)
+          ? "published"
+          : year >= FIRST_STATUTORY_YEAR && year <= LAST_STATUTORY_YEAR
+            ? "statutory"
+            : "weekdays",
     addWorkingDays(date, n) {
       if (!isIsoDate(date)) throw new Error(`not a date: ${date}`);
       if (n < 0) throw new Error("addWorkingDays needs n >= 0");

@@ -29,7 +29,10 @@ export function buildApp({ ctx: app, modules }: Composition): Koa {
       },
     }),
   );
-  const origins = app.config.CORS_ORIGINS?.split(",").map((s) => s.trim()).filter(Boolean) ?? [];
+  const origins =
+    app.config.CORS_ORIGINS?.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
   if (origins.length) {
     koa.use(cors({ origin: (ctx) => (origins.includes(ctx.get("Origin")) ? ctx.get("Origin") : "") }));
   }

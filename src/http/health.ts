@@ -19,7 +19,17 @@ export function healthRoutes(app: AppContext): Router {
       database: { type: app.dbType, ok: dbOk },
       redis: { mode: app.kv.mode, ok: kvOk },
       ...(cluster
-        ? { workers: { ok: workersOk, expected: cluster.expected, ready: cluster.ready, restarts: cluster.restarts, pids: cluster.workers.filter((w) => w.ready).map((w) => w.pid), singletons: cluster.workers.find((w) => w.singletons)?.pid ?? null, answeredBy: process.pid } }
+        ? {
+            workers: {
+              ok: workersOk,
+              expected: cluster.expected,
+              ready: cluster.ready,
+              restarts: cluster.restarts,
+              pids: cluster.workers.filter((w) => w.ready).map((w) => w.pid),
+              singletons: cluster.workers.find((w) => w.singletons)?.pid ?? null,
+              answeredBy: process.pid,
+            },
+          }
         : {}),
       ...(ok ? {} : { failing: [...(dbOk ? [] : ["database"]), ...(kvOk ? [] : ["redis"]), ...(workersOk ? [] : ["workers"])] }),
     };

@@ -51,7 +51,15 @@ export async function defaultAgency(ctx: AppContext): Promise<Agency> {
 /** The contact details an agency has given, on one line ("待机关补充" when none): letters and the bot name agencies with it. */
 export function agencyContactLine(agency: Pick<Agency, "profile">): string {
   const c = agency.profile?.contact ?? {};
-  const labels: Record<string, string> = { office: "", address: "地址：", postcode: "邮编：", officeHours: "办公时间：", phone: "电话：", fax: "传真：", email: "邮箱：" };
+  const labels: Record<string, string> = {
+    office: "",
+    address: "地址：",
+    postcode: "邮编：",
+    officeHours: "办公时间：",
+    phone: "电话：",
+    fax: "传真：",
+    email: "邮箱：",
+  };
   const parts = Object.entries(c)
     .filter(([, v]) => typeof v === "string" && v.trim())
     .map(([k, v]) => `${labels[k] ?? ""}${v}`);

@@ -7,7 +7,13 @@ import { sqlDialect } from "./sql-dialect";
 export async function bumpCounter(m: EntityManager, agencyId: string, name: string, by = 1): Promise<number> {
   const sql = sqlDialect(m.connection);
   const q = sql.params();
-  const text = sql.upsert(q, { table: "counters", row: { agency_id: agencyId, name, value: by }, conflict: ["agency_id", "name"], update: "value = counters.value + excluded.value", returning: "value" });
+  const text = sql.upsert(q, {
+    table: "counters",
+    row: { agency_id: agencyId, name, value: by },
+    conflict: ["agency_id", "name"],
+    update: "value = counters.value + excluded.value",
+    returning: "value",
+  });
   const rows = sql.returnedRows<{ value: number | string }>(await m.query(text, q.values));
   return Number(rows[0].value);
 }

@@ -15,7 +15,25 @@ const URL_SECRET = /([?&](?:queryCode|query_code|token|access_token|code|passwor
  * (search words, login redirects, openids, codes) may be personal data — a staff search by phone, landline
  * or address travels in ?q= — and is logged as [REDACTED].
  */
-const SAFE_QUERY_KEYS = new Set(["page", "pagesize", "limit", "offset", "status", "year", "format", "tab", "all", "overdue", "duewithin", "channel", "reveal", "encrypt_type", "timestamp", "version", "agency"]);
+const SAFE_QUERY_KEYS = new Set([
+  "page",
+  "pagesize",
+  "limit",
+  "offset",
+  "status",
+  "year",
+  "format",
+  "tab",
+  "all",
+  "overdue",
+  "duewithin",
+  "channel",
+  "reveal",
+  "encrypt_type",
+  "timestamp",
+  "version",
+  "agency",
+]);
 
 export const SENSITIVE_KEYS = new Set([
   "idnumber",

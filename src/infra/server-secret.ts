@@ -43,6 +43,7 @@ function readOrCreate(file: string): Buffer {
 
 function parse(text: string, file: string): Buffer {
   const hex = text.trim();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file}: not a server secret (64 hex characters expected); remove it to create a new one (existing query codes then stop working)`);
+  if (!/^[0-9a-f]{64}$/.test(hex))
+    throw new Error(`${file}: not a server secret (64 hex characters expected); remove it to create a new one (existing query codes then stop working)`);
   return Buffer.from(hex, "hex");
 }

@@ -9,6 +9,20 @@ import { conversationCommands, conversationEntities } from "./conversation/modul
 import { attachmentsCommands, attachmentsEntities } from "./attachments/module";
 import { platformCommands } from "./platform/module";
 
-export const moduleEntities: Array<new () => unknown> = [...applicationsEntities, ...reportsEntities, ...catalogueEntities, ...conversationEntities, ...attachmentsEntities];
+export const moduleEntities: Array<new () => unknown> = [
+  ...applicationsEntities,
+  ...reportsEntities,
+  ...catalogueEntities,
+  ...conversationEntities,
+  ...attachmentsEntities,
+];
 
-export const moduleCommands: CliCommand[] = [...staffCommands, ...applicationsCommands, ...reportsCommands, ...catalogueCommands, ...conversationCommands, ...attachmentsCommands, ...platformCommands];
+export const moduleCommands: CliCommand[] = [
+  ...staffCommands,
+  ...applicationsCommands,
+  ...reportsCommands,
+  ...catalogueCommands,
+  ...conversationCommands,
+  ...attachmentsCommands,
+  ...platformCommands,
+];

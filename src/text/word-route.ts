@@ -23,7 +23,7 @@ function indexDictionary(bytes: Uint8Array): SortedDictionary {
   const wordEnd = new Int32Array(lines + 1);
   let count = 0;
   let freqSum = 0;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     let nl = bytes.indexOf(0x0a, i);
     if (nl < 0) nl = bytes.length;
     let sp = bytes.indexOf(0x20, i);
@@ -241,7 +241,7 @@ export class WordRoute {
       next[i] = bestEnd;
     }
     let left = -1;
-    for (let x = 0; x < n; ) {
+    for (let x = 0; x < n;) {
       const y = next[x];
       if (y - x === 1 && isAsciiAlnum(chars[x])) {
         if (left < 0) left = x;

@@ -111,7 +111,8 @@ describe("Wechaty bot relay", () => {
     expect(outbox.length).toBeGreaterThanOrEqual(1);
     // the bot acknowledges after saying the text: wait for the acks to be recorded
     const sentByBot = async () =>
-      (await env.ctx.db.getRepository(NotificationDelivery).findBy({ recipient: `wx:${citizen.id}` })).filter((d) => d.method === "bot" && d.status === "sent").length;
+      (await env.ctx.db.getRepository(NotificationDelivery).findBy({ recipient: `wx:${citizen.id}` })).filter((d) => d.method === "bot" && d.status === "sent")
+        .length;
     const deadline = Date.now() + 10000;
     while ((await sentByBot()) < outbox.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await sentByBot()).toBe(outbox.length);
@@ -142,7 +143,11 @@ describe("Wechaty bot relay", () => {
     const list = await request(env.server).get("/api/staff/consultations?status=open").set("Authorization", `Bearer ${token}`);
     const c = (list.body.consultations as Array<{ id: string; channel: string }>).find((x) => x.channel === "wx")!;
     expect(c).toBeDefined();
-    await request(env.server).post(`/api/staff/consultations/${c.id}/reply`).set("Authorization", `Bearer ${token}`).send({ answer: "您好，预算信息请见公开目录。" }).expect(200);
+    await request(env.server)
+      .post(`/api/staff/consultations/${c.id}/reply`)
+      .set("Authorization", `Bearer ${token}`)
+      .send({ answer: "您好，预算信息请见公开目录。" })
+      .expect(200);
     await until(() => heard.find((h) => h.includes("【工作人员回复】您好，预算信息请见公开目录。")), "consultation answer");
   });
 });

@@ -41,7 +41,10 @@ async function unlabelled(page: Page): Promise<string[]> {
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 test("keyboard-only login, labelled controls everywhere, no sideways scrolling at 1366px and 768px", async () => {
-  for (const viewport of [{ width: 1366, height: 768 }, { width: 768, height: 1024 }]) {
+  for (const viewport of [
+    { width: 1366, height: 768 },
+    { width: 768, height: 1024 },
+  ]) {
     const context = await browser.newContext({ baseURL: server.baseUrl, viewport, locale: "zh-CN" });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
@@ -65,7 +68,16 @@ test("keyboard-only login, labelled controls everywhere, no sideways scrolling a
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("跳到主要内容");
 
-    for (const url of ["/console", `/console/applications/${no}`, "/console/applications/new", "/console/statistics", "/console/reports", "/console/content", "/console/users", "/console/consultations"]) {
+    for (const url of [
+      "/console",
+      `/console/applications/${no}`,
+      "/console/applications/new",
+      "/console/statistics",
+      "/console/reports",
+      "/console/content",
+      "/console/users",
+      "/console/consultations",
+    ]) {
       await page.goto(url);
       expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
       expect(await unlabelled(page)).toEqual([]);

@@ -115,7 +115,12 @@ test("the clerk is not offered the extension and the server refuses a forged one
   const d = await env.services.applications.detail({ ...(await whoIs("clerk4")) }, no);
   expect(d.clock.extension).toBeNull();
   // A refused field says why (the service's field message), not only "提交的内容有误".
-  const unknownAssignee = await request(env.server).post(`/console/applications/${no}/actions/assign`).set("Cookie", clerk).set("Referer", `http://127.0.0.1/console/applications/${no}`).type("form").send(withCsrf(clerk, { assignee: "nobody" }));
+  const unknownAssignee = await request(env.server)
+    .post(`/console/applications/${no}/actions/assign`)
+    .set("Cookie", clerk)
+    .set("Referer", `http://127.0.0.1/console/applications/${no}`)
+    .type("form")
+    .send(withCsrf(clerk, { assignee: "nobody" }));
   expect((await follow(unknownAssignee, clerk)).text).toContain("承办人不存在或已停用");
 
   const boss = await login("boss4");
@@ -160,7 +165,11 @@ test("consultations of the applicant show on the application page and are answer
 
   const list = await request(env.server).get("/console/consultations").set("Cookie", cookie);
   const id = /action="\/console\/consultations\/([0-9a-f-]{36})\/reply"/.exec(list.text)![1];
-  const res = await request(env.server).post(`/console/consultations/${id}/reply`).set("Cookie", cookie).type("form").send(withCsrf(cookie, { text: "预计3月30日前答复。" }));
+  const res = await request(env.server)
+    .post(`/console/consultations/${id}/reply`)
+    .set("Cookie", cookie)
+    .type("form")
+    .send(withCsrf(cookie, { text: "预计3月30日前答复。" }));
   expect(res.status).toBe(302);
   const c = await env.ctx.db.getRepository(Consultation).findOneByOrFail({ id });
   expect(c.status).toBe("answered");

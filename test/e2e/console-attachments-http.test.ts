@@ -38,6 +38,8 @@ it("lists the files on the application page and audits every view and download",
   const again = await request(env.server).get(`/console/applications/${filed.applicationNo}`).set("Cookie", cookie);
   expect(again.text).toContain("查看附件");
   // An unknown attachment id is a page, not a file and not a 500.
-  const missing = await request(env.server).get(`/console/applications/${filed.applicationNo}/attachments/00000000-0000-4000-8000-000000000000`).set("Cookie", cookie);
+  const missing = await request(env.server)
+    .get(`/console/applications/${filed.applicationNo}/attachments/00000000-0000-4000-8000-000000000000`)
+    .set("Cookie", cookie);
   expect(missing.status).toBe(404);
 });

@@ -51,12 +51,18 @@ test("guide draft and publication, catalogue add/edit/withdraw, import with row 
   await row.getByRole("link", { name: "编辑" }).click();
   await p.getByLabel("信息名称").fill("张店区融媒体中心2026年部门预算公开说明");
   await p.getByRole("button", { name: "保存", exact: true }).click();
-  await p.getByRole("status").filter({ hasText: `目录条目 ${indexNo} 已保存` }).waitFor();
+  await p
+    .getByRole("status")
+    .filter({ hasText: `目录条目 ${indexNo} 已保存` })
+    .waitFor();
   await p.goto("/console/content");
   await expect(row.innerText()).resolves.toContain("2026年部门预算公开说明");
   await row.getByLabel("撤回理由").fill("录入重复");
   await row.getByRole("button", { name: "撤回" }).click();
-  await p.getByRole("status").filter({ hasText: `目录条目 ${indexNo} 已撤回` }).waitFor();
+  await p
+    .getByRole("status")
+    .filter({ hasText: `目录条目 ${indexNo} 已撤回` })
+    .waitFor();
   expect(await p.locator(`#entries tr[data-index="${indexNo}"]`).count()).toBe(0);
 
   // Importing is for approvers and admins, as in the API: a clerk gets no upload form.
@@ -68,7 +74,11 @@ test("guide draft and publication, catalogue add/edit/withdraw, import with row 
   await boss.page.goto("/console/content");
   const b = boss.page;
   // A file with a bad row: every error listed, nothing imported.
-  const bad = [HEADER, "ZDRMT/2026-90001,2026年第一季度财政资金直达情况,张店区融媒体中心,财政,主动公开,2026-03-01", "ZDRMT/2026-90002,,张店区融媒体中心,财政,随便公开,2026-03-01"].join("\n");
+  const bad = [
+    HEADER,
+    "ZDRMT/2026-90001,2026年第一季度财政资金直达情况,张店区融媒体中心,财政,主动公开,2026-03-01",
+    "ZDRMT/2026-90002,,张店区融媒体中心,财政,随便公开,2026-03-01",
+  ].join("\n");
   await b.getByLabel("选择文件").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad, "utf8") });
   await b.getByRole("button", { name: "上传并导入" }).click();
   const errors = b.locator("#import-errors");
@@ -89,7 +99,10 @@ test("guide draft and publication, catalogue add/edit/withdraw, import with row 
   expect((await cat.entries.list(agency.id, { status: "active", page: 1, pageSize: 1 })).total).toBe(before + 1);
   await boss.page.getByLabel("修改说明").fill("更新主动公开栏目");
   await boss.page.getByRole("button", { name: "发布草稿" }).click();
-  await boss.page.getByRole("status").filter({ hasText: /指南第 \d+ 版已发布/ }).waitFor();
+  await boss.page
+    .getByRole("status")
+    .filter({ hasText: /指南第 \d+ 版已发布/ })
+    .waitFor();
   expect((await cat.guide(agency.id)).sections.some((s) => s.body.includes("（测试修改）"))).toBe(true);
   await boss.context.close();
 });

@@ -52,19 +52,32 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
   expect(page.text).toContain("&lt;b&gt;王&lt;/b&gt;");
   expect(page.text).not.toContain("<b>王</b>");
 
-  const created = await request(env.server).post("/console/users").set("Cookie", cookie).type("form").send(withCsrf(cookie, { username: "newbie", password: "longenough1", role: "clerk", displayName: "小李" }));
+  const created = await request(env.server)
+    .post("/console/users")
+    .set("Cookie", cookie)
+    .type("form")
+    .send(withCsrf(cookie, { username: "newbie", password: "longenough1", role: "clerk", displayName: "小李" }));
   expect(created.status).toBe(302);
   const users = await env.services.staff.listUsers((await env.services.staff.authenticate(cookie.split("=")[1]))!.agencyId);
   const newbie = users.find((u) => u.username === "newbie")!;
   expect(newbie.role).toBe("clerk");
-  await request(env.server).post(`/console/users/${newbie.id}/role`).set("Cookie", cookie).type("form").send(withCsrf(cookie, { role: "approver" })).expect(302);
+  await request(env.server)
+    .post(`/console/users/${newbie.id}/role`)
+    .set("Cookie", cookie)
+    .type("form")
+    .send(withCsrf(cookie, { role: "approver" }))
+    .expect(302);
   const after = await env.services.staff.listUsers(newbie.agencyId);
   expect(after.find((u) => u.username === "newbie")!.role).toBe("approver");
 
   // The admin's own role is not offered, and a forged change of it is refused (no admin-less agency).
   const me = after.find((u) => u.username === "boss")!;
   expect(page.text).not.toContain(`id="role-${me.id}"`);
-  const self = await request(env.server).post(`/console/users/${me.id}/role`).set("Cookie", cookie).type("form").send(withCsrf(cookie, { role: "clerk" }));
+  const self = await request(env.server)
+    .post(`/console/users/${me.id}/role`)
+    .set("Cookie", cookie)
+    .type("form")
+    .send(withCsrf(cookie, { role: "clerk" }));
   expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(self.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("不能修改自己的角色");
   expect((await env.services.staff.listUsers(newbie.agencyId)).find((u) => u.username === "boss")!.role).toBe("admin");
 
@@ -90,7 +103,12 @@ test("admin sees users (escaped), creates one and changes its role; a clerk is r
 
 test("a form posted from another site is refused and does nothing", async () => {
   const cookie = await login("boss");
-  const res = await request(env.server).post("/console/users").set("Cookie", cookie).set("Origin", "https://evil.example").type("form").send(withCsrf(cookie, { username: "evil1", password: "longenough1", role: "admin" }));
+  const res = await request(env.server)
+    .post("/console/users")
+    .set("Cookie", cookie)
+    .set("Origin", "https://evil.example")
+    .type("form")
+    .send(withCsrf(cookie, { username: "evil1", password: "longenough1", role: "admin" }));
   expect(res.status).toBe(403);
   const svc = env.services.staff;
   const me = (await svc.authenticate(cookie.split("=")[1]))!;
@@ -130,17 +148,28 @@ test("unknown console paths need a login and then answer an HTML 404; /console/ 
 
 test("a broken catalogue upload answers 422 with the reason, never a 500", async () => {
   const cookie = await login("boss"); // importing is for approvers and admins (clerks: test/hostile/catalogue-abuse.test.ts)
-  const garbled = await request(env.server).post(`/console/content/catalogue/import?_csrf=${withCsrf(cookie)._csrf}`).set("Cookie", cookie).set("Content-Type", "multipart/form-data; boundary=xx").send("garbage");
+  const garbled = await request(env.server)
+    .post(`/console/content/catalogue/import?_csrf=${withCsrf(cookie)._csrf}`)
+    .set("Cookie", cookie)
+    .set("Content-Type", "multipart/form-data; boundary=xx")
+    .send("garbage");
   expect(garbled.status).toBe(422);
   expect(garbled.text).toContain("上传的内容无法读取");
-  const notXlsx = await request(env.server).post(`/console/content/catalogue/import?_csrf=${withCsrf(cookie)._csrf}`).set("Cookie", cookie).attach("file", Buffer.from("not a workbook"), "目录.xlsx");
+  const notXlsx = await request(env.server)
+    .post(`/console/content/catalogue/import?_csrf=${withCsrf(cookie)._csrf}`)
+    .set("Cookie", cookie)
+    .attach("file", Buffer.from("not a workbook"), "目录.xlsx");
   expect(notXlsx.status).toBe(422);
   expect(notXlsx.text).toContain("XLSX 文件无法读取");
 });
 
 test("a review case without its filing date is refused with a Chinese reason and nothing is stored", async () => {
   const cookie = await login("clerk1");
-  const res = await request(env.server).post("/console/reports/2025/cases").set("Cookie", cookie).type("form").send(withCsrf(cookie, { kind: "review", outcome: "upheld" }));
+  const res = await request(env.server)
+    .post("/console/reports/2025/cases")
+    .set("Cookie", cookie)
+    .type("form")
+    .send(withCsrf(cookie, { kind: "review", outcome: "upheld" }));
   expect(res.status).toBe(302);
   expect(Buffer.from(/ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))![1], "base64url").toString("utf8")).toContain("请填写立案日期");
   const agencyId = (await env.services.staff.authenticate(cookie.split("=")[1]))!.agencyId;

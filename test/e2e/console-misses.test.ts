@@ -43,7 +43,10 @@ test("an approver answers the most frequent miss from the page, and the bot uses
   const cards = page.locator("section.card h2");
   expect(await cards.first().textContent()).toBe("你们单位食堂对外开放吗");
   expect(await page.locator("section.card").first().locator("strong.count").textContent()).toBe("3");
-  const unlabelled = await page.$$eval("input:not([type=hidden]), select, textarea", (els) => els.filter((e) => !((e as HTMLInputElement).labels?.length)).length);
+  const unlabelled = await page.$$eval(
+    "input:not([type=hidden]), select, textarea",
+    (els) => els.filter((e) => !(e as HTMLInputElement).labels?.length).length,
+  );
   expect(unlabelled).toBe(0);
   await page.getByRole("link", { name: "未答问题" }).waitFor();
   await screenshot(page, "misses", { docs: false });

@@ -38,7 +38,10 @@ afterAll(() => stopConsole(browser, server, env));
 
 /** The 总计 cell (last column) of a row of table 三, found by its official label. */
 async function totalOf(page: Page, label: string): Promise<number> {
-  const row = page.locator("#application-table tr").filter({ has: page.locator("th", { hasText: label }) }).last();
+  const row = page
+    .locator("#application-table tr")
+    .filter({ has: page.locator("th", { hasText: label }) })
+    .last();
   return Number(await row.locator("td").last().innerText());
 }
 
@@ -129,7 +132,7 @@ test("clerk corrects, approver answers, statistics count it", async () => {
   expect(await b.locator("#checks-summary").innerText()).toMatch(/全部 \d+ 项校验通过/);
   await b.locator("#chart-intake").waitFor();
   // The answer came on the day the clock restarted: 0 working days, in the first bucket of the chart.
-  const days = JSON.parse(await b.locator("#chart-days-data").textContent() ?? "{}") as { data: { datasets: Array<{ data: number[] }> } };
+  const days = JSON.parse((await b.locator("#chart-days-data").textContent()) ?? "{}") as { data: { datasets: Array<{ data: number[] }> } };
   expect(days.data.datasets[0].data).toEqual([1, 0, 0, 0, 0, 0, 0]);
   // Chart.js (served from /console/assets under the CSP) drew a chart on each canvas.
   await b.waitForFunction(() => {

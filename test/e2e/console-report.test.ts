@@ -60,7 +60,10 @@ test("approver edits, publishes and downloads the 2025 report; a correction beco
   expect(xml).toContain("2025年政府信息公开工作年度报告");
   expect(xml).toContain("本中心认真贯彻落实");
   // The version's HTML and XLSX links answer with the document itself (the console's cookie is accepted).
-  for (const [name, type, head] of [["HTML", "text/html", "<!DOCTYPE"], ["XLSX", "spreadsheetml", "PK"]] as const) {
+  for (const [name, type, head] of [
+    ["HTML", "text/html", "<!DOCTYPE"],
+    ["XLSX", "spreadsheetml", "PK"],
+  ] as const) {
     const href = await p.locator("#versions").getByRole("link", { name, exact: true }).first().getAttribute("href");
     const res = await context.request.get(`${server.baseUrl}${href}`);
     expect(res.status()).toBe(200);

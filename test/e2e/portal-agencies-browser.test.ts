@@ -111,9 +111,26 @@ test("the status page shows a 不属于本机关 answer's competent agency and r
   const mediaToken = await sessionUntil2099(env, "media-admin");
   const filed = await request(env.server)
     .post("/api/applications")
-    .send({ applicant: { category: "natural_person", name: "李四", idType: "resident_id", idNumber: "11010519491231002X", phone: "13800138000", email: "lisi@example.com" }, description: "2026年初中招生政策文件", deliveryForm: "electronic", deliveryMethod: "email", channel: "online" })
+    .send({
+      applicant: {
+        category: "natural_person",
+        name: "李四",
+        idType: "resident_id",
+        idNumber: "11010519491231002X",
+        phone: "13800138000",
+        email: "lisi@example.com",
+      },
+      description: "2026年初中招生政策文件",
+      deliveryForm: "electronic",
+      deliveryMethod: "email",
+      channel: "online",
+    })
     .expect(201);
-  await request(env.server).post(`/api/staff/applications/${filed.body.applicationNo}/answer`).set("Authorization", `Bearer ${mediaToken}`).send({ disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
+  await request(env.server)
+    .post(`/api/staff/applications/${filed.body.applicationNo}/answer`)
+    .set("Authorization", `Bearer ${mediaToken}`)
+    .send({ disposition: "unable.not_responsible", competentAgency: "zdjy" })
+    .expect(200);
 
   const { page, problems } = await open(MOBILE);
   await page.goto("/status");

@@ -84,7 +84,9 @@ describe("several agencies", () => {
     expect(nothing.text).not.toContain("agency-suggestion");
     expect(nothing.text).toContain("没有找到与“火星探测”相关的机关");
     // Bounded: a long query is refused next to the box, nothing searched, the page still lists the agencies.
-    const long = await get("/").query({ q: "学".repeat(101) }).expect(200);
+    const long = await get("/")
+      .query({ q: "学".repeat(101) })
+      .expect(200);
     expect(long.text).toContain("不超过100个字");
     expect(long.text).toContain('aria-invalid="true"');
     expect(long.text).not.toContain("agency-suggestion");
@@ -161,7 +163,10 @@ describe("several agencies", () => {
       const res = await form(path, eduFiled).expect(200);
       expect(res.text).toContain(`申请 ${eduFiled.applicationNo} 的办理情况`);
     }
-    const filed = await request(env.server).post("/api/applications").send({ ...bodyOf(person("2026年初中招生政策文件")) }).expect(201);
+    const filed = await request(env.server)
+      .post("/api/applications")
+      .send({ ...bodyOf(person("2026年初中招生政策文件")) })
+      .expect(201);
     const original = { applicationNo: filed.body.applicationNo as string, queryCode: filed.body.queryCode as string };
     await request(env.server)
       .post(`/api/staff/applications/${original.applicationNo}/answer`)
@@ -198,7 +203,10 @@ describe("several agencies", () => {
   it("hostile input to the new pages is a Chinese 4xx page, never a 500", async () => {
     await request(env.server).get("/?q=%E5%AD%A6&q=x&q[]=y").expect(200);
     await request(env.server).get("/apply?q[a]=1").expect(200);
-    const arr = await request(env.server).post("/status/refile").send({ applicationNo: ["A"], queryCode: { $ne: 1 } }).expect(400);
+    const arr = await request(env.server)
+      .post("/status/refile")
+      .send({ applicationNo: ["A"], queryCode: { $ne: 1 } })
+      .expect(400);
     expect(arr.text).toContain("转交需要申请编号和查询码");
     await form("/status/refile", { applicationNo: "ZDRMT-2026-99999", queryCode: "123456789012" }).expect(404);
     // Re-filing an application that names no competent agency files nothing.

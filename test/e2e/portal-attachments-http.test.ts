@@ -54,14 +54,26 @@ it("the form is multipart with labelled file inputs for the identity proof and o
 
 it("files the application with the identity proof and other files attached (type read from the content)", async () => {
   const key = await formKey();
-  const res = await post({ ...person("孙一"), key }, [["identity", jpeg(5000), "id.jpg"], ["supporting", pdf(), "a.pdf"], ["supporting", png(), "b.png"]]).expect(201);
+  const res = await post({ ...person("孙一"), key }, [
+    ["identity", jpeg(5000), "id.jpg"],
+    ["supporting", pdf(), "a.pdf"],
+    ["supporting", png(), "b.png"],
+  ]).expect(201);
   expect(res.text).toContain("申请已提交");
   expect(res.text).toContain("已随申请提交3个附件");
   const no = /id="application-no">([^<]+)</.exec(res.text)![1];
   const files = await filesOf(no);
-  expect(files.map((f) => [f.kind, f.mime, f.source])).toEqual([["identity", "image/jpeg", "online"], ["supporting", "application/pdf", "online"], ["supporting", "image/png", "online"]]);
+  expect(files.map((f) => [f.kind, f.mime, f.source])).toEqual([
+    ["identity", "image/jpeg", "online"],
+    ["supporting", "application/pdf", "online"],
+    ["supporting", "image/png", "online"],
+  ]);
   // The same page submitted again (double click, back and resubmit): the same application, no second copies.
-  const again = await post({ ...person("孙一"), key }, [["identity", jpeg(5000), "id.jpg"], ["supporting", pdf(), "a.pdf"], ["supporting", png(), "b.png"]]).expect(201);
+  const again = await post({ ...person("孙一"), key }, [
+    ["identity", jpeg(5000), "id.jpg"],
+    ["supporting", pdf(), "a.pdf"],
+    ["supporting", png(), "b.png"],
+  ]).expect(201);
   expect(again.text).toContain(no);
   expect(await filesOf(no)).toHaveLength(3);
   expect(await filedBy("孙一")).toHaveLength(1);
@@ -70,7 +82,16 @@ it("files the application with the identity proof and other files attached (type
 it.each([
   ["a refused type", [["identity", refused[0][1], "id.jpg"]] as Array<[string, Buffer, string]>, "JPG、PNG"],
   ["a file over ATTACHMENT_MAX_BYTES", [["identity", jpeg(40_000), "big.jpg"]] as Array<[string, Buffer, string]>, "文件过大"],
-  ["too many files", [["identity", jpeg(1001), "1.jpg"], ["supporting", jpeg(1002), "2.jpg"], ["supporting", jpeg(1003), "3.jpg"], ["supporting", jpeg(1004), "4.jpg"]] as Array<[string, Buffer, string]>, "最多上传3个附件"],
+  [
+    "too many files",
+    [
+      ["identity", jpeg(1001), "1.jpg"],
+      ["supporting", jpeg(1002), "2.jpg"],
+      ["supporting", jpeg(1003), "3.jpg"],
+      ["supporting", jpeg(1004), "4.jpg"],
+    ] as Array<[string, Buffer, string]>,
+    "最多上传3个附件",
+  ],
 ])("%s: the page comes back (400) with the message and everything typed; nothing is filed", async (_what, files, message) => {
   const name = `周${files.length}${message.length}`;
   const res = await post({ ...person(name, { "applicant.address": "张店区人民西路1号" }), key: await formKey() }, files).expect(400);

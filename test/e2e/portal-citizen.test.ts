@@ -37,7 +37,8 @@ async function open(viewport = DESKTOP, javaScriptEnabled = true): Promise<{ pag
     if ((m.type() === "error" || m.type() === "warning") && !m.text().startsWith("Failed to load resource")) problems.push(`${m.type()}: ${m.text()}`);
   });
   page.on("response", (r) => {
-    if (r.request().resourceType() !== "document" && r.request().resourceType() !== "xhr" && r.status() >= 400) problems.push(`failed: ${r.status()} ${r.url()}`);
+    if (r.request().resourceType() !== "document" && r.request().resourceType() !== "xhr" && r.status() >= 400)
+      problems.push(`failed: ${r.status()} ${r.url()}`);
   });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   return { page, problems };
@@ -69,7 +70,12 @@ test("portal filing: errors by their fields, success with the query code once, a
   await page.getByRole("button", { name: "提交申请" }).click();
   const phoneField = page.locator(".field", { has: page.locator("#ap-applicant-phone") });
   await expect(phoneField.locator(".field-error").innerText()).resolves.toContain("联系电话格式不正确");
-  await expect(page.locator(".field", { has: page.locator("#ap-description") }).locator(".field-error").innerText()).resolves.toContain("所需信息描述过短");
+  await expect(
+    page
+      .locator(".field", { has: page.locator("#ap-description") })
+      .locator(".field-error")
+      .innerText(),
+  ).resolves.toContain("所需信息描述过短");
   expect(await page.locator("#ap-applicant-phone").getAttribute("aria-invalid")).toBe("true");
   expect(await page.getByLabel("申请人姓名或单位名称").inputValue()).toBe("张三<script>");
   expect(await page.getByLabel("证件号码").inputValue()).toBe(RESIDENT_ID);
@@ -215,7 +221,10 @@ test("web chat: links in answers are clickable, only http(s) and site paths, tex
 });
 
 test("the 2019 annual report: its page from the published snapshot, the cell tables, DOCX and XLSX downloads", async () => {
-  for (const [viewport, suffix] of [[DESKTOP, ""], [MOBILE, "-mobile"]] as const) {
+  for (const [viewport, suffix] of [
+    [DESKTOP, ""],
+    [MOBILE, "-mobile"],
+  ] as const) {
     const { page, problems } = await open(viewport);
     await page.goto("/");
     await page.getByRole("link", { name: "2019年", exact: true }).click();
@@ -249,7 +258,14 @@ test("the 2019 annual report: its page from the published snapshot, the cell tab
 
 test("desktop: every portal page, labelled controls, no sideways scrolling, no console errors", async () => {
   const { page, problems } = await open(DESKTOP);
-  for (const [path, name] of [["/", "portal-home"], ["/guide", "portal-guide"], ["/catalogue?q=%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A", "portal-catalogue"], ["/apply", "portal-apply"], ["/status", "portal-status"], ["/reports", null]] as const) {
+  for (const [path, name] of [
+    ["/", "portal-home"],
+    ["/guide", "portal-guide"],
+    ["/catalogue?q=%E5%B9%B4%E5%BA%A6%E6%8A%A5%E5%91%8A", "portal-catalogue"],
+    ["/apply", "portal-apply"],
+    ["/status", "portal-status"],
+    ["/reports", null],
+  ] as const) {
     await page.goto(path);
     expect(await unlabelled(page)).toEqual([]);
     expect(await overflow(page)).toBeLessThanOrEqual(0);

@@ -54,13 +54,19 @@ describe("every page", () => {
     const js = await request(env.server).get("/assets/chat.js").expect(200);
     expect(js.headers["content-type"]).toMatch(/javascript/);
     expect(js.headers.etag).toBeDefined();
-    await request(env.server).get("/assets/portal.css").expect(200).expect("Content-Type", /text\/css/);
+    await request(env.server)
+      .get("/assets/portal.css")
+      .expect(200)
+      .expect("Content-Type", /text\/css/);
     await request(env.server).get("/assets/constructor").expect(404);
   });
 
   it("the chat page shows the official account's menu, each button sending the message its key stands for", async () => {
     const res = await request(env.server).get("/chat").expect(200);
-    const buttons = [...res.text.matchAll(/<button type="submit" form="chat-form" name="say" value="([^"]+)" data-say="\1">([^<]+)<\/button>/g)].map((m) => [m[2], m[1]]);
+    const buttons = [...res.text.matchAll(/<button type="submit" form="chat-form" name="say" value="([^"]+)" data-say="\1">([^<]+)<\/button>/g)].map((m) => [
+      m[2],
+      m[1],
+    ]);
     expect(buttons).toEqual([
       ["申请指南", MENU_KEYS.GUIDE],
       ["公开目录", MENU_KEYS.CATALOGUE],
@@ -152,17 +158,29 @@ describe("the application form", () => {
     expect(res.text).not.toContain("<script>alert(1)");
     expect(res.text).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
     // The phone's message sits in the phone's field, linked from the summary.
-    expect(res.text).toMatch(/<div class="field invalid"><label for="ap-applicant-phone">联系电话<\/label>.*<span class="field-error" id="ap-applicant-phone-error">联系电话格式不正确/);
+    expect(res.text).toMatch(
+      /<div class="field invalid"><label for="ap-applicant-phone">联系电话<\/label>.*<span class="field-error" id="ap-applicant-phone-error">联系电话格式不正确/,
+    );
     expect(res.text).toContain('<a href="#ap-applicant-phone">联系电话格式不正确');
     expect(await count()).toBe(before);
   });
 
   it("says what the API says for the same body (same schema, same Chinese messages)", async () => {
     const body = person({ "applicant.phone": "", description: "短" });
-    const page = await request(env.server).post("/apply").type("form").send({ ...body, key: await formKey() }).expect(400);
+    const page = await request(env.server)
+      .post("/apply")
+      .type("form")
+      .send({ ...body, key: await formKey() })
+      .expect(400);
     const api = await request(env.server)
       .post("/api/applications")
-      .send({ applicant: { category: "natural_person", name: "王五", idType: "resident_id", idNumber: RESIDENT_ID, email: "wangwu@example.com" }, description: "短", deliveryForm: "electronic", deliveryMethod: "email", channel: "online" })
+      .send({
+        applicant: { category: "natural_person", name: "王五", idType: "resident_id", idNumber: RESIDENT_ID, email: "wangwu@example.com" },
+        description: "短",
+        deliveryForm: "electronic",
+        deliveryMethod: "email",
+        channel: "online",
+      })
       .expect(400);
     const messages = (api.body.error.details as Array<{ message: string }>).map((d) => d.message);
     expect(messages.length).toBeGreaterThanOrEqual(2);
@@ -178,7 +196,11 @@ describe("the application form", () => {
     expect(again.text).toContain(no);
     expect(again.text).toContain(code);
     const before = await count();
-    const other = await request(env.server).post("/apply").type("form").send(person({ key, description: "请公开2024年张店区融媒体中心的部门决算" })).expect(409);
+    const other = await request(env.server)
+      .post("/apply")
+      .type("form")
+      .send(person({ key, description: "请公开2024年张店区融媒体中心的部门决算" }))
+      .expect(409);
     expect(other.text).toContain("此表单已经提交过一份内容不同的申请");
     // The input stays and a fresh key comes with it.
     expect(other.text).toContain("请公开2024年张店区融媒体中心的部门决算");
@@ -189,7 +211,11 @@ describe("the application form", () => {
   it("refuses a key it did not issue, keeping the input and filing nothing", async () => {
     const before = await count();
     for (const key of [undefined, "", "made-up", `${"a".repeat(22)}.${"b".repeat(22)}`, ["x", "y"]]) {
-      const res = await request(env.server).post("/apply").type("form").send(person(key === undefined ? {} : { key: key as string })).expect(400);
+      const res = await request(env.server)
+        .post("/apply")
+        .type("form")
+        .send(person(key === undefined ? {} : { key: key as string }))
+        .expect(400);
       expect(res.text).toContain("表单已失效");
       expect(res.text).toContain("请公开2025年张店区融媒体中心的部门预算");
     }
@@ -198,7 +224,11 @@ describe("the application form", () => {
 
   it("bounds what it re-displays and never answers 500 on hostile bodies", async () => {
     const key = await formKey();
-    const huge = await request(env.server).post("/apply").type("form").send(person({ key, description: "长".repeat(10_000) })).expect(400);
+    const huge = await request(env.server)
+      .post("/apply")
+      .type("form")
+      .send(person({ key, description: "长".repeat(10_000) }))
+      .expect(400);
     expect(huge.text).toContain("所需信息描述不能超过2000个字");
     expect(huge.text).not.toContain("长".repeat(4001));
     const bodies: Array<[string, unknown]> = [
@@ -209,30 +239,50 @@ describe("the application form", () => {
       ["text", "plain text"],
     ];
     for (const [type, body] of bodies) {
-      const res = await request(env.server).post("/apply").type(type).send(body as object);
+      const res = await request(env.server)
+        .post("/apply")
+        .type(type)
+        .send(body as object);
       expect(res.status).toBeLessThan(500);
       expect(res.status).toBeGreaterThanOrEqual(400);
     }
   });
 
   it("refuses a form posted from another site", async () => {
-    const res = await request(env.server).post("/apply").set("Origin", "https://evil.example").type("form").send(person({ key: await formKey() })).expect(403);
+    const res = await request(env.server)
+      .post("/apply")
+      .set("Origin", "https://evil.example")
+      .type("form")
+      .send(person({ key: await formKey() }))
+      .expect(403);
     expect(res.text).toContain("跨站提交被拒绝");
   });
 });
 
 describe("the status lookup", () => {
   it("answers the filed application; bad and overlong input get messages, not errors", async () => {
-    const filed = await request(env.server).post("/apply").type("form").send(person({ key: await formKey(), description: "请公开2025年张店区融媒体中心的三公经费" })).expect(201);
+    const filed = await request(env.server)
+      .post("/apply")
+      .type("form")
+      .send(person({ key: await formKey(), description: "请公开2025年张店区融媒体中心的三公经费" }))
+      .expect(201);
     const no = /id="application-no">([^<]+)</.exec(filed.text)![1];
     const code = /id="query-code">(\d{12})</.exec(filed.text)![1];
-    const ok = await request(env.server).post("/status").type("form").send({ applicationNo: ` ${no.toLowerCase()} `, queryCode: code }).expect(200);
+    const ok = await request(env.server)
+      .post("/status")
+      .type("form")
+      .send({ applicationNo: ` ${no.toLowerCase()} `, queryCode: code })
+      .expect(200);
     expect(ok.text).toContain("已受理");
     expect(ok.text).not.toContain(code);
     const empty = await request(env.server).post("/status").type("form").send({}).expect(400);
     expect(empty.text).toContain("请填写申请编号");
     expect(empty.text).toContain("请填写查询码");
-    const long = await request(env.server).post("/status").type("form").send({ applicationNo: `"><b>${"Z".repeat(5000)}`, queryCode: "9".repeat(5000) }).expect(400);
+    const long = await request(env.server)
+      .post("/status")
+      .type("form")
+      .send({ applicationNo: `"><b>${"Z".repeat(5000)}`, queryCode: "9".repeat(5000) })
+      .expect(400);
     expect(long.text).toContain("申请编号格式不正确");
     expect(long.text).toContain("查询码格式不正确");
     expect(long.text).not.toContain("<b>");
@@ -247,7 +297,10 @@ describe("the status lookup", () => {
 describe("the catalogue page bounds its query", () => {
   it("cuts an overlong query to the limit and says so, escaping it", async () => {
     const max = env.config.CATALOGUE_QUERY_MAX_CHARS;
-    const res = await request(env.server).get("/catalogue").query({ q: `<i>${"报".repeat(max + 50)}`, page: "-1", year: "abc" }).expect(200);
+    const res = await request(env.server)
+      .get("/catalogue")
+      .query({ q: `<i>${"报".repeat(max + 50)}`, page: "-1", year: "abc" })
+      .expect(200);
     expect(res.text).toContain("部分搜索条件格式不正确，已忽略。");
     expect(res.text).not.toContain("<i>");
     expect(res.text).not.toContain("报".repeat(max));
@@ -264,7 +317,11 @@ describe("per-client limits, as pages", () => {
   it("a second filing within the minute is refused with Retry-After, the input kept; a re-sent first form still answers", async () => {
     const key = await formKey(limited.server);
     await request(limited.server).post("/apply").type("form").send(person({ key })).expect(201);
-    const second = await request(limited.server).post("/apply").type("form").send(person({ key: await formKey(limited.server), description: "请公开2025年张店区融媒体中心的人员编制" })).expect(429);
+    const second = await request(limited.server)
+      .post("/apply")
+      .type("form")
+      .send(person({ key: await formKey(limited.server), description: "请公开2025年张店区融媒体中心的人员编制" }))
+      .expect(429);
     expect(second.text).toContain("提交申请过于频繁");
     expect(second.text).toContain("请公开2025年张店区融媒体中心的人员编制");
     expect(Number(second.headers["retry-after"])).toBeGreaterThan(0);
@@ -272,7 +329,8 @@ describe("per-client limits, as pages", () => {
   });
 
   it("wrong query codes beyond the limit are refused for the hour", async () => {
-    for (let i = 0; i < 2; i++) await request(limited.server).post("/status").type("form").send({ applicationNo: "ZDRMT-2026-00001", queryCode: "1" }).expect(404);
+    for (let i = 0; i < 2; i++)
+      await request(limited.server).post("/status").type("form").send({ applicationNo: "ZDRMT-2026-00001", queryCode: "1" }).expect(404);
     const res = await request(limited.server).post("/status").type("form").send({ applicationNo: "ZDRMT-2026-00001", queryCode: "1" }).expect(429);
     expect(res.text).toContain("查询码错误次数过多");
   });

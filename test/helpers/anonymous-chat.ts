@@ -9,7 +9,9 @@ export function anonymousChat(server: Parameters<typeof request>[0]) {
     /** POST /api/chat as citizen `name`; extra body fields (messageId…) pass through. */
     async send(name: string, text: string, extra: Record<string, unknown> = {}): Promise<request.Response> {
       const session = sessions.get(name);
-      const res = await request(server).post("/api/chat").send({ userId: name, text, ...extra, ...(session ? { session } : {}) });
+      const res = await request(server)
+        .post("/api/chat")
+        .send({ userId: name, text, ...extra, ...(session ? { session } : {}) });
       if (typeof res.body?.session === "string") sessions.set(name, res.body.session);
       return res;
     },

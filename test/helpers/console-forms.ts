@@ -16,5 +16,9 @@ export function withCsrf<T extends object>(session: string, form: T = {} as T): 
 export async function postLogin(server: Server, form: Record<string, string>): Promise<request.Response> {
   const page = await request(server).get("/console/login");
   const pre = /ogi_csrf=([^;]+)/.exec(String(page.headers["set-cookie"]))![1];
-  return request(server).post("/console/login").set("Cookie", `ogi_csrf=${pre}`).type("form").send({ ...form, _csrf: pre });
+  return request(server)
+    .post("/console/login")
+    .set("Cookie", `ogi_csrf=${pre}`)
+    .type("form")
+    .send({ ...form, _csrf: pre });
 }

@@ -8,7 +8,7 @@ export async function waitingBehind(env: TestEnv, holderPid: number): Promise<nu
     "SELECT pid, pg_blocking_pids(pid) AS blockers FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
   );
   const chain = new Set([holderPid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const r of rows) {
       if (chain.has(r.pid) || !r.blockers.some((b) => chain.has(b))) continue;

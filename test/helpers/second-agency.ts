@@ -21,7 +21,15 @@ export const EDU = {
     shortName: "区教体局",
     indexCode: "ZDJY",
     channels: [],
-    contact: { office: "区教体局办公室", address: "张店区共青团西路88号", postcode: null, officeHours: "工作日 8:30–12:00、13:30–17:30", phone: "0533-2181234", fax: null, email: null },
+    contact: {
+      office: "区教体局办公室",
+      address: "张店区共青团西路88号",
+      postcode: null,
+      officeHours: "工作日 8:30–12:00、13:30–17:30",
+      phone: "0533-2181234",
+      fax: null,
+      email: null,
+    },
     duties: {
       keywords: ["学校", "教育", "招生", "入学", "学区", "小学", "初中", "幼儿园", "教师", "体育"],
       summary: "负责全区中小学、幼儿园的教育管理、招生入学和学区划分，以及全民健身和体育工作。",
@@ -29,7 +37,11 @@ export const EDU = {
   },
 };
 
-export async function addAgency(env: TestEnv, data: { code: string; name: string; profile: Record<string, unknown> } = EDU, opts: { guide?: boolean; entries?: Array<{ title: string; summary?: string }> } = {}): Promise<SecondAgency> {
+export async function addAgency(
+  env: TestEnv,
+  data: { code: string; name: string; profile: Record<string, unknown> } = EDU,
+  opts: { guide?: boolean; entries?: Array<{ title: string; summary?: string }> } = {},
+): Promise<SecondAgency> {
   const now = env.ctx.clock.now().toISOString();
   const id = randomUUID();
   await env.ctx.db.getRepository(Agency).insert({ id, code: data.code, name: data.name, profile: data.profile as never, createdAt: now, updatedAt: now });
@@ -41,7 +53,11 @@ export async function addAgency(env: TestEnv, data: { code: string; name: string
       {
         title: `${data.name}政府信息公开指南`,
         sections: [
-          { key: "office", title: "受理机构", body: `受理机构：${data.name}办公室\n办公地址：张店区共青团西路88号\n办公时间：工作日 8:30–12:00、13:30–17:30\n联系电话：0533-2181234` },
+          {
+            key: "office",
+            title: "受理机构",
+            body: `受理机构：${data.name}办公室\n办公地址：张店区共青团西路88号\n办公时间：工作日 8:30–12:00、13:30–17:30\n联系电话：0533-2181234`,
+          },
           { key: "application", title: "申请方式", body: "申请人可以通过书面形式提出申请。" },
           { key: "proactive", title: "主动公开", body: "本机关通过政府网站主动公开政府信息。" },
           { key: "application-content", title: "申请内容", body: "申请应当包括申请人的姓名、联系方式和所需政府信息的描述。" },
@@ -55,7 +71,19 @@ export async function addAgency(env: TestEnv, data: { code: string; name: string
     await cat.guides.publish(id, actor);
   }
   for (const [i, e] of (opts.entries ?? [{ title: "关于做好2026年义务教育招生入学工作的通知", summary: "公布小学和初中的学区划分与报名时间。" }]).entries()) {
-    await cat.entries.create(id, { indexNo: `${data.code.toUpperCase()}/2026-0000${i + 1}`, title: e.title, publisher: data.name, subjectCategory: "教育", disclosureMode: "主动公开", writtenDate: "2026-02-10", summary: e.summary ?? null }, actor);
+    await cat.entries.create(
+      id,
+      {
+        indexNo: `${data.code.toUpperCase()}/2026-0000${i + 1}`,
+        title: e.title,
+        publisher: data.name,
+        subjectCategory: "教育",
+        disclosureMode: "主动公开",
+        writtenDate: "2026-02-10",
+        summary: e.summary ?? null,
+      },
+      actor,
+    );
   }
   const username = `${data.code}-admin`;
   const staff = env.services.staff;

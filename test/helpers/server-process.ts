@@ -76,10 +76,12 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
   };
   proc.stdout!.on("data", onData);
   proc.stderr!.on("data", onData);
-  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => {
-    sink?.end();
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    proc.once("exit", (code) => {
+      sink?.end();
+      resolve(code);
+    }),
+  );
   let dead = false;
   void exited.then(() => (dead = true));
   const url = `http://127.0.0.1:${port}`;

@@ -4,7 +4,10 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 
 /** sha1 of the sorted, concatenated parts: `signature` (token, timestamp, nonce) and `msg_signature` (+ Encrypt). */
-export const wechatSignature = (parts: string[]) => createHash("sha1").update([...parts].sort().join("")).digest("hex");
+export const wechatSignature = (parts: string[]) =>
+  createHash("sha1")
+    .update([...parts].sort().join(""))
+    .digest("hex");
 
 const keyOf = (encodingAesKey: string) => Buffer.from(`${encodingAesKey}=`, "base64");
 

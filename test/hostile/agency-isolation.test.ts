@@ -45,7 +45,11 @@ it("another agency's admin gets 404 on every route about the application and lea
 
   const routes = applicationRoutes();
   expect(routes.map((r) => `${r.method} ${r.path}`)).toEqual(
-    expect.arrayContaining(["GET /api/staff/applications/:applicationNo/attachments/:id", "GET /console/applications/:no/attachments/:id/download", "POST /api/staff/applications/:applicationNo/:action"]),
+    expect.arrayContaining([
+      "GET /api/staff/applications/:applicationNo/attachments/:id",
+      "GET /console/applications/:no/attachments/:id/download",
+      "POST /api/staff/applications/:applicationNo/:action",
+    ]),
   );
   const audit = await env.ctx.db.getRepository(AuditEvent).countBy({ entityId: app.id });
   const wrong: string[] = [];
@@ -54,11 +58,14 @@ it("another agency's admin gets 404 on every route about the application and lea
     const api = url.startsWith("/api/");
     let req = request(env.server)[r.method.toLowerCase() as "get"](url);
     req = api ? req.set("Authorization", `Bearer ${token}`) : req.set("Cookie", `${STAFF_COOKIE}=${token}`);
-    const res = r.method === "GET" ? await req : await req.type(api ? "json" : "form").send(api ? {} : { _csrf: csrfTokenFor(token), disposition: "granted.provided" });
-    const leaked = res.text.includes("张三") || res.text.includes(filed.applicationNo) && res.status === 200 || (res.headers["content-type"] ?? "").startsWith("image/");
+    const res =
+      r.method === "GET" ? await req : await req.type(api ? "json" : "form").send(api ? {} : { _csrf: csrfTokenFor(token), disposition: "granted.provided" });
+    const leaked =
+      res.text.includes("张三") || (res.text.includes(filed.applicationNo) && res.status === 200) || (res.headers["content-type"] ?? "").startsWith("image/");
     // A console form that fails comes back as a redirect with the error in a flash message.
     const refused = res.status === 404 || (!api && r.method === "POST" && res.status === 302 && !String(res.headers.location).startsWith("/console/login"));
-    if (!refused || leaked) wrong.push(`${r.method} ${r.path} -> ${res.status} ${res.headers.location ?? ""} ${String(res.headers["set-cookie"] ?? "").slice(0, 80)}`);
+    if (!refused || leaked)
+      wrong.push(`${r.method} ${r.path} -> ${res.status} ${res.headers.location ?? ""} ${String(res.headers["set-cookie"] ?? "").slice(0, 80)}`);
   }
   expect(wrong).toEqual([]);
   expect(await env.ctx.db.getRepository(AuditEvent).countBy({ entityId: app.id })).toBe(audit);

@@ -38,13 +38,14 @@ const entry = (over: Record<string, unknown> = {}) => ({
   disclosureMode: "主动公开",
   ...over,
 });
-const staffApi = (method: "get" | "post" | "patch", path: string, token = approver) => request(env.server)[method](path).set("Authorization", `Bearer ${token}`);
+const staffApi = (method: "get" | "post" | "patch", path: string, token = approver) =>
+  request(env.server)[method](path).set("Authorization", `Bearer ${token}`);
 
 /** Every SQL text the request sent through the shared pool (the search runs outside transactions). */
 function recordSql(): string[] {
   const seen: string[] = [];
   const original = env.ctx.db.manager.query.bind(env.ctx.db.manager);
-  jest.spyOn(env.ctx.db.manager, "query").mockImplementation(async (sql: string, params?: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  jest.spyOn(env.ctx.db.manager, "query").mockImplementation(async (sql: string, params?: Parameters<typeof original>[1]) => {
     seen.push(sql + JSON.stringify(params ?? []));
     return original(sql, params);
   });
@@ -59,7 +60,9 @@ describe("item 1: a search costs bounded database work", () => {
   it("caps the words of a query and keeps the relaxed query linear in them", async () => {
     await svc.entries.create(agencyId, entry(), { type: "system", id: "test" });
     const sql = recordSql();
-    const res = await request(env.server).get("/api/catalogue").query({ q: distinct(env.config.CATALOGUE_QUERY_MAX_CHARS ?? 100) });
+    const res = await request(env.server)
+      .get("/api/catalogue")
+      .query({ q: distinct(env.config.CATALOGUE_QUERY_MAX_CHARS ?? 100) });
     expect(res.status).toBe(200);
     expect(res.body.matchMode).toBe("any");
     // The bot's search (the facade, no HTTP length check) of 200 characters is bounded the same way.
@@ -83,7 +86,9 @@ describe("item 1: a search costs bounded database work", () => {
     // Before: one statement per step plus the planner's estimate (four round trips for this query).
     expect(sql.filter((q) => /catalogue_entries/.test(q))).toHaveLength(1);
     // Every search reads the whole pending list: at most 64 kB of it (the migration's setting).
-    const [ix] = await env.ctx.db.query(`SELECT c.reloptions FROM pg_class c WHERE c.relname = 'ix_catalogue_search' AND c.relnamespace = current_schema()::regnamespace`);
+    const [ix] = await env.ctx.db.query(
+      `SELECT c.reloptions FROM pg_class c WHERE c.relname = 'ix_catalogue_search' AND c.relnamespace = current_schema()::regnamespace`,
+    );
     expect(ix.reloptions).toContain("gin_pending_list_limit=64");
   });
 
@@ -98,7 +103,9 @@ describe("item 1: a search costs bounded database work", () => {
   });
 
   it("refuses a query longer than the limit with a coded Chinese error", async () => {
-    const res = await request(env.server).get("/api/catalogue").query({ q: "安".repeat(201) });
+    const res = await request(env.server)
+      .get("/api/catalogue")
+      .query({ q: "安".repeat(201) });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("VALIDATION.INVALID_INPUT");
     expect(JSON.stringify(res.body.error)).toMatch(/搜索词不能超过\d+个字/);
@@ -136,7 +143,9 @@ describe("item 1: a search costs bounded database work", () => {
     await env.services.reports.buildReport(agencyId, 2025);
     expect(seen).toContain(`SET LOCAL statement_timeout = ${env.config.DB_REPORT_STATEMENT_TIMEOUT_MS}`);
     // The report's statistics ran in that transaction: an aggregate over applications follows the SET LOCAL.
-    expect(seen.slice(seen.indexOf(`SET LOCAL statement_timeout = ${env.config.DB_REPORT_STATEMENT_TIMEOUT_MS}`)).some((q) => /FROM applications/i.test(q))).toBe(true);
+    expect(
+      seen.slice(seen.indexOf(`SET LOCAL statement_timeout = ${env.config.DB_REPORT_STATEMENT_TIMEOUT_MS}`)).some((q) => /FROM applications/i.test(q)),
+    ).toBe(true);
     expect(env.config.DB_IMPORT_STATEMENT_TIMEOUT_MS).toBeGreaterThan(env.config.DB_STATEMENT_TIMEOUT_MS);
     expect(env.config.DB_REPORT_STATEMENT_TIMEOUT_MS).toBeGreaterThan(env.config.DB_STATEMENT_TIMEOUT_MS);
   });
@@ -150,7 +159,14 @@ describe("item 1: anonymous search is limited per client address", () => {
   afterAll(() => limited.close());
 
   it("answers 429 RATE_LIMITED with Retry-After past the limit, on the API and the HTML page alike", async () => {
-    for (let i = 0; i < 2; i++) expect((await request(limited.server).get("/api/catalogue").query({ q: `年度报告${i}` })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (
+          await request(limited.server)
+            .get("/api/catalogue")
+            .query({ q: `年度报告${i}` })
+        ).status,
+      ).toBe(200);
     expect((await request(limited.server).get("/catalogue").query({ q: "年度报告" })).status).toBe(200);
     const api = await request(limited.server).get("/api/catalogue").query({ q: "年度报告" });
     expect(api.status).toBe(429);
@@ -197,7 +213,9 @@ describe("item 2: an XLSX is bounded by its dimension and a cell budget", () => 
     const xml = await zip.file(name)!.async("string");
     await zip.file(name, xml.replace(/<dimension ref="[^"]*"\/>/, '<dimension ref="A1:E1048576"/>'));
     const buf = await zip.generateAsync({ type: "nodebuffer" });
-    await expect(parseXlsx(buf, { maxRows: 5000, maxColumns: 64, maxCells: 200_000, maxUnzippedBytes: 50_000_000 })).rejects.toMatchObject({ code: "CATALOGUE.IMPORT_TOO_LARGE" });
+    await expect(parseXlsx(buf, { maxRows: 5000, maxColumns: 64, maxCells: 200_000, maxUnzippedBytes: 50_000_000 })).rejects.toMatchObject({
+      code: "CATALOGUE.IMPORT_TOO_LARGE",
+    });
   });
 
   it("still reads a normal sheet", async () => {
@@ -220,7 +238,9 @@ describe("item 7: withheld entries (不予公开) are not public", () => {
   const secret = "370303198001011234 月工资 8600 元";
   let id: string;
   beforeAll(async () => {
-    const res = await staffApi("post", "/api/staff/catalogue").send(entry({ indexNo: "HELD/2021-00001", title: "内部人员工资明细表", disclosureMode: "不予公开", body: secret }));
+    const res = await staffApi("post", "/api/staff/catalogue").send(
+      entry({ indexNo: "HELD/2021-00001", title: "内部人员工资明细表", disclosureMode: "不予公开", body: secret }),
+    );
     expect(res.status).toBe(201);
     id = res.body.entry.id;
   });
@@ -247,10 +267,24 @@ describe("item 7: withheld entries (不予公开) are not public", () => {
 });
 
 describe("item 10: exports neutralise formula cells", () => {
-  const payloads = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"];
+  const payloads = ['=HYPERLINK("http://evil.example","点我")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"];
 
   it("prefixes every formula-leading CSV cell with ' and reads the export back unchanged", async () => {
-    const entries = payloads.map((t, i) => Object.assign(new CatalogueEntry(), { ...entry({ title: t, summary: t }), indexNo: `CSV/2021-0000${i}`, docNo: null, agencyCategory: null, disclosureTimeLimit: null, disclosureScope: null, body: null, url: null, validity: "有效", publishedDate: null, keywords: t }));
+    const entries = payloads.map((t, i) =>
+      Object.assign(new CatalogueEntry(), {
+        ...entry({ title: t, summary: t }),
+        indexNo: `CSV/2021-0000${i}`,
+        docNo: null,
+        agencyCategory: null,
+        disclosureTimeLimit: null,
+        disclosureScope: null,
+        body: null,
+        url: null,
+        validity: "有效",
+        publishedDate: null,
+        keywords: t,
+      }),
+    );
     const csv = toCsv(entries).toString("utf8");
     const cells = (await import("csv-parse/sync")).parse(csv, { bom: true, relax_column_count: true }) as string[][];
     for (const row of cells.slice(1)) for (const c of row) expect(c).not.toMatch(/^[=+\-@\t\r]/);
@@ -261,7 +295,20 @@ describe("item 10: exports neutralise formula cells", () => {
   });
 
   it("writes XLSX cells as text, never as formulas", async () => {
-    const e = Object.assign(new CatalogueEntry(), { ...entry({ title: payloads[0] }), indexNo: "X/2021-00001", docNo: null, agencyCategory: null, disclosureTimeLimit: null, disclosureScope: null, summary: payloads[1], body: null, url: null, validity: "有效", publishedDate: null, keywords: null });
+    const e = Object.assign(new CatalogueEntry(), {
+      ...entry({ title: payloads[0] }),
+      indexNo: "X/2021-00001",
+      docNo: null,
+      agencyCategory: null,
+      disclosureTimeLimit: null,
+      disclosureScope: null,
+      summary: payloads[1],
+      body: null,
+      url: null,
+      validity: "有效",
+      publishedDate: null,
+      keywords: null,
+    });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await toXlsx([e])) as unknown as ArrayBuffer);
     const row = wb.worksheets[0].getRow(2);
@@ -272,12 +319,15 @@ describe("item 10: exports neutralise formula cells", () => {
 });
 
 describe("item 15: links are absolute http(s) or this site's own paths", () => {
-  it.each(["//evil.example/x", "/\\evil.example/x", "https:/evil.example", "http://", "javascript:alert(1)", "https://"])("refuses %s with a coded error naming the field", async (url) => {
-    const res = await staffApi("post", "/api/staff/catalogue").send(entry({ url }));
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe("VALIDATION.INVALID_INPUT");
-    expect(JSON.stringify(res.body.error.details)).toContain("url");
-  });
+  it.each(["//evil.example/x", "/\\evil.example/x", "https:/evil.example", "http://", "javascript:alert(1)", "https://"])(
+    "refuses %s with a coded error naming the field",
+    async (url) => {
+      const res = await staffApi("post", "/api/staff/catalogue").send(entry({ url }));
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("VALIDATION.INVALID_INPUT");
+      expect(JSON.stringify(res.body.error.details)).toContain("url");
+    },
+  );
 
   it("refuses one in an imported file", async () => {
     const csv = `索引号,信息名称,发布机构,主题分类,公开方式,正文或链接\nLINK/2021-00001,链接条目,张店区融媒体中心,综合政务,主动公开,//evil.example/x\n`;
@@ -287,7 +337,9 @@ describe("item 15: links are absolute http(s) or this site's own paths", () => {
   });
 
   it("accepts https:// and site paths, and never links a stored protocol-relative URL", async () => {
-    expect((await staffApi("post", "/api/staff/catalogue").send(entry({ indexNo: "LINK/2021-00002", url: "https://www.zhangdian.gov.cn/a" }))).status).toBe(201);
+    expect((await staffApi("post", "/api/staff/catalogue").send(entry({ indexNo: "LINK/2021-00002", url: "https://www.zhangdian.gov.cn/a" }))).status).toBe(
+      201,
+    );
     expect((await staffApi("post", "/api/staff/catalogue").send(entry({ indexNo: "LINK/2021-00003", url: "/guide" }))).status).toBe(201);
     const made = await staffApi("post", "/api/staff/catalogue").send(entry({ indexNo: "LINK/2021-00004", title: "旧数据链接条目" }));
     // A row stored before this rule (or written around the service) must still not become a link elsewhere.

@@ -20,7 +20,14 @@ beforeAll(async () => {
     now: "2026-03-02T02:00:00Z",
     // TRUST_PROXY: each request speaks for a client address of its own through X-Forwarded-For.
     // FILING_LIMIT_PER_MINUTE at its default (30, asserted below): the reported burst of 60 must be throttled by it.
-    env: { TRUST_PROXY: "true", FILING_LIMIT_PER_MINUTE: "30", QUERY_CODE_SECRET: SECRET, STATUS_QUERY_MAX_FAILURES: "10", CONSULTATION_LIMIT_PER_HOUR: "5", CHAT_NEW_SESSIONS_PER_HOUR: "40" },
+    env: {
+      TRUST_PROXY: "true",
+      FILING_LIMIT_PER_MINUTE: "30",
+      QUERY_CODE_SECRET: SECRET,
+      STATUS_QUERY_MAX_FAILURES: "10",
+      CONSULTATION_LIMIT_PER_HOUR: "5",
+      CHAT_NEW_SESSIONS_PER_HOUR: "40",
+    },
   });
 });
 afterAll(async () => env?.close());
@@ -32,7 +39,11 @@ const from = (ip: string) => ({
     const r = request(env.server).post("/api/applications").set("X-Forwarded-For", ip);
     return (key ? r.set("Idempotency-Key", key) : r).send(body as object);
   },
-  status: (no: string, code: string) => request(env.server).get(`/api/applications/${encodeURIComponent(no)}`).set("X-Forwarded-For", ip).query({ queryCode: code }),
+  status: (no: string, code: string) =>
+    request(env.server)
+      .get(`/api/applications/${encodeURIComponent(no)}`)
+      .set("X-Forwarded-For", ip)
+      .query({ queryCode: code }),
 });
 const text = (res: request.Response) => ((res.body.replies ?? []) as string[]).join("\n");
 
@@ -40,7 +51,12 @@ const text = (res: request.Response) => ((res.body.replies ?? []) as string[]).j
 async function fileByChat(ip: string, label: string, firstMessageId?: string): Promise<{ session: string; done: string }> {
   let session: string | undefined;
   for (const [i, m] of FORM.entries()) {
-    const res = await from(ip).chat({ userId: label, text: m, ...(session ? { session } : {}), ...(i === 0 && firstMessageId ? { messageId: firstMessageId } : {}) });
+    const res = await from(ip).chat({
+      userId: label,
+      text: m,
+      ...(session ? { session } : {}),
+      ...(i === 0 && firstMessageId ? { messageId: firstMessageId } : {}),
+    });
     expect([m, res.status]).toEqual([m, 200]);
     session = res.body.session;
   }
@@ -50,7 +66,11 @@ async function fileByChat(ip: string, label: string, firstMessageId?: string): P
 
 describe("item 5: nobody can lock a citizen out of their own status", () => {
   it("100 chat guesses with rotating userId from one address lock that address, never the owner's right code", async () => {
-    const filed = (await from("10.5.0.1").file(personBody({ description: "张店区融媒体中心2025年度新闻发布会记录" })).expect(201)).body;
+    const filed = (
+      await from("10.5.0.1")
+        .file(personBody({ description: "张店区融媒体中心2025年度新闻发布会记录" }))
+        .expect(201)
+    ).body;
     expect(filed.queryCode).toMatch(/^\d{12}$/); // lengthened: 10^12 codes per number
     const replies: string[] = [];
     for (let i = 0; i < 100; i++) {
@@ -81,7 +101,11 @@ describe("item 6: an anonymous conversation belongs to a server-issued session, 
     expect(text(await from("10.6.0.1").chat({ userId: "web-victim-1", text: "人工", session: victim.session }))).toContain("人工");
     const c = await env.ctx.db.getRepository(Consultation).findOneOrFail({ where: { question: "人工", channel: "chat" }, order: { createdAt: "DESC" } });
     const staff = await staffToken(env, "clerk");
-    await request(env.server).post(`/api/staff/consultations/${c.id}/reply`).set("Authorization", `Bearer ${staff}`).send({ answer: "您好，给受害者的答复。" }).expect(200);
+    await request(env.server)
+      .post(`/api/staff/consultations/${c.id}/reply`)
+      .set("Authorization", `Bearer ${staff}`)
+      .send({ answer: "您好，给受害者的答复。" })
+      .expect(200);
 
     // The attacker knows the label, not the session: a new conversation, nothing of the victim's.
     const hijack = await from("10.6.0.99").chat({ userId: "web-victim-1", text: "确认" });
@@ -133,7 +157,9 @@ describe("item 9: per-client limits on anonymous writes", () => {
   it("a burst of 60 filings from one address within a minute is throttled (default limit); retries and other addresses are not", async () => {
     expect(loadConfig({}).FILING_LIMIT_PER_MINUTE).toBe(30); // the default, sized for a carrier NAT
     const before = await env.ctx.db.getRepository(Application).count();
-    const burst = await Promise.all(Array.from({ length: 60 }, (_, i) => from("10.9.0.1").file(personBody({ description: `批量申请第${i}号：2025年度部门预算` }), `burst-${i}`)));
+    const burst = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => from("10.9.0.1").file(personBody({ description: `批量申请第${i}号：2025年度部门预算` }), `burst-${i}`)),
+    );
     const statuses = burst.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(30);
     expect(statuses.filter((s) => s === 429)).toHaveLength(30);
@@ -221,7 +247,11 @@ describe("item 11: idempotency keys are namespaced by channel and client; stored
 
 describe("item 12: the query-code hash is keyed with the server secret", () => {
   it("stores HMAC(secret, …), not the unsalted SHA-256, and converts old rows so their codes still open them", async () => {
-    const filed = (await from("10.12.0.1").file(personBody({ description: "密钥哈希测试：2025年度预算" })).expect(201)).body;
+    const filed = (
+      await from("10.12.0.1")
+        .file(personBody({ description: "密钥哈希测试：2025年度预算" }))
+        .expect(201)
+    ).body;
     const repo = env.ctx.db.getRepository(Application);
     const row = await repo.findOneByOrFail({ applicationNo: filed.applicationNo });
     expect(row.queryCodeHash).not.toBe(legacyQueryCodeHash(filed.queryCode));

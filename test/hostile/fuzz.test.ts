@@ -91,7 +91,10 @@ async function fuzz<T>(name: keyof typeof RUNS, arb: fc.Arbitrary<T>, run: (v: T
 }
 
 const show = (b: RawBody) => `[${b.label}] ${b.type} ${b.text.slice(0, 160)}`;
-const bearer = fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: hostileString(80).map((t) => `Bearer ${t.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, "x")}`) });
+const bearer = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: hostileString(80).map((t) => `Bearer ${t.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, "x")}`) },
+);
 
 it("sums to at least 10,000 generated cases", () => {
   expect(Object.values(RUNS).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(10_000);
@@ -133,7 +136,12 @@ it("GET /wechat (URL verification): right and wrong signatures, timestamps and n
       // A genuine verification from WeChat (right signature, current timestamp, text that survives URL encoding,
       // no NUL, a URL of ordinary length) gets its echostr back, byte for byte.
       const clean = (v: string | undefined) => v !== undefined && Buffer.from(v, "utf8").toString("utf8") === v && !v.includes("\u0000");
-      const genuine = signWith === "right" && q.timestamp === TS && clean(q.nonce) && (q.echostr === undefined || clean(q.echostr)) && new URLSearchParams(qs).toString().length < 8000;
+      const genuine =
+        signWith === "right" &&
+        q.timestamp === TS &&
+        clean(q.nonce) &&
+        (q.echostr === undefined || clean(q.echostr)) &&
+        new URLSearchParams(qs).toString().length < 8000;
       // (fetch's text decoding drops a leading byte-order mark, so the comparison does too)
       if (genuine) expect({ status: a.status, text: a.text }).toEqual({ status: 200, text: (q.echostr ?? "").replace(/^\uFEFF/, "") });
       if (signWith !== "right") expect(a.status).toBeGreaterThanOrEqual(400);
@@ -145,7 +153,19 @@ it("GET /wechat (URL verification): right and wrong signatures, timestamps and n
 it("POST /api/chat: valid, mutated and malformed messages, anonymous and with stray tokens", async () => {
   const valid = { userId: "fuzz-user", text: "我要申请", messageId: "m-1" };
   const body = fc.oneof(
-    { weight: 3, arbitrary: fc.record({ userId: fc.oneof(fc.integer({ min: 0, max: 15 }).map((n) => `fuzz-${n}`), hostileString(140)), text: hostileString(1100), messageId: fc.option(hostileString(140), { nil: undefined }) }).map((v): RawBody => ({ text: JSON.stringify(v), type: "application/json", label: "shaped" })) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .record({
+          userId: fc.oneof(
+            fc.integer({ min: 0, max: 15 }).map((n) => `fuzz-${n}`),
+            hostileString(140),
+          ),
+          text: hostileString(1100),
+          messageId: fc.option(hostileString(140), { nil: undefined }),
+        })
+        .map((v): RawBody => ({ text: JSON.stringify(v), type: "application/json", label: "shaped" })),
+    },
     { weight: 3, arbitrary: mutatedBody(valid) },
   );
   await fuzz(
@@ -160,7 +180,10 @@ it("POST /api/chat: valid, mutated and malformed messages, anonymous and with st
 });
 
 it("POST /api/applications: mutations of a valid filing (types, nulls, missing and extra fields, payloads, huge)", async () => {
-  const idem = fc.option(hostileString(100).map((s) => s.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, "_")), { nil: undefined });
+  const idem = fc.option(
+    hostileString(100).map((s) => s.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, "_")),
+    { nil: undefined },
+  );
   await fuzz(
     "applications",
     fc.tuple(mutatedBody(personBody() as Record<string, unknown>), idem),
@@ -200,8 +223,16 @@ it("GET /api/applications/:no: status queries with real, wrong and hostile numbe
 });
 
 it("GET /api/catalogue, /api/catalogue/item and /api/guide: hostile search parameters", async () => {
-  const value = fc.oneof(hostileString(300), fc.integer().map(String), fc.constantFrom("", "0", "-1", "1949", "2100", "99999999999999999999", "1.5", "1e3", "zdrmt", "ZDRMT", "../x"));
-  const params = fc.dictionary(fc.constantFrom("q", "category", "year", "page", "pageSize", "agency", "indexNo", "x", "__proto__", "q[]", "constructor"), fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })), { maxKeys: 5 });
+  const value = fc.oneof(
+    hostileString(300),
+    fc.integer().map(String),
+    fc.constantFrom("", "0", "-1", "1949", "2100", "99999999999999999999", "1.5", "1e3", "zdrmt", "ZDRMT", "../x"),
+  );
+  const params = fc.dictionary(
+    fc.constantFrom("q", "category", "year", "page", "pageSize", "agency", "indexNo", "x", "__proto__", "q[]", "constructor"),
+    fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })),
+    { maxKeys: 5 },
+  );
   const path = fc.constantFrom("/api/catalogue", "/api/catalogue", "/api/catalogue", "/api/catalogue/item", "/api/guide");
   await fuzz(
     "catalogue",
@@ -223,8 +254,18 @@ it("POST /api/staff/login: malformed, mistyped and hostile credentials", async (
   const login = fc.oneof(
     // the right credentials, from a client of their own (X-Forwarded-For, TRUST_PROXY): not locked by the failures around them
     // (few: each costs an argon2 verification)
-    { weight: 1, arbitrary: fc.nat().map((n) => ({ body: json({ username: ADMIN, password: "correct-horse-battery" }, "correct"), client: `10.9.${(n >> 8) & 255}.${n & 255}` })) },
-    { weight: 10, arbitrary: fc.record({ username: fc.constantFrom(...usernames), password: hostileString(250) }).map((v) => ({ body: json(v, "shaped"), client: undefined })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .nat()
+        .map((n) => ({ body: json({ username: ADMIN, password: "correct-horse-battery" }, "correct"), client: `10.9.${(n >> 8) & 255}.${n & 255}` })),
+    },
+    {
+      weight: 10,
+      arbitrary: fc
+        .record({ username: fc.constantFrom(...usernames), password: hostileString(250) })
+        .map((v) => ({ body: json(v, "shaped"), client: undefined })),
+    },
     // mutations of a mistyped body: a mutation seldom makes both fields strings, so few cases pay the failure delay
     { weight: 40, arbitrary: mutatedBody({ username: 123, password: ["not", "a", "string"] }).map((body) => ({ body, client: undefined })) },
   );
@@ -243,7 +284,11 @@ it("POST /api/staff/login: malformed, mistyped and hostile credentials", async (
 it("answers what Node's HTTP parser refuses, and a wrong or unknown method, with a code too (found by the fuzz)", async () => {
   const huge = await call(base, "GET", `/api/catalogue?q=${"字".repeat(3000)}`);
   expect({ status: huge.status, code: errorCode(huge) }).toEqual({ status: 431, code: "REQUEST.HEADERS_TOO_LARGE" });
-  const longHeader = await call(base, "POST", "/api/chat", { body: "{}", type: "application/json", headers: { authorization: `Bearer ${"x".repeat(20_000)}` } });
+  const longHeader = await call(base, "POST", "/api/chat", {
+    body: "{}",
+    type: "application/json",
+    headers: { authorization: `Bearer ${"x".repeat(20_000)}` },
+  });
   expect({ status: longHeader.status, code: errorCode(longHeader) }).toEqual({ status: 431, code: "REQUEST.HEADERS_TOO_LARGE" });
   // not HTTP at all: written on a raw socket, since no client library sends it
   const raw = await new Promise<string>((resolve, reject) => {
@@ -267,7 +312,11 @@ it("reached past validation on every endpoint, ran every case, and is still heal
   expect(requests).toBeGreaterThanOrEqual(10_000);
   for (const endpoint of Object.keys(RUNS)) {
     // both outcomes occur: a generator that never gets past validation (or never fails it) fuzzes nothing
-    expect({ endpoint, accepted: (seen[endpoint]?.["2xx"] ?? 0) > 0, refused: (seen[endpoint]?.["4xx"] ?? 0) > 0 }).toEqual({ endpoint, accepted: true, refused: true });
+    expect({ endpoint, accepted: (seen[endpoint]?.["2xx"] ?? 0) > 0, refused: (seen[endpoint]?.["4xx"] ?? 0) > 0 }).toEqual({
+      endpoint,
+      accepted: true,
+      refused: true,
+    });
   }
   const health = await call(base, "GET", "/healthz");
   expect(health.status).toBe(200);

@@ -19,7 +19,7 @@ const SQL = [
   "' OR 1=1 --",
   "' OR '1'='1",
   "'; DROP TABLE applications; --",
-  "\"; DROP TABLE catalogue_entries; --",
+  '"; DROP TABLE catalogue_entries; --',
   "' UNION SELECT id_number, phone, address FROM applications --",
   "1) UNION ALL SELECT NULL,NULL--",
   "\\' OR \\'1\\'=\\'1",
@@ -35,11 +35,11 @@ const NUL = "年度报告\u0000' OR 1=1 --";
 
 const XSS = [
   "<script>alert(1)</script>",
-  "\"><img src=x onerror=alert(2)>",
+  '"><img src=x onerror=alert(2)>',
   "javascript:alert('3')",
   "</textarea><script>alert(4)</script>",
   "' onmouseover='alert(5)' x='",
-  "\" autofocus onfocus=\"alert(6)",
+  '" autofocus onfocus="alert(6)',
   "<svg/onload=alert(7)>",
   "</title><iframe src=javascript:alert(8)>",
 ];
@@ -55,11 +55,14 @@ beforeAll(async () => {
 });
 afterAll(() => env.close());
 
-const api = (method: "get" | "post" | "put" | "patch", path: string, token = admin) => request(env.server)[method](path).set("Authorization", `Bearer ${token}`);
+const api = (method: "get" | "post" | "put" | "patch", path: string, token = admin) =>
+  request(env.server)[method](path).set("Authorization", `Bearer ${token}`);
 const consolePage = (path: string, token = admin) => request(env.server).get(path).set("Cookie", `${STAFF_COOKIE}=${token}`);
 
 async function snapshot() {
-  const tables = (await env.ctx.db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")) as Array<{ table_name: string }>;
+  const tables = (await env.ctx.db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")) as Array<{
+    table_name: string;
+  }>;
   return {
     tables: tables.map((t) => t.table_name),
     applications: await env.ctx.db.getRepository(Application).count(),
@@ -71,7 +74,11 @@ async function snapshot() {
 describe("SQL payloads", () => {
   it("in every search and lookup: no 500, no extra rows, schema and row counts unchanged", async () => {
     // Three ordinary applications whose names contain none of the payloads' characters.
-    for (const name of ["王五", "赵六", "钱七"]) await request(env.server).post("/api/applications").send(personBody({ description: `${name}申请2025年度部门预算公开` }, { name })).expect(201);
+    for (const name of ["王五", "赵六", "钱七"])
+      await request(env.server)
+        .post("/api/applications")
+        .send(personBody({ description: `${name}申请2025年度部门预算公开` }, { name }))
+        .expect(201);
     const before = await snapshot();
     expect(before.tables).toEqual(expect.arrayContaining(["applications", "catalogue_entries", "staff_users"]));
     const catalogueIds = async (q: string) => {
@@ -86,7 +93,12 @@ describe("SQL payloads", () => {
         ["catalogue page", request(env.server).get("/catalogue").query({ q: p, category: p })],
         ["catalogue item", request(env.server).get("/api/catalogue/item").query({ indexNo: p })],
         ["guide", request(env.server).get("/api/guide").query({ q: p })],
-        ["status", request(env.server).get(`/api/applications/${encodeURIComponent(p)}`).query({ queryCode: p.slice(0, 20) })],
+        [
+          "status",
+          request(env.server)
+            .get(`/api/applications/${encodeURIComponent(p)}`)
+            .query({ queryCode: p.slice(0, 20) }),
+        ],
         ["staff list", api("get", "/api/staff/applications").query({ q: p })],
         ["staff detail", api("get", `/api/staff/applications/${encodeURIComponent(p)}`)],
         ["staff catalogue entry", api("get", `/api/staff/catalogue/${encodeURIComponent(p)}`)],
@@ -103,10 +115,14 @@ describe("SQL payloads", () => {
       const list = await api("get", "/api/staff/applications").query({ q: p });
       if (list.body.total !== 0) problems.push(`staff list ${JSON.stringify(p)} found ${list.body.total}`);
       // ...and the catalogue finds exactly what the same words find without the SQL punctuation.
-      const words = p.replace(/['"‘’＇;\\%_()$:?=-]/g, " ").replace(/\s+/g, " ").trim();
+      const words = p
+        .replace(/['"‘’＇;\\%_()$:?=-]/g, " ")
+        .replace(/\s+/g, " ")
+        .trim();
       if (words) {
         const [withPunct, without] = [await catalogueIds(p), await catalogueIds(words)];
-        if (JSON.stringify(withPunct) !== JSON.stringify(without)) problems.push(`catalogue ${JSON.stringify(p)}: ${withPunct.length} vs ${without.length} for ${JSON.stringify(words)}`);
+        if (JSON.stringify(withPunct) !== JSON.stringify(without))
+          problems.push(`catalogue ${JSON.stringify(p)}: ${withPunct.length} vs ${without.length} for ${JSON.stringify(words)}`);
       } else {
         expect(await catalogueIds(p)).toEqual([]);
       }
@@ -126,7 +142,14 @@ describe("SQL payloads", () => {
       expect(detail.body.applicant.name).toBe(p.trim());
       expect(detail.body.description).toBe(`申请公开以下信息：${p}`.trim());
 
-      const entry = await api("post", "/api/staff/catalogue").send({ title: `目录${p}`, publisher: p, subjectCategory: p, disclosureMode: "主动公开", summary: p, keywords: p });
+      const entry = await api("post", "/api/staff/catalogue").send({
+        title: `目录${p}`,
+        publisher: p,
+        subjectCategory: p,
+        disclosureMode: "主动公开",
+        summary: p,
+        keywords: p,
+      });
       expect([p, entry.status]).toEqual([p, 201]);
       expect(entry.body.entry.title).toBe(`目录${p}`.trim());
 
@@ -144,13 +167,17 @@ describe("SQL payloads", () => {
   it("a NUL character anywhere (body, query, path) is a 400 naming the field, and nothing is written", async () => {
     const before = await snapshot();
     const auditBefore = await env.ctx.db.getRepository(AuditEvent).count();
-    const filed = await request(env.server).post("/api/applications").send(personBody({}, { name: NUL }));
+    const filed = await request(env.server)
+      .post("/api/applications")
+      .send(personBody({}, { name: NUL }));
     expect(filed.status).toBe(400);
     expect(filed.body.error.code).toBe("VALIDATION.INVALID_INPUT");
     expect(filed.body.error.details).toEqual([{ field: "applicant.name", message: expect.stringContaining("空字符") }]);
     const calls = [
       request(env.server).get("/api/catalogue").query({ q: NUL }),
-      request(env.server).get(`/api/applications/${encodeURIComponent(NUL)}`).query({ queryCode: "12345678" }),
+      request(env.server)
+        .get(`/api/applications/${encodeURIComponent(NUL)}`)
+        .query({ queryCode: "12345678" }),
       request(env.server).post("/api/chat").send({ userId: "nul-user", text: NUL }),
       api("get", "/api/staff/applications").query({ q: NUL }),
       api("post", "/api/staff/catalogue").send({ title: NUL, publisher: "p", subjectCategory: "s", disclosureMode: "主动公开" }),
@@ -166,7 +193,12 @@ describe("SQL payloads", () => {
     expect(page.status).toBe(400);
     expect(page.headers["content-type"]).toMatch(/text\/html/);
     expect(page.text).toContain("空字符");
-    const form = await request(env.server).post("/console/content/catalogue").set("Cookie", `${STAFF_COOKIE}=${admin}`).set("Referer", "http://127.0.0.1/console/content").type("form").send(withCsrf(admin, { title: NUL, publisher: "p", subjectCategory: "s", disclosureMode: "主动公开" }));
+    const form = await request(env.server)
+      .post("/console/content/catalogue")
+      .set("Cookie", `${STAFF_COOKIE}=${admin}`)
+      .set("Referer", "http://127.0.0.1/console/content")
+      .type("form")
+      .send(withCsrf(admin, { title: NUL, publisher: "p", subjectCategory: "s", disclosureMode: "主动公开" }));
     expect(form.status).toBe(302);
     const flash = /ogi_flash=([^;]+)/.exec(String(form.headers["set-cookie"]))?.[1];
     expect(JSON.parse(Buffer.from(flash!, "base64url").toString("utf8")).text).toContain("空字符");
@@ -178,12 +210,18 @@ describe("SQL payloads", () => {
     const before = await snapshot();
     const header = "索引号,信息名称,发布机构,生成日期,文号,主题分类,组配分类,公开方式,公开时限,公开范围,内容概述,正文或链接,有效性";
     const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    const rows = SQL.slice(0, 5).map((p, i) => [`SQLI/2024-0000${i + 1}`, `导入${p}`, p, "2024-03-01", "", p, p, "主动公开", "", "", p, "", "有效"].map(csvField).join(","));
-    const ok = await api("post", "/api/staff/catalogue/import", approver).set("Content-Type", "text/csv").send([header, ...rows].join("\n"));
+    const rows = SQL.slice(0, 5).map((p, i) =>
+      [`SQLI/2024-0000${i + 1}`, `导入${p}`, p, "2024-03-01", "", p, p, "主动公开", "", "", p, "", "有效"].map(csvField).join(","),
+    );
+    const ok = await api("post", "/api/staff/catalogue/import", approver)
+      .set("Content-Type", "text/csv")
+      .send([header, ...rows].join("\n"));
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ rows: 5, created: 5 });
     expect((await env.ctx.db.getRepository(CatalogueEntry).findOneByOrFail({ indexNo: "SQLI/2024-00001" })).title).toBe(`导入${SQL[0]}`);
-    const bad = await api("post", "/api/staff/catalogue/import", approver).set("Content-Type", "text/csv").send(`${header}\nSQLI/2024-00099,${csvField(NUL)},p,2024-03-01,,s,,主动公开,,,,,有效`);
+    const bad = await api("post", "/api/staff/catalogue/import", approver)
+      .set("Content-Type", "text/csv")
+      .send(`${header}\nSQLI/2024-00099,${csvField(NUL)},p,2024-03-01,,s,,主动公开,,,,,有效`);
     expect(bad.status).toBeGreaterThanOrEqual(400);
     expect(bad.status).toBeLessThan(500);
     expect(bad.body.error.code).toMatch(/INVALID/);
@@ -204,7 +242,11 @@ describe("script and HTML payloads on the pages that show them", () => {
     }
     return out;
   }
-  const decode = (v: string) => v.replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d))).replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16))).replace(/&colon;/gi, ":");
+  const decode = (v: string) =>
+    v
+      .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+      .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
+      .replace(/&colon;/gi, ":");
 
   /** Only the console's own script files and JSON data blocks are scripts; no handler attributes, embeds or javascript: URLs. */
   function expectInert(where: string, page: string) {
@@ -230,7 +272,12 @@ describe("script and HTML payloads on the pages that show them", () => {
   }
 
   async function fetchPage(path: string, opts: { token?: string; public?: boolean; post?: Record<string, string> } = {}) {
-    let req = opts.post ? request(env.server).post(path).type("form").send(withCsrf(opts.token ?? admin, opts.post)) : request(env.server).get(path);
+    let req = opts.post
+      ? request(env.server)
+          .post(path)
+          .type("form")
+          .send(withCsrf(opts.token ?? admin, opts.post))
+      : request(env.server).get(path);
     if (!opts.public) req = req.set("Cookie", `${STAFF_COOKIE}=${opts.token ?? admin}`);
     const res = await req;
     expect([path, res.status]).toEqual([path, 200]);
@@ -249,11 +296,22 @@ describe("script and HTML payloads on the pages that show them", () => {
     for (const [i, p] of XSS.entries()) {
       const filed = await request(env.server)
         .post("/api/applications")
-        .send(personBody({ description: `请公开${p}`, purpose: p, documentNo: p }, { name: p, address: `淄博市${p}`, idType: "passport", idNumber: `E${i}${p}`.slice(0, 40) }))
+        .send(
+          personBody(
+            { description: `请公开${p}`, purpose: p, documentNo: p },
+            { name: p, address: `淄博市${p}`, idType: "passport", idNumber: `E${i}${p}`.slice(0, 40) },
+          ),
+        )
         .expect(201);
       const org = await request(env.server)
         .post("/api/applications")
-        .send({ applicant: { category: "org.commercial", name: `公司${p}`, creditCode: CREDIT_CODE, contactName: p.slice(0, 50), phone: "0533-2123456" }, description: `请公开${p}`, deliveryForm: "paper", deliveryMethod: "pickup", channel: "online" })
+        .send({
+          applicant: { category: "org.commercial", name: `公司${p}`, creditCode: CREDIT_CODE, contactName: p.slice(0, 50), phone: "0533-2123456" },
+          description: `请公开${p}`,
+          deliveryForm: "paper",
+          deliveryMethod: "pickup",
+          channel: "online",
+        })
         .expect(201);
       const no = filed.body.applicationNo as string;
       const queue = await fetchPage("/console");
@@ -289,10 +347,41 @@ describe("script and HTML payloads on the pages that show them", () => {
   it("catalogue fields (API and CSV import): console content pages and the public catalogue pages", async () => {
     const header = "索引号,信息名称,发布机构,生成日期,文号,主题分类,组配分类,公开方式,公开时限,公开范围,内容概述,正文或链接,有效性";
     const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    const rows = XSS.map((p, i) => [`XSS/2024-0000${i + 1}`, `导入目录${p}`, `发布${p}`, "2024-03-01", "", `分类${p}`, `组配${p}`, "主动公开", `时限${p}`, `范围${p}`, `概述${p}`, "", "有效"].map(csvField).join(","));
-    await api("post", "/api/staff/catalogue/import", approver).set("Content-Type", "text/csv").send([header, ...rows].join("\n")).expect(200);
+    const rows = XSS.map((p, i) =>
+      [
+        `XSS/2024-0000${i + 1}`,
+        `导入目录${p}`,
+        `发布${p}`,
+        "2024-03-01",
+        "",
+        `分类${p}`,
+        `组配${p}`,
+        "主动公开",
+        `时限${p}`,
+        `范围${p}`,
+        `概述${p}`,
+        "",
+        "有效",
+      ]
+        .map(csvField)
+        .join(","),
+    );
+    await api("post", "/api/staff/catalogue/import", approver)
+      .set("Content-Type", "text/csv")
+      .send([header, ...rows].join("\n"))
+      .expect(200);
     for (const [i, p] of XSS.entries()) {
-      const created = await api("post", "/api/staff/catalogue").send({ title: `手工目录${p}`, publisher: `发布${p}`, subjectCategory: `分类${p}`, disclosureMode: "主动公开", summary: `概述${p}`, body: `正文${p}`, keywords: p }).expect(201);
+      const created = await api("post", "/api/staff/catalogue")
+        .send({
+          title: `手工目录${p}`,
+          publisher: `发布${p}`,
+          subjectCategory: `分类${p}`,
+          disclosureMode: "主动公开",
+          summary: `概述${p}`,
+          body: `正文${p}`,
+          keywords: p,
+        })
+        .expect(201);
       const page = await fetchPage(`/console/content/catalogue/${created.body.entry.id}`);
       for (const v of [`手工目录${p}`, `发布${p}`, `分类${p}`, `概述${p}`, `正文${p}`]) expectEscaped("entry form", page, v.trim());
       const imported = await env.ctx.db.getRepository(CatalogueEntry).findOneByOrFail({ indexNo: `XSS/2024-0000${i + 1}` });
@@ -324,7 +413,9 @@ describe("script and HTML payloads on the pages that show them", () => {
     const draft = (await api("get", "/api/staff/guide").expect(200)).body;
     const key = (draft.draft ?? draft.published ?? draft.guide).sections[0].key as string;
     const p = XSS.join(" ");
-    await api("patch", `/api/staff/guide/draft/sections/${key}`).send({ title: `栏目${XSS[0]}`, body: `栏目内容${p}` }).expect(200);
+    await api("patch", `/api/staff/guide/draft/sections/${key}`)
+      .send({ title: `栏目${XSS[0]}`, body: `栏目内容${p}` })
+      .expect(200);
     const content = await fetchPage("/console/content");
     expectEscaped("guide draft", content, `栏目${XSS[0]}`);
     for (const x of XSS) expectEscaped("guide draft body", content, x.trim());
@@ -336,7 +427,9 @@ describe("script and HTML payloads on the pages that show them", () => {
 
   it("report texts and cases: the console reports page", async () => {
     await api("put", "/api/staff/reports/2025/sections").send({ preamble: XSS[0], s1: XSS[1], s5: XSS[3], s6: XSS[4] }).expect(200);
-    await api("post", "/api/staff/reports/cases").send({ kind: "review", outcome: "pending", filedAt: "2025-05-06", reference: XSS[6], note: XSS[7] }).expect((r) => expect(r.status).toBeLessThan(300));
+    await api("post", "/api/staff/reports/cases")
+      .send({ kind: "review", outcome: "pending", filedAt: "2025-05-06", reference: XSS[6], note: XSS[7] })
+      .expect((r) => expect(r.status).toBeLessThan(300));
     const page = await fetchPage("/console/reports?year=2025");
     for (const x of [XSS[0], XSS[1], XSS[3], XSS[4]]) expectEscaped("report sections", page, x);
   });

@@ -77,7 +77,11 @@ let schemaName: string;
 let staffToken: string;
 const responses: Array<{ what: string; text: string }> = [];
 
-async function call(method: string, path: string, opts: { json?: unknown; body?: string; type?: string; token?: string; cookie?: string; headers?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  path: string,
+  opts: { json?: unknown; body?: string; type?: string; token?: string; cookie?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.json !== undefined) headers["content-type"] = "application/json";
   if (opts.type) headers["content-type"] = opts.type;
@@ -130,7 +134,15 @@ async function pendingUntried(): Promise<number> {
 
 function person(p: { id?: string; mobile: string; email?: string; address?: string }, description: string, name = "刘测试") {
   return {
-    applicant: { category: "natural_person", name, idType: "resident_id", idNumber: p.id, phone: p.mobile, ...(p.email ? { email: p.email } : {}), ...(p.address ? { address: p.address } : {}) },
+    applicant: {
+      category: "natural_person",
+      name,
+      idType: "resident_id",
+      idNumber: p.id,
+      phone: p.mobile,
+      ...(p.email ? { email: p.email } : {}),
+      ...(p.address ? { address: p.address } : {}),
+    },
     description,
     deliveryForm: "paper",
     deliveryMethod: "mail",
@@ -190,7 +202,20 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
     filed.push(r.json);
   }
   const org = await call("POST", "/api/applications", {
-    json: { applicant: { category: "org.commercial", name: "淄博某某传媒有限公司", creditCode: CREDIT_CODE, contactName: "孙经理", phone: PEOPLE.org.landline, address: PEOPLE.org.address }, description: "请公开2025年度融媒体中心广告招标结果", deliveryForm: "paper", deliveryMethod: "mail", channel: "online" },
+    json: {
+      applicant: {
+        category: "org.commercial",
+        name: "淄博某某传媒有限公司",
+        creditCode: CREDIT_CODE,
+        contactName: "孙经理",
+        phone: PEOPLE.org.landline,
+        address: PEOPLE.org.address,
+      },
+      description: "请公开2025年度融媒体中心广告招标结果",
+      deliveryForm: "paper",
+      deliveryMethod: "mail",
+      channel: "online",
+    },
   });
   expect(org.status).toBe(201);
   filed.push(org.json);
@@ -227,7 +252,11 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
     const form = new FormData();
     form.set("kind", "identity");
     form.set("file", new Blob([bytes]), `身份证-${PEOPLE.restX.id}.jpg`);
-    const res = await fetch(`${server.url}/api/miniprogram/applications/${mpFiled.json.applicationNo}/attachments`, { method: "POST", body: form, headers: { authorization: `Bearer ${mpToken}` } });
+    const res = await fetch(`${server.url}/api/miniprogram/applications/${mpFiled.json.applicationNo}/attachments`, {
+      method: "POST",
+      body: form,
+      headers: { authorization: `Bearer ${mpToken}` },
+    });
     const text = await res.text();
     expect([res.status, text.includes(PEOPLE.restX.id)]).toEqual([status, false]);
   }
@@ -239,16 +268,25 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
   const bad = await call("POST", "/api/applications", { json: person({ ...PEOPLE.invalid }, "请公开2025年度部门决算") });
   expect(bad.status).toBe(400);
   expect(bad.text).not.toContain(PEOPLE.invalid.id);
-  const badPhone = await call("POST", "/api/applications", { json: person({ ...PEOPLE.broken, mobile: `${PEOPLE.broken.mobile}9` }, "请公开2025年度部门决算") });
+  const badPhone = await call("POST", "/api/applications", {
+    json: person({ ...PEOPLE.broken, mobile: `${PEOPLE.broken.mobile}9` }, "请公开2025年度部门决算"),
+  });
   expect(badPhone.status).toBe(400);
   expect(badPhone.text).not.toContain(PEOPLE.broken.mobile);
-  const broken = await call("POST", "/api/applications", { body: `{"applicant":{"idNumber":"${PEOPLE.broken.id}","phone":"${PEOPLE.broken.mobile}","address":"${PEOPLE.broken.address}"`, type: "application/json" });
+  const broken = await call("POST", "/api/applications", {
+    body: `{"applicant":{"idNumber":"${PEOPLE.broken.id}","phone":"${PEOPLE.broken.mobile}","address":"${PEOPLE.broken.address}"`,
+    type: "application/json",
+  });
   expect(broken.status).toBe(400);
-  const long = await call("POST", "/api/applications", { json: person({ ...PEOPLE.broken, address: `${PEOPLE.broken.address}${"号".repeat(300)}` }, "请公开2025年度部门决算") });
+  const long = await call("POST", "/api/applications", {
+    json: person({ ...PEOPLE.broken, address: `${PEOPLE.broken.address}${"号".repeat(300)}` }, "请公开2025年度部门决算"),
+  });
   expect(long.status).toBe(400);
   const xml = await call("POST", "/api/applications", { body: `<a>${PEOPLE.broken.id} ${PEOPLE.broken.mobile}</a>`, type: "application/xml" });
   expect(xml.status).toBeGreaterThanOrEqual(400);
-  const nul = await call("POST", "/api/applications", { json: person({ ...PEOPLE.broken, address: `${PEOPLE.broken.address}\u0000` }, "请公开2025年度部门决算") });
+  const nul = await call("POST", "/api/applications", {
+    json: person({ ...PEOPLE.broken, address: `${PEOPLE.broken.address}\u0000` }, "请公开2025年度部门决算"),
+  });
   expect(nul.status).toBe(400);
   await call("POST", "/api/chat", { json: { userId: "pii err", text: PEOPLE.broken.id } }); // userId with a space: 400
 
@@ -261,7 +299,14 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
   expect(list.status).toBe(200);
   expect(list.json.total).toBeGreaterThanOrEqual(6);
   responses.push({ what: "staff list", text: list.text });
-  for (const q of [PEOPLE.rest.mobile, spaced(PEOPLE.rest.mobile), PEOPLE.searched.landline, PEOPLE.searched.address, PEOPLE.restX.id, spaced(PEOPLE.rest.id)]) {
+  for (const q of [
+    PEOPLE.rest.mobile,
+    spaced(PEOPLE.rest.mobile),
+    PEOPLE.searched.landline,
+    PEOPLE.searched.address,
+    PEOPLE.restX.id,
+    spaced(PEOPLE.rest.id),
+  ]) {
     const r = await call("GET", `/api/staff/applications?q=${encodeURIComponent(q)}`, { token: staffToken });
     expect(r.status).toBe(200);
     const c = await call("GET", `/console/applications?q=${encodeURIComponent(q)}`, { cookie: `ogi_staff=${staffToken}` });
@@ -274,7 +319,11 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
     expect(d.status).toBe(200);
     await call("GET", `/api/staff/applications/${f.applicationNo}?reveal=idNumber`, { token: staffToken });
     await call("GET", `/console/applications/${f.applicationNo}`, { cookie: `ogi_staff=${staffToken}` });
-    await call("POST", `/console/applications/${f.applicationNo}/reveal`, { cookie: `ogi_staff=${staffToken}`, body: `_csrf=${csrfTokenFor(staffToken)}`, type: "application/x-www-form-urlencoded" });
+    await call("POST", `/console/applications/${f.applicationNo}/reveal`, {
+      cookie: `ogi_staff=${staffToken}`,
+      body: `_csrf=${csrfTokenFor(staffToken)}`,
+      type: "application/x-www-form-urlencoded",
+    });
   }
   const first = filed[0].applicationNo;
   const actions: Array<[string, unknown]> = [
@@ -290,7 +339,10 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
   await call("GET", `/api/staff/applications/${first}/reply-letter`, { token: staffToken });
   await call("GET", `/api/staff/applications/${first}/reply-letter.docx`, { token: staffToken });
   // A wrong action body that repeats personal data.
-  const wrongAction = await call("POST", `/api/staff/applications/${filed[1].applicationNo}/answer`, { json: { disposition: PEOPLE.restX.id, note: PEOPLE.restX.mobile }, token: staffToken });
+  const wrongAction = await call("POST", `/api/staff/applications/${filed[1].applicationNo}/answer`, {
+    json: { disposition: PEOPLE.restX.id, note: PEOPLE.restX.mobile },
+    token: staffToken,
+  });
   expect(wrongAction.status).toBeGreaterThanOrEqual(400);
   expect(wrongAction.status).toBeLessThan(500);
   const consultations = await call("GET", "/api/staff/consultations", { token: staffToken });
@@ -323,13 +375,16 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
   const log = server.logs();
   expect(log.split("\n").filter((l) => l.startsWith("{")).length).toBeGreaterThan(60);
   // The URL-encoded and JSON-escaped forms are read back too, so "139%201234" or "\u0020" cannot hide a number.
-  const decodedLog = log.replace(/%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*/g, (m) => {
-    try {
-      return decodeURIComponent(m);
-    } catch {
-      return m;
-    }
-  }).replace(/\+/g, " ").replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  const decodedLog = log
+    .replace(/%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*/g, (m) => {
+      try {
+        return decodeURIComponent(m);
+      } catch {
+        return m;
+      }
+    })
+    .replace(/\+/g, " ")
+    .replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
   const secrets: Array<[string, string]> = [];
   for (const [who, p] of Object.entries(PEOPLE)) {
     for (const [kind, value] of Object.entries(p)) {
@@ -338,10 +393,12 @@ it("a whole run leaves no ID number, phone or address in the logs, and the statu
       else for (const f of forms(value)) secrets.push([`${who}.${kind}`, f]);
     }
   }
-  const leaks = secrets.filter(([, s]) => log.includes(s) || decodedLog.includes(s)).map(([what, s]) => {
-    const line = decodedLog.split("\n").find((l) => l.includes(s)) ?? log.split("\n").find((l) => l.includes(s));
-    return `${what} "${s}" in: ${line?.slice(0, 300)}`;
-  });
+  const leaks = secrets
+    .filter(([, s]) => log.includes(s) || decodedLog.includes(s))
+    .map(([what, s]) => {
+      const line = decodedLog.split("\n").find((l) => l.includes(s)) ?? log.split("\n").find((l) => l.includes(s));
+      return `${what} "${s}" in: ${line?.slice(0, 300)}`;
+    });
   expect(leaks).toEqual([]);
 
   // Answers that do not need personal data carry none.
@@ -356,11 +413,15 @@ it("the logger masks the shapes the run above did not happen to produce: errors 
   const p = PEOPLE.rest;
   const dbError = Object.assign(new Error(`duplicate key value: ${p.id}`), { query: "INSERT ...", parameters: [p.id, p.mobile, p.address] });
   log.error({ err: dbError }, "unhandled error");
-  log.warn({ effect: { kind: "handoff", question: `住在${p.address}`, transcript: [{ from: "user", text: `电话 ${spaced(p.mobile)}` }] }, err: "x" }, "conversation effect failed");
+  log.warn(
+    { effect: { kind: "handoff", question: `住在${p.address}`, transcript: [{ from: "user", text: `电话 ${spaced(p.mobile)}` }] }, err: "x" },
+    "conversation effect failed",
+  );
   log.debug({ url: `/api/staff/applications?q=${encodeURIComponent(p.address)}&page=2`, staff: { applicantName: "刘测试", email: p.email } }, "request");
   log.info(`call ${PEOPLE.org.landline} or ${spaced(PEOPLE.searched.landline)} about ${spaced(p.id)} / ${p.id.toLowerCase()}`);
   const text = lines.join("");
-  for (const s of [p.id, spaced(p.id), p.mobile, spaced(p.mobile), p.address, p.email, PEOPLE.org.landline, "2876541", "2298413"]) expect([s, text.includes(s)]).toEqual([s, false]);
+  for (const s of [p.id, spaced(p.id), p.mobile, spaced(p.mobile), p.address, p.email, PEOPLE.org.landline, "2876541", "2298413"])
+    expect([s, text.includes(s)]).toEqual([s, false]);
   // What stays is enough to follow a request: the path, the safe parameters, the masked shapes.
   expect(text).toContain("/api/staff/applications?q=[REDACTED]&page=2");
   expect(text).toContain("0533-********");

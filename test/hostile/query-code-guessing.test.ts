@@ -32,7 +32,10 @@ async function file(env: TestEnv, description: string): Promise<Filed> {
 }
 
 function query(env: TestEnv, no: string, code: string, client: string) {
-  return request(env.server).get(`/api/applications/${encodeURIComponent(no)}`).query({ queryCode: code }).set("X-Forwarded-For", client);
+  return request(env.server)
+    .get(`/api/applications/${encodeURIComponent(no)}`)
+    .query({ queryCode: code })
+    .set("X-Forwarded-For", client);
 }
 
 /** A wrong code that is surely wrong (the right one differs in every digit). */

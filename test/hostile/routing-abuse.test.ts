@@ -29,9 +29,25 @@ beforeAll(async () => {
   await staffToken(env, "admin", "media-admin");
   media = await sessionUntil2099(env, "media-admin");
   edu = await addAgency(env);
-  referred = (await request(env.server).post("/api/applications").set("X-Forwarded-For", "10.0.0.1").send(personBody({ description: "2026年小学学区划分" })).expect(201)).body;
-  plain = (await request(env.server).post("/api/applications").set("X-Forwarded-For", "10.0.0.1").send(personBody({ description: "融媒体中心2025年预算" })).expect(201)).body;
-  await request(env.server).post(`/api/staff/applications/${referred.applicationNo}/answer`).set("Authorization", `Bearer ${media}`).send({ disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
+  referred = (
+    await request(env.server)
+      .post("/api/applications")
+      .set("X-Forwarded-For", "10.0.0.1")
+      .send(personBody({ description: "2026年小学学区划分" }))
+      .expect(201)
+  ).body;
+  plain = (
+    await request(env.server)
+      .post("/api/applications")
+      .set("X-Forwarded-For", "10.0.0.1")
+      .send(personBody({ description: "融媒体中心2025年预算" }))
+      .expect(201)
+  ).body;
+  await request(env.server)
+    .post(`/api/staff/applications/${referred.applicationNo}/answer`)
+    .set("Authorization", `Bearer ${media}`)
+    .send({ disposition: "unable.not_responsible", competentAgency: "zdjy" })
+    .expect(200);
 });
 const afterAllClose: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -41,11 +57,17 @@ afterAll(async () => {
 
 /** Lone surrogates replaced (what a browser sends for them), so the test itself can build the URL. */
 const wellFormed = (s: string) => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
-const refile = (ip: string, no: string, body: unknown) => request(env.server).post(`/api/applications/${encodeURIComponent(no)}/refile`).set("X-Forwarded-For", ip).send(body as object);
+const refile = (ip: string, no: string, body: unknown) =>
+  request(env.server)
+    .post(`/api/applications/${encodeURIComponent(no)}/refile`)
+    .set("X-Forwarded-For", ip)
+    .send(body as object);
 const count = () => env.ctx.db.getRepository(Application).count();
 
 it("the new citizen routes are mounted by the modules (the routes this file attacks)", () => {
-  const routes = env.app.modules.flatMap((m) => (m.routes?.() ?? []).flatMap((r) => (r.stack as Array<{ methods: string[]; path: string }>).flatMap((l) => l.methods.map((x) => `${x} ${l.path}`))));
+  const routes = env.app.modules.flatMap((m) =>
+    (m.routes?.() ?? []).flatMap((r) => (r.stack as Array<{ methods: string[]; path: string }>).flatMap((l) => l.methods.map((x) => `${x} ${l.path}`))),
+  );
   expect(routes).toEqual(expect.arrayContaining(["GET /api/agencies", "POST /api/applications/:applicationNo/refile"]));
 });
 
@@ -65,8 +87,18 @@ it("guessing query codes through the re-filing is limited per client like the st
 });
 
 it("ten concurrent re-filings of one application make one new application, and all ten name it", async () => {
-  const other = (await request(env.server).post("/api/applications").set("X-Forwarded-For", "10.0.0.9").send(personBody({ description: "2026年学校体育设施开放" })).expect(201)).body;
-  await request(env.server).post(`/api/staff/applications/${other.applicationNo}/answer`).set("Authorization", `Bearer ${media}`).send({ disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
+  const other = (
+    await request(env.server)
+      .post("/api/applications")
+      .set("X-Forwarded-For", "10.0.0.9")
+      .send(personBody({ description: "2026年学校体育设施开放" }))
+      .expect(201)
+  ).body;
+  await request(env.server)
+    .post(`/api/staff/applications/${other.applicationNo}/answer`)
+    .set("Authorization", `Bearer ${media}`)
+    .send({ disposition: "unable.not_responsible", competentAgency: "zdjy" })
+    .expect(200);
   const before = await count();
   const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => refile(`10.5.5.${i}`, other.applicationNo, { queryCode: other.queryCode })));
   expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
@@ -102,7 +134,11 @@ it.each([
 it("the other agency's staff can act on neither side of a re-filing", async () => {
   const copy = await env.ctx.db.getRepository(Application).findOneByOrFail({ agencyId: edu.id });
   await request(env.server).get(`/api/staff/applications/${referred.applicationNo}`).set("Authorization", `Bearer ${edu.token}`).expect(404);
-  await request(env.server).post(`/api/staff/applications/${referred.applicationNo}/close`).set("Authorization", `Bearer ${edu.token}`).send({ reason: "misc", note: "x" }).expect(404);
+  await request(env.server)
+    .post(`/api/staff/applications/${referred.applicationNo}/close`)
+    .set("Authorization", `Bearer ${edu.token}`)
+    .send({ reason: "misc", note: "x" })
+    .expect(404);
   await request(env.server).get(`/api/staff/applications/${copy.applicationNo}`).set("Authorization", `Bearer ${media}`).expect(404);
   await request(env.server).get(`/api/staff/applications/${copy.applicationNo}/reply-letter`).set("Authorization", `Bearer ${media}`).expect(404);
 });
@@ -118,7 +154,8 @@ it("a chat's re-filing grant is bound to its application and conversation", () =
 });
 
 it("directory search is limited per client address, with a Chinese message", async () => {
-  for (let i = 0; i < 20; i++) expect((await request(env.server).get("/api/agencies").set("X-Forwarded-For", "10.4.4.4").query({ q: "学校" })).status).toBe(200);
+  for (let i = 0; i < 20; i++)
+    expect((await request(env.server).get("/api/agencies").set("X-Forwarded-For", "10.4.4.4").query({ q: "学校" })).status).toBe(200);
   const limited = await request(env.server).get("/api/agencies").set("X-Forwarded-For", "10.4.4.4").query({ q: "学校" });
   expect(limited.status).toBe(429);
   expect(limited.body.error.message).toBe("查询过于频繁，请稍后再试。");
@@ -132,7 +169,11 @@ it("fuzz: hostile directory parameters and re-filing bodies are answered below 5
   let n = 0;
   const ip = () => `10.8.${(n >> 8) & 255}.${n++ & 255}`;
   const value = fc.oneof(hostileString(300), fc.constantFrom("", "学校的事找谁", "融媒体中新", "区教体局", "1", "0", "51", "-1", "1e3", "__proto__"));
-  const params = fc.dictionary(fc.constantFrom("q", "limit", "agency", "__proto__", "q[]", "constructor"), fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })), { maxKeys: 3 });
+  const params = fc.dictionary(
+    fc.constantFrom("q", "limit", "agency", "__proto__", "q[]", "constructor"),
+    fc.oneof(value, fc.array(value, { minLength: 2, maxLength: 3 })),
+    { maxKeys: 3 },
+  );
   await fc.assert(
     fc.asyncProperty(params, async (ps) => {
       const qs = new URLSearchParams();
@@ -145,12 +186,26 @@ it("fuzz: hostile directory parameters and re-filing bodies are answered below 5
     }),
     { seed: SEED, numRuns: 400 },
   );
-  const code = fc.oneof(hostileString(40), fc.constant(referred.queryCode), fc.integer().map(String), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }));
-  const no = fc.oneof(fc.constant(referred.applicationNo), fc.constant(plain.applicationNo), hostileString(60).filter((s) => s.trim().length > 0));
+  const code = fc.oneof(
+    hostileString(40),
+    fc.constant(referred.queryCode),
+    fc.integer().map(String),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 2 }),
+  );
+  const no = fc.oneof(
+    fc.constant(referred.applicationNo),
+    fc.constant(plain.applicationNo),
+    hostileString(60).filter((s) => s.trim().length > 0),
+  );
   const before = await count();
   await fc.assert(
     fc.asyncProperty(no, code, async (number, queryCode) => {
-      const a = await call(base, "POST", `/api/applications/${encodeURIComponent(wellFormed(number))}/refile`, { body: JSON.stringify({ queryCode }), type: "application/json", headers: { "x-forwarded-for": ip() } });
+      const a = await call(base, "POST", `/api/applications/${encodeURIComponent(wellFormed(number))}/refile`, {
+        body: JSON.stringify({ queryCode }),
+        type: "application/json",
+        headers: { "x-forwarded-for": ip() },
+      });
       seen.refile.add(a.status);
       expect(a.status).toBeLessThan(500);
       if (a.status >= 400) expect(errorCode(a)).toEqual(expect.any(String));

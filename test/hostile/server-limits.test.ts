@@ -82,10 +82,14 @@ it("cuts off a request whose headers trickle in (item 17)", async () => {
 
 it("refuses connections beyond HTTP_MAX_CONNECTIONS (item 17)", async () => {
   const open = await Promise.all(
-    Array.from({ length: 5 }, () => new Promise<net.Socket>((resolve) => {
-      const s = net.connect(server!.port, "127.0.0.1", () => resolve(s));
-      s.on("error", () => undefined);
-    })),
+    Array.from(
+      { length: 5 },
+      () =>
+        new Promise<net.Socket>((resolve) => {
+          const s = net.connect(server!.port, "127.0.0.1", () => resolve(s));
+          s.on("error", () => undefined);
+        }),
+    ),
   );
   try {
     await new Promise((r) => setTimeout(r, 100)); // the server has accepted all five
@@ -94,8 +98,14 @@ it("refuses connections beyond HTTP_MAX_CONNECTIONS (item 17)", async () => {
       let data = "";
       s.on("data", (d) => (data += d.toString()));
       s.on("error", () => undefined);
-      const t = setTimeout(() => { s.destroy(); resolve({ closed: false, data }); }, 700);
-      s.on("close", () => { clearTimeout(t); resolve({ closed: true, data }); });
+      const t = setTimeout(() => {
+        s.destroy();
+        resolve({ closed: false, data });
+      }, 700);
+      s.on("close", () => {
+        clearTimeout(t);
+        resolve({ closed: true, data });
+      });
       s.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     });
     expect(extra).toEqual({ closed: true, data: "" });
@@ -108,7 +118,11 @@ it("refuses connections beyond HTTP_MAX_CONNECTIONS (item 17)", async () => {
 });
 
 it("with no secret configured, creates one (mode 0600) and keeps it: a query code still opens after a restart (item 12)", async () => {
-  const filed = await fetch(`${server!.url}/api/applications`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(personBody()) });
+  const filed = await fetch(`${server!.url}/api/applications`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(personBody()),
+  });
   expect(filed.status).toBe(201);
   const { applicationNo, queryCode } = (await filed.json()) as { applicationNo: string; queryCode: string };
   const file = env.SERVER_SECRET_FILE;

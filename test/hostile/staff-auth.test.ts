@@ -82,7 +82,8 @@ async function expectConsoleRefusal(cookie: string | undefined) {
   for (const r of pages) {
     const res = await send(r, cookie === undefined ? {} : { cookie });
     const location = String(res.headers.location ?? "");
-    const ok = res.status === 302 && (r.method === "GET" ? location === `/console/login?next=${encodeURIComponent(concrete(r.path))}` : location === "/console/login");
+    const ok =
+      res.status === 302 && (r.method === "GET" ? location === `/console/login?next=${encodeURIComponent(concrete(r.path))}` : location === "/console/login");
     if (!ok) wrong.push(`${r.method} ${r.path} -> ${res.status} ${location}`);
   }
   expect(wrong).toEqual([]);
@@ -117,7 +118,13 @@ it("finds the staff routes and console pages in the routers (the list the other 
     ]),
   );
   expect(routes.filter(isConsolePage).map((r) => `${r.method} ${r.path}`)).toEqual(
-    expect.arrayContaining(["GET /console/district", "GET /console/district/table/:year", "GET /console/platform/agencies", "POST /console/platform/agencies", "POST /console/platform/agencies/:code/users"]),
+    expect.arrayContaining([
+      "GET /console/district",
+      "GET /console/district/table/:year",
+      "GET /console/platform/agencies",
+      "POST /console/platform/agencies",
+      "POST /console/platform/agencies/:code/users",
+    ]),
   );
   expect(staffApi.length).toBeGreaterThanOrEqual(40);
   expect(routes.filter(isConsolePage).length).toBeGreaterThanOrEqual(30);
@@ -188,7 +195,11 @@ describe("expired and revoked sessions", () => {
 
   it("after console logout the cookie's token is refused by the API too", async () => {
     const token = await staffToken(env, "clerk");
-    const out = await request(env.server).post("/console/logout").set("Cookie", `${STAFF_COOKIE}=${token}`).type("form").send({ _csrf: csrfTokenFor(token) });
+    const out = await request(env.server)
+      .post("/console/logout")
+      .set("Cookie", `${STAFF_COOKIE}=${token}`)
+      .type("form")
+      .send({ _csrf: csrfTokenFor(token) });
     expect(out.status).toBe(302);
     expect(String(out.headers["set-cookie"])).toContain(`${STAFF_COOKIE}=;`);
     await expectApiRefusal({ bearer: token });
@@ -216,7 +227,11 @@ describe("expired and revoked sessions", () => {
     const username = `victim2-${randomUUID().slice(0, 6)}`;
     const token = await staffToken(env, "clerk", username);
     const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
-    const res = await request(env.server).post(`/console/users/${user.id}/revoke-sessions`).set("Cookie", `${STAFF_COOKIE}=${admin}`).type("form").send({ _csrf: csrfTokenFor(admin) });
+    const res = await request(env.server)
+      .post(`/console/users/${user.id}/revoke-sessions`)
+      .set("Cookie", `${STAFF_COOKIE}=${admin}`)
+      .type("form")
+      .send({ _csrf: csrfTokenFor(admin) });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe("/console/users");
     await expectApiRefusal({ cookie: token });
@@ -294,7 +309,11 @@ describe("wrong role", () => {
       ["/console/reports/2025/publish", {}],
     ];
     for (const [path, form] of forms) {
-      const res = await request(env.server).post(path).set("Cookie", cookie).type("form").send({ ...form, _csrf: csrfTokenFor(clerk) });
+      const res = await request(env.server)
+        .post(path)
+        .set("Cookie", cookie)
+        .type("form")
+        .send({ ...form, _csrf: csrfTokenFor(clerk) });
       // A refused form goes back with the reason in the flash cookie.
       expect([path, res.status]).toEqual([path, 302]);
       const flash = /ogi_flash=([^;]+)/.exec(String(res.headers["set-cookie"]))?.[1];
@@ -346,7 +365,8 @@ describe("roles across agencies (issue 17)", () => {
     for (const r of routes.filter((x) => isStaffApi(x) && !ownAccount.has(key(x)))) {
       const res = await send(r, { bearer: token });
       const expected = isDistrictRead(r) ? 200 : 403;
-      if (res.status !== expected || (expected === 403 && res.body?.error?.code !== "AUTH.FORBIDDEN")) wrong.push(`${key(r)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 100)}`);
+      if (res.status !== expected || (expected === 403 && res.body?.error?.code !== "AUTH.FORBIDDEN"))
+        wrong.push(`${key(r)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 100)}`);
       if (r.method !== "GET") checked.push(key(r));
     }
     expect(wrong).toEqual([]);
@@ -415,12 +435,20 @@ describe("roles across agencies (issue 17)", () => {
       .set("Authorization", `Bearer ${root}`)
       .send({ code, name: "另一机关", admin: { username: "other-admin", password: "correct-horse-battery" } });
     expect(added.status).toBe(201);
-    const otherAdmin = (await request(env.server).post("/api/staff/login").send({ agency: code, username: "other-admin", password: "correct-horse-battery" })).body.token as string;
+    const otherAdmin = (await request(env.server).post("/api/staff/login").send({ agency: code, username: "other-admin", password: "correct-horse-battery" }))
+      .body.token as string;
     const mine = await staffToken(env, "admin");
     const filed = await request(env.server)
       .post("/api/staff/applications")
       .set("Authorization", `Bearer ${mine}`)
-      .send({ applicant: { category: "org.commercial", name: "淄博某某科技有限公司", creditCode: "91350100M000100Y43", contactName: "李四", phone: "0533-2123456" }, description: "关于2025年度融媒体中心采购项目的中标公告", deliveryForm: "paper", deliveryMethod: "pickup", channel: "in_person", receivedAt: "2026-03-02" });
+      .send({
+        applicant: { category: "org.commercial", name: "淄博某某科技有限公司", creditCode: "91350100M000100Y43", contactName: "李四", phone: "0533-2123456" },
+        description: "关于2025年度融媒体中心采购项目的中标公告",
+        deliveryForm: "paper",
+        deliveryMethod: "pickup",
+        channel: "in_person",
+        receivedAt: "2026-03-02",
+      });
     expect(filed.status).toBe(201);
     const no = filed.body.applicationNo as string;
     const as = (t: string) => ({ Authorization: `Bearer ${t}` });
@@ -428,7 +456,10 @@ describe("roles across agencies (issue 17)", () => {
     expect((await request(env.server).post(`/api/staff/applications/${no}/accept`).set(as(otherAdmin)).send({})).status).toBe(404);
     expect(JSON.stringify((await request(env.server).get("/api/staff/applications").set(as(otherAdmin))).body)).not.toContain(no);
     const myUser = (await request(env.server).get("/api/staff/me").set(as(mine))).body.user;
-    expect((await request(env.server).post(`/api/staff/users/${myUser.id}/reset-password`).set(as(otherAdmin)).send({ newPassword: "another-long-password-9" })).status).toBe(404);
+    expect(
+      (await request(env.server).post(`/api/staff/users/${myUser.id}/reset-password`).set(as(otherAdmin)).send({ newPassword: "another-long-password-9" }))
+        .status,
+    ).toBe(404);
     expect((await request(env.server).patch(`/api/staff/platform/agencies/zdrmt`).set(as(otherAdmin)).send({ name: "被改名" })).status).toBe(403);
     expect((await request(env.server).get("/api/staff/me").set(as(mine))).status).toBe(200);
   });

@@ -48,7 +48,12 @@ describe("item 3: CSRF fails closed", () => {
   ])("a console form with %s and no CSRF token is refused with 403 and changes nothing", async (_name, headers) => {
     const admin = await staffToken(env, "admin");
     const username = uname("forged");
-    const res = await request(env.server).post("/console/users").set("Cookie", cookie(admin)).set(headers).type("form").send({ username, password: "Very-long-pass-2026!", role: "admin" });
+    const res = await request(env.server)
+      .post("/console/users")
+      .set("Cookie", cookie(admin))
+      .set(headers)
+      .type("form")
+      .send({ username, password: "Very-long-pass-2026!", role: "admin" });
     expect(res.status).toBe(403);
     expect(await env.ctx.db.getRepository(StaffUser).existsBy({ username })).toBe(false);
   });
@@ -58,7 +63,11 @@ describe("item 3: CSRF fails closed", () => {
     const other = await staffToken(env, "admin");
     const username = uname("ok");
     const form = { username, password: "Very-long-pass-2026!", role: "clerk" };
-    const wrong = await request(env.server).post("/console/users").set("Cookie", cookie(admin)).type("form").send({ ...form, _csrf: csrfTokenFor(other) });
+    const wrong = await request(env.server)
+      .post("/console/users")
+      .set("Cookie", cookie(admin))
+      .type("form")
+      .send({ ...form, _csrf: csrfTokenFor(other) });
     expect(wrong.status).toBe(403);
     const page = await request(env.server).get("/console/users").set("Cookie", cookie(admin));
     const forms = page.text.match(/<form\b[^>]*method="post"[^>]*>/g) ?? [];
@@ -67,7 +76,11 @@ describe("item 3: CSRF fails closed", () => {
     expect(tokens.length).toBe(forms.length);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     expect(token).toBe(csrfTokenFor(admin));
-    const ok = await request(env.server).post("/console/users").set("Cookie", cookie(admin)).type("form").send({ ...form, _csrf: token });
+    const ok = await request(env.server)
+      .post("/console/users")
+      .set("Cookie", cookie(admin))
+      .type("form")
+      .send({ ...form, _csrf: token });
     expect(ok.status).toBe(302);
     expect(await env.ctx.db.getRepository(StaffUser).existsBy({ username })).toBe(true);
   });
@@ -86,7 +99,11 @@ describe("item 3: CSRF fails closed", () => {
     const preSession = /ogi_csrf=([^;]+)/.exec(String(page.headers["set-cookie"]))![1];
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     expect(token).toBe(preSession);
-    const ok = await request(env.server).post("/console/login").set("Cookie", `ogi_csrf=${preSession}`).type("form").send({ _csrf: token, agency: "zdrmt", username, password: PASSWORD });
+    const ok = await request(env.server)
+      .post("/console/login")
+      .set("Cookie", `ogi_csrf=${preSession}`)
+      .type("form")
+      .send({ _csrf: token, agency: "zdrmt", username, password: PASSWORD });
     expect(ok.status).toBe(302);
     expect(String(ok.headers["set-cookie"])).toContain(`${STAFF_COOKIE}=`);
   });
@@ -99,7 +116,9 @@ describe("item 4: login throttling", () => {
     const verify = jest.spyOn(argon2, "verify");
     try {
       const answers = await Promise.all(
-        Array.from({ length: 60 }, () => request(env.server).post("/api/staff/login").set(via("203.0.113.10")).send({ username, password: "wrong-password-1" })),
+        Array.from({ length: 60 }, () =>
+          request(env.server).post("/api/staff/login").set(via("203.0.113.10")).send({ username, password: "wrong-password-1" }),
+        ),
       );
       expect(verify.mock.calls.length).toBeLessThanOrEqual(5);
       const limited = answers.filter((a) => a.status === 429);
@@ -116,7 +135,10 @@ describe("item 4: login throttling", () => {
     await staff().createUser({ username, password: PASSWORD, role: "clerk" });
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {
-      const res = await request(env.server).post("/api/staff/login").set(via("203.0.113.20", `198.51.100.${i}`)).send({ username, password: "wrong-password-1" });
+      const res = await request(env.server)
+        .post("/api/staff/login")
+        .set(via("203.0.113.20", `198.51.100.${i}`))
+        .send({ username, password: "wrong-password-1" });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
@@ -174,9 +196,15 @@ describe("item 8: account lifecycle", () => {
     const username = uname("changer");
     const here = await staffToken(env, "clerk", username);
     const elsewhere = (await staff().login(username, PASSWORD, "laptop")).token;
-    const wrong = await request(env.server).post("/api/staff/me/password").set("Authorization", `Bearer ${here}`).send({ currentPassword: "not-it-at-all", newPassword: "Quite-new-secret-77" });
+    const wrong = await request(env.server)
+      .post("/api/staff/me/password")
+      .set("Authorization", `Bearer ${here}`)
+      .send({ currentPassword: "not-it-at-all", newPassword: "Quite-new-secret-77" });
     expect([wrong.status, wrong.body.error.code]).toEqual([400, "STAFF.WRONG_PASSWORD"]);
-    const res = await request(env.server).post("/api/staff/me/password").set("Authorization", `Bearer ${here}`).send({ currentPassword: PASSWORD, newPassword: "Quite-new-secret-77" });
+    const res = await request(env.server)
+      .post("/api/staff/me/password")
+      .set("Authorization", `Bearer ${here}`)
+      .send({ currentPassword: PASSWORD, newPassword: "Quite-new-secret-77" });
     expect(res.status).toBe(200);
     expect(res.body.revoked).toBe(1);
     expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${here}`)).status).toBe(200);
@@ -190,24 +218,34 @@ describe("item 8: account lifecycle", () => {
     const username = uname("forgot");
     const token = await staffToken(env, "approver", username);
     const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
-    const res = await request(env.server).post(`/api/staff/users/${user.id}/reset-password`).set("Authorization", `Bearer ${admin}`).send({ newPassword: "Reset-by-admin-2026" });
+    const res = await request(env.server)
+      .post(`/api/staff/users/${user.id}/reset-password`)
+      .set("Authorization", `Bearer ${admin}`)
+      .send({ newPassword: "Reset-by-admin-2026" });
     expect(res.status).toBe(200);
     expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${token}`)).status).toBe(401);
     expect((await request(env.server).post("/api/staff/login").send({ username, password: "Reset-by-admin-2026" })).status).toBe(200);
   });
 
-  it.each(["12345678", "1234567890", "password1234", "qwertyuiop", "11111111111", "Password123!", "short1!"])("refuses the password %s (API and console) with a Chinese reason", async (password) => {
-    const admin = await staffToken(env, "admin");
-    const username = uname("weak");
-    const api = await request(env.server).post("/api/staff/users").set("Authorization", `Bearer ${admin}`).send({ username, password, role: "clerk" });
-    expect([api.status, api.body.error.code]).toEqual([400, "STAFF.INVALID_PASSWORD"]);
-    expect(api.body.error.message).toMatch(/密码/);
-    const form = await request(env.server).post("/console/users").set("Cookie", cookie(admin)).type("form").send({ username, password, role: "clerk", _csrf: csrfTokenFor(admin) });
-    expect(form.status).toBe(302);
-    const flash = /ogi_flash=([^;]+)/.exec(String(form.headers["set-cookie"]))![1];
-    expect(JSON.parse(Buffer.from(flash, "base64url").toString("utf8")).kind).toBe("error");
-    expect(await env.ctx.db.getRepository(StaffUser).existsBy({ username })).toBe(false);
-  });
+  it.each(["12345678", "1234567890", "password1234", "qwertyuiop", "11111111111", "Password123!", "short1!"])(
+    "refuses the password %s (API and console) with a Chinese reason",
+    async (password) => {
+      const admin = await staffToken(env, "admin");
+      const username = uname("weak");
+      const api = await request(env.server).post("/api/staff/users").set("Authorization", `Bearer ${admin}`).send({ username, password, role: "clerk" });
+      expect([api.status, api.body.error.code]).toEqual([400, "STAFF.INVALID_PASSWORD"]);
+      expect(api.body.error.message).toMatch(/密码/);
+      const form = await request(env.server)
+        .post("/console/users")
+        .set("Cookie", cookie(admin))
+        .type("form")
+        .send({ username, password, role: "clerk", _csrf: csrfTokenFor(admin) });
+      expect(form.status).toBe(302);
+      const flash = /ogi_flash=([^;]+)/.exec(String(form.headers["set-cookie"]))![1];
+      expect(JSON.parse(Buffer.from(flash, "base64url").toString("utf8")).kind).toBe("error");
+      expect(await env.ctx.db.getRepository(StaffUser).existsBy({ username })).toBe(false);
+    },
+  );
 
   it("an admin's TOTP second factor: enrolled with a code, then required at login; a clerk cannot enrol", async () => {
     const username = uname("totp");
@@ -217,12 +255,21 @@ describe("item 8: account lifecycle", () => {
     expect(setup.status).toBe(200);
     expect(setup.body.uri).toMatch(/^otpauth:\/\/totp\//);
     const code = () => authenticator.clone({ epoch: env.clock.now().getTime() }).generate(setup.body.secret);
-    expect((await request(env.server).post("/api/staff/me/totp/confirm").set(auth).send({ code: "000000" === code() ? "111111" : "000000" })).status).toBe(400);
+    expect(
+      (
+        await request(env.server)
+          .post("/api/staff/me/totp/confirm")
+          .set(auth)
+          .send({ code: "000000" === code() ? "111111" : "000000" })
+      ).status,
+    ).toBe(400);
     expect((await request(env.server).post("/api/staff/me/totp/confirm").set(auth).send({ code: code() })).status).toBe(200);
 
     const without = await request(env.server).post("/api/staff/login").send({ username, password: PASSWORD });
     expect([without.status, without.body.error.code, without.body.token]).toEqual([401, "AUTH.TOTP_REQUIRED", undefined]);
-    const wrongCode = await request(env.server).post("/api/staff/login").send({ username, password: PASSWORD, totp: code() === "123456" ? "654321" : "123456" });
+    const wrongCode = await request(env.server)
+      .post("/api/staff/login")
+      .send({ username, password: PASSWORD, totp: code() === "123456" ? "654321" : "123456" });
     expect(wrongCode.status).toBe(401);
     const ok = await request(env.server).post("/api/staff/login").send({ username, password: PASSWORD, totp: code() });
     expect(ok.status).toBe(200);
@@ -240,10 +287,18 @@ describe("item 8: account lifecycle", () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('action="/console/account/password"');
     expect(page.text).not.toContain("/console/account/totp/setup");
-    const weak = await request(env.server).post("/console/account/password").set("Cookie", cookie(here)).type("form").send({ currentPassword: PASSWORD, newPassword: "12345678", _csrf: csrfTokenFor(here) });
+    const weak = await request(env.server)
+      .post("/console/account/password")
+      .set("Cookie", cookie(here))
+      .type("form")
+      .send({ currentPassword: PASSWORD, newPassword: "12345678", _csrf: csrfTokenFor(here) });
     expect(weak.status).toBe(302);
     expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${elsewhere}`)).status).toBe(200);
-    const ok = await request(env.server).post("/console/account/password").set("Cookie", cookie(here)).type("form").send({ currentPassword: PASSWORD, newPassword: "Console-new-pass-9", _csrf: csrfTokenFor(here) });
+    const ok = await request(env.server)
+      .post("/console/account/password")
+      .set("Cookie", cookie(here))
+      .type("form")
+      .send({ currentPassword: PASSWORD, newPassword: "Console-new-pass-9", _csrf: csrfTokenFor(here) });
     expect([ok.status, ok.headers.location]).toEqual([302, "/console/account"]);
     expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${elsewhere}`)).status).toBe(401);
     expect((await request(env.server).get("/console/account").set("Cookie", cookie(here))).status).toBe(200);
@@ -256,7 +311,11 @@ describe("item 8: account lifecycle", () => {
     const username = uname("console-off");
     const token = await staffToken(env, "clerk", username);
     const user = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username });
-    const off = await request(env.server).post(`/console/users/${user.id}/disable`).set("Cookie", cookie(admin)).type("form").send({ _csrf: csrfTokenFor(admin) });
+    const off = await request(env.server)
+      .post(`/console/users/${user.id}/disable`)
+      .set("Cookie", cookie(admin))
+      .type("form")
+      .send({ _csrf: csrfTokenFor(admin) });
     expect([off.status, off.headers.location]).toEqual([302, "/console/users"]);
     expect((await request(env.server).get("/api/staff/me").set("Authorization", `Bearer ${token}`)).status).toBe(401);
     const page = await request(env.server).get("/console/users").set("Cookie", cookie(admin));
@@ -282,7 +341,20 @@ describe("item 14: no caching of personal data; __Host- cookie over HTTPS", () =
     const idNumber = first17 + "10X98765432"[sum % 11];
     const filed = await request(env.server)
       .post("/api/applications")
-      .send({ applicant: { category: "natural_person", name: "刘缓存", idType: "resident_id", idNumber, phone: "13905331287", address: "山东省淄博市张店区共青团西路188号" }, description: "请公开2025年度部门决算", deliveryForm: "paper", deliveryMethod: "mail", channel: "online" });
+      .send({
+        applicant: {
+          category: "natural_person",
+          name: "刘缓存",
+          idType: "resident_id",
+          idNumber,
+          phone: "13905331287",
+          address: "山东省淄博市张店区共青团西路188号",
+        },
+        description: "请公开2025年度部门决算",
+        deliveryForm: "paper",
+        deliveryMethod: "mail",
+        channel: "online",
+      });
     expect(filed.status).toBe(201);
     const no = filed.body.applicationNo as string;
     const auth = { Authorization: `Bearer ${admin}` };
@@ -300,7 +372,12 @@ describe("item 14: no caching of personal data; __Host- cookie over HTTPS", () =
     const https = { "X-Forwarded-Proto": "https" };
     const page = await request(env.server).get("/console/login").set(https);
     const pre = /__Host-ogi_csrf=([^;]+)/.exec(String(page.headers["set-cookie"]))![1];
-    const res = await request(env.server).post("/console/login").set(https).set("Cookie", `__Host-ogi_csrf=${pre}`).type("form").send({ _csrf: pre, agency: "zdrmt", username, password: PASSWORD });
+    const res = await request(env.server)
+      .post("/console/login")
+      .set(https)
+      .set("Cookie", `__Host-ogi_csrf=${pre}`)
+      .type("form")
+      .send({ _csrf: pre, agency: "zdrmt", username, password: PASSWORD });
     expect(res.status).toBe(302);
     const set = (res.headers["set-cookie"] as unknown as string[]).find((c) => c.startsWith(`${SECURE_STAFF_COOKIE}=`))!;
     expect(set).toMatch(/; path=\//);
@@ -323,9 +400,15 @@ describe("item 16: usernames per agency", () => {
     const otherAdminName = uname("oadmin");
     await staff().createUser({ username: otherAdminName, password: PASSWORD, role: "admin", agencyCode: "other-bureau" });
     const otherAdmin = (await staff().login(otherAdminName, PASSWORD, "test", undefined, { agencyCode: "other-bureau" })).token;
-    const created = await request(env.server).post("/api/staff/users").set("Authorization", `Bearer ${otherAdmin}`).send({ username: "wang", password: "Other-wang-pass-26", role: "clerk" });
+    const created = await request(env.server)
+      .post("/api/staff/users")
+      .set("Authorization", `Bearer ${otherAdmin}`)
+      .send({ username: "wang", password: "Other-wang-pass-26", role: "clerk" });
     expect(created.status).toBe(201);
-    const again = await request(env.server).post("/api/staff/users").set("Authorization", `Bearer ${otherAdmin}`).send({ username: "wang", password: "Other-wang-pass-26", role: "clerk" });
+    const again = await request(env.server)
+      .post("/api/staff/users")
+      .set("Authorization", `Bearer ${otherAdmin}`)
+      .send({ username: "wang", password: "Other-wang-pass-26", role: "clerk" });
     expect([again.status, again.body.error.code]).toEqual([409, "STAFF.ALREADY_EXISTS"]);
 
     const home = await request(env.server).post("/api/staff/login").send({ username: "wang", password: PASSWORD });

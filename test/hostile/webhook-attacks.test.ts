@@ -151,7 +151,19 @@ describe("entity expansion and external entities", () => {
     expectRefused(sealed, 400, "WECHAT.INVALID_MESSAGE");
     const sealedLower = await postSafe(`<!doctype xml>${msg("o-dt-safe")}`);
     expectRefused(sealedLower, 400, "WECHAT.INVALID_MESSAGE");
-    for (const id of ["o-dt-lower", "o-dt-mixed", "o-dt-ws", "o-dt-space", "o-dt-entity", "o-dt-element", "o-dt-comment", "o-dt-cdata", "o-dt-inside", "o-dt-unterminated", "o-dt-safe"]) {
+    for (const id of [
+      "o-dt-lower",
+      "o-dt-mixed",
+      "o-dt-ws",
+      "o-dt-space",
+      "o-dt-entity",
+      "o-dt-element",
+      "o-dt-comment",
+      "o-dt-cdata",
+      "o-dt-inside",
+      "o-dt-unterminated",
+      "o-dt-safe",
+    ]) {
       await expectNothingFor(id);
     }
   });

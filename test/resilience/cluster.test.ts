@@ -27,13 +27,23 @@ interface Health {
 function once(port: number, method: string, path: string, body?: unknown, timeoutMs = 15_000): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request({ host: "127.0.0.1", port, method, path, agent: false, headers: data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {} }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path,
+        agent: false,
+        headers: data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {},
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     // A request never answered fails the test with its own error instead of hanging it.
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer to ${method} ${path} within ${timeoutMs} ms`)));
@@ -50,7 +60,11 @@ const alive = (pid: number) => {
     return false;
   }
 };
-const singletonLines = () => server!.logs().split("\n").filter((l) => l.includes('"msg":"singletons started')).length;
+const singletonLines = () =>
+  server!
+    .logs()
+    .split("\n")
+    .filter((l) => l.includes('"msg":"singletons started')).length;
 
 beforeAll(async () => {
   schema = await createPgSchema();
@@ -95,14 +109,23 @@ it("two workers serve the port, one of them runs the singletons, a dead one is r
   process.kill(leader, "SIGKILL");
   // Short probes: a probe handed to the dying worker is never answered, and a 3 s probe could outlast the whole
   // degraded window (the restart delay of 1 s plus a warm worker's start), as it did in CI after the other suites.
-  await waitUntil("health to report the missing worker", async () => {
-    const now = await health(server!.port, 250).catch(() => null);
-    return now !== null && now.status === "degraded" && now.workers.ready === 1;
-  }, 40_000, 25);
-  await waitUntil("a replacement worker to be ready", async () => {
-    const now = await health(server!.port, 3000).catch(() => null);
-    return now !== null && now.status === "ok" && now.workers.restarts === 1;
-  }, 150_000);
+  await waitUntil(
+    "health to report the missing worker",
+    async () => {
+      const now = await health(server!.port, 250).catch(() => null);
+      return now !== null && now.status === "degraded" && now.workers.ready === 1;
+    },
+    40_000,
+    25,
+  );
+  await waitUntil(
+    "a replacement worker to be ready",
+    async () => {
+      const now = await health(server!.port, 3000).catch(() => null);
+      return now !== null && now.status === "ok" && now.workers.restarts === 1;
+    },
+    150_000,
+  );
   const after = await health(server!.port);
   expect(after.workers.pids).not.toContain(leader);
   expect(after.workers.singletons).not.toBe(leader);

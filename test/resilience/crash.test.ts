@@ -130,11 +130,11 @@ it("SIGKILL during a load of submissions: acknowledged ones exist once, retried 
       }
     }),
   );
-  expect(unanswered.filter((s) => s.retry!.status !== 201 || s.failure?.startsWith("retries")).map((s) => `${s.key}: ${s.retry!.status} ${s.failure}`)).toEqual([]);
+  expect(unanswered.filter((s) => s.retry!.status !== 201 || s.failure?.startsWith("retries")).map((s) => `${s.key}: ${s.retry!.status} ${s.failure}`)).toEqual(
+    [],
+  );
 
-  const rows = (
-    await pg.query<{ application_no: string; description: string }>("SELECT application_no, description FROM applications")
-  ).rows;
+  const rows = (await pg.query<{ application_no: string; description: string }>("SELECT application_no, description FROM applications")).rows;
   // one row per distinct key, no number given twice, no request filed twice
   expect(rows.length).toBe(new Set(all.map((s) => s.key)).size);
   expect(new Set(rows.map((r) => r.application_no)).size).toBe(rows.length);

@@ -84,7 +84,11 @@ function startTraffic() {
     );
   loop(async () => void (await rec("chat", () => chat(server.url, `visitor-${n++}`, "怎么申请政府信息公开"))), 50);
   loop(async () => void (await rec("webhook", () => postWechatText(server.url, `o-visitor-${n++}`, "怎么申请政府信息公开"))), 50);
-  loop(async () => void (await rec("status", () => call("GET", `${server.url}/api/applications/${statusTarget.applicationNo}?queryCode=${statusTarget.queryCode}`))), 50);
+  loop(
+    async () =>
+      void (await rec("status", () => call("GET", `${server.url}/api/applications/${statusTarget.applicationNo}?queryCode=${statusTarget.queryCode}`))),
+    50,
+  );
   loop(async () => void (await rec("healthz", () => call("GET", `${server.url}/healthz`))), 100);
   let i = 0;
   loop(() => fileOne(i++), 150);
@@ -137,7 +141,14 @@ async function expectWorking() {
 }
 
 /** Stops a dependency under traffic, checks the failure, restarts it and times the recovery. */
-async function outage(name: string, dep: "redis" | "database", downMs: number, stop: () => Promise<void>, start: () => Promise<void>, whileDown?: () => Promise<void>) {
+async function outage(
+  name: string,
+  dep: "redis" | "database",
+  downMs: number,
+  stop: () => Promise<void>,
+  start: () => Promise<void>,
+  whileDown?: () => Promise<void>,
+) {
   phase = `${name}:stopping`;
   await stop();
   phase = `${name}:down`;
@@ -183,7 +194,10 @@ beforeAll(async () => {
     },
     readyTimeoutMs: 90_000,
   });
-  const first = await call("POST", `${server.url}/api/applications`, { json: intakeBody("张店区融媒体中心2025年度部门预算公开（状态查询用）"), headers: { "Idempotency-Key": "outage-status-target" } });
+  const first = await call("POST", `${server.url}/api/applications`, {
+    json: intakeBody("张店区融媒体中心2025年度部门预算公开（状态查询用）"),
+    headers: { "Idempotency-Key": "outage-status-target" },
+  });
   expect(first.status).toBe(201);
   statusTarget = first.body as { applicationNo: string; queryCode: string };
 });
@@ -207,11 +221,21 @@ it("fails fast with 系统繁忙 during Redis and PostgreSQL outages, never 500,
   for (const m of filingDialogue(chatDescription)) expect((await rec("chat", () => chat(server.url, filer, m))).status).toBe(200);
 
   // Long enough for reconnect back-off to reach its ceiling: a request must still fail within 3 s then.
-  await outage("redis", "redis", 12_000, () => redis.stop(), () => redis.start());
+  await outage(
+    "redis",
+    "redis",
+    12_000,
+    () => redis.stop(),
+    () => redis.start(),
+  );
   // Redis came back empty (no persistence): the year-end job scheduler is registered again by itself.
   const r = new Redis(redis.url);
   try {
-    await waitUntil("the year-end job scheduler in the restarted Redis", async () => (await r.exists(`${PREFIX}bull:reports-year-end:repeat:year-end-report`)) === 1, 10_000);
+    await waitUntil(
+      "the year-end job scheduler in the restarted Redis",
+      async () => (await r.exists(`${PREFIX}bull:reports-year-end:repeat:year-end-report`)) === 1,
+      10_000,
+    );
   } finally {
     r.disconnect();
   }
@@ -227,10 +251,17 @@ it("fails fast with 系统繁忙 during Redis and PostgreSQL outages, never 500,
 
   let chatConfirmDuringOutage: Answer | null = null;
   let stepDuringOutage: Answer | null = null;
-  await outage("pg-immediate", "database", 3000, () => pg.stop("immediate"), () => pg.start(), async () => {
-    chatConfirmDuringOutage = await rec("chat", () => chat(server.url, filer, "确认"));
-    stepDuringOutage = await rec("chat", () => chat(server.url, stepper, stepperDescription));
-  });
+  await outage(
+    "pg-immediate",
+    "database",
+    3000,
+    () => pg.stop("immediate"),
+    () => pg.start(),
+    async () => {
+      chatConfirmDuringOutage = await rec("chat", () => chat(server.url, filer, "确认"));
+      stepDuringOutage = await rec("chat", () => chat(server.url, stepper, stepperDescription));
+    },
+  );
   // The description met the outage and was refused as busy: the citizen sends it again afterwards, and the
   // form takes it once — it must not slip into the next question (文号, free text too) — then files once.
   expect(isBusy503(stepDuringOutage!)).toBe(true);
@@ -251,7 +282,13 @@ it("fails fast with 系统繁忙 during Redis and PostgreSQL outages, never 500,
   const chatNo = /申请编号：(\S+)/.exec(repliesOf(confirmed))?.[1];
   expect(chatNo).toBeTruthy();
 
-  await outage("pg-fast", "database", 3000, () => pg.stop("fast"), () => pg.start());
+  await outage(
+    "pg-fast",
+    "database",
+    3000,
+    () => pg.stop("fast"),
+    () => pg.start(),
+  );
 
   trafficOn = false;
   await Promise.all(loops);
@@ -260,7 +297,9 @@ it("fails fast with 系统繁忙 during Redis and PostgreSQL outages, never 500,
   // Clients retry every submission that got no acknowledgement, with the same Idempotency-Key.
   for (const [key, f] of filed) {
     if (f.acked) continue;
-    const a = await rec("intake", () => call("POST", `${server.url}/api/applications`, { json: intakeBody(f.description), headers: { "Idempotency-Key": key } }));
+    const a = await rec("intake", () =>
+      call("POST", `${server.url}/api/applications`, { json: intakeBody(f.description), headers: { "Idempotency-Key": key } }),
+    );
     expect(a.status).toBe(201);
     f.acked = a.body as { applicationNo: string; queryCode: string };
   }
@@ -268,9 +307,14 @@ it("fails fast with 系统繁忙 during Redis and PostgreSQL outages, never 500,
   // --- what the whole run saw ---
   const byKind = (k: Kind) => answers.filter((a) => a.kind === k);
   const summary = Object.fromEntries(
-    (["chat", "webhook", "status", "healthz", "intake"] as Kind[]).map((k) => [k, Object.entries(byKind(k).reduce<Record<number, number>>((m, a) => ((m[a.status] = (m[a.status] ?? 0) + 1), m), {}))]),
+    (["chat", "webhook", "status", "healthz", "intake"] as Kind[]).map((k) => [
+      k,
+      Object.entries(byKind(k).reduce<Record<number, number>>((m, a) => ((m[a.status] = (m[a.status] ?? 0) + 1), m), {})),
+    ]),
   );
-  console.log(JSON.stringify({ summary, detections, recoveries, maxMsWhileDown: Math.max(...answers.filter((a) => a.phase.endsWith(":down")).map((a) => a.ms)) }));
+  console.log(
+    JSON.stringify({ summary, detections, recoveries, maxMsWhileDown: Math.max(...answers.filter((a) => a.phase.endsWith(":down")).map((a) => a.ms)) }),
+  );
 
   // Never a 500 and never a refused or dropped connection: the process served every request.
   expect(answers.filter((a) => a.status >= 500 && a.status !== 503)).toEqual([]);

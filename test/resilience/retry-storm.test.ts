@@ -134,14 +134,20 @@ async function talk(c: Citizen, log: Delivered[]): Promise<void> {
     // a retry may repeat the very same request (same signed query) or come signed anew
     const same = freshQuery();
     const answers = await Promise.all(Array.from({ length: DELIVERIES }, (_, k) => deliverOnce(xml, k === DELIVERIES - 1 ? freshQuery() : same)));
-    log.push({ openId: c.openId, msgId, step, statuses: answers.map((a) => a.status), replies: answers.map((a) => (a.status === 200 ? replyContent(a.body) : a.body)) });
+    log.push({
+      openId: c.openId,
+      msgId,
+      step,
+      statuses: answers.map((a) => a.status),
+      replies: answers.map((a) => (a.status === 200 ? replyContent(a.body) : a.body)),
+    });
   }
 }
 
 it("2,000 messages, each delivered 3 times at once: every delivery answered 200, exactly one effect per message", async () => {
   const citizens: Citizen[] = [];
   // filers spread among the FAQ citizens so that filing and questions run side by side
-  for (let f = 0, q = 0; f < FILERS || q < FAQ_CITIZENS; ) {
+  for (let f = 0, q = 0; f < FILERS || q < FAQ_CITIZENS;) {
     if (f < FILERS) citizens.push({ openId: `o-storm-filer-${f}`, steps: filingSteps(f), filer: f++ });
     for (let k = 0; k < 3 && q < FAQ_CITIZENS; k++) {
       citizens.push({ openId: `o-storm-faq-${q}`, steps: faqSteps(q), filer: null });

@@ -114,7 +114,13 @@ it("registers one year-end scheduler for both and runs the job once when it fire
     expect(await sql(`SELECT 1 FROM report_drafts WHERE year = $1`, [year])).toHaveLength(1);
     expect(await sql(`SELECT 1 FROM audit_events WHERE action = 'report.draft_generated'`)).toHaveLength(1);
     // Exactly one of the two processes ran it, once.
-    const runs = [a, b].map((s) => s.logs().split("\n").filter((l) => l.includes('"msg":"year-end report drafts"')).length);
+    const runs = [a, b].map(
+      (s) =>
+        s
+          .logs()
+          .split("\n")
+          .filter((l) => l.includes('"msg":"year-end report drafts"')).length,
+    );
     expect(runs.reduce((x, y) => x + y, 0)).toBe(1);
     expect(await queue.getJobSchedulersCount()).toBe(1);
   } finally {
@@ -157,10 +163,14 @@ it("counts wrong status-query codes over both instances", async () => {
 it("counts failed staff logins over both instances", async () => {
   const username = "two-instance-clerk";
   const password = "correct-horse-battery";
-  await run(process.execPath, ["--import", "tsx", path.join(ROOT, "src/cli.ts"), "create-user", "--username", username, "--password", password, "--role", "clerk"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, YEAR_END_JOB_ENABLED: "false", LOG_LEVEL: "warn" },
-  });
+  await run(
+    process.execPath,
+    ["--import", "tsx", path.join(ROOT, "src/cli.ts"), "create-user", "--username", username, "--password", password, "--role", "clerk"],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, YEAR_END_JOB_ENABLED: "false", LOG_LEVEL: "warn" },
+    },
+  );
   const login = (s: ServerProcess, pw: string) => call("POST", `${s.url}/api/staff/login`, { json: { username, password: pw } });
   expect((await login(b, password)).status).toBe(200);
   for (let i = 0; i < LOGIN_LIMIT; i++) expect((await login(at(i), "wrong-password")).status).toBe(401);

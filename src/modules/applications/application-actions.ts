@@ -36,7 +36,10 @@ async function lookups<A extends ApplicationAction>(d: ApplicationDeps, action: 
     const b = body as ActionBody<"assign">;
     let user: StaffUser | null;
     if (!b.assignee) user = await db.findOneBy(StaffUser, { id: staff.id });
-    else user = (await db.findOneBy(StaffUser, { agencyId: staff.agencyId, username: b.assignee })) ?? (/^[0-9a-f-]{36}$/i.test(b.assignee) ? await db.findOneBy(StaffUser, { agencyId: staff.agencyId, id: b.assignee }) : null);
+    else
+      user =
+        (await db.findOneBy(StaffUser, { agencyId: staff.agencyId, username: b.assignee })) ??
+        (/^[0-9a-f-]{36}$/i.test(b.assignee) ? await db.findOneBy(StaffUser, { agencyId: staff.agencyId, id: b.assignee }) : null);
     return { assignee: user ? { id: user.id, username: user.username, active: user.active, agencyId: user.agencyId } : null };
   }
   if (action === "answer") {

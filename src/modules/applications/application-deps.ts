@@ -58,8 +58,18 @@ export function applicationDeps(ctx: AppContext): ApplicationDeps {
     ctx,
     calendars: new AgencyCalendars(ctx, readCalendarOverrides(ctx.config.CALENDAR_OVERRIDES_FILE)),
     limits: {
-      filing: createLimiter(ctx.kv, { name: "filing", points: ctx.config.FILING_LIMIT_PER_MINUTE, durationSeconds: 60, message: "提交申请过于频繁，请1分钟后再试" }),
-      statusFailures: createLimiter(ctx.kv, { name: "status-fail", points: ctx.config.STATUS_QUERY_MAX_FAILURES, durationSeconds: 3600, message: "查询码错误次数过多，请1小时后再试" }),
+      filing: createLimiter(ctx.kv, {
+        name: "filing",
+        points: ctx.config.FILING_LIMIT_PER_MINUTE,
+        durationSeconds: 60,
+        message: "提交申请过于频繁，请1分钟后再试",
+      }),
+      statusFailures: createLimiter(ctx.kv, {
+        name: "status-fail",
+        points: ctx.config.STATUS_QUERY_MAX_FAILURES,
+        durationSeconds: 3600,
+        message: "查询码错误次数过多，请1小时后再试",
+      }),
     },
     secret: () => serverSecret(ctx.config),
     settings: () => ({ replyWorkingDays: ctx.config.REPLY_WORKING_DAYS, countReceiptDay: ctx.config.COUNT_RECEIPT_DAY }),

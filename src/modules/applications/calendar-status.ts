@@ -10,7 +10,10 @@ export function calendarYearLine(cal: WorkingDayCalendar, year: number, override
     case "override":
       return `known (entered in ${overridesFile})`;
     case "statutory": {
-      const rest = [...estimatedRestDays(year)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([d, name]) => `${d.slice(5)} ${name}`).join(", ");
+      const rest = [...estimatedRestDays(year)]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([d, name]) => `${d.slice(5)} ${name}`)
+        .join(", ");
       return `UNKNOWN — arrangement not published; statutory holidays counted (${rest}), 调休 unknown, deadlines reaching ${year} are flagged provisional; enter the notice in ${overridesFile}`;
     }
     default:

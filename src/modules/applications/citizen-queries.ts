@@ -64,7 +64,11 @@ export async function citizenStatus(d: ApplicationDeps, applicationNo: string, q
 }
 
 /** 我的申请: every application of this verified citizen, whatever agency it went to (and nobody else's). */
-export async function listForCitizen(d: ApplicationDeps, citizenKey: string, opts: { withAgency?: boolean } = {}): Promise<Array<CitizenStatusView & { agencyName?: string }>> {
+export async function listForCitizen(
+  d: ApplicationDeps,
+  citizenKey: string,
+  opts: { withAgency?: boolean } = {},
+): Promise<Array<CitizenStatusView & { agencyName?: string }>> {
   const rows = await d.ctx.db.getRepository(Application).find({ where: { citizenKey }, order: { createdAt: "DESC" }, take: 50 });
   const views = await Promise.all(rows.map((r) => citizenView(d, r)));
   if (!opts.withAgency) return views;
@@ -103,7 +107,8 @@ export async function keyLegacyQueryCodes(d: ApplicationDeps): Promise<number> {
   const repo = d.ctx.db.getRepository(Application);
   const rows = await repo.createQueryBuilder("a").select(["a.id", "a.queryCodeHash"]).where("a.query_code_hash NOT LIKE 'k1.%'").getMany();
   for (const r of rows) {
-    if (!isKeyedHash(r.queryCodeHash)) await repo.update({ id: r.id, queryCodeHash: r.queryCodeHash }, { queryCodeHash: keyLegacyHash(d.secret(), r.queryCodeHash) });
+    if (!isKeyedHash(r.queryCodeHash))
+      await repo.update({ id: r.id, queryCodeHash: r.queryCodeHash }, { queryCodeHash: keyLegacyHash(d.secret(), r.queryCodeHash) });
   }
   return rows.length;
 }

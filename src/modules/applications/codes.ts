@@ -1,12 +1,6 @@
 // Applicant categories (the report's columns) and intake channels: plain data, no TypeORM, so pure rules can import them.
 
-export type ApplicantCategory =
-  | "natural_person"
-  | "org.commercial"
-  | "org.research"
-  | "org.public_welfare"
-  | "org.legal_service"
-  | "org.other";
+export type ApplicantCategory = "natural_person" | "org.commercial" | "org.research" | "org.public_welfare" | "org.legal_service" | "org.other";
 
 export const APPLICANT_CATEGORIES: ApplicantCategory[] = [
   "natural_person",

@@ -44,17 +44,18 @@ const trimmed = (label: string, max: number) =>
     .min(1, { error: `请填写${label}` })
     .max(max, { error: `${label}不能超过${max}个字` });
 
-const enumOf = <T extends readonly [string, ...string[]]>(values: T, label: string, hint: string) =>
-  z.enum(values, { error: `请选择${label}（${hint}）` });
+const enumOf = <T extends readonly [string, ...string[]]>(values: T, label: string, hint: string) => z.enum(values, { error: `请选择${label}（${hint}）` });
 
 /** Per-field validators, shared with the conversation's guided form. */
 /** The Regulation (国务院令第492号) came into force on this day: no disclosure application was received earlier. */
 export const EARLIEST_RECEIPT_DATE = "2008-05-01";
 
 export const fieldSchemas = {
-  category: enumOf(APPLICANT_CATEGORIES as unknown as readonly [string, ...string[]], "申请人类型", "自然人、商业企业、科研机构、社会公益组织、法律服务机构或其他") as z.ZodType<
-    (typeof APPLICANT_CATEGORIES)[number]
-  >,
+  category: enumOf(
+    APPLICANT_CATEGORIES as unknown as readonly [string, ...string[]],
+    "申请人类型",
+    "自然人、商业企业、科研机构、社会公益组织、法律服务机构或其他",
+  ) as z.ZodType<(typeof APPLICANT_CATEGORIES)[number]>,
   name: trimmed("申请人姓名或单位名称", 100),
   idType: enumOf(ID_TYPES, "证件类型", "居民身份证、护照、港澳通行证、台湾通行证、永久居留证或其他"),
   idNumber: z
@@ -80,7 +81,10 @@ export const fieldSchemas = {
     .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, { error: "联系电话格式不正确，应为11位手机号或带区号的固定电话（如0533-1234567）" }),
   email: z.string().trim().email({ error: "电子邮箱格式不正确，应为如 name@example.com" }).max(100, { error: "电子邮箱不能超过100个字符" }),
   address: trimmed("通信地址", 200),
-  postcode: z.string().trim().regex(/^\d{6}$/, { error: "邮政编码格式不正确，应为6位数字" }),
+  postcode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, { error: "邮政编码格式不正确，应为6位数字" }),
   description: z
     .string({ error: "请填写所需信息的内容描述" })
     .trim()
@@ -99,18 +103,21 @@ export const fieldSchemas = {
 };
 
 const applicantSchema = z
-  .object({
-    category: fieldSchemas.category,
-    name: fieldSchemas.name,
-    idType: fieldSchemas.idType.optional(),
-    idNumber: fieldSchemas.idNumber.optional(),
-    creditCode: z.string().optional(),
-    contactName: fieldSchemas.contactName.optional(),
-    phone: fieldSchemas.phone,
-    email: fieldSchemas.email.optional(),
-    address: fieldSchemas.address.optional(),
-    postcode: fieldSchemas.postcode.optional(),
-  }, { error: "请填写申请人信息" })
+  .object(
+    {
+      category: fieldSchemas.category,
+      name: fieldSchemas.name,
+      idType: fieldSchemas.idType.optional(),
+      idNumber: fieldSchemas.idNumber.optional(),
+      creditCode: z.string().optional(),
+      contactName: fieldSchemas.contactName.optional(),
+      phone: fieldSchemas.phone,
+      email: fieldSchemas.email.optional(),
+      address: fieldSchemas.address.optional(),
+      postcode: fieldSchemas.postcode.optional(),
+    },
+    { error: "请填写申请人信息" },
+  )
   .superRefine((a, ctx) => {
     if (a.category === "natural_person") {
       if (!a.idType) ctx.addIssue({ code: "custom", path: ["idType"], message: "请选择证件类型" });
@@ -155,7 +162,14 @@ export const intakeSchema = z.object({ ...common, channel: fieldSchemas.citizenC
  * of the directory, GET /api/agencies) picks the agency filed to, the default one without it.
  */
 export const miniprogramIntakeSchema = z
-  .object({ ...common, agency: z.string({ error: "机关代码应为文字，例如 zdrmt" }).trim().regex(/^[a-z0-9-]{1,40}$/, { error: "机关代码格式不正确（小写字母、数字和连字符），请从机关目录 /api/agencies 中选择" }).optional() })
+  .object({
+    ...common,
+    agency: z
+      .string({ error: "机关代码应为文字，例如 zdrmt" })
+      .trim()
+      .regex(/^[a-z0-9-]{1,40}$/, { error: "机关代码格式不正确（小写字母、数字和连字符），请从机关目录 /api/agencies 中选择" })
+      .optional(),
+  })
   .superRefine(deliveryCheck);
 
 /**
@@ -174,7 +188,8 @@ export const staffIntakeSchema = z
   .superRefine(deliveryCheck)
   .superRefine((v, ctx) => {
     const confirmLater = v.channel === "mail" || v.channel === "fax" || v.channel === "online";
-    if (!v.receivedAt && !confirmLater) ctx.addIssue({ code: "custom", path: ["receivedAt"], message: "请填写收到申请的日期（当面提交为递交当日，挂号信为签收日）" });
+    if (!v.receivedAt && !confirmLater)
+      ctx.addIssue({ code: "custom", path: ["receivedAt"], message: "请填写收到申请的日期（当面提交为递交当日，挂号信为签收日）" });
     if (v.receivedAt && v.channel !== "in_person" && !v.receiptEvidence)
       ctx.addIssue({ code: "custom", path: ["receiptEvidence"], message: "请写明确定收到日期的依据（如签收日期、与申请人确认的日期）" });
   });

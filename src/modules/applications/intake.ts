@@ -154,7 +154,13 @@ async function create(
       await m.insert(AuditEvent, asRow(event));
       answer = { applicationNo: app.applicationNo, queryCode, status: app.status, receivedAt, dueDate: app.dueDate, ...dueDateFields(app.dueDateFlag) };
       if (key) {
-        const stored: Omit<StoredAnswer, "sealedCode"> = { applicationNo: app.applicationNo, status: app.status, receivedAt, dueDate: app.dueDate, ...dueDateFields(app.dueDateFlag) };
+        const stored: Omit<StoredAnswer, "sealedCode"> = {
+          applicationNo: app.applicationNo,
+          status: app.status,
+          receivedAt,
+          dueDate: app.dueDate,
+          ...dueDateFields(app.dueDateFlag),
+        };
         await m.update(IdempotencyKey, { scope, idemKey: key }, { response: asRow(stored), sealedCode: sealCode(d.secret(), queryCode, `${scope}:${key}`) });
       }
     });
@@ -217,5 +223,10 @@ export async function findRepeat(m: EntityManager, app: ApplicationRecord): Prom
 /** Stored query codes of retried filings are kept only for the retry window (run hourly by the module). */
 export async function purgeRetryAnswers(d: ApplicationDeps): Promise<void> {
   const cutoff = new Date(d.ctx.clock.now().getTime() - d.ctx.config.IDEMPOTENCY_RETRY_HOURS * 3600_000).toISOString();
-  await d.ctx.db.createQueryBuilder().update(IdempotencyKey).set({ sealedCode: null }).where("sealed_code IS NOT NULL AND created_at < :cutoff", { cutoff }).execute();
+  await d.ctx.db
+    .createQueryBuilder()
+    .update(IdempotencyKey)
+    .set({ sealedCode: null })
+    .where("sealed_code IS NOT NULL AND created_at < :cutoff", { cutoff })
+    .execute();
 }

@@ -26,7 +26,8 @@ export function createApplications(ctx: AppContext, deps: Pick<Services, "staff"
     },
     async startSingletons() {
       // Stored query codes of retried filings are purged once their retry window has passed.
-      const purge = () => svc.purgeRetryAnswers().catch((err) => ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "retry-answer purge failed"));
+      const purge = () =>
+        svc.purgeRetryAnswers().catch((err) => ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "retry-answer purge failed"));
       await purge();
       const timer = setInterval(() => void purge(), 3600_000);
       timer.unref();
@@ -84,7 +85,9 @@ export const applicationsCommands: CliCommand[] = [
       }
       const agency = await agencyByCode(ctx, values.agency);
       const clock = computeClock([{ kind: "receipt", date: values.received }], svc.settings, await svc.calendarFor(agency.id));
-      out.info(`received ${values.received} → due ${clock.dueDate}${clock.dueDateFlag ? ` (FLAGGED ${clock.dueDateFlag}: provisional — statutory holidays counted, the year's 调休 not published)` : ""}`);
+      out.info(
+        `received ${values.received} → due ${clock.dueDate}${clock.dueDateFlag ? ` (FLAGGED ${clock.dueDateFlag}: provisional — statutory holidays counted, the year's 调休 not published)` : ""}`,
+      );
       return 0;
     },
   },

@@ -7,7 +7,10 @@ import type { Channel } from "./codes";
 
 /** Normalised description for repeat detection: width-folded, lower case, without spaces or punctuation. */
 export function normalizeDescription(s: string): string {
-  return s.normalize("NFKC").toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, "");
+  return s
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, "");
 }
 
 /**

@@ -26,12 +26,20 @@ export async function recomputeProvisionalDueDates(
   calendarFor: (agencyId: string) => Promise<WorkingDayCalendar>,
   opts: { dryRun?: boolean } = {},
 ): Promise<DueDateChange[]> {
-  const rows = await ctx.db.getRepository(Application).find({ where: { dueDateFlag: Not(IsNull()), status: In([...OPEN_STATUSES]) }, order: { applicationNo: "ASC" } });
+  const rows = await ctx.db
+    .getRepository(Application)
+    .find({ where: { dueDateFlag: Not(IsNull()), status: In([...OPEN_STATUSES]) }, order: { applicationNo: "ASC" } });
   const changes: DueDateChange[] = [];
   for (const app of rows) {
     const clock = computeClock(app.clockLog ?? [], settings, await calendarFor(app.agencyId));
     if (clock.dueDate === app.dueDate && clock.dueDateFlag === app.dueDateFlag) continue;
-    const change = { applicationNo: app.applicationNo, previousDueDate: app.dueDate, dueDate: clock.dueDate, previousFlag: app.dueDateFlag, dueDateFlag: clock.dueDateFlag };
+    const change = {
+      applicationNo: app.applicationNo,
+      previousDueDate: app.dueDate,
+      dueDate: clock.dueDate,
+      previousFlag: app.dueDateFlag,
+      dueDateFlag: clock.dueDateFlag,
+    };
     if (!opts.dryRun) {
       const at = ctx.clock.now().toISOString();
       // Changed meanwhile by staff: that action already recomputed the clock, so the refused update is skipped.
@@ -39,7 +47,18 @@ export async function recomputeProvisionalDueDates(
       const done = await ctx.db
         .transaction(async (m) => {
           await updateVersioned(m, Application, app.id, app.version, { dueDate: clock.dueDate, dueDateFlag: clock.dueDateFlag, updatedAt: at }, movedOn);
-          const event = auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor: null, action: "application.clock_recomputed", fromStatus: app.status, toStatus: app.status, reason: "calendar updated", data: { ...change }, at });
+          const event = auditEvent({
+            agencyId: app.agencyId,
+            entityType: "application",
+            entityId: app.id,
+            actor: null,
+            action: "application.clock_recomputed",
+            fromStatus: app.status,
+            toStatus: app.status,
+            reason: "calendar updated",
+            data: { ...change },
+            at,
+          });
           await m.insert(AuditEvent, asRow(event));
           return true;
         })

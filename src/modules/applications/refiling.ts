@@ -46,7 +46,10 @@ export async function refileVerified(d: ApplicationDeps, applicationNo: string):
 
 /** A verified citizen's re-filing (chat, official account): their own application, by number or the latest one offered. */
 export async function refileForCitizen(d: ApplicationDeps, citizenKey: string, applicationNo?: string): Promise<RefileAnswer> {
-  const qb = d.ctx.db.getRepository(Application).createQueryBuilder("a").where("a.citizen_key = :citizenKey AND a.competent_agency_id IS NOT NULL", { citizenKey });
+  const qb = d.ctx.db
+    .getRepository(Application)
+    .createQueryBuilder("a")
+    .where("a.citizen_key = :citizenKey AND a.competent_agency_id IS NOT NULL", { citizenKey });
   if (applicationNo) qb.andWhere("a.application_no = :applicationNo", { applicationNo });
   const original = await qb.orderBy("a.disposition_date", "DESC").addOrderBy("a.created_at", "DESC").getOne();
   if (!original) throw new DomainError("APPLICATION.NOT_FOUND", "没有找到可以转交的申请：只有答复为“不属于本机关负责公开”并写明负责机关的申请才能一步转交");

@@ -35,7 +35,10 @@ export function renderReplyLetter(app: Application, agency: Agency, competent?: 
   // An agency may word its own bodies (profile.replyTemplates, set with `agency update`); the shipped ones otherwise.
   const own = agency.profile?.replyTemplates;
   const body = own?.[code] ?? t.bodies[code] ?? own?.["other.misc"] ?? t.bodies["other.misc"];
-  const contact = Object.values(agency.profile?.contact ?? {}).filter(Boolean).join("，") || "待机关补充";
+  const contact =
+    Object.values(agency.profile?.contact ?? {})
+      .filter(Boolean)
+      .join("，") || "待机关补充";
   const values: Record<string, string> = {
     agencyName: agency.name,
     letterNo: `依申请公开答复〔${(app.dispositionDate ?? "").slice(0, 4)}〕${app.applicationNo}号`,
@@ -45,8 +48,9 @@ export function renderReplyLetter(app: Application, agency: Agency, competent?: 
     description: app.description.length > 200 ? `${app.description.slice(0, 200)}…` : app.description,
     body,
     note:
-      (competent ? `负责公开该政府信息的行政机关：${competent.name}，联系方式：${agencyContactLine(competent)}。您可以通过本平台一步转交申请（无需重新填写）。\n` : "") +
-      (app.dispositionNote ? `说明：${app.dispositionNote}\n` : ""),
+      (competent
+        ? `负责公开该政府信息的行政机关：${competent.name}，联系方式：${agencyContactLine(competent)}。您可以通过本平台一步转交申请（无需重新填写）。\n`
+        : "") + (app.dispositionNote ? `说明：${app.dispositionNote}\n` : ""),
     basis: `《中华人民共和国政府信息公开条例》${(dispositionBasis(code) ?? "").replace(/^条例/, "") || "相关规定"}`,
     date: chineseDate(app.dispositionDate),
     contact,

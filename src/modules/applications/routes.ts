@@ -13,13 +13,20 @@ import { ACTIONS, STATUSES, type ApplicationAction } from "./lifecycle";
 import { mayHandleApplications } from "./policy";
 import { renderReplyLetter, renderReplyLetterDocx } from "./reply-letter";
 
-const statusQuerySchema = z.object({ queryCode: z.string({ error: "请填写查询码" }).trim().min(1, { error: "请填写查询码" }).max(20, { error: "查询码格式不正确" }) });
+const statusQuerySchema = z.object({
+  queryCode: z.string({ error: "请填写查询码" }).trim().min(1, { error: "请填写查询码" }).max(20, { error: "查询码格式不正确" }),
+});
 
 const boolParam = z.enum(["true", "false", "1", "0"], { error: "应为 true 或 false" }).transform((v) => v === "true" || v === "1");
 const listQuerySchema = z.object({
   status: z
     .string()
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(STATUSES, { error: `状态应为 ${STATUSES.join("、")} 之一` })))
     .optional(),
   assignee: z.string().max(64).optional(),
@@ -50,7 +57,8 @@ async function filingAgency(app: AppContext, raw: unknown): Promise<string | und
 
 function idempotencyKey(header: string | undefined): string | undefined {
   if (!header) return undefined;
-  if (header.length > 200) throw new DomainError("VALIDATION.INVALID_INPUT", "Idempotency-Key 过长", [{ field: "Idempotency-Key", message: "Idempotency-Key 不能超过200个字符" }]);
+  if (header.length > 200)
+    throw new DomainError("VALIDATION.INVALID_INPUT", "Idempotency-Key 过长", [{ field: "Idempotency-Key", message: "Idempotency-Key 不能超过200个字符" }]);
   return header;
 }
 

@@ -39,12 +39,15 @@ export async function list(d: ApplicationDeps, staff: StaffPrincipal, f: ListFil
   else if (f.assignee === "none") qb.andWhere("a.assignee_id IS NULL");
   else if (f.assignee) qb.andWhere("a.assignee_id = :assignee", { assignee: f.assignee });
   if (f.overdue) qb.andWhere("a.status IN (:...open) AND a.due_date < :today AND a.paused_since IS NULL", { open: OPEN_STATUSES, today });
-  if (f.dueWithin !== undefined) qb.andWhere("a.status IN (:...open) AND a.due_date <= :limitDate", { open: OPEN_STATUSES, limitDate: cal.addWorkingDays(today, f.dueWithin) });
+  if (f.dueWithin !== undefined)
+    qb.andWhere("a.status IN (:...open) AND a.due_date <= :limitDate", { open: OPEN_STATUSES, limitDate: cal.addWorkingDays(today, f.dueWithin) });
   if (f.channel) qb.andWhere("a.channel = :channel", { channel: f.channel });
   if (f.category) qb.andWhere("a.applicant_category = :category", { category: f.category });
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    qb.andWhere(new Brackets((w) => w.where("a.application_no = :qNo", { qNo: f.q!.toUpperCase() }).orWhere("a.applicant_name LIKE :qLike ESCAPE '\\'", { qLike: like })));
+    qb.andWhere(
+      new Brackets((w) => w.where("a.application_no = :qNo", { qNo: f.q!.toUpperCase() }).orWhere("a.applicant_name LIKE :qLike ESCAPE '\\'", { qLike: like })),
+    );
   }
   const total = await qb.getCount();
   const rows = await qb
@@ -54,7 +57,10 @@ export async function list(d: ApplicationDeps, staff: StaffPrincipal, f: ListFil
     .limit(Math.min(f.limit ?? 50, 200))
     .offset(f.offset ?? 0)
     .getMany();
-  const assignees = await staffNames(d, rows.map((r) => r.assigneeId));
+  const assignees = await staffNames(
+    d,
+    rows.map((r) => r.assigneeId),
+  );
   const items = rows.map((r) => {
     const open = OPEN_STATUSES.includes(r.status as ApplicationStatus);
     const left = open ? workingDaysLeft(r.dueDate, today, cal, r.pausedSince) : null;
@@ -141,7 +147,9 @@ export async function detailView(d: ApplicationDeps, app: Application, staff: St
     select: { id: true, applicationNo: true, parentId: true, disposition: true, dispositionDate: true },
   });
   const referral = await referralOf(d, app);
-  const refiledFrom = app.refiledFromId ? await ctx.db.getRepository(Application).findOne({ select: { id: true, applicationNo: true, agencyId: true }, where: { id: app.refiledFromId } }) : null;
+  const refiledFrom = app.refiledFromId
+    ? await ctx.db.getRepository(Application).findOne({ select: { id: true, applicationNo: true, agencyId: true }, where: { id: app.refiledFromId } })
+    : null;
   const parent = related.find((r) => r.id === app.parentId);
   const repeat = related.find((r) => r.id === app.possibleRepeatOf);
   const a = app.applicant;
@@ -209,7 +217,11 @@ export async function detailView(d: ApplicationDeps, app: Application, staff: St
 }
 
 /** Loads an application for the reply letter (answered or closed with a disposition). */
-export async function forLetter(d: ApplicationDeps, agencyId: string, applicationNo: string): Promise<{ app: Application; agency: Agency; competent: Agency | null }> {
+export async function forLetter(
+  d: ApplicationDeps,
+  agencyId: string,
+  applicationNo: string,
+): Promise<{ app: Application; agency: Agency; competent: Agency | null }> {
   const app = await load(d, agencyId, applicationNo);
   if (!app.disposition) throw new DomainError("APPLICATION.INVALID_TRANSITION", "该申请尚未答复，没有告知书");
   const competent = app.competentAgencyId ? await d.ctx.db.getRepository(Agency).findOneBy({ id: app.competentAgencyId }) : null;

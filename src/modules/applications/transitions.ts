@@ -128,7 +128,8 @@ const invalid = (message: string, details?: Record<string, unknown>) => new Doma
 
 /** Role, then legality from the current status: checked before the input is even parsed. */
 export function authorize(action: ApplicationAction, status: string, role: StaffRole): void {
-  if (!mayTakeAction({ role }, action)) throw new DomainError("AUTH.FORBIDDEN", action === "extend" ? "延期须经审批人（政府信息公开工作机构负责人）批准" : "当前角色无权执行此操作");
+  if (!mayTakeAction({ role }, action))
+    throw new DomainError("AUTH.FORBIDDEN", action === "extend" ? "延期须经审批人（政府信息公开工作机构负责人）批准" : "当前角色无权执行此操作");
   if (!isLegalFrom(action, status)) {
     throw invalid(`当前状态“${statusLabel(status)}”下不能执行该操作`, { status, action });
   }
@@ -181,14 +182,22 @@ const RULES: { [A in ApplicationAction]: Rule<A> } = {
     const clockEvent = appendClock(app, { kind: "correction_requested", date: today, correctionDueDate: dueBy, items: b.items });
     return {
       reason: b.items,
-      data: { correctionDueDate: dueBy, periodWorkingDays: period, round, ...(round > 1 ? { warning: "非首次补正：不得要求补正第一次告知中本可列明的事项" } : {}) },
+      data: {
+        correctionDueDate: dueBy,
+        periodWorkingDays: period,
+        round,
+        ...(round > 1 ? { warning: "非首次补正：不得要求补正第一次告知中本可列明的事项" } : {}),
+      },
       clockEvent,
       notify: withProvisionalNote(`您的申请需要补正：${b.items}。请于${markDate(dueBy, dueByFlag)}前提交补正材料，逾期未补正视为放弃申请。`, dueByFlag),
     };
   },
   "record-correction": (app, b, _actor, env) => {
-    const requested = [...(app.clockLog ?? [])].reverse().find((e): e is Extract<ClockEntry, { kind: "correction_requested" }> => e.kind === "correction_requested");
-    if (b.receivedAt > env.today || (requested && b.receivedAt < requested.date)) throw badField("receivedAt", "收到补正材料的日期应在发出补正告知之后、不晚于今天");
+    const requested = [...(app.clockLog ?? [])]
+      .reverse()
+      .find((e): e is Extract<ClockEntry, { kind: "correction_requested" }> => e.kind === "correction_requested");
+    if (b.receivedAt > env.today || (requested && b.receivedAt < requested.date))
+      throw badField("receivedAt", "收到补正材料的日期应在发出补正告知之后、不晚于今天");
     if (b.description) {
       app.description = b.description;
       app.descriptionNormalized = normalizeDescription(b.description);
@@ -349,13 +358,21 @@ export function citizenNotice(app: ApplicationRecord, message: string): CitizenN
   };
 }
 
-const splitMessage = (parts: number, numbers: string[]) => `按照“一事一申请”，您的申请已拆分为${parts}件分别办理：${numbers.join("、")}，可用原查询码查询各件进度。`;
+const splitMessage = (parts: number, numbers: string[]) =>
+  `按照“一事一申请”，您的申请已拆分为${parts}件分别办理：${numbers.join("、")}，可用原查询码查询各件进度。`;
 
 /**
  * Decides one staff action. Throws a DomainError when the role may not, the status does not allow it, or a statutory
  * rule refuses it; otherwise returns what to write. `app` is not changed.
  */
-export function decide<A extends ApplicationAction>(app: Readonly<ApplicationRecord>, action: A, input: ActionBody<A>, actor: Actor, env: TransitionEnv, facts: Lookups = {}): Decision {
+export function decide<A extends ApplicationAction>(
+  app: Readonly<ApplicationRecord>,
+  action: A,
+  input: ActionBody<A>,
+  actor: Actor,
+  env: TransitionEnv,
+  facts: Lookups = {},
+): Decision {
   authorize(action, app.status, actor.role);
   const from = app.status as ApplicationStatus;
   // Rules never change the log in place (they replace it), so comparing references finds what changed.
@@ -385,12 +402,22 @@ export function decide<A extends ApplicationAction>(app: Readonly<ApplicationRec
     changes,
     clockEvent: effect.clockEvent ?? null,
     audit: { action: `application.${action}`, fromStatus: from, toStatus: to, reason: effect.reason, data },
-    notice: effect.notify ? citizenNotice(next, effect.notify) : effect.split ? citizenNotice(next, splitMessage(parts.length + 1, [next.applicationNo])) : null,
+    notice: effect.notify
+      ? citizenNotice(next, effect.notify)
+      : effect.split
+        ? citizenNotice(next, splitMessage(parts.length + 1, [next.applicationNo]))
+        : null,
     split: effect.split
       ? {
           parts,
           numberedOn: effect.split.numberedOn,
-          audit: { action: "application.split_from", fromStatus: null, toStatus: parts[0]?.status ?? null, reason: effect.split.auditReason, data: { parentNo: app.applicationNo } },
+          audit: {
+            action: "application.split_from",
+            fromStatus: null,
+            toStatus: parts[0]?.status ?? null,
+            reason: effect.split.auditReason,
+            data: { parentNo: app.applicationNo },
+          },
         }
       : null,
   };

@@ -105,7 +105,17 @@ export class AttachmentService {
       if ((await m.countBy(Attachment, { applicationId: app.id })) >= this.max.count) throw limitReached(this.max.count);
       await m.insert(Attachment, a);
       await this.storage.put(a.id, file.bytes, m);
-      await m.save(auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor, action: "attachment.add", data: { attachmentId: a.id, kind: a.kind, mime, sizeBytes: a.sizeBytes, source: a.source }, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        auditEvent({
+          agencyId: app.agencyId,
+          entityType: "application",
+          entityId: app.id,
+          actor,
+          action: "attachment.add",
+          data: { attachmentId: a.id, kind: a.kind, mime, sizeBytes: a.sizeBytes, source: a.source },
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
     });
     return attachmentView(existing ?? a);
   }
@@ -141,7 +151,18 @@ export class AttachmentService {
       const take = waiting.slice(0, room);
       if (take.length) {
         await m.update(Attachment, { id: In(take.map((a) => a.id)) }, { applicationId: app.id, agencyId: app.agencyId, pendingKey: null });
-        for (const a of take) await m.save(auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor: { type: "citizen", id: null }, action: "attachment.add", data: { attachmentId: a.id, kind: a.kind, mime: a.mime, sizeBytes: a.sizeBytes, source: a.source }, at: this.ctx.clock.now().toISOString() }));
+        for (const a of take)
+          await m.save(
+            auditEvent({
+              agencyId: app.agencyId,
+              entityType: "application",
+              entityId: app.id,
+              actor: { type: "citizen", id: null },
+              action: "attachment.add",
+              data: { attachmentId: a.id, kind: a.kind, mime: a.mime, sizeBytes: a.sizeBytes, source: a.source },
+              at: this.ctx.clock.now().toISOString(),
+            }),
+          );
       }
       return take.length;
     });
@@ -163,15 +184,34 @@ export class AttachmentService {
   }
 
   /** One file for a staff member of the application's agency; every opening writes an audit row first. */
-  async staffOpen(staff: StaffPrincipal, applicationNo: string, id: string, how: "view" | "download"): Promise<{ view: AttachmentView; bytes: Buffer; filename: string }> {
+  async staffOpen(
+    staff: StaffPrincipal,
+    applicationNo: string,
+    id: string,
+    how: "view" | "download",
+  ): Promise<{ view: AttachmentView; bytes: Buffer; filename: string }> {
     const app = await this.staffApplication(staff, applicationNo);
     const a = /^[0-9a-f-]{36}$/i.test(id) ? await this.ctx.db.getRepository(Attachment).findOneBy({ id, applicationId: app.id }) : null;
     if (!a) throw new DomainError("ATTACHMENT.NOT_FOUND", "未找到该附件");
     const bytes = await this.storage.get(a.id);
     if (!bytes) throw new DomainError("ATTACHMENT.NOT_FOUND", "附件内容已不存在（可能已按保存期限删除）");
-    await this.ctx.db.getRepository(AuditEvent).save(auditEvent({ agencyId: app.agencyId, entityType: "application", entityId: app.id, actor: staffOrSystem(staff), action: `attachment.${how}`, data: { attachmentId: a.id, kind: a.kind }, at: this.ctx.clock.now().toISOString() }));
+    await this.ctx.db.getRepository(AuditEvent).save(
+      auditEvent({
+        agencyId: app.agencyId,
+        entityType: "application",
+        entityId: app.id,
+        actor: staffOrSystem(staff),
+        action: `attachment.${how}`,
+        data: { attachmentId: a.id, kind: a.kind },
+        at: this.ctx.clock.now().toISOString(),
+      }),
+    );
     const n = (await this.listFor(app.id)).findIndex((x) => x.id === a.id) + 1;
-    return { view: attachmentView(a), bytes, filename: `${app.applicationNo}-${KIND_LABELS[a.kind]}-${n}.${a.mime === "application/pdf" ? "pdf" : a.mime === "image/png" ? "png" : "jpg"}` };
+    return {
+      view: attachmentView(a),
+      bytes,
+      filename: `${app.applicationNo}-${KIND_LABELS[a.kind]}-${n}.${a.mime === "application/pdf" ? "pdf" : a.mime === "image/png" ? "png" : "jpg"}`,
+    };
   }
 
   /**
@@ -204,11 +244,25 @@ export class AttachmentService {
       await this.ctx.db.transaction(async (m) => {
         await m.delete(Attachment, { id: In(e.ids) });
         await this.storage.delete(e.ids, m);
-        await m.save(auditEvent({ agencyId: e.agencyId, entityType: "application", entityId: applicationId, actor: staffOrSystem(null), action: "attachment.purge", data: { count: e.ids.length, retentionDays: this.ctx.config.ATTACHMENT_RETENTION_DAYS }, at: this.ctx.clock.now().toISOString() }));
+        await m.save(
+          auditEvent({
+            agencyId: e.agencyId,
+            entityType: "application",
+            entityId: applicationId,
+            actor: staffOrSystem(null),
+            action: "attachment.purge",
+            data: { count: e.ids.length, retentionDays: this.ctx.config.ATTACHMENT_RETENTION_DAYS },
+            at: this.ctx.clock.now().toISOString(),
+          }),
+        );
       });
     }
     const pendingCutoff = new Date(now.getTime() - PENDING_HOURS * 3600_000).toISOString();
-    const stale = await repo.find({ select: { id: true }, where: { applicationId: IsNull(), pendingKey: Not(IsNull()), createdAt: LessThan(pendingCutoff) }, take: 1000 });
+    const stale = await repo.find({
+      select: { id: true },
+      where: { applicationId: IsNull(), pendingKey: Not(IsNull()), createdAt: LessThan(pendingCutoff) },
+      take: 1000,
+    });
     if (stale.length) {
       const ids = stale.map((s) => s.id);
       await this.ctx.db.transaction(async (m) => {

@@ -21,7 +21,12 @@ export interface FormFile {
 export async function readFormWithFiles(app: AppContext, ctx: Context): Promise<{ fields: Record<string, string>; files: FormFile[] }> {
   const max = app.config.ATTACHMENT_MAX_PER_APPLICATION;
   // One more than allowed is read, so "too many" is told rather than silently dropped.
-  const up = await readUpload(ctx, { maxBytes: app.config.ATTACHMENT_MAX_BYTES, maxFiles: max + 1, fileFields: Object.keys(FORM_FILE_FIELDS), stopAtLimit: false });
+  const up = await readUpload(ctx, {
+    maxBytes: app.config.ATTACHMENT_MAX_BYTES,
+    maxFiles: max + 1,
+    fileFields: Object.keys(FORM_FILE_FIELDS),
+    stopAtLimit: false,
+  });
   return { fields: up.fields, files: up.files.map((f) => ({ kind: FORM_FILE_FIELDS[f.field], bytes: f.bytes, truncated: f.truncated })) };
 }
 

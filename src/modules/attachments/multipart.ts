@@ -54,7 +54,10 @@ export function readUpload(ctx: Context, options: number | UploadOptions): Promi
   return new Promise<Upload>((resolve, reject) => {
     let bb: BusboyInstance;
     try {
-      bb = new Busboy({ headers: ctx.req.headers as { "content-type": string }, limits: { files: maxFiles + 4, fileSize: o.maxBytes, fields: 40, fieldSize: 16 * 1024, parts: maxFiles + 44 } });
+      bb = new Busboy({
+        headers: ctx.req.headers as { "content-type": string },
+        limits: { files: maxFiles + 4, fileSize: o.maxBytes, fields: 40, fieldSize: 16 * 1024, parts: maxFiles + 44 },
+      });
     } catch {
       reject(new DomainError("REQUEST.UNSUPPORTED_MEDIA_TYPE", NOT_MULTIPART));
       return;

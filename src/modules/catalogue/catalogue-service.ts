@@ -102,14 +102,27 @@ export function toView(e: CatalogueEntry): EntryView {
 }
 
 /** Derived columns: year, 文号 key and the segmented tokens the search index reads. */
-export function deriveSearchColumns(e: Pick<CatalogueEntry, "title" | "docNo" | "writtenDate" | "publishedDate" | "summary" | "keywords" | "publisher" | "subjectCategory" | "agencyCategory" | "body" | "indexNo">) {
+export function deriveSearchColumns(
+  e: Pick<
+    CatalogueEntry,
+    "title" | "docNo" | "writtenDate" | "publishedDate" | "summary" | "keywords" | "publisher" | "subjectCategory" | "agencyCategory" | "body" | "indexNo"
+  >,
+) {
   const doc = e.docNo ? parseDocNumber(e.docNo) : null;
   const date = e.writtenDate ?? e.publishedDate;
   return {
     docNoKey: doc?.key ?? null,
     year: date ? Number(date.slice(0, 4)) : null,
     titleTokens: joinTokens(e.title),
-    bodyTokens: joinTokens(e.summary, e.keywords, doc ? `${doc.prefix} ${doc.year}` : null, e.publisher, e.subjectCategory.replace(/[\\/]/g, " "), e.agencyCategory, e.body?.slice(0, 5000)),
+    bodyTokens: joinTokens(
+      e.summary,
+      e.keywords,
+      doc ? `${doc.prefix} ${doc.year}` : null,
+      e.publisher,
+      e.subjectCategory.replace(/[\\/]/g, " "),
+      e.agencyCategory,
+      e.body?.slice(0, 5000),
+    ),
   };
 }
 
@@ -176,7 +189,18 @@ export class CatalogueService {
       const e = this.build(agencyId, { ...data, indexNo }, actor);
       await m.save(e);
       await this.index.sync(m, e, true);
-      await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: "catalogue.create", toStatus: "active", data: { indexNo, title: e.title }, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        auditEvent({
+          agencyId,
+          entityType: "catalogue_entry",
+          entityId: e.id,
+          actor,
+          action: "catalogue.create",
+          toStatus: "active",
+          data: { indexNo, title: e.title },
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
       return e;
     });
   }
@@ -197,7 +221,17 @@ export class CatalogueService {
       if (!changed.length) return e;
       await this.saveVersioned(m, e, read, [...changed, ...DERIVED_COLUMNS]);
       await this.index.sync(m, e);
-      await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: "catalogue.update", data: { indexNo: e.indexNo, changed }, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        auditEvent({
+          agencyId,
+          entityType: "catalogue_entry",
+          entityId: e.id,
+          actor,
+          action: "catalogue.update",
+          data: { indexNo: e.indexNo, changed },
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
       return e;
     });
   }
@@ -223,7 +257,20 @@ export class CatalogueService {
       e.updatedAt = now;
       e.updatedBy = actor.id;
       await this.saveVersioned(m, e, e.version, ["status", "withdrawnAt", "withdrawnReason", "updatedAt", "updatedBy"]);
-      await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: to === "withdrawn" ? "catalogue.withdraw" : "catalogue.restore", fromStatus: from, toStatus: to, reason, data: { indexNo: e.indexNo }, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        auditEvent({
+          agencyId,
+          entityType: "catalogue_entry",
+          entityId: e.id,
+          actor,
+          action: to === "withdrawn" ? "catalogue.withdraw" : "catalogue.restore",
+          fromStatus: from,
+          toStatus: to,
+          reason,
+          data: { indexNo: e.indexNo },
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
       return e;
     });
   }
@@ -250,7 +297,8 @@ export class CatalogueService {
       }
       const indexNo = typeof r.values.indexNo === "string" ? r.values.indexNo.trim() : "";
       if (!indexNo) {
-        if (!rowProblems.some((p) => p.field === "indexNo")) rowProblems.push({ row: r.row, field: "indexNo", message: "请填写索引号（导入时按索引号新增或更新）" });
+        if (!rowProblems.some((p) => p.field === "indexNo"))
+          rowProblems.push({ row: r.row, field: "indexNo", message: "请填写索引号（导入时按索引号新增或更新）" });
       } else if (seen.has(indexNo)) {
         rowProblems.push({ row: r.row, field: "indexNo", message: `索引号 ${indexNo} 与第${seen.get(indexNo)}行重复` });
       } else seen.set(indexNo, r.row);
@@ -259,7 +307,11 @@ export class CatalogueService {
     }
     if (!rows.length) problems.push({ row: 0, field: "(file)", message: "文件中没有数据行" });
     if (problems.length) {
-      throw new DomainError("CATALOGUE.IMPORT_INVALID", `有${new Set(problems.map((p) => p.row)).size}行数据有误，未导入任何条目`, problems as unknown as Array<Record<string, unknown>>);
+      throw new DomainError(
+        "CATALOGUE.IMPORT_INVALID",
+        `有${new Set(problems.map((p) => p.row)).size}行数据有误，未导入任何条目`,
+        problems as unknown as Array<Record<string, unknown>>,
+      );
     }
     return valid;
   }
@@ -275,7 +327,18 @@ export class CatalogueService {
           const e = this.build(agencyId, data, actor);
           await m.save(e);
           await this.index.sync(m, e, true);
-          await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: e.id, actor, action: "catalogue.import_create", toStatus: "active", data: { indexNo: e.indexNo }, at: this.ctx.clock.now().toISOString() }));
+          await m.save(
+            auditEvent({
+              agencyId,
+              entityType: "catalogue_entry",
+              entityId: e.id,
+              actor,
+              action: "catalogue.import_create",
+              toStatus: "active",
+              data: { indexNo: e.indexNo },
+              at: this.ctx.clock.now().toISOString(),
+            }),
+          );
           result.created++;
           continue;
         }
@@ -287,7 +350,17 @@ export class CatalogueService {
         }
         await this.saveVersioned(m, existing, read, [...changed, ...DERIVED_COLUMNS]);
         await this.index.sync(m, existing);
-        await m.save(auditEvent({ agencyId, entityType: "catalogue_entry", entityId: existing.id, actor, action: "catalogue.import_update", data: { indexNo: existing.indexNo, changed }, at: this.ctx.clock.now().toISOString() }));
+        await m.save(
+          auditEvent({
+            agencyId,
+            entityType: "catalogue_entry",
+            entityId: existing.id,
+            actor,
+            action: "catalogue.import_update",
+            data: { indexNo: existing.indexNo, changed },
+            at: this.ctx.clock.now().toISOString(),
+          }),
+        );
         result.updated++;
       }
       return result;

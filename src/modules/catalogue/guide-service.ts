@@ -213,7 +213,15 @@ export class GuideService {
       draft.updatedAt = this.ctx.clock.now().toISOString();
       const conflict = draftConflict(undefined);
       try {
-        draft.revision = await updateVersioned(m, GuideVersion, draft.id, expected, { content, note: draft.note, updatedAt: draft.updatedAt }, conflict, "revision");
+        draft.revision = await updateVersioned(
+          m,
+          GuideVersion,
+          draft.id,
+          expected,
+          { content, note: draft.note, updatedAt: draft.updatedAt },
+          conflict,
+          "revision",
+        );
       } catch (err) {
         if (err !== conflict) throw err;
         const now = await m.findOne(GuideVersion, { select: { id: true, revision: true }, where: { id: draft.id } });
@@ -222,9 +230,22 @@ export class GuideService {
       const changed = [
         ...(input.title !== undefined && input.title !== before.title ? ["title"] : []),
         ...changedSections(before.sections, content.sections),
-        ...Object.keys(input.contact ?? {}).filter((k) => (before.contact as unknown as Record<string, unknown>)[k] !== (content.contact as unknown as Record<string, unknown>)[k]).map((k) => `contact.${k}`),
+        ...Object.keys(input.contact ?? {})
+          .filter((k) => (before.contact as unknown as Record<string, unknown>)[k] !== (content.contact as unknown as Record<string, unknown>)[k])
+          .map((k) => `contact.${k}`),
       ];
-      await m.save(AuditEvent, auditEvent({ agencyId, entityType: "guide", entityId: draft.id, actor, action: "guide.edit", data: { version: draft.version, changed }, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId,
+          entityType: "guide",
+          entityId: draft.id,
+          actor,
+          action: "guide.edit",
+          data: { version: draft.version, changed },
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
       return draft;
     });
   }
@@ -259,7 +280,17 @@ export class GuideService {
       await m.save(draft);
       await m.save(
         AuditEvent,
-        auditEvent({ agencyId, entityType: "guide", entityId: draft.id, actor, action: "guide.publish", fromStatus: "draft", toStatus: "published", data: { version: draft.version, previousVersion: previous?.version ?? null }, at: this.ctx.clock.now().toISOString() }),
+        auditEvent({
+          agencyId,
+          entityType: "guide",
+          entityId: draft.id,
+          actor,
+          action: "guide.publish",
+          fromStatus: "draft",
+          toStatus: "published",
+          data: { version: draft.version, previousVersion: previous?.version ?? null },
+          at: this.ctx.clock.now().toISOString(),
+        }),
       );
       return draft;
     });
@@ -270,7 +301,18 @@ export class GuideService {
       const draft = await m.findOneBy(GuideVersion, { agencyId, status: "draft" });
       if (!draft) throw new DomainError("GUIDE.NOT_FOUND", "没有指南草稿");
       await m.delete(GuideVersion, { id: draft.id });
-      await m.save(AuditEvent, auditEvent({ agencyId, entityType: "guide", entityId: draft.id, actor, action: "guide.discard_draft", data: { version: draft.version, content: draft.content }, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId,
+          entityType: "guide",
+          entityId: draft.id,
+          actor,
+          action: "guide.discard_draft",
+          data: { version: draft.version, content: draft.content },
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
     });
   }
 
@@ -309,7 +351,19 @@ export class GuideService {
         publishedAt: now,
       });
       await m.save(v);
-      await m.save(AuditEvent, auditEvent({ agencyId: agency.id, entityType: "guide", entityId: v.id, actor: staffOrSystem(null, "seed"), action: "guide.seed", toStatus: "published", data: { version: 1 }, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId: agency.id,
+          entityType: "guide",
+          entityId: v.id,
+          actor: staffOrSystem(null, "seed"),
+          action: "guide.seed",
+          toStatus: "published",
+          data: { version: 1 },
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
     });
     return true;
   }
@@ -370,7 +424,12 @@ function parseGuideFile(file: string): { raw: { title: string; contact?: Partial
   }
   const parsed = z.array(sectionSchema).safeParse(raw?.sections);
   if (!parsed.success || typeof raw.title !== "string") {
-    throw new ValidationError(parsed.success ? [{ field: "title", message: "指南须有标题" }] : parsed.error.issues.map((i) => ({ field: `sections.${i.path.join(".")}`, message: i.message })), "指南文件内容有误");
+    throw new ValidationError(
+      parsed.success
+        ? [{ field: "title", message: "指南须有标题" }]
+        : parsed.error.issues.map((i) => ({ field: `sections.${i.path.join(".")}`, message: i.message })),
+      "指南文件内容有误",
+    );
   }
   checkSections(parsed.data);
   return { raw, sections: parsed.data };

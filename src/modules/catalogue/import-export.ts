@@ -59,7 +59,11 @@ function cellText(v: unknown): string {
 /** Rows of a table (first row = headers) → import rows with field names, or a list of header problems. */
 export function tableToRows(table: Cell[][]): ImportRow[] {
   if (!table.length) throw new DomainError("CATALOGUE.IMPORT_INVALID", "文件是空的", [{ row: 1, field: "(header)", message: "缺少表头行" }]);
-  const header = table[0].map((h) => cellText(h).replace(/^\uFEFF/, "").replace(/\s+/g, ""));
+  const header = table[0].map((h) =>
+    cellText(h)
+      .replace(/^\uFEFF/, "")
+      .replace(/\s+/g, ""),
+  );
   const fieldAt = new Map<number, string>();
   const problems: Array<Record<string, unknown>> = [];
   header.forEach((h, i) => {
@@ -69,7 +73,8 @@ export function tableToRows(table: Cell[][]): ImportRow[] {
     else if ([...fieldAt.values()].includes(col.field)) problems.push({ row: 1, field: h, message: `列“${h}”与其他列重复` });
     else fieldAt.set(i, col.field);
   });
-  for (const c of COLUMNS) if (c.required && ![...fieldAt.values()].includes(c.field)) problems.push({ row: 1, field: c.headers[0], message: `缺少必需的列“${c.headers[0]}”` });
+  for (const c of COLUMNS)
+    if (c.required && ![...fieldAt.values()].includes(c.field)) problems.push({ row: 1, field: c.headers[0], message: `缺少必需的列“${c.headers[0]}”` });
   if (problems.length) throw new DomainError("CATALOGUE.IMPORT_INVALID", "表头有误，未导入任何条目", problems);
   const rows: ImportRow[] = [];
   table.slice(1).forEach((cells, i) => {
@@ -93,13 +98,17 @@ export function parseCsv(buf: Buffer, limits: SheetLimits = DEFAULT_SHEET_LIMITS
   const nul = buf.indexOf(0);
   if (nul >= 0) {
     const line = buf.subarray(0, nul).toString("utf8").split("\n").length;
-    throw new DomainError("CATALOGUE.IMPORT_INVALID", "CSV 文件包含空字符（\\0），请删除后重试", [{ row: line, field: "(file)", message: `第${line}行包含空字符` }]);
+    throw new DomainError("CATALOGUE.IMPORT_INVALID", "CSV 文件包含空字符（\\0），请删除后重试", [
+      { row: line, field: "(file)", message: `第${line}行包含空字符` },
+    ]);
   }
   let table: string[][];
   try {
     table = parse(buf, { bom: true, relax_column_count: true, skip_empty_lines: false, trim: true });
   } catch (e) {
-    throw new DomainError("CATALOGUE.IMPORT_INVALID", "CSV 文件格式不正确", [{ row: (e as { lines?: number }).lines ?? 0, field: "(file)", message: (e as Error).message }]);
+    throw new DomainError("CATALOGUE.IMPORT_INVALID", "CSV 文件格式不正确", [
+      { row: (e as { lines?: number }).lines ?? 0, field: "(file)", message: (e as Error).message },
+    ]);
   }
   // The upload limit already bounds a CSV's memory; the same row and column limits keep both formats alike.
   if (table.length > limits.maxRows + 1) throw tooLarge(`CSV 文件超过${limits.maxRows}行数据的上限；请拆分后分批导入`, limits.maxRows + 2);
@@ -110,7 +119,12 @@ export function parseCsv(buf: Buffer, limits: SheetLimits = DEFAULT_SHEET_LIMITS
 
 /** The import bounds from the configuration (CATALOGUE_IMPORT_MAX_*; docs/security/catalogue.md). */
 export function sheetLimits(config: Pick<Config, "CATALOGUE_IMPORT_MAX_ROWS" | "CATALOGUE_IMPORT_MAX_COLUMNS" | "CATALOGUE_IMPORT_MAX_CELLS">): SheetLimits {
-  return { maxRows: config.CATALOGUE_IMPORT_MAX_ROWS, maxColumns: config.CATALOGUE_IMPORT_MAX_COLUMNS, maxCells: config.CATALOGUE_IMPORT_MAX_CELLS, maxUnzippedBytes: MAX_UNZIPPED_BYTES };
+  return {
+    maxRows: config.CATALOGUE_IMPORT_MAX_ROWS,
+    maxColumns: config.CATALOGUE_IMPORT_MAX_COLUMNS,
+    maxCells: config.CATALOGUE_IMPORT_MAX_CELLS,
+    maxUnzippedBytes: MAX_UNZIPPED_BYTES,
+  };
 }
 
 /** Far more XML than 20,000 catalogue rows need, far less than a heap. */
@@ -124,7 +138,13 @@ export const DEFAULT_SHEET_LIMITS: SheetLimits = { maxRows: 20_000, maxColumns: 
  */
 export async function parseXlsx(buf: Buffer, limits: SheetLimits = DEFAULT_SHEET_LIMITS): Promise<ImportRow[]> {
   checkXlsxBounds(buf, limits);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), { entries: "emit", sharedStrings: "cache", styles: "cache", hyperlinks: "ignore", worksheets: "emit" });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(buf), {
+    entries: "emit",
+    sharedStrings: "cache",
+    styles: "cache",
+    hyperlinks: "ignore",
+    worksheets: "emit",
+  });
   const table: Cell[][] = [];
   let cells = 0;
   let sheets = 0;
@@ -134,7 +154,8 @@ export async function parseXlsx(buf: Buffer, limits: SheetLimits = DEFAULT_SHEET
       for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
         // cellCount is the row's last cell column: empty cells up to it were allocated too, so they count.
         if (row.number > limits.maxRows + 1) throw tooLarge(`工作表超过${limits.maxRows}行数据的上限（第${row.number}行）；请拆分后分批导入`, row.number);
-        if (row.cellCount > limits.maxColumns) throw tooLarge(`第${row.number}行在第${row.cellCount}列有单元格，超过了${limits.maxColumns}列的上限；请删除目录列以外的单元格后重新导入`, row.number);
+        if (row.cellCount > limits.maxColumns)
+          throw tooLarge(`第${row.number}行在第${row.cellCount}列有单元格，超过了${limits.maxColumns}列的上限；请删除目录列以外的单元格后重新导入`, row.number);
         cells += row.cellCount;
         if (cells > limits.maxCells) throw tooLarge(`工作表超过${limits.maxCells}个单元格的上限；请删除多余的单元格或拆分后分批导入`, row.number);
         const values: Cell[] = [];

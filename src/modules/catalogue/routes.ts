@@ -37,7 +37,10 @@ export const searchQuerySchema = z.object({
     .pipe(intParam("年份", 1949, 2100).optional()),
   page: intParam("页码", 1, 10000).optional(),
   pageSize: intParam("每页条数", 1, MAX_PAGE_SIZE).optional(),
-  agency: z.string().regex(/^[a-z0-9-]{1,40}$/, "机关代码格式不正确").optional(),
+  agency: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/, "机关代码格式不正确")
+    .optional(),
 });
 
 const listQuerySchema = z.object({
@@ -81,7 +84,12 @@ export function publicSearchSchema(app: AppContext) {
  * for the JSON API and the portal page (the bot's searches go through the facade and its own chat limit).
  */
 export function catalogueSearchLimit(app: AppContext): Limiter {
-  return sharedLimiter(app.kv, { name: "search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "搜索过于频繁，请稍后再试。" });
+  return sharedLimiter(app.kv, {
+    name: "search",
+    points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE,
+    durationSeconds: 60,
+    message: "搜索过于频繁，请稍后再试。",
+  });
 }
 
 export function one(v: string | string[] | undefined): string | undefined {
@@ -122,7 +130,11 @@ export function catalogueRoutes(app: AppContext, deps: Pick<Services, "catalogue
       if (agencies.length > 1) {
         const byId = new Map(agencies.map((a) => [a.id, a]));
         const r = await search().searchAll({ q: q.q, category: q.category, year: q.year, page: q.page, pageSize: q.pageSize });
-        const items = r.items.map(({ agencyId, ...it }) => ({ ...it, agencyCode: byId.get(agencyId ?? "")?.code ?? null, agencyName: byId.get(agencyId ?? "")?.name ?? null }));
+        const items = r.items.map(({ agencyId, ...it }) => ({
+          ...it,
+          agencyCode: byId.get(agencyId ?? "")?.code ?? null,
+          agencyName: byId.get(agencyId ?? "")?.name ?? null,
+        }));
         ctx.body = { agency: null, ...r, items };
         return;
       }
@@ -133,7 +145,10 @@ export function catalogueRoutes(app: AppContext, deps: Pick<Services, "catalogue
   });
 
   pub.get("/api/catalogue/item", async (ctx) => {
-    const q = parseInput(z.object({ indexNo: z.string({ error: "请提供索引号" }).min(1, "请提供索引号").max(100), agency: searchQuerySchema.shape.agency }), queryObject(ctx));
+    const q = parseInput(
+      z.object({ indexNo: z.string({ error: "请提供索引号" }).min(1, "请提供索引号").max(100), agency: searchQuerySchema.shape.agency }),
+      queryObject(ctx),
+    );
     const agency = await agencyFor(q.agency);
     const e = await catalogue().byIndexNo(agency.id, q.indexNo);
     if (!isPublicEntry(e)) throw new DomainError("CATALOGUE.NOT_FOUND", "目录条目不存在或已撤回");
@@ -148,7 +163,10 @@ export function catalogueRoutes(app: AppContext, deps: Pick<Services, "catalogue
   staff.get("/guide", editors, async (ctx) => {
     const agencyId = currentStaff(ctx).agencyId;
     const [published, draft] = await Promise.all([guide().publishedVersion(agencyId), guide().draft(agencyId)]);
-    ctx.body = { published: published ? guide().toPublished(published) : null, draft: draft ? { version: draft.version, revision: draft.revision, note: draft.note, updatedAt: draft.updatedAt, content: draft.content } : null };
+    ctx.body = {
+      published: published ? guide().toPublished(published) : null,
+      draft: draft ? { version: draft.version, revision: draft.revision, note: draft.note, updatedAt: draft.updatedAt, content: draft.content } : null,
+    };
   });
 
   staff.get("/guide/versions", editors, async (ctx) => {
@@ -159,7 +177,15 @@ export function catalogueRoutes(app: AppContext, deps: Pick<Services, "catalogue
     const n = Number(ctx.params.version);
     if (!Number.isInteger(n) || n < 1) throw new DomainError("GUIDE.NOT_FOUND", "指南版本不存在");
     const v = await guide().version(currentStaff(ctx).agencyId, n);
-    ctx.body = { version: v.version, status: v.status, note: v.note, createdAt: v.createdAt, updatedAt: v.updatedAt, publishedAt: v.publishedAt, content: v.content };
+    ctx.body = {
+      version: v.version,
+      status: v.status,
+      note: v.note,
+      createdAt: v.createdAt,
+      updatedAt: v.updatedAt,
+      publishedAt: v.publishedAt,
+      content: v.content,
+    };
   });
 
   staff.put("/guide/draft", editors, async (ctx) => {

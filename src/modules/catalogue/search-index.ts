@@ -30,7 +30,8 @@ export interface ResultRow {
 /** Weights for D, C, B (summary, keywords, body…), A (title): a title hit outranks any number of body hits. */
 const PG_WEIGHTS = "'{0.0, 0.0, 0.1, 1.0}'";
 
-const COLUMNS = "e.id, e.agency_id, e.index_no, e.title, e.doc_no, e.publisher, e.written_date, e.published_date, e.subject_category, e.agency_category, e.summary, e.url, e.validity";
+const COLUMNS =
+  "e.id, e.agency_id, e.index_no, e.title, e.doc_no, e.publisher, e.written_date, e.published_date, e.subject_category, e.agency_category, e.summary, e.url, e.validity";
 
 /**
  * What the public may see: active entries that are not withheld. A 不予公开 entry is catalogued for the
@@ -47,7 +48,8 @@ function filterSql(agencyId: string | null, f: SearchFilters, q: SqlParams): str
   if (agencyId !== null) sql = `e.agency_id = ${q.p(agencyId)} AND ${sql}`;
   if (f.year) sql += ` AND e.year = ${q.p(f.year)}`;
   // One parameter per placeholder: SQLite's "?" are positional.
-  if (f.category) sql += ` AND (e.subject_category = ${q.p(f.category)} OR e.agency_category = ${q.p(f.category)} OR e.subject_category LIKE ${q.p(`${escapeLike(f.category)}\\%`)} ESCAPE '!')`;
+  if (f.category)
+    sql += ` AND (e.subject_category = ${q.p(f.category)} OR e.agency_category = ${q.p(f.category)} OR e.subject_category LIKE ${q.p(`${escapeLike(f.category)}\\%`)} ESCAPE '!')`;
   return sql;
 }
 
@@ -242,7 +244,15 @@ const statsCache = new WeakMap<object, { at: number; freq: Frequencies }>();
 async function lexemeFrequencies(m: EntityManager): Promise<Frequencies> {
   const hit = statsCache.get(m.connection);
   if (hit && Date.now() - hit.at < STATS_CACHE_MS) return hit.freq;
-  const rows: Array<{ attname: string; elems: string[] | null; freqs: number[] | null; vals: string[] | null; val_freqs: number[] | null; n_distinct: number | null; n: number | null }> = await m.query(
+  const rows: Array<{
+    attname: string;
+    elems: string[] | null;
+    freqs: number[] | null;
+    vals: string[] | null;
+    val_freqs: number[] | null;
+    n_distinct: number | null;
+    n: number | null;
+  }> = await m.query(
     `SELECT s.attname, s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs, s.most_common_vals::text::text[] AS vals, ` +
       `s.most_common_freqs AS val_freqs, s.n_distinct::float8 AS n_distinct, (SELECT reltuples::float8 FROM pg_class WHERE oid = to_regclass('catalogue_entries')) AS n ` +
       `FROM pg_stats s WHERE s.schemaname = current_schema() AND s.tablename = 'catalogue_entries' AND s.attname IN ('search_vector', 'agency_id') ` +
@@ -313,14 +323,21 @@ async function searchTiersPg(m: EntityManager, agencyId: string | null, f: Searc
     // trip; the planner is asked only when there are none yet. With a year or category filter the statistics
     // cannot say how many are left: such a step is counted up to the candidates, like the others.
     const canBeBroad = !((t.mode === "all" && t.groups.length >= 2) || t.mode === "most");
-    const estimate = !canBeBroad || f.year || f.category ? 0 : !freq.size || freq.entryCount <= 0 ? await estimateFiltered(m, agencyId, f, s.excludeIds, pgQuery(groups, mode)) : estimateFromStats(freq, agencyId, groups, mode);
+    const estimate =
+      !canBeBroad || f.year || f.category
+        ? 0
+        : !freq.size || freq.entryCount <= 0
+          ? await estimateFiltered(m, agencyId, f, s.excludeIds, pgQuery(groups, mode))
+          : estimateFromStats(freq, agencyId, groups, mode);
     const q = `to_tsquery('simple', ${p(pgQuery(groups, mode))}) q, to_tsquery('simple', ${p(pgQuery(t.groups, "all", ":A"))}) qt`;
     const guard = steps.map((_, j) => `NOT EXISTS (SELECT 1 FROM t${j}) AND `).join("");
     const name = `t${steps.length}`;
     counts.push(`(SELECT count(*) FROM ${name}) AS n${steps.length}`);
     const candidates = estimate >= broadAt ? BROAD_CANDIDATES : RANK_CANDIDATES;
     steps.push({ tier: i, estimate, candidates });
-    ctes.push(`${name} AS MATERIALIZED (SELECT ${RANKED} FROM (SELECT e.* FROM catalogue_entries e, ${q} WHERE ${guard}${where}${excl} AND e.search_vector @@ q LIMIT ${p(candidates + 1)}) e, ${q})`);
+    ctes.push(
+      `${name} AS MATERIALIZED (SELECT ${RANKED} FROM (SELECT e.* FROM catalogue_entries e, ${q} WHERE ${guard}${where}${excl} AND e.search_vector @@ q LIMIT ${p(candidates + 1)}) e, ${q})`,
+    );
     pages.push(`(SELECT * FROM ${name} ORDER BY ${ORDER} LIMIT ${p(s.limit)} OFFSET ${p(s.offset)})`);
   }
   if (!steps.length) return { total: 0, rows: [], tier: -1, served: 0 };
@@ -406,7 +423,10 @@ abstract class CatalogueSqlIndex {
     const n = await m.query(`SELECT count(*) AS n FROM catalogue_entries e WHERE ${filterSql(agencyId, f, c)}`, c.values);
     const q = this.sql.params();
     const where = filterSql(agencyId, f, q);
-    const rows = await m.query(`SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} ORDER BY ${this.sql.descNullsLast("e.written_date")}, e.index_no LIMIT ${q.p(limit)} OFFSET ${q.p(offset)}`, q.values);
+    const rows = await m.query(
+      `SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} ORDER BY ${this.sql.descNullsLast("e.written_date")}, e.index_no LIMIT ${q.p(limit)} OFFSET ${q.p(offset)}`,
+      q.values,
+    );
     return { total: Number(n[0].n), rows };
   }
 
@@ -414,7 +434,10 @@ abstract class CatalogueSqlIndex {
     if (!keys.length) return [];
     const q = this.sql.params();
     const where = filterSql(agencyId, f, q);
-    return m.query(`SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} AND e.doc_no_key IN (${keys.map((k) => q.p(k)).join(", ")}) ORDER BY e.written_date DESC, e.index_no LIMIT 20`, q.values);
+    return m.query(
+      `SELECT ${COLUMNS} FROM catalogue_entries e WHERE ${where} AND e.doc_no_key IN (${keys.map((k) => q.p(k)).join(", ")}) ORDER BY e.written_date DESC, e.index_no LIMIT 20`,
+      q.values,
+    );
   }
 }
 
@@ -448,7 +471,12 @@ export class SqliteSearchIndex extends CatalogueSqlIndex implements SearchIndex 
   async sync(m: EntityManager, e: CatalogueEntry, isNew = false): Promise<void> {
     // entry_id is not indexed inside FTS5: skip the delete (a scan) for a new entry, which has no row yet.
     if (!isNew) await m.query(`DELETE FROM catalogue_fts WHERE entry_id = ?`, [e.id]);
-    await m.query(`INSERT INTO catalogue_fts (title_tokens, body_tokens, entry_id, agency_id) VALUES (?, ?, ?, ?)`, [e.titleTokens, e.bodyTokens, e.id, e.agencyId]);
+    await m.query(`INSERT INTO catalogue_fts (title_tokens, body_tokens, entry_id, agency_id) VALUES (?, ?, ?, ?)`, [
+      e.titleTokens,
+      e.bodyTokens,
+      e.id,
+      e.agencyId,
+    ]);
   }
 
   async searchTiers(m: EntityManager, agencyId: string | null, f: SearchFilters, s: TieredSearch): Promise<TieredResult> {

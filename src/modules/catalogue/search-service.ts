@@ -95,7 +95,16 @@ export class SearchService {
 
     if (!q) {
       const r = await this.index.listRecent(m, agencyId, filters, pageSize, offset);
-      return { total: r.total, totalEstimated: false, browsable: r.total, page, pageSize, items: r.rows.map((row) => toItem(row, [], agencyId === null)), guideSections: [], matchMode: "none" };
+      return {
+        total: r.total,
+        totalEstimated: false,
+        browsable: r.total,
+        page,
+        pageSize,
+        items: r.rows.map((row) => toItem(row, [], agencyId === null)),
+        guideSections: [],
+        matchMode: "none",
+      };
     }
 
     const aq = capWords(analyzeQuery(q), this.ctx.config.CATALOGUE_QUERY_MAX_WORDS);
@@ -125,7 +134,13 @@ export class SearchService {
       if (groups.length <= PARTS_MAX_WORDS && groups.some((g) => g.parts.length)) tiers.push({ mode: "all", groups });
       if (groups.length > 2) tiers.push({ mode: "most", groups });
       if (groups.length > 1) tiers.push({ mode: "any", groups });
-      const r = await this.index.searchTiers(m, agencyId, filters, { tiers, excludeIds: docRows.map((r) => r.id), limit: take, offset: skip, broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES });
+      const r = await this.index.searchTiers(m, agencyId, filters, {
+        tiers,
+        excludeIds: docRows.map((r) => r.id),
+        limit: take,
+        offset: skip,
+        broadEstimate: this.ctx.config.CATALOGUE_BROAD_MATCHES,
+      });
       matchMode = r.tier >= 0 ? tiers[r.tier].mode : tiers[tiers.length - 1].mode;
       textRows = r.rows;
       textTotal = r.total;

@@ -90,7 +90,8 @@ export function checkXlsxBounds(buf: Buffer, limits: SheetLimits): void {
   const entries = centralDirectory(buf);
   if (!entries) return;
   const total = entries.reduce((n, e) => n + e.uncompressedSize, 0);
-  if (total > limits.maxUnzippedBytes) throw tooLarge(`XLSX 文件解压后超过${Math.round(limits.maxUnzippedBytes / 1024 / 1024)}MB，请删除多余的工作表和格式，或拆分后分批导入`);
+  if (total > limits.maxUnzippedBytes)
+    throw tooLarge(`XLSX 文件解压后超过${Math.round(limits.maxUnzippedBytes / 1024 / 1024)}MB，请删除多余的工作表和格式，或拆分后分批导入`);
   for (const e of entries) {
     if (!/^xl\/worksheets\/sheet\d+\.xml$/.test(e.name)) continue;
     const m = /<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"/i.exec(entryHead(buf, e));
@@ -99,6 +100,7 @@ export function checkXlsxBounds(buf: Buffer, limits: SheetLimits): void {
     const lastRow = Number(m[4] ?? m[2]);
     if (lastCol > limits.maxColumns) throw tooLarge(`工作表声明的范围到第${lastCol}列，超过了${limits.maxColumns}列的上限；请删除目录列以外的单元格后重新导入`);
     if (lastRow > limits.maxRows + 1) throw tooLarge(`工作表声明的范围到第${lastRow}行，超过了${limits.maxRows}行数据的上限；请拆分后分批导入`);
-    if (lastCol * lastRow > limits.maxCells) throw tooLarge(`工作表声明的范围有${lastCol * lastRow}个单元格，超过了${limits.maxCells}个的上限；请删除多余的单元格或拆分后分批导入`);
+    if (lastCol * lastRow > limits.maxCells)
+      throw tooLarge(`工作表声明的范围有${lastCol * lastRow}个单元格，超过了${limits.maxCells}个的上限；请删除多余的单元格或拆分后分批导入`);
   }
 }

@@ -51,8 +51,11 @@ export function withCsrfFields(page: string, token: string): string {
   return page.replace(/<form\b[^>]*>/gi, (tag) => {
     if (!/\bmethod\s*=\s*"?post"?/i.test(tag)) return tag;
     if (/enctype\s*=\s*"multipart\/form-data"/i.test(tag)) {
-      return tag.replace(/\baction\s*=\s*"([^"]*)"/i, (_m, action: string) => `action="${action}${action.includes("?") ? "&amp;" : "?"}${CSRF_FIELD}=${token}"`);
+      return tag.replace(
+        /\baction\s*=\s*"([^"]*)"/i,
+        (_m, action: string) => `action="${action}${action.includes("?") ? "&amp;" : "?"}${CSRF_FIELD}=${token}"`,
+      );
     }
-    return `${tag}${html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`.value}`;
+    return `${tag}${html`<input type="hidden" name="${CSRF_FIELD}" value="${token}" />`.value}`;
   });
 }

@@ -178,7 +178,9 @@ function refererPath(ctx: Context): string | undefined {
 export function describeError(err: DomainError): string {
   // Services also throw plain DomainErrors whose details are field problems ({ field, message }).
   const problems: unknown[] = err instanceof ValidationError ? err.problems : Array.isArray(err.details) ? err.details : [];
-  const messages = problems.map((p) => (p && typeof p === "object" ? (p as { message?: unknown }).message : undefined)).filter((m): m is string => typeof m === "string" && m !== "");
+  const messages = problems
+    .map((p) => (p && typeof p === "object" ? (p as { message?: unknown }).message : undefined))
+    .filter((m): m is string => typeof m === "string" && m !== "");
   if (messages.length) {
     // The field messages are written in Chinese and say what to fix; the field codes would only be noise.
     return `${err.message}：${[...new Set(messages)].join("；")}`;

@@ -51,7 +51,12 @@ export const WORKING_DAY_BUCKETS: Array<{ label: string; max: number }> = [
 ];
 
 /** Applications answered in the year by working days from the clock start to the answer (pauses not deducted). */
-export async function workingDaysTaken(db: DataSource, agencyId: string, year: number, cal: WorkingDayCalendar = nationalCalendar): Promise<{ buckets: number[]; average: number | null; total: number }> {
+export async function workingDaysTaken(
+  db: DataSource,
+  agencyId: string,
+  year: number,
+  cal: WorkingDayCalendar = nationalCalendar,
+): Promise<{ buckets: number[]; average: number | null; total: number }> {
   const q = sqlDialect(db).params();
   const rows: Array<{ s: string; d: string; n: unknown }> = await db.query(
     `SELECT clock_start_date AS s, disposition_date AS d, COUNT(*) AS n FROM applications

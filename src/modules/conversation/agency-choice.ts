@@ -47,7 +47,10 @@ const numbered = (options: AgencyRef[]) => options.map((a, i) => `${i + 1}. ${a.
 
 function prompt(state: AgencyChoiceState, agencies: DirectoryAgency[]): string {
   const what = state.purpose === "file" ? "您要向哪个机关申请？" : "您想了解哪个机关的联系方式和公开指南？";
-  const more = agencies.length > state.options.length ? `\n（本平台共${agencies.length}个机关；也可以直接说机关名称或要办的事，例如“学校的事”）` : "\n（也可以直接说机关名称或要办的事）";
+  const more =
+    agencies.length > state.options.length
+      ? `\n（本平台共${agencies.length}个机关；也可以直接说机关名称或要办的事，例如“学校的事”）`
+      : "\n（也可以直接说机关名称或要办的事）";
   if (state.suggested) {
     const a = agencies.find((x) => x.code === state.suggested!.code);
     const duty = a?.duties?.summary ? `（${a.duties.summary.replace(/。$/, "")}）` : "";
@@ -57,7 +60,14 @@ function prompt(state: AgencyChoiceState, agencies: DirectoryAgency[]): string {
 }
 
 /** Opens the question. `hint`: an agency the conversation already pointed to ("学校的事找谁" before "我要申请"). */
-export function startChoice(purpose: AgencyChoiceState["purpose"], text: string, agencies: DirectoryAgency[], nlu: Understanding, hint?: string, description?: string): ChoiceOutcome {
+export function startChoice(
+  purpose: AgencyChoiceState["purpose"],
+  text: string,
+  agencies: DirectoryAgency[],
+  nlu: Understanding,
+  hint?: string,
+  description?: string,
+): ChoiceOutcome {
   const named = suggestAgency(agencies, text, (s) => nlu.normalize(s));
   const hinted = hint ? agencies.find((a) => a.code === hint) : undefined;
   const suggested = named ? ref(named.agency) : hinted ? ref(hinted) : undefined;
@@ -71,7 +81,8 @@ const CANCEL_RE = /^(取消|退出|算了|不用了|不申请了|放弃)[。!！
 /** The citizen's reply to the question. */
 export function answerChoice(state: AgencyChoiceState, text: string, agencies: DirectoryAgency[], nlu: Understanding): ChoiceOutcome {
   const t = text.trim();
-  if (CANCEL_RE.test(t) || isCancel(t)) return { kind: "cancel", reply: state.purpose === "file" ? "已取消本次申请。需要时可随时回复“我要申请”重新开始。" : "好的。还有其他问题随时问我。" };
+  if (CANCEL_RE.test(t) || isCancel(t))
+    return { kind: "cancel", reply: state.purpose === "file" ? "已取消本次申请。需要时可随时回复“我要申请”重新开始。" : "好的。还有其他问题随时问我。" };
   const chosen = (a: AgencyRef): ChoiceOutcome => ({ kind: "chosen", agency: a, purpose: state.purpose, description: state.description });
   const live = (a: AgencyRef | undefined) => (a && agencies.some((x) => x.code === a.code) ? a : undefined);
   if (state.suggested && (YES_RE.test(t) || isConfirmation(t))) {
@@ -115,11 +126,21 @@ export function agencyQuestion(text: string, agencies: DirectoryAgency[], nlu: U
   if (ROUTING_RE.test(t)) {
     const hits = matchAgencies(agencies, t, (s) => s, 3);
     if (!hits.length) {
-      return { kind: "route", reply: `没有从您的描述中找到对应的机关。本平台的机关有：\n${numberedAll(agencies)}\n您可以说得具体些（例如“孩子入学的事”），或回复“人工”咨询工作人员。` };
+      return {
+        kind: "route",
+        reply: `没有从您的描述中找到对应的机关。本平台的机关有：\n${numberedAll(agencies)}\n您可以说得具体些（例如“孩子入学的事”），或回复“人工”咨询工作人员。`,
+      };
     }
-    const lines = hits.map((h, i) => `${i + 1}. ${h.agency.name}${h.agency.duties?.summary ? `：${h.agency.duties.summary.replace(/。$/, "")}` : ""}\n   联系方式：${h.agency.contact}`);
+    const lines = hits.map(
+      (h, i) =>
+        `${i + 1}. ${h.agency.name}${h.agency.duties?.summary ? `：${h.agency.duties.summary.replace(/。$/, "")}` : ""}\n   联系方式：${h.agency.contact}`,
+    );
     const lead = hits.length === 1 ? "这件事可以找：" : "这件事可能由以下机关负责：";
-    return { kind: "route", reply: `${lead}\n${lines.join("\n")}\n回复“我要申请”可向${hits.length === 1 ? "该机关" : "其中的机关"}提出政府信息公开申请。`, hint: hits[0].agency.code };
+    return {
+      kind: "route",
+      reply: `${lead}\n${lines.join("\n")}\n回复“我要申请”可向${hits.length === 1 ? "该机关" : "其中的机关"}提出政府信息公开申请。`,
+      hint: hits[0].agency.code,
+    };
   }
   if (CONTACT_RE.test(t)) {
     const named = matchAgencies(agencies, t, (s) => s, 2).filter((m) => m.by === "name");
@@ -130,7 +151,11 @@ export function agencyQuestion(text: string, agencies: DirectoryAgency[], nlu: U
   return null;
 }
 
-const numberedAll = (agencies: DirectoryAgency[]) => agencies.slice(0, 20).map((a) => `· ${a.name}`).join("\n") + (agencies.length > 20 ? `\n……共${agencies.length}个` : "");
+const numberedAll = (agencies: DirectoryAgency[]) =>
+  agencies
+    .slice(0, 20)
+    .map((a) => `· ${a.name}`)
+    .join("\n") + (agencies.length > 20 ? `\n……共${agencies.length}个` : "");
 
 /** The reply to an agency_info effect: its contact and the office section of its published guide. */
 export interface AgencyInfoResult {

@@ -48,7 +48,12 @@ export function refreshChatTokenStep(token: string): KvStep {
 export async function newChatSession(app: AppContext, ctx: Context): Promise<ChatSession & { store: KvStep }> {
   await citizenLimits(app).newChatSession.consume(`ip:${ctx.ip}`);
   const fresh = randomBytes(32).toString("base64url");
-  return { token: fresh, conversationId: chatConversationId(fresh), isNew: true, store: { op: "set", key: tokenKey(fresh), value: "1", ttl: SESSION_TTL_SECONDS } };
+  return {
+    token: fresh,
+    conversationId: chatConversationId(fresh),
+    isNew: true,
+    store: { op: "set", key: tokenKey(fresh), value: "1", ttl: SESSION_TTL_SECONDS },
+  };
 }
 
 /** The conversation of this request in two steps of its own (the portal's form without JavaScript; POST /api/chat
@@ -65,5 +70,12 @@ export async function chatSession(app: AppContext, ctx: Context, sent: string | 
 
 /** The web chat may keep the token in a cookie instead of script memory: HttpOnly, this API only, same site. */
 export function setChatCookie(ctx: Context, token: string): void {
-  ctx.cookies.set(CHAT_SESSION_COOKIE, token, { httpOnly: true, sameSite: "strict", path: "/api/chat", maxAge: SESSION_TTL_SECONDS * 1000, overwrite: true, secure: ctx.secure });
+  ctx.cookies.set(CHAT_SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "strict",
+    path: "/api/chat",
+    maxAge: SESSION_TTL_SECONDS * 1000,
+    overwrite: true,
+    secure: ctx.secure,
+  });
 }

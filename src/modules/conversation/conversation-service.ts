@@ -27,7 +27,8 @@ import { SessionStore } from "./session-store";
 import { sharedUnderstanding } from "./understanding";
 import { NO_CONSENT_ERRCODE, SubscriptionStore } from "./subscriptions";
 
-export const IMAGE_OUTSIDE_FORM = "已收到您的图片，谢谢。目前我只能阅读文字消息，请用文字描述您的问题；填写申请时发送的身份证明等图片会作为申请的附件。需要人工帮助可回复“人工”。";
+export const IMAGE_OUTSIDE_FORM =
+  "已收到您的图片，谢谢。目前我只能阅读文字消息，请用文字描述您的问题；填写申请时发送的身份证明等图片会作为申请的附件。需要人工帮助可回复“人工”。";
 const IMAGE_RESUME = "请继续：";
 
 /** Outbox kinds this feature delivers to citizens. */
@@ -145,7 +146,9 @@ export class ConversationService {
 
   /** The step that notes the citizen's last message: it opens the official account's 48-hour customer-service window. */
   private lastSeenStep(speaker: Speaker): KvStep[] {
-    return speaker.channel === "oa" ? [{ op: "set", key: `conv:lastseen:${recipientOf(speaker)}`, value: this.ctx.clock.now().toISOString(), ttl: CS_WINDOW_SECONDS }] : [];
+    return speaker.channel === "oa"
+      ? [{ op: "set", key: `conv:lastseen:${recipientOf(speaker)}`, value: this.ctx.clock.now().toISOString(), ttl: CS_WINDOW_SECONDS }]
+      : [];
   }
 
   /** Notes the citizen's last message (a message the engine does not read, e.g. an image). */
@@ -202,7 +205,13 @@ export class ConversationService {
     try {
       const kind = (await files.pendingCount(key)) === 0 ? "identity" : "supporting";
       const agency = await defaultAgency(this.ctx);
-      const { count } = await files.addPending(agency.id, key, { kind, bytes: media.bytes, truncated: media.truncated, source: "wechat", uploadedBy: speaker.citizenKey });
+      const { count } = await files.addPending(agency.id, key, {
+        kind,
+        bytes: media.bytes,
+        truncated: media.truncated,
+        source: "wechat",
+        uploadedBy: speaker.citizenKey,
+      });
       return `已收到第${count}张图片，提交申请时将作为${kind === "identity" ? "身份证明" : "其他材料"}一并附上。\n${resume}`;
     } catch (e) {
       if (e instanceof DomainError) return `${e.message}。您的填写内容已保留。\n${resume}`;
@@ -315,8 +324,24 @@ export class ConversationService {
   // ------------------------------------------------------------------ notifications
 
   /** One row of the delivery log for an outbox message. */
-  private delivery(o: OutboxMessage, method: DeliveryMethod, status: DeliveryStatus, error: string | null, errcode: number | null = null): NotificationDelivery {
-    return Object.assign(new NotificationDelivery(), { id: randomUUID(), agencyId: o.agencyId, outboxId: o.id, recipient: o.recipient ?? "", method, status, error, errcode, createdAt: this.ctx.clock.now().toISOString() });
+  private delivery(
+    o: OutboxMessage,
+    method: DeliveryMethod,
+    status: DeliveryStatus,
+    error: string | null,
+    errcode: number | null = null,
+  ): NotificationDelivery {
+    return Object.assign(new NotificationDelivery(), {
+      id: randomUUID(),
+      agencyId: o.agencyId,
+      outboxId: o.id,
+      recipient: o.recipient ?? "",
+      method,
+      status,
+      error,
+      errcode,
+      createdAt: this.ctx.clock.now().toISOString(),
+    });
   }
 
   private async record(o: OutboxMessage, method: DeliveryMethod, status: DeliveryStatus, error: string | null, errcode: number | null = null): Promise<void> {
@@ -348,7 +373,12 @@ export class ConversationService {
     const mpTemplate = this.ctx.config.MINIPROGRAM_STATUS_TEMPLATE_ID;
     const base = { status: "pending" as const, kind: In(DELIVERED_KINDS) };
     const rows = await this.ctx.db.getRepository(OutboxMessage).find({
-      where: mpTemplate ? [{ ...base, recipient: Like("oa:%") }, { ...base, kind: "application.status_changed", recipient: Like("mp:%") }] : { ...base, recipient: Like("oa:%") },
+      where: mpTemplate
+        ? [
+            { ...base, recipient: Like("oa:%") },
+            { ...base, kind: "application.status_changed", recipient: Like("mp:%") },
+          ]
+        : { ...base, recipient: Like("oa:%") },
       order: { createdAt: "ASC" },
       take: limit,
     });
@@ -370,13 +400,19 @@ export class ConversationService {
         } else if (this.ctx.config.WECHAT_SUBSCRIBE_TEMPLATE_ID && o.kind === "application.status_changed") {
           await this.deliverBizSubscribe(o, openId, this.ctx.config.WECHAT_SUBSCRIBE_TEMPLATE_ID);
         } else if (this.ctx.config.WECHAT_STATUS_TEMPLATE_ID && o.kind === "application.status_changed") {
-          await this.wechat.sendTemplate(openId, this.ctx.config.WECHAT_STATUS_TEMPLATE_ID, fillTemplate(templateConfig().officialAccountTemplate.data, o.payload ?? {}));
+          await this.wechat.sendTemplate(
+            openId,
+            this.ctx.config.WECHAT_STATUS_TEMPLATE_ID,
+            fillTemplate(templateConfig().officialAccountTemplate.data, o.payload ?? {}),
+          );
           await this.record(o, "template", "sent", null);
         } else if (o.kind === "consultation.reply") {
           // A free-text answer fits no template: it waits for the citizen's next message, which reopens the
           // window; the missed window is recorded once.
           if (await this.ctx.kv.setIfAbsent(`outbox:window-noted:${o.id}`, "1", 30 * 24 * 3600)) {
-            await this.ctx.db.getRepository(NotificationDelivery).save(this.delivery(o, "cs_message", "expired", "outside the 48-hour customer-service window; waiting for the citizen's next message"));
+            await this.ctx.db
+              .getRepository(NotificationDelivery)
+              .save(this.delivery(o, "cs_message", "expired", "outside the 48-hour customer-service window; waiting for the citizen's next message"));
           }
           await this.ctx.kv.del(`outbox:claim:${o.id}`);
         } else {

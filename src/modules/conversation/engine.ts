@@ -92,7 +92,16 @@ export type FiguresResult =
   | { found: true; year: number; value: number; name: string; label: string; source: string; breakdown?: Array<{ label: string; value: number }> }
   | { found: false; year: number | null; latestYear?: number | null };
 export type SubmitResult =
-  | { ok: true; applicationNo: string; queryCode: string; dueDate?: string | null; dueDateNote?: string | null; receivedAt?: string | null; status: string; attached?: number }
+  | {
+      ok: true;
+      applicationNo: string;
+      queryCode: string;
+      dueDate?: string | null;
+      dueDateNote?: string | null;
+      receivedAt?: string | null;
+      status: string;
+      attached?: number;
+    }
   | { ok: false; message: string };
 export type StatusResult =
   | {
@@ -108,10 +117,27 @@ export type StatusResult =
     }
   | { ok: false; message: string };
 export type RefileResult =
-  | { ok: true; applicationNo: string; refiledFrom: string; agencyName: string; receivedAt: string | null; dueDate: string | null; dueDateNote?: string | null; alreadyRefiled: boolean }
+  | {
+      ok: true;
+      applicationNo: string;
+      refiledFrom: string;
+      agencyName: string;
+      receivedAt: string | null;
+      dueDate: string | null;
+      dueDateNote?: string | null;
+      alreadyRefiled: boolean;
+    }
   | { ok: false; message: string };
 export interface MineResult {
-  items: Array<{ applicationNo: string; statusLabel: string; dueDate?: string | null; dueDateNote?: string | null; disposition?: string | null; submittedAt?: string | null; agencyName?: string }>;
+  items: Array<{
+    applicationNo: string;
+    statusLabel: string;
+    dueDate?: string | null;
+    dueDateNote?: string | null;
+    disposition?: string | null;
+    submittedAt?: string | null;
+    agencyName?: string;
+  }>;
 }
 
 export type EffectResult =
@@ -293,7 +319,8 @@ function onAgencyChoice(s: Session, state: agencyChoice.AgencyChoiceState, m: Te
 function onAgencyQuestion(s: Session, q: agencyChoice.AgencyQuestion): StepResult {
   const hit: Session = { ...s, misses: 0 };
   if (q.kind === "route") return done({ ...hit, agencyHint: q.hint ?? s.agencyHint, lastIntent: "agency.route" }, [q.reply], [], "agency.route");
-  if (q.kind === "info") return done({ ...hit, agencyHint: q.agency.code, lastIntent: "agency.info" }, [], [{ kind: "agency_info", code: q.agency.code }], "agency.info");
+  if (q.kind === "info")
+    return done({ ...hit, agencyHint: q.agency.code, lastIntent: "agency.info" }, [], [{ kind: "agency_info", code: q.agency.code }], "agency.info");
   return done({ ...hit, mode: "choose_agency", agencyChoice: q.state, lastIntent: "agency.ask" }, [q.reply], [], "agency.ask");
 }
 
@@ -304,7 +331,8 @@ function refileReply(s: Session, m: TextIncoming): StepResult | null {
   const offered = s.refileOffer;
   const one = offered && /^\s*1\s*[.、。]?\s*$/.test(m.text.normalize("NFKC"));
   if (!REFILE_RE.test(m.text) && !one) return null;
-  if (offered) return done({ ...s, misses: 0, lastIntent: "refile" }, [], [{ kind: "refile", applicationNo: offered.applicationNo, grant: offered.grant }], "refile");
+  if (offered)
+    return done({ ...s, misses: 0, lastIntent: "refile" }, [], [{ kind: "refile", applicationNo: offered.applicationNo, grant: offered.grant }], "refile");
   if (m.verified) return done({ ...s, misses: 0, lastIntent: "refile" }, [], [{ kind: "refile" }], "refile");
   return done(s, ["请先回复“查询申请 申请编号 查询码”查看答复；答复写明了负责机关的申请，可以在查询结果后回复“转交申请”一步转交。"], [], "refile");
 }
@@ -333,7 +361,11 @@ function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIn
   const figureNotStatus = intent.kind === "status_query" && !intent.applicationNo && /(?<!\d)20\d{2}|[今去前]年|多少|几件|几个/.test(normalized);
   // "答复会有哪几种结果" (结果 is a status word) and "我申请的信息你们没有怎么办" (我申请的) ask about the rules.
   const questionNotStatus =
-    (intent.kind === "status_query" && !intent.applicationNo && /哪几种|哪些|几种|什么样|类型|多久|多长时间|几天|一般|什么时候|怎么(?:拿|领|取|送|给|寄|通知)|如何|需要|要带|不满意|不服|[吗嘛][？?]?$/.test(normalized)) ||
+    (intent.kind === "status_query" &&
+      !intent.applicationNo &&
+      /哪几种|哪些|几种|什么样|类型|多久|多长时间|几天|一般|什么时候|怎么(?:拿|领|取|送|给|寄|通知)|如何|需要|要带|不满意|不服|[吗嘛][？?]?$/.test(
+        normalized,
+      )) ||
     (intent.kind === "status_mine" && /怎么办|什么时候|多久|怎么(?:拿|领|取|送|给|寄)|撤回|撤销|修改|更正|改一下/.test(normalized));
   // Someone else's data and legal advice are refused before anything else ("查车牌鲁C12345的车主" is no status query).
   const verdict = intent.kind === "handoff" || intent.kind === "greeting" ? null : checkScope(normalized);
@@ -351,7 +383,12 @@ function fromKnowledge(nlu: Understanding, s: Session, intent: Intent, m: TextIn
     if (routed) {
       const entry = k.search(m.text, 1, (x) => x.kind === "catalogue")[0];
       const replies = [...(entry && entry.confidence >= 0.5 ? [unitReply(entry.unit)] : []), routed.reply];
-      return done({ ...s, misses: 0, agencyHint: routed.hint, lastIntent: "agency.route", lastUnitId: entry?.unit.id ?? s.lastUnitId }, replies, [], "agency.route");
+      return done(
+        { ...s, misses: 0, agencyHint: routed.hint, lastIntent: "agency.route", lastUnitId: entry?.unit.id ?? s.lastUnitId },
+        replies,
+        [],
+        "agency.route",
+      );
     }
   }
   return answered(s, r, intent, m);
@@ -379,14 +416,24 @@ function answered(s: Session, r: MessageAnswer, intent: Intent, m: TextIncoming)
   }
   // Nothing in the index: a search of the catalogue when something was named, else the menu (and hand-off).
   if (intent.kind === "catalogue_search" && intent.query.trim()) {
-    return done({ ...s, misses: 0, lastIntent: intent.kind }, [], [{ kind: "catalogue", query: intent.query, year: intent.year }, miss("(catalogue search)")], intent.kind);
+    return done(
+      { ...s, misses: 0, lastIntent: intent.kind },
+      [],
+      [{ kind: "catalogue", query: intent.query, year: intent.year }, miss("(catalogue search)")],
+      intent.kind,
+    );
   }
   return missed(s, maskPersonalData(m.text), m.now, r.score, true);
 }
 
 /** The number came without its query code: keep the number and ask for the code alone. */
 function askQueryCode(s: Session, applicationNo: string, kind: string): StepResult {
-  return done({ ...s, mode: "await_credentials", pendingApplicationNo: applicationNo }, [`请发送申请${applicationNo}的查询码（提交申请时告知您的12位数字）。`], [], kind);
+  return done(
+    { ...s, mode: "await_credentials", pendingApplicationNo: applicationNo },
+    [`请发送申请${applicationNo}的查询码（提交申请时告知您的12位数字）。`],
+    [],
+    kind,
+  );
 }
 
 function onIntent(s: Session, intent: Intent, m: TextIncoming, nlu: Understanding): StepResult {
@@ -398,7 +445,12 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming, nlu: Understandin
       return done(hit, [WRONG_CHANNEL], [], intent.kind);
     case "status_mine":
       if (!m.verified) {
-        return done(hit, ["为保护个人信息，只有通过微信公众号、小程序登录或微信好友身份确认后才能查看“我的申请”。您可以回复“查询申请 申请编号 查询码”查询某一件申请。"], [], intent.kind);
+        return done(
+          hit,
+          ["为保护个人信息，只有通过微信公众号、小程序登录或微信好友身份确认后才能查看“我的申请”。您可以回复“查询申请 申请编号 查询码”查询某一件申请。"],
+          [],
+          intent.kind,
+        );
       }
       return done(hit, [], [{ kind: "list_mine" }], intent.kind);
     case "status_query":
@@ -406,7 +458,12 @@ function onIntent(s: Session, intent: Intent, m: TextIncoming, nlu: Understandin
         return done(hit, [], [{ kind: "status", applicationNo: intent.applicationNo, queryCode: intent.queryCode }], intent.kind);
       }
       if (intent.applicationNo) return askQueryCode(hit, intent.applicationNo, intent.kind);
-      return done({ ...hit, mode: "await_credentials", pendingApplicationNo: undefined }, ["请发送申请编号和查询码，例如：ZDRMT-2026-00001 023975681746（提交申请时告知您的12位查询码）。"], [], intent.kind);
+      return done(
+        { ...hit, mode: "await_credentials", pendingApplicationNo: undefined },
+        ["请发送申请编号和查询码，例如：ZDRMT-2026-00001 023975681746（提交申请时告知您的12位查询码）。"],
+        [],
+        intent.kind,
+      );
     case "report_figures":
       return done(hit, [], [{ kind: "figures", year: intent.year, yearWord: intent.yearWord, topic: intent.topic }], intent.kind);
     case "file_start": {
@@ -457,10 +514,14 @@ function missed(s: Session, question: string, now: string, score: number | null 
   }
   const misses = s.misses + 1;
   if (misses >= MISSES_BEFORE_HANDOFF) {
-    return done({ ...s, misses: 0, lastIntent: "unknown" }, [], [
-      { kind: "handoff", reason: "misunderstood", question, transcript: s.history },
-      { kind: "record_miss", text: question, reply: "（转人工）", score },
-    ]);
+    return done(
+      { ...s, misses: 0, lastIntent: "unknown" },
+      [],
+      [
+        { kind: "handoff", reason: "misunderstood", question, transcript: s.history },
+        { kind: "record_miss", text: question, reply: "（转人工）", score },
+      ],
+    );
   }
   const reply = `抱歉，我没有理解您的问题。${MENU}`;
   return done(keep({ ...s, misses, lastIntent: "unknown" }, [reply]), [reply], [{ kind: "record_miss", text: question, reply, score }]);
@@ -472,7 +533,12 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
     return done({ ...s, mode: "idle", form: undefined }, ["已取消本次申请，填写的内容已清除。需要时可随时回复“我要申请”重新开始。"], [], "form.cancel");
   }
   if (/^(人工|转人工|人工客服)[。!！]?$/.test(t)) {
-    return done(s, ["已为您转接工作人员，您填写的申请内容会保留，回复“继续”可接着填写。"], [{ kind: "handoff", reason: "requested", question: t, transcript: s.history }], "handoff");
+    return done(
+      s,
+      ["已为您转接工作人员，您填写的申请内容会保留，回复“继续”可接着填写。"],
+      [{ kind: "handoff", reason: "requested", question: t, transcript: s.history }],
+      "handoff",
+    );
   }
   if (RESUME_RE.test(t)) return done(s, ["好的，我们继续。", form.promptFor(f)], [], "form.resume");
   if (BACK_RE.test(t)) return fromOutcome(s, form.back(f), "form.back");
@@ -512,7 +578,12 @@ function inForm(nlu: Understanding, s: Session, f: form.FormState, m: TextIncomi
 function fromOutcome(s: Session, out: form.FormOutcome, intent: string): StepResult {
   if (out.kind === "confirm") {
     const agencyCode = out.form.agency?.code;
-    return done({ ...s, form: out.form }, [], [{ kind: "submit", input: out.input, idempotencyKey: out.form.idempotencyKey, ...(agencyCode ? { agencyCode } : {}) }], intent);
+    return done(
+      { ...s, form: out.form },
+      [],
+      [{ kind: "submit", input: out.input, idempotencyKey: out.form.idempotencyKey, ...(agencyCode ? { agencyCode } : {}) }],
+      intent,
+    );
   }
   return done({ ...s, form: out.form, mode: "form" }, out.replies, [], intent);
 }
@@ -550,7 +621,11 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       const lines: string[] = [];
       if (items.length) {
         lines.push(`在政府信息公开目录中找到${total}条相关信息${total > items.length ? `，前${items.length}条` : ""}：`);
-        items.forEach((it, i) => lines.push(`${i + 1}. ${it.title}（${r.result.multiAgency && it.agencyName ? `${it.agencyName}，` : ""}索引号：${it.indexNo}${it.date ? `，${it.date}` : ""}）`));
+        items.forEach((it, i) =>
+          lines.push(
+            `${i + 1}. ${it.title}（${r.result.multiAgency && it.agencyName ? `${it.agencyName}，` : ""}索引号：${it.indexNo}${it.date ? `，${it.date}` : ""}）`,
+          ),
+        );
       }
       if (guideSections.length) {
         lines.push("公开指南中的相关内容：");
@@ -565,10 +640,11 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
         const latest = f.latestYear ? `目前已公布的最近一期为${f.latestYear}年度报告。` : "";
         return say([`${f.year ? `${f.year}年度的` : ""}政府信息公开工作年度报告尚未公布，暂时无法提供该数字。${latest}`]);
       }
-      const breakdown = f.breakdown?.filter((b) => b.value > 0).map((b) => `${b.label}${b.value}件`).join("，");
-      return say([
-        `${f.year}年${f.name}：${f.value}件${breakdown ? `（其中${breakdown}）` : ""}。\n（来源：${f.source}）`,
-      ]);
+      const breakdown = f.breakdown
+        ?.filter((b) => b.value > 0)
+        .map((b) => `${b.label}${b.value}件`)
+        .join("，");
+      return say([`${f.year}年${f.name}：${f.value}件${breakdown ? `（其中${breakdown}）` : ""}。\n（来源：${f.source}）`]);
     }
     case "submit": {
       const res = r.result;
@@ -577,9 +653,13 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       }
       const key = s.form?.idempotencyKey ?? "";
       const next: Session = { ...s, mode: "idle", form: undefined, lastFiled: { applicationNo: res.applicationNo, idempotencyKey: key } };
-      const due = res.dueDate ? `答复期限：${markNotedDate(res.dueDate, res.dueDateNote)}（自收到申请之日起20个工作日内答复）。${res.dueDateNote ?? ""}` : "工作人员确认收到后开始计算20个工作日的答复期限。";
+      const due = res.dueDate
+        ? `答复期限：${markNotedDate(res.dueDate, res.dueDateNote)}（自收到申请之日起20个工作日内答复）。${res.dueDateNote ?? ""}`
+        : "工作人员确认收到后开始计算20个工作日的答复期限。";
       return say(
-        [`申请已提交。\n申请编号：${res.applicationNo}\n查询码：${res.queryCode}\n${res.attached ? `已随申请附上您发送的${res.attached}张图片。\n` : ""}请妥善保存查询码，回复“查询申请 ${res.applicationNo} ${res.queryCode}”可随时查询进度。${due}`],
+        [
+          `申请已提交。\n申请编号：${res.applicationNo}\n查询码：${res.queryCode}\n${res.attached ? `已随申请附上您发送的${res.attached}张图片。\n` : ""}请妥善保存查询码，回复“查询申请 ${res.applicationNo} ${res.queryCode}”可随时查询进度。${due}`,
+        ],
         next,
       );
     }
@@ -605,7 +685,10 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
       const items = r.result.items;
       if (!items.length) return say(["没有找到您通过本渠道提交的申请。回复“我要申请”可以在线申请。"]);
       const agencies = new Set(items.map((a) => a.agencyName ?? ""));
-      const lines = items.map((a) => `${a.applicationNo}${agencies.size > 1 && a.agencyName ? `（${a.agencyName}）` : ""}：${a.statusLabel}${a.dueDate ? `，答复期限${markNotedDate(a.dueDate, a.dueDateNote)}` : ""}${a.disposition ? `，结果：${a.disposition}` : ""}`);
+      const lines = items.map(
+        (a) =>
+          `${a.applicationNo}${agencies.size > 1 && a.agencyName ? `（${a.agencyName}）` : ""}：${a.statusLabel}${a.dueDate ? `，答复期限${markNotedDate(a.dueDate, a.dueDateNote)}` : ""}${a.disposition ? `，结果：${a.disposition}` : ""}`,
+      );
       // Each distinct explanation once, after the list, instead of repeating it on every line.
       const notes = [...new Set(items.filter((a) => a.dueDate && a.dueDateNote).map((a) => a.dueDateNote as string))];
       return say([`您提交的申请：\n${lines.join("\n")}${notes.length ? `\n${notes.join("")}` : ""}`]);
@@ -613,18 +696,28 @@ function onResult(s: Session, r: EffectResult, now: string): StepResult {
     case "record_miss":
       return done(s, []);
     case "agency_info":
-      return say([r.result ? agencyChoice.agencyInfoReply(r.result) : "没有找到该机关，请回复机关名称或“帮助”。"], r.result ? { ...s, agencyHint: r.result.code } : s);
+      return say(
+        [r.result ? agencyChoice.agencyInfoReply(r.result) : "没有找到该机关，请回复机关名称或“帮助”。"],
+        r.result ? { ...s, agencyHint: r.result.code } : s,
+      );
     case "refile": {
       const res = r.result;
       const next: Session = { ...s, refileOffer: undefined };
       if (!res.ok) return say([res.message], next);
       const due = res.dueDate ? `答复期限：${markNotedDate(res.dueDate, res.dueDateNote ?? null)}。` : "";
       const head = res.alreadyRefiled ? `该申请已经转交过，无需重复转交。` : `已向${res.agencyName}转交您的申请（原申请${res.refiledFrom}）。`;
-      return say([`${head}\n新申请编号：${res.applicationNo}\n受理机关：${res.agencyName}\n收到日期：${res.receivedAt ?? "待确认"}\n${due}查询码与原申请相同，回复“查询申请 ${res.applicationNo} 查询码”可查询进度。`], next);
+      return say(
+        [
+          `${head}\n新申请编号：${res.applicationNo}\n受理机关：${res.agencyName}\n收到日期：${res.receivedAt ?? "待确认"}\n${due}查询码与原申请相同，回复“查询申请 ${res.applicationNo} 查询码”可查询进度。`,
+        ],
+        next,
+      );
     }
     case "handoff":
       return say([`已为您转接人工服务（咨询编号 ${r.result.consultationId.slice(0, 8)}），工作人员会在工作时间尽快通过本渠道回复您。`]);
     case "error":
-      return say([r.effect === "submit" ? "系统繁忙，申请暂未提交成功，您的填写内容已保留，请稍后回复“确认”重试。" : "系统繁忙，请稍后再试，或回复“人工”联系工作人员。"]);
+      return say([
+        r.effect === "submit" ? "系统繁忙，申请暂未提交成功，您的填写内容已保留，请稍后回复“确认”重试。" : "系统繁忙，请稍后再试，或回复“人工”联系工作人员。",
+      ]);
   }
 }

@@ -17,13 +17,35 @@ export type Chatter =
 
 /** Folded for matching: NFKC, no whitespace or punctuation, lower case. */
 export function fold(text: string): string {
-  return text.normalize("NFKC").replace(/[\s\p{P}\p{S}]+/gu, "").toLowerCase();
+  return text
+    .normalize("NFKC")
+    .replace(/[\s\p{P}\p{S}]+/gu, "")
+    .toLowerCase();
 }
 
 /** Fields that accept free text: a question typed there would be saved unless recognised first. */
 export const FREE_TEXT_FIELDS: ReadonlySet<FieldKey> = new Set<FieldKey>(["name", "contactName", "address", "description", "documentNo"]);
 
-const CANCEL_PARTS = ["取消申请", "取消", "退出", "不申请了", "我不申请了", "不填了", "不想填了", "不想申请了", "不想弄了", "不弄了", "不搞了", "不办了", "不要了", "算了吧", "算了", "放弃申请", "放弃", "不干了"];
+const CANCEL_PARTS = [
+  "取消申请",
+  "取消",
+  "退出",
+  "不申请了",
+  "我不申请了",
+  "不填了",
+  "不想填了",
+  "不想申请了",
+  "不想弄了",
+  "不弄了",
+  "不搞了",
+  "不办了",
+  "不要了",
+  "算了吧",
+  "算了",
+  "放弃申请",
+  "放弃",
+  "不干了",
+];
 // Filler that may surround a cancel ("那算了吧", "唉 不弄了") but is no cancel alone.
 const FILLERS = ["那", "哎", "唉", "还是", "我", "吧", "啊", "呀", "哦", "了", "嗯"];
 
@@ -70,8 +92,10 @@ export function isConfirmation(text: string): boolean {
 const GREETING = /^(在吗|在不在|在么|有人吗|有人在吗|你好|您好|喂|哈喽|hello|hi|嗨)/i;
 const WHERE = /填到哪|到哪了|到哪一步|哪一步了|进行到哪|下一步填什么|现在填什么|要填什么|刚才.*(哪|什么)/;
 const COMPLAINT = /投诉|举报|太麻烦|麻烦死|好麻烦|真麻烦|烦死|太慢|这么慢|什么破|垃圾|差劲|不满意|气死/;
-const QUESTION = /[?？]|[吗嘛呢][。!！~]*$|^(请问|问一下|想问)|多久|多长时间|几天|怎么|为什么|为啥|什么时候|能不能|可不可以|是不是|要不要|收费|收钱|多少|哪里|在哪/;
-const SAME_AS = /^(同上|同前|同左|同下|一样|同样|相同|同上面|和上面一样|跟上面一样|与上面相同|和上面相同|跟上面相同|和前面一样|跟前面一样|见上|见上面|上面那个|上面的|同申请人|同联系人|同上一项|同前一项|如上)$/;
+const QUESTION =
+  /[?？]|[吗嘛呢][。!！~]*$|^(请问|问一下|想问)|多久|多长时间|几天|怎么|为什么|为啥|什么时候|能不能|可不可以|是不是|要不要|收费|收钱|多少|哪里|在哪/;
+const SAME_AS =
+  /^(同上|同前|同左|同下|一样|同样|相同|同上面|和上面一样|跟上面一样|与上面相同|和上面相同|跟上面相同|和前面一样|跟前面一样|见上|见上面|上面那个|上面的|同申请人|同联系人|同上一项|同前一项|如上)$/;
 // Words that make a description out of a question-like sentence ("请问2019年预算文件在哪里能看到" asks for a document).
 const INFO_WORDS = /文件|信息|通知|记录|数据|报告|预算|决算|名单|批复|规划|合同|材料|档案|公告|方案|标准|明细|会议|纪要|政策|办法|规定|目录|年度|\d{4}/;
 const STATUS_WORDS = /申请号|申请编号|编号|查询码|进度|查询/;
@@ -86,7 +110,8 @@ export function chatterAt(step: FieldKey | "summary", text: string, accepted: bo
   const folded = fold(t);
   if (!folded) return null;
   const creds = parseCredentials(t);
-  if (creds.applicationNo && creds.queryCode && STATUS_WORDS.test(t)) return { kind: "status_query", applicationNo: creds.applicationNo, queryCode: creds.queryCode };
+  if (creds.applicationNo && creds.queryCode && STATUS_WORDS.test(t))
+    return { kind: "status_query", applicationNo: creds.applicationNo, queryCode: creds.queryCode };
   if (SAME_AS.test(folded)) return { kind: "same_as" };
   const free = step !== "summary" && FREE_TEXT_FIELDS.has(step);
   if (accepted && !free) return null;

@@ -2,7 +2,15 @@
 // the applications API (intake-schema.ts), with back / change field / summary / confirm / cancel.
 // Pure: state in, state and text out.
 import type { z } from "zod";
-import { CATEGORY_LABELS, DELIVERY_FORM_LABELS, DELIVERY_METHOD_LABELS, fieldSchemas, ID_TYPE_LABELS, intakeSchema, type IntakeInput } from "../applications/intake-schema";
+import {
+  CATEGORY_LABELS,
+  DELIVERY_FORM_LABELS,
+  DELIVERY_METHOD_LABELS,
+  fieldSchemas,
+  ID_TYPE_LABELS,
+  intakeSchema,
+  type IntakeInput,
+} from "../applications/intake-schema";
 import { isConfirmation } from "./form-chatter";
 import { normalizePhone } from "./phone";
 
@@ -97,7 +105,16 @@ export const FIELDS: FieldDef[] = [
     label: "申请人类型",
     prompt: () => `请问您以什么身份申请？请回复序号：\n${options(CATEGORY_OPTIONS)}`,
     parse: (t) => {
-      const k = choose(CATEGORY_OPTIONS, t, { 个人: "natural_person", 自己: "natural_person", 公司: "org.commercial", 企业: "org.commercial", 律所: "org.legal_service", 律师: "org.legal_service", 大学: "org.research", 高校: "org.research" });
+      const k = choose(CATEGORY_OPTIONS, t, {
+        个人: "natural_person",
+        自己: "natural_person",
+        公司: "org.commercial",
+        企业: "org.commercial",
+        律所: "org.legal_service",
+        律师: "org.legal_service",
+        大学: "org.research",
+        高校: "org.research",
+      });
       return k ? { value: k } : { error: `没有看懂您的选择，请回复1到${CATEGORY_OPTIONS.length}之间的序号。` };
     },
     show: (v) => CATEGORY_LABELS[v as keyof typeof CATEGORY_LABELS] ?? v,
@@ -220,7 +237,10 @@ export function newForm(idempotencyKey: string, now: string, suggestedDescriptio
 /** "我要申请公开2019年的预算执行情况" → "2019年的预算执行情况" (at least five characters), else undefined. */
 export function descriptionFromRequest(text: string): string | undefined {
   const m = /申请(?:公开|获取|查阅|提供)?[:：,，\s]*(.+)$/.exec(text.trim());
-  const rest = m?.[1]?.replace(/^(公开|获取|查阅|提供|一下)/, "").replace(/[。.!！?？]+$/, "").trim();
+  const rest = m?.[1]
+    ?.replace(/^(公开|获取|查阅|提供|一下)/, "")
+    .replace(/[。.!！?？]+$/, "")
+    .trim();
   return rest && [...rest].length >= 5 ? rest : undefined;
 }
 
@@ -260,7 +280,21 @@ export function fieldFromText(text: string): FieldKey | null {
     [/邮箱|email/i, "email"],
     [/地址/, "address"],
   ];
-  const order: FieldKey[] = ["idType", "contactName", "creditCode", "idNumber", "category", "name", "phone", "description", "documentNo", "deliveryForm", "deliveryMethod", "email", "address"];
+  const order: FieldKey[] = [
+    "idType",
+    "contactName",
+    "creditCode",
+    "idNumber",
+    "category",
+    "name",
+    "phone",
+    "description",
+    "documentNo",
+    "deliveryForm",
+    "deliveryMethod",
+    "email",
+    "address",
+  ];
   for (const key of order) {
     const re = aliases.find(([, k]) => k === key)![0];
     if (re.test(text)) return key;
@@ -340,7 +374,8 @@ export function answer(form: FormState, text: string, channel: IntakeInput["chan
       return advance({ ...form, values, pendingDescription: undefined, trail: [...form.trail, "description"] });
     }
   }
-  const useSuggestion = form.step === "description" && form.suggestedDescription && form.pendingDescription === undefined && /^(是|是的|对|好|好的|可以|用这段)[。!！]?$/.test(t);
+  const useSuggestion =
+    form.step === "description" && form.suggestedDescription && form.pendingDescription === undefined && /^(是|是的|对|好|好的|可以|用这段)[。!！]?$/.test(t);
   if (useSuggestion) return answer({ ...form, suggestedDescription: undefined }, form.suggestedDescription!, channel);
   if (def.optional && isSkip(t)) {
     return advance({ ...form, values: { ...form.values, [def.key]: "" }, trail: [...form.trail, def.key] });
@@ -352,7 +387,9 @@ export function answer(form: FormState, text: string, channel: IntakeInput["chan
     return {
       kind: "continue",
       form: { ...form, pendingDescription: r.value },
-      replies: [`提醒：您的描述中似乎包含${what}。描述会被工作人员阅读并可能出现在答复中，请不要在描述里填写个人证件号或电话（联系方式已单独登记）。请发送修改后的描述，或回复“保留”按原文继续。`],
+      replies: [
+        `提醒：您的描述中似乎包含${what}。描述会被工作人员阅读并可能出现在答复中，请不要在描述里填写个人证件号或电话（联系方式已单独登记）。请发送修改后的描述，或回复“保留”按原文继续。`,
+      ],
     };
   }
   const values = { ...form.values, [def.key]: r.value };

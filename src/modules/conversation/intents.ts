@@ -5,17 +5,7 @@ import type { Understanding, Understood } from "./understanding";
 
 export type GuideTopic = "how_to_apply" | "contact" | "time_limit" | "fees" | "withheld" | "remedies" | "overview";
 export type FigureTopic =
-  | "received"
-  | "carried_over"
-  | "granted"
-  | "partial"
-  | "withheld"
-  | "unable"
-  | "not_processed"
-  | "total"
-  | "carried_forward"
-  | "review"
-  | "litigation";
+  "received" | "carried_over" | "granted" | "partial" | "withheld" | "unable" | "not_processed" | "total" | "carried_forward" | "review" | "litigation";
 
 export type Intent =
   | { kind: "handoff" }
@@ -31,11 +21,33 @@ export type Intent =
   | { kind: "smalltalk"; what: "bye" | "capability" | "emoji" | "symbols" | "ack" }
   | { kind: "unknown" };
 
-const CN_DIGITS: Record<string, string> = { "〇": "0", "零": "0", "○": "0", "Ｏ": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9" };
+const CN_DIGITS: Record<string, string> = {
+  〇: "0",
+  零: "0",
+  "○": "0",
+  Ｏ: "0",
+  一: "1",
+  二: "2",
+  三: "3",
+  四: "4",
+  五: "5",
+  六: "6",
+  七: "7",
+  八: "8",
+  九: "9",
+};
 
 /** Year named in the text: 2019年, 二〇一九年, 19年, 今年/去年/前年/大前年 (relative to `currentYear`). */
 export function parseYear(text: string, currentYear: number): { year: number; word: string } | null {
-  const rel: Array<[string, number]> = [["大前年", -3], ["前年", -2], ["去年", -1], ["上一年", -1], ["上年度", -1], ["今年", 0], ["本年", 0]];
+  const rel: Array<[string, number]> = [
+    ["大前年", -3],
+    ["前年", -2],
+    ["去年", -1],
+    ["上一年", -1],
+    ["上年度", -1],
+    ["今年", 0],
+    ["本年", 0],
+  ];
   for (const [w, d] of rel) if (text.includes(w)) return { year: currentYear + d, word: w };
   const cn = /([〇零○一二三四五六七八九]{4})年/.exec(text);
   if (cn) {
@@ -135,7 +147,8 @@ export function classify(nlu: Understanding, u: Understood, currentYear: number)
   if (onlySocial && has("BYE")) return { kind: "smalltalk", what: "bye" };
   // The class lists the emoji joiner (U+200D) and variation selector (U+FE0F) as characters of their own on purpose.
   // eslint-disable-next-line no-misleading-character-class
-  if (!c.size && u.text && /^[\p{Extended_Pictographic}\p{P}\p{S}\s\u200d\ufe0f]+$/u.test(u.text) && /\p{Extended_Pictographic}/u.test(u.text)) return { kind: "smalltalk", what: "emoji" };
+  if (!c.size && u.text && /^[\p{Extended_Pictographic}\p{P}\p{S}\s\u200d\ufe0f]+$/u.test(u.text) && /\p{Extended_Pictographic}/u.test(u.text))
+    return { kind: "smalltalk", what: "emoji" };
   // Symbols and digits without a word ("{{7*7}} ${7*7}", "？？？"): nothing is asked; never evaluated or echoed.
   if (!c.size && u.text && !/\p{L}/u.test(u.text) && /[\p{P}\p{S}]/u.test(u.text)) return { kind: "smalltalk", what: "symbols" };
   // "谢谢你的帮助" thanks (帮助 is also a greeting word).

@@ -56,7 +56,11 @@ export function createConversation(
   };
   const module: FeatureModule = {
     name: "conversation",
-    routes: () => [conversationRoutes(ctx, { conversation: svc, staff: deps.staff }), wechatWebhookRoutes(ctx, { conversation: svc }), learnedRoutes(ctx, { learned, knowledge, staff: deps.staff })],
+    routes: () => [
+      conversationRoutes(ctx, { conversation: svc, staff: deps.staff }),
+      wechatWebhookRoutes(ctx, { conversation: svc }),
+      learnedRoutes(ctx, { learned, knowledge, staff: deps.staff }),
+    ],
     async start() {
       // Build jieba with the domain dictionary and the pinyin table now, not inside the first WeChat reply budget
       // (in every worker: each process has its own).

@@ -101,7 +101,10 @@ interface PublishedGuideLike {
 export function excerpt(body: string, words: string[], max = 360): string {
   const text = body.trim();
   if (text.length <= max) return text;
-  const paras = text.split(/\n+/).map((p) => p.trim()).filter(Boolean);
+  const paras = text
+    .split(/\n+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
   const score = (p: string) => words.filter((w) => p.includes(w)).length;
   const best = Math.max(...paras.map(score));
   const picked: string[] = [];
@@ -121,7 +124,9 @@ function fill(template: string, agency: Agency, guide: PublishedGuideLike | null
   const pc = (profile.contact ?? {}) as Record<string, string | null>;
   const contact = { ...pc, ...(guide?.contact ?? {}) };
   const v = (x: string | null | undefined) => x || "待机关补充";
-  const channels = ((profile.channels ?? []) as Array<{ name: string; kind: string }>).map((c) => (c.kind === "print" ? `《${c.name}》` : c.kind === "app" ? `“${c.name}”APP` : c.name));
+  const channels = ((profile.channels ?? []) as Array<{ name: string; kind: string }>).map((c) =>
+    c.kind === "print" ? `《${c.name}》` : c.kind === "app" ? `“${c.name}”APP` : c.name,
+  );
   const map: Record<string, string> = {
     agency: agency.name,
     office: v(contact.office),
@@ -166,7 +171,10 @@ const APPLICATIONS_SECTION = "三、收到和处理政府信息公开申请情�
 const REVIEW_SECTION = "四、政府信息公开行政复议、行政诉讼情况";
 
 /** The figure a topic asks for: a data row, or the sum of a group's rows (不予公开 = its eight reasons). */
-export function pickFigure(topic: FigureTopic, f: PublishedFigures): { value: number; label: string; section: string; breakdown: Array<{ label: string; value: number }> } | null {
+export function pickFigure(
+  topic: FigureTopic,
+  f: PublishedFigures,
+): { value: number; label: string; section: string; breakdown: Array<{ label: string; value: number }> } | null {
   if (topic === "review" || topic === "litigation") {
     const codes = topic === "review" ? ["review.total"] : ["litigation.direct.total", "litigation.after_review.total"];
     const hits = f.reviewLitigation.filter((r) => codes.includes(r.code));
@@ -345,7 +353,13 @@ export function realPorts(ctx: PortsContext, deps: ConversationDeps): Conversati
         const names = new Map(platform.map((x) => [x.id, x.name]));
         return {
           total: r.total,
-          items: r.items.slice(0, 5).map((i) => ({ indexNo: i.indexNo, title: i.title, date: i.writtenDate ?? null, url: i.url ?? null, agencyName: names.get(i.agencyId ?? "") ?? "" })),
+          items: r.items.slice(0, 5).map((i) => ({
+            indexNo: i.indexNo,
+            title: i.title,
+            date: i.writtenDate ?? null,
+            url: i.url ?? null,
+            agencyName: names.get(i.agencyId ?? "") ?? "",
+          })),
           guideSections: [],
           multiAgency: true,
         };
@@ -415,12 +429,23 @@ export function realPorts(ctx: PortsContext, deps: ConversationDeps): Conversati
         let attached = 0;
         if (speaker.citizenKey && deps.attachments) {
           const files = deps.attachments;
-          attached = await files.claimPending(pendingAttachmentKey(speaker.citizenKey, idempotencyKey), r.applicationNo, speaker.citizenKey).catch((err: unknown) => {
-            ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "binding the dialogue's images failed");
-            return 0;
-          });
+          attached = await files
+            .claimPending(pendingAttachmentKey(speaker.citizenKey, idempotencyKey), r.applicationNo, speaker.citizenKey)
+            .catch((err: unknown) => {
+              ctx.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "binding the dialogue's images failed");
+              return 0;
+            });
         }
-        return { ok: true, applicationNo: r.applicationNo, queryCode: r.queryCode, status: r.status, receivedAt: r.receivedAt, dueDate: r.dueDate, dueDateNote: r.dueDateNote ?? null, attached };
+        return {
+          ok: true,
+          applicationNo: r.applicationNo,
+          queryCode: r.queryCode,
+          status: r.status,
+          receivedAt: r.receivedAt,
+          dueDate: r.dueDate,
+          dueDateNote: r.dueDateNote ?? null,
+          attached,
+        };
       } catch (e) {
         return { ok: false, message: citizenError(e) };
       }
@@ -432,9 +457,23 @@ export function realPorts(ctx: PortsContext, deps: ConversationDeps): Conversati
         const r = await svc.citizenStatus(applicationNo, queryCode, clientKeyOf(speaker));
         // A 不属于本机关 answer naming the competent agency: this conversation may re-file it ("转交申请").
         const referral = r.referral
-          ? { agencyName: r.referral.agencyName, contact: r.referral.contact, refiledAs: r.referral.refiledAs, ...(r.referral.refiledAs ? {} : { grant: refileGrant(serverSecret(ctx.config), r.applicationNo, conversationOf(speaker)) }) }
+          ? {
+              agencyName: r.referral.agencyName,
+              contact: r.referral.contact,
+              refiledAs: r.referral.refiledAs,
+              ...(r.referral.refiledAs ? {} : { grant: refileGrant(serverSecret(ctx.config), r.applicationNo, conversationOf(speaker)) }),
+            }
           : undefined;
-        return { ok: true, applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel, dispositionDate: r.dispositionDate, ...(referral ? { referral } : {}) };
+        return {
+          ok: true,
+          applicationNo: r.applicationNo,
+          statusLabel: r.statusLabel,
+          dueDate: r.dueDate,
+          dueDateNote: r.dueDateNote,
+          disposition: r.dispositionLabel,
+          dispositionDate: r.dispositionDate,
+          ...(referral ? { referral } : {}),
+        };
       } catch (e) {
         return { ok: false, message: citizenError(e) };
       }
@@ -443,7 +482,16 @@ export function realPorts(ctx: PortsContext, deps: ConversationDeps): Conversati
     async listMine(citizenKey: string): Promise<MineResult> {
       const svc = deps.applications;
       const rows = await svc.listForCitizen(citizenKey, { withAgency: true });
-      return { items: rows.map((r) => ({ applicationNo: r.applicationNo, statusLabel: r.statusLabel, dueDate: r.dueDate, dueDateNote: r.dueDateNote, disposition: r.dispositionLabel, ...(r.agencyName ? { agencyName: r.agencyName } : {}) })) };
+      return {
+        items: rows.map((r) => ({
+          applicationNo: r.applicationNo,
+          statusLabel: r.statusLabel,
+          dueDate: r.dueDate,
+          dueDateNote: r.dueDateNote,
+          disposition: r.dispositionLabel,
+          ...(r.agencyName ? { agencyName: r.agencyName } : {}),
+        })),
+      };
     },
 
     async agencies() {
@@ -469,10 +517,20 @@ export function realPorts(ctx: PortsContext, deps: ConversationDeps): Conversati
       const svc = deps.applications;
       try {
         let r: Answer;
-        if (applicationNo && grant && isRefileGrant(serverSecret(ctx.config), applicationNo, conversationOf(speaker), grant)) r = await svc.refileVerified(applicationNo);
+        if (applicationNo && grant && isRefileGrant(serverSecret(ctx.config), applicationNo, conversationOf(speaker), grant))
+          r = await svc.refileVerified(applicationNo);
         else if (speaker.citizenKey) r = await svc.refileForCitizen(speaker.citizenKey, applicationNo);
         else return { ok: false, message: "请先回复“查询申请 申请编号 查询码”查看答复，再回复“转交申请”。" };
-        return { ok: true, applicationNo: r.applicationNo, refiledFrom: r.refiledFrom, agencyName: r.agencyName, receivedAt: r.receivedAt, dueDate: r.dueDate, dueDateNote: r.dueDateNote ?? null, alreadyRefiled: r.alreadyRefiled };
+        return {
+          ok: true,
+          applicationNo: r.applicationNo,
+          refiledFrom: r.refiledFrom,
+          agencyName: r.agencyName,
+          receivedAt: r.receivedAt,
+          dueDate: r.dueDate,
+          dueDateNote: r.dueDateNote ?? null,
+          alreadyRefiled: r.alreadyRefiled,
+        };
       } catch (e) {
         return { ok: false, message: citizenError(e) };
       }

@@ -33,7 +33,9 @@ export const chatSchema = z.object({
   text: z.string({ error: "请提供 text" }).trim().min(1, { error: "消息内容不能为空" }).max(10000, { error: "消息不能超过10000个字" }),
   messageId: z.string().trim().min(1).max(128).optional(),
 });
-const replySchema = z.object({ answer: z.string({ error: "请填写答复内容" }).trim().min(1, { error: "请填写答复内容" }).max(2000, { error: "答复不能超过2000个字" }) });
+const replySchema = z.object({
+  answer: z.string({ error: "请填写答复内容" }).trim().min(1, { error: "请填写答复内容" }).max(2000, { error: "答复不能超过2000个字" }),
+});
 const ackSchema = z.object({ ok: z.boolean({ error: "ok 应为 true 或 false" }), error: z.string().max(500).optional() });
 const listSchema = z.object({ status: z.enum(["open", "answered"], { error: "status 应为 open 或 answered" }).optional() });
 
@@ -54,7 +56,8 @@ async function speakerOf(app: AppContext, ctx: Context, userId: string | undefin
   const token = bearer(ctx);
   if (!token) throw new Error("anonymous chat has no bearer speaker"); // anonymous chat is answered by its session token instead
   if (isBot(app, token)) {
-    if (!userId) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "userId", message: "请提供 userId（转发的联系人）" }]);
+    if (!userId)
+      throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", [{ field: "userId", message: "请提供 userId（转发的联系人）" }]);
     return { channel: "wx", userId, citizenKey: `wx:${userId}` };
   }
   const openId = await mpOpenIdOf(app, token);

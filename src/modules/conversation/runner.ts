@@ -91,7 +91,13 @@ export function recipientOf(speaker: Speaker): string {
   return speaker.citizenKey ?? `${speaker.channel}:${speaker.userId}`;
 }
 
-async function execute(ports: ConversationPorts, e: Effect, speaker: Speaker, currentYear: number, onError: (err: unknown, effect: Effect["kind"]) => void): Promise<EffectResult> {
+async function execute(
+  ports: ConversationPorts,
+  e: Effect,
+  speaker: Speaker,
+  currentYear: number,
+  onError: (err: unknown, effect: Effect["kind"]) => void,
+): Promise<EffectResult> {
   // The miss record is best effort: when it fails the citizen still gets the reply, never "系统繁忙".
   if (e.kind === "record_miss") {
     try {
@@ -176,16 +182,21 @@ export class ConversationRunner {
           return undefined;
         })
       : undefined;
-    const first = step(this.nlu, session, {
-      type: "text",
-      text: input.text,
-      now: nowIso,
-      messageId: input.messageId,
-      channel: input.speaker.channel,
-      verified: input.speaker.citizenKey !== null,
-      currentYear: input.currentYear,
-      ...(agencies ? { agencies } : {}),
-    }, knowledge);
+    const first = step(
+      this.nlu,
+      session,
+      {
+        type: "text",
+        text: input.text,
+        now: nowIso,
+        messageId: input.messageId,
+        channel: input.speaker.channel,
+        verified: input.speaker.citizenKey !== null,
+        currentYear: input.currentYear,
+        ...(agencies ? { agencies } : {}),
+      },
+      knowledge,
+    );
     session = first.session;
     const replies = [...first.replies];
     const done: Effect["kind"][] = [];

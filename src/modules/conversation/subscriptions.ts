@@ -80,11 +80,17 @@ export class SubscriptionStore {
   /** Gives a consent back when the message never reached WeChat (network failure, not a refusal). */
   async giveBack(recipient: string, templateId: string): Promise<void> {
     const q = this.sql.params();
-    await this.db.query(`UPDATE subscription_consents SET remaining = remaining + 1, updated_at = ${q.p(this.now())} WHERE recipient = ${q.p(recipient)} AND template_id = ${q.p(templateId)}`, q.values);
+    await this.db.query(
+      `UPDATE subscription_consents SET remaining = remaining + 1, updated_at = ${q.p(this.now())} WHERE recipient = ${q.p(recipient)} AND template_id = ${q.p(templateId)}`,
+      q.values,
+    );
   }
 
   async zero(recipient: string, templateId: string, m: { query(sql: string, params?: unknown[]): Promise<unknown> } = this.db): Promise<void> {
     const q = this.sql.params();
-    await m.query(`UPDATE subscription_consents SET remaining = 0, updated_at = ${q.p(this.now())} WHERE recipient = ${q.p(recipient)} AND template_id = ${q.p(templateId)}`, q.values);
+    await m.query(
+      `UPDATE subscription_consents SET remaining = 0, updated_at = ${q.p(this.now())} WHERE recipient = ${q.p(recipient)} AND template_id = ${q.p(templateId)}`,
+      q.values,
+    );
   }
 }

@@ -34,7 +34,42 @@ function oneCharOff(a: string, b: string): boolean {
 }
 
 /** Words a question is made of besides the domain words (for reading pinyin). */
-const PINYIN_COMMON = ["政府", "信息", "公开", "怎么", "怎么样", "你们", "我们", "吗", "呢", "多久", "多少", "什么", "哪里", "可以", "需要", "能", "要", "是", "的", "有", "没有", "我", "你", "时间", "地址", "答复", "办理", "年报", "去年", "今年", "文件", "查询", "联系", "申请"];
+const PINYIN_COMMON = [
+  "政府",
+  "信息",
+  "公开",
+  "怎么",
+  "怎么样",
+  "你们",
+  "我们",
+  "吗",
+  "呢",
+  "多久",
+  "多少",
+  "什么",
+  "哪里",
+  "可以",
+  "需要",
+  "能",
+  "要",
+  "是",
+  "的",
+  "有",
+  "没有",
+  "我",
+  "你",
+  "时间",
+  "地址",
+  "答复",
+  "办理",
+  "年报",
+  "去年",
+  "今年",
+  "文件",
+  "查询",
+  "联系",
+  "申请",
+];
 
 function scopePinyinWords(): string[] {
   const c = scopeConfig();
@@ -97,7 +132,7 @@ export class Understanding {
   fromPinyin(text: string): string | null {
     const parts = text.split(/[\s']+/).filter(Boolean);
     const out: string[] = [];
-    for (let i = 0; i < parts.length; ) {
+    for (let i = 0; i < parts.length;) {
       let hit: [string, number] | null = null;
       for (let j = Math.min(parts.length, i + 4); j > i && !hit; j--) {
         const w = this.pinyinWords.get(parts.slice(i, j).join(""));

@@ -56,7 +56,12 @@ export class AgencyDirectory {
   /** Every agency of the platform, by name (always checked against the table's stamp). */
   async all(): Promise<DirectoryEntry[]> {
     const checkedAt = this.ctx.clock.now().getTime();
-    const raw = await this.ctx.db.getRepository(Agency).createQueryBuilder("a").select("COUNT(*)", "n").addSelect("MAX(a.updated_at)", "at").getRawOne<{ n: string | number; at: string | null }>();
+    const raw = await this.ctx.db
+      .getRepository(Agency)
+      .createQueryBuilder("a")
+      .select("COUNT(*)", "n")
+      .addSelect("MAX(a.updated_at)", "at")
+      .getRawOne<{ n: string | number; at: string | null }>();
     const stamp = `${raw?.n ?? 0}:${raw?.at ?? ""}`;
     if (this.cache?.stamp !== stamp) {
       const rows = await this.ctx.db.getRepository(Agency).find({ order: { name: "ASC" } });

@@ -31,7 +31,38 @@ export interface AgencyMatch {
 const REGION_RE = /^(山东省)?(淄博市)?(张店区|张店)?/;
 const KIND_RE = /(委员会|管理委员会|管委会|办公室|办事处|街道办事处|中心|局|委|办|厅|处|所|站|队|院)$/;
 // Words of a routing question that say nothing about the matter ("…的事找谁", "归哪个部门管").
-const GENERIC = new Set(["事", "事情", "事儿", "问题", "找", "谁", "哪个", "部门", "单位", "机关", "管", "归", "负责", "办", "办理", "申请", "公开", "信息", "政府", "政府信息", "哪", "个", "该", "联系", "电话", "方式", "我", "想", "要", "请问"]);
+const GENERIC = new Set([
+  "事",
+  "事情",
+  "事儿",
+  "问题",
+  "找",
+  "谁",
+  "哪个",
+  "部门",
+  "单位",
+  "机关",
+  "管",
+  "归",
+  "负责",
+  "办",
+  "办理",
+  "申请",
+  "公开",
+  "信息",
+  "政府",
+  "政府信息",
+  "哪",
+  "个",
+  "该",
+  "联系",
+  "电话",
+  "方式",
+  "我",
+  "想",
+  "要",
+  "请问",
+]);
 
 const fold = (s: string) => s.normalize("NFKC").replace(/\s+/g, "").toLowerCase();
 
@@ -75,7 +106,10 @@ export function nameVariants(a: Pick<DirectoryAgency, "name" | "shortName" | "fu
 function cores(a: DirectoryAgency): string[] {
   const out = new Set<string>();
   for (const v of nameVariants(a)) {
-    const core = v.replace(REGION_RE, "").replace(/^[区市县]/, "").replace(KIND_RE, "");
+    const core = v
+      .replace(REGION_RE, "")
+      .replace(/^[区市县]/, "")
+      .replace(KIND_RE, "");
     if (core.length >= 2) out.add(core);
     // "教育和体育" → "教育", "体育": each half of a joined name is a name citizens use.
     for (const part of core.split(/[和与及、]/)) if (part.length >= 2) out.add(part);

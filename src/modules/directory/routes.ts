@@ -20,7 +20,12 @@ const querySchema = z.object({
 
 /** The per-address limit of agency searches, one counter for the API and the portal's "找哪个机关？" box. */
 export function agencySearchLimit(app: AppContext): Limiter {
-  return sharedLimiter(app.kv, { name: "agency-search", points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE, durationSeconds: 60, message: "查询过于频繁，请稍后再试。" });
+  return sharedLimiter(app.kv, {
+    name: "agency-search",
+    points: app.config.CATALOGUE_SEARCH_RATE_PER_MINUTE,
+    durationSeconds: 60,
+    message: "查询过于频繁，请稍后再试。",
+  });
 }
 
 /** What a citizen sees of an agency: public facts only (no ids). */

@@ -6,7 +6,10 @@ import { openApiRoutes } from "./openapi";
 import { miniprogramRoutes } from "./routes";
 
 /** The mini-program module: routes only, on the services of the modules it fronts. */
-export function createMiniprogram(ctx: AppContext, deps: Pick<Services, "applications" | "attachments" | "catalogue" | "conversation" | "reports">): { module: FeatureModule } {
+export function createMiniprogram(
+  ctx: AppContext,
+  deps: Pick<Services, "applications" | "attachments" | "catalogue" | "conversation" | "reports">,
+): { module: FeatureModule } {
   return {
     module: {
       name: "miniprogram",

@@ -39,19 +39,27 @@ const errorSchema = {
 
 function parameters(spec: ApiSpec): Json[] {
   const out: Json[] = [];
-  for (const [where, obj] of [["path", spec.params], ["query", spec.query]] as const) {
+  for (const [where, obj] of [
+    ["path", spec.params],
+    ["query", spec.query],
+  ] as const) {
     if (!obj) continue;
     for (const [name, field] of Object.entries(obj.shape)) {
       const f = field as z.ZodType;
       out.push({ name, in: where, required: where === "path" || !f.safeParse(undefined).success, schema: requestJsonSchema(f) });
     }
   }
-  for (const [name, description] of Object.entries(spec.headers ?? {})) out.push({ name, in: "header", required: false, description, schema: { type: "string", maxLength: 200 } });
+  for (const [name, description] of Object.entries(spec.headers ?? {}))
+    out.push({ name, in: "header", required: false, description, schema: { type: "string", maxLength: 200 } });
   return out;
 }
 
 function operation(spec: ApiSpec): Json {
-  const op: Json = { summary: spec.summary, tags: [spec.tag], operationId: `${spec.method.toLowerCase()}${openApiPath(spec.path).replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}` };
+  const op: Json = {
+    summary: spec.summary,
+    tags: [spec.tag],
+    operationId: `${spec.method.toLowerCase()}${openApiPath(spec.path).replace(/[^A-Za-z0-9]+(\w)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
+  };
   if (spec.description) op.description = spec.description;
   const params = parameters(spec);
   if (params.length) op.parameters = params;
@@ -62,7 +70,11 @@ function operation(spec: ApiSpec): Json {
       required: true,
       content: {
         "multipart/form-data": {
-          schema: { ...fields, properties: { ...(fields.properties ?? {}), file: { type: "string", format: "binary", description: "JPG、PNG 或 PDF" } }, required: [...(fields.required ?? []), "file"] },
+          schema: {
+            ...fields,
+            properties: { ...(fields.properties ?? {}), file: { type: "string", format: "binary", description: "JPG、PNG 或 PDF" } },
+            required: [...(fields.required ?? []), "file"],
+          },
         },
       },
     };
@@ -70,7 +82,10 @@ function operation(spec: ApiSpec): Json {
   if (spec.auth === "mp") op.security = [{ miniprogramSession: [] }];
   const err = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
   const responses: Json = {
-    [String(spec.success.status)]: { description: spec.success.description, ...(spec.success.schema ? { content: { "application/json": { schema: responseJsonSchema(spec.success.schema) } } } : {}) },
+    [String(spec.success.status)]: {
+      description: spec.success.description,
+      ...(spec.success.schema ? { content: { "application/json": { schema: responseJsonSchema(spec.success.schema) } } } : {}),
+    },
     400: err("请求内容有误（字段错误列在 details）"),
     429: err("过于频繁"),
     503: err("服务暂时繁忙，请稍后重试"),
@@ -92,7 +107,8 @@ export function openApiDocument(app: AppContext): Json {
     info: {
       title: "政府信息公开 小程序接口",
       version: "1",
-      description: "小程序后端：登录、我的申请、提交申请和附件、查询、指南、目录、年度报告、订阅消息。错误统一为 {error: {code, message, details?}}，message 为中文。",
+      description:
+        "小程序后端：登录、我的申请、提交申请和附件、查询、指南、目录、年度报告、订阅消息。错误统一为 {error: {code, message, details?}}，message 为中文。",
     },
     servers: [{ url: app.config.PUBLIC_BASE_URL ?? "/" }],
     tags: [

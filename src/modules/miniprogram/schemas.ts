@@ -6,7 +6,9 @@ import { SUBSCRIBE_RESULTS } from "../conversation/subscriptions";
 
 export const agencyQuery = z.string().regex(/^[a-z0-9-]{1,40}$/, { error: "机关代码格式不正确" });
 
-export const loginBody = z.object({ code: z.string({ error: "请提供 code（wx.login 返回的临时登录凭证）" }).trim().min(1, { error: "请提供 code" }).max(200, { error: "code 过长" }) });
+export const loginBody = z.object({
+  code: z.string({ error: "请提供 code（wx.login 返回的临时登录凭证）" }).trim().min(1, { error: "请提供 code" }).max(200, { error: "code 过长" }),
+});
 export const loginAnswer = z.object({ token: z.string(), expiresIn: z.number().int() });
 
 export const applicationNoParams = z.object({
@@ -14,7 +16,10 @@ export const applicationNoParams = z.object({
 });
 
 export const statusQuery = z.object({
-  applicationNo: z.string({ error: "请填写申请编号" }).trim().regex(/^[A-Za-z0-9-]{1,40}$/, { error: "申请编号格式不正确，如 ZDRMT-2026-00001" }),
+  applicationNo: z
+    .string({ error: "请填写申请编号" })
+    .trim()
+    .regex(/^[A-Za-z0-9-]{1,40}$/, { error: "申请编号格式不正确，如 ZDRMT-2026-00001" }),
   queryCode: z.string({ error: "请填写查询码" }).trim().min(1, { error: "请填写查询码" }).max(20, { error: "查询码格式不正确" }),
 });
 
@@ -70,9 +75,18 @@ export const guideQuery = z.object({ agency: agencyQuery.optional() });
 export const catalogueQuery = z.object({
   q: z.string().max(200, { error: "搜索词不能超过200个字" }).optional(),
   category: z.string().max(200, { error: "分类不能超过200个字" }).optional(),
-  year: z.string().regex(/^\d{4}$/, { error: "年份应为四位数字" }).optional(),
-  page: z.string().regex(/^\d{1,5}$/, { error: "页码应为数字" }).optional(),
-  pageSize: z.string().regex(/^\d{1,3}$/, { error: "每页条数应为数字" }).optional(),
+  year: z
+    .string()
+    .regex(/^\d{4}$/, { error: "年份应为四位数字" })
+    .optional(),
+  page: z
+    .string()
+    .regex(/^\d{1,5}$/, { error: "页码应为数字" })
+    .optional(),
+  pageSize: z
+    .string()
+    .regex(/^\d{1,3}$/, { error: "每页条数应为数字" })
+    .optional(),
   agency: agencyQuery.optional(),
 });
 

@@ -15,10 +15,18 @@ export const dutiesSchema = z.object({
 });
 
 export const contactSchema = z
-  .object(Object.fromEntries(CONTACT_FIELDS.map((f) => [f, z.string().trim().max(200, "联系方式每项不超过200字").nullable().optional()])) as Record<(typeof CONTACT_FIELDS)[number], z.ZodOptional<z.ZodNullable<z.ZodString>>>)
+  .object(
+    Object.fromEntries(CONTACT_FIELDS.map((f) => [f, z.string().trim().max(200, "联系方式每项不超过200字").nullable().optional()])) as Record<
+      (typeof CONTACT_FIELDS)[number],
+      z.ZodOptional<z.ZodNullable<z.ZodString>>
+    >,
+  )
   .strict();
 
-const codeSchema = z.string().trim().regex(/^[a-z0-9-]{2,40}$/, "机关代码须为2–40位小写字母、数字或 -");
+const codeSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9-]{2,40}$/, "机关代码须为2–40位小写字母、数字或 -");
 
 export const agencyFieldsSchema = z.object({
   name: z.string().trim().min(2, "请填写机关名称").max(200, "机关名称不超过200字"),
@@ -26,7 +34,11 @@ export const agencyFieldsSchema = z.object({
   parent: codeSchema.nullable().optional(),
   shortName: z.string().trim().max(50).optional(),
   region: z.string().trim().max(100).optional(),
-  indexCode: z.string().trim().regex(/^[A-Za-z0-9-]{1,40}$/, "索引号机关代码须为字母、数字或 -").optional(),
+  indexCode: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{1,40}$/, "索引号机关代码须为字母、数字或 -")
+    .optional(),
   contact: contactSchema.optional(),
   duties: dutiesSchema.optional(),
   replyTemplates: z
@@ -38,7 +50,9 @@ export const agencyFieldsSchema = z.object({
 export const agencyAddSchema = agencyFieldsSchema.extend({
   code: codeSchema,
   /** The agency's first admin; without one, create it later with `create-user --agency CODE`. */
-  admin: z.object({ username: z.string().trim().min(3).max(64), password: z.string().min(1).max(200), displayName: z.string().trim().max(100).optional() }).optional(),
+  admin: z
+    .object({ username: z.string().trim().min(3).max(64), password: z.string().min(1).max(200), displayName: z.string().trim().max(100).optional() })
+    .optional(),
 });
 
 export const agencyUpdateSchema = agencyFieldsSchema.partial();

@@ -38,7 +38,10 @@ type Actor = StaffPrincipal | null;
 /** What adding an agency needs of the other modules: its admin account, its guide and catalogue, every module's seeds. */
 export interface AgencyServiceDeps {
   staff: Pick<StaffService, "validateNewAccount" | "createUser">;
-  catalogue?: { guides: Pick<CatalogueFacade["guides"], "checkGuideFile" | "seedFromFile">; entries: Pick<CatalogueFacade["entries"], "validateRows" | "importRows"> };
+  catalogue?: {
+    guides: Pick<CatalogueFacade["guides"], "checkGuideFile" | "seedFromFile">;
+    entries: Pick<CatalogueFacade["entries"], "validateRows" | "importRows">;
+  };
   /** The seeds of every module (guide, catalogue, reports from config/ named by the code), in module order. */
   seedAgency(agency: Agency): Promise<void>;
 }
@@ -99,7 +102,11 @@ export class AgencyService {
    * (from the files given, else config/guide/<code>.json and config/catalogue/<code>.csv if they exist) and any
    * historical reports shipped as data — the same seeds the default agency gets at first start.
    */
-  async add(input: AgencyAddInput, actor: Actor, opts: AddOptions = {}): Promise<{ agency: AgencyView; admin: StaffPrincipal | null; guide: boolean; catalogue: number }> {
+  async add(
+    input: AgencyAddInput,
+    actor: Actor,
+    opts: AddOptions = {},
+  ): Promise<{ agency: AgencyView; admin: StaffPrincipal | null; guide: boolean; catalogue: number }> {
     const repo = this.ctx.db.getRepository(Agency);
     if (await repo.existsBy({ code: input.code })) throw new DomainError("AGENCY.ALREADY_EXISTS", `机关代码 ${input.code} 已存在`);
     const parent = input.parent ? await agencyByCode(this.ctx, input.parent) : null;
@@ -114,13 +121,38 @@ export class AgencyService {
     const catalogueRows = cat && opts.catalogueFile ? await readCatalogueFile(opts.catalogueFile) : null;
     if (cat && catalogueRows) cat.entries.validateRows(catalogueRows);
     const now = this.ctx.clock.now().toISOString();
-    const agency = repo.create({ id: randomUUID(), code: input.code, name: input.name, parentId: parent?.id ?? null, profile: mergeProfile({ channels: [], contact: {} }, input), createdAt: now, updatedAt: now });
+    const agency = repo.create({
+      id: randomUUID(),
+      code: input.code,
+      name: input.name,
+      parentId: parent?.id ?? null,
+      profile: mergeProfile({ channels: [], contact: {} }, input),
+      createdAt: now,
+      updatedAt: now,
+    });
     await this.ctx.db.transaction(async (m) => {
       await m.getRepository(Agency).save(agency);
-      await m.save(AuditEvent, auditEvent({ agencyId: agency.id, entityType: "agency", entityId: agency.id, actor: staffOrSystem(actor, "cli"), action: "agency.create", data: { code: agency.code, name: agency.name, parent: parent?.code ?? null }, at: now }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId: agency.id,
+          entityType: "agency",
+          entityId: agency.id,
+          actor: staffOrSystem(actor, "cli"),
+          action: "agency.create",
+          data: { code: agency.code, name: agency.name, parent: parent?.code ?? null },
+          at: now,
+        }),
+      );
     });
     const admin = input.admin
-      ? await staff.createUser({ username: input.admin.username, password: input.admin.password, displayName: input.admin.displayName, role: "admin", agencyCode: agency.code })
+      ? await staff.createUser({
+          username: input.admin.username,
+          password: input.admin.password,
+          displayName: input.admin.displayName,
+          role: "admin",
+          agencyCode: agency.code,
+        })
       : null;
     let guide = false;
     let catalogue = 0;
@@ -131,7 +163,11 @@ export class AgencyService {
       } catch (e) {
         if (!(e instanceof DomainError)) throw e;
         // The agency and its admin stand; the message says how to load the catalogue once the file is fixed.
-        throw new DomainError(e.code, `机关 ${agency.code} 已添加，但目录未导入（${e.message}）；改正文件后运行 import-catalogue <文件> --agency ${agency.code}`, e.details);
+        throw new DomainError(
+          e.code,
+          `机关 ${agency.code} 已添加，但目录未导入（${e.message}）；改正文件后运行 import-catalogue <文件> --agency ${agency.code}`,
+          e.details,
+        );
       }
     }
     // The seeds of every module (guide, catalogue, reports from config/ named by the code); each is idempotent.
@@ -159,16 +195,32 @@ export class AgencyService {
       await m.getRepository(Agency).save(agency);
       await m.save(
         AuditEvent,
-        auditEvent({ agencyId: agency.id, entityType: "agency", entityId: agency.id, actor: staffOrSystem(actor, "cli"), action: "agency.update", data: { before: { name: before.name, parentId: before.parentId }, fields: Object.keys(patch) }, at: agency.updatedAt }),
+        auditEvent({
+          agencyId: agency.id,
+          entityType: "agency",
+          entityId: agency.id,
+          actor: staffOrSystem(actor, "cli"),
+          action: "agency.update",
+          data: { before: { name: before.name, parentId: before.parentId }, fields: Object.keys(patch) },
+          at: agency.updatedAt,
+        }),
       );
     });
     return this.get((await repo.findOneByOrFail({ id: agency.id })).code);
   }
-
 }
 
 function view(a: Agency, parentCode: string | null, depth: number): AgencyView {
-  return { id: a.id, code: a.code, name: a.name, parentCode, depth, profile: a.profile ?? { channels: [], contact: {} }, createdAt: a.createdAt, updatedAt: a.updatedAt };
+  return {
+    id: a.id,
+    code: a.code,
+    name: a.name,
+    parentCode,
+    depth,
+    profile: a.profile ?? { channels: [], contact: {} },
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+  };
 }
 
 /** The profile with the given fields replaced (contact merged field by field; an empty string clears a field). */

@@ -55,11 +55,25 @@ function fields(v: Values, existingDuties?: { keywords: string[]; summary: strin
   if (v.region !== undefined) out.region = v.region;
   if (v["index-code"] !== undefined) out.indexCode = v["index-code"];
   const contact: Record<string, string> = {};
-  for (const [opt, key] of [["phone", "phone"], ["address", "address"], ["office", "office"], ["hours", "officeHours"], ["email", "email"], ["fax", "fax"]] as const) if (v[opt] !== undefined) contact[key] = v[opt]!;
+  for (const [opt, key] of [
+    ["phone", "phone"],
+    ["address", "address"],
+    ["office", "office"],
+    ["hours", "officeHours"],
+    ["email", "email"],
+    ["fax", "fax"],
+  ] as const)
+    if (v[opt] !== undefined) contact[key] = v[opt]!;
   if (Object.keys(contact).length) out.contact = contact;
   if (v.duties !== undefined || v["duties-summary"] !== undefined) {
     out.duties = {
-      keywords: v.duties !== undefined ? v.duties.split(/[,，、]/).map((s) => s.trim()).filter(Boolean) : (existingDuties?.keywords ?? []),
+      keywords:
+        v.duties !== undefined
+          ? v.duties
+              .split(/[,，、]/)
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : (existingDuties?.keywords ?? []),
       summary: v["duties-summary"] ?? existingDuties?.summary ?? "",
     };
   }
@@ -138,7 +152,9 @@ export const reportRemindersCommand: CliCommand = {
       return 2;
     }
     const r = await deps.district.sendReportReminders(year, ctx.today());
-    out.info(`${year}: ${r.messages} reminder(s) to the staff of ${r.agencies.length} agenc${r.agencies.length === 1 ? "y" : "ies"}${r.agencies.length ? `: ${r.agencies.join(", ")}` : ""}`);
+    out.info(
+      `${year}: ${r.messages} reminder(s) to the staff of ${r.agencies.length} agenc${r.agencies.length === 1 ? "y" : "ies"}${r.agencies.length ? `: ${r.agencies.join(", ")}` : ""}`,
+    );
     return 0;
   },
 };

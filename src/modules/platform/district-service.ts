@@ -94,7 +94,10 @@ export class DistrictService {
   }
 
   /** Open, overdue and at-risk applications and the year's on-time answer rate of every agency given. */
-  async deadlines(ids: string[], today: string): Promise<{ rows: DeadlineRow[]; totals: Omit<DeadlineRow, keyof AgencyRef>; atRiskUntil: string; year: number }> {
+  async deadlines(
+    ids: string[],
+    today: string,
+  ): Promise<{ rows: DeadlineRow[]; totals: Omit<DeadlineRow, keyof AgencyRef>; atRiskUntil: string; year: number }> {
     const year = yearOf(today);
     const atRiskUntil = nationalCalendar.addWorkingDays(today, AT_RISK_WORKING_DAYS);
     const agencies = await this.agencies(ids);
@@ -119,11 +122,26 @@ export class DistrictService {
       const d = doneBy.get(a.id);
       const answered = Number(d?.answered ?? 0);
       const answeredOnTime = Number(d?.on_time ?? 0);
-      return { ...a, open: Number(o?.open ?? 0), overdue: Number(o?.overdue ?? 0), atRisk: Number(o?.at_risk ?? 0), answered, answeredOnTime, onTimeRate: answered ? answeredOnTime / answered : null };
+      return {
+        ...a,
+        open: Number(o?.open ?? 0),
+        overdue: Number(o?.overdue ?? 0),
+        atRisk: Number(o?.at_risk ?? 0),
+        answered,
+        answeredOnTime,
+        onTimeRate: answered ? answeredOnTime / answered : null,
+      };
     });
     const sum = (k: "open" | "overdue" | "atRisk" | "answered" | "answeredOnTime") => rows.reduce((s, r) => s + r[k], 0);
     const answered = sum("answered");
-    const totals = { open: sum("open"), overdue: sum("overdue"), atRisk: sum("atRisk"), answered, answeredOnTime: sum("answeredOnTime"), onTimeRate: answered ? sum("answeredOnTime") / answered : null };
+    const totals = {
+      open: sum("open"),
+      overdue: sum("overdue"),
+      atRisk: sum("atRisk"),
+      answered,
+      answeredOnTime: sum("answeredOnTime"),
+      onTimeRate: answered ? sum("answeredOnTime") / answered : null,
+    };
     return { rows, totals, atRiskUntil, year };
   }
 
@@ -163,7 +181,15 @@ export class DistrictService {
       const firstOn = r ? localDate(new Date(r.first_at), this.ctx.config.APP_TIMEZONE) : null;
       const { deadline, state } = publicationState(year, firstOn, today);
       const snap = r?.snapshot ? (JSON.parse(r.snapshot) as ReportJson) : null;
-      out.set(id, { year, deadline, state, version: r ? Number(r.version) : null, firstPublishedOn: firstOn, lastPublishedAt: r?.published_at ?? null, publishedChecks: snap?.checks ?? null });
+      out.set(id, {
+        year,
+        deadline,
+        state,
+        version: r ? Number(r.version) : null,
+        firstPublishedOn: firstOn,
+        lastPublishedAt: r?.published_at ?? null,
+        publishedChecks: snap?.checks ?? null,
+      });
     }
     return out;
   }
@@ -196,19 +222,52 @@ export class DistrictService {
       // same set of applications as this year's live "二、上年结转" (received by 31 Dec, not concluded by then), so
       // this year's row stands in for it instead of a second pass over last year's rows.
       const previous = prevPub
-        ? { year: year - 1, source: "published" as const, version: prevPub.version, carriedForward: prevPub.snapshot.applications.rows.carried_forward, activeDisclosure: prevPub.snapshot.activeDisclosure, formatId: prevPub.formatId }
-        : { year: year - 1, source: "live" as const, carriedForward: table.rows["received.carried_over"], activeDisclosure: prevDraft?.activeDisclosure ?? null, formatId: formatForYear(year - 1).id };
-      const checks = await runChecks({ fmt, year, applications: table, reviewLitigation: reviews.get(a.id)!, activeDisclosure: draft?.activeDisclosure ?? null, previous, evidence: noEvidence });
+        ? {
+            year: year - 1,
+            source: "published" as const,
+            version: prevPub.version,
+            carriedForward: prevPub.snapshot.applications.rows.carried_forward,
+            activeDisclosure: prevPub.snapshot.activeDisclosure,
+            formatId: prevPub.formatId,
+          }
+        : {
+            year: year - 1,
+            source: "live" as const,
+            carriedForward: table.rows["received.carried_over"],
+            activeDisclosure: prevDraft?.activeDisclosure ?? null,
+            formatId: formatForYear(year - 1).id,
+          };
+      const checks = await runChecks({
+        fmt,
+        year,
+        applications: table,
+        reviewLitigation: reviews.get(a.id)!,
+        activeDisclosure: draft?.activeDisclosure ?? null,
+        previous,
+        evidence: noEvidence,
+      });
       out.push({ ...a, publication: pubs.get(a.id)!, draftGeneratedAt: draft?.generatedAt ?? null, table, checks, checksOk: checks.every((c) => c.ok) });
     }
     return out;
   }
 
   /** The district's total table 三 (the sum of the agencies' tables) with every agency's report and checks. */
-  async districtTable(ids: string[], year: number, today: string): Promise<{ year: number; format: FormatId; total: ApplicationTable; agencies: AgencyReportRow[] }> {
+  async districtTable(
+    ids: string[],
+    year: number,
+    today: string,
+  ): Promise<{ year: number; format: FormatId; total: ApplicationTable; agencies: AgencyReportRow[] }> {
     const fmt = formatForYear(year);
     const agencies = await this.reports(ids, year, today);
-    return { year, format: fmt.id, total: sumTables(fmt, agencies.map((a) => a.table)), agencies };
+    return {
+      year,
+      format: fmt.id,
+      total: sumTables(
+        fmt,
+        agencies.map((a) => a.table),
+      ),
+      agencies,
+    };
   }
 
   /**
@@ -246,7 +305,13 @@ export class DistrictService {
           channel: "console",
           recipient: `staff:${s.id}`,
           kind: "report.reminder",
-          payload: { year, deadline: r.publication.deadline, state: r.publication.state, failedChecks: r.checks.filter((c) => !c.ok).map((c) => c.id), message: reminderText(r, year) },
+          payload: {
+            year,
+            deadline: r.publication.deadline,
+            state: r.publication.state,
+            failedChecks: r.checks.filter((c) => !c.ok).map((c) => c.id),
+            message: reminderText(r, year),
+          },
           status: "pending" as const,
           attempts: 0,
           lastError: null,
@@ -261,7 +326,9 @@ export class DistrictService {
 
   /** The reminders addressed to one staff member, newest first (shown on their console). */
   async remindersFor(staffId: string, limit = 5): Promise<Array<{ createdAt: string; message: string }>> {
-    const rows = await this.ctx.db.getRepository(OutboxMessage).find({ where: { recipient: `staff:${staffId}`, kind: "report.reminder" }, order: { createdAt: "DESC" }, take: limit });
+    const rows = await this.ctx.db
+      .getRepository(OutboxMessage)
+      .find({ where: { recipient: `staff:${staffId}`, kind: "report.reminder" }, order: { createdAt: "DESC" }, take: limit });
     return rows.map((r) => ({ createdAt: r.createdAt, message: String(r.payload?.message ?? "") }));
   }
 
@@ -273,7 +340,11 @@ export class DistrictService {
       `SELECT agency_id, year, active_disclosure, generated_at FROM report_drafts WHERE year IN (${years.map((y) => q.p(y)).join(", ")}) AND ${agencyIn(q, ids)}`,
       q.values,
     );
-    for (const r of rows) out.set(`${r.agency_id}:${Number(r.year)}`, { activeDisclosure: r.active_disclosure ? (JSON.parse(r.active_disclosure) as DisclosureValues) : null, generatedAt: r.generated_at });
+    for (const r of rows)
+      out.set(`${r.agency_id}:${Number(r.year)}`, {
+        activeDisclosure: r.active_disclosure ? (JSON.parse(r.active_disclosure) as DisclosureValues) : null,
+        generatedAt: r.generated_at,
+      });
     return out;
   }
 
@@ -296,8 +367,14 @@ function reminderText(r: AgencyReportRow, year: number): string {
   const failed = r.checks.filter((c) => !c.ok);
   const parts: string[] = [];
   if (r.publication.state === "pending") parts.push(`${year}年政府信息公开工作年度报告尚未发布，请于${r.publication.deadline}前发布（条例第四十九条）`);
-  if (r.publication.state === "missing") parts.push(`${year}年政府信息公开工作年度报告已超过${r.publication.deadline}的发布期限仍未发布（条例第四十九条），请尽快发布`);
-  if (failed.length) parts.push(`报告有${failed.length}项校验未通过：${failed.map((c) => c.detail).join("；").slice(0, 300)}`);
+  if (r.publication.state === "missing")
+    parts.push(`${year}年政府信息公开工作年度报告已超过${r.publication.deadline}的发布期限仍未发布（条例第四十九条），请尽快发布`);
+  if (failed.length)
+    parts.push(
+      `报告有${failed.length}项校验未通过：${failed
+        .map((c) => c.detail)
+        .join("；")
+        .slice(0, 300)}`,
+    );
   return `${r.name}：${parts.join("；")}。`;
 }
-

@@ -70,7 +70,11 @@ export function platformRoutes(app: AppContext, deps: Pick<Services, "agencies" 
     const ids = await scope(ctx);
     const today = app.today();
     const reportYear = yearOf(today) - 1;
-    const [deadlines, overdue, pubs] = await Promise.all([district().deadlines(ids, today), district().overdueList(ids, today), district().publications(ids, reportYear, today)]);
+    const [deadlines, overdue, pubs] = await Promise.all([
+      district().deadlines(ids, today),
+      district().overdueList(ids, today),
+      district().publications(ids, reportYear, today),
+    ]);
     ctx.body = {
       today,
       deadlines,
@@ -86,7 +90,12 @@ export function platformRoutes(app: AppContext, deps: Pick<Services, "agencies" 
   d.get("/table/:year", async (ctx) => {
     const year = yearOfParam(ctx.params.year);
     const t = await district().districtTable(await scope(ctx), year, app.today());
-    ctx.body = { year: t.year, format: t.format, total: t.total, agencies: t.agencies.map((a) => ({ code: a.code, name: a.name, table: a.table, checks: a.checks, checksOk: a.checksOk, publication: a.publication })) };
+    ctx.body = {
+      year: t.year,
+      format: t.format,
+      total: t.total,
+      agencies: t.agencies.map((a) => ({ code: a.code, name: a.name, table: a.table, checks: a.checks, checksOk: a.checksOk, publication: a.publication })),
+    };
   });
 
   return [platform, d];

@@ -9,7 +9,8 @@ import { serverSecret } from "../../infra/server-secret";
 
 const FORMAT = /^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{22}$/;
 
-const sign = (app: AppContext, nonce: string, agencyCode: string) => createHmac("sha256", serverSecret(app.config)).update(`portal-apply:${agencyCode}:${nonce}`).digest("base64url").slice(0, 22);
+const sign = (app: AppContext, nonce: string, agencyCode: string) =>
+  createHmac("sha256", serverSecret(app.config)).update(`portal-apply:${agencyCode}:${nonce}`).digest("base64url").slice(0, 22);
 
 /** A fresh key for a form that files to this agency. */
 export function issueFormKey(app: AppContext, agencyCode: string): string {

@@ -6,6 +6,9 @@ import type { Services } from "../services";
 import { portalRoutes } from "./routes";
 
 /** The portal module: pages only, on the services of the modules it shows. */
-export function createPortal(ctx: AppContext, deps: Pick<Services, "applications" | "attachments" | "catalogue" | "conversation" | "directory" | "reports">): { module: FeatureModule } {
+export function createPortal(
+  ctx: AppContext,
+  deps: Pick<Services, "applications" | "attachments" | "catalogue" | "conversation" | "directory" | "reports">,
+): { module: FeatureModule } {
   return { module: { name: "portal", routes: () => [portalRoutes(ctx, deps)] } };
 }

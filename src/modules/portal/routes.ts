@@ -102,7 +102,10 @@ async function publishedYears(app: AppContext, agencyId: string): Promise<Publis
   return rows.map((r) => ({ year: Number(r.year), version: Number(r.version), publishedAt: String(r.publishedAt) }));
 }
 
-export function portalRoutes(app: AppContext, deps: Pick<Services, "applications" | "attachments" | "catalogue" | "conversation" | "directory" | "reports">): Router {
+export function portalRoutes(
+  app: AppContext,
+  deps: Pick<Services, "applications" | "attachments" | "catalogue" | "conversation" | "directory" | "reports">,
+): Router {
   const r = new Router();
   const has = (name: keyof typeof deps) => deps[name] !== undefined;
   const agency = async (ctx: Context, fromForm?: unknown, opts?: { needsOne?: boolean }) => {
@@ -138,12 +141,10 @@ export function portalRoutes(app: AppContext, deps: Pick<Services, "applications
     if (canChoose(a)) return html(ctx, 200, platformHomePage(a, await findAgency(ctx)));
     // No published guide yet is a state of the agency, not an error of the page.
     const guide = has("catalogue")
-      ? await deps.catalogue
-          .guides.guide(a.id)
-          .catch((e: unknown) => {
-            if (e instanceof DomainError) return null;
-            throw e;
-          })
+      ? await deps.catalogue.guides.guide(a.id).catch((e: unknown) => {
+          if (e instanceof DomainError) return null;
+          throw e;
+        })
       : null;
     const years = has("reports") ? await publishedYears(app, a.id) : [];
     html(ctx, 200, homePage(a, { guide, years }));
@@ -177,7 +178,10 @@ export function portalRoutes(app: AppContext, deps: Pick<Services, "applications
         const params = { q: q.q, category: q.category, year: q.year, page: q.page, pageSize: 20 };
         result = everyAgency ? await facade().searchAll(params) : await facade().search(a.id, params);
         facets = await catalogueFacets(app, everyAgency ? null : a.id);
-        if (everyAgency) owners = new Map((await app.db.getRepository(Agency).find({ select: { id: true, code: true, name: true } })).map((x) => [x.id, { code: x.code, name: x.name }]));
+        if (everyAgency)
+          owners = new Map(
+            (await app.db.getRepository(Agency).find({ select: { id: true, code: true, name: true } })).map((x) => [x.id, { code: x.code, name: x.name }]),
+          );
       } catch (err) {
         const limited = err instanceof DomainError && err.code === "RATE_LIMITED";
         if (!limited && !isStatementTimeout(err)) throw err;
@@ -328,7 +332,10 @@ export function portalRoutes(app: AppContext, deps: Pick<Services, "applications
             done = { attached: (await attachFormFiles(attachments(), filed, files)).length };
           } catch (err) {
             ctx.state.log?.warn({ err: err instanceof Error ? err.message : String(err) }, "portal attachments not stored");
-            done = { attached: 0, problem: `申请已提交，但附件未能保存${err instanceof DomainError ? `：${err.message}` : ""}。请记下查询码；如需补交材料，请联系受理机关。` };
+            done = {
+              attached: 0,
+              problem: `申请已提交，但附件未能保存${err instanceof DomainError ? `：${err.message}` : ""}。请记下查询码；如需补交材料，请联系受理机关。`,
+            };
           }
         }
         html(ctx, 201, applyDonePage(a, answer, done));
@@ -343,7 +350,8 @@ export function portalRoutes(app: AppContext, deps: Pick<Services, "applications
         if (retry) ctx.set("Retry-After", String(retry));
         // A limit, or this key already used for other content: the input stays; a conflict gets a fresh key.
         const fresh = err.code === "IDEMPOTENCY.CONFLICT" ? issueFormKey(app, a.code) : key;
-        const message = err.code === "IDEMPOTENCY.CONFLICT" ? "此表单已经提交过一份内容不同的申请。如确需再提交一份新的申请，请核对后再次点击“提交申请”。" : err.message;
+        const message =
+          err.code === "IDEMPOTENCY.CONFLICT" ? "此表单已经提交过一份内容不同的申请。如确需再提交一份新的申请，请核对后再次点击“提交申请”。" : err.message;
         html(ctx, statusForCode(err.code), applyPage(a, { key: fresh, values, message, uploads }));
       }
     });
@@ -370,7 +378,14 @@ export function portalRoutes(app: AppContext, deps: Pick<Services, "applications
           setChatCookie(ctx, session.token);
           // The page's own copy of the cookie, so the next form post continues the conversation (same name,
           // another path: overwrite would drop the API's copy set just above).
-          ctx.cookies.set(CHAT_SESSION_COOKIE, session.token, { httpOnly: true, sameSite: "strict", path: "/chat", maxAge: SESSION_TTL_SECONDS * 1000, overwrite: false, secure: ctx.secure });
+          ctx.cookies.set(CHAT_SESSION_COOKIE, session.token, {
+            httpOnly: true,
+            sameSite: "strict",
+            path: "/chat",
+            maxAge: SESSION_TTL_SECONDS * 1000,
+            overwrite: false,
+            secure: ctx.secure,
+          });
         }
         html(ctx, 200, chatPage(a, { text, replies: out.replies }));
       } catch (err) {

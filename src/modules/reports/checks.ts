@@ -80,7 +80,9 @@ export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
     if (!bad.length) out.push({ id: "derived.result_total", ok: true, detail: "各列“（七）总计”均等于各项办理结果之和" });
     else {
       const list = await evidence.unmappedDisposition();
-      const lines = bad.map((c) => `列${col(fmt, c)}：${row(fmt, "result.total")}为${v("result.total", c)}，各项办理结果之和为${results.reduce((s, r) => s + v(r, c), 0)}`);
+      const lines = bad.map(
+        (c) => `列${col(fmt, c)}：${row(fmt, "result.total")}为${v("result.total", c)}，各项办理结果之和为${results.reduce((s, r) => s + v(r, c), 0)}`,
+      );
       out.push({ id: "derived.result_total", ok: false, detail: join([...lines, nos("涉及申请（办理结果代码缺失或不在对照表中）", list)]) });
     }
   }
@@ -108,7 +110,10 @@ export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
       if (!bad.length) out.push({ id: "derived.cross_year", ok: true, detail: `本年“二、上年结转”与${what}“四、结转下年度继续办理”一致` });
       else {
         const diff = await evidence.crossYearDifference();
-        const lines = bad.map((c) => `列${col(fmt, c)}：本年${row(fmt, "received.carried_over")}为${v("received.carried_over", c)}，${what}${row(fmt, "carried_forward")}为${p.carriedForward![cols.indexOf(c)] ?? 0}`);
+        const lines = bad.map(
+          (c) =>
+            `列${col(fmt, c)}：本年${row(fmt, "received.carried_over")}为${v("received.carried_over", c)}，${what}${row(fmt, "carried_forward")}为${p.carriedForward![cols.indexOf(c)] ?? 0}`,
+        );
         out.push({
           id: "derived.cross_year",
           ok: false,
@@ -146,9 +151,16 @@ export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
         const pv = prev[r.code]?.in_force;
         if (c.in_force == null || pv == null) continue;
         const expected = pv + (c.issued ?? 0) - (c.repealed ?? 0);
-        if (expected !== c.in_force) lines.push(`“${r.label}”：现行有效件数为${c.in_force}，应为上年现行有效件数${pv}＋本年制发件数${c.issued ?? 0}－本年废止件数${c.repealed ?? 0}＝${expected}`);
+        if (expected !== c.in_force)
+          lines.push(
+            `“${r.label}”：现行有效件数为${c.in_force}，应为上年现行有效件数${pv}＋本年制发件数${c.issued ?? 0}－本年废止件数${c.repealed ?? 0}＝${expected}`,
+          );
       }
-      out.push(lines.length ? { id: "derived.in_force", ok: false, detail: join(lines) } : { id: "derived.in_force", ok: true, detail: "现行有效件数与上年数据及本年制发、废止件数一致" });
+      out.push(
+        lines.length
+          ? { id: "derived.in_force", ok: false, detail: join(lines) }
+          : { id: "derived.in_force", ok: true, detail: "现行有效件数与上年数据及本年制发、废止件数一致" },
+      );
     }
   }
 
@@ -158,8 +170,13 @@ export async function runChecks(input: CheckInput): Promise<CheckResult[]> {
     for (const [r, vals] of Object.entries(t.rows)) vals.forEach((n, i) => n < 0 && neg.push(`${row(fmt, r)}/${col(fmt, cols[i])}`));
     for (const [c, n] of Object.entries(input.reviewLitigation)) if (n < 0) neg.push(`“${reviewColumnLabel(fmt, c)}”`);
     for (const [s, rows] of Object.entries(input.activeDisclosure ?? {}).filter(([k]) => k !== "units"))
-      for (const [r, vals] of Object.entries(rows)) for (const [c, n] of Object.entries(vals)) if (n != null && n < 0 && !SIGNED_DISCLOSURE_COLUMNS.has(c)) neg.push(`${s}/${r}/${c}`);
-    out.push(neg.length ? { id: "nonnegative", ok: false, detail: `以下数字为负数：${neg.join("、")}` } : { id: "nonnegative", ok: true, detail: "所有数量均为非负整数" });
+      for (const [r, vals] of Object.entries(rows))
+        for (const [c, n] of Object.entries(vals)) if (n != null && n < 0 && !SIGNED_DISCLOSURE_COLUMNS.has(c)) neg.push(`${s}/${r}/${c}`);
+    out.push(
+      neg.length
+        ? { id: "nonnegative", ok: false, detail: `以下数字为负数：${neg.join("、")}` }
+        : { id: "nonnegative", ok: true, detail: "所有数量均为非负整数" },
+    );
   }
   return out;
 }

@@ -43,7 +43,14 @@ export const reportCommand: CliCommand = {
   async run(ctx, argv, out, { reports }: Pick<Services, "reports">) {
     const { values } = parseArgs({
       args: argv,
-      options: { year: { type: "string" }, agency: { type: "string" }, format: { type: "string" }, out: { type: "string" }, draft: { type: "boolean" }, "allow-failed-checks": { type: "boolean" } },
+      options: {
+        year: { type: "string" },
+        agency: { type: "string" },
+        format: { type: "string" },
+        out: { type: "string" },
+        draft: { type: "boolean" },
+        "allow-failed-checks": { type: "boolean" },
+      },
     });
     const format = (values.format ?? "json") as OutputFormat;
     if (!values.year || !/^\d{4}$/.test(values.year) || !values.out || !OUTPUT_FORMATS.includes(format)) {
@@ -57,7 +64,9 @@ export const reportCommand: CliCommand = {
     const r = await renderReport(report, format, { draft: !pub });
     fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
     fs.writeFileSync(values.out, r.body);
-    out.info(`${values.out}: ${agency.name} ${year} ${pub ? `published version ${pub.version}` : "draft (live figures, not published)"}, format ${report.format}`);
+    out.info(
+      `${values.out}: ${agency.name} ${year} ${pub ? `published version ${pub.version}` : "draft (live figures, not published)"}, format ${report.format}`,
+    );
     const failed = report.checks.filter((c) => !c.ok);
     for (const c of failed) out.error(`check failed: ${c.id}: ${c.detail}`);
     // The file is written either way (it lists the failed checks at the top); a script that files reports
@@ -88,7 +97,9 @@ export const generateCommand: CliCommand = {
       return 0;
     }
     const r = await reports.generateYearEnd(year);
-    out.info(`${year}: generated ${r.generated.length} draft(s)${r.generated.length ? ` (${r.generated.join(", ")})` : ""}; ${r.skipped.length} already generated`);
+    out.info(
+      `${year}: generated ${r.generated.length} draft(s)${r.generated.length ? ` (${r.generated.join(", ")})` : ""}; ${r.skipped.length} already generated`,
+    );
     return 0;
   },
 };

@@ -61,7 +61,6 @@ export class ReportDraft {
   updatedAt!: string;
 }
 
-
 /** One administrative reconsideration or lawsuit about GI work (feeds section 四). */
 @Entity({ name: "report_cases" })
 export class ReviewCase {

@@ -33,7 +33,8 @@ export interface ReportFormat {
   };
 }
 
-const file = () => reportFormatsFile() as unknown as { formats: Record<FormatId, ReportFormat>; dispositionMapping: ReturnType<typeof reportFormatsFile>["dispositionMapping"] };
+const file = () =>
+  reportFormatsFile() as unknown as { formats: Record<FormatId, ReportFormat>; dispositionMapping: ReturnType<typeof reportFormatsFile>["dispositionMapping"] };
 
 /** reportYear <= 2020 → the 2019 trial format; from 2021 the revised format (formatSelection.rule). */
 export const formatIdForYear = (year: number): FormatId => (year <= 2020 ? "2019" : "2021");

@@ -21,18 +21,23 @@ export const importLineSchema = z
     externalId: z.string({ error: "请填写externalId" }).trim().min(1, "请填写externalId").max(100, "externalId不能超过100个字符"),
     receivedAt: date("receivedAt（收到申请日期）"),
     channel: z.enum(ALL_CHANNELS, { error: `channel应为以下之一：${ALL_CHANNELS.join("、")}` }),
-    applicantCategory: z.enum(APPLICANT_CATEGORIES as [ApplicantCategory, ...ApplicantCategory[]], { error: `applicantCategory应为以下之一：${APPLICANT_CATEGORIES.join("、")}` }),
+    applicantCategory: z.enum(APPLICANT_CATEGORIES as [ApplicantCategory, ...ApplicantCategory[]], {
+      error: `applicantCategory应为以下之一：${APPLICANT_CATEGORIES.join("、")}`,
+    }),
     applicantName: z.string({ error: "请填写applicantName" }).trim().min(1, "请填写applicantName").max(200, "applicantName不能超过200个字符"),
     description: z.string({ error: "请填写description" }).trim().min(1, "请填写description"),
     disposition: z.string().optional().nullable(),
     disposedAt: date("disposedAt（答复日期）").optional().nullable(),
   })
   .superRefine((v, ctx) => {
-    if (v.disposition && !DISPOSITION_CODES.includes(v.disposition)) ctx.addIssue({ code: "custom", path: ["disposition"], message: `disposition“${v.disposition}”不是有效的办理结果代码` });
+    if (v.disposition && !DISPOSITION_CODES.includes(v.disposition))
+      ctx.addIssue({ code: "custom", path: ["disposition"], message: `disposition“${v.disposition}”不是有效的办理结果代码` });
     if (v.disposition && !v.disposedAt) ctx.addIssue({ code: "custom", path: ["disposedAt"], message: "有disposition时须填写disposedAt" });
     if (!v.disposition && v.disposedAt) ctx.addIssue({ code: "custom", path: ["disposition"], message: "有disposedAt时须填写disposition" });
-    if (v.disposedAt && v.receivedAt && v.disposedAt < v.receivedAt) ctx.addIssue({ code: "custom", path: ["disposedAt"], message: "disposedAt不能早于receivedAt" });
-    if (v.receivedAt < EARLIEST_RECEIPT_DATE) ctx.addIssue({ code: "custom", path: ["receivedAt"], message: `receivedAt不能早于${EARLIEST_RECEIPT_DATE}（政府信息公开条例施行之日）` });
+    if (v.disposedAt && v.receivedAt && v.disposedAt < v.receivedAt)
+      ctx.addIssue({ code: "custom", path: ["disposedAt"], message: "disposedAt不能早于receivedAt" });
+    if (v.receivedAt < EARLIEST_RECEIPT_DATE)
+      ctx.addIssue({ code: "custom", path: ["receivedAt"], message: `receivedAt不能早于${EARLIEST_RECEIPT_DATE}（政府信息公开条例施行之日）` });
   });
 
 export type ImportLine = z.infer<typeof importLineSchema>;

@@ -113,7 +113,8 @@ export function disclosureGrid(fmt: ReportFormat, values: DisclosureValues | nul
     rows.push(withSpan(s.columns.map((c) => ({ text: c.label, kind: "header" as const }))));
     for (const r of s.rows) {
       const cells: Cell[] = [{ text: r.label, kind: "label" }];
-      for (const c of s.columns.filter((x) => x.kind === "data")) cells.push({ text: disclosureText(c.code, values?.[s.code]?.[r.code]?.[c.code], units[s.code]?.[c.code]), kind: "number" });
+      for (const c of s.columns.filter((x) => x.kind === "data"))
+        cells.push({ text: disclosureText(c.code, values?.[s.code]?.[r.code]?.[c.code], units[s.code]?.[c.code]), kind: "number" });
       rows.push(withSpan(cells));
     }
   }

@@ -88,7 +88,14 @@ export function diffReports(before: ReportJson, after: ReportJson): Difference[]
   for (const [row, vals] of Object.entries(after.applications.rows)) {
     vals.forEach((n, i) => {
       const b = before.applications.rows[row]?.[before.applications.columns.indexOf(cols[i])] ?? null;
-      if (b !== n) out.push({ part: "applications", path: `applications.${row}.${cols[i]}`, label: `${rowLabel(fmt, row)} / ${columnLabel(fmt, cols[i])}`, before: b, after: n });
+      if (b !== n)
+        out.push({
+          part: "applications",
+          path: `applications.${row}.${cols[i]}`,
+          label: `${rowLabel(fmt, row)} / ${columnLabel(fmt, cols[i])}`,
+          before: b,
+          after: n,
+        });
     });
   }
   for (const [c, n] of Object.entries(after.reviewLitigation)) {
@@ -100,12 +107,20 @@ export function diffReports(before: ReportJson, after: ReportJson): Difference[]
       for (const c of sub.columns.filter((x) => x.kind === "data")) {
         const a = after.activeDisclosure[sub.code]?.[r.code]?.[c.code] ?? null;
         const b = before.activeDisclosure[sub.code]?.[r.code]?.[c.code] ?? null;
-        if (a !== b) out.push({ part: "activeDisclosure", path: `activeDisclosure.${sub.code}.${r.code}.${c.code}`, label: `${sub.caption} / ${r.label} / ${c.label}`, before: b, after: a });
+        if (a !== b)
+          out.push({
+            part: "activeDisclosure",
+            path: `activeDisclosure.${sub.code}.${r.code}.${c.code}`,
+            label: `${sub.caption} / ${r.label} / ${c.label}`,
+            before: b,
+            after: a,
+          });
       }
   }
   const labels: Record<string, string> = { preamble: "前言", s1: fmt.sections[0].label, s5: fmt.sections[4].label, s6: fmt.sections[5].label };
   for (const k of ["preamble", "s1", "s5", "s6"] as const) {
-    if ((before.sections[k] ?? "") !== (after.sections[k] ?? "")) out.push({ part: "sections", path: `sections.${k}`, label: labels[k], before: before.sections[k], after: after.sections[k] });
+    if ((before.sections[k] ?? "") !== (after.sections[k] ?? ""))
+      out.push({ part: "sections", path: `sections.${k}`, label: labels[k], before: before.sections[k], after: after.sections[k] });
   }
   return out;
 }

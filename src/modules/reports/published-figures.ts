@@ -1,6 +1,16 @@
 // The figures of a published report labelled for quoting (the citizens' API, the mini-program, the bot): a summary
 // sentence, table 三 by row with full labels and table 四. Pure: built from the publication's snapshot.
-import { applicationColumns, applicationRows, columnLabel, getFormat, labelChain, reviewColumnLabel, reviewColumns, TOTAL_COLUMN, type FormatId } from "./formats";
+import {
+  applicationColumns,
+  applicationRows,
+  columnLabel,
+  getFormat,
+  labelChain,
+  reviewColumnLabel,
+  reviewColumns,
+  TOTAL_COLUMN,
+  type FormatId,
+} from "./formats";
 import type { ReportJson } from "./narrative";
 
 export interface Figures {

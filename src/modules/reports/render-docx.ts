@@ -188,12 +188,19 @@ export async function renderDocx(r: ReportJson, opts: RenderOptions = {}): Promi
         ],
         draft,
       ),
+      section("landscape", [heading(fmt.sections[2].label), docxTable(s3, landscapeWidth, true)], draft),
       section(
-        "landscape",
-        [heading(fmt.sections[2].label), docxTable(s3, landscapeWidth, true)],
+        "portrait",
+        [
+          heading(fmt.sections[3].label),
+          docxTable(s4, portraitWidth, true),
+          heading(fmt.sections[4].label),
+          ...bodyParagraphs(r.sections.s5 ?? ""),
+          heading(fmt.sections[5].label),
+          ...bodyParagraphs(r.sections.s6 ?? ""),
+        ],
         draft,
       ),
-      section("portrait", [heading(fmt.sections[3].label), docxTable(s4, portraitWidth, true), heading(fmt.sections[4].label), ...bodyParagraphs(r.sections.s5 ?? ""), heading(fmt.sections[5].label), ...bodyParagraphs(r.sections.s6 ?? "")], draft),
     ],
   });
   return Packer.toBuffer(doc);

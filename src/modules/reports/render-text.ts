@@ -29,7 +29,7 @@ const EM_PERMILLE = { portrait: 23, landscape: 14.3 } as const;
 function htmlTable(g: Grid, cls: string, page: keyof typeof EM_PERMILLE = "portrait"): SafeHtml {
   // Widths in per mille of the table, from the same rule as DOCX and XLSX (label columns wide, numbers equal).
   const em = EM_PERMILLE[page];
-  const cols = columnWidths(g, { total: 1000, em, padding: em * 0.6 }).map((w) => html`<col style="width:${(w / 10).toFixed(1)}%">`);
+  const cols = columnWidths(g, { total: 1000, em, padding: em * 0.6 }).map((w) => html`<col style="width:${(w / 10).toFixed(1)}%" />`);
   const rows = g.rows.map((cells, i) => {
     const tds = cells.map((c) => {
       const tag = raw(c.kind === "header" || c.kind === "caption" || (i < g.headerRows && c.kind !== "number") ? "th" : "td");
@@ -37,11 +37,25 @@ function htmlTable(g: Grid, cls: string, page: keyof typeof EM_PERMILLE = "portr
       const colSpan = c.colSpan && c.colSpan > 1 ? html` colspan="${c.colSpan}"` : "";
       return html`<${tag}${rowSpan}${colSpan} class="${c.kind}">${c.text}</${tag}>`;
     });
-    return html`<tr>${tds}</tr>`;
+    return html`<tr>
+      ${tds}
+    </tr>`;
   });
   // Header rows in <thead>, which browsers repeat at the top of every printed page.
-  const head = g.headerRows ? html`<thead>\n${joinHtml(rows.slice(0, g.headerRows), "\n")}\n</thead>\n` : "";
-  return html`<table class="${cls}">\n<colgroup>${cols}</colgroup>\n${head}<tbody>\n${joinHtml(rows.slice(g.headerRows), "\n")}\n</tbody>\n</table>`;
+  const head = g.headerRows
+    ? html`<thead>
+        ${joinHtml(rows.slice(0, g.headerRows), "\n")}
+      </thead> `
+    : "";
+  return html`<table class="${cls}">
+    <colgroup>
+      ${cols}
+    </colgroup>
+    ${head}
+    <tbody>
+      ${joinHtml(rows.slice(g.headerRows), "\n")}
+    </tbody>
+  </table>`;
 }
 
 const PRINT_STYLE = `@page{size:A4;margin:37mm 26mm 35mm 28mm}@page landscape{size:A4 landscape;margin:15mm 25mm 15mm 25mm}
@@ -67,13 +81,35 @@ ${PRINT_STYLE}`;
 /** A complete HTML document of the report. */
 export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
   const { fmt, s2, s3, s4 } = gridsOf(r);
-  const para = (t: string) => joinHtml(paragraphs(t).map((p) => html`<p>${p}</p>`), "\n");
+  const para = (t: string) =>
+    joinHtml(
+      paragraphs(t).map((p) => html`<p>${p}</p>`),
+      "\n",
+    );
   const failed = failedChecksHeading(r);
   const title = `${opts.draft ? `（${DRAFT_MARK}）` : ""}${reportTitle(r)}`;
   const parts: HtmlValue[] = [
-    html`<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title><style>${raw(STYLE)}</style>${opts.draft ? draftPageStyle() : ""}</head><body>`,
+    html`<!DOCTYPE html>
+      <html lang="zh-CN">
+        <head>
+          <meta charset="utf-8" />
+          <title>${title}</title>
+          <style>
+            ${raw(STYLE)}
+          </style>
+          ${opts.draft ? draftPageStyle() : ""}
+        </head>
+        <body></body>
+      </html>`,
     opts.draft ? html`<div class="draft-mark">${DRAFT_HEADER}</div>` : "",
-    failed ? html`<section class="failed-checks"><p><strong>${failed}</strong></p><ol>${failedCheckLines(r).map((l) => html`<li>${l.replace(/^\d+\. /, "")}</li>`)}</ol></section>` : "",
+    failed
+      ? html`<section class="failed-checks">
+          <p><strong>${failed}</strong></p>
+          <ol>
+            ${failedCheckLines(r).map((l) => html`<li>${l.replace(/^\d+\. /, "")}</li>`)}
+          </ol>
+        </section>`
+      : "",
     html`<h1>${reportTitle(r)}</h1>`,
     opts.status ? html`<p class="status">${opts.status}</p>` : "",
     para(r.sections.preamble ?? ""),
@@ -81,7 +117,7 @@ export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
     para(r.sections.s1 ?? ""),
     html`<h2>${fmt.sections[1].label}</h2>`,
     htmlTable(s2, "active-disclosure"),
-    html`<section class="landscape">`,
+    html`<section class="landscape"></section>`,
     html`<h2>${fmt.sections[2].label}</h2>`,
     htmlTable(s3, "applications", "landscape"),
     html`</section>`,
@@ -94,7 +130,10 @@ export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
     html`</body></html>\n`,
   ];
   // Empty parts (no draft mark, no preamble…) leave no blank line.
-  return joinHtml(parts.filter((p) => String(p ?? "") !== ""), "\n").value;
+  return joinHtml(
+    parts.filter((p) => String(p ?? "") !== ""),
+    "\n",
+  ).value;
 }
 
 const mdCell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -110,7 +149,13 @@ function mdApplications(r: ReportJson): string {
   const label = (code: string) => spec.columns.find((c) => c.code === code)?.label ?? code;
   const groups = spec.columns.filter((c) => c.kind === "group");
   const note = groups
-    .map((g) => `${g.label}：${spec.columns.filter((c) => c.parent === g.code).map((c) => c.label).join("、")}`)
+    .map(
+      (g) =>
+        `${g.label}：${spec.columns
+          .filter((c) => c.parent === g.code)
+          .map((c) => c.label)
+          .join("、")}`,
+    )
     .join("；");
   const depth = (code: string) => {
     let d = 0;
@@ -134,7 +179,8 @@ function mdApplications(r: ReportJson): string {
 function mdReview(r: ReportJson): string {
   const fmt = getFormat(r.format);
   const lines = ["| 项目 | 件数 |", "| --- | ---: |"];
-  for (const c of fmt.tables.reviewLitigation.columns.filter((x) => x.kind === "data")) lines.push(`| ${reviewColumnLabel(fmt, c.code)} | ${r.reviewLitigation[c.code] ?? 0} |`);
+  for (const c of fmt.tables.reviewLitigation.columns.filter((x) => x.kind === "data"))
+    lines.push(`| ${reviewColumnLabel(fmt, c.code)} | ${r.reviewLitigation[c.code] ?? 0} |`);
   return lines.join("\n");
 }
 

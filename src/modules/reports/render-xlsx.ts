@@ -67,14 +67,20 @@ function sheetFromGrid(wb: ExcelJS.Workbook, name: string, g: Grid, o: { landsca
     const cs = c.colSpan ?? 1;
     if (rs > 1 || cs > 1) ws.mergeCells(c.row + offset, c.col + 1, c.row + offset + rs - 1, c.col + cs);
     // A merged cell's lines are shared by the rows it spans.
-    const need = Math.ceil(linesIn(c.text, widths.slice(c.col, c.col + cs).reduce((a, b) => a + b, 0)) / rs);
+    const need = Math.ceil(
+      linesIn(
+        c.text,
+        widths.slice(c.col, c.col + cs).reduce((a, b) => a + b, 0),
+      ) / rs,
+    );
     for (let k = 0; k < rs; k++) lines[c.row + k] = Math.max(lines[c.row + k], need);
   }
   lines.forEach((n, i) => (ws.getRow(i + offset).height = rowHeight(n)));
   const labelCols = g.width - numberColumns(g).size;
   const headerEnd = offset + g.headerRows - 1;
   // Table 二 has no header rows at the top (each sub-table has its own); nothing to freeze or repeat there.
-  if (g.headerRows > 0) ws.views = [{ state: "frozen", xSplit: labelCols, ySplit: headerEnd, topLeftCell: ws.getCell(headerEnd + 1, labelCols + 1).address, activeCell: "A1" }];
+  if (g.headerRows > 0)
+    ws.views = [{ state: "frozen", xSplit: labelCols, ySplit: headerEnd, topLeftCell: ws.getCell(headerEnd + 1, labelCols + 1).address, activeCell: "A1" }];
   printSetup(ws, o.landscape, g.headerRows > 0 ? `1:${headerEnd}` : null, o.draft);
   return ws;
 }

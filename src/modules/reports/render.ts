@@ -15,7 +15,11 @@ const TYPES: Record<OutputFormat, string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 };
 
-export async function renderReport(r: ReportJson, format: OutputFormat, opts: RenderOptions = {}): Promise<{ body: Buffer | string; contentType: string; filename: string }> {
+export async function renderReport(
+  r: ReportJson,
+  format: OutputFormat,
+  opts: RenderOptions = {},
+): Promise<{ body: Buffer | string; contentType: string; filename: string }> {
   const filename = `${r.agency.code}-${r.year}-annual-report.${format}`;
   const contentType = TYPES[format];
   switch (format) {

@@ -87,7 +87,10 @@ export class ReportCases {
     await this.ctx.db.transaction(async (m) => {
       await m.insert(ReviewCase, c);
       const data = { kind: c.kind, outcome: c.outcome, filedAt: c.filedAt, concludedAt };
-      await m.save(AuditEvent, auditEvent({ agencyId, entityType: "report_case", entityId: c.id, action: "report.case_created", actor: staffOrSystem(actor), data, at: now }));
+      await m.save(
+        AuditEvent,
+        auditEvent({ agencyId, entityType: "report_case", entityId: c.id, action: "report.case_created", actor: staffOrSystem(actor), data, at: now }),
+      );
     });
     return caseView(c, input.applicationNo ?? null);
   }
@@ -111,9 +114,14 @@ export class ReportCases {
         versionConflict("REPORT.CONFLICT", "案件已被他人修改，请刷新后重试"),
       );
       const data = { before, after };
-      await m.save(AuditEvent, auditEvent({ agencyId, entityType: "report_case", entityId: c.id, action: "report.case_updated", actor: staffOrSystem(actor), data, at: c.updatedAt }));
+      await m.save(
+        AuditEvent,
+        auditEvent({ agencyId, entityType: "report_case", entityId: c.id, action: "report.case_updated", actor: staffOrSystem(actor), data, at: c.updatedAt }),
+      );
     });
-    const linked = c.applicationId ? await this.ctx.db.getRepository(Application).findOne({ where: { id: c.applicationId }, select: { applicationNo: true } }) : null;
+    const linked = c.applicationId
+      ? await this.ctx.db.getRepository(Application).findOne({ where: { id: c.applicationId }, select: { applicationNo: true } })
+      : null;
     return caseView(c, linked?.applicationNo ?? null);
   }
 

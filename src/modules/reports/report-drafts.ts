@@ -76,7 +76,13 @@ export class ReportDrafts {
   }
 
   /** Writes the edited draft over the version it was read at (or the editor's `expectedVersion`) with its audit row. */
-  private async saveDraft(d: ReportDraft, action: string, actor: StaffPrincipal | null, data: Record<string, unknown>, expectedVersion?: number): Promise<ReportDraft> {
+  private async saveDraft(
+    d: ReportDraft,
+    action: string,
+    actor: StaffPrincipal | null,
+    data: Record<string, unknown>,
+    expectedVersion?: number,
+  ): Promise<ReportDraft> {
     assertDraftVersion(d.version, expectedVersion);
     const readVersion = d.version;
     d.updatedAt = this.now();
@@ -102,7 +108,15 @@ export class ReportDrafts {
       );
       await m.save(
         AuditEvent,
-        auditEvent({ agencyId: d.agencyId, entityType: "report_draft", entityId: d.id, action, actor: staffOrSystem(actor), data: { year: d.year, ...data }, at: d.updatedAt }),
+        auditEvent({
+          agencyId: d.agencyId,
+          entityType: "report_draft",
+          entityId: d.id,
+          action,
+          actor: staffOrSystem(actor),
+          data: { year: d.year, ...data },
+          at: d.updatedAt,
+        }),
       );
     });
     return d;
@@ -117,7 +131,13 @@ export class ReportDrafts {
   }
 
   /** Section 二 figures; only cells of the year's format are accepted (others are refused with their path). */
-  async setActiveDisclosure(agencyId: string, year: number, values: DisclosureValues, purchaseAmountUnit: string | null | undefined, actor: StaffPrincipal): Promise<ReportDraft> {
+  async setActiveDisclosure(
+    agencyId: string,
+    year: number,
+    values: DisclosureValues,
+    purchaseAmountUnit: string | null | undefined,
+    actor: StaffPrincipal,
+  ): Promise<ReportDraft> {
     assertYear(year);
     assertDisclosureValues(formatForYear(year), values);
     const d = await this.draftRow(agencyId, year);
@@ -146,7 +166,11 @@ export class ReportDrafts {
    * generated skips it; otherwise staff's section 一/六 as saved are kept), so no save is lost and no two writes
    * share a version. After GENERATE_ATTEMPTS moves in a row it gives up with REPORT.CONFLICT.
    */
-  async generateDraft(agencyId: string, year: number, opts: { actor?: StaffPrincipal | null; overwrite?: boolean } = {}): Promise<{ generated: boolean; draft: ReportDraft }> {
+  async generateDraft(
+    agencyId: string,
+    year: number,
+    opts: { actor?: StaffPrincipal | null; overwrite?: boolean } = {},
+  ): Promise<{ generated: boolean; draft: ReportDraft }> {
     assertYear(year);
     const overwrite = !!opts.overwrite;
     let d = await this.draftRow(agencyId, year);
@@ -174,7 +198,15 @@ export class ReportDrafts {
         await updateVersioned(m, ReportDraft, d.id, d.version, { ...generatedTexts(d, drafted, overwrite), generatedAt: now, updatedAt: now }, moved);
         await m.save(
           AuditEvent,
-          auditEvent({ agencyId: d.agencyId, entityType: "report_draft", entityId: d.id, action: "report.draft_generated", actor: staffOrSystem(actor), data: { year: d.year, overwrite }, at: now }),
+          auditEvent({
+            agencyId: d.agencyId,
+            entityType: "report_draft",
+            entityId: d.id,
+            action: "report.draft_generated",
+            actor: staffOrSystem(actor),
+            data: { year: d.year, overwrite },
+            at: now,
+          }),
         );
       });
       return true;

@@ -20,7 +20,8 @@ export interface CatalogueEntriesPort {
 }
 
 /** A stored publication with its snapshot typed (the column is JSON). */
-const published = (p: ReportPublication | null): { version: number; snapshot: ReportJson } | null => (p ? { version: p.version, snapshot: p.snapshot as ReportJson } : null);
+const published = (p: ReportPublication | null): { version: number; snapshot: ReportJson } | null =>
+  p ? { version: p.version, snapshot: p.snapshot as ReportJson } : null;
 
 export class ReportPublishing {
   constructor(
@@ -56,7 +57,15 @@ export class ReportPublishing {
         const data = { year, version, differences: differences.length };
         await m.save(
           AuditEvent,
-          auditEvent({ agencyId, entityType: "report_publication", entityId: pub.id, action: "report.published", actor: staffOrSystem(actor), data, at: pub.publishedAt }),
+          auditEvent({
+            agencyId,
+            entityType: "report_publication",
+            entityId: pub.id,
+            action: "report.published",
+            actor: staffOrSystem(actor),
+            data,
+            at: pub.publishedAt,
+          }),
         );
       });
     } catch (e) {
@@ -83,7 +92,16 @@ export class ReportPublishing {
       const today = this.ctx.today();
       await cat.entries.create(
         agencyId,
-        { title, publisher: agency.name, writtenDate: today, publishedDate: today, subjectCategory: "年度报告", disclosureMode: "主动公开", validity: "有效", url: `/api/reports/${year}?agency=${agency.code}` },
+        {
+          title,
+          publisher: agency.name,
+          writtenDate: today,
+          publishedDate: today,
+          subjectCategory: "年度报告",
+          disclosureMode: "主动公开",
+          validity: "有效",
+          url: `/api/reports/${year}?agency=${agency.code}`,
+        },
         { type: "system", id: null },
       );
     } catch (err) {
@@ -93,7 +111,14 @@ export class ReportPublishing {
 
   async versions(agencyId: string, year: number) {
     const rows = await this.ctx.db.getRepository(ReportPublication).find({ where: { agencyId, year }, order: { version: "ASC" } });
-    return rows.map((p) => ({ version: p.version, format: p.formatId, publishedAt: p.publishedAt, publishedBy: p.publishedBy, source: p.source, differences: p.differences as Difference[] }));
+    return rows.map((p) => ({
+      version: p.version,
+      format: p.formatId,
+      publishedAt: p.publishedAt,
+      publishedBy: p.publishedBy,
+      source: p.source,
+      differences: p.differences as Difference[],
+    }));
   }
 
   /** The staff view of a year: draft, live report with checks, the latest version and what would change. */

@@ -45,7 +45,9 @@ export class ReportReads {
 
   /** The latest published version of every year, newest year first (the bot's knowledge index reads them all). */
   async publishedReports(agencyId: string): Promise<ReportPublication[]> {
-    const versions = await this.ctx.db.getRepository(ReportPublication).find({ where: { agencyId }, select: { year: true, version: true }, order: { year: "DESC", version: "DESC" } });
+    const versions = await this.ctx.db
+      .getRepository(ReportPublication)
+      .find({ where: { agencyId }, select: { year: true, version: true }, order: { year: "DESC", version: "DESC" } });
     const latest = new Map<number, number>();
     for (const v of versions) if (!latest.has(v.year)) latest.set(v.year, v.version);
     const out: ReportPublication[] = [];
@@ -84,7 +86,14 @@ export class ReportReads {
     if (prevYear < FIRST_YEAR) return { year: prevYear, source: null };
     const table = await this.reportQuery((db) => computeApplicationTable(db, formatForYear(prevYear), agencyId, prevYear));
     const d = await this.draft(agencyId, prevYear);
-    return { year: prevYear, source: "live", carriedForward: table.rows.carried_forward, activeDisclosure: d?.activeDisclosure ?? null, formatId: formatIdForYear(prevYear), table };
+    return {
+      year: prevYear,
+      source: "live",
+      carriedForward: table.rows.carried_forward,
+      activeDisclosure: d?.activeDisclosure ?? null,
+      formatId: formatIdForYear(prevYear),
+      table,
+    };
   }
 
   /** Report generation's statistics run under DB_REPORT_STATEMENT_TIMEOUT_MS, not the request timeout. */

@@ -110,12 +110,18 @@ export function mergeDisclosure(before: DisclosureValues | null, values: Disclos
 
 /** The fee columns are integer and numeric(14,4): larger figures are refused for every caller (API, console). */
 export function assertFees(cases: number, amountYuan: number): void {
-  const tooLarge = [...(cases > 1_000_000 ? [{ field: "cases", message: "收费件数过大" }] : []), ...(amountYuan > 1_000_000_000 ? [{ field: "amountYuan", message: "收费金额过大" }] : [])];
+  const tooLarge = [
+    ...(cases > 1_000_000 ? [{ field: "cases", message: "收费件数过大" }] : []),
+    ...(amountYuan > 1_000_000_000 ? [{ field: "amountYuan", message: "收费金额过大" }] : []),
+  ];
   if (tooLarge.length) throw new DomainError("VALIDATION.INVALID_INPUT", "提交的内容有误，请按提示修改后重试", tooLarge);
 }
 
 /** Section 二 of a draft with every cell of the year's format present (null where not entered). */
-export function disclosureFor(formatId: FormatId, draft: { activeDisclosure: DisclosureValues | null; purchaseAmountUnit: string | null } | null): DisclosureValues {
+export function disclosureFor(
+  formatId: FormatId,
+  draft: { activeDisclosure: DisclosureValues | null; purchaseAmountUnit: string | null } | null,
+): DisclosureValues {
   const fmt = getFormat(formatId);
   const out: DisclosureValues = {};
   for (const s of fmt.tables.activeDisclosure.subTables) {
@@ -138,7 +144,11 @@ export function mayGenerate(draft: { generatedAt: string | null }, overwrite: bo
  * The texts the year-end run writes: the drafted section 一 unless staff already wrote one (kept unless overwrite),
  * and section 六 as "无。" when empty.
  */
-export function generatedTexts(draft: Pick<DraftTexts, "section1" | "section6">, draftedSection1: string, overwrite: boolean): { section1: string; section6: string } {
+export function generatedTexts(
+  draft: Pick<DraftTexts, "section1" | "section6">,
+  draftedSection1: string,
+  overwrite: boolean,
+): { section1: string; section6: string } {
   const keepS1 = !!draft.section1 && !overwrite;
   return { section1: keepS1 ? draft.section1! : draftedSection1, section6: draft.section6 ?? "无。" };
 }

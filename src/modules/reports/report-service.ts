@@ -72,7 +72,13 @@ export class ReportsService {
   }
 
   /** Section 二 figures; only cells of the year's format are accepted (others are refused with their path). */
-  setActiveDisclosure(agencyId: string, year: number, values: DisclosureValues, purchaseAmountUnit: string | null | undefined, actor: StaffPrincipal): Promise<ReportDraft> {
+  setActiveDisclosure(
+    agencyId: string,
+    year: number,
+    values: DisclosureValues,
+    purchaseAmountUnit: string | null | undefined,
+    actor: StaffPrincipal,
+  ): Promise<ReportDraft> {
     return this.drafts.setActiveDisclosure(agencyId, year, values, purchaseAmountUnit, actor);
   }
 
@@ -84,7 +90,11 @@ export class ReportsService {
    * Drafts section 一 from the figures (compared with last year) and marks the draft generated. Idempotent:
    * a second run finds generated_at set and changes nothing unless `overwrite`.
    */
-  generateDraft(agencyId: string, year: number, opts: { actor?: StaffPrincipal | null; overwrite?: boolean } = {}): Promise<{ generated: boolean; draft: ReportDraft }> {
+  generateDraft(
+    agencyId: string,
+    year: number,
+    opts: { actor?: StaffPrincipal | null; overwrite?: boolean } = {},
+  ): Promise<{ generated: boolean; draft: ReportDraft }> {
     return this.drafts.generateDraft(agencyId, year, opts);
   }
 

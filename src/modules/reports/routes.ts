@@ -45,7 +45,10 @@ const dateStr = z.string().refine(isIsoDate, "日期格式不正确，应为YYYY
 const text = z.string().max(50_000, "内容过长").nullable().optional();
 const sectionsSchema = z.object({ preamble: text, s1: text, s5: text, s6: text, version: z.number().int().positive().max(MAX_INT, "版本号过大").optional() });
 const disclosureSchema = z.object({
-  values: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.number({ error: "应为数字" }).min(-1e12, "数值过小").max(1e12, "数值过大").nullable()))),
+  values: z.record(
+    z.string(),
+    z.record(z.string(), z.record(z.string(), z.number({ error: "应为数字" }).min(-1e12, "数值过小").max(1e12, "数值过大").nullable())),
+  ),
   purchaseAmountUnit: z.string().max(20).nullable().optional(),
 });
 const feesSchema = z.object({
@@ -117,7 +120,13 @@ export function reportRoutes(app: AppContext, deps: Pick<Services, "reports" | "
   staff.get("/:year/preview", anyStaff, async (ctx) => {
     const year = yearParam(ctx);
     const q = parseInput(formatQuery, ctx.query);
-    await send(ctx, await svc().buildReport(currentStaff(ctx).agencyId, year), q.format, { "X-Report-Status": "draft" }, { status: "草稿（实时数据，尚未发布）", draft: true });
+    await send(
+      ctx,
+      await svc().buildReport(currentStaff(ctx).agencyId, year),
+      q.format,
+      { "X-Report-Status": "draft" },
+      { status: "草稿（实时数据，尚未发布）", draft: true },
+    );
   });
   staff.put("/:year/sections", anyStaff, async (ctx) => {
     const year = yearParam(ctx);

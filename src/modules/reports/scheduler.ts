@@ -22,7 +22,16 @@ export const YEAR_END_CRON = "5 0 1 1 *";
 /** Offset (ms) of a time zone from UTC at an instant. */
 function zoneOffset(instant: number, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    })
       .formatToParts(new Date(instant))
       .map((p) => [p.type, p.value]),
   );
@@ -67,7 +76,10 @@ export async function startBullScheduler(ctx: AppContext, deps: YearEndDeps): Pr
   watchRedisConnection(connection, ctx.logger, "year-end queue");
   const prefix = `${ctx.config.REDIS_KEY_PREFIX}bull`;
   const queue = new Queue(YEAR_END_QUEUE, { connection, prefix });
-  const worker = new Worker(YEAR_END_QUEUE, async (job) => runYearEnd(ctx, deps, typeof job.data?.year === "number" ? job.data.year : undefined), { connection, prefix });
+  const worker = new Worker(YEAR_END_QUEUE, async (job) => runYearEnd(ctx, deps, typeof job.data?.year === "number" ? job.data.year : undefined), {
+    connection,
+    prefix,
+  });
   // One log line per outage, not one per retry: the connection watcher above already reports it.
   let quietUntil = 0;
   const onError = (err: Error) => {
@@ -132,7 +144,8 @@ export async function startInProcessScheduler(ctx: AppContext, deps: YearEndDeps
     );
     timer.unref();
   };
-  if (ctx.today().slice(5, 7) === "01") await runYearEnd(ctx, deps).catch((err) => ctx.logger.error({ err: (err as Error).message }, "year-end catch-up failed"));
+  if (ctx.today().slice(5, 7) === "01")
+    await runYearEnd(ctx, deps).catch((err) => ctx.logger.error({ err: (err as Error).message }, "year-end catch-up failed"));
   arm();
   ctx.logger.info({ next: nextYearEndRun(ctx.clock.now(), ctx.config.APP_TIMEZONE).toISOString() }, "year-end report job scheduled (in-process)");
   return async () => {

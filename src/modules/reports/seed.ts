@@ -114,7 +114,14 @@ async function insertSeed(ctx: AppContext, agency: Agency, data: SeedReport, sna
       });
     }
     await m.save(
-      auditEvent({ agencyId: agency.id, entityType: "report_publication", entityId: pub.id, action: "report.seeded", data: { year: data.year, source: data.source }, at: now }),
+      auditEvent({
+        agencyId: agency.id,
+        entityType: "report_publication",
+        entityId: pub.id,
+        action: "report.seeded",
+        data: { year: data.year, source: data.source },
+        at: now,
+      }),
     );
   });
 }

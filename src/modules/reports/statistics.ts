@@ -53,7 +53,13 @@ export function agencyTablesSql(fmt: ReportFormat, sql: SqlDialect, agencyIds: s
   return tableSql(fmt, sql.params(), (q) => agencyIn(q, agencyIds), year, true);
 }
 
-function tableSql(fmt: ReportFormat, q: SqlParams, agencyCondition: (q: SqlParams) => string, year: number, byAgency: boolean): { sql: string; params: unknown[] } {
+function tableSql(
+  fmt: ReportFormat,
+  q: SqlParams,
+  agencyCondition: (q: SqlParams) => string,
+  year: number,
+  byAgency: boolean,
+): { sql: string; params: unknown[] } {
   const { start, end } = yearBounds(year);
   // Inner aggregate: one pass over the year's scope, grouped by category, disposition and two small buckets;
   // outer aggregate: maps dispositions to rows over those few groups.
@@ -191,7 +197,10 @@ const LIMIT = 50;
 async function listNos(db: DataSource, build: (q: SqlParams) => string): Promise<string[]> {
   const q = sqlDialect(db).params();
   const where = build(q);
-  const rows: Array<{ application_no: string }> = await db.query(`SELECT application_no FROM applications WHERE ${where} ORDER BY application_no LIMIT ${LIMIT}`, q.values);
+  const rows: Array<{ application_no: string }> = await db.query(
+    `SELECT application_no FROM applications WHERE ${where} ORDER BY application_no LIMIT ${LIMIT}`,
+    q.values,
+  );
   return rows.map((r) => r.application_no);
 }
 

@@ -15,8 +15,18 @@ export class LoginThrottle {
   constructor(private readonly ctx: AppContext) {
     const window = ctx.config.LOGIN_WINDOW_MINUTES * 60;
     const minutes = ctx.config.LOGIN_WINDOW_MINUTES;
-    this.pair = createLimiter(ctx.kv, { name: "login", points: ctx.config.LOGIN_MAX_FAILURES, durationSeconds: window, message: `登录失败次数过多，请${minutes}分钟后再试` });
-    this.client = createLimiter(ctx.kv, { name: "login-client", points: ctx.config.LOGIN_MAX_PER_CLIENT, durationSeconds: window, message: `登录尝试过于频繁，请${minutes}分钟后再试` });
+    this.pair = createLimiter(ctx.kv, {
+      name: "login",
+      points: ctx.config.LOGIN_MAX_FAILURES,
+      durationSeconds: window,
+      message: `登录失败次数过多，请${minutes}分钟后再试`,
+    });
+    this.client = createLimiter(ctx.kv, {
+      name: "login-client",
+      points: ctx.config.LOGIN_MAX_PER_CLIENT,
+      durationSeconds: window,
+      message: `登录尝试过于频繁，请${minutes}分钟后再试`,
+    });
   }
 
   /** Counts one attempt on `account` (agency code + username) from `clientKey`; throws RATE_LIMITED when over. */

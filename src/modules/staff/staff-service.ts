@@ -70,17 +70,26 @@ export class StaffService {
   }
 
   private checkPassword(password: string, username: string): void {
-    assertPasswordAllowed(password, { minLength: this.ctx.config.PASSWORD_MIN_LENGTH, minScore: this.ctx.config.PASSWORD_MIN_SCORE }, [username, this.ctx.config.DEFAULT_AGENCY_CODE]);
+    assertPasswordAllowed(password, { minLength: this.ctx.config.PASSWORD_MIN_LENGTH, minScore: this.ctx.config.PASSWORD_MIN_SCORE }, [
+      username,
+      this.ctx.config.DEFAULT_AGENCY_CODE,
+    ]);
   }
 
-  async createUser(input: { username: string; password: string; role: StaffRole; displayName?: string; agencyCode?: string }, actor?: StaffPrincipal): Promise<StaffPrincipal> {
+  async createUser(
+    input: { username: string; password: string; role: StaffRole; displayName?: string; agencyCode?: string },
+    actor?: StaffPrincipal,
+  ): Promise<StaffPrincipal> {
     if (!/^[A-Za-z0-9._-]{3,64}$/.test(input.username)) throw new DomainError("STAFF.INVALID_USERNAME", "用户名须为3–64位字母、数字或 . _ -");
     this.checkPassword(input.password, input.username);
     // An agency admin creates their agency's staff; the CLI and a platform admin may also create the roles above
     // the agencies, in the agency they name.
     const platform = !actor || mayManageOversightAccounts(actor);
     if (!(platform ? ALL_ROLES : STAFF_ROLES).includes(input.role))
-      throw new DomainError("STAFF.INVALID_ROLE", platform ? "角色须为 clerk、approver、admin、supervisor 或 platform_admin" : "角色须为 clerk、approver 或 admin");
+      throw new DomainError(
+        "STAFF.INVALID_ROLE",
+        platform ? "角色须为 clerk、approver、admin、supervisor 或 platform_admin" : "角色须为 clerk、approver 或 admin",
+      );
     const agency = actor && !platform ? { id: actor.agencyId } : await agencyByCode(this.ctx, input.agencyCode);
     const repo = this.ctx.db.getRepository(StaffUser);
     // Per agency: "已存在" tells an admin only about their own agency's accounts.
@@ -102,7 +111,18 @@ export class StaffService {
     });
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, auditEvent({ agencyId: agency.id, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.create", data: { role: input.role }, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId: agency.id,
+          entityType: "staff_user",
+          entityId: user.id,
+          actor: staffOrSystem(actor),
+          action: "staff.create",
+          data: { role: input.role },
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
     });
     return toPrincipal(user);
   }
@@ -117,7 +137,17 @@ export class StaffService {
     user.updatedAt = this.ctx.clock.now().toISOString();
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(auditEvent({ agencyId: actor.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.set_role", data: { from, to: role }, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        auditEvent({
+          agencyId: actor.agencyId,
+          entityType: "staff_user",
+          entityId: user.id,
+          actor: staffOrSystem(actor),
+          action: "staff.set_role",
+          data: { from, to: role },
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
     });
     return toPrincipal(user);
   }
@@ -135,7 +165,18 @@ export class StaffService {
     const now = this.ctx.clock.now().toISOString();
     return this.ctx.db.transaction(async (m) => {
       const n = await endSessions(m, userId, now);
-      await m.save(AuditEvent, auditEvent({ agencyId: actor.agencyId, entityType: "staff_user", entityId: userId, actor: staffOrSystem(actor), action: "staff.revoke_sessions", data: {}, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId: actor.agencyId,
+          entityType: "staff_user",
+          entityId: userId,
+          actor: staffOrSystem(actor),
+          action: "staff.revoke_sessions",
+          data: {},
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
       return n;
     });
   }
@@ -150,7 +191,18 @@ export class StaffService {
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
       if (!active) await endSessions(m, user.id, now);
-      await m.save(AuditEvent, auditEvent({ agencyId: actor.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: active ? "staff.enable" : "staff.disable", data: {}, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId: actor.agencyId,
+          entityType: "staff_user",
+          entityId: user.id,
+          actor: staffOrSystem(actor),
+          action: active ? "staff.enable" : "staff.disable",
+          data: {},
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
     });
     return toPrincipal(user);
   }
@@ -179,7 +231,18 @@ export class StaffService {
     return this.ctx.db.transaction(async (m) => {
       await m.save(user);
       const n = await endSessions(m, user.id, now, keepHash);
-      await m.save(AuditEvent, auditEvent({ agencyId: user.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: action, data: {}, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId: user.agencyId,
+          entityType: "staff_user",
+          entityId: user.id,
+          actor: staffOrSystem(actor),
+          action: action,
+          data: {},
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
       return n;
     });
   }
@@ -206,7 +269,18 @@ export class StaffService {
     user.updatedAt = now;
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, auditEvent({ agencyId: user.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.totp_enable", data: {}, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId: user.agencyId,
+          entityType: "staff_user",
+          entityId: user.id,
+          actor: staffOrSystem(actor),
+          action: "staff.totp_enable",
+          data: {},
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
     });
     return toPrincipal(user);
   }
@@ -216,7 +290,8 @@ export class StaffService {
     const user = userId === actor.id ? await this.ctx.db.getRepository(StaffUser).findOneBy({ id: userId }) : await this.managedUser(userId, actor);
     if (!user) throw new DomainError("STAFF.NOT_FOUND", "用户不存在");
     if (userId === actor.id) {
-      if (!user.totpSecret || !user.totpEnabledAt || !this.totpValid(user.totpSecret, code ?? "")) throw new DomainError("STAFF.INVALID_TOTP", "动态验证码不正确");
+      if (!user.totpSecret || !user.totpEnabledAt || !this.totpValid(user.totpSecret, code ?? ""))
+        throw new DomainError("STAFF.INVALID_TOTP", "动态验证码不正确");
     } else if (!mayManageUsers(actor)) throw new DomainError("AUTH.FORBIDDEN", "当前角色无权执行此操作");
     const now = this.ctx.clock.now().toISOString();
     user.totpSecret = null;
@@ -224,7 +299,18 @@ export class StaffService {
     user.updatedAt = now;
     await this.ctx.db.transaction(async (m) => {
       await m.save(user);
-      await m.save(AuditEvent, auditEvent({ agencyId: user.agencyId, entityType: "staff_user", entityId: user.id, actor: staffOrSystem(actor), action: "staff.totp_disable", data: {}, at: this.ctx.clock.now().toISOString() }));
+      await m.save(
+        AuditEvent,
+        auditEvent({
+          agencyId: user.agencyId,
+          entityType: "staff_user",
+          entityId: user.id,
+          actor: staffOrSystem(actor),
+          action: "staff.totp_disable",
+          data: {},
+          at: this.ctx.clock.now().toISOString(),
+        }),
+      );
     });
     return toPrincipal(user);
   }
@@ -237,7 +323,13 @@ export class StaffService {
     return totp.check(code, secret);
   }
 
-  async login(username: string, password: string, clientKey: string, userAgent?: string, opts: LoginOptions = {}): Promise<{ token: string; expiresAt: string; user: StaffPrincipal }> {
+  async login(
+    username: string,
+    password: string,
+    clientKey: string,
+    userAgent?: string,
+    opts: LoginOptions = {},
+  ): Promise<{ token: string; expiresAt: string; user: StaffPrincipal }> {
     const agencyCode = opts.agencyCode?.trim() || this.ctx.config.DEFAULT_AGENCY_CODE;
     const account = `${agencyCode}:${username.toLowerCase()}`;
     // Counted before argon2 runs (atomic in Redis), so parallel attempts cannot all be judged against the old count.
@@ -255,7 +347,7 @@ export class StaffService {
       // Only after the password is right, so the question does not reveal which accounts have a second factor.
       if (!opts.totp) throw new DomainError("AUTH.TOTP_REQUIRED", "请输入动态验证码");
       if (!this.totpValid(user.totpSecret, opts.totp.trim())) {
-          throw new DomainError("AUTH.INVALID_CREDENTIALS", "动态验证码不正确");
+        throw new DomainError("AUTH.INVALID_CREDENTIALS", "动态验证码不正确");
       }
     }
     await this.throttle.succeeded(account, clientKey);

@@ -17,12 +17,21 @@ export interface ChromiumLaunch {
 const SYSTEM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
 
 // Flags every source gets: no network chatter on a closed machine, no sandbox (tests run as root in CI).
-const COMMON_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const COMMON_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 // @sparticuz/chromium's own list also turns off web security and site isolation (it targets Lambda); the
 // console tests check Origin, CSP and cookies, so only the flags the packaged headless shell needs are kept;
 // --single-process is dropped too: closing one browser context in it brings the whole browser down.
-const PACKAGED_KEEP = /^--(headless|no-zygote|in-process-gpu|use-gl|use-angle|enable-unsafe-swiftshader|font-render-hinting|disable-domain-reliability|no-pings|ash-no-nudges)/;
+const PACKAGED_KEEP =
+  /^--(headless|no-zygote|in-process-gpu|use-gl|use-angle|enable-unsafe-swiftshader|font-render-hinting|disable-domain-reliability|no-pings|ash-no-nudges)/;
 
 let cached: ChromiumLaunch | undefined;
 

@@ -16,10 +16,13 @@ describe("bot evaluation (test/eval/bot)", () => {
     const { results, scores } = await evaluate(["dev", "held-out"]);
     expect(scores.dev?.total ?? 0).toBeGreaterThanOrEqual(240);
     const dev = scores.dev!;
-    if (dev.accuracy < floors.dev) throw new Error(`dev accuracy ${(dev.accuracy * 100).toFixed(1)}% < floor ${(floors.dev * 100).toFixed(1)}%; first misses:\n${misses(results.dev)}`);
+    if (dev.accuracy < floors.dev)
+      throw new Error(`dev accuracy ${(dev.accuracy * 100).toFixed(1)}% < floor ${(floors.dev * 100).toFixed(1)}%; first misses:\n${misses(results.dev)}`);
     const held = scores["held-out"];
-    if (held && held.accuracy < floors.heldOut) throw new Error(`held-out accuracy ${(held.accuracy * 100).toFixed(1)}% < floor ${(floors.heldOut * 100).toFixed(1)}%`);
+    if (held && held.accuracy < floors.heldOut)
+      throw new Error(`held-out accuracy ${(held.accuracy * 100).toFixed(1)}% < floor ${(floors.heldOut * 100).toFixed(1)}%`);
     const overall = overallAccuracy(scores);
-    if (floors.overall !== undefined && overall !== null && overall < floors.overall) throw new Error(`overall accuracy ${(overall * 100).toFixed(1)}% < floor ${(floors.overall * 100).toFixed(1)}%`);
+    if (floors.overall !== undefined && overall !== null && overall < floors.overall)
+      throw new Error(`overall accuracy ${(overall * 100).toFixed(1)}% < floor ${(floors.overall * 100).toFixed(1)}%`);
   }, 120_000);
 });

@@ -69,7 +69,12 @@ export const DEFAULT_MAX: Record<Kind, number> = {
 const CLARIFY_MARK = "您是想问";
 const NOT_UNDERSTOOD = /没有理解|没理解|没听懂|不太明白|无法理解/;
 /** A pasted guide section: the long paragraphs no brief reply needs. */
-const PASTED_GUIDE = ["申请人应当采用书面形式（包括数据电文形式）", "一、收到申请的时间", "一、公开范围", "区融媒体中心政府信息公开工作的受理机构及联系方式如下"];
+const PASTED_GUIDE = [
+  "申请人应当采用书面形式（包括数据电文形式）",
+  "一、收到申请的时间",
+  "一、公开范围",
+  "区融媒体中心政府信息公开工作的受理机构及联系方式如下",
+];
 
 /** Checks implied by the kind, then the case's own. */
 export function check(e: Expect, reply: string): string[] {
@@ -140,7 +145,8 @@ export function loadCases(set: SetName): EvalCase[] {
     } catch (err) {
       throw new Error(`${path.basename(SET_FILES[set])}:${i + 1}: not JSON: ${String(err)}`);
     }
-    if (!c.id || !c.category || !c.expect?.kind || (!c.text && !c.turns?.length)) throw new Error(`${path.basename(SET_FILES[set])}:${i + 1}: needs id, category, text or turns, expect.kind`);
+    if (!c.id || !c.category || !c.expect?.kind || (!c.text && !c.turns?.length))
+      throw new Error(`${path.basename(SET_FILES[set])}:${i + 1}: needs id, category, text or turns, expect.kind`);
     if (!(c.expect.kind in DEFAULT_MAX)) throw new Error(`${c.id}: unknown kind ${c.expect.kind}`);
     out.push(c);
   });
@@ -166,7 +172,14 @@ export async function openEvaluation(): Promise<Evaluation> {
   const apps = env.services.applications;
   const filed = await apps.submit(
     {
-      applicant: { category: "natural_person", name: "王小明", idType: "resident_id", idNumber: "11010519491231002X", phone: "13800138000", email: "wxm@example.com" },
+      applicant: {
+        category: "natural_person",
+        name: "王小明",
+        idType: "resident_id",
+        idNumber: "11010519491231002X",
+        phone: "13800138000",
+        email: "wxm@example.com",
+      },
       description: "2019年张店区融媒体中心政府信息公开工作年度报告的纸质版",
       deliveryForm: "electronic",
       deliveryMethod: "email",
@@ -176,7 +189,11 @@ export async function openEvaluation(): Promise<Evaluation> {
   );
   const fixture: Fixture = { appNo: filed.applicationNo, queryCode: filed.queryCode };
   const svc = env.services.conversation;
-  const fill = (t: string) => t.replaceAll("{{appNo}}", fixture.appNo).replaceAll("{{queryCode}}", fixture.queryCode).replaceAll("{{wrongCode}}", fixture.queryCode === "12345678" ? "87654321" : "12345678");
+  const fill = (t: string) =>
+    t
+      .replaceAll("{{appNo}}", fixture.appNo)
+      .replaceAll("{{queryCode}}", fixture.queryCode)
+      .replaceAll("{{wrongCode}}", fixture.queryCode === "12345678" ? "87654321" : "12345678");
   let n = 0;
   return {
     env,

@@ -53,13 +53,16 @@ async function main() {
   const floors = loadFloors();
   const below: string[] = [];
   if (scores.dev && scores.dev.accuracy < floors.dev) below.push(`dev ${pct(scores.dev.accuracy)} < floor ${pct(floors.dev)}`);
-  if (scores["held-out"] && scores["held-out"].accuracy < floors.heldOut) below.push(`held-out ${pct(scores["held-out"].accuracy)} < floor ${pct(floors.heldOut)}`);
+  if (scores["held-out"] && scores["held-out"].accuracy < floors.heldOut)
+    below.push(`held-out ${pct(scores["held-out"].accuracy)} < floor ${pct(floors.heldOut)}`);
   const overall = overallAccuracy(scores);
   if (overall !== null) {
     console.log(`\n== overall (dev + held-out): ${pct(overall)}`);
     if (floors.overall !== undefined && overall < floors.overall) below.push(`overall ${pct(overall)} < floor ${pct(floors.overall)}`);
   }
-  console.log(`\nfloors: dev ${pct(floors.dev)}, held-out ${pct(floors.heldOut)}${floors.overall !== undefined ? `, overall ${pct(floors.overall)}` : ""} (test/eval/bot/floors.json); ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `\nfloors: dev ${pct(floors.dev)}, held-out ${pct(floors.heldOut)}${floors.overall !== undefined ? `, overall ${pct(floors.overall)}` : ""} (test/eval/bot/floors.json); ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const out = arg("json");
   if (out) {
     fs.writeFileSync(out, JSON.stringify({ floors, scores, results: sets.flatMap((s) => results[s]) }, null, 2));

@@ -70,7 +70,12 @@ export async function listen(env: TestEnv): Promise<{ url: string; close(): Prom
   };
 }
 
-export async function call(base: string, method: string, path: string, opts: { query?: Record<string, string>; body?: string | Buffer; type?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  opts: { query?: Record<string, string>; body?: string | Buffer; type?: string; headers?: Record<string, string> } = {},
+): Promise<Answer> {
   const qs = opts.query ? `?${new URLSearchParams(opts.query).toString()}` : "";
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.type) headers["content-type"] = opts.type;
@@ -88,7 +93,8 @@ export async function call(base: string, method: string, path: string, opts: { q
   return { status: res.status, text, json };
 }
 
-export const postWechat = (base: string, query: Record<string, string>, body: string | Buffer, type = "text/xml") => call(base, "POST", "/wechat", { query, body, type });
+export const postWechat = (base: string, query: Record<string, string>, body: string | Buffer, type = "text/xml") =>
+  call(base, "POST", "/wechat", { query, body, type });
 
 /** The code of an error answer ({error:{code}}), or undefined. */
 export function errorCode(a: Answer): string | undefined {

@@ -52,7 +52,11 @@ describe("POST /api/applications", () => {
     expect(d.body).toEqual(c.body);
     expect(await count("applications")).toBe(before + 2);
     // The same applicant's key with a different body is a conflict, not a silent replay.
-    const e = await request(env.server).post("/api/applications").set("Idempotency-Key", "retry-1").send(orgBody({ description: "另一项申请：2024年度部门预算" })).expect(409);
+    const e = await request(env.server)
+      .post("/api/applications")
+      .set("Idempotency-Key", "retry-1")
+      .send(orgBody({ description: "另一项申请：2024年度部门预算" }))
+      .expect(409);
     expect(e.body.error.code).toBe("IDEMPOTENCY.CONFLICT");
     // Keys are namespaced by client (issue 13 item 11): another applicant's same key files their own application.
     const other = await request(env.server).post("/api/applications").set("Idempotency-Key", "retry-1").send(personBody()).expect(201);
@@ -94,11 +98,19 @@ describe("POST /api/applications", () => {
     ["deliveryMethod", (b) => ({ ...b, deliveryMethod: "pigeon" }), "deliveryMethod", /获取方式/],
     ["channel (staff-only channel)", (b) => ({ ...b, channel: "in_person" }), "channel", /提交渠道/],
     ["email needed for e-mail delivery", (b) => ({ ...b, applicant: { ...b.applicant, email: undefined } }), "applicant.email", /请填写电子邮箱/],
-    ["address needed for mail delivery", (b) => ({ ...b, deliveryMethod: "mail", applicant: { ...b.applicant, address: undefined } }), "applicant.address", /请填写通信地址/],
+    [
+      "address needed for mail delivery",
+      (b) => ({ ...b, deliveryMethod: "mail", applicant: { ...b.applicant, address: undefined } }),
+      "applicant.address",
+      /请填写通信地址/,
+    ],
   ];
   it.each(invalid)("rejects an invalid %s with 400, the field and a Chinese message; nothing stored", async (_n, mutate, field, message) => {
     const before = await count("applications");
-    const res = await request(env.server).post("/api/applications").send(mutate(personBody()) as object).expect(400);
+    const res = await request(env.server)
+      .post("/api/applications")
+      .send(mutate(personBody()) as object)
+      .expect(400);
     expect(res.body.error.code).toBe("VALIDATION.INVALID_INPUT");
     const problem = (res.body.error.details as Array<{ field: string; message: string }>).find((d) => d.field === field);
     expect(problem?.message).toMatch(message);
@@ -118,7 +130,12 @@ describe("POST /api/applications", () => {
 
 describe("GET /api/applications/:no (citizen status)", () => {
   it("shows status and dates, never the ID number or phone; a wrong code is 404 and repeated wrong codes 429", async () => {
-    const filed = (await request(env.server).post("/api/applications").send(personBody({ description: "张店区融媒体中心2025年部门预算公开说明" })).expect(201)).body;
+    const filed = (
+      await request(env.server)
+        .post("/api/applications")
+        .send(personBody({ description: "张店区融媒体中心2025年部门预算公开说明" }))
+        .expect(201)
+    ).body;
     const ok = await request(env.server).get(`/api/applications/${filed.applicationNo}`).query({ queryCode: filed.queryCode }).expect(200);
     expect(ok.body).toEqual({
       applicationNo: filed.applicationNo,
@@ -148,12 +165,26 @@ describe("repeat detection", () => {
     const clerk = await staffToken(env, "clerk");
     const body = personBody({ description: "融媒体中心 2024 年度 采购合同清单。" });
     const a = (await request(env.server).post("/api/applications").send(body).expect(201)).body;
-    await request(env.server).post(`/api/staff/applications/${a.applicationNo}/answer`).set("Authorization", `Bearer ${clerk}`).send({ disposition: "granted.provided" }).expect(200);
-    const b = (await request(env.server).post("/api/applications").send(personBody({ description: "融媒体中心2024年度采购合同清单" })).expect(201)).body;
+    await request(env.server)
+      .post(`/api/staff/applications/${a.applicationNo}/answer`)
+      .set("Authorization", `Bearer ${clerk}`)
+      .send({ disposition: "granted.provided" })
+      .expect(200);
+    const b = (
+      await request(env.server)
+        .post("/api/applications")
+        .send(personBody({ description: "融媒体中心2024年度采购合同清单" }))
+        .expect(201)
+    ).body;
     const detail = await request(env.server).get(`/api/staff/applications/${b.applicationNo}`).set("Authorization", `Bearer ${clerk}`).expect(200);
     expect(detail.body.possibleRepeatOf).toEqual({ applicationNo: a.applicationNo, disposition: "granted.provided", dispositionDate: "2026-03-02" });
     expect(detail.body.status).toBe("received"); // flagged, not rejected
-    const other = (await request(env.server).post("/api/applications").send(orgBody({ description: "融媒体中心2024年度采购合同清单" })).expect(201)).body;
+    const other = (
+      await request(env.server)
+        .post("/api/applications")
+        .send(orgBody({ description: "融媒体中心2024年度采购合同清单" }))
+        .expect(201)
+    ).body;
     const d2 = await request(env.server).get(`/api/staff/applications/${other.applicationNo}`).set("Authorization", `Bearer ${clerk}`).expect(200);
     expect(d2.body.possibleRepeatOf).toBeNull();
   });
@@ -173,7 +204,11 @@ describe("POST /api/staff/applications (offline registration)", () => {
 
   it("ordinary mail without a confirmation date waits in awaiting_confirmation with no receipt date", async () => {
     const clerk = await staffToken(env, "clerk");
-    const res = await request(env.server).post("/api/staff/applications").set("Authorization", `Bearer ${clerk}`).send(personBody({ channel: "mail" })).expect(201);
+    const res = await request(env.server)
+      .post("/api/staff/applications")
+      .set("Authorization", `Bearer ${clerk}`)
+      .send(personBody({ channel: "mail" }))
+      .expect(201);
     expect(res.body).toMatchObject({ status: "awaiting_confirmation", receivedAt: null, dueDate: null });
     const confirmed = await request(env.server)
       .post(`/api/staff/applications/${res.body.applicationNo}/confirm-receipt`)
@@ -185,10 +220,21 @@ describe("POST /api/staff/applications (offline registration)", () => {
 
   it("requires the receipt date for in-person and registered mail, and refuses a future date", async () => {
     const clerk = await staffToken(env, "clerk");
-    const a = await request(env.server).post("/api/staff/applications").set("Authorization", `Bearer ${clerk}`).send(personBody({ channel: "in_person" })).expect(400);
+    const a = await request(env.server)
+      .post("/api/staff/applications")
+      .set("Authorization", `Bearer ${clerk}`)
+      .send(personBody({ channel: "in_person" }))
+      .expect(400);
     expect(a.body.error.details.map((d: { field: string }) => d.field)).toContain("receivedAt");
-    const b = await request(env.server).post("/api/staff/applications").set("Authorization", `Bearer ${clerk}`).send(personBody({ channel: "in_person", receivedAt: "2026-03-05" })).expect(400);
+    const b = await request(env.server)
+      .post("/api/staff/applications")
+      .set("Authorization", `Bearer ${clerk}`)
+      .send(personBody({ channel: "in_person", receivedAt: "2026-03-05" }))
+      .expect(400);
     expect(b.body.error.details[0].field).toBe("receivedAt");
-    await request(env.server).post("/api/staff/applications").send(personBody({ channel: "in_person", receivedAt: "2026-03-02" })).expect(401);
+    await request(env.server)
+      .post("/api/staff/applications")
+      .send(personBody({ channel: "in_person", receivedAt: "2026-03-02" }))
+      .expect(401);
   });
 });

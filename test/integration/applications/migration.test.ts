@@ -32,7 +32,13 @@ it("runs up and down on PostgreSQL", async () => {
   const s = await createPgSchema();
   try {
     await roundTrip(
-      new DataSource({ type: "postgres", url: PG_URL, schema: s.schema, migrations: [Foundation1764000000000, Applications1764000100000], extra: { options: `-c search_path=${s.schema}` } }),
+      new DataSource({
+        type: "postgres",
+        url: PG_URL,
+        schema: s.schema,
+        migrations: [Foundation1764000000000, Applications1764000100000],
+        extra: { options: `-c search_path=${s.schema}` },
+      }),
     );
   } finally {
     await s.drop();
@@ -42,7 +48,9 @@ it("runs up and down on PostgreSQL", async () => {
 it("runs up and down on SQLite", async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ogi-mig-"));
   try {
-    await roundTrip(new DataSource({ type: "better-sqlite3", database: path.join(dir, "m.sqlite"), migrations: [Foundation1764000000000, Applications1764000100000] }));
+    await roundTrip(
+      new DataSource({ type: "better-sqlite3", database: path.join(dir, "m.sqlite"), migrations: [Foundation1764000000000, Applications1764000100000] }),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -40,15 +40,21 @@ const act = (no: string, action: string, body: object, token = clerk) =>
   request(env.server).post(`/api/staff/applications/${no}/${action}`).set("Authorization", `Bearer ${token}`).send(body).expect(200);
 const status = (no: string, queryCode: string) => request(env.server).get(`/api/applications/${no}`).query({ queryCode }).expect(200);
 const messagesOf = async (no: string): Promise<Array<Record<string, unknown>>> =>
-  (await env.ctx.db.query(`SELECT o.payload FROM outbox o JOIN applications a ON a.id = o.application_id WHERE a.application_no = $1 ORDER BY o.created_at`, [no])).map(
-    (r: { payload: string | object }) => (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload),
-  );
+  (
+    await env.ctx.db.query(`SELECT o.payload FROM outbox o JOIN applications a ON a.id = o.application_id WHERE a.application_no = $1 ORDER BY o.created_at`, [
+      no,
+    ])
+  ).map((r: { payload: string | object }) => (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload));
 let nonce = 0;
 function oaText(openId: string, content: string) {
   const ts = String(Math.floor(env.clock.now().getTime() / 1000));
   const n = `pr0v${nonce++}`;
   const xml = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${9100000000000000000n + BigInt(nonce)}</MsgId></xml>`;
-  return request(env.server).post("/wechat").query({ timestamp: ts, nonce: n, signature: wechatSignature([TOKEN, ts, n]) }).set("Content-Type", "text/xml").send(xml);
+  return request(env.server)
+    .post("/wechat")
+    .query({ timestamp: ts, nonce: n, signature: wechatSignature([TOKEN, ts, n]) })
+    .set("Content-Type", "text/xml")
+    .send(xml);
 }
 
 describe("received 2026-12-01, extended by 20 working days (the measured case)", () => {
@@ -78,7 +84,10 @@ describe("received 2026-12-01, extended by 20 working days (the measured case)",
   });
 
   it("the chat reply marks the date and adds the sentence", async () => {
-    const res = await request(env.server).post("/api/chat").send({ userId: "web-prov", text: `查询申请 ${no} ${code}` }).expect(200);
+    const res = await request(env.server)
+      .post("/api/chat")
+      .send({ userId: "web-prov", text: `查询申请 ${no} ${code}` })
+      .expect(200);
     const text = (res.body.replies as string[]).join("\n");
     expect(text).toContain("答复期限：2027-01-27（暂估）");
     expect(text).toContain(NOTE);
@@ -92,7 +101,10 @@ describe("received 2026-12-01, extended by 20 working days (the measured case)",
     expect(mine.text).toContain(`${no}：已受理，答复期限2027-01-27（暂估）`);
     expect(mine.text).toContain(NOTE);
     await env.services.conversation.deliverPending();
-    const sent = wx.messages().filter((m) => m.touser === "o-prov").map((m) => m.content);
+    const sent = wx
+      .messages()
+      .filter((m) => m.touser === "o-prov")
+      .map((m) => m.content);
     expect(sent.some((c) => c.includes("至2027-01-27（暂估）。") && c.includes(NOTE))).toBe(true);
   });
 
@@ -111,7 +123,10 @@ describe("received 2026-12-01, extended by 20 working days (the measured case)",
 describe("every other notice that names a date in 2027", () => {
   it("the intake answer of a filing on 2026-12-15 (due 2027-01-13, counting 元旦 as a holiday)", async () => {
     env.clock.set(day("2026-12-15"));
-    const res = await request(env.server).post("/api/applications").send(personBody({ description: "融媒体中心2026年度广告经营收入情况" })).expect(201);
+    const res = await request(env.server)
+      .post("/api/applications")
+      .send(personBody({ description: "融媒体中心2026年度广告经营收入情况" }))
+      .expect(201);
     expect(res.body).toMatchObject({ receivedAt: "2026-12-15", dueDate: "2027-01-13", dueDateProvisional: true, dueDateNote: NOTE });
   });
 
@@ -164,10 +179,21 @@ describe("deadlines stored before the calendar changed (npm run cli -- recompute
     expect(dry.map((c) => c.applicationNo)).toEqual([open.applicationNo]);
     expect((await status(open.applicationNo, open.queryCode)).body.dueDate).toBe("2027-01-12");
 
-    expect(await run()).toEqual([{ applicationNo: open.applicationNo, previousDueDate: "2027-01-12", dueDate: "2027-01-13", previousFlag: "unknown_year:2027", dueDateFlag: "unknown_year:2027" }]);
+    expect(await run()).toEqual([
+      {
+        applicationNo: open.applicationNo,
+        previousDueDate: "2027-01-12",
+        dueDate: "2027-01-13",
+        previousFlag: "unknown_year:2027",
+        dueDateFlag: "unknown_year:2027",
+      },
+    ]);
     expect((await status(open.applicationNo, open.queryCode)).body).toMatchObject({ dueDate: "2027-01-13", dueDateProvisional: true });
     expect((await status(answered.applicationNo, answered.queryCode)).body.dueDate).toBe("2027-01-12");
-    const audit = await env.ctx.db.query(`SELECT e.action, e.actor_type FROM audit_events e JOIN applications a ON a.id = e.entity_id WHERE a.application_no = $1 ORDER BY e.created_at`, [open.applicationNo]);
+    const audit = await env.ctx.db.query(
+      `SELECT e.action, e.actor_type FROM audit_events e JOIN applications a ON a.id = e.entity_id WHERE a.application_no = $1 ORDER BY e.created_at`,
+      [open.applicationNo],
+    );
     expect(audit.map((e: { action: string }) => e.action)).toEqual(["application.submit", "application.clock_recomputed"]);
     expect(audit[1].actor_type).toBe("system");
     expect(await run()).toEqual([]);

@@ -27,7 +27,8 @@ it("runs intake → correction → extension → answer on SQLite", async () => 
   expect(Number((await env.ctx.db.query("SELECT COUNT(*) AS n FROM applications"))[0].n)).toBe(2);
 
   const no = first.body.applicationNo as string;
-  const post = (action: string, body: object, token = clerk) => request(env.server).post(`/api/staff/applications/${no}/${action}`).set("Authorization", `Bearer ${token}`).send(body);
+  const post = (action: string, body: object, token = clerk) =>
+    request(env.server).post(`/api/staff/applications/${no}/${action}`).set("Authorization", `Bearer ${token}`).send(body);
   await post("assign", {}).expect(200);
   env.clock.set("2026-03-03T02:00:00Z");
   await post("request-correction", { items: "请写明文件名称" }).expect(200);
@@ -50,7 +51,14 @@ it("runs intake → correction → extension → answer on SQLite", async () => 
   expect(list.body.items.map((i: { applicationNo: string }) => i.applicationNo)).toEqual(["ZDRMT-2026-00002"]);
   const audit = await env.ctx.db.query("SELECT action FROM audit_events WHERE entity_type = 'application' ORDER BY created_at");
   expect(audit.map((a: { action: string }) => a.action)).toEqual(
-    expect.arrayContaining(["application.submit", "application.assign", "application.request-correction", "application.record-correction", "application.extend", "application.answer"]),
+    expect.arrayContaining([
+      "application.submit",
+      "application.assign",
+      "application.request-correction",
+      "application.record-correction",
+      "application.extend",
+      "application.answer",
+    ]),
   );
   const outbox = await env.ctx.db.query("SELECT kind FROM outbox");
   expect(outbox.length).toBe(4); // correction requested, corrected, extended, answered

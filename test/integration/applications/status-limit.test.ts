@@ -22,7 +22,12 @@ it("limits a guessing client after 3 wrong codes while the owner on another clie
 });
 
 it("wrong codes spread over many clients never lock the owner out", async () => {
-  const filed = (await request(env.server).post("/api/applications").send(personBody({ description: "张店区融媒体中心2024年度部门决算公开" })).expect(201)).body;
+  const filed = (
+    await request(env.server)
+      .post("/api/applications")
+      .send(personBody({ description: "张店区融媒体中心2024年度部门决算公开" }))
+      .expect(201)
+  ).body;
   const svc = env.services.applications;
   for (let i = 0; i < 30; i++) {
     await expect(svc.citizenStatus(filed.applicationNo, String(100000000000 + i), `client-${i}`)).rejects.toMatchObject({ code: "APPLICATION.NOT_FOUND" });

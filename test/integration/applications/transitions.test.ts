@@ -36,9 +36,15 @@ const act = (no: string, action: string, body: object = {}, token = clerk) => {
 };
 const detail = (no: string, token = clerk) => request(env.server).get(`/api/staff/applications/${no}`).set("Authorization", `Bearer ${token}`);
 const auditOf = async (no: string) =>
-  env.ctx.db.query(`SELECT e.action, e.from_status, e.to_status, e.reason, e.actor_type FROM audit_events e JOIN applications a ON a.id = e.entity_id WHERE a.application_no = $1 ORDER BY e.created_at`, [no]);
+  env.ctx.db.query(
+    `SELECT e.action, e.from_status, e.to_status, e.reason, e.actor_type FROM audit_events e JOIN applications a ON a.id = e.entity_id WHERE a.application_no = $1 ORDER BY e.created_at`,
+    [no],
+  );
 const outboxOf = async (no: string) =>
-  env.ctx.db.query(`SELECT o.kind, o.channel, o.recipient, o.payload FROM outbox o JOIN applications a ON a.id = o.application_id WHERE a.application_no = $1 ORDER BY o.created_at`, [no]);
+  env.ctx.db.query(
+    `SELECT o.kind, o.channel, o.recipient, o.payload FROM outbox o JOIN applications a ON a.id = o.application_id WHERE a.application_no = $1 ORDER BY o.created_at`,
+    [no],
+  );
 
 describe("main path: assign → consultation → extension → answer", () => {
   it("moves the due date with the consultation pause and the extension, and writes audit and outbox rows", async () => {
@@ -78,8 +84,18 @@ describe("main path: assign → consultation → extension → answer", () => {
     expect(closeCode.body.error.details[0].field).toBe("disposition");
 
     env.clock.set(day("2026-03-09"));
-    const answered = await act(a.applicationNo, "answer", { disposition: "withheld.third_party", note: "涉及第三方商业秘密，第三方不同意公开" }, approver).expect(200);
-    expect(answered.body).toMatchObject({ status: "answered", disposition: "withheld.third_party", dispositionDate: "2026-03-09", allowedActions: ["set-category"] });
+    const answered = await act(
+      a.applicationNo,
+      "answer",
+      { disposition: "withheld.third_party", note: "涉及第三方商业秘密，第三方不同意公开" },
+      approver,
+    ).expect(200);
+    expect(answered.body).toMatchObject({
+      status: "answered",
+      disposition: "withheld.third_party",
+      dispositionDate: "2026-03-09",
+      allowedActions: ["set-category"],
+    });
 
     const audit = await auditOf(a.applicationNo);
     expect(audit.map((e: { action: string; from_status: string; to_status: string }) => [e.action, e.from_status, e.to_status])).toEqual([
@@ -110,7 +126,12 @@ describe("main path: assign → consultation → extension → answer", () => {
     expect(JSON.parse(outbox[0].payload).message).toContain("2026-04-10");
 
     // Illegal once answered.
-    for (const [action, body] of [["answer", { disposition: "granted.provided" }], ["extend", { workingDays: 1, reason: "x" }], ["close", { reason: "withdrawn" }], ["assign", {}]] as const) {
+    for (const [action, body] of [
+      ["answer", { disposition: "granted.provided" }],
+      ["extend", { workingDays: 1, reason: "x" }],
+      ["close", { reason: "withdrawn" }],
+      ["assign", {}],
+    ] as const) {
       const r = await act(a.applicationNo, action, body, approver).expect(409);
       expect(r.body.error.code).toBe("APPLICATION.INVALID_TRANSITION");
     }
@@ -150,10 +171,15 @@ describe("correction (补正)", () => {
     const req = await act(a.applicationNo, "request-correction", { items: "请写明所需文件的名称或文号", periodWorkingDays: 10 }).expect(200);
     expect(req.body).toMatchObject({ status: "correction_requested", dueDate: null, correctionDueDate: "2026-03-17" });
     env.clock.set(day("2026-03-10"));
-    const rec = await act(a.applicationNo, "record-correction", { receivedAt: "2026-03-10", description: "2025年张店区融媒体中心政府信息公开工作年度报告（张融发〔2026〕1号）" }).expect(200);
+    const rec = await act(a.applicationNo, "record-correction", {
+      receivedAt: "2026-03-10",
+      description: "2025年张店区融媒体中心政府信息公开工作年度报告（张融发〔2026〕1号）",
+    }).expect(200);
     // Fresh 20 working days from 03-10, skipping 清明 04-04–04-06.
     expect(rec.body).toMatchObject({ status: "received", dueDate: "2026-04-08", clock: { clockStart: "2026-03-10", clockStartReason: "correction_received" } });
-    expect(rec.body.clock.corrections).toEqual([{ requestedOn: "2026-03-03", correctionDueDate: "2026-03-17", items: "请写明所需文件的名称或文号", receivedOn: "2026-03-10" }]);
+    expect(rec.body.clock.corrections).toEqual([
+      { requestedOn: "2026-03-03", correctionDueDate: "2026-03-17", items: "请写明所需文件的名称或文号", receivedOn: "2026-03-10" },
+    ]);
     const out = await outboxOf(a.applicationNo);
     expect(out.map((o: { payload: string }) => JSON.parse(o.payload).status)).toEqual(["correction_requested", "received"]);
     expect(out[0].recipient).toBeNull(); // filed on the web without a verified identity
@@ -178,8 +204,18 @@ describe("correction (补正)", () => {
     env.clock.set(day("2026-03-11"));
     const closed = await act(a.applicationNo, "close", { reason: "no_correction", note: "逾期未补正" }).expect(200);
     expect(closed.body).toMatchObject({ status: "closed", disposition: "other.no_correction", dispositionDate: "2026-03-11" });
-    const row = (await env.ctx.db.query(`SELECT status, disposition, disposition_date, received_at, applicant_category FROM applications WHERE application_no = $1`, [a.applicationNo]))[0];
-    expect(row).toEqual({ status: "closed", disposition: "other.no_correction", disposition_date: "2026-03-11", received_at: "2026-03-02", applicant_category: "org.commercial" });
+    const row = (
+      await env.ctx.db.query(`SELECT status, disposition, disposition_date, received_at, applicant_category FROM applications WHERE application_no = $1`, [
+        a.applicationNo,
+      ])
+    )[0];
+    expect(row).toEqual({
+      status: "closed",
+      disposition: "other.no_correction",
+      disposition_date: "2026-03-11",
+      received_at: "2026-03-02",
+      applicant_category: "org.commercial",
+    });
   });
 });
 
@@ -225,7 +261,10 @@ describe("other transitions and illegal ones", () => {
     expect(c.body.allowedActions).toEqual(["assign", "request-correction", "start-consultation", "answer", "close", "split", "set-category"]);
     const p = await detail(a.applicationNo, approver).expect(200);
     expect(p.body.allowedActions).toEqual(["assign", "request-correction", "start-consultation", "extend", "answer", "close", "split", "set-category"]);
-    const only = await request(env.server).get(`/api/staff/applications/${a.applicationNo}/allowed-actions`).set("Authorization", `Bearer ${clerk}`).expect(200);
+    const only = await request(env.server)
+      .get(`/api/staff/applications/${a.applicationNo}/allowed-actions`)
+      .set("Authorization", `Bearer ${clerk}`)
+      .expect(200);
     expect(only.body.allowedActions).toEqual(c.body.allowedActions);
   });
 });
@@ -235,7 +274,11 @@ describe("edge rules", () => {
     const a = await file();
     const r = await request(env.server).get(`/api/staff/applications/${a.applicationNo}/reply-letter`).set("Authorization", `Bearer ${clerk}`).expect(409);
     expect(r.body.error.code).toBe("APPLICATION.INVALID_TRANSITION");
-    const reg = await request(env.server).post("/api/staff/applications").set("Authorization", `Bearer ${clerk}`).send(personBody({ channel: "fax" })).expect(201);
+    const reg = await request(env.server)
+      .post("/api/staff/applications")
+      .set("Authorization", `Bearer ${clerk}`)
+      .send(personBody({ channel: "fax" }))
+      .expect(201);
     expect((await act(reg.body.applicationNo, "close", { reason: "no_correction" })).status).toBe(409);
     const closed = await act(reg.body.applicationNo, "close", { reason: "withdrawn" }).expect(200);
     expect(closed.body).toMatchObject({ status: "closed", receivedAt: null, disposition: null, dispositionDate: null });
@@ -253,7 +296,12 @@ describe("edge rules", () => {
     const row = (await env.ctx.db.query(`SELECT applicant_category FROM applications WHERE application_no = $1`, [a.applicationNo]))[0];
     expect(row.applicant_category).toBe("org.research");
     const audit = await auditOf(a.applicationNo);
-    expect(audit[audit.length - 1]).toMatchObject({ action: "application.set-category", from_status: "answered", to_status: "answered", reason: "申请单位为高校研究所" });
+    expect(audit[audit.length - 1]).toMatchObject({
+      action: "application.set-category",
+      from_status: "answered",
+      to_status: "answered",
+      reason: "申请单位为高校研究所",
+    });
   });
 
   it("concurrent actions on one application never lose an update: each success has exactly one audit event", async () => {
@@ -276,7 +324,9 @@ describe("edge rules", () => {
 describe("audit and atomicity", () => {
   it("a failing transition leaves neither the change nor its audit event (nor an outbox row)", async () => {
     const a = await file();
-    const before = (await env.ctx.db.query(`SELECT due_date, version, extension_working_days FROM applications WHERE application_no = $1`, [a.applicationNo]))[0];
+    const before = (
+      await env.ctx.db.query(`SELECT due_date, version, extension_working_days FROM applications WHERE application_no = $1`, [a.applicationNo])
+    )[0];
     // Make the outbox refuse status messages, so the transaction fails after the update and the audit insert.
     await env.ctx.db.query(`ALTER TABLE outbox ADD CONSTRAINT test_no_status CHECK (kind <> 'application.status_changed') NOT VALID`);
     try {
@@ -285,7 +335,9 @@ describe("audit and atomicity", () => {
     } finally {
       await env.ctx.db.query(`ALTER TABLE outbox DROP CONSTRAINT test_no_status`);
     }
-    const after = (await env.ctx.db.query(`SELECT due_date, version, extension_working_days FROM applications WHERE application_no = $1`, [a.applicationNo]))[0];
+    const after = (
+      await env.ctx.db.query(`SELECT due_date, version, extension_working_days FROM applications WHERE application_no = $1`, [a.applicationNo])
+    )[0];
     expect(after).toEqual(before);
     expect((await auditOf(a.applicationNo)).map((e: { action: string }) => e.action)).toEqual(["application.submit"]);
     expect(await outboxOf(a.applicationNo)).toEqual([]);
@@ -314,7 +366,11 @@ describe("the clock in unknown years", () => {
     const d = await detail(r.body.applicationNo).expect(200);
     expect(d.body.dueDateFlag).toBe("unknown_year:2027");
     expect(d.body.clock.dueDateNote).toContain("2027年");
-    const list = await request(env.server).get("/api/staff/applications").query({ q: r.body.applicationNo }).set("Authorization", `Bearer ${clerk}`).expect(200);
+    const list = await request(env.server)
+      .get("/api/staff/applications")
+      .query({ q: r.body.applicationNo })
+      .set("Authorization", `Bearer ${clerk}`)
+      .expect(200);
     expect(list.body.items[0].dueDateFlag).toBe("unknown_year:2027");
   });
 });
@@ -325,7 +381,8 @@ describe("staff queue, detail and ID reveal", () => {
     const b = await file(orgBody({ description: "关于区融媒体中心广告经营收入的信息" }));
     await act(b.applicationNo, "assign", {}).expect(200); // to me (clerk1)
     env.clock.set(day("2026-03-26"));
-    const list = async (q: Record<string, string>) => (await request(env.server).get("/api/staff/applications").query(q).set("Authorization", `Bearer ${clerk}`).expect(200)).body;
+    const list = async (q: Record<string, string>) =>
+      (await request(env.server).get("/api/staff/applications").query(q).set("Authorization", `Bearer ${clerk}`).expect(200)).body;
     const byName = await list({ q: "王五" });
     expect(byName.items.map((i: { applicationNo: string }) => i.applicationNo)).toEqual([a.applicationNo]);
     expect(byName.items[0]).toMatchObject({ workingDaysLeft: 2, overdue: false, dueDate: "2026-03-30" });
@@ -353,7 +410,11 @@ describe("staff queue, detail and ID reveal", () => {
     const masked = await detail(a.applicationNo).expect(200);
     expect(masked.body.applicant.idNumber).toBe("110***********002X");
     expect((await auditOf(a.applicationNo)).length).toBe(1);
-    const shown = await request(env.server).get(`/api/staff/applications/${a.applicationNo}`).query({ reveal: "idNumber" }).set("Authorization", `Bearer ${clerk}`).expect(200);
+    const shown = await request(env.server)
+      .get(`/api/staff/applications/${a.applicationNo}`)
+      .query({ reveal: "idNumber" })
+      .set("Authorization", `Bearer ${clerk}`)
+      .expect(200);
     expect(shown.body.applicant.idNumber).toBe("11010519491231002X");
     const audit = await auditOf(a.applicationNo);
     expect(audit.map((e: { action: string }) => e.action)).toEqual(["application.submit", "application.reveal_id_number"]);
@@ -375,7 +436,10 @@ describe("一事一申请: split", () => {
     }
     const one = await act(a.applicationNo, "split", { items: ["只有一项申请内容"] }).expect(400);
     expect(one.body.error.details[0].field).toBe("items");
-    const n = await env.ctx.db.query(`SELECT COUNT(*) AS n FROM applications WHERE received_at = '2026-03-02' AND parent_id = (SELECT id FROM applications WHERE application_no = $1)`, [a.applicationNo]);
+    const n = await env.ctx.db.query(
+      `SELECT COUNT(*) AS n FROM applications WHERE received_at = '2026-03-02' AND parent_id = (SELECT id FROM applications WHERE application_no = $1)`,
+      [a.applicationNo],
+    );
     expect(Number(n[0].n)).toBe(2);
   });
 });

@@ -23,7 +23,7 @@ describe("concurrent edits of one catalogue entry on postgres", () => {
       "SELECT pid, pg_blocking_pids(pid) AS blockers FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
     );
     const chain = new Set([holderPid]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const r of rows) {
         if (chain.has(r.pid) || !r.blockers.some((b) => chain.has(b))) continue;
@@ -38,7 +38,13 @@ describe("concurrent edits of one catalogue entry on postgres", () => {
     const created = await request(env.server)
       .post("/api/staff/catalogue")
       .set(auth())
-      .send({ title: "关于并发编辑测试的通知", publisher: "张店区人民政府办公室", writtenDate: "2024-05-06", subjectCategory: "综合政务\\政务公开", disclosureMode: "主动公开" })
+      .send({
+        title: "关于并发编辑测试的通知",
+        publisher: "张店区人民政府办公室",
+        writtenDate: "2024-05-06",
+        subjectCategory: "综合政务\\政务公开",
+        disclosureMode: "主动公开",
+      })
       .expect(201);
     const entry = created.body.entry as { id: string; version: number };
     expect(entry.version).toBe(1);
@@ -52,7 +58,12 @@ describe("concurrent edits of one catalogue entry on postgres", () => {
     try {
       await holder.query("SELECT id FROM catalogue_entries WHERE id = $1 FOR UPDATE", [entry.id]);
       const [{ pid }] = (await holder.query("SELECT pg_backend_pid() AS pid")) as Array<{ pid: number }>;
-      const edit = (title: string) => request(env.server).patch(`/api/staff/catalogue/${entry.id}`).set(auth()).send({ title, version: 1 }).then((r) => r);
+      const edit = (title: string) =>
+        request(env.server)
+          .patch(`/api/staff/catalogue/${entry.id}`)
+          .set(auth())
+          .send({ title, version: 1 })
+          .then((r) => r);
       const first = edit("关于并发编辑测试的通知（甲）");
       const second = edit("关于并发编辑测试的通知（乙）");
       await waitUntil("both edits waiting on the row", async () => (await waitingBehind(pid)) >= 2, 20_000, 25);

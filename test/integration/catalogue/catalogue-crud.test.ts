@@ -21,7 +21,12 @@ describe.each<DbKind>(["postgres", "sqlite"])("catalogue entries on %s", (db) =>
     const titles = res.body.items.map((i: { title: string }) => i.title);
     expect(res.body.total).toBe(6);
     expect(titles).toEqual(
-      expect.arrayContaining(["张店区融媒体中心2019年政府信息公开工作年度报告", "区融媒体中心政府信息公开指南", "区融媒体中心政府信息公开目录", "张店区融媒体中心机构概况"]),
+      expect.arrayContaining([
+        "张店区融媒体中心2019年政府信息公开工作年度报告",
+        "区融媒体中心政府信息公开指南",
+        "区融媒体中心政府信息公开目录",
+        "张店区融媒体中心机构概况",
+      ]),
     );
     const channels = res.body.items.find((i: { title: string }) => i.title === "张店区融媒体中心政府信息公开渠道");
     for (const c of ["张店新闻网", "今日张店", "爱张店", "张店电视台", "张店通讯", "张店手机报"]) expect(channels.summary).toContain(c);
@@ -93,7 +98,15 @@ describe.each<DbKind>(["postgres", "sqlite"])("catalogue entries on %s", (db) =>
     const res = await request(env.server)
       .post("/api/staff/catalogue")
       .set(auth())
-      .send({ title: "", publisher: "x", docNo: "第12号", writtenDate: "2019-02-30", subjectCategory: "综合政务", disclosureMode: "公开", url: "javascript:alert(1)" })
+      .send({
+        title: "",
+        publisher: "x",
+        docNo: "第12号",
+        writtenDate: "2019-02-30",
+        subjectCategory: "综合政务",
+        disclosureMode: "公开",
+        url: "javascript:alert(1)",
+      })
       .expect(400);
     const byField = Object.fromEntries(res.body.error.details.map((d: { field: string; message: string }) => [d.field, d.message]));
     expect(byField.title).toBe("请填写信息名称");

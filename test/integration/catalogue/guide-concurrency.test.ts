@@ -18,7 +18,8 @@ describe("concurrent edits of one guide draft on postgres", () => {
   afterAll(() => env.close());
 
   const auth = () => ({ Authorization: `Bearer ${clerk}` });
-  const patchSection = (key: string, body: Record<string, unknown>) => request(env.server).patch(`/api/staff/guide/draft/sections/${key}`).set(auth()).send(body);
+  const patchSection = (key: string, body: Record<string, unknown>) =>
+    request(env.server).patch(`/api/staff/guide/draft/sections/${key}`).set(auth()).send(body);
 
   it("writes exactly one of two section edits made from the same read; the other gets GUIDE.CONFLICT", async () => {
     const opened = await patchSection("fees", { body: "不收取费用。" }).expect(200);
@@ -28,10 +29,12 @@ describe("concurrent edits of one guide draft on postgres", () => {
 
     // Both edits (different sections, no revision sent: the server's own read is the check) read revision 1 while a
     // third transaction holds the draft row: both have built their new content before either writes.
-    const results = await raceBehindLock(env, "SELECT id FROM guide_versions WHERE id = $1 FOR UPDATE", [draft.id], [
-      () => patchSection("office", { body: "受理机构：甲" }).then((r) => r),
-      () => patchSection("remedies", { body: "救济途径：乙" }).then((r) => r),
-    ]);
+    const results = await raceBehindLock(
+      env,
+      "SELECT id FROM guide_versions WHERE id = $1 FOR UPDATE",
+      [draft.id],
+      [() => patchSection("office", { body: "受理机构：甲" }).then((r) => r), () => patchSection("remedies", { body: "救济途径：乙" }).then((r) => r)],
+    );
 
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const won = results.find((r) => r.status === 200)!;
@@ -68,7 +71,8 @@ describe.each<DbKind>(["postgres", "sqlite"])("stale guide draft edits on %s", (
   afterAll(() => env.close());
 
   const auth = () => ({ Authorization: `Bearer ${clerk}` });
-  const patchSection = (key: string, body: Record<string, unknown>) => request(env.server).patch(`/api/staff/guide/draft/sections/${key}`).set(auth()).send(body);
+  const patchSection = (key: string, body: Record<string, unknown>) =>
+    request(env.server).patch(`/api/staff/guide/draft/sections/${key}`).set(auth()).send(body);
 
   it("refuses an edit made on a revision the draft has moved past, and takes one made on the current revision", async () => {
     // No draft yet: an edit made on the published guide is revision 0; the draft it opens is at revision 1.
@@ -78,9 +82,17 @@ describe.each<DbKind>(["postgres", "sqlite"])("stale guide draft edits on %s", (
     expect((await request(env.server).get("/api/staff/guide").set(auth()).expect(200)).body.draft.revision).toBe(1);
     const stale = await patchSection("fees", { body: "过时的修改。", revision: 0 }).expect(409);
     expect(stale.body.error).toMatchObject({ code: "GUIDE.CONFLICT", message: "指南草稿已被他人修改，请刷新后再编辑", details: { currentRevision: revision } });
-    const put = await request(env.server).put("/api/staff/guide/draft").set(auth()).send({ contact: { phone: "0533-1234567" }, revision }).expect(200);
+    const put = await request(env.server)
+      .put("/api/staff/guide/draft")
+      .set(auth())
+      .send({ contact: { phone: "0533-1234567" }, revision })
+      .expect(200);
     expect(put.body.draft.revision).toBe(revision + 1);
-    const stalePut = await request(env.server).put("/api/staff/guide/draft").set(auth()).send({ contact: { phone: "0533-7654321" }, revision }).expect(409);
+    const stalePut = await request(env.server)
+      .put("/api/staff/guide/draft")
+      .set(auth())
+      .send({ contact: { phone: "0533-7654321" }, revision })
+      .expect(409);
     expect(stalePut.body.error.code).toBe("GUIDE.CONFLICT");
     const after = await request(env.server).get("/api/staff/guide").set(auth()).expect(200);
     expect(after.body.draft.content.contact.phone).toBe("0533-1234567");

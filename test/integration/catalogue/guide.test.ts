@@ -40,7 +40,7 @@ describe.each<DbKind>(["postgres", "sqlite"])("guide on %s", (db) => {
     expect(res.text).not.toMatch(/<script/i);
     expect(res.text).toContain('<section id="application"');
     expect(res.text).toContain('<em class="todo">待机关补充</em>');
-    expect(res.text).toContain("更新日期：<time datetime=\"2026-03-02\">2026-03-02</time>");
+    expect(res.text).toContain('更新日期：<time datetime="2026-03-02">2026-03-02</time>');
   });
 
   it("lets a clerk edit a draft without changing the published guide, and an approver publish it", async () => {

@@ -27,7 +27,11 @@ describe.each<DbKind>(["postgres", "sqlite"])("catalogue import and export on %s
   async function cli(...argv: string[]) {
     const info: string[] = [];
     const error: string[] = [];
-    const code = await runCli(argv, { info: (l) => info.push(l), error: (l) => error.push(l) }, { DATABASE_URL: env.config.DATABASE_URL, LOG_LEVEL: "silent", NODE_ENV: "test", YEAR_END_JOB_ENABLED: "false" });
+    const code = await runCli(
+      argv,
+      { info: (l) => info.push(l), error: (l) => error.push(l) },
+      { DATABASE_URL: env.config.DATABASE_URL, LOG_LEVEL: "silent", NODE_ENV: "test", YEAR_END_JOB_ENABLED: "false" },
+    );
     return { code, info: info.join("\n"), error: error.join("\n") };
   }
   const count = async () => env.ctx.db.getRepository(CatalogueEntry).count();
@@ -81,11 +85,17 @@ describe.each<DbKind>(["postgres", "sqlite"])("catalogue import and export on %s
     expect((await cli("export-catalogue", "--format", "xlsx", "--out", xlsxFile)).code).toBe(0);
     const csv = fs.readFileSync(csvFile, "utf8");
     expect(csv.charCodeAt(0)).toBe(0xfeff);
-    expect(csv.split(/\r?\n/)[0]).toBe("\uFEFF索引号,信息名称,发布机构,生成日期,文号,主题分类,组配分类,公开方式,公开时限,公开范围,内容概述,正文或链接,有效性,发布日期,关键词");
+    expect(csv.split(/\r?\n/)[0]).toBe(
+      "\uFEFF索引号,信息名称,发布机构,生成日期,文号,主题分类,组配分类,公开方式,公开时限,公开范围,内容概述,正文或链接,有效性,发布日期,关键词",
+    );
     expect(parseCsv(fs.readFileSync(csvFile))).toHaveLength(active);
     const rows = await parseXlsx(fs.readFileSync(xlsxFile));
     expect(rows).toHaveLength(active);
-    expect(rows.find((r) => r.values.indexNo === "IMP/2021-00004")?.values).toMatchObject({ docNo: "张司发〔2021〕11号", writtenDate: "2021-06-08", title: "关于公布2021年行政执法公示信息的公告" });
+    expect(rows.find((r) => r.values.indexNo === "IMP/2021-00004")?.values).toMatchObject({
+      docNo: "张司发〔2021〕11号",
+      writtenDate: "2021-06-08",
+      title: "关于公布2021年行政执法公示信息的公告",
+    });
 
     const re = await cli("import-catalogue", xlsxFile);
     expect(re.code).toBe(0);

@@ -25,7 +25,14 @@ const CASES: Array<[string, string]> = [
   ["机构概况", "ZDRMT/2019-00004"],
 ];
 
-const DOC_NOTATIONS = ["张政办发〔2019〕12号", "张政办发[2019]12号", "张政办发(2019)12号", "张政办发（2019）12号", "张政办发201912号", "请问张政办发[2019]12号文件在哪里看"];
+const DOC_NOTATIONS = [
+  "张政办发〔2019〕12号",
+  "张政办发[2019]12号",
+  "张政办发(2019)12号",
+  "张政办发（2019）12号",
+  "张政办发201912号",
+  "请问张政办发[2019]12号文件在哪里看",
+];
 
 describe.each<DbKind>(["postgres", "sqlite"])("catalogue search on %s", (db) => {
   let env: TestEnv;
@@ -35,7 +42,10 @@ describe.each<DbKind>(["postgres", "sqlite"])("catalogue search on %s", (db) => 
     env = await createTestEnv({ db });
     svc = env.services.catalogue;
     agencyId = (await defaultAgency(env.ctx)).id;
-    await svc.entries.importRows(agencyId, await readCatalogueFile(path.join(__dirname, "../../fixtures/catalogue/search-set.csv")), { type: "system", id: "test" });
+    await svc.entries.importRows(agencyId, await readCatalogueFile(path.join(__dirname, "../../fixtures/catalogue/search-set.csv")), {
+      type: "system",
+      id: "test",
+    });
   });
   afterAll(() => env.close());
 
@@ -78,7 +88,12 @@ describe.each<DbKind>(["postgres", "sqlite"])("catalogue search on %s", (db) => 
 
   it("filters by category and year", async () => {
     const all = await svc.search(agencyId, { q: "政务公开工作要点" });
-    expect(all.items.map((i) => i.indexNo).slice(0, 2).sort()).toEqual(["TEST/2019-00001", "TEST/2020-00001"]);
+    expect(
+      all.items
+        .map((i) => i.indexNo)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(["TEST/2019-00001", "TEST/2020-00001"]);
     const y2020 = await svc.search(agencyId, { q: "政务公开工作要点", year: 2020 });
     expect(y2020.items.map((i) => i.indexNo)).toEqual(["TEST/2020-00001"]);
     const edu = await svc.search(agencyId, { q: "招生", category: "教育" });
@@ -163,7 +178,10 @@ describe("broad queries on postgres", () => {
     env = await createTestEnv({ db: "postgres", env: { CATALOGUE_BROAD_MATCHES: "1" } });
     svc = env.services.catalogue;
     agencyId = (await defaultAgency(env.ctx)).id;
-    await svc.entries.importRows(agencyId, await readCatalogueFile(path.join(__dirname, "../../fixtures/catalogue/search-set.csv")), { type: "system", id: "test" });
+    await svc.entries.importRows(agencyId, await readCatalogueFile(path.join(__dirname, "../../fixtures/catalogue/search-set.csv")), {
+      type: "system",
+      id: "test",
+    });
   });
   afterAll(() => env.close());
 

@@ -26,7 +26,14 @@ beforeAll(async () => {
   env = await createTestEnv({
     db: "postgres",
     now: "2026-03-02T02:00:00Z",
-    env: { BOT_SERVICE_TOKEN: BOT, CHAT_RATE_LIMIT_PER_MINUTE: "25", WECHAT_API_BASE_URL: wx.url, MINIPROGRAM_APPID: "wxmp", MINIPROGRAM_SECRET: "mpsecret", MINIPROGRAM_STATUS_TEMPLATE_ID: "mp-tpl-1" },
+    env: {
+      BOT_SERVICE_TOKEN: BOT,
+      CHAT_RATE_LIMIT_PER_MINUTE: "25",
+      WECHAT_API_BASE_URL: wx.url,
+      MINIPROGRAM_APPID: "wxmp",
+      MINIPROGRAM_SECRET: "mpsecret",
+      MINIPROGRAM_STATUS_TEMPLATE_ID: "mp-tpl-1",
+    },
   });
 });
 afterAll(async () => {
@@ -40,7 +47,9 @@ const conversationOf = (name: string) => chatConversationId(sessions.get(name)!)
 
 async function chat(userId: string, text: string, auth?: string, server = env.server) {
   const session = auth ? undefined : sessions.get(userId);
-  const req = request(server).post("/api/chat").send({ userId, text, ...(session ? { session } : {}) });
+  const req = request(server)
+    .post("/api/chat")
+    .send({ userId, text, ...(session ? { session } : {}) });
   const res = await (auth ? req.set("Authorization", `Bearer ${auth}`) : req);
   expect(res.status).toBe(200);
   if (!auth) sessions.set(userId, res.body.session);
@@ -267,7 +276,8 @@ describe("chat API limits", () => {
     const statuses: number[] = [];
     const first = await request(env.server).post("/api/chat").send({ userId: user, text: "你好" });
     statuses.push(first.status);
-    for (let i = 1; i < 27; i++) statuses.push((await request(env.server).post("/api/chat").send({ userId: user, text: "你好", session: first.body.session })).status);
+    for (let i = 1; i < 27; i++)
+      statuses.push((await request(env.server).post("/api/chat").send({ userId: user, text: "你好", session: first.body.session })).status);
     expect(statuses.slice(0, 25).every((s) => s === 200)).toBe(true);
     expect(statuses[26]).toBe(429);
     expect((await request(env.server).post("/api/chat").send({ userId: user, text: "你好" })).status).toBe(200);

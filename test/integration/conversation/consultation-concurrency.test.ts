@@ -27,8 +27,17 @@ describe("concurrent replies to one consultation on postgres", () => {
     // Both replies read the consultation as open while a third transaction holds its row: both have passed the
     // "not yet answered" check before either writes (the race a check-then-save loses).
     const reply = (token: string, answer: string) => () =>
-      request(env.server).post(`/api/staff/consultations/${id}/reply`).set("Authorization", `Bearer ${token}`).send({ answer }).then((r) => r);
-    const results = await raceBehindLock(env, "SELECT id FROM consultations WHERE id = $1 FOR UPDATE", [id], [reply(clerkA, "答复甲"), reply(clerkB, "答复乙")]);
+      request(env.server)
+        .post(`/api/staff/consultations/${id}/reply`)
+        .set("Authorization", `Bearer ${token}`)
+        .send({ answer })
+        .then((r) => r);
+    const results = await raceBehindLock(
+      env,
+      "SELECT id FROM consultations WHERE id = $1 FOR UPDATE",
+      [id],
+      [reply(clerkA, "答复甲"), reply(clerkB, "答复乙")],
+    );
 
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const won = results.find((r) => r.status === 200)!;
@@ -42,7 +51,9 @@ describe("concurrent replies to one consultation on postgres", () => {
     expect(stored.status).toBe("answered");
     expect(stored.answer).toBe(won.body.consultation.answer);
     expect(["答复甲", "答复乙"]).toContain(stored.answer);
-    const sent = (await env.ctx.db.getRepository(OutboxMessage).findBy({ kind: "consultation.reply" })).filter((o) => (o.payload as { consultationId?: string }).consultationId === id);
+    const sent = (await env.ctx.db.getRepository(OutboxMessage).findBy({ kind: "consultation.reply" })).filter(
+      (o) => (o.payload as { consultationId?: string }).consultationId === id,
+    );
     expect(sent.map((o) => (o.payload as { message: string }).message)).toEqual([stored.answer]);
     expect(await env.ctx.db.getRepository(AuditEvent).countBy({ entityId: id, action: "consultation.reply" })).toBe(1);
   });

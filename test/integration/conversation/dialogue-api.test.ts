@@ -42,7 +42,12 @@ describe("the form through the chat API", () => {
     expect(await chat(c, "好的 提交吧")).toContain("已经提交过了");
     const rows = await filedBy(c);
     expect(rows).toHaveLength(1);
-    expect(rows[0].applicant).toMatchObject({ name: "淄博某某科技有限公司", contactName: "李四", phone: "13953380001", address: "山东省淄博市张店区人民西路1号" });
+    expect(rows[0].applicant).toMatchObject({
+      name: "淄博某某科技有限公司",
+      contactName: "李四",
+      phone: "13953380001",
+      address: "山东省淄博市张店区人民西路1号",
+    });
   });
 
   it("answers a complaint at the name prompt and “多久能出结果” at the ID prompt, then cancels on “算了 不弄了”", async () => {
@@ -92,7 +97,9 @@ describe("long messages", () => {
   });
 
   it("a pasted file beyond 10,000 characters is still refused", async () => {
-    const res = await request(env.server).post("/api/chat").send({ userId: "paster", text: "字".repeat(10001) });
+    const res = await request(env.server)
+      .post("/api/chat")
+      .send({ userId: "paster", text: "字".repeat(10001) });
     expect(res.status).toBe(400);
   });
 });

@@ -23,7 +23,8 @@ const chat = async (userId: string, text: string) => {
 it("runs on SQLite with the in-process store", async () => {
   expect(env.ctx.kv.mode).toBe("memory");
   expect(await chat("s1", "有没有2019年的年度报告")).toContain("ZDRMT/2019-00001");
-  for (const m of ["我要申请", "1", "周九", "1", "11010519491231002X", "13800138000", "请公开2019年融媒体中心的机构设置文件", "跳过", "2", "1"]) await chat("s1", m);
+  for (const m of ["我要申请", "1", "周九", "1", "11010519491231002X", "13800138000", "请公开2019年融媒体中心的机构设置文件", "跳过", "2", "1"])
+    await chat("s1", m);
   const done = await chat("s1", "确认");
   const no = /申请编号：(\S+)/.exec(done)![1];
   expect(await env.ctx.db.getRepository(Application).countBy({ applicationNo: no })).toBe(1);
@@ -31,7 +32,11 @@ it("runs on SQLite with the in-process store", async () => {
   await chat("s2", "转人工");
   const c = await env.ctx.db.getRepository(Consultation).findOneByOrFail({ recipient: `chat:${chatConversationId(chats!.sessions.get("s2")!)}` });
   const token = await staffToken(env, "clerk");
-  await request(env.server).post(`/api/staff/consultations/${c.id}/reply`).set("Authorization", `Bearer ${token}`).send({ answer: "已收到，稍后联系您。" }).expect(200);
+  await request(env.server)
+    .post(`/api/staff/consultations/${c.id}/reply`)
+    .set("Authorization", `Bearer ${token}`)
+    .send({ answer: "已收到，稍后联系您。" })
+    .expect(200);
   expect(await chat("s2", "你好")).toContain("【工作人员回复】已收到，稍后联系您。");
 });
 

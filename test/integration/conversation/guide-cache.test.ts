@@ -12,7 +12,10 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 const ask = async (text: string) => {
-  const res = await request(env.server).post("/api/chat").send({ userId: `cache-${Math.random().toString(36).slice(2)}`, text }).expect(200);
+  const res = await request(env.server)
+    .post("/api/chat")
+    .send({ userId: `cache-${Math.random().toString(36).slice(2)}`, text })
+    .expect(200);
   return (res.body.replies as string[]).join("\n");
 };
 

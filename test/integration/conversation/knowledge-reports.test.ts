@@ -11,7 +11,10 @@ beforeAll(async () => {
 afterAll(() => env.close());
 
 const chat = async (text: string) => {
-  const res = await request(env.server).post("/api/chat").send({ userId: `kr-${Math.random().toString(36).slice(2)}`, text }).expect(200);
+  const res = await request(env.server)
+    .post("/api/chat")
+    .send({ userId: `kr-${Math.random().toString(36).slice(2)}`, text })
+    .expect(200);
   return (res.body.replies as string[]).join("\n");
 };
 
@@ -20,7 +23,10 @@ it("publishing the 2025 report enters it in the catalogue and the bot answers fr
   await request(env.server).post("/api/staff/reports/2025/publish").set("Authorization", `Bearer ${approver}`).expect(201);
 
   const agency = await defaultAgency(env.ctx);
-  const rows = await env.ctx.db.query(`SELECT index_no, subject_category, url FROM catalogue_entries WHERE agency_id = $1 AND title = $2`, [agency.id, "张店区融媒体中心2025年政府信息公开工作年度报告"]);
+  const rows = await env.ctx.db.query(`SELECT index_no, subject_category, url FROM catalogue_entries WHERE agency_id = $1 AND title = $2`, [
+    agency.id,
+    "张店区融媒体中心2025年政府信息公开工作年度报告",
+  ]);
   expect(rows).toHaveLength(1);
   expect(rows[0].subject_category).toBe("年度报告");
   expect(rows[0].url).toBe("/api/reports/2025?agency=zdrmt");

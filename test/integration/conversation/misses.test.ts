@@ -33,7 +33,8 @@ describe("misses: recorded, listed, answered, used", () => {
     return (res.body.replies as string[]).join("\n");
   }
   const consoleGet = (token: string, path: string) => request(env.server).get(path).set("Cookie", `${STAFF_COOKIE}=${token}`);
-  const consolePost = (token: string, path: string, form: Record<string, string>) => request(env.server).post(path).set("Cookie", `${STAFF_COOKIE}=${token}`).type("form").send(withCsrf(token, form));
+  const consolePost = (token: string, path: string, form: Record<string, string>) =>
+    request(env.server).post(path).set("Cookie", `${STAFF_COOKIE}=${token}`).type("form").send(withCsrf(token, form));
 
   it("records a missed question once with a count, masked, with what the bot answered", async () => {
     expect(await chat("m-1", CANTEEN)).toContain("没有理解");
@@ -72,7 +73,10 @@ describe("misses: recorded, listed, answered, used", () => {
     const page = await consoleGet(approver, "/console/misses");
     expect(page.text).toContain(`action="/console/misses/${miss}/answer"`);
     expect(page.text).toContain('value="faq:fees"');
-    const saved = await consolePost(approver, `/console/misses/${miss}/answer`, { question: "你们单位食堂对外开放吗", answer: "本单位食堂只供职工就餐，不对外开放。" });
+    const saved = await consolePost(approver, `/console/misses/${miss}/answer`, {
+      question: "你们单位食堂对外开放吗",
+      answer: "本单位食堂只供职工就餐，不对外开放。",
+    });
     expect(saved.status).toBe(302);
     expect(saved.headers.location).toBe("/console/misses");
     const answer = await chat("m-4", "你们单位的食堂对外开放吗？");
@@ -97,11 +101,20 @@ describe("misses: recorded, listed, answered, used", () => {
     expect(miss).toBeTruthy();
     const units = await request(env.server).get("/api/staff/bot/units").set("Authorization", `Bearer ${clerk}`);
     expect((units.body.units as Array<{ id: string }>).map((u) => u.id)).toEqual(expect.arrayContaining(["faq:fees", expect.stringMatching(/^custom:/)]));
-    const byClerk = await request(env.server).post(`/api/staff/bot/misses/${miss.id}/attach`).set("Authorization", `Bearer ${clerk}`).send({ unitId: "faq:fees" });
+    const byClerk = await request(env.server)
+      .post(`/api/staff/bot/misses/${miss.id}/attach`)
+      .set("Authorization", `Bearer ${clerk}`)
+      .send({ unitId: "faq:fees" });
     expect(byClerk.status).toBe(403);
-    const bad = await request(env.server).post(`/api/staff/bot/misses/${miss.id}/attach`).set("Authorization", `Bearer ${approver}`).send({ unitId: "<script>" });
+    const bad = await request(env.server)
+      .post(`/api/staff/bot/misses/${miss.id}/attach`)
+      .set("Authorization", `Bearer ${approver}`)
+      .send({ unitId: "<script>" });
     expect(bad.status).toBe(400);
-    const ok = await request(env.server).post(`/api/staff/bot/misses/${miss.id}/attach`).set("Authorization", `Bearer ${approver}`).send({ unitId: "faq:fees" });
+    const ok = await request(env.server)
+      .post(`/api/staff/bot/misses/${miss.id}/attach`)
+      .set("Authorization", `Bearer ${approver}`)
+      .send({ unitId: "faq:fees" });
     expect(ok.status).toBe(200);
     expect(ok.body.miss).toMatchObject({ status: "attached", unitId: "faq:fees" });
     const answer = await chat("m-6", q);
@@ -112,17 +125,32 @@ describe("misses: recorded, listed, answered, used", () => {
   });
 
   it("shows and lets act on the misses of the staff member's own agency only", async () => {
-    await env.ctx.db.getRepository(Agency).save({ id: "0a0a0a0a-0000-4000-8000-000000000001", code: "other", name: "另一机关", profile: null, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z" });
+    await env.ctx.db.getRepository(Agency).save({
+      id: "0a0a0a0a-0000-4000-8000-000000000001",
+      code: "other",
+      name: "另一机关",
+      profile: null,
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+    });
     const outsider = await staffToken(env, "approver", "other-approver");
-    await env.ctx.db.getRepository((await import("../../../src/infra/entities/staff-user.entity")).StaffUser).update({ username: "other-approver" }, { agencyId: "0a0a0a0a-0000-4000-8000-000000000001" });
+    await env.ctx.db
+      .getRepository((await import("../../../src/infra/entities/staff-user.entity")).StaffUser)
+      .update({ username: "other-approver" }, { agencyId: "0a0a0a0a-0000-4000-8000-000000000001" });
     const miss = (await env.ctx.db.getRepository(BotMiss).findOneByOrFail({ status: "open", text: "我家猫丢了怎么办" })).id;
     const list = await request(env.server).get("/api/staff/bot/misses?status=all").set("Authorization", `Bearer ${outsider}`);
     expect(list.status).toBe(200);
     expect(list.body.misses).toEqual([]);
     expect((await consoleGet(outsider, "/console/misses?all=1")).text).not.toContain("我家猫丢了怎么办");
-    const attach = await request(env.server).post(`/api/staff/bot/misses/${miss}/attach`).set("Authorization", `Bearer ${outsider}`).send({ unitId: "faq:fees" });
+    const attach = await request(env.server)
+      .post(`/api/staff/bot/misses/${miss}/attach`)
+      .set("Authorization", `Bearer ${outsider}`)
+      .send({ unitId: "faq:fees" });
     expect(attach.status).toBe(404);
-    const answer = await request(env.server).post("/api/staff/bot/answers").set("Authorization", `Bearer ${outsider}`).send({ question: "我家猫丢了怎么办", answer: "今天晴天", missId: miss });
+    const answer = await request(env.server)
+      .post("/api/staff/bot/answers")
+      .set("Authorization", `Bearer ${outsider}`)
+      .send({ question: "我家猫丢了怎么办", answer: "今天晴天", missId: miss });
     expect(answer.status).toBe(404);
     expect((await env.ctx.db.getRepository(BotMiss).findOneByOrFail({ id: miss })).status).toBe("open");
   });
@@ -145,7 +173,14 @@ describe.each(["postgres", "sqlite"] as const)("the learned store on %s", (db) =
       env.clock.set("2026-03-02T03:00:00Z");
       await store.recordMiss({ agencyId: agency, text: "身份证 370302198703154612 能查吗？", reply: "没理解2", score: null, channel: "chat" });
       const [m] = await store.listMisses(agency);
-      expect(m).toMatchObject({ count: 2, lastReply: "没理解2", score: null, channel: "chat", firstSeenAt: "2026-03-02T02:00:00.000Z", lastSeenAt: "2026-03-02T03:00:00.000Z" });
+      expect(m).toMatchObject({
+        count: 2,
+        lastReply: "没理解2",
+        score: null,
+        channel: "chat",
+        firstSeenAt: "2026-03-02T02:00:00.000Z",
+        lastSeenAt: "2026-03-02T03:00:00.000Z",
+      });
       expect(m.text).not.toContain("198703154612");
       expect(await store.listMisses("00000000-0000-4000-8000-000000000000")).toEqual([]);
       const qr = env.ctx.db.createQueryRunner();

@@ -19,7 +19,10 @@ afterAll(async () => {
 });
 
 const chat = async (env: TestEnv, text: string) => {
-  const res = await request(env.server).post("/api/chat").send({ userId: `pl-${Math.random().toString(36).slice(2)}`, text }).expect(200);
+  const res = await request(env.server)
+    .post("/api/chat")
+    .send({ userId: `pl-${Math.random().toString(36).slice(2)}`, text })
+    .expect(200);
   return (res.body.replies as string[]).join("\n");
 };
 

@@ -89,7 +89,12 @@ describe("official-account webhook", () => {
   it("a duplicate delivery costs one round trip and changes nothing", async () => {
     const nonce = "rt-dup";
     const xml = `<xml><ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[o-rt-dup]]></FromUserName><CreateTime>${TS}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[办公时间]]></Content><MsgId>8199999999999999999</MsgId></xml>`;
-    const post = () => request(env.server).post("/wechat").query({ timestamp: TS, nonce, signature: wechatSignature([TOKEN, TS, nonce]) }).set("Content-Type", "text/xml").send(xml);
+    const post = () =>
+      request(env.server)
+        .post("/wechat")
+        .query({ timestamp: TS, nonce, signature: wechatSignature([TOKEN, TS, nonce]) })
+        .set("Content-Type", "text/xml")
+        .send(xml);
     expect((await post()).text).toContain("办公时间");
     const { value: again, commands } = await counted(post);
     expect(again.text).toBe("success");

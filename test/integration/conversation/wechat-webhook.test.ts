@@ -91,15 +91,21 @@ afterAll(async () => {
 
 describe("URL verification", () => {
   it("echoes echostr for a correct signature", async () => {
-    const res = await request(env.server).get("/wechat").query({ ...plainQuery(), echostr: "echo-123" });
+    const res = await request(env.server)
+      .get("/wechat")
+      .query({ ...plainQuery(), echostr: "echo-123" });
     expect(res.status).toBe(200);
     expect(res.text).toBe("echo-123");
   });
   it("refuses a wrong signature and a stale timestamp", async () => {
-    const bad = await request(env.server).get("/wechat").query({ ...plainQuery(TS, "n", "not-the-token"), echostr: "x" });
+    const bad = await request(env.server)
+      .get("/wechat")
+      .query({ ...plainQuery(TS, "n", "not-the-token"), echostr: "x" });
     expect(bad.status).toBe(401);
     const old = String(Number(TS) - 301);
-    const stale = await request(env.server).get("/wechat").query({ ...plainQuery(old), echostr: "x" });
+    const stale = await request(env.server)
+      .get("/wechat")
+      .query({ ...plainQuery(old), echostr: "x" });
     expect(stale.status).toBe(401);
   });
 });

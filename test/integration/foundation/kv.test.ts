@@ -71,7 +71,12 @@ describe.each(stores)("%s key-value store", (mode, make) => {
     expect(again).toEqual({ results: ["digest-a", "processing"], stoppedAt: 1 });
     expect(await kv.get(k("seen"))).toBeNull();
     // Another digest under the same guard stops at once.
-    expect(await kv.batch([{ op: "claim", key: k("guard"), value: "digest-b", ttl: 60, stop: "differs" }, { op: "get", key: k("session") }])).toEqual({
+    expect(
+      await kv.batch([
+        { op: "claim", key: k("guard"), value: "digest-b", ttl: 60, stop: "differs" },
+        { op: "get", key: k("session") },
+      ]),
+    ).toEqual({
       results: ["digest-a"],
       stoppedAt: 0,
     });
@@ -88,9 +93,19 @@ describe.each(stores)("%s key-value store", (mode, make) => {
     expect(await kv.get(k("dedupe"))).toBe("done");
     // refresh: a sliding TTL on a key that exists; "missing" stops the batch when it does not.
     await kv.set(k("token"), "1", 5);
-    expect(await kv.batch([{ op: "refresh", key: k("token"), ttl: 600, stop: "missing" }, { op: "get", key: k("session") }])).toEqual({ results: ["1", "state-2"], stoppedAt: null });
+    expect(
+      await kv.batch([
+        { op: "refresh", key: k("token"), ttl: 600, stop: "missing" },
+        { op: "get", key: k("session") },
+      ]),
+    ).toEqual({ results: ["1", "state-2"], stoppedAt: null });
     expect(await kv.ttl(k("token"))).toBeGreaterThan(500);
-    expect(await kv.batch([{ op: "refresh", key: k("nope"), ttl: 600, stop: "missing" }, { op: "del", key: k("session") }])).toEqual({ results: [null], stoppedAt: 0 });
+    expect(
+      await kv.batch([
+        { op: "refresh", key: k("nope"), ttl: 600, stop: "missing" },
+        { op: "del", key: k("session") },
+      ]),
+    ).toEqual({ results: [null], stoppedAt: 0 });
     expect(await kv.get(k("session"))).toBe("state-2");
     await kv.batch([{ op: "del", key: k("session") }]);
     expect(await kv.get(k("session"))).toBeNull();
@@ -98,7 +113,12 @@ describe.each(stores)("%s key-value store", (mode, make) => {
 
   it("claims in a batch once among concurrent callers", async () => {
     const runs = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => kv.batch([{ op: "claim", key: `${mode}:batch:race`, value: `c${i}`, ttl: 60, stop: "taken" }, { op: "set", key: `${mode}:batch:winner`, value: `c${i}` }])),
+      Array.from({ length: 6 }, (_, i) =>
+        kv.batch([
+          { op: "claim", key: `${mode}:batch:race`, value: `c${i}`, ttl: 60, stop: "taken" },
+          { op: "set", key: `${mode}:batch:winner`, value: `c${i}` },
+        ]),
+      ),
     );
     expect(runs.filter((r) => r.stoppedAt === null)).toHaveLength(1);
     const winner = runs.findIndex((r) => r.stoppedAt === null);

@@ -18,7 +18,12 @@ describe.each<DbKind>(["postgres", "sqlite"])("migrations on %s", (db) => {
       expect(agencies[0].name).toBe("张店区融媒体中心");
       const channelNames = agencies[0].profile!.channels.map((c) => c.name);
       expect(channelNames).toEqual(expect.arrayContaining(["张店新闻网", "今日张店", "爱张店"]));
-      expect(agencies[0].profile!.channels.filter((c) => c.name === "今日张店").map((c) => c.kind).sort()).toEqual(["wechat", "weibo"]);
+      expect(
+        agencies[0]
+          .profile!.channels.filter((c) => c.name === "今日张店")
+          .map((c) => c.kind)
+          .sort(),
+      ).toEqual(["wechat", "weibo"]);
 
       // A second start changes nothing.
       await prepare(env.app);

@@ -66,7 +66,10 @@ describe("no route answers a bad request with 500", () => {
           if (auth) req = req.set("Authorization", `Bearer ${auth}`);
           if (type) req = req.set("Content-Type", type).send(body);
           const res = await req.catch((e: Error) => ({ status: 599, body: { transport: e.message } }));
-          if (res.status >= 500) failures.push(`${route.method} ${route.path} [${auth ? "admin" : "anon"}] ${type} ${body.slice(0, 30)} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+          if (res.status >= 500)
+            failures.push(
+              `${route.method} ${route.path} [${auth ? "admin" : "anon"}] ${type} ${body.slice(0, 30)} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`,
+            );
         }
       }
     }

@@ -11,7 +11,10 @@ let env: TestEnv;
 let wx: WechatStandin;
 beforeAll(async () => {
   wx = await startWechatStandin();
-  env = await createTestEnv({ db: "sqlite", env: { WECHAT_API_BASE_URL: wx.url, MINIPROGRAM_APPID: "a", MINIPROGRAM_SECRET: "b", ATTACHMENT_MAX_PER_APPLICATION: "2" } });
+  env = await createTestEnv({
+    db: "sqlite",
+    env: { WECHAT_API_BASE_URL: wx.url, MINIPROGRAM_APPID: "a", MINIPROGRAM_SECRET: "b", ATTACHMENT_MAX_PER_APPLICATION: "2" },
+  });
 });
 afterAll(async () => {
   await env.close();
@@ -22,7 +25,12 @@ it("stores, serves, limits and purges attachments on SQLite", async () => {
   const token = (await request(env.server).post("/api/miniprogram/login").send({ code: "lite" })).body.token as string;
   const { channel: _c, ...body } = personBody();
   const no = (await request(env.server).post("/api/miniprogram/applications").set("Authorization", `Bearer ${token}`).send(body)).body.applicationNo as string;
-  const up = (bytes: Buffer) => request(env.server).post(`/api/miniprogram/applications/${no}/attachments`).set("Authorization", `Bearer ${token}`).field("kind", "supporting").attach("file", bytes, "f");
+  const up = (bytes: Buffer) =>
+    request(env.server)
+      .post(`/api/miniprogram/applications/${no}/attachments`)
+      .set("Authorization", `Bearer ${token}`)
+      .field("kind", "supporting")
+      .attach("file", bytes, "f");
   const a = await up(pdf());
   expect(a.status).toBe(201);
   expect(a.body.attachment.mime).toBe("application/pdf");

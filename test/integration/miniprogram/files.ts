@@ -13,7 +13,13 @@ export function png(extra = 0): Buffer {
   };
   const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]);
   const idat = zlib.deflateSync(Buffer.from([0, 255, 0, 0, 255]));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", idat), chunk("tEXt", Buffer.alloc(extra, 0x41)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", idat),
+    chunk("tEXt", Buffer.alloc(extra, 0x41)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 /** The start of a JPEG (JFIF) photo, padded to the size asked. */
@@ -31,5 +37,11 @@ export const refused: Array<[string, Buffer]> = [
   ["a Windows program named .jpg", Buffer.concat([Buffer.from("MZ"), Buffer.alloc(300, 0x90)])],
   ["an HTML page named .png", Buffer.from("<!doctype html><script>alert(1)</script>")],
   ["plain text named .pdf", Buffer.from("我的身份证号码是11010519491231002X")],
-  ["a GIF", Buffer.from("GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;", "latin1")],
+  [
+    "a GIF",
+    Buffer.from(
+      "GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+      "latin1",
+    ),
+  ],
 ];

@@ -68,7 +68,9 @@ describe("login and sessions", () => {
     const none = await request(env.server).get("/api/miniprogram/applications");
     expect(none.status).toBe(401);
     expect(none.body.error.message).toContain("登录");
-    const forged = await request(env.server).get("/api/miniprogram/applications").set(auth("x".repeat(43)));
+    const forged = await request(env.server)
+      .get("/api/miniprogram/applications")
+      .set(auth("x".repeat(43)));
     expect(forged.status).toBe(401);
   });
 });
@@ -90,7 +92,9 @@ describe("my applications", () => {
 
     // Filed for the same openid at another agency (multi-agency): still "mine".
     const now = env.clock.now().toISOString();
-    const other = await env.ctx.db.getRepository(Agency).save({ id: randomUUID(), code: "mp-other", name: "另一机关", profile: {}, createdAt: now, updatedAt: now } as Agency);
+    const other = await env.ctx.db
+      .getRepository(Agency)
+      .save({ id: randomUUID(), code: "mp-other", name: "另一机关", profile: {}, createdAt: now, updatedAt: now } as Agency);
     const elsewhere = (await file(alice, { agency: "mp-other", description: "另一机关2025年度部门预算" })).body as { applicationNo: string };
     expect((await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: elsewhere.applicationNo })).agencyId).toBe(other.id);
     const unknown = await file(alice, { agency: "no-such-agency" });
@@ -124,8 +128,13 @@ describe("my applications", () => {
     const carol = await login("carol");
     const res = await file(carol, { description: "短" }, undefined);
     expect(res.status).toBe(400);
-    expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: "description", message: expect.stringContaining("至少5个字") })]));
-    const bad = await request(env.server).post("/api/miniprogram/applications").set(auth(carol)).send({ ...personBody({}, { idNumber: "110105194912310021" }), channel: undefined });
+    expect(res.body.error.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: "description", message: expect.stringContaining("至少5个字") })]),
+    );
+    const bad = await request(env.server)
+      .post("/api/miniprogram/applications")
+      .set(auth(carol))
+      .send({ ...personBody({}, { idNumber: "110105194912310021" }), channel: undefined });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain("身份证号码格式不正确");
     expect(await env.ctx.db.getRepository(Application).countBy({ citizenKey: "mp:mp-openid-carol" })).toBe(0);
@@ -134,10 +143,16 @@ describe("my applications", () => {
   it("looks up any application by number and query code", async () => {
     const dave = await login("dave");
     const filed = await request(env.server).post("/api/applications").send(personBody());
-    const ok = await request(env.server).get("/api/miniprogram/status").query({ applicationNo: filed.body.applicationNo, queryCode: filed.body.queryCode }).set(auth(dave));
+    const ok = await request(env.server)
+      .get("/api/miniprogram/status")
+      .query({ applicationNo: filed.body.applicationNo, queryCode: filed.body.queryCode })
+      .set(auth(dave));
     expect(ok.status).toBe(200);
     expect(ok.body.statusLabel).toBeTruthy();
-    const wrong = await request(env.server).get("/api/miniprogram/status").query({ applicationNo: filed.body.applicationNo, queryCode: "000000000000" }).set(auth(dave));
+    const wrong = await request(env.server)
+      .get("/api/miniprogram/status")
+      .query({ applicationNo: filed.body.applicationNo, queryCode: "000000000000" })
+      .set(auth(dave));
     expect(wrong.status).toBe(404);
     const malformed = await request(env.server).get("/api/miniprogram/status").query({ applicationNo: "<script>" }).set(auth(dave));
     expect(malformed.status).toBe(400);
@@ -152,7 +167,9 @@ describe("guide, catalogue and reports", () => {
     const cat = await request(env.server).get("/api/miniprogram/catalogue").query({ q: "年度报告" });
     expect(cat.status).toBe(200);
     expect(Array.isArray(cat.body.items)).toBe(true);
-    const tooLong = await request(env.server).get("/api/miniprogram/catalogue").query({ q: "长".repeat(150) });
+    const tooLong = await request(env.server)
+      .get("/api/miniprogram/catalogue")
+      .query({ q: "长".repeat(150) });
     expect(tooLong.status).toBe(400);
     const reports = await request(env.server).get("/api/miniprogram/reports");
     expect(reports.status).toBe(200);
@@ -171,9 +188,18 @@ describe("subscription consent and delivery", () => {
     const agency = await env.ctx.db.getRepository(Agency).findOneByOrFail({ code: "zdrmt" });
     return env.ctx.db.getRepository(OutboxMessage).save(
       Object.assign(new OutboxMessage(), {
-        id: randomUUID(), agencyId: agency.id, applicationId: null, channel: "miniprogram", recipient, kind: "application.status_changed",
+        id: randomUUID(),
+        agencyId: agency.id,
+        applicationId: null,
+        channel: "miniprogram",
+        recipient,
+        kind: "application.status_changed",
         payload: { applicationNo: "ZDRMT-2026-00088", statusLabel: "已答复", message: "您的申请已答复：予以公开。" },
-        status: "pending", attempts: 0, lastError: null, createdAt: env.clock.now().toISOString(), deliveredAt: null,
+        status: "pending",
+        attempts: 0,
+        lastError: null,
+        createdAt: env.clock.now().toISOString(),
+        deliveredAt: null,
       }),
     );
   };
@@ -184,10 +210,16 @@ describe("subscription consent and delivery", () => {
     const erin = await login("erin");
     const before = await request(env.server).get("/api/miniprogram/subscriptions").set(auth(erin));
     expect(before.body).toEqual({ templates: [{ templateId: "mp-tpl-1", purpose: expect.any(String) }], consents: [] });
-    const rec = await request(env.server).post("/api/miniprogram/subscriptions").set(auth(erin)).send({ results: { "mp-tpl-1": "accept", "someone-elses-tpl": "accept" } });
+    const rec = await request(env.server)
+      .post("/api/miniprogram/subscriptions")
+      .set(auth(erin))
+      .send({ results: { "mp-tpl-1": "accept", "someone-elses-tpl": "accept" } });
     expect(rec.status).toBe(200);
     expect(rec.body.consents).toEqual([{ templateId: "mp-tpl-1", remaining: 1 }]);
-    await request(env.server).post("/api/miniprogram/subscriptions").set(auth(erin)).send({ results: { "mp-tpl-1": "accept" } });
+    await request(env.server)
+      .post("/api/miniprogram/subscriptions")
+      .set(auth(erin))
+      .send({ results: { "mp-tpl-1": "accept" } });
 
     const a = await outbox("mp:mp-openid-erin");
     const b = await outbox("mp:mp-openid-erin");
@@ -216,20 +248,37 @@ describe("subscription consent and delivery", () => {
 
   it("records WeChat's refusal with its errcode and leaves no consent; 'ban' clears the count; bad results are 400", async () => {
     const token = await login("refused-user");
-    await request(env.server).post("/api/miniprogram/subscriptions").set(auth(token)).send({ results: { "mp-tpl-1": "accept" } });
-    await request(env.server).post("/api/miniprogram/subscriptions").set(auth(token)).send({ results: { "mp-tpl-1": "accept" } });
+    await request(env.server)
+      .post("/api/miniprogram/subscriptions")
+      .set(auth(token))
+      .send({ results: { "mp-tpl-1": "accept" } });
+    await request(env.server)
+      .post("/api/miniprogram/subscriptions")
+      .set(auth(token))
+      .send({ results: { "mp-tpl-1": "accept" } });
     const o = await outbox("mp:mp-openid-refused-user");
     await conv().deliverPending();
     const [d] = await deliveries(o.id);
     expect(d.status).toBe("refused");
     expect(d.errcode).toBe(43101);
-    expect((await request(env.server).get("/api/miniprogram/subscriptions").set(auth(token))).body.consents).toEqual([{ templateId: "mp-tpl-1", remaining: 0 }]);
+    expect((await request(env.server).get("/api/miniprogram/subscriptions").set(auth(token))).body.consents).toEqual([
+      { templateId: "mp-tpl-1", remaining: 0 },
+    ]);
 
     const frank = await login("frank");
-    await request(env.server).post("/api/miniprogram/subscriptions").set(auth(frank)).send({ results: { "mp-tpl-1": "accept" } });
-    const banned = await request(env.server).post("/api/miniprogram/subscriptions").set(auth(frank)).send({ results: { "mp-tpl-1": "ban" } });
+    await request(env.server)
+      .post("/api/miniprogram/subscriptions")
+      .set(auth(frank))
+      .send({ results: { "mp-tpl-1": "accept" } });
+    const banned = await request(env.server)
+      .post("/api/miniprogram/subscriptions")
+      .set(auth(frank))
+      .send({ results: { "mp-tpl-1": "ban" } });
     expect(banned.body.consents).toEqual([{ templateId: "mp-tpl-1", remaining: 0 }]);
-    const bad = await request(env.server).post("/api/miniprogram/subscriptions").set(auth(frank)).send({ results: { "mp-tpl-1": "yes please" } });
+    const bad = await request(env.server)
+      .post("/api/miniprogram/subscriptions")
+      .set(auth(frank))
+      .send({ results: { "mp-tpl-1": "yes please" } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details[0].message).toContain("accept");
     const empty = await request(env.server).post("/api/miniprogram/subscriptions").set(auth(frank)).send({ results: {} });
@@ -238,12 +287,18 @@ describe("subscription consent and delivery", () => {
 
   it("a status change of a mini-program application reaches WeChat through the outbox against the consent", async () => {
     const gina = await login("gina");
-    await request(env.server).post("/api/miniprogram/subscriptions").set(auth(gina)).send({ results: { "mp-tpl-1": "accept" } });
+    await request(env.server)
+      .post("/api/miniprogram/subscriptions")
+      .set(auth(gina))
+      .send({ results: { "mp-tpl-1": "accept" } });
     const filed = await file(gina);
     const clerk = await staffToken(env, "clerk");
     const acted = await request(env.server).post(`/api/staff/applications/${filed.body.applicationNo}/assign`).set(auth(clerk)).send({});
     expect(acted.status).toBe(200);
-    const answered = await request(env.server).post(`/api/staff/applications/${filed.body.applicationNo}/answer`).set(auth(clerk)).send({ disposition: "granted.provided" });
+    const answered = await request(env.server)
+      .post(`/api/staff/applications/${filed.body.applicationNo}/answer`)
+      .set(auth(clerk))
+      .send({ disposition: "granted.provided" });
     expect(answered.status).toBe(200);
     await conv().deliverPending();
     const call = wx.calls.find((c) => c.path === "/cgi-bin/message/subscribe/send" && c.body?.touser === "mp-openid-gina");
@@ -255,9 +310,18 @@ describe("subscription consent and delivery", () => {
     const mk = (recipient: string) =>
       env.ctx.db.getRepository(OutboxMessage).save(
         Object.assign(new OutboxMessage(), {
-          id: randomUUID(), agencyId: agency.id, applicationId: null, channel: "wechat", recipient, kind: "application.status_changed",
+          id: randomUUID(),
+          agencyId: agency.id,
+          applicationId: null,
+          channel: "wechat",
+          recipient,
+          kind: "application.status_changed",
           payload: { applicationNo: "ZDRMT-2026-00099", statusLabel: "已答复", message: "您的申请已答复。" },
-          status: "pending", attempts: 0, lastError: null, createdAt: env.clock.now().toISOString(), deliveredAt: null,
+          status: "pending",
+          attempts: 0,
+          lastError: null,
+          createdAt: env.clock.now().toISOString(),
+          deliveredAt: null,
         }),
       );
     await conv().subscriptions.record("oa:o-biz", { "oa-sub-1": "accept" });
@@ -331,7 +395,11 @@ describe("attachments from the mini-program", () => {
     const fourth = await upload(token, no, jpeg(1500), "supporting", "d.jpg");
     expect(fourth.status).toBe(409);
     expect(fourth.body.error.message).toContain("最多上传3个附件");
-    expect(await env.ctx.db.getRepository(Attachment).countBy({ applicationId: (await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: no })).id })).toBe(3);
+    expect(
+      await env.ctx.db
+        .getRepository(Attachment)
+        .countBy({ applicationId: (await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: no })).id }),
+    ).toBe(3);
     // The application itself is untouched by every refusal.
     const detail = await request(env.server).get(`/api/miniprogram/applications/${no}`).set(auth(token));
     expect(detail.body.application.status).toBe("received");
@@ -375,11 +443,15 @@ describe("staff access to attachments", () => {
     const list = await request(env.server).get(`/api/staff/applications/${n}/attachments`).set(auth(clerk));
     expect(list.status).toBe(200);
     expect(list.body.attachments.map((a: { id: string }) => a.id)).toEqual([id]);
-    const file1 = await request(env.server).get(`/api/staff/applications/${n}/attachments/${id}`).set(auth(clerk)).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => cb(null, Buffer.concat(chunks)));
-    });
+    const file1 = await request(env.server)
+      .get(`/api/staff/applications/${n}/attachments/${id}`)
+      .set(auth(clerk))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => cb(null, Buffer.concat(chunks)));
+      });
     expect(file1.status).toBe(200);
     expect(file1.headers["content-type"]).toBe("image/png");
     expect(file1.headers["cache-control"]).toBe("private, no-store");
@@ -389,12 +461,17 @@ describe("staff access to attachments", () => {
     expect(dl.headers["content-disposition"]).toMatch(/^attachment;/);
     const appRow = await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: n });
     const audit = await env.ctx.db.getRepository(AuditEvent).find({ where: { entityId: appRow.id }, order: { createdAt: "ASC" } });
-    expect(audit.filter((e) => e.action === "attachment.view" || e.action === "attachment.download").map((e) => e.action)).toEqual(["attachment.view", "attachment.download"]);
+    expect(audit.filter((e) => e.action === "attachment.view" || e.action === "attachment.download").map((e) => e.action)).toEqual([
+      "attachment.view",
+      "attachment.download",
+    ]);
     expect(audit.find((e) => e.action === "attachment.view")!.actorType).toBe("staff");
 
     // Staff of another agency: 404 for the list and the file, and no audit row written.
     const now = env.clock.now().toISOString();
-    await env.ctx.db.getRepository(Agency).save({ id: randomUUID(), code: "files-other", name: "别的机关", profile: {}, createdAt: now, updatedAt: now } as Agency);
+    await env.ctx.db
+      .getRepository(Agency)
+      .save({ id: randomUUID(), code: "files-other", name: "别的机关", profile: {}, createdAt: now, updatedAt: now } as Agency);
     const staff = env.services.staff;
     await staff.createUser({ username: "other-clerk", password: "correct-horse-battery", role: "clerk", agencyCode: "files-other" });
     const otherToken = (await staff.login("other-clerk", "correct-horse-battery", "test", undefined, { agencyCode: "files-other" })).token;

@@ -26,7 +26,15 @@ beforeAll(async () => {
   env = await createTestEnv({
     db: "postgres",
     now: NOW,
-    env: { WECHAT_TOKEN: TOKEN, WECHAT_APPID: "wxoa", WECHAT_APPSECRET: "s", WECHAT_API_BASE_URL: wx.url, WECHAT_REPLY_BUDGET_MS: "4000", ATTACHMENT_MAX_BYTES: "50000", WECHAT_SUBSCRIBE_TEMPLATE_ID: "oa-sub-1" },
+    env: {
+      WECHAT_TOKEN: TOKEN,
+      WECHAT_APPID: "wxoa",
+      WECHAT_APPSECRET: "s",
+      WECHAT_API_BASE_URL: wx.url,
+      WECHAT_REPLY_BUDGET_MS: "4000",
+      ATTACHMENT_MAX_BYTES: "50000",
+      WECHAT_SUBSCRIBE_TEMPLATE_ID: "oa-sub-1",
+    },
   });
 });
 afterAll(async () => {
@@ -35,15 +43,21 @@ afterAll(async () => {
 });
 
 const parser = new XMLParser({ processEntities: false, parseTagValue: false });
-const head = (openId: string, type: string) => `<ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${TS}</CreateTime><MsgType><![CDATA[${type}]]></MsgType>`;
+const head = (openId: string, type: string) =>
+  `<ToUserName><![CDATA[${ACCOUNT}]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${TS}</CreateTime><MsgType><![CDATA[${type}]]></MsgType>`;
 async function post(xml: string): Promise<string> {
   const n = `img${nonce++}`;
-  const res = await request(env.server).post("/wechat").query({ timestamp: TS, nonce: n, signature: wechatSignature([TOKEN, TS, n]) }).set("Content-Type", "text/xml").send(xml);
+  const res = await request(env.server)
+    .post("/wechat")
+    .query({ timestamp: TS, nonce: n, signature: wechatSignature([TOKEN, TS, n]) })
+    .set("Content-Type", "text/xml")
+    .send(xml);
   expect(res.status).toBe(200);
   return res.text === "success" ? "" : String((parser.parse(res.text).xml as Record<string, string>).Content);
 }
 const text = (openId: string, content: string) => post(`<xml>${head(openId, "text")}<Content><![CDATA[${content}]]></Content><MsgId>${seq++}</MsgId></xml>`);
-const image = (openId: string, mediaId: string) => post(`<xml>${head(openId, "image")}<PicUrl>http://x/y.jpg</PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId><MsgId>${seq++}</MsgId></xml>`);
+const image = (openId: string, mediaId: string) =>
+  post(`<xml>${head(openId, "image")}<PicUrl>http://x/y.jpg</PicUrl><MediaId><![CDATA[${mediaId}]]></MediaId><MsgId>${seq++}</MsgId></xml>`);
 const attachmentsOf = (openId: string) => env.ctx.db.getRepository(Attachment).findBy({ uploadedBy: `oa:${openId}` });
 
 it("an image during the filing dialogue is fetched, kept, and attached to the application the dialogue files", async () => {
@@ -96,8 +110,12 @@ it("unfiled images are removed after 24 hours by the retention job", async () =>
 });
 
 it("the 订阅通知 pop-up event records accepted templates (and a settings change switches one off)", async () => {
-  const list = (status: string) => `<SubscribeMsgPopupEvent><List><TemplateId><![CDATA[oa-sub-1]]></TemplateId><SubscribeStatusString><![CDATA[${status}]]></SubscribeStatusString><PopupScene>0</PopupScene></List><List><TemplateId><![CDATA[other]]></TemplateId><SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString><PopupScene>0</PopupScene></List></SubscribeMsgPopupEvent>`;
-  const event = (ev: string, status: string, t: string) => post(`<xml>${head("o-consent", "event").replace(TS, t)}<Event><![CDATA[${ev}]]></Event>${list(status).replace(/SubscribeMsgPopupEvent/g, ev === "subscribe_msg_popup_event" ? "SubscribeMsgPopupEvent" : "SubscribeMsgChangeEvent")}</xml>`);
+  const list = (status: string) =>
+    `<SubscribeMsgPopupEvent><List><TemplateId><![CDATA[oa-sub-1]]></TemplateId><SubscribeStatusString><![CDATA[${status}]]></SubscribeStatusString><PopupScene>0</PopupScene></List><List><TemplateId><![CDATA[other]]></TemplateId><SubscribeStatusString><![CDATA[reject]]></SubscribeStatusString><PopupScene>0</PopupScene></List></SubscribeMsgPopupEvent>`;
+  const event = (ev: string, status: string, t: string) =>
+    post(
+      `<xml>${head("o-consent", "event").replace(TS, t)}<Event><![CDATA[${ev}]]></Event>${list(status).replace(/SubscribeMsgPopupEvent/g, ev === "subscribe_msg_popup_event" ? "SubscribeMsgPopupEvent" : "SubscribeMsgChangeEvent")}</xml>`,
+    );
   expect(await event("subscribe_msg_popup_event", "accept", TS)).toBe("");
   expect(await event("subscribe_msg_popup_event", "accept", String(Number(TS) + 1))).toBe("");
   const subs = env.services.conversation.subscriptions;

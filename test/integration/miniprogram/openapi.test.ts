@@ -10,12 +10,29 @@ import { createTestEnv, type TestEnv } from "../../helpers/test-context";
 
 let env: TestEnv;
 let wx: WechatStandin;
-let doc: { openapi: string; paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required: boolean; schema: unknown }>; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, unknown>; security?: unknown[] }>> };
+let doc: {
+  openapi: string;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Array<{ name: string; in: string; required: boolean; schema: unknown }>;
+        requestBody?: { content: Record<string, { schema: unknown }> };
+        responses: Record<string, unknown>;
+        security?: unknown[];
+      }
+    >
+  >;
+};
 let token: string;
 
 beforeAll(async () => {
   wx = await startWechatStandin();
-  env = await createTestEnv({ db: "postgres", env: { WECHAT_API_BASE_URL: wx.url, MINIPROGRAM_APPID: "wxmp", MINIPROGRAM_SECRET: "s", MINIPROGRAM_STATUS_TEMPLATE_ID: "tpl" } });
+  env = await createTestEnv({
+    db: "postgres",
+    env: { WECHAT_API_BASE_URL: wx.url, MINIPROGRAM_APPID: "wxmp", MINIPROGRAM_SECRET: "s", MINIPROGRAM_STATUS_TEMPLATE_ID: "tpl" },
+  });
   const res = await request(env.server).get("/api/openapi.json");
   expect(res.status).toBe(200);
   doc = res.body;
@@ -66,15 +83,22 @@ it("carries, for each route, the JSON Schema of the very zod schema the route va
       const spec = specFor(m.toUpperCase(), p);
       expect(spec).toBeDefined();
       if (spec.body) expect(op.requestBody!.content["application/json"].schema).toEqual(requestJsonSchema(spec.body));
-      if (spec.multipart) expect(op.requestBody!.content["multipart/form-data"].schema).toMatchObject({ properties: { ...(requestJsonSchema(spec.multipart) as { properties: object }).properties, file: { format: "binary" } } });
-      for (const [where, obj] of [["path", spec.params], ["query", spec.query]] as const) {
+      if (spec.multipart)
+        expect(op.requestBody!.content["multipart/form-data"].schema).toMatchObject({
+          properties: { ...(requestJsonSchema(spec.multipart) as { properties: object }).properties, file: { format: "binary" } },
+        });
+      for (const [where, obj] of [
+        ["path", spec.params],
+        ["query", spec.query],
+      ] as const) {
         for (const [name, field] of Object.entries(obj?.shape ?? {})) {
           const param = op.parameters?.find((x) => x.name === name && x.in === where);
           expect(param?.schema).toEqual(requestJsonSchema(field as never));
         }
       }
       // Path parameters of the URL are all declared.
-      for (const name of [...p.matchAll(/\{(\w+)\}/g)].map((x) => x[1])) expect(op.parameters?.some((x) => x.name === name && x.in === "path" && x.required)).toBe(true);
+      for (const name of [...p.matchAll(/\{(\w+)\}/g)].map((x) => x[1]))
+        expect(op.parameters?.some((x) => x.name === name && x.in === "path" && x.required)).toBe(true);
       expect(Boolean(op.security)).toBe(spec.auth === "mp");
       expect(op.responses["400"]).toBeDefined();
     }
@@ -105,9 +129,11 @@ it("refuses an invalid request on every route with input, naming exactly the fie
     expect(expected.length).toBeGreaterThan(0);
     let path = spec.path;
     for (const [k, v] of Object.entries(bad.params ?? {})) path = path.replace(`:${k}`, encodeURIComponent(v));
-    let req = request(env.server)[spec.method.toLowerCase() as "get" | "post"](path).query(bad.query ?? {});
+    const agent = request(env.server);
+    const verb = spec.method.toLowerCase() as "get" | "post";
+    let req = agent[verb](path).query(bad.query ?? {});
     if (spec.auth === "mp") req = req.set("Authorization", `Bearer ${token}`);
-    const res = spec.method === "GET" ? await req : await req.send(bad.body as object ?? {});
+    const res = spec.method === "GET" ? await req : await req.send((bad.body as object) ?? {});
     expect([spec.path, res.status]).toEqual([spec.path, 400]);
     expect([spec.path, (res.body.error.details as Array<{ field: string }>).map((d) => d.field).sort()]).toEqual([spec.path, expected]);
   }
@@ -115,7 +141,11 @@ it("refuses an invalid request on every route with input, naming exactly the fie
 
 function expectedFields(spec: ApiSpec, bad: (typeof INVALID)[string]): string[] {
   // The route checks params first, then the query, then the body: the first part that fails is reported.
-  for (const [schema, input] of [[spec.params, bad.params], [spec.query, bad.query], [spec.body, bad.body]] as const) {
+  for (const [schema, input] of [
+    [spec.params, bad.params],
+    [spec.query, bad.query],
+    [spec.body, bad.body],
+  ] as const) {
     if (!schema) continue;
     const r = schema.safeParse(input ?? {});
     if (!r.success) return r.error.issues.map((i) => i.path.join(".") || "(body)").sort();

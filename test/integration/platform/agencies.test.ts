@@ -31,7 +31,10 @@ beforeAll(async () => {
   // The shipped guide as a template, retitled: a guide needs every required section.
   const template = JSON.parse(fs.readFileSync(path.resolve("config/guide/zdrmt.json"), "utf8"));
   fs.writeFileSync(path.join(dir, "guide.json"), JSON.stringify({ ...template, title: "张店区教育和体育局政府信息公开指南" }));
-  fs.writeFileSync(path.join(dir, "bad-guide.json"), JSON.stringify({ title: "不完整的指南", sections: [{ key: "preamble", title: "前言", body: "只有前言。" }] }));
+  fs.writeFileSync(
+    path.join(dir, "bad-guide.json"),
+    JSON.stringify({ title: "不完整的指南", sections: [{ key: "preamble", title: "前言", body: "只有前言。" }] }),
+  );
   fs.writeFileSync(
     path.join(dir, "catalogue.csv"),
     "索引号,信息名称,发布机构,生成日期,主题分类,公开方式,公开时限,公开范围,有效性,发布日期\nZDJYJ/2026-00001,2026年义务教育招生入学工作方案,张店区教育和体育局,2026-02-20,教育,主动公开,长期公开,面向社会,有效,2026-02-21\n",
@@ -51,16 +54,38 @@ describe("agencies as data", () => {
     // The seed agency moves under the district government.
     expect((await cli(env, ["agency", "update", "zdrmt", "--parent", "zdqzf"])).code).toBe(0);
     const edu = await cli(env, [
-      "agency", "add", "--code", "zdjyj", "--name", "张店区教育和体育局", "--parent", "zdqzf",
-      "--duties", "学校,入学,招生,教师", "--duties-summary", "负责全区教育和体育工作。",
-      "--guide", path.join(dir, "guide.json"), "--catalogue", path.join(dir, "catalogue.csv"),
-      "--admin", "edu-admin", "--admin-password", PASSWORD, "--phone", "0533-2181234",
+      "agency",
+      "add",
+      "--code",
+      "zdjyj",
+      "--name",
+      "张店区教育和体育局",
+      "--parent",
+      "zdqzf",
+      "--duties",
+      "学校,入学,招生,教师",
+      "--duties-summary",
+      "负责全区教育和体育工作。",
+      "--guide",
+      path.join(dir, "guide.json"),
+      "--catalogue",
+      path.join(dir, "catalogue.csv"),
+      "--admin",
+      "edu-admin",
+      "--admin-password",
+      PASSWORD,
+      "--phone",
+      "0533-2181234",
     ]);
     expect(edu.err).toEqual([]);
     expect(edu.code).toBe(0);
     expect(edu.out.join("\n")).toContain("first admin: edu-admin");
     const list = await cli(env, ["agency", "list"]);
-    expect(list.out).toEqual(["zdqzf  张店区人民政府", "  zdjyj  张店区教育和体育局  [学校、入学、招生、教师]", "  zdrmt  张店区融媒体中心  [广播电视、广播、电视、电视台、张店电视台、新闻…共17个]"]);
+    expect(list.out).toEqual([
+      "zdqzf  张店区人民政府",
+      "  zdjyj  张店区教育和体育局  [学校、入学、招生、教师]",
+      "  zdrmt  张店区融媒体中心  [广播电视、广播、电视、电视台、张店电视台、新闻…共17个]",
+    ]);
     const a = await env.ctx.db.getRepository(Agency).findOneByOrFail({ code: "zdjyj" });
     expect(a.profile?.duties).toEqual({ keywords: ["学校", "入学", "招生", "教师"], summary: "负责全区教育和体育工作。" });
     expect(a.profile?.contact.phone).toBe("0533-2181234");
@@ -76,7 +101,20 @@ describe("agencies as data", () => {
     expect(noParent.err.join("")).toContain("AGENCY.NOT_FOUND");
     const weak = await cli(env, ["agency", "add", "--code", "zdwjj", "--name", "张店区卫生健康局", "--admin", "w-admin", "--admin-password", "123"]);
     expect(weak.code).toBe(1);
-    const badGuide = await cli(env, ["agency", "add", "--code", "zdwjj", "--name", "张店区卫生健康局", "--guide", path.join(dir, "bad-guide.json"), "--admin", "w-admin", "--admin-password", PASSWORD]);
+    const badGuide = await cli(env, [
+      "agency",
+      "add",
+      "--code",
+      "zdwjj",
+      "--name",
+      "张店区卫生健康局",
+      "--guide",
+      path.join(dir, "bad-guide.json"),
+      "--admin",
+      "w-admin",
+      "--admin-password",
+      PASSWORD,
+    ]);
     expect(badGuide.code).toBe(1);
     expect(badGuide.err.join("\n")).toContain("指南栏目不完整");
     const badCatalogue = await cli(env, ["agency", "add", "--code", "zdwjj", "--name", "张店区卫生健康局", "--catalogue", path.join(dir, "bad-catalogue.csv")]);
@@ -95,7 +133,10 @@ describe("agencies as data", () => {
     expect(JSON.stringify(guide.body)).toContain("张店区教育和体育局政府信息公开指南");
     const cat = await request(env.server).get("/api/catalogue").query({ agency: "zdjyj" });
     expect(JSON.stringify(cat.body)).toContain("2026年义务教育招生入学工作方案");
-    const filed = await request(env.server).post("/api/staff/applications").set(auth(eduAdmin)).send(personBody({ description: "2026年张店区义务教育学校招生计划", channel: "in_person", receivedAt: "2026-02-02" }));
+    const filed = await request(env.server)
+      .post("/api/staff/applications")
+      .set(auth(eduAdmin))
+      .send(personBody({ description: "2026年张店区义务教育学校招生计划", channel: "in_person", receivedAt: "2026-02-02" }));
     expect(filed.status).toBe(201);
     const no = filed.body.applicationNo as string;
 
@@ -114,15 +155,27 @@ describe("agencies as data", () => {
     const added = await request(env.server)
       .post("/api/staff/platform/agencies")
       .set(auth(root))
-      .send({ code: "zdmzj", name: "张店区民政局", parent: "zdqzf", duties: { keywords: ["低保", "养老"], summary: "负责社会救助和养老服务。" }, admin: { username: "mz-admin", password: PASSWORD } });
+      .send({
+        code: "zdmzj",
+        name: "张店区民政局",
+        parent: "zdqzf",
+        duties: { keywords: ["低保", "养老"], summary: "负责社会救助和养老服务。" },
+        admin: { username: "mz-admin", password: PASSWORD },
+      });
     expect(added.status).toBe(201);
     expect(added.body.agency).toMatchObject({ code: "zdmzj", parentCode: "zdqzf", profile: { duties: { keywords: ["低保", "养老"] } } });
     expect(added.body.admin).toMatchObject({ username: "mz-admin", role: "admin" });
     expect(JSON.stringify(added.body)).not.toMatch(/password/i);
-    const patched = await request(env.server).patch("/api/staff/platform/agencies/zdmzj").set(auth(root)).send({ contact: { phone: "0533-2182222" }, replyTemplates: { "granted.provided": "经审查，现将本局掌握的信息提供如下。" } });
+    const patched = await request(env.server)
+      .patch("/api/staff/platform/agencies/zdmzj")
+      .set(auth(root))
+      .send({ contact: { phone: "0533-2182222" }, replyTemplates: { "granted.provided": "经审查，现将本局掌握的信息提供如下。" } });
     expect(patched.status).toBe(200);
     expect(patched.body.agency.profile.contact.phone).toBe("0533-2182222");
-    const bad = await request(env.server).patch("/api/staff/platform/agencies/zdmzj").set(auth(root)).send({ replyTemplates: { "no.such": "x" } });
+    const bad = await request(env.server)
+      .patch("/api/staff/platform/agencies/zdmzj")
+      .set(auth(root))
+      .send({ replyTemplates: { "no.such": "x" } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toBeTruthy();
     const dup = await request(env.server).post("/api/staff/platform/agencies").set(auth(root)).send({ code: "zdmzj", name: "重复" });
@@ -142,7 +195,10 @@ describe("agencies as data", () => {
     const up = await request(env.server).post("/api/staff/users").set(auth(mzAdmin)).send({ username: "sneaky", password: PASSWORD, role: "platform_admin" });
     expect(up.status).toBe(400);
     const root = await login("zdrmt", "root");
-    const sup = await request(env.server).post("/api/staff/platform/agencies/zdqzf/users").set(auth(root)).send({ username: "gkb", password: PASSWORD, role: "supervisor", displayName: "区政务公开办" });
+    const sup = await request(env.server)
+      .post("/api/staff/platform/agencies/zdqzf/users")
+      .set(auth(root))
+      .send({ username: "gkb", password: PASSWORD, role: "supervisor", displayName: "区政务公开办" });
     expect(sup.status).toBe(201);
     const created = await env.ctx.db.getRepository(StaffUser).findOneByOrFail({ username: "gkb" });
     expect(created.agencyId).toBe((await env.ctx.db.getRepository(Agency).findOneByOrFail({ code: "zdqzf" })).id);
@@ -163,8 +219,20 @@ describe("the supervisor's district", () => {
   beforeAll(async () => {
     const rmt = await getStaff("zdrmt", "rmt-admin", "admin");
     const edu = await login("zdjyj", "edu-admin");
-    rmtNo = (await request(env.server).post("/api/staff/applications").set(auth(rmt)).send(orgBody({ channel: "in_person", receivedAt: "2026-01-05" })).expect(201)).body.applicationNo;
-    eduNo = (await request(env.server).post("/api/staff/applications").set(auth(edu)).send(orgBody({ channel: "in_person", receivedAt: "2026-02-26", description: "学校食堂承包合同" })).expect(201)).body.applicationNo;
+    rmtNo = (
+      await request(env.server)
+        .post("/api/staff/applications")
+        .set(auth(rmt))
+        .send(orgBody({ channel: "in_person", receivedAt: "2026-01-05" }))
+        .expect(201)
+    ).body.applicationNo;
+    eduNo = (
+      await request(env.server)
+        .post("/api/staff/applications")
+        .set(auth(edu))
+        .send(orgBody({ channel: "in_person", receivedAt: "2026-02-26", description: "学校食堂承包合同" }))
+        .expect(201)
+    ).body.applicationNo;
   });
 
   it("overview: open, overdue and at-risk applications by agency (no applicant data), and last year's reports missing after 31 January", async () => {
@@ -202,7 +270,8 @@ describe("the supervisor's district", () => {
     expect(res.body.total.rows["received.new"][ti]).toBe(3);
     expect(sum("received.new")).toBe(3);
     expect(res.body.total.rows.carried_forward[ti]).toBe(sum("carried_forward"));
-    for (const a of res.body.agencies) expect(a.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(["stated.balance", "derived.cross_year"]));
+    for (const a of res.body.agencies)
+      expect(a.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(["stated.balance", "derived.cross_year"]));
     const past = await request(env.server).get("/api/staff/district/reports/2025").set(auth(sup));
     expect(past.status).toBe(200);
     const rmt = past.body.agencies.find((a: { code: string }) => a.code === "zdrmt");
@@ -253,16 +322,39 @@ describe("the district table's statement", () => {
     const agencies = await env.ctx.db.getRepository(Agency).find();
     // Applications over three years in two agencies: carried over, concluded in and after the year, still open.
     const rmt = await login("zdrmt", "rmt-admin");
-    await request(env.server).post("/api/staff/applications").set(auth(rmt)).send(orgBody({ channel: "in_person", receivedAt: "2025-12-20", description: "去年年底的申请" })).expect(201);
-    const answered = (await request(env.server).post("/api/staff/applications").set(auth(rmt)).send(personBody({ channel: "in_person", receivedAt: "2025-12-22", description: "去年年底收到、今年答复的申请" })).expect(201)).body.applicationNo;
+    await request(env.server)
+      .post("/api/staff/applications")
+      .set(auth(rmt))
+      .send(orgBody({ channel: "in_person", receivedAt: "2025-12-20", description: "去年年底的申请" }))
+      .expect(201);
+    const answered = (
+      await request(env.server)
+        .post("/api/staff/applications")
+        .set(auth(rmt))
+        .send(personBody({ channel: "in_person", receivedAt: "2025-12-22", description: "去年年底收到、今年答复的申请" }))
+        .expect(201)
+    ).body.applicationNo;
     // Concluded in January (written directly: this test is about the statement, not the answer's procedure).
-    await env.ctx.db.query(`UPDATE applications SET status = 'answered', disposition = 'granted.provided', disposition_date = '2026-01-10' WHERE application_no = $1`, [answered]);
+    await env.ctx.db.query(
+      `UPDATE applications SET status = 'answered', disposition = 'granted.provided', disposition_date = '2026-01-10' WHERE application_no = $1`,
+      [answered],
+    );
     for (const year of [2025, 2026]) {
       const fmt = formatForYear(year);
-      const all = await computeAgencyTables(env.ctx.db, fmt, agencies.map((a) => a.id), year);
+      const all = await computeAgencyTables(
+        env.ctx.db,
+        fmt,
+        agencies.map((a) => a.id),
+        year,
+      );
       for (const a of agencies) expect([a.code, all.get(a.id)]).toEqual([a.code, await computeApplicationTable(env.ctx.db, fmt, a.id, year)]);
     }
-    const t2026 = await computeAgencyTables(env.ctx.db, formatForYear(2026), agencies.map((a) => a.id), 2026);
+    const t2026 = await computeAgencyTables(
+      env.ctx.db,
+      formatForYear(2026),
+      agencies.map((a) => a.id),
+      2026,
+    );
     const rmtId = agencies.find((a) => a.code === "zdrmt")!.id;
     // Both December applications are carried over into 2026; one was answered (granted) in it.
     expect(t2026.get(rmtId)!.rows["received.carried_over"].at(-1)).toBe(2);

@@ -11,7 +11,10 @@ afterAll(() => env.close());
 
 it("adds an agency under the seed one, counts its applications in the district views and reminds its staff", async () => {
   const agencies = env.services.agencies;
-  const { agency, admin } = await agencies.add({ code: "zdjyj", name: "张店区教育和体育局", parent: "zdrmt", admin: { username: "edu-admin", password: "correct-horse-battery" } }, null);
+  const { agency, admin } = await agencies.add(
+    { code: "zdjyj", name: "张店区教育和体育局", parent: "zdrmt", admin: { username: "edu-admin", password: "correct-horse-battery" } },
+    null,
+  );
   expect(agency.parentCode).toBe("zdrmt");
   const principal = await env.services.staff.login("edu-admin", "correct-horse-battery", "test", undefined, { agencyCode: "zdjyj" });
   await env.services.applications.register(orgBody({ channel: "in_person", receivedAt: "2026-01-05" }), principal.user);

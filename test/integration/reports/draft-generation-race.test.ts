@@ -78,7 +78,9 @@ describe("generateDraft with a save between its read and its write", () => {
     expect(saved).toBe(4);
     expect(r.generated).toBe(true);
     expect(r.draft).toMatchObject({ section1: drafted, section6: "本年度无其他需要报告的事项。", version: 5 });
-    const rows: Array<{ data: string }> = await env.ctx.db.query(`SELECT data FROM audit_events WHERE entity_id = $1 AND action = 'report.draft_generated'`, [r.draft.id]);
+    const rows: Array<{ data: string }> = await env.ctx.db.query(`SELECT data FROM audit_events WHERE entity_id = $1 AND action = 'report.draft_generated'`, [
+      r.draft.id,
+    ]);
     expect(rows.map((a) => JSON.parse(a.data)).sort((a, b) => Number(a.overwrite) - Number(b.overwrite))).toEqual([
       { year: 2024, overwrite: false },
       { year: 2024, overwrite: true },

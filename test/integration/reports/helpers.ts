@@ -32,7 +32,14 @@ export const ROWS_2019 = [
   "result.total",
   "carried_forward",
 ];
-export const ROWS_2021 = [...ROWS_2019.slice(0, 20), "result.other.no_correction", "result.other.fee_unpaid", "result.other.other", "result.total", "carried_forward"];
+export const ROWS_2021 = [
+  ...ROWS_2019.slice(0, 20),
+  "result.other.no_correction",
+  "result.other.fee_unpaid",
+  "result.other.other",
+  "result.total",
+  "carried_forward",
+];
 
 /** Every row of the format, every one of the seven columns: unlisted cells must be 0, 总计 the sum of the six. */
 export function expectEveryCell(actual: { columns: string[]; rows: Record<string, number[]> }, format: "2019" | "2021", expected: Record<string, Cells>) {
@@ -54,13 +61,17 @@ export { longSession } from "../../helpers/test-context";
 export async function cli(env: TestEnv, argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { info: (l) => out.push(l), error: (l) => err.push(l) }, {
-    NODE_ENV: "test",
-    LOG_LEVEL: "silent",
-    DATABASE_URL: env.config.DATABASE_URL,
-    ...(env.config.REDIS_URL ? { REDIS_URL: env.config.REDIS_URL } : {}),
-    REDIS_KEY_PREFIX: env.config.REDIS_KEY_PREFIX,
-    YEAR_END_JOB_ENABLED: "false",
-  });
+  const code = await runCli(
+    argv,
+    { info: (l) => out.push(l), error: (l) => err.push(l) },
+    {
+      NODE_ENV: "test",
+      LOG_LEVEL: "silent",
+      DATABASE_URL: env.config.DATABASE_URL,
+      ...(env.config.REDIS_URL ? { REDIS_URL: env.config.REDIS_URL } : {}),
+      REDIS_KEY_PREFIX: env.config.REDIS_KEY_PREFIX,
+      YEAR_END_JOB_ENABLED: "false",
+    },
+  );
   return { code, out, err };
 }

@@ -15,7 +15,15 @@ let approver: string;
 let dir: string;
 
 const line = (externalId: string, receivedAt: string, applicantCategory: string, disposition?: string, disposedAt?: string) =>
-  JSON.stringify({ externalId, receivedAt, channel: "in_person", applicantCategory, applicantName: `申请人${externalId}`, description: `历史申请${externalId}`, ...(disposition ? { disposition, disposedAt } : {}) });
+  JSON.stringify({
+    externalId,
+    receivedAt,
+    channel: "in_person",
+    applicantCategory,
+    applicantName: `申请人${externalId}`,
+    description: `历史申请${externalId}`,
+    ...(disposition ? { disposition, disposedAt } : {}),
+  });
 
 const RECORDS = [
   // 2019
@@ -73,10 +81,16 @@ describe("historical import and the tables of 2019–2022", () => {
     fs.writeFileSync(file, `${RECORDS.join("\n")}\n`);
     const first = await cli(env, ["import-applications", file, "--agency", "zdrmt"]);
     expect(first).toMatchObject({ code: 0, out: ["imported 17 application(s) into zdrmt; 0 already present (unchanged)"] });
-    const before = await env.ctx.db.query(`SELECT external_id, application_no, status, received_at, disposition, disposition_date, updated_at, query_code_hash FROM applications ORDER BY external_id`);
+    const before = await env.ctx.db.query(
+      `SELECT external_id, application_no, status, received_at, disposition, disposition_date, updated_at, query_code_hash FROM applications ORDER BY external_id`,
+    );
     const second = await cli(env, ["import-applications", file]);
     expect(second).toMatchObject({ code: 0, out: ["imported 0 application(s) into zdrmt; 17 already present (unchanged)"] });
-    expect(await env.ctx.db.query(`SELECT external_id, application_no, status, received_at, disposition, disposition_date, updated_at, query_code_hash FROM applications ORDER BY external_id`)).toEqual(before);
+    expect(
+      await env.ctx.db.query(
+        `SELECT external_id, application_no, status, received_at, disposition, disposition_date, updated_at, query_code_hash FROM applications ORDER BY external_id`,
+      ),
+    ).toEqual(before);
     const byId = Object.fromEntries(before.map((r: { external_id: string }) => [r.external_id, r]));
     expect(byId.i1).toMatchObject({ application_no: "ZDRMT-2019-H000001", status: "answered" });
     expect(byId.i4.status).toBe("closed");
@@ -120,7 +134,9 @@ describe("historical import and the tables of 2019–2022", () => {
     expect(checks["derived.group_totals"].ok).toBe(true);
     expect(checks.nonnegative.ok).toBe(true);
     expect(checks["derived.cross_year"].ok).toBe(false);
-    expect(checks["derived.cross_year"].detail).toContain("列“社会公益组织”：本年“二、上年结转政府信息公开申请数量”为1，2019年已发布报告（第1版）“四、结转下年度继续办理”为0");
+    expect(checks["derived.cross_year"].detail).toContain(
+      "列“社会公益组织”：本年“二、上年结转政府信息公开申请数量”为1，2019年已发布报告（第1版）“四、结转下年度继续办理”为0",
+    );
     expect(checks["derived.cross_year"].detail).toContain("本年结转而上年报告未结转的申请：ZDRMT-2019-H000003");
     expect(view.publishable).toBe(false);
     const blocked = await request(env.server).post("/api/staff/reports/2020/publish").set("Authorization", `Bearer ${approver}`).expect(400);
@@ -136,8 +152,20 @@ describe("historical import and the tables of 2019–2022", () => {
     expect(pub.body.version).toBe(2);
     const diffs = pub.body.differences as Array<{ path: string; label: string; before: number; after: number }>;
     expect(diffs.every((d) => d.path.startsWith("applications."))).toBe(true);
-    expect(diffs).toContainEqual({ part: "applications", path: "applications.carried_forward.org.public_welfare", label: "四、结转下年度继续办理 / 社会公益组织", before: 0, after: 1 });
-    expect(diffs).toContainEqual({ part: "applications", path: "applications.result.other.org.research", label: "（六）其他处理 / 科研机构", before: 0, after: 1 });
+    expect(diffs).toContainEqual({
+      part: "applications",
+      path: "applications.carried_forward.org.public_welfare",
+      label: "四、结转下年度继续办理 / 社会公益组织",
+      before: 0,
+      after: 1,
+    });
+    expect(diffs).toContainEqual({
+      part: "applications",
+      path: "applications.result.other.org.research",
+      label: "（六）其他处理 / 科研机构",
+      before: 0,
+      after: 1,
+    });
     expect(diffs).toHaveLength(17);
     const again = await request(env.server).post("/api/staff/reports/2019/publish").set("Authorization", `Bearer ${approver}`).expect(400);
     expect(again.body.error.code).toBe("REPORT.UNCHANGED");
@@ -238,14 +266,18 @@ describe("historical import and the tables of 2019–2022", () => {
   it("citizens' figures quote the latest published version with labels", async () => {
     const f = (await request(env.server).get("/api/reports/2019/figures").expect(200)).body;
     expect(f.version).toBe(2);
-    expect(f.summary).toBe("2019年，张店区融媒体中心新收政府信息公开申请4件，上年结转0件，本年度办结3件（其中予以公开1件、部分公开0件），结转下年度继续办理1件；行政复议0件，行政诉讼0件。");
+    expect(f.summary).toBe(
+      "2019年，张店区融媒体中心新收政府信息公开申请4件，上年结转0件，本年度办结3件（其中予以公开1件、部分公开0件），结转下年度继续办理1件；行政复议0件，行政诉讼0件。",
+    );
     expect(f.applications[0]).toEqual({
       code: "received.new",
       label: "一、本年新收政府信息公开申请数量",
       total: 4,
       byColumn: { natural_person: 1, "org.commercial": 1, "org.research": 1, "org.public_welfare": 1, "org.legal_service": 0, "org.other": 0, total: 4 },
     });
-    expect(f.applications.find((r: { code: string }) => r.code === "result.withheld.law_prohibited").label).toBe("三、本年度办理结果（三）不予公开2.其他法律行政法规禁止公开");
+    expect(f.applications.find((r: { code: string }) => r.code === "result.withheld.law_prohibited").label).toBe(
+      "三、本年度办理结果（三）不予公开2.其他法律行政法规禁止公开",
+    );
     const none = await request(env.server).get("/api/reports/2018/figures").expect(404);
     expect(none.body.error.code).toBe("REPORT.NOT_FOUND");
     expect((await request(env.server).get("/api/reports/20x9").expect(400)).body.error.code).toBe("REPORT.INVALID_YEAR");

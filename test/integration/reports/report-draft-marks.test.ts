@@ -32,7 +32,11 @@ afterAll(async () => {
 const docxText = async (file: string) => {
   const zip = await JSZip.loadAsync(fs.readFileSync(file));
   const doc = await zip.file("word/document.xml")!.async("string");
-  const headers = await Promise.all(Object.keys(zip.files).filter((n) => /^word\/header\d+\.xml$/.test(n)).map((n) => zip.file(n)!.async("string")));
+  const headers = await Promise.all(
+    Object.keys(zip.files)
+      .filter((n) => /^word\/header\d+\.xml$/.test(n))
+      .map((n) => zip.file(n)!.async("string")),
+  );
   return { doc, headers: headers.join("") };
 };
 
@@ -77,7 +81,12 @@ describe("report CLI and failed checks", () => {
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => cb(null, Buffer.concat(chunks)));
     };
-    const preview = await request(env.server).get("/api/staff/reports/2020/preview?format=xlsx").set("Authorization", `Bearer ${token}`).buffer(true).parse(binary).expect(200);
+    const preview = await request(env.server)
+      .get("/api/staff/reports/2020/preview?format=xlsx")
+      .set("Authorization", `Bearer ${token}`)
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
     const sheet = await (await JSZip.loadAsync(preview.body as Buffer)).file("xl/worksheets/sheet1.xml")!.async("string");
     expect(sheet).toContain("草稿（未发布，不得作为正式报告报送或公开）");
     const pub = await request(env.server).get("/api/reports/2019?format=xlsx").buffer(true).parse(binary).expect(200);

@@ -46,7 +46,15 @@ describe("the seed 2019 report", () => {
     const html = res.text;
     expect(html).toContain("<h1>张店区融媒体中心2019年政府信息公开工作年度报告</h1>");
     for (const t of NARRATIVE) expect(html).toContain(t);
-    for (const h of ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]) expect(html).toContain(`<h2>${h}</h2>`);
+    for (const h of [
+      "一、总体情况",
+      "二、主动公开政府信息情况",
+      "三、收到和处理政府信息公开申请情况",
+      "四、政府信息公开行政复议、行政诉讼情况",
+      "五、存在的主要问题及改进情况",
+      "六、其他需要报告的事项",
+    ])
+      expect(html).toContain(`<h2>${h}</h2>`);
     expect(html).toContain("2.其他法律行政法规禁止公开");
     expect(html).not.toContain("就法制");
     expect(html).toContain('<th rowspan="3" colspan="3" class="header">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</th>');
@@ -62,11 +70,14 @@ describe("the seed 2019 report", () => {
   });
 
   it("DOCX: the document with merged table cells (vMerge / gridSpan) and the narrative", async () => {
-    const res = await request(env.server).get("/api/reports/2019?format=docx").buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => cb(null, Buffer.concat(chunks)));
-    });
+    const res = await request(env.server)
+      .get("/api/reports/2019?format=docx")
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => cb(null, Buffer.concat(chunks)));
+      });
     expect(res.status).toBe(200);
     expect(res.headers["content-disposition"]).toContain("zdrmt-2019-annual-report.docx");
     const xml = await (await JSZip.loadAsync(res.body as Buffer)).file("word/document.xml")!.async("string");

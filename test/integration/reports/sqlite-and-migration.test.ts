@@ -18,7 +18,15 @@ describe("reports on SQLite", () => {
 
   it("imports, computes every cell of a 2021-format year and publishes", async () => {
     const l = (id: string, r: string, cat: string, d?: string, at?: string) =>
-      JSON.stringify({ externalId: id, receivedAt: r, channel: "online", applicantCategory: cat, applicantName: "x", description: "x", ...(d ? { disposition: d, disposedAt: at } : {}) });
+      JSON.stringify({
+        externalId: id,
+        receivedAt: r,
+        channel: "online",
+        applicantCategory: cat,
+        applicantName: "x",
+        description: "x",
+        ...(d ? { disposition: d, disposedAt: at } : {}),
+      });
     const agency = await defaultAgency(env.ctx);
     const res = await importApplications(
       env.ctx,
@@ -52,7 +60,9 @@ describe("reports on SQLite", () => {
     expect(view.report.checks.every((c: { ok: boolean }) => c.ok)).toBe(true);
     const pub = await request(env.server).post("/api/staff/reports/2025/publish").set("Authorization", `Bearer ${token}`).expect(201);
     expect(pub.body.version).toBe(1);
-    expect((await request(env.server).get("/api/reports/2025/figures").expect(200)).body.summary).toContain("新收政府信息公开申请3件，上年结转1件，本年度办结3件");
+    expect((await request(env.server).get("/api/reports/2025/figures").expect(200)).body.summary).toContain(
+      "新收政府信息公开申请3件，上年结转1件，本年度办结3件",
+    );
   });
 });
 
@@ -64,7 +74,8 @@ describe("reports migration on PostgreSQL", () => {
       const m = new Reports1764000200000();
       await m.down(qr);
       for (const t of ["report_drafts", "report_cases", "report_publications"]) expect(await qr.hasTable(t)).toBe(false);
-      const idx = async () => (await qr.query(`SELECT COUNT(*)::int AS n FROM pg_indexes WHERE indexname = 'ix_applications_report' AND schemaname = current_schema()`))[0].n;
+      const idx = async () =>
+        (await qr.query(`SELECT COUNT(*)::int AS n FROM pg_indexes WHERE indexname = 'ix_applications_report' AND schemaname = current_schema()`))[0].n;
       expect(await idx()).toBe(0);
       expect(await qr.hasTable("applications")).toBe(true);
       await m.up(qr);

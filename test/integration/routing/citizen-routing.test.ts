@@ -27,7 +27,11 @@ let nonceSeq = 0;
 async function official(openId: string, content: string): Promise<string> {
   const nonce = `n${nonceSeq++}`;
   const xml = `<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName><FromUserName><![CDATA[${openId}]]></FromUserName><CreateTime>${TS}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${7100000000000000000n + BigInt(nonceSeq)}</MsgId></xml>`;
-  const res = await request(env.server).post("/wechat").query({ timestamp: TS, nonce, signature: wechatSignature([WX_TOKEN, TS, nonce]) }).set("Content-Type", "text/xml").send(xml);
+  const res = await request(env.server)
+    .post("/wechat")
+    .query({ timestamp: TS, nonce, signature: wechatSignature([WX_TOKEN, TS, nonce]) })
+    .set("Content-Type", "text/xml")
+    .send(xml);
   expect(res.status).toBe(200);
   return res.text;
 }
@@ -84,7 +88,10 @@ describe("the agency directory", () => {
   });
 
   it("refuses an over-long query with a Chinese message naming the field", async () => {
-    const res = await request(env.server).get("/api/agencies").query({ q: "学".repeat(101) }).expect(400);
+    const res = await request(env.server)
+      .get("/api/agencies")
+      .query({ q: "学".repeat(101) })
+      .expect(400);
     expect(res.body.error.details[0]).toMatchObject({ field: "q" });
     expect(res.body.error.details[0].message).toMatch(/不能超过100个字/);
   });
@@ -97,7 +104,11 @@ describe("the agency directory", () => {
       id: randomUUID(),
       code: "zdzj",
       name: "张店区住房和城乡建设局",
-      profile: { channels: [], contact: { phone: "0533-2187777" }, duties: { keywords: ["住房", "拆迁", "房屋征收", "物业"], summary: "负责住房保障、房屋征收补偿和物业管理。" } },
+      profile: {
+        channels: [],
+        contact: { phone: "0533-2187777" },
+        duties: { keywords: ["住房", "拆迁", "房屋征收", "物业"], summary: "负责住房保障、房屋征收补偿和物业管理。" },
+      },
       createdAt: now,
       updatedAt: now,
     });
@@ -109,13 +120,25 @@ describe("the agency directory", () => {
 
 describe("filing to an agency over REST", () => {
   it("files to the agency given by code, to the default agency without one, and refuses an unknown code in Chinese", async () => {
-    const toEdu = await request(env.server).post("/api/applications").send({ ...personBody(), agency: "zdjy", description: "2026年张店区小学学区划分方案" }).expect(201);
+    const toEdu = await request(env.server)
+      .post("/api/applications")
+      .send({ ...personBody(), agency: "zdjy", description: "2026年张店区小学学区划分方案" })
+      .expect(201);
     expect(toEdu.body.applicationNo).toMatch(/^ZDJY-2026-\d{5}$/);
-    const plain = await request(env.server).post("/api/applications").send(personBody({ description: "融媒体中心2025年部门预算" })).expect(201);
+    const plain = await request(env.server)
+      .post("/api/applications")
+      .send(personBody({ description: "融媒体中心2025年部门预算" }))
+      .expect(201);
     expect(plain.body.applicationNo).toMatch(/^ZDRMT-2026-/);
-    const unknown = await request(env.server).post("/api/applications").send({ ...personBody(), agency: "nosuch" }).expect(400);
+    const unknown = await request(env.server)
+      .post("/api/applications")
+      .send({ ...personBody(), agency: "nosuch" })
+      .expect(400);
     expect(unknown.body.error.details).toEqual([{ field: "agency", message: expect.stringContaining("本平台没有代码为“nosuch”的机关") }]);
-    const malformed = await request(env.server).post("/api/applications").send({ ...personBody(), agency: { $ne: 1 } }).expect(400);
+    const malformed = await request(env.server)
+      .post("/api/applications")
+      .send({ ...personBody(), agency: { $ne: 1 } })
+      .expect(400);
     expect(malformed.body.error.details[0].field).toBe("agency");
     // Nothing was filed by the refused requests.
     expect(await env.ctx.db.getRepository(Application).count()).toBe(2);
@@ -202,15 +225,34 @@ describe("the bot asks which agency only when it matters", () => {
 describe("not ours, theirs (Art. 36(5)): one-step re-filing", () => {
   let original: { applicationNo: string; queryCode: string };
   it("staff answer 不属于本机关 naming the bureau; the letter names it and its contact; wrong uses are refused", async () => {
-    const res = await request(env.server).post("/api/applications").send(personBody({ description: "2026年小学招生入学划片范围" })).expect(201);
+    const res = await request(env.server)
+      .post("/api/applications")
+      .send(personBody({ description: "2026年小学招生入学划片范围" }))
+      .expect(201);
     original = res.body;
     const no = original.applicationNo;
-    const wrongKind = await staffPost(mediaToken, `/api/staff/applications/${no}/answer`, { disposition: "unable.not_exist", competentAgency: "zdjy" }).expect(400);
+    const wrongKind = await staffPost(mediaToken, `/api/staff/applications/${no}/answer`, { disposition: "unable.not_exist", competentAgency: "zdjy" }).expect(
+      400,
+    );
     expect(wrongKind.body.error.details[0]).toMatchObject({ field: "competentAgency" });
-    expect((await staffPost(mediaToken, `/api/staff/applications/${no}/answer`, { disposition: "unable.not_responsible", competentAgency: "nosuch" }).expect(400)).body.error.details[0].message).toContain("没有代码为 nosuch");
-    expect((await staffPost(mediaToken, `/api/staff/applications/${no}/answer`, { disposition: "unable.not_responsible", competentAgency: "zdrmt" }).expect(400)).body.error.details[0].message).toContain("不能是本机关");
-    const answered = await staffPost(mediaToken, `/api/staff/applications/${no}/answer`, { disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
-    expect(answered.body.referral).toEqual({ agencyCode: "zdjy", agencyName: "张店区教育和体育局", contact: expect.stringContaining("0533-2181234"), refiledAs: null });
+    expect(
+      (await staffPost(mediaToken, `/api/staff/applications/${no}/answer`, { disposition: "unable.not_responsible", competentAgency: "nosuch" }).expect(400))
+        .body.error.details[0].message,
+    ).toContain("没有代码为 nosuch");
+    expect(
+      (await staffPost(mediaToken, `/api/staff/applications/${no}/answer`, { disposition: "unable.not_responsible", competentAgency: "zdrmt" }).expect(400))
+        .body.error.details[0].message,
+    ).toContain("不能是本机关");
+    const answered = await staffPost(mediaToken, `/api/staff/applications/${no}/answer`, {
+      disposition: "unable.not_responsible",
+      competentAgency: "zdjy",
+    }).expect(200);
+    expect(answered.body.referral).toEqual({
+      agencyCode: "zdjy",
+      agencyName: "张店区教育和体育局",
+      contact: expect.stringContaining("0533-2181234"),
+      refiledAs: null,
+    });
     const letter = await staffGet(mediaToken, `/api/staff/applications/${no}/reply-letter`).expect(200);
     expect(letter.text).toContain("负责公开该政府信息的行政机关：张店区教育和体育局");
     expect(letter.text).toContain("0533-2181234");
@@ -222,7 +264,13 @@ describe("not ours, theirs (Art. 36(5)): one-step re-filing", () => {
     env.clock.set("2026-03-03T02:00:00Z");
     await request(env.server).post(`/api/applications/${original.applicationNo}/refile`).send({ queryCode: "000000000000" }).expect(404);
     const first = await request(env.server).post(`/api/applications/${original.applicationNo}/refile`).send({ queryCode: original.queryCode }).expect(201);
-    expect(first.body).toMatchObject({ refiledFrom: original.applicationNo, agencyCode: "zdjy", agencyName: "张店区教育和体育局", receivedAt: "2026-03-03", alreadyRefiled: false });
+    expect(first.body).toMatchObject({
+      refiledFrom: original.applicationNo,
+      agencyCode: "zdjy",
+      agencyName: "张店区教育和体育局",
+      receivedAt: "2026-03-03",
+      alreadyRefiled: false,
+    });
     expect(first.body.applicationNo).toMatch(/^ZDJY-2026-/);
     const again = await request(env.server).post(`/api/applications/${original.applicationNo}/refile`).send({ queryCode: original.queryCode }).expect(200);
     expect(again.body).toMatchObject({ applicationNo: first.body.applicationNo, alreadyRefiled: true });
@@ -231,10 +279,22 @@ describe("not ours, theirs (Art. 36(5)): one-step re-filing", () => {
       env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: original.applicationNo }),
       env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: first.body.applicationNo }),
     ]);
-    expect(copy).toMatchObject({ agencyId: edu.id, refiledFromId: orig.id, description: orig.description, applicantName: orig.applicantName, status: "received", receivedAt: "2026-03-03", disposition: null });
+    expect(copy).toMatchObject({
+      agencyId: edu.id,
+      refiledFromId: orig.id,
+      description: orig.description,
+      applicantName: orig.applicantName,
+      status: "received",
+      receivedAt: "2026-03-03",
+      disposition: null,
+    });
     expect(copy.applicant).toEqual(orig.applicant);
-    expect((await request(env.server).get(`/api/applications/${copy.applicationNo}`).query({ queryCode: original.queryCode }).expect(200)).body.statusLabel).toBe("已受理");
-    expect((await request(env.server).get(`/api/applications/${orig.applicationNo}`).query({ queryCode: original.queryCode })).body.referral.refiledAs).toBe(copy.applicationNo);
+    expect(
+      (await request(env.server).get(`/api/applications/${copy.applicationNo}`).query({ queryCode: original.queryCode }).expect(200)).body.statusLabel,
+    ).toBe("已受理");
+    expect((await request(env.server).get(`/api/applications/${orig.applicationNo}`).query({ queryCode: original.queryCode })).body.referral.refiledAs).toBe(
+      copy.applicationNo,
+    );
     // The bureau's staff see it with its origin; the media center's staff do not.
     const d = await staffGet(edu.token, `/api/staff/applications/${copy.applicationNo}`).expect(200);
     expect(d.body.refiledFrom).toEqual({ applicationNo: orig.applicationNo, agencyName: "张店区融媒体中心" });
@@ -255,8 +315,14 @@ describe("not ours, theirs (Art. 36(5)): one-step re-filing", () => {
 
   it("re-files in the chat: a status reply offers it, “转交申请” files it, a second time finds the same one", async () => {
     const c = "wx-refile";
-    const res = await request(env.server).post("/api/applications").send(personBody({ description: "2026年初中招生政策文件" }, { name: "赵六" })).expect(201);
-    await staffPost(mediaToken, `/api/staff/applications/${res.body.applicationNo}/answer`, { disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
+    const res = await request(env.server)
+      .post("/api/applications")
+      .send(personBody({ description: "2026年初中招生政策文件" }, { name: "赵六" }))
+      .expect(201);
+    await staffPost(mediaToken, `/api/staff/applications/${res.body.applicationNo}/answer`, {
+      disposition: "unable.not_responsible",
+      competentAgency: "zdjy",
+    }).expect(200);
     const status = await chat(c, `查询申请 ${res.body.applicationNo} ${res.body.queryCode}`);
     expect(status).toContain("负责公开该信息的机关：张店区教育和体育局");
     expect(status).toContain("回复“转交申请”或“1”");
@@ -275,7 +341,12 @@ describe("not ours, theirs (Art. 36(5)): one-step re-filing", () => {
 
 describe("the console's answer form names the competent agency", () => {
   it("an answer posted from the console with competentAgency records it and shows it on the page", async () => {
-    const filed = (await request(env.server).post("/api/applications").send(personBody({ description: "2026年体育场馆开放时间" })).expect(201)).body;
+    const filed = (
+      await request(env.server)
+        .post("/api/applications")
+        .send(personBody({ description: "2026年体育场馆开放时间" }))
+        .expect(201)
+    ).body;
     const cookie = `${STAFF_COOKIE}=${mediaToken}`;
     const page = await request(env.server).get(`/console/applications/${filed.applicationNo}`).set("Cookie", cookie).expect(200);
     expect(page.text).toContain('name="competentAgency"');
@@ -298,7 +369,10 @@ describe("re-filing for a verified citizen told by notification", () => {
     const svc = env.services.applications;
     const filed = await svc.submit(personBody({ channel: "wechat", description: "2026年幼儿园收费标准" }) as never, { citizenKey: "wx:wx-verified" });
     await svc.submit(personBody({ channel: "wechat", description: "别人的幼儿园申请" }) as never, { citizenKey: "wx:wx-other" });
-    await staffPost(mediaToken, `/api/staff/applications/${filed.applicationNo}/answer`, { disposition: "unable.not_responsible", competentAgency: "zdjy" }).expect(200);
+    await staffPost(mediaToken, `/api/staff/applications/${filed.applicationNo}/answer`, {
+      disposition: "unable.not_responsible",
+      competentAgency: "zdjy",
+    }).expect(200);
     const orig = await env.ctx.db.getRepository(Application).findOneByOrFail({ applicationNo: filed.applicationNo });
     const notice = await env.ctx.db.getRepository(OutboxMessage).findOneByOrFail({ applicationId: orig.id });
     expect((notice.payload as { message: string }).message).toContain("负责公开该信息的机关：张店区教育和体育局");

@@ -49,10 +49,16 @@ describe("staff authentication", () => {
   it("lets an admin create users and revoke sessions, and refuses clerks", async () => {
     const admin = await staffToken(env, "admin");
     const clerk = await staffToken(env, "clerk", "clerk-revoke");
-    const forbidden = await request(env.server).post("/api/staff/users").set("Authorization", `Bearer ${clerk}`).send({ username: "x1", password: "long-enough", role: "clerk" });
+    const forbidden = await request(env.server)
+      .post("/api/staff/users")
+      .set("Authorization", `Bearer ${clerk}`)
+      .send({ username: "x1", password: "long-enough", role: "clerk" });
     expect(forbidden.status).toBe(403);
 
-    const created = await request(env.server).post("/api/staff/users").set("Authorization", `Bearer ${admin}`).send({ username: "approver-li", password: "long-enough", role: "approver" });
+    const created = await request(env.server)
+      .post("/api/staff/users")
+      .set("Authorization", `Bearer ${admin}`)
+      .send({ username: "approver-li", password: "long-enough", role: "approver" });
     expect(created.status).toBe(201);
     expect(created.body.user.role).toBe("approver");
 

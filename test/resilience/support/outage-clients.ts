@@ -17,7 +17,11 @@ export interface Answer {
   retryAfter?: string | null;
 }
 
-export async function call(method: "GET" | "POST", url: string, opts: { json?: unknown; xml?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
+export async function call(
+  method: "GET" | "POST",
+  url: string,
+  opts: { json?: unknown; xml?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Answer> {
   const at = Date.now();
   const headers: Record<string, string> = { ...opts.headers };
   let body: string | undefined;

@@ -88,7 +88,18 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     dataDir,
     async start() {
       if (up) return;
-      await asPostgres("pg_ctl", ["-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=60`, "start"]);
+      await asPostgres("pg_ctl", [
+        "-D",
+        dataDir,
+        "-l",
+        logFile,
+        "-w",
+        "-t",
+        "60",
+        "-o",
+        `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=60`,
+        "start",
+      ]);
       up = true;
       await waitUntil(`postgres on ${port}`, () => portOpen(port), 20_000, 50);
     },

@@ -43,17 +43,29 @@ describe("intakeSchema", () => {
     expect(issues(r)).toEqual(["applicant.phone: 联系电话格式不正确，应为11位手机号或带区号的固定电话（如0533-1234567）"]);
     const empty = intakeSchema.safeParse({});
     expect(issues(empty)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^applicant: 请填写申请人信息/), expect.stringMatching(/^description: 请填写所需信息/), expect.stringMatching(/^deliveryForm: 请选择信息提供形式/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^applicant: 请填写申请人信息/),
+        expect.stringMatching(/^description: 请填写所需信息/),
+        expect.stringMatching(/^deliveryForm: 请选择信息提供形式/),
+      ]),
     );
   });
 
   it("staff registration needs the receipt date and its evidence, except in person", () => {
     expect(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "2026-03-02" })).success).toBe(true);
-    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "mail_registered", receivedAt: "2026-03-02" })))).toEqual([expect.stringMatching(/^receiptEvidence: /)]);
-    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "2026-02-30" })))).toEqual([expect.stringMatching(/^receivedAt: 收到日期格式不正确/)]);
+    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "mail_registered", receivedAt: "2026-03-02" })))).toEqual([
+      expect.stringMatching(/^receiptEvidence: /),
+    ]);
+    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "2026-02-30" })))).toEqual([
+      expect.stringMatching(/^receivedAt: 收到日期格式不正确/),
+    ]);
     // Before the Regulation came into force nothing was received: such a date would be carried over into every report year.
-    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "1900-01-01" })))).toEqual([expect.stringMatching(/^receivedAt: 收到日期不能早于2008-05-01/)]);
-    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "abc" })))).toEqual([expect.stringMatching(/^receivedAt: 收到日期格式不正确/)]);
+    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "1900-01-01" })))).toEqual([
+      expect.stringMatching(/^receivedAt: 收到日期不能早于2008-05-01/),
+    ]);
+    expect(issues(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "abc" })))).toEqual([
+      expect.stringMatching(/^receivedAt: 收到日期格式不正确/),
+    ]);
     expect(staffIntakeSchema.safeParse(personBody({ channel: "in_person", receivedAt: "2008-05-01" })).success).toBe(true);
     expect(staffIntakeSchema.safeParse(personBody({ channel: "fax" })).success).toBe(true);
   });

@@ -19,7 +19,16 @@ const base = {
 describe("newApplication", () => {
   it("starts untriaged, unnumbered, version 1, awaiting confirmation without a receipt date and received with one", () => {
     const a = newApplication({ ...base, receivedAt: null });
-    expect(a).toMatchObject({ status: "awaiting_confirmation", applicationNo: "", version: 1, assigneeId: null, disposition: null, extensionWorkingDays: 0, pausedWorkingDays: 0, oral: false });
+    expect(a).toMatchObject({
+      status: "awaiting_confirmation",
+      applicationNo: "",
+      version: 1,
+      assigneeId: null,
+      disposition: null,
+      extensionWorkingDays: 0,
+      pausedWorkingDays: 0,
+      oral: false,
+    });
     expect(a).toMatchObject({ submittedAt: base.now, createdAt: base.now, updatedAt: base.now, applicantCategory: "natural_person", applicantName: "张三" });
     expect(newApplication({ ...base, receivedAt: "2026-03-02" }).status).toBe("received");
     expect(newApplication({ ...base, receivedAt: null }).id).not.toBe(a.id);
@@ -31,8 +40,24 @@ describe("newApplication", () => {
   });
   it("takes the links and a historical answer from the caller; a part or re-filing carries the original's request", () => {
     const original = newApplication({ ...base, receivedAt: "2026-03-02", documentNo: "某发〔2025〕1号", citizenKey: "mp:x" });
-    const part = newApplication({ ...base, ...requestOf(original), receivedAt: "2026-03-02", parentId: original.id, externalId: "h-1", disposition: "granted.provided", dispositionDate: "2026-03-20" });
-    expect(part).toMatchObject({ parentId: original.id, externalId: "h-1", disposition: "granted.provided", dispositionDate: "2026-03-20", documentNo: "某发〔2025〕1号", citizenKey: "mp:x", queryCodeHash: "k1.test" });
+    const part = newApplication({
+      ...base,
+      ...requestOf(original),
+      receivedAt: "2026-03-02",
+      parentId: original.id,
+      externalId: "h-1",
+      disposition: "granted.provided",
+      dispositionDate: "2026-03-20",
+    });
+    expect(part).toMatchObject({
+      parentId: original.id,
+      externalId: "h-1",
+      disposition: "granted.provided",
+      dispositionDate: "2026-03-20",
+      documentNo: "某发〔2025〕1号",
+      citizenKey: "mp:x",
+      queryCodeHash: "k1.test",
+    });
     expect(part.refiledFromId).toBeNull();
   });
 });

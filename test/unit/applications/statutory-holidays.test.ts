@@ -6,7 +6,10 @@ import chineseDays from "chinese-days";
 import { estimatedRestDays, statutoryHolidays } from "../../../src/domain/statutory-holidays";
 import { createCalendar, nationalCalendar as cal } from "../../../src/domain/working-days";
 
-const datesOf = (year: number, name: string) => statutoryHolidays(year).filter((h) => h.name === name).map((h) => h.date);
+const datesOf = (year: number, name: string) =>
+  statutoryHolidays(year)
+    .filter((h) => h.name === name)
+    .map((h) => h.date);
 
 describe("statutory holidays of a year", () => {
   it("2027: 元旦, 春节 除夕–初三 (除夕 is 腊月廿九), 清明, 劳动节, 端午, 中秋, 国庆 10月1日–3日", () => {

@@ -50,7 +50,16 @@ function received(over: Partial<ApplicationRecord> = {}, date = "2026-03-02"): A
 function withLog(app: ApplicationRecord, entries: ClockEntry[], over: Partial<ApplicationRecord> = {}): ApplicationRecord {
   const clockLog = [...(app.clockLog ?? []), ...entries];
   const c = computeClock(clockLog, settings, cal);
-  return { ...app, clockLog, clockStartDate: c.clockStart, dueDate: c.dueDate, dueDateFlag: c.dueDateFlag, extensionWorkingDays: c.extensionWorkingDays, pausedWorkingDays: c.pausedWorkingDays, ...over };
+  return {
+    ...app,
+    clockLog,
+    clockStartDate: c.clockStart,
+    dueDate: c.dueDate,
+    dueDateFlag: c.dueDateFlag,
+    extensionWorkingDays: c.extensionWorkingDays,
+    pausedWorkingDays: c.pausedWorkingDays,
+    ...over,
+  };
 }
 
 /** The DomainError a refused action throws (fails the test when the action is allowed). */
@@ -73,12 +82,23 @@ describe("authorize: role and status", () => {
   it("an action is refused from a status the procedure does not allow it in", () => {
     expect(decide(received(), "start-consultation", { party: "第三方" }, clerk, env("2026-03-03")).to).toBe("consultation");
     const answered = received({ status: "answered", disposition: "granted.provided" });
-    expect(refusal(() => decide(answered, "start-consultation", { party: "第三方" }, clerk, env("2026-03-03")))).toMatchObject({ code: "APPLICATION.INVALID_TRANSITION" });
+    expect(refusal(() => decide(answered, "start-consultation", { party: "第三方" }, clerk, env("2026-03-03")))).toMatchObject({
+      code: "APPLICATION.INVALID_TRANSITION",
+    });
   });
 });
 
 describe("confirm-receipt (Art. 31)", () => {
-  const waiting = () => received({ status: "awaiting_confirmation", receivedAt: null, receiptEvidence: null, clockLog: [], clockStartDate: null, dueDate: null, submittedAt: "2026-03-02T01:00:00.000Z" });
+  const waiting = () =>
+    received({
+      status: "awaiting_confirmation",
+      receivedAt: null,
+      receiptEvidence: null,
+      clockLog: [],
+      clockStartDate: null,
+      dueDate: null,
+      submittedAt: "2026-03-02T01:00:00.000Z",
+    });
   it("starts the clock on a receipt date between submission and today, and tells the citizen the due date", () => {
     const d = decide(waiting(), "confirm-receipt", { receivedAt: "2026-03-03", evidence: "电话确认" }, clerk, env("2026-03-04"));
     expect(d.to).toBe("received");
@@ -87,18 +107,28 @@ describe("confirm-receipt (Art. 31)", () => {
     expect(d.notice?.message).toContain("答复期限至2026-03-31");
   });
   it("refuses a receipt date before the submission or after today", () => {
-    expect(refusal(() => decide(waiting(), "confirm-receipt", { receivedAt: "2026-03-01", evidence: "电话确认" }, clerk, env("2026-03-04"))).fields).toEqual(["receivedAt"]);
-    expect(refusal(() => decide(waiting(), "confirm-receipt", { receivedAt: "2026-03-05", evidence: "电话确认" }, clerk, env("2026-03-04"))).fields).toEqual(["receivedAt"]);
+    expect(refusal(() => decide(waiting(), "confirm-receipt", { receivedAt: "2026-03-01", evidence: "电话确认" }, clerk, env("2026-03-04"))).fields).toEqual([
+      "receivedAt",
+    ]);
+    expect(refusal(() => decide(waiting(), "confirm-receipt", { receivedAt: "2026-03-05", evidence: "电话确认" }, clerk, env("2026-03-04"))).fields).toEqual([
+      "receivedAt",
+    ]);
   });
 });
 
 describe("assign", () => {
   it("puts a received application in progress with an active colleague of the agency", () => {
-    const d = decide(received(), "assign", { assignee: "li" }, clerk, env("2026-03-03"), { assignee: { id: "u-li", username: "li", active: true, agencyId: AGENCY } });
+    const d = decide(received(), "assign", { assignee: "li" }, clerk, env("2026-03-03"), {
+      assignee: { id: "u-li", username: "li", active: true, agencyId: AGENCY },
+    });
     expect(d).toMatchObject({ to: "in_progress", changes: { assigneeId: "u-li" }, notice: null });
   });
   it("refuses an unknown, deactivated or other agency's user", () => {
-    for (const assignee of [null, { id: "u-li", username: "li", active: false, agencyId: AGENCY }, { id: "u-x", username: "x", active: true, agencyId: "agency-2" }]) {
+    for (const assignee of [
+      null,
+      { id: "u-li", username: "li", active: false, agencyId: AGENCY },
+      { id: "u-x", username: "x", active: true, agencyId: "agency-2" },
+    ]) {
       expect(refusal(() => decide(received(), "assign", { assignee: "li" }, clerk, env("2026-03-03"), { assignee })).fields).toEqual(["assignee"]);
     }
   });
@@ -116,15 +146,24 @@ describe("request-correction (Art. 30)", () => {
     expect(r).toMatchObject({ code: "APPLICATION.INVALID_TRANSITION", message: expect.stringContaining("2026-03-11") });
   });
   it("refuses a notice while the receipt is not confirmed (no clock start)", () => {
-    expect(refusal(() => decide(received({ clockStartDate: null }), "request-correction", { items: "x" }, clerk, env("2026-03-03"))).code).toBe("APPLICATION.INVALID_TRANSITION");
+    expect(refusal(() => decide(received({ clockStartDate: null }), "request-correction", { items: "x" }, clerk, env("2026-03-03"))).code).toBe(
+      "APPLICATION.INVALID_TRANSITION",
+    );
   });
 });
 
 describe("record-correction", () => {
-  const waiting = () => withLog(received(), [{ kind: "correction_requested", date: "2026-03-05", correctionDueDate: "2026-03-26", items: "x" }], { status: "correction_requested", correctionDueDate: "2026-03-26" });
+  const waiting = () =>
+    withLog(received(), [{ kind: "correction_requested", date: "2026-03-05", correctionDueDate: "2026-03-26", items: "x" }], {
+      status: "correction_requested",
+      correctionDueDate: "2026-03-26",
+    });
   it("restarts the period from the correction's arrival", () => {
     const d = decide(waiting(), "record-correction", { receivedAt: "2026-03-09" }, clerk, env("2026-03-10"));
-    expect(d).toMatchObject({ to: "received", changes: { clockStartDate: "2026-03-09", correctionDueDate: null, dueDate: cal.addWorkingDays("2026-03-09", 20) } });
+    expect(d).toMatchObject({
+      to: "received",
+      changes: { clockStartDate: "2026-03-09", correctionDueDate: null, dueDate: cal.addWorkingDays("2026-03-09", 20) },
+    });
     expect(decide({ ...waiting(), assigneeId: "u-li" }, "record-correction", { receivedAt: "2026-03-09" }, clerk, env("2026-03-10")).to).toBe("in_progress");
   });
   it("refuses a correction dated before the notice or after today", () => {
@@ -157,10 +196,15 @@ describe("extend (Art. 33 ¶2)", () => {
   });
   it("refuses once the deadline has passed, unless the clock is paused", () => {
     expect(refusal(() => decide(received(), "extend", { workingDays: 5, reason: "晚了" }, approver, env("2026-03-31"))).message).toContain("已过");
-    expect(decide(received({ status: "consultation", pausedSince: "2026-03-27" }), "extend", { workingDays: 5, reason: "征求意见中" }, approver, env("2026-03-31")).to).toBe("consultation");
+    expect(
+      decide(received({ status: "consultation", pausedSince: "2026-03-27" }), "extend", { workingDays: 5, reason: "征求意见中" }, approver, env("2026-03-31"))
+        .to,
+    ).toBe("consultation");
   });
   it("refuses without a due date", () => {
-    expect(refusal(() => decide(received({ dueDate: null }), "extend", { workingDays: 5, reason: "r" }, approver, env("2026-03-10"))).message).toContain("没有答复期限");
+    expect(refusal(() => decide(received({ dueDate: null }), "extend", { workingDays: 5, reason: "r" }, approver, env("2026-03-10"))).message).toContain(
+      "没有答复期限",
+    );
   });
 });
 
@@ -187,20 +231,41 @@ describe("answer (Arts. 36–39)", () => {
     expect(refusal(() => decide(received(), "answer", { disposition: "unable.still_unclear" }, clerk, env("2026-03-10"))).fields).toEqual(["disposition"]);
   });
   it("names another agency of the platform only in a 不属于本机关 answer (Art. 36(5))", () => {
-    const d = decide(received(), "answer", { disposition: "unable.not_responsible", competentAgency: "other" }, clerk, env("2026-03-10"), { competentAgency: other });
+    const d = decide(received(), "answer", { disposition: "unable.not_responsible", competentAgency: "other" }, clerk, env("2026-03-10"), {
+      competentAgency: other,
+    });
     expect(d.changes.competentAgencyId).toBe("agency-2");
     expect(d.notice?.message).toContain("另一机关（电话：010-1234）");
-    expect(refusal(() => decide(received(), "answer", { disposition: "unable.not_exist", competentAgency: "other" }, clerk, env("2026-03-10"), { competentAgency: other })).fields).toEqual(["competentAgency"]);
-    expect(refusal(() => decide(received(), "answer", { disposition: "unable.not_responsible", competentAgency: "nope" }, clerk, env("2026-03-10"), { competentAgency: null })).problems).toEqual(["本平台没有代码为 nope 的机关"]);
+    expect(
+      refusal(() =>
+        decide(received(), "answer", { disposition: "unable.not_exist", competentAgency: "other" }, clerk, env("2026-03-10"), { competentAgency: other }),
+      ).fields,
+    ).toEqual(["competentAgency"]);
+    expect(
+      refusal(() =>
+        decide(received(), "answer", { disposition: "unable.not_responsible", competentAgency: "nope" }, clerk, env("2026-03-10"), { competentAgency: null }),
+      ).problems,
+    ).toEqual(["本平台没有代码为 nope 的机关"]);
     const self = { ...other, id: AGENCY };
-    expect(refusal(() => decide(received(), "answer", { disposition: "unable.not_responsible", competentAgency: "self" }, clerk, env("2026-03-10"), { competentAgency: self })).problems).toEqual(["负责机关不能是本机关"]);
+    expect(
+      refusal(() =>
+        decide(received(), "answer", { disposition: "unable.not_responsible", competentAgency: "self" }, clerk, env("2026-03-10"), { competentAgency: self }),
+      ).problems,
+    ).toEqual(["负责机关不能是本机关"]);
   });
 });
 
 describe("close", () => {
-  const waiting = () => withLog(received(), [{ kind: "correction_requested", date: "2026-03-03", correctionDueDate: "2026-03-24", items: "x" }], { status: "correction_requested", correctionDueDate: "2026-03-24" });
+  const waiting = () =>
+    withLog(received(), [{ kind: "correction_requested", date: "2026-03-03", correctionDueDate: "2026-03-24", items: "x" }], {
+      status: "correction_requested",
+      correctionDueDate: "2026-03-24",
+    });
   it("as lapsed (no correction) only after the correction period", () => {
-    expect(decide(waiting(), "close", { reason: "no_correction" }, clerk, env("2026-03-25")).changes).toMatchObject({ status: "closed", disposition: "other.no_correction" });
+    expect(decide(waiting(), "close", { reason: "no_correction" }, clerk, env("2026-03-25")).changes).toMatchObject({
+      status: "closed",
+      disposition: "other.no_correction",
+    });
     expect(refusal(() => decide(waiting(), "close", { reason: "no_correction" }, clerk, env("2026-03-24"))).message).toContain("尚未届满");
     expect(refusal(() => decide(received(), "close", { reason: "no_correction" }, clerk, env("2026-03-25"))).code).toBe("APPLICATION.INVALID_TRANSITION");
   });
@@ -225,7 +290,9 @@ describe("set-category", () => {
   });
   it("refuses the same category, and a change between a person and an organisation", () => {
     expect(refusal(() => decide(org(), "set-category", { category: "org.commercial", reason: "r" }, clerk, env("2026-03-05"))).fields).toEqual(["category"]);
-    expect(refusal(() => decide(received(), "set-category", { category: "org.other", reason: "r" }, clerk, env("2026-03-05"))).problems[0]).toContain("自然人与法人或其他组织之间不能直接更正");
+    expect(refusal(() => decide(received(), "set-category", { category: "org.other", reason: "r" }, clerk, env("2026-03-05"))).problems[0]).toContain(
+      "自然人与法人或其他组织之间不能直接更正",
+    );
   });
 });
 

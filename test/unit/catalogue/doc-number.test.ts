@@ -2,7 +2,16 @@
 import { candidateKeys, findDocNumbers, parseDocNumber } from "../../../src/modules/catalogue/doc-number";
 
 describe("document numbers", () => {
-  const notations = ["张政办发〔2019〕12号", "张政办发[2019]12号", "张政办发(2019)12号", "张政办发（2019）12号", "张政办发［2019］12号", "张政办发【2019】12号", "张政办发201912号", "张政办发 〔2019〕 第12号"];
+  const notations = [
+    "张政办发〔2019〕12号",
+    "张政办发[2019]12号",
+    "张政办发(2019)12号",
+    "张政办发（2019）12号",
+    "张政办发［2019］12号",
+    "张政办发【2019】12号",
+    "张政办发201912号",
+    "张政办发 〔2019〕 第12号",
+  ];
 
   it.each(notations)("reads %s as 张政办发〔2019〕12号", (n) => {
     const d = parseDocNumber(n);

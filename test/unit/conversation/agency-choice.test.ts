@@ -128,7 +128,16 @@ describe("the one-step re-filing offer", () => {
       type: "result",
       now: NOW,
       channel: "chat",
-      result: { kind: "status", result: { ok: true, applicationNo: "ZDRMT-2026-00007", statusLabel: "已答复", disposition: "无法提供（不属于本机关公开职责）", referral: { agencyName: "张店区教育和体育局", contact: "电话：0533-2181234", refiledAs: null, grant: "g".repeat(32) } } },
+      result: {
+        kind: "status",
+        result: {
+          ok: true,
+          applicationNo: "ZDRMT-2026-00007",
+          statusLabel: "已答复",
+          disposition: "无法提供（不属于本机关公开职责）",
+          referral: { agencyName: "张店区教育和体育局", contact: "电话：0533-2181234", refiledAs: null, grant: "g".repeat(32) },
+        },
+      },
     });
 
   it("a status reply naming the competent agency offers it; “1” or “转交申请” re-files with the conversation's grant", () => {

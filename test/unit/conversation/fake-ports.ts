@@ -51,7 +51,14 @@ export function fakeWorld(): FakeWorld {
       const y = year ?? currentYear - 1;
       const v = FIGURES[y]?.[topic];
       if (v === undefined) return { found: false, year: y, latestYear: 2025 };
-      return { found: true, year: y, value: v, name: figureName(topic), label: figureName(topic), source: `《张店区融媒体中心${y}年政府信息公开工作年度报告》·${figureName(topic)}` };
+      return {
+        found: true,
+        year: y,
+        value: v,
+        name: figureName(topic),
+        label: figureName(topic),
+        source: `《张店区融媒体中心${y}年政府信息公开工作年度报告》·${figureName(topic)}`,
+      };
     },
     async submit(input, key, speaker) {
       world.submitCalls++;
@@ -62,11 +69,16 @@ export function fakeWorld(): FakeWorld {
       return { ok: true, applicationNo, queryCode: "Q7K2M9", status: "awaiting_confirmation", dueDate: null };
     },
     async status(no, code) {
-      if (no === "ZDRMT-2026-00001" && code === "AB12CD") return { ok: true, applicationNo: no, statusLabel: "办理中", dueDate: "2026-03-30", disposition: null };
+      if (no === "ZDRMT-2026-00001" && code === "AB12CD")
+        return { ok: true, applicationNo: no, statusLabel: "办理中", dueDate: "2026-03-30", disposition: null };
       return { ok: false, message: "未找到该申请，请核对申请编号和查询码" };
     },
     async listMine(citizenKey) {
-      return { items: [...world.filed.values()].filter((f) => f.citizenKey === citizenKey).map((f) => ({ applicationNo: f.applicationNo, statusLabel: "待确认收到", dueDate: null })) };
+      return {
+        items: [...world.filed.values()]
+          .filter((f) => f.citizenKey === citizenKey)
+          .map((f) => ({ applicationNo: f.applicationNo, statusLabel: "待确认收到", dueDate: null })),
+      };
     },
     async handoff({ speaker, reason, question, transcript }) {
       world.handoffs.push({ speaker, reason, question, transcript });

@@ -26,7 +26,14 @@ function learningRunner(staff?: Record<string, { answer: string; source: string 
   const world = fakeWorld();
   const misses: Array<{ text: string; reply: string; score: number | null; channel: string }> = [];
   if (staff) {
-    const units: AnswerUnit[] = Object.entries(staff).map(([q, a], i) => ({ id: `custom:${i + 1}`, kind: "custom", agencyCode: "zdrmt", questions: [q], answer: a.answer, source: { label: a.source } }));
+    const units: AnswerUnit[] = Object.entries(staff).map(([q, a], i) => ({
+      id: `custom:${i + 1}`,
+      kind: "custom",
+      agencyCode: "zdrmt",
+      questions: [q],
+      answer: a.answer,
+      source: { label: a.source },
+    }));
     const idx = knowledgeIndex(units);
     world.ports.knowledge = async () => idx;
   }
@@ -264,7 +271,7 @@ describe("what the bot missed", () => {
   });
 
   it("a staff-written answer is used instead, resets the miss count and records nothing", async () => {
-    const { say, misses, world } = learningRunner({ "食堂开放吗": { answer: "食堂不对外开放。", source: "工作人员解答" } });
+    const { say, misses, world } = learningRunner({ 食堂开放吗: { answer: "食堂不对外开放。", source: "工作人员解答" } });
     const u = anon("learned");
     await say(u, "阿巴阿巴");
     const out = await say(u, "食堂开放吗");

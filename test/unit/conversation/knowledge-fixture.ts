@@ -19,11 +19,20 @@ const guideFile = JSON.parse(fs.readFileSync(path.join(root, "config/guide/zdrmt
 export const GUIDE = {
   title: guideFile.title,
   lastUpdated: "2026-01-05",
-  sections: guideFile.sections.map((s) => ({ ...s, body: s.body.replace("{{contact}}", "受理机构：区融媒体中心办公室\n办公时间：待机关补充\n联系电话：待机关补充") })),
+  sections: guideFile.sections.map((s) => ({
+    ...s,
+    body: s.body.replace("{{contact}}", "受理机构：区融媒体中心办公室\n办公时间：待机关补充\n联系电话：待机关补充"),
+  })),
 };
 export const CATALOGUE = [
   { indexNo: "ZDRMT/2020-00001", title: "张店区融媒体中心2019年政府信息公开工作年度报告", writtenDate: "2020-01-20", subjectCategory: "年度报告", url: null },
-  { indexNo: "ZDRMT/2025-00002", title: "张店区融媒体中心2024年政府信息公开工作年度报告", writtenDate: "2025-01-20", subjectCategory: "年度报告", url: "https://example.gov.cn/zdrmt/2024-report" },
+  {
+    indexNo: "ZDRMT/2025-00002",
+    title: "张店区融媒体中心2024年政府信息公开工作年度报告",
+    writtenDate: "2025-01-20",
+    subjectCategory: "年度报告",
+    url: "https://example.gov.cn/zdrmt/2024-report",
+  },
   { indexNo: "ZDRMT/2021-00003", title: "张店区融媒体中心2021年部门预算公开", writtenDate: "2021-02-10", subjectCategory: "预算决算", url: null },
 ];
 
@@ -54,7 +63,10 @@ export function snapshot(year: number, k: number) {
     reviewLitigation: { "review.upheld": k, "review.total": k, "litigation.direct.upheld": 2, "litigation.direct.total": 2 },
     activeDisclosure:
       format === "2019"
-        ? ({ art20_1: { normative_docs: { new_made: 3 * k, new_published: 2, total_published: 9 } } } as Record<string, Record<string, Record<string, number | null>>>)
+        ? ({ art20_1: { normative_docs: { new_made: 3 * k, new_published: 2, total_published: 9 } } } as Record<
+            string,
+            Record<string, Record<string, number | null>>
+          >)
         : ({ art20_1: { normative_docs: { issued: 3 * k, repealed: 1, in_force: 9 } } } as Record<string, Record<string, Record<string, number | null>>>),
     sections: {
       preamble: "",

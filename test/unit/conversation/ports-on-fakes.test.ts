@@ -20,10 +20,25 @@ const ctx: PortsContext = {
 };
 
 const home = Object.assign(new Agency(), { id: "a-home", code: "zdrmt", name: "张店区融媒体中心", profile: null });
-const entry = (id: string, code: string, name: string): DirectoryEntry => ({ id, parentId: null, code, name, shortName: null, fullName: null, duties: null, contact: "联系方式待机关补充" });
+const entry = (id: string, code: string, name: string): DirectoryEntry => ({
+  id,
+  parentId: null,
+  code,
+  name,
+  shortName: null,
+  fullName: null,
+  duties: null,
+  contact: "联系方式待机关补充",
+});
 const speaker: Speaker = { channel: "oa", userId: "o-1", citizenKey: "oa:o-1" };
 const FORM = intakeSchema.parse(personBody());
-const FILED: IntakeAnswer = { applicationNo: "ZDJYJ-2026-0001", queryCode: "123456789012", status: "received", receivedAt: "2026-03-02", dueDate: "2026-03-30" };
+const FILED: IntakeAnswer = {
+  applicationNo: "ZDJYJ-2026-0001",
+  queryCode: "123456789012",
+  status: "received",
+  receivedAt: "2026-03-02",
+  dueDate: "2026-03-30",
+};
 
 /** Typed fakes of every module the bot calls; each records its calls. A field left out stays a throwing stub. */
 function fakeDeps(over: Partial<ConversationDeps> = {}) {
@@ -120,7 +135,10 @@ describe("the bot's effects on typed fakes", () => {
           },
         },
       }).deps;
-    expect(await realPorts(ctx, status(new DomainError("APPLICATION.NOT_FOUND", "未找到该申请"))).status("X", "Y", speaker)).toEqual({ ok: false, message: "未找到该申请" });
+    expect(await realPorts(ctx, status(new DomainError("APPLICATION.NOT_FOUND", "未找到该申请"))).status("X", "Y", speaker)).toEqual({
+      ok: false,
+      message: "未找到该申请",
+    });
     await expect(realPorts(ctx, status(new Error("database down"))).status("X", "Y", speaker)).rejects.toThrow("database down");
   });
 });

@@ -55,7 +55,14 @@ describe("the flat WeChat XML reader", () => {
 
   it("keeps the text of a message exactly, markup-looking characters included", () => {
     expect(parseFlatWechatXml(text("含 <标签> & 符号 ]] > 的文字"))?.Content).toBe("含 <标签> & 符号 ]] > 的文字");
-    expect(parseFlatWechatXml(text("办公时间"))).toEqual({ ToUserName: "gh_1", FromUserName: "o_user", CreateTime: "1700000000", MsgType: "text", Content: "办公时间", MsgId: "1234567890123456" });
+    expect(parseFlatWechatXml(text("办公时间"))).toEqual({
+      ToUserName: "gh_1",
+      FromUserName: "o_user",
+      CreateTime: "1700000000",
+      MsgType: "text",
+      Content: "办公时间",
+      MsgId: "1234567890123456",
+    });
   });
 
   it.each(leftToParser)("leaves %j to the full path", (doc) => {
@@ -63,7 +70,13 @@ describe("the flat WeChat XML reader", () => {
   });
 
   it("still refuses declarations, entities and malformed documents (through the full path)", () => {
-    for (const doc of [`<!DOCTYPE xml [<!ENTITY e "x">]><xml><A>&e;</A></xml>`, `<xml><!DOCTYPE x><A>x</A></xml>`, `<xml><A>x</B></xml>`, `<xml><A>x</A>`, `<xml><A><![CDATA[x</A></xml>`]) {
+    for (const doc of [
+      `<!DOCTYPE xml [<!ENTITY e "x">]><xml><A>&e;</A></xml>`,
+      `<xml><!DOCTYPE x><A>x</A></xml>`,
+      `<xml><A>x</B></xml>`,
+      `<xml><A>x</A>`,
+      `<xml><A><![CDATA[x</A></xml>`,
+    ]) {
       expect(() => parseWechatXml(doc)).toThrow(XmlRejected);
     }
   });

@@ -44,12 +44,14 @@ describe("import boundaries", () => {
   });
 
   test("a pure rule file may import plain vocabulary and other rules", async () => {
-    const code = 'import type { DisclosureValues } from "./disclosure-values";\nimport { getFormat } from "./formats";\nexport const f = (v: DisclosureValues) => [v, getFormat];\n';
+    const code =
+      'import type { DisclosureValues } from "./disclosure-values";\nimport { getFormat } from "./formats";\nexport const f = (v: DisclosureValues) => [v, getFormat];\n';
     expect(await importErrors(PURE, code)).toEqual([]);
   });
 
   test("a service file may import typeorm and entities", async () => {
-    const code = 'import type { DataSource } from "typeorm";\nimport { ReportDraft } from "./entities";\nexport const x = (d: DataSource) => [d, ReportDraft];\n';
+    const code =
+      'import type { DataSource } from "typeorm";\nimport { ReportDraft } from "./entities";\nexport const x = (d: DataSource) => [d, ReportDraft];\n';
     expect(await importErrors(SERVICE, code)).toEqual([]);
   });
 

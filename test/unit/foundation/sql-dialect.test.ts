@@ -36,11 +36,21 @@ describe("PostgreSQL dialect", () => {
 
   it("builds an upsert with its values as parameters", () => {
     const q = sql.params();
-    const text = sql.upsert(q, { table: "counters", row: { agency_id: "a", name: "n", value: 1 }, conflict: ["agency_id", "name"], update: "value = counters.value + excluded.value", returning: "value" });
-    expect(text).toBe("INSERT INTO counters (agency_id, name, value) VALUES ($1, $2, $3) ON CONFLICT (agency_id, name) DO UPDATE SET value = counters.value + excluded.value RETURNING value");
+    const text = sql.upsert(q, {
+      table: "counters",
+      row: { agency_id: "a", name: "n", value: 1 },
+      conflict: ["agency_id", "name"],
+      update: "value = counters.value + excluded.value",
+      returning: "value",
+    });
+    expect(text).toBe(
+      "INSERT INTO counters (agency_id, name, value) VALUES ($1, $2, $3) ON CONFLICT (agency_id, name) DO UPDATE SET value = counters.value + excluded.value RETURNING value",
+    );
     expect(q.values).toEqual(["a", "n", 1]);
     const plain = sql.params();
-    expect(sql.upsert(plain, { table: "t", row: { k: 1 }, conflict: ["k"], update: "k = excluded.k" })).toBe("INSERT INTO t (k) VALUES ($1) ON CONFLICT (k) DO UPDATE SET k = excluded.k");
+    expect(sql.upsert(plain, { table: "t", row: { k: 1 }, conflict: ["k"], update: "k = excluded.k" })).toBe(
+      "INSERT INTO t (k) VALUES ($1) ON CONFLICT (k) DO UPDATE SET k = excluded.k",
+    );
   });
 
   it("takes the rows of an UPDATE … RETURNING from TypeORM's [rows, count] and of an INSERT as they are", () => {
@@ -81,8 +91,16 @@ describe("SQLite dialect", () => {
 
   it("builds the same upsert with its own placeholders", () => {
     const q = sql.params();
-    const text = sql.upsert(q, { table: "counters", row: { agency_id: "a", name: "n", value: 1 }, conflict: ["agency_id", "name"], update: "value = counters.value + excluded.value", returning: "value" });
-    expect(text).toBe("INSERT INTO counters (agency_id, name, value) VALUES (?, ?, ?) ON CONFLICT (agency_id, name) DO UPDATE SET value = counters.value + excluded.value RETURNING value");
+    const text = sql.upsert(q, {
+      table: "counters",
+      row: { agency_id: "a", name: "n", value: 1 },
+      conflict: ["agency_id", "name"],
+      update: "value = counters.value + excluded.value",
+      returning: "value",
+    });
+    expect(text).toBe(
+      "INSERT INTO counters (agency_id, name, value) VALUES (?, ?, ?) ON CONFLICT (agency_id, name) DO UPDATE SET value = counters.value + excluded.value RETURNING value",
+    );
     expect(q.values).toEqual(["a", "n", 1]);
   });
 

@@ -17,11 +17,7 @@ function tsFiles(dir: string): string[] {
 const ROLE_CHECK = /\.role\s*[!=]==?\s*"|requireStaff\([^,()]*,\s*"|requireRole\([^,()]*,\s*"|\broles\s*:\s*\[|\.includes\(\s*\w+\.role\s*\)/;
 
 test("routers, console pages and http/ ask the policy instead of naming roles", () => {
-  const files = [
-    ...tsFiles("src/modules").filter((f) => /\/routes\.ts$|-routes\.ts$/.test(f)),
-    ...tsFiles("src/modules/console"),
-    ...tsFiles("src/http"),
-  ];
+  const files = [...tsFiles("src/modules").filter((f) => /\/routes\.ts$|-routes\.ts$/.test(f)), ...tsFiles("src/modules/console"), ...tsFiles("src/http")];
   expect(files.length).toBeGreaterThan(10);
   const offenders = files.flatMap((f) =>
     fs
@@ -34,7 +30,13 @@ test("routers, console pages and http/ ask the policy instead of naming roles", 
 });
 
 test("the check recognises the role comparisons it forbids", () => {
-  for (const line of ['if (staff.role === "admin")', 'requireStaff(app, "approver", "admin")', 'requireStaff(deps.staff, "admin")', 'requireRole(ctx, "admin")', '{ roles: ["admin"] }'])
+  for (const line of [
+    'if (staff.role === "admin")',
+    'requireStaff(app, "approver", "admin")',
+    'requireStaff(deps.staff, "admin")',
+    'requireRole(ctx, "admin")',
+    '{ roles: ["admin"] }',
+  ])
     expect(ROLE_CHECK.test(line)).toBe(true);
   expect(ROLE_CHECK.test("requireStaff(app, mayPublishReport)")).toBe(false);
   expect(ROLE_CHECK.test("requireStaff(deps.staff, mayPublishReport)")).toBe(false);

@@ -1,5 +1,15 @@
 // The staff accounts' role rules (staff/policy.ts): the role groups, user management, TOTP.
-import { ALL_ROLES, isAgencyStaff, isApprover, mayManageAccountOf, mayManageOversightAccounts, mayManageUsers, mayUseTotp, OVERSIGHT_ROLES, STAFF_ROLES } from "../../../src/modules/staff/policy";
+import {
+  ALL_ROLES,
+  isAgencyStaff,
+  isApprover,
+  mayManageAccountOf,
+  mayManageOversightAccounts,
+  mayManageUsers,
+  mayUseTotp,
+  OVERSIGHT_ROLES,
+  STAFF_ROLES,
+} from "../../../src/modules/staff/policy";
 import { admitted, EVERY_ROLE } from "./role-table";
 
 test("agency staff are clerk, approver and admin; supervisor and platform admin oversee", () => {

@@ -40,7 +40,14 @@ const byId = async (i: CheckInput) => Object.fromEntries((await runChecks(i)).ma
 describe("report checks", () => {
   it("all pass on a consistent 2019-format year", async () => {
     const checks = await runChecks(input());
-    expect(checks.map((c) => c.id)).toEqual(["stated.balance", "derived.result_total", "derived.column_total", "derived.cross_year", "derived.group_totals", "nonnegative"]);
+    expect(checks.map((c) => c.id)).toEqual([
+      "stated.balance",
+      "derived.result_total",
+      "derived.column_total",
+      "derived.cross_year",
+      "derived.group_totals",
+      "nonnegative",
+    ]);
     expect(checks.every((c) => c.ok)).toBe(true);
   });
 
@@ -93,7 +100,9 @@ describe("report checks", () => {
     r["litigation.direct.total"] = 3;
     const t = consistent();
     t.rows["carried_forward"][0] = -1;
-    const c = await byId(input({ reviewLitigation: r, applications: t, evidence: { ...noEvidence, inconsistentCases: async () => ["（2024）鲁0303行初1号"] } }));
+    const c = await byId(
+      input({ reviewLitigation: r, applications: t, evidence: { ...noEvidence, inconsistentCases: async () => ["（2024）鲁0303行初1号"] } }),
+    );
     expect(c["derived.group_totals"].ok).toBe(false);
     expect(c["derived.group_totals"].detail).toContain("行政诉讼·未经复议直接起诉·总计");
     expect(c["derived.group_totals"].detail).toContain("（2024）鲁0303行初1号");
@@ -103,13 +112,22 @@ describe("report checks", () => {
 
   it("2021 format checks 现行有效件数 against last year", async () => {
     const base = { fmt: fmt21, year: 2023, applications: consistent(fmt21) };
-    const prev = { year: 2022, source: "published" as const, version: 1, carriedForward: [1, 0, 0, 0, 0, 0, 1], formatId: "2021", activeDisclosure: { art20_1: { regulations: { issued: 1, repealed: 0, in_force: 5 } } } };
+    const prev = {
+      year: 2022,
+      source: "published" as const,
+      version: 1,
+      carriedForward: [1, 0, 0, 0, 0, 0, 1],
+      formatId: "2021",
+      activeDisclosure: { art20_1: { regulations: { issued: 1, repealed: 0, in_force: 5 } } },
+    };
     const bad = await byId(input({ ...base, previous: prev, activeDisclosure: { art20_1: { regulations: { issued: 2, repealed: 1, in_force: 5 } } } }));
     expect(bad["derived.in_force"].ok).toBe(false);
     expect(bad["derived.in_force"].detail).toContain("“规章”：现行有效件数为5，应为上年现行有效件数5＋本年制发件数2－本年废止件数1＝6");
     const good = await byId(input({ ...base, previous: prev, activeDisclosure: { art20_1: { regulations: { issued: 2, repealed: 1, in_force: 6 } } } }));
     expect(good["derived.in_force"].ok).toBe(true);
-    const fromOldFormat = await byId(input({ ...base, previous: { ...prev, formatId: "2019" }, activeDisclosure: { art20_1: { regulations: { issued: 2, repealed: 1, in_force: 5 } } } }));
+    const fromOldFormat = await byId(
+      input({ ...base, previous: { ...prev, formatId: "2019" }, activeDisclosure: { art20_1: { regulations: { issued: 2, repealed: 1, in_force: 5 } } } }),
+    );
     expect(fromOldFormat["derived.in_force"].ok).toBe(true);
     expect(fromOldFormat["derived.in_force"].detail).toContain("未核对");
     // 本年增/减 may be negative in the 2019 format.

@@ -14,10 +14,21 @@ function table(values: Record<string, number>) {
 
 describe("narrative", () => {
   it("drafts section 一 from the figures, compared with last year, with the five aspects of the 2021 format", () => {
-    const now = table({ "received.new": 12, "received.carried_over": 1, "result.total": 11, "result.granted": 6, "result.partial": 1, "result.withheld.third_party": 2, "result.other.no_correction": 2, carried_forward: 2 });
+    const now = table({
+      "received.new": 12,
+      "received.carried_over": 1,
+      "result.total": 11,
+      "result.granted": 6,
+      "result.partial": 1,
+      "result.withheld.third_party": 2,
+      "result.other.no_correction": 2,
+      carried_forward: 2,
+    });
     const before = table({ "received.new": 9, "result.total": 10 });
     const s1 = draftSection1("2021", 2025, "张店区融媒体中心", now, before);
-    expect(s1).toContain("2025年，本机关新收政府信息公开申请12件（上年9件，比上年增加3件），上年结转1件；本年度办结11件，其中予以公开6件，部分公开1件，不予公开2件，无法提供0件，不予处理0件，其他处理2件（上年办结10件，比上年增加1件）；结转下年度继续办理2件。");
+    expect(s1).toContain(
+      "2025年，本机关新收政府信息公开申请12件（上年9件，比上年增加3件），上年结转1件；本年度办结11件，其中予以公开6件，部分公开1件，不予公开2件，无法提供0件，不予处理0件，其他处理2件（上年办结10件，比上年增加1件）；结转下年度继续办理2件。",
+    );
     for (const h of ["（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"]) expect(s1).toContain(h);
     expect(draftSection1("2019", 2020, "某机关", table({ "received.new": 3 }), table({ "received.new": 5 }))).toContain("（上年5件，比上年减少2件）");
   });
@@ -25,7 +36,9 @@ describe("narrative", () => {
   it("section 六 states the information-processing fees when any were collected", () => {
     expect(section6WithFees("无。", 0, 0)).toBe("无。");
     expect(section6WithFees("无。", 3, 1200)).toBe("本年度依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费3件，共计1200元。");
-    expect(section6WithFees("其他事项。", 1, 100.5)).toBe("本年度依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费1件，共计100.50元。\n\n其他事项。");
+    expect(section6WithFees("其他事项。", 1, 100.5)).toBe(
+      "本年度依据《政府信息公开信息处理费管理办法》（国办函〔2020〕109号）收取信息处理费1件，共计100.50元。\n\n其他事项。",
+    );
     expect(section6WithFees("已写明信息处理费情况。", 1, 100)).toBe("已写明信息处理费情况。");
   });
 
@@ -48,7 +61,13 @@ describe("narrative", () => {
     expect(diffReports(base, after)).toEqual([
       { part: "applications", path: "applications.result.granted.natural_person", label: "（一）予以公开 / 自然人", before: 0, after: 1 },
       { part: "reviewLitigation", path: "reviewLitigation.review.total", label: "行政复议·总计", before: 0, after: 1 },
-      { part: "activeDisclosure", path: "activeDisclosure.art20_1.regulations.issued", label: "第二十条第（一）项 / 规章 / 本年制发件数", before: null, after: 2 },
+      {
+        part: "activeDisclosure",
+        path: "activeDisclosure.art20_1.regulations.issued",
+        label: "第二十条第（一）项 / 规章 / 本年制发件数",
+        before: null,
+        after: 2,
+      },
       { part: "sections", path: "sections.s1", label: "一、总体情况", before: "a", after: "b" },
     ]);
     expect(diffReports(base, base)).toEqual([]);
@@ -56,7 +75,14 @@ describe("narrative", () => {
 });
 
 describe("import validation", () => {
-  const good = { externalId: "E1", receivedAt: "2021-03-01", channel: "online", applicantCategory: "natural_person", applicantName: "王五", description: "某文件" };
+  const good = {
+    externalId: "E1",
+    receivedAt: "2021-03-01",
+    channel: "online",
+    applicantCategory: "natural_person",
+    applicantName: "王五",
+    description: "某文件",
+  };
   it("lists every bad line with its number and reason", () => {
     const lines = [
       JSON.stringify(good),

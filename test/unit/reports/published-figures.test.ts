@@ -36,6 +36,10 @@ describe("published figures", () => {
   it("lists table 四 with a count for every column, 0 where the snapshot has none", () => {
     expect(f.reviewLitigation.find((r) => r.code === "review.total")?.count).toBe(3);
     expect(f.reviewLitigation.length).toBeGreaterThan(3);
-    expect(f.reviewLitigation.filter((r) => !["review.total", "litigation.direct.total", "litigation.after_review.total"].includes(r.code)).every((r) => r.count === 0)).toBe(true);
+    expect(
+      f.reviewLitigation
+        .filter((r) => !["review.total", "litigation.direct.total", "litigation.after_review.total"].includes(r.code))
+        .every((r) => r.count === 0),
+    ).toBe(true);
   });
 });

@@ -21,7 +21,11 @@ async function docx(format: "2019" | "2021", opts: { draft?: boolean; failing?: 
   const out = await renderReport(sampleReport(format, { failing: opts.failing }), "docx", { draft: opts.draft });
   const zip = await JSZip.loadAsync(out.body as Buffer);
   const read = (name: string) => zip.file(name)!.async("string");
-  const headers = await Promise.all(Object.keys(zip.files).filter((n) => /^word\/header\d+\.xml$/.test(n)).map(read));
+  const headers = await Promise.all(
+    Object.keys(zip.files)
+      .filter((n) => /^word\/header\d+\.xml$/.test(n))
+      .map(read),
+  );
   return { doc: await read("word/document.xml"), headers };
 }
 
@@ -156,7 +160,7 @@ describe("XLSX", () => {
     const ws = wb.getWorksheet("三、申请情况")!;
     expect(ws.pageSetup.printTitlesRow).toBe("1:4");
     const workbookXml = await zip.file("xl/workbook.xml")!.async("string");
-    expect(workbookXml).toContain("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"2\">&apos;三、申请情况&apos;!$1:$4</definedName>");
+    expect(workbookXml).toContain('<definedName name="_xlnm.Print_Titles" localSheetId="2">&apos;三、申请情况&apos;!$1:$4</definedName>');
     expect(ws.views[0]).toMatchObject({ state: "frozen", xSplit: 3, ySplit: 4 });
     const widths = Array.from({ length: 10 }, (_, i) => ws.getColumn(i + 1).width!);
     expect(new Set(widths.slice(3)).size).toBe(1);
@@ -234,7 +238,13 @@ describe("HTML and Markdown", () => {
     expect(checks).toBeGreaterThan(mark);
     expect(html.indexOf("<h1>")).toBeGreaterThan(checks);
     const md = (await renderReport(r, "md", { draft: true })).body as string;
-    expect(md.split("\n").slice(0, 5)).toEqual([`> **${DRAFT_HEADER}**`, "", "> **校验未通过（1项），本稿不能发布：**", ">", `> 1. stated.balance：${FAILED_DETAIL}`]);
+    expect(md.split("\n").slice(0, 5)).toEqual([
+      `> **${DRAFT_HEADER}**`,
+      "",
+      "> **校验未通过（1项），本稿不能发布：**",
+      ">",
+      `> 1. stated.balance：${FAILED_DETAIL}`,
+    ]);
     expect(md).toContain("# 张店区融媒体中心2019年政府信息公开工作年度报告（草稿）");
   });
 });

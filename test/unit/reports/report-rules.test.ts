@@ -50,7 +50,11 @@ describe("reporting years", () => {
 
 describe("saving a draft", () => {
   it("is refused over another version than the editor saw, naming the current one", () => {
-    expect(refusal(() => assertDraftVersion(4, 3))).toEqual({ code: "REPORT.CONFLICT", message: "草稿已被他人修改，请刷新后重试", details: { currentVersion: 4 } });
+    expect(refusal(() => assertDraftVersion(4, 3))).toEqual({
+      code: "REPORT.CONFLICT",
+      message: "草稿已被他人修改，请刷新后重试",
+      details: { currentVersion: 4 },
+    });
     expect(codeOf(() => assertDraftVersion(4, 5))).toBe("REPORT.CONFLICT");
     expect(codeOf(() => assertDraftVersion(4, 4))).toBeNull();
     expect(codeOf(() => assertDraftVersion(4, undefined))).toBeNull();
@@ -84,7 +88,9 @@ describe("section 二 figures", () => {
 
   it("refuse a table, row or column the format lacks (the stub column included)", () => {
     expect(fields(disclosureProblems(fmt21, { art20_9: { central_procurement: { purchase_amount: 1 } } }))).toEqual(["art20_9: 2021年版格式没有这一项"]);
-    expect(fields(disclosureProblems(fmt21, { art20_5: { other_services: { decisions: 1 } } }))).toEqual(["art20_5.other_services: 第二十条第（五）项没有这一行"]);
+    expect(fields(disclosureProblems(fmt21, { art20_5: { other_services: { decisions: 1 } } }))).toEqual([
+      "art20_5.other_services: 第二十条第（五）项没有这一行",
+    ]);
     expect(fields(disclosureProblems(fmt21, { art20_5: { licensing: { change: 1, content: 2 } } }))).toEqual([
       "art20_5.licensing.change: 第二十条第（五）项没有这一列",
       "art20_5.licensing.content: 第二十条第（五）项没有这一列",
@@ -96,11 +102,17 @@ describe("section 二 figures", () => {
       "art20_1.regulations.new_made: 应为非负整数",
       "art20_1.regulations.new_published: 应为非负整数",
     ]);
-    expect(fields(disclosureProblems(fmt19, { art20_9: { central_procurement: { purchase_amount: -0.5 } } }))).toEqual(["art20_9.central_procurement.purchase_amount: 金额不能为负数"]);
+    expect(fields(disclosureProblems(fmt19, { art20_9: { central_procurement: { purchase_amount: -0.5 } } }))).toEqual([
+      "art20_9.central_procurement.purchase_amount: 金额不能为负数",
+    ]);
     expect(fields(disclosureProblems(fmt21, { art20_8: { admin_fees: { fee_amount: -3 } } }))).toEqual(["art20_8.admin_fees.fee_amount: 金额不能为负数"]);
     expect(fields(disclosureProblems(fmt19, { art20_6: { penalty: { change: 0.5 } } }))).toEqual(["art20_6.penalty.change: 本年增/减应为整数"]);
     const r = refusal(() => assertDisclosureValues(fmt19, { art20_1: { regulations: { new_made: -1 } } }));
-    expect(r).toEqual({ code: "VALIDATION.INVALID_INPUT", message: "第二十条数据有误", details: [{ field: "art20_1.regulations.new_made", message: "应为非负整数" }] });
+    expect(r).toEqual({
+      code: "VALIDATION.INVALID_INPUT",
+      message: "第二十条数据有误",
+      details: [{ field: "art20_1.regulations.new_made", message: "应为非负整数" }],
+    });
   });
 
   it("an edit writes the entered cells over the stored ones and keeps the rest, without touching the stored object", () => {
@@ -166,14 +178,26 @@ describe("the case register", () => {
     ["a pending case with a conclusion date", { outcome: "pending", filedAt: "2025-02-01", concludedAt: "2025-03-01" }, "尚未审结的案件不能有审结日期"],
     ["a concluded case without one", { outcome: "upheld", filedAt: "2025-02-01", concludedAt: null }, "已审结的案件须填写审结日期"],
     ["a conclusion before the filing", { outcome: "upheld", filedAt: "2025-02-01", concludedAt: "2025-01-31" }, "审结日期不能早于立案日期"],
-    ["a filing before the Regulation", { outcome: "pending", filedAt: "2008-04-30", concludedAt: null }, "立案日期不能早于2008-05-01（政府信息公开条例施行之日）"],
+    [
+      "a filing before the Regulation",
+      { outcome: "pending", filedAt: "2008-04-30", concludedAt: null },
+      "立案日期不能早于2008-05-01（政府信息公开条例施行之日）",
+    ],
     ["a filing after today", { outcome: "pending", filedAt: "2026-03-03", concludedAt: null }, "立案日期不能晚于今天"],
     ["a conclusion after today", { outcome: "upheld", filedAt: "2026-03-01", concludedAt: "2026-03-03" }, "审结日期不能晚于今天"],
   ] as const)("refuses %s", (_what, c, message) => {
     expect(refusal(() => assertValidCase(c, today))).toEqual({ code: "REPORT.INVALID_CASE", message, details: undefined });
   });
 
-  const stored: CaseRecord = { kind: "review", outcome: "pending", filedAt: "2025-03-01", concludedAt: null, applicationId: "app-1", reference: "复议〔2025〕1号", note: "备注" };
+  const stored: CaseRecord = {
+    kind: "review",
+    outcome: "pending",
+    filedAt: "2025-03-01",
+    concludedAt: null,
+    applicationId: "app-1",
+    reference: "复议〔2025〕1号",
+    note: "备注",
+  };
 
   it("an edit changes what it names and keeps the rest; the audit keeps the counted facts before and after", () => {
     const { next, before, after } = caseEdit(stored, { outcome: "corrected", concludedAt: "2025-06-30", note: null }, today);
@@ -198,7 +222,12 @@ describe("the case register", () => {
     expect(codeOf(() => caseEdit(stored, { outcome: "upheld" }, today))).toBe("REPORT.INVALID_CASE");
     const concluded = { ...stored, outcome: "upheld" as const, concludedAt: "2025-06-01" };
     expect(refusal(() => caseEdit(concluded, { outcome: "pending" }, today))?.message).toBe("尚未审结的案件不能有审结日期");
-    expect(caseEdit(concluded, { outcome: "pending", concludedAt: null }, today).after).toEqual({ kind: "review", outcome: "pending", filedAt: "2025-03-01", concludedAt: null });
+    expect(caseEdit(concluded, { outcome: "pending", concludedAt: null }, today).after).toEqual({
+      kind: "review",
+      outcome: "pending",
+      filedAt: "2025-03-01",
+      concludedAt: null,
+    });
     expect(refusal(() => caseEdit(concluded, { filedAt: "2025-07-01" }, today))?.message).toBe("审结日期不能早于立案日期");
   });
 });
@@ -206,14 +235,22 @@ describe("the case register", () => {
 describe("publication", () => {
   it("waits for the year to end (in the agency's calendar)", () => {
     expect(codeOf(() => assertYearEnded(2025, "2026-01-01"))).toBeNull();
-    expect(refusal(() => assertYearEnded(2025, "2025-12-31"))).toEqual({ code: "REPORT.YEAR_NOT_ENDED", message: "2025年尚未结束，不能发布该年度报告", details: undefined });
+    expect(refusal(() => assertYearEnded(2025, "2025-12-31"))).toEqual({
+      code: "REPORT.YEAR_NOT_ENDED",
+      message: "2025年尚未结束，不能发布该年度报告",
+      details: undefined,
+    });
     expect(codeOf(() => assertYearEnded(2027, "2026-06-01"))).toBe("REPORT.YEAR_NOT_ENDED");
   });
 
   it("is blocked by a failed check, which the refusal lists", () => {
     const failing = sampleReport("2021", { failing: true });
     expect(codeOf(() => assertChecksPassed(sampleReport("2021").checks))).toBeNull();
-    expect(refusal(() => assertChecksPassed(failing.checks))).toEqual({ code: "REPORT.CHECKS_FAILED", message: "报告校验未通过，不能发布", details: [failing.checks[0]] });
+    expect(refusal(() => assertChecksPassed(failing.checks))).toEqual({
+      code: "REPORT.CHECKS_FAILED",
+      message: "报告校验未通过，不能发布",
+      details: [failing.checks[0]],
+    });
   });
 
   it("is offered to staff only when the year has ended and every check passes", () => {
@@ -230,7 +267,9 @@ describe("publication", () => {
     const corrected = { ...sampleReport("2021"), sections: { ...v1.sections, s5: "二是主动公开不够及时。" } };
     const next = nextPublication({ version: 2, snapshot: v1 }, corrected);
     expect(next.version).toBe(3);
-    expect(next.differences).toEqual([{ part: "sections", path: "sections.s5", label: expect.any(String), before: v1.sections.s5, after: "二是主动公开不够及时。" }]);
+    expect(next.differences).toEqual([
+      { part: "sections", path: "sections.s5", label: expect.any(String), before: v1.sections.s5, after: "二是主动公开不够及时。" },
+    ]);
     expect(pendingDifferences({ snapshot: v1 }, corrected)).toEqual(next.differences);
     expect(pendingDifferences(null, corrected)).toEqual([]);
   });

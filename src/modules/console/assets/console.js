@@ -14,7 +14,9 @@
       var file = input.files && input.files[0];
       if (!target || !file) return;
       var reader = new FileReader();
-      reader.onload = function () { target.value = String(reader.result || ""); };
+      reader.onload = function () {
+        target.value = String(reader.result || "");
+      };
       reader.readAsText(file, "utf-8");
     });
   });

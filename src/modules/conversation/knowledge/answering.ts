@@ -96,12 +96,18 @@ function figureAnswer(index: KnowledgeIndex, text: string, currentYear: number):
   // 件 counts applications, but not in 文件/证件/案件/邮件 ("一份申请可以申请好几个文件吗").
   const PIECES = /(?<![文证案邮稿附条])件/;
   const duration = /期限|多少天|几天|多久|多长时间|时间|费|钱|几个工作日/.test(text) && !PIECES.test(text);
-  const countAsked = FIGURE_ASK.test(text) && !duration && (hasYear || PIECES.test(text) || /宗|起|报告|统计|数据|数量|收到|受理|不予公开|予以公开|部分公开|复议|诉讼|起诉|结转|无法提供|不予处理/.test(text));
+  const countAsked =
+    FIGURE_ASK.test(text) &&
+    !duration &&
+    (hasYear || PIECES.test(text) || /宗|起|报告|统计|数据|数量|收到|受理|不予公开|予以公开|部分公开|复议|诉讼|起诉|结转|无法提供|不予处理/.test(text));
   if (!countAsked && !isNarrative && !(COMPARE.test(text) && (hasYear || /申请|复议|诉讼|报告/.test(text)))) return null;
   const { years, asked, compare } = figureYears(text, currentYear, published);
   const missing = years.filter((y) => !published.includes(y));
   if (asked !== null && missing.length) {
-    const list = [...published].sort().map((y) => `${y}年`).join("、");
+    const list = [...published]
+      .sort()
+      .map((y) => `${y}年`)
+      .join("、");
     return {
       kind: "redirect",
       reason: "report_not_published",
@@ -156,7 +162,10 @@ function figureAnswer(index: KnowledgeIndex, text: string, currentYear: number):
         unitId: top.unit.id,
         score: top.confidence,
         hasDetail: false,
-        text: unitReply({ ...top.unit, detail: undefined, source: { ...top.unit.source, label: `${top.unit.source.label.replace(/·总计$/, "")}·${c.label}` } }, `${f.year}年${top.unit.questions[0]}中，${c.label}：${c.value}${f.unit}（合计${f.value}${f.unit}）。`),
+        text: unitReply(
+          { ...top.unit, detail: undefined, source: { ...top.unit.source, label: `${top.unit.source.label.replace(/·总计$/, "")}·${c.label}` } },
+          `${f.year}年${top.unit.questions[0]}中，${c.label}：${c.value}${f.unit}（合计${f.value}${f.unit}）。`,
+        ),
       };
     }
     if (legalPerson) {
@@ -167,31 +176,53 @@ function figureAnswer(index: KnowledgeIndex, text: string, currentYear: number):
         unitId: top.unit.id,
         score: top.confidence,
         hasDetail: false,
-        text: unitReply({ ...top.unit, detail: undefined }, `${f.year}年${top.unit.questions[0]}中，法人或其他组织：${sum}${f.unit}（${org.map((c) => `${c.label}${c.value}`).join("、")}）。`),
+        text: unitReply(
+          { ...top.unit, detail: undefined },
+          `${f.year}年${top.unit.questions[0]}中，法人或其他组织：${sum}${f.unit}（${org.map((c) => `${c.label}${c.value}`).join("、")}）。`,
+        ),
       };
     }
     if (f.section === "二" || f.section === "四") {
       const asked = cols.find((c) => (DISCLOSURE_COLUMN_WORDS[c.code.split(".").pop()!] ?? []).some((w) => text.includes(w)) || text.includes(c.label));
       if (asked) {
-        const rest = cols.filter((c) => c !== asked).map((c) => `${c.label}${c.value}${c.unit ?? f.unit}`).join("，");
+        const rest = cols
+          .filter((c) => c !== asked)
+          .map((c) => `${c.label}${c.value}${c.unit ?? f.unit}`)
+          .join("，");
         return {
           kind: "answer",
           unitId: top.unit.id,
           score: top.confidence,
           hasDetail: false,
-          text: unitReply({ ...top.unit, source: { ...top.unit.source, label: `${top.unit.source.label}·${asked.label}` } }, `${f.year}年${f.rowLabel}${asked.label}：${asked.value}${asked.unit ?? f.unit}${rest ? `（${rest}）` : ""}。`),
+          text: unitReply(
+            { ...top.unit, source: { ...top.unit.source, label: `${top.unit.source.label}·${asked.label}` } },
+            `${f.year}年${f.rowLabel}${asked.label}：${asked.value}${asked.unit ?? f.unit}${rest ? `（${rest}）` : ""}。`,
+          ),
         };
       }
     }
     // No column asked: the total, and which breakdowns exist (the non-zero ones with their figures).
     const nz = cols.filter((c) => c.value);
-    const by = f.section === "三" ? `按申请人分：${(nz.length ? nz : cols.slice(0, 2)).map((c) => `${c.label}${c.value}${f.unit}`).join("，")}。可以问“其中自然人多少”。` : `${cols.map((c) => `${c.label}${c.value}${c.unit ?? f.unit}`).join("，")}。`;
+    const by =
+      f.section === "三"
+        ? `按申请人分：${(nz.length ? nz : cols.slice(0, 2)).map((c) => `${c.label}${c.value}${f.unit}`).join("，")}。可以问“其中自然人多少”。`
+        : `${cols.map((c) => `${c.label}${c.value}${c.unit ?? f.unit}`).join("，")}。`;
     const lead =
-      f.section === "三" ? `${f.year}年${top.unit.questions[0]}：${f.value}${f.unit}。${by}` : f.section === "四" ? `${f.year}年${f.rowLabel}：${f.value}${f.unit}（${by.replace(/。$/, "")}）。` : `${f.year}年${f.rowLabel}：${by}`;
+      f.section === "三"
+        ? `${f.year}年${top.unit.questions[0]}：${f.value}${f.unit}。${by}`
+        : f.section === "四"
+          ? `${f.year}年${f.rowLabel}：${f.value}${f.unit}（${by.replace(/。$/, "")}）。`
+          : `${f.year}年${f.rowLabel}：${by}`;
     return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: false, text: unitReply({ ...top.unit, detail: undefined }, lead) };
   }
   const latest = asked === null && f.value !== null ? `（最近一期${f.year}年度报告）` : "";
-  return { kind: "answer", unitId: top.unit.id, score: top.confidence, hasDetail: Boolean(top.unit.detail), text: unitReply(top.unit, `${top.unit.answer}${latest}`) };
+  return {
+    kind: "answer",
+    unitId: top.unit.id,
+    score: top.confidence,
+    hasDetail: Boolean(top.unit.detail),
+    text: unitReply(top.unit, `${top.unit.answer}${latest}`),
+  };
 }
 
 // ---- the whole message ----
@@ -312,7 +343,10 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   // A bare topic word ("期限") is offered widely; only a question is kept off units about another matter.
   const topicWord = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3;
   const hits = distinct(index.search(text, 8, (u) => u.kind !== "report" || (u.figure?.value === null && aboutReport)))
-    .map((h) => ({ ...h, score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) * (!topicWord && index.foreignTopic(h.unit.id, terms) ? FOREIGN_TOPIC : 1) }))
+    .map((h) => ({
+      ...h,
+      score: h.score * (0.6 + 0.4 * index.conceptCover(h.unit.id, terms)) * (!topicWord && index.foreignTopic(h.unit.id, terms) ? FOREIGN_TOPIC : 1),
+    }))
     .sort((a, b) => b.score - a.score)
     .slice(0, 6);
   // "索引号ZDRMT/2019-00004是什么": the entry of that index number, or that the catalogue has none.
@@ -328,7 +362,8 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
   if (!top) return lookup ? notFound(lookupWords(terms)) : { kind: "none", score: null };
   const second = hits[1];
   // A one- or two-character message ("期限", "时间") names a topic, not a question: offer the choices.
-  const bare = text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && !/[吗呢嘛][？?!！。]*$/.test(text) && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
+  const bare =
+    text.replace(/[\p{P}\p{S}\s]/gu, "").length <= 3 && !/[吗呢嘛][？?!！。]*$/.test(text) && hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE).length >= 2;
   // Clear winner: confident enough, or the only candidate / well ahead of the next one.
   const ahead = !second || second.confidence < CHOICE_CONFIDENCE || top.score >= 1.3 * second.score || distinctive(index, top, second) >= DISTINCT_IDF;
   if (!bare && (top.confidence >= ANSWER_CONFIDENCE || (top.confidence >= 0.3 && ahead))) {
@@ -341,16 +376,29 @@ function rankAnswer(index: KnowledgeIndex, text: string, currentYear: number): A
     // "有没有你们的网站": a word the FAQ or guide speaks of is answered from there, not said to be missing.
     const content = terms.filter((t) => !t.startsWith("#") && t.length >= 2);
     const speaks = hits.find((h) => h.unit.kind !== "catalogue" && h.unit.kind !== "report" && content.every((t) => h.matched?.includes(t)));
-    if (speaks) return { kind: "answer", unitId: speaks.unit.id, score: speaks.confidence, hasDetail: Boolean(speaks.unit.detail), text: unitReply(speaks.unit) };
+    if (speaks)
+      return { kind: "answer", unitId: speaks.unit.id, score: speaks.confidence, hasDetail: Boolean(speaks.unit.detail), text: unitReply(speaks.unit) };
     return notFound(lookupWords(terms));
   }
   // A bare word ("申请") offers the common questions it names first, then the closest others.
   const close = hits.filter((h) => h.confidence >= CHOICE_CONFIDENCE);
-  const common = bare ? index.search(text, 3, (u) => COMMON_CHOICES.includes(u.id)).find((h) => h.confidence >= CHOICE_CONFIDENCE && !close.slice(0, 4).some((c) => c.unit.id === h.unit.id)) : undefined;
+  const common = bare
+    ? index
+        .search(text, 3, (u) => COMMON_CHOICES.includes(u.id))
+        .find((h) => h.confidence >= CHOICE_CONFIDENCE && !close.slice(0, 4).some((c) => c.unit.id === h.unit.id))
+    : undefined;
   const choices = common ? [...close.slice(0, 3), common] : close.slice(0, bare ? 4 : 3);
   if (!choices.length) return { kind: "none", score: top.confidence };
   const hint = index.terms(text).includes("#APPLY") ? "在线填写申请请回复“我要申请”；" : "";
-  return { kind: "clarify", choices: choices.map((c) => c.unit.id), score: top.confidence, text: clarifyText(choices.map((c) => c.unit), hint) };
+  return {
+    kind: "clarify",
+    choices: choices.map((c) => c.unit.id),
+    score: top.confidence,
+    text: clarifyText(
+      choices.map((c) => c.unit),
+      hint,
+    ),
+  };
 }
 
 /**
@@ -361,12 +409,16 @@ export function clauses(text: string): string[] {
   const both = /^(.{2,8}?)和(.{2,8}?)(分别|各自|各)(.+)$/.exec(text);
   // (Not "2019年和2025年各收到多少": years compared are one figure question.)
   if (both && !/\d|年/.test(both[1] + both[2])) return [`${both[1]}${both[4]}`, `${both[2]}${both[4]}`];
-  return text
-    // Also at question marks, at a space between two words ("你们是什么单位 电话多少") and after a question
-    // particle running into the next question ("收费吗多久能答复").
-    .split(/[，,；;。！!～~？?]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|(?<=[吗呢嘛])(?=[\u4e00-\u9fff])|(?:我就是想知道|我只是想知道|我想知道|就是想知道|想知道|想问一下|想问问|我想问|请问|对了|不过)/)
-    .map((p) => p.replace(/^(第[一二三四五六]个?|首先|其次|然后|另外|还有|再就是|以及|最后)[，,、:：]?/, "").trim())
-    .filter((p) => p.replace(/[\p{P}\p{S}\s]/gu, "").length >= 2);
+  return (
+    text
+      // Also at question marks, at a space between two words ("你们是什么单位 电话多少") and after a question
+      // particle running into the next question ("收费吗多久能答复").
+      .split(
+        /[，,；;。！!～~？?]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])|(?<=[吗呢嘛])(?=[\u4e00-\u9fff])|(?:我就是想知道|我只是想知道|我想知道|就是想知道|想知道|想问一下|想问问|我想问|请问|对了|不过)/,
+      )
+      .map((p) => p.replace(/^(第[一二三四五六]个?|首先|其次|然后|另外|还有|再就是|以及|最后)[，,、:：]?/, "").trim())
+      .filter((p) => p.replace(/[\p{P}\p{S}\s]/gu, "").length >= 2)
+  );
 }
 
 /** A clause answered on its own: the agency profile or a confident unit (redirects of a clause are not guessed). */
@@ -447,7 +499,11 @@ export function answerMessage(index: KnowledgeIndex, nlu: Understanding, raw: st
       // A staff-written answer of this agency wins over a topic list ("停车场对外开放吗" is not 交通管理 here).
       const own = ownAnswer(index, text, verdict);
       if (own) {
-        return { answers: [{ kind: "answer", unitId: own.unit.id, text: unitReply(own.unit), score: own.confidence, hasDetail: Boolean(own.unit.detail) }], unsure: false, score: own.confidence };
+        return {
+          answers: [{ kind: "answer", unitId: own.unit.id, text: unitReply(own.unit), score: own.confidence, hasDetail: Boolean(own.unit.detail) }],
+          unsure: false,
+          score: own.confidence,
+        };
       }
       return { answers: [{ kind: "redirect", reason: verdict.kind, text: scopeReply(verdict, agencyName) }], unsure: false, score: null };
     }

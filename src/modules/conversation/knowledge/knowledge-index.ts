@@ -15,7 +15,35 @@ export interface RankedUnit {
 
 /** Tokens that carry no topic (punctuation, numerals alone are kept: 2019 finds the 2019 report). */
 const NOISE = /^[\p{P}\p{S}\s]+$/u;
-const EXTRA_STOP = new Set(["多少", "几", "个", "件", "吗", "呢", "么", "怎么", "如何", "可以", "能", "需要", "要", "是", "不", "就", "都", "还", "也", "会", "问", "想", "知道", "告诉", "一下", "年", "了"]);
+const EXTRA_STOP = new Set([
+  "多少",
+  "几",
+  "个",
+  "件",
+  "吗",
+  "呢",
+  "么",
+  "怎么",
+  "如何",
+  "可以",
+  "能",
+  "需要",
+  "要",
+  "是",
+  "不",
+  "就",
+  "都",
+  "还",
+  "也",
+  "会",
+  "问",
+  "想",
+  "知道",
+  "告诉",
+  "一下",
+  "年",
+  "了",
+]);
 
 export class KnowledgeIndex {
   private readonly bm25 = new Bm25();
@@ -166,7 +194,18 @@ export class KnowledgeIndex {
 const KIND_WEIGHT: Record<AnswerUnit["kind"], number> = { custom: 1.4, faq: 1.25, guide: 1, catalogue: 1, report: 1 };
 
 /** Concepts that name a matter of their own: a unit about one of them answers only a question naming it. */
-export const SPECIFIC_CONCEPTS = new Set(["#REVIEW", "#LITIGATION", "#REMEDY", "#CORRECTION", "#WITHDRAW", "#FEE", "#WITHHELD", "#ID_PROOF", "#NOT_EXIST", "#ANNUAL_REPORT"]);
+export const SPECIFIC_CONCEPTS = new Set([
+  "#REVIEW",
+  "#LITIGATION",
+  "#REMEDY",
+  "#CORRECTION",
+  "#WITHDRAW",
+  "#FEE",
+  "#WITHHELD",
+  "#ID_PROOF",
+  "#NOT_EXIST",
+  "#ANNUAL_REPORT",
+]);
 
 /** The term a look-up question ("有没有…的文件") and every catalogue entry share. */
 const LOOKUP = "#LOOKUP";

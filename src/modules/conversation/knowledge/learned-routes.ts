@@ -12,7 +12,9 @@ import { builtInUnits, type KnowledgeUnits } from "../ports";
 import { UNIT_ID_RE, type LearnedStore } from "./learned-store";
 
 const listSchema = z.object({ status: z.enum(["open", "attached", "answered", "all"], { error: "status 应为 open、attached、answered 或 all" }).optional() });
-const attachSchema = z.object({ unitId: z.string({ error: "请提供答案编号 unitId" }).trim().regex(UNIT_ID_RE, { error: "答案编号格式不正确（如 faq:fees、custom:…）" }) });
+const attachSchema = z.object({
+  unitId: z.string({ error: "请提供答案编号 unitId" }).trim().regex(UNIT_ID_RE, { error: "答案编号格式不正确（如 faq:fees、custom:…）" }),
+});
 const answerSchema = z.object({
   question: z.string({ error: "请填写问题" }).trim().min(2, { error: "请填写问题" }).max(500, { error: "问题不能超过500个字" }),
   answer: z.string({ error: "请填写答案" }).trim().min(2, { error: "请填写答案" }).max(2000, { error: "答案不能超过2000个字" }),
@@ -29,7 +31,10 @@ export interface UnitCandidate {
  * Units a miss can be attached to: the staff-written ones, the built-in FAQ topics, and whatever the
  * knowledge index lists.
  */
-export async function unitCandidates(deps: { learned: Pick<LearnedStore, "customUnits">; knowledge: KnowledgeUnits }, agencyId: string): Promise<UnitCandidate[]> {
+export async function unitCandidates(
+  deps: { learned: Pick<LearnedStore, "customUnits">; knowledge: KnowledgeUnits },
+  agencyId: string,
+): Promise<UnitCandidate[]> {
   const store = deps.learned;
   const custom = (await store.customUnits(agencyId)).map((u) => ({ id: u.id, title: u.questions[0] ?? u.id }));
   const index = deps.knowledge;

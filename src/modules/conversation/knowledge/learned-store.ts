@@ -63,8 +63,21 @@ export class LearnedStore implements LearnedKnowledge {
     const score = miss.score === null || !Number.isFinite(miss.score) ? null : Math.round(miss.score * 1000);
     const now = this.now();
     const q = this.ctx.sql.params();
-    const row = { id: randomUUID(), agency_id: miss.agencyId, text_key: key, text, last_reply: maskMissText(miss.reply).slice(0, 2000), score_permille: score, channel: miss.channel.slice(0, 16), count: 1, status: "open", first_seen_at: now, last_seen_at: now };
-    const update = "count = bot_misses.count + 1, last_reply = excluded.last_reply, score_permille = excluded.score_permille, channel = excluded.channel, last_seen_at = excluded.last_seen_at";
+    const row = {
+      id: randomUUID(),
+      agency_id: miss.agencyId,
+      text_key: key,
+      text,
+      last_reply: maskMissText(miss.reply).slice(0, 2000),
+      score_permille: score,
+      channel: miss.channel.slice(0, 16),
+      count: 1,
+      status: "open",
+      first_seen_at: now,
+      last_seen_at: now,
+    };
+    const update =
+      "count = bot_misses.count + 1, last_reply = excluded.last_reply, score_permille = excluded.score_permille, channel = excluded.channel, last_seen_at = excluded.last_seen_at";
     await this.ctx.db.query(this.ctx.sql.upsert(q, { table: "bot_misses", row, conflict: ["agency_id", "text_key"], update }), q.values);
   }
 
@@ -117,7 +130,19 @@ export class LearnedStore implements LearnedKnowledge {
     const now = this.now();
     await this.ctx.db.transaction(async (tx) => {
       await tx.update(BotMiss, { id: m.id, agencyId: staff.agencyId }, { status: "attached", unitId: id, handledBy: staff.id });
-      await tx.save(auditEvent({ agencyId: staff.agencyId, entityType: "bot_miss", entityId: m.id, actor: { type: "staff", id: staff.id }, action: "bot_miss.attach", fromStatus: m.status, toStatus: "attached", data: { unitId: id }, at: now }));
+      await tx.save(
+        auditEvent({
+          agencyId: staff.agencyId,
+          entityType: "bot_miss",
+          entityId: m.id,
+          actor: { type: "staff", id: staff.id },
+          action: "bot_miss.attach",
+          fromStatus: m.status,
+          toStatus: "attached",
+          data: { unitId: id },
+          at: now,
+        }),
+      );
     });
     this.changed();
     return view({ ...m, status: "attached", unitId: id, handledBy: staff.id });
@@ -130,11 +155,29 @@ export class LearnedStore implements LearnedKnowledge {
     if (!question || !answer) throw new DomainError("VALIDATION.INVALID_INPUT", "请填写问题和答案");
     const m = a.missId ? await this.miss(staff.agencyId, a.missId) : null;
     const now = this.now();
-    const row = Object.assign(new BotCustomAnswer(), { id: randomUUID(), agencyId: staff.agencyId, question: question.slice(0, 500), answer: answer.slice(0, 2000), createdBy: staff.id, createdAt: now, updatedAt: now });
+    const row = Object.assign(new BotCustomAnswer(), {
+      id: randomUUID(),
+      agencyId: staff.agencyId,
+      question: question.slice(0, 500),
+      answer: answer.slice(0, 2000),
+      createdBy: staff.id,
+      createdAt: now,
+      updatedAt: now,
+    });
     await this.ctx.db.transaction(async (tx) => {
       await tx.save(row);
       if (m) await tx.update(BotMiss, { id: m.id, agencyId: staff.agencyId }, { status: "answered", unitId: `custom:${row.id}`, handledBy: staff.id });
-      await tx.save(auditEvent({ agencyId: staff.agencyId, entityType: "bot_answer", entityId: row.id, actor: { type: "staff", id: staff.id }, action: "bot_answer.create", data: m ? { missId: m.id } : null, at: now }));
+      await tx.save(
+        auditEvent({
+          agencyId: staff.agencyId,
+          entityType: "bot_answer",
+          entityId: row.id,
+          actor: { type: "staff", id: staff.id },
+          action: "bot_answer.create",
+          data: m ? { missId: m.id } : null,
+          at: now,
+        }),
+      );
     });
     this.changed();
     return (await this.customUnits(staff.agencyId)).find((u) => u.id === `custom:${row.id}`)!;

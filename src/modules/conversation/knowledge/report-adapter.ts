@@ -15,7 +15,9 @@ const strip = (l: string) =>
 
 const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
-export function publishedReport(r: Pick<ReportJson, "year" | "format" | "applications" | "reviewLitigation" | "activeDisclosure" | "sections"> & { agency: { name: string } }): PublishedReport {
+export function publishedReport(
+  r: Pick<ReportJson, "year" | "format" | "applications" | "reviewLitigation" | "activeDisclosure" | "sections"> & { agency: { name: string } },
+): PublishedReport {
   const fmt = getFormat(r.format as FormatId);
   const cols = applicationColumns(fmt);
   const rowsSpec = fmt.tables.applications.rows;
@@ -44,7 +46,12 @@ export function publishedReport(r: Pick<ReportJson, "year" | "format" | "applica
         label: row.label,
         cells: t.columns
           .filter((c) => c.kind === "data")
-          .map((c) => ({ code: c.code, label: c.label, value: numberOrNull(r.activeDisclosure?.[t.code]?.[row.code]?.[c.code]), unit: /amount/.test(c.code) ? (fmt.id === "2021" ? "万元" : "") : "件" })),
+          .map((c) => ({
+            code: c.code,
+            label: c.label,
+            value: numberOrNull(r.activeDisclosure?.[t.code]?.[row.code]?.[c.code]),
+            unit: /amount/.test(c.code) ? (fmt.id === "2021" ? "万元" : "") : "件",
+          })),
       })),
   }));
   const titles = Object.fromEntries(fmt.sections.map((s) => [s.code, s.label]));

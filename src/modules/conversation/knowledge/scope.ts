@@ -27,7 +27,15 @@ interface ScopeConfig {
     notAsking: string[];
   };
   legalAdvice: { always: string[]; acts: string[]; giRemedyContext: string[]; privateLaw: string[] };
-  complaint: { acts: string[]; demands: string[]; grievances: string[]; grievancePatterns: string[]; why: string[]; situation: string[]; aboutDisclosureWork: string[] };
+  complaint: {
+    acts: string[];
+    demands: string[];
+    grievances: string[];
+    grievancePatterns: string[];
+    why: string[];
+    situation: string[];
+    aboutDisclosureWork: string[];
+  };
   agencyProfile: string[];
   documentWords: string[];
   pinyinWords: string[];
@@ -48,7 +56,9 @@ function patterns() {
     compiled = {
       // A person named: surname + one or two characters, followed by what one says of a person (的, 名下, 家 …),
       // or 老王/小张; after a look-up verb, or before 的.
-      name: new RegExp(`(?:(?:查|查查|查下|查一下|看看|要|叫|知道|告诉我|打听|提供|公开)([${c.surnames}][\\u4e00-\\u9fff]{1,2}?)(?=的|名下|有没有|家|住|在|现在|是|这个|那个|$|\\s))|(?:([${c.surnames}][\\u4e00-\\u9fff]{1,2}?)(?=的|名下))|(?:[老小]([${c.surnames}]))(?=[的家\\s]|$|[\\u4e00-\\u9fff])`),
+      name: new RegExp(
+        `(?:(?:查|查查|查下|查一下|看看|要|叫|知道|告诉我|打听|提供|公开)([${c.surnames}][\\u4e00-\\u9fff]{1,2}?)(?=的|名下|有没有|家|住|在|现在|是|这个|那个|$|\\s))|(?:([${c.surnames}][\\u4e00-\\u9fff]{1,2}?)(?=的|名下))|(?:[老小]([${c.surnames}]))(?=[的家\\s]|$|[\\u4e00-\\u9fff])`,
+      ),
       person: new RegExp(person),
       grievance: new RegExp(scopeConfig().complaint.grievancePatterns.join("|")),
     };

@@ -53,7 +53,14 @@ function fillAgency(t: string, a: AgencyLike, contact: Record<string, string | n
     address: v(contact.address),
     fax: v(contact.fax),
     applicationChannels: (a.profile?.applicationChannels ?? []).join("、") || "书面形式",
-    channels: [...new Set((a.profile?.channels ?? []).map((c) => (c.kind === "print" ? `《${c.name}》` : c.kind === "app" ? `“${c.name}”APP` : c.kind === "wechat" ? `“${c.name}”微信公众号` : c.name)))].join("、") || "政府网站",
+    channels:
+      [
+        ...new Set(
+          (a.profile?.channels ?? []).map((c) =>
+            c.kind === "print" ? `《${c.name}》` : c.kind === "app" ? `“${c.name}”APP` : c.kind === "wechat" ? `“${c.name}”微信公众号` : c.name,
+          ),
+        ),
+      ].join("、") || "政府网站",
   };
   return t.replace(/\{(\w+)\}/g, (_, k: string) => map[k] ?? `{${k}}`);
 }
@@ -115,10 +122,16 @@ export function guideUnits(agencyCode: string, g: GuideLike): AnswerUnit[] {
   const out: AnswerUnit[] = [];
   const src = (title: string) => `《${g.title}》·${title}${g.lastUpdated ? `（更新日期：${g.lastUpdated}）` : ""}`;
   for (const s of g.sections) {
-    const paras = s.body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+    const paras = s.body
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter(Boolean);
     let n = 0;
     for (const para of paras) {
-      const lines = para.split("\n").map((l) => l.trim()).filter(Boolean);
+      const lines = para
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean);
       let heading = "";
       if (lines.length > 1 && isHeading(lines[0])) heading = lines.shift()!.replace(/^[一二三四五六七八九十]+、/, "");
       if (!lines.length) continue;
@@ -180,7 +193,10 @@ export interface PublishedReport {
   /** Section 四: the review/litigation columns with labels (label already includes its group). */
   review: Array<{ code: string; label: string; count: number }>;
   /** Section 二: per sub-table, rows × columns. */
-  disclosure: Array<{ caption: string; rows: Array<{ code: string; label: string; cells: Array<{ code: string; label: string; value: number | null; unit?: string }> }> }>;
+  disclosure: Array<{
+    caption: string;
+    rows: Array<{ code: string; label: string; cells: Array<{ code: string; label: string; value: number | null; unit?: string }> }>;
+  }>;
   narratives: Array<{ key: "s1" | "s5" | "s6"; title: string; text: string }>;
 }
 
@@ -238,11 +254,23 @@ export function reportUnits(agencyCode: string, r: PublishedReport): AnswerUnit[
   // 四 as citizens ask it ("有没有被复议/起诉"): the review total and the litigation total (direct + after review).
   const count = (code: string) => r.review.find((c) => c.code === code)?.count ?? 0;
   const groups: Array<{ code: string; name: string; words: string[]; cols: string[] }> = [
-    { code: "review", name: "行政复议", words: ["复议", "行政复议", "被复议", "申请复议"], cols: ["review.upheld", "review.corrected", "review.other", "review.pending"] },
-    { code: "litigation", name: "行政诉讼", words: ["诉讼", "行政诉讼", "起诉", "被起诉", "打官司", "告", "被告"], cols: ["litigation.direct.total", "litigation.after_review.total"] },
+    {
+      code: "review",
+      name: "行政复议",
+      words: ["复议", "行政复议", "被复议", "申请复议"],
+      cols: ["review.upheld", "review.corrected", "review.other", "review.pending"],
+    },
+    {
+      code: "litigation",
+      name: "行政诉讼",
+      words: ["诉讼", "行政诉讼", "起诉", "被起诉", "打官司", "告", "被告"],
+      cols: ["litigation.direct.total", "litigation.after_review.total"],
+    },
   ];
   for (const g of groups) {
-    const cols = g.cols.filter((c) => r.review.some((x) => x.code === c)).map((c) => ({ code: c, label: r.review.find((x) => x.code === c)!.label.replace(/^行政(复议|诉讼)·/, ""), value: count(c) }));
+    const cols = g.cols
+      .filter((c) => r.review.some((x) => x.code === c))
+      .map((c) => ({ code: c, label: r.review.find((x) => x.code === c)!.label.replace(/^行政(复议|诉讼)·/, ""), value: count(c) }));
     if (!cols.length) continue;
     const value = cols.reduce((a, c) => a + c.value, 0);
     out.push({
@@ -294,7 +322,10 @@ export function reportUnits(agencyCode: string, r: PublishedReport): AnswerUnit[
     }
   }
   for (const n of r.narratives) {
-    const paras = n.text.split(/\n+/).map((p) => p.trim()).filter((p) => p.length >= 8);
+    const paras = n.text
+      .split(/\n+/)
+      .map((p) => p.trim())
+      .filter((p) => p.length >= 8);
     paras.forEach((p, i) => {
       out.push({
         id: `report:${r.year}:${n.key}:${i + 1}`,

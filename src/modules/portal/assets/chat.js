@@ -18,7 +18,11 @@
   function load() {
     try {
       var t = JSON.parse(window.sessionStorage.getItem(STORE) || "[]");
-      return Array.isArray(t) ? t.filter(function (m) { return m && typeof m.text === "string" && typeof m.from === "string"; }) : [];
+      return Array.isArray(t)
+        ? t.filter(function (m) {
+            return m && typeof m.text === "string" && typeof m.from === "string";
+          })
+        : [];
     } catch (e) {
       return [];
     }
@@ -26,7 +30,9 @@
   function save() {
     try {
       window.sessionStorage.setItem(STORE, JSON.stringify(transcript.slice(-MAX_KEPT)));
-    } catch (e) { /* storage full or off: the conversation itself is kept by the server */ }
+    } catch (e) {
+      /* storage full or off: the conversation itself is kept by the server */
+    }
   }
 
   // http(s) URLs, and site paths such as /guide#application or /reports/2019 (a slash after a space, a bracket
@@ -82,7 +88,12 @@
     while ((m2 = re.exec(text)) && out.length < 6) {
       var word = m2[1];
       if (/字段名|序号|\s/.test(word)) continue;
-      if (!out.some(function (q) { return q.send === word; })) out.push({ send: word, label: word });
+      if (
+        !out.some(function (q) {
+          return q.send === word;
+        })
+      )
+        out.push({ send: word, label: word });
     }
     return out;
   }
@@ -145,19 +156,31 @@
     bubble("me", text);
     remember("me", text);
     var stored = null;
-    try { stored = window.sessionStorage.getItem(SESSION); } catch (e) { stored = null; }
+    try {
+      stored = window.sessionStorage.getItem(SESSION);
+    } catch (e) {
+      stored = null;
+    }
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/chat");
     xhr.setRequestHeader("Content-Type", "application/json");
     xhr.onload = function () {
       busy = false;
       var data = null;
-      try { data = JSON.parse(xhr.responseText); } catch (e) { data = null; }
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch (e) {
+        data = null;
+      }
       if (xhr.status >= 200 && xhr.status < 300 && data && Array.isArray(data.replies)) {
         if (stored && data.session && data.session !== stored) {
           bubble("system", "上一次会话已过期，已开始新的会话。");
         }
-        try { if (data.session) window.sessionStorage.setItem(SESSION, data.session); } catch (e) { /* ignore */ }
+        try {
+          if (data.session) window.sessionStorage.setItem(SESSION, data.session);
+        } catch (e) {
+          /* ignore */
+        }
         data.replies.forEach(function (r, i) {
           bubble("bot", String(r), { quick: i === data.replies.length - 1 });
           remember("bot", String(r));
@@ -198,5 +221,7 @@
     var lastBot = m.from === "bot" && i === transcript.length - 1;
     bubble(m.from === "me" ? "me" : "bot", m.text, { quick: lastBot });
   });
-  window.setTimeout(function () { log.setAttribute("aria-live", "polite"); }, 0);
+  window.setTimeout(function () {
+    log.setAttribute("aria-live", "polite");
+  }, 0);
 })();
