@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { startServer, type ServerProcess } from "../helpers/server-process";
 import { personBody } from "../integration/applications/fixtures";
+import { waitUntil } from "../helpers/wait";
 
 let dir: string;
 let server: ServerProcess | undefined;
@@ -112,8 +113,17 @@ it("refuses connections beyond HTTP_MAX_CONNECTIONS (item 17)", async () => {
   } finally {
     for (const s of open) s.destroy();
   }
-  // Once they are gone the server answers again.
-  await new Promise((r) => setTimeout(r, 100));
+  // Once they are gone the server answers again (as soon as it has seen the five close).
+  await waitUntil(
+    "the server to answer once the five are gone",
+    async () => {
+      const r = await fetch(`${server!.url}/healthz`).catch(() => null);
+      await r?.arrayBuffer();
+      return r?.status === 200;
+    },
+    5000,
+    20,
+  );
   expect((await fetch(`${server!.url}/healthz`)).status).toBe(200);
 });
 

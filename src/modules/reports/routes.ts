@@ -1,5 +1,5 @@
 // HTTP: public published reports and figures (/api/reports/...) and the staff endpoints to edit, preview,
-// publish and compare versions (/api/staff/reports/...). Documented in README.md (The annual report → HTTP API).
+// publish and compare versions (/api/staff/reports/...). Documented in docs/reports.md (HTTP API).
 import Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";

@@ -7,6 +7,7 @@ import type { ConversationPorts } from "../../../src/modules/conversation/runner
 import { OutboxMessage } from "../../../src/infra/entities/outbox-message.entity";
 import { defaultAgency } from "../../../src/infra/agencies";
 import { createTestEnv, type TestEnv } from "../../helpers/test-context";
+import { waitUntil } from "../../helpers/wait";
 import { sealForWechat, unsealFromWechat, wechatSignature } from "../../helpers/wechat-official";
 import { startWechatStandin, type WechatStandin } from "./wechat-standin";
 
@@ -56,13 +57,13 @@ function postSafe(innerXml: string, opts: { appId?: string; badSig?: boolean } =
 }
 const consultations = (openId: string) => env.ctx.db.getRepository(Consultation).findBy({ recipient: `oa:${openId}` });
 const svc = () => env.services.conversation;
-/** While set, the bot's knowledge index takes this long to (re)build (the slow-path test). */
-let knowledgeDelayMs = 0;
-/** The bot's real effects, with the knowledge index slowed while knowledgeDelayMs is set (given to the composition root). */
+/** While set, the bot's knowledge index (re)build waits for this promise (the slow-path test holds it). */
+let knowledgeHeld: Promise<void> | null = null;
+/** The bot's real effects, with the knowledge index held while knowledgeHeld is set (given to the composition root). */
 const slowablePorts = (real: ConversationPorts): ConversationPorts => ({
   ...real,
   knowledge: async () => {
-    if (knowledgeDelayMs) await new Promise((r) => setTimeout(r, knowledgeDelayMs));
+    if (knowledgeHeld) await knowledgeHeld;
     return real.knowledge!();
   },
 });
@@ -186,10 +187,18 @@ describe("plain-mode messages", () => {
 
     const busyId = "8300000000000000004";
     await env.ctx.kv.set(`wechat:dedupe:msg:${busyId}`, "processing", 30);
-    const waiting = postPlain(textXml("o-busy", "人工", busyId)).then((r) => r);
-    await new Promise((r) => setTimeout(r, 300));
-    await env.ctx.kv.set(`wechat:dedupe:msg:${busyId}`, "done", 60); // the first delivery finishes
-    const res = await waiting;
+    // Counts the claims of this message: the delivery's opening batch, then each claim of its wait for the mark.
+    const batches = jest.spyOn(env.ctx.kv, "batch");
+    const claims = () => batches.mock.calls.filter(([steps]) => steps.some((s) => s.op === "claim" && s.key === `wechat:dedupe:msg:${busyId}`)).length;
+    let res: Awaited<ReturnType<typeof postPlain>>;
+    try {
+      const waiting = postPlain(textXml("o-busy", "人工", busyId)).then((r) => r);
+      await waitUntil("the second delivery to wait on the processing mark", async () => claims() >= 2, 10_000, 10);
+      await env.ctx.kv.set(`wechat:dedupe:msg:${busyId}`, "done", 60); // the first delivery finishes
+      res = await waiting;
+    } finally {
+      batches.mockRestore();
+    }
     expect(res.text).toBe("success");
     expect(await consultations("o-busy")).toHaveLength(0);
   });
@@ -237,10 +246,13 @@ describe("safe mode (AES)", () => {
 
 describe("slow path and notifications", () => {
   it("answers `success` when the engine is slower than the budget and sends a customer-service message", async () => {
-    // Questions are answered from the knowledge index: its (re)build is what is slow here.
-    knowledgeDelayMs = 4000;
+    // Questions are answered from the knowledge index: its (re)build is what is slow here. Held until the webhook
+    // has answered: slower than any reply budget, without a fixed sleep.
+    let release: () => void = () => undefined;
+    knowledgeHeld = new Promise<void>((r) => (release = r));
     try {
       const res = await postPlain(textXml("o-slow", "申请要收费吗"));
+      release();
       expect(res.status).toBe(200);
       expect(res.text).toBe("success");
       const deadline = Date.now() + 10000;
@@ -250,7 +262,8 @@ describe("slow path and notifications", () => {
       expect(sent[0].content).toContain("收费");
       expect(wx.calls.some((c) => c.path === "/cgi-bin/token" && c.query.appid === APPID)).toBe(true);
     } finally {
-      knowledgeDelayMs = 0;
+      release();
+      knowledgeHeld = null;
     }
   });
 
