@@ -43,7 +43,7 @@ export const sel = (on: boolean) => (on ? raw(" selected") : "");
 
 /** <option> list from [value, label] pairs. */
 export function options(pairs: Array<[string, string]>, current: string | undefined | null): SafeHtml {
-  return html`${pairs.map(([v, l]) => html`<option value="${v}" ${sel(v === current)}>${l}</option>`)}`;
+  return html`${pairs.map(([v, l]) => html`<option value="${v}"${sel(v === current)}>${l}</option>`)}`;
 }
 
 /** Query string from an object, skipping empty values. */

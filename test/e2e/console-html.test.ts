@@ -4,9 +4,7 @@ import { escapeHtml, html, options, qs, raw } from "../../src/http/html";
 
 test("interpolations are escaped, fragments are not", () => {
   const evil = `"><script>alert('x')</script>`;
-  const out = html`<input value="${evil}" />
-    <p>${evil}</p>
-    ${html`<b>${"a&b"}</b>`}`.value;
+  const out = html`<input value="${evil}"><p>${evil}</p>${html`<b>${"a&b"}</b>`}`.value;
   expect(out).toBe(
     `<input value="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"><p>&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;</p><b>a&amp;b</b>`,
   );
@@ -15,7 +13,7 @@ test("interpolations are escaped, fragments are not", () => {
 });
 
 test("null, undefined and false render nothing; numbers and arrays render", () => {
-  expect(html`[${null}${undefined}${false}${0}${[1, "<", html`<br />`]}]`.value).toBe("[01&lt;<br>]");
+  expect(html`[${null}${undefined}${false}${0}${[1, "<", html`<br>`]}]`.value).toBe("[01&lt;<br>]");
 });
 
 test("options mark the current value and escape labels", () => {

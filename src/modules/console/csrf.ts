@@ -56,6 +56,6 @@ export function withCsrfFields(page: string, token: string): string {
         (_m, action: string) => `action="${action}${action.includes("?") ? "&amp;" : "?"}${CSRF_FIELD}=${token}"`,
       );
     }
-    return `${tag}${html`<input type="hidden" name="${CSRF_FIELD}" value="${token}" />`.value}`;
+    return `${tag}${html`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`.value}`;
   });
 }

@@ -74,22 +74,24 @@ export interface PageOptions {
 
 function shell(title: string, header: HtmlValue, main: HtmlValue, scripts: string[] = []): SafeHtml {
   return html`<!doctype html>
-    <html lang="zh-CN">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} · 政府信息公开工作台</title>
-        <link rel="icon" href="data:," />
-        <link rel="stylesheet" href="/console/assets/console.css" />
-      </head>
-      <body>
-        <a class="skip" href="#main">跳到主要内容</a>
-        ${header}
-        <main id="main" tabindex="-1">${main}</main>
-        ${scripts.map((s) => html`<script src="${s}" defer></script>`)}
-        <script src="/console/assets/console.js" defer></script>
-      </body>
-    </html>`;
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · 政府信息公开工作台</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/console/assets/console.css">
+</head>
+<body>
+<a class="skip" href="#main">跳到主要内容</a>
+${header}
+<main id="main" tabindex="-1">
+${main}
+</main>
+${scripts.map((s) => html`<script src="${s}" defer></script>`)}
+<script src="/console/assets/console.js" defer></script>
+</body>
+</html>`;
 }
 
 export function page(ctx: Context, opts: PageOptions): SafeHtml {
@@ -97,21 +99,19 @@ export function page(ctx: Context, opts: PageOptions): SafeHtml {
   const staff = ctx.state.staff as StaffPrincipal;
   const nav = NAV.filter((n) => mounted.get(app)?.has(n.key) && n.may(staff));
   const header = html`<header class="top">
-    <div class="brand">政府信息公开工作台</div>
-    <nav aria-label="主导航">
-      <ul>
-        ${nav.map((n) => html`<li><a href="${n.href}" ${n.key === opts.active ? html` aria-current="page"` : ""}>${n.label}</a></li>`)}
-      </ul>
-    </nav>
-    <div class="who">
-      <span>${staff.displayName ?? staff.username}（${ROLE_LABELS[staff.role] ?? staff.role}）</span>
-      <a href="/console/account">我的账号</a>
-      <form method="post" action="/console/logout" class="inline"><button type="submit" class="link">退出登录</button></form>
-    </div>
-  </header>`;
+  <div class="brand">政府信息公开工作台</div>
+  <nav aria-label="主导航"><ul>
+    ${nav.map((n) => html`<li><a href="${n.href}"${n.key === opts.active ? html` aria-current="page"` : ""}>${n.label}</a></li>`)}
+  </ul></nav>
+  <div class="who">
+    <span>${staff.displayName ?? staff.username}（${ROLE_LABELS[staff.role] ?? staff.role}）</span>
+    <a href="/console/account">我的账号</a>
+    <form method="post" action="/console/logout" class="inline"><button type="submit" class="link">退出登录</button></form>
+  </div>
+</header>`;
   const main = html`<h1>${opts.title}</h1>
-    ${opts.flash ? html`<div class="flash ${opts.flash.kind}" role="${opts.flash.kind === "error" ? "alert" : "status"}">${opts.flash.text}</div>` : ""}
-    ${opts.body}`;
+${opts.flash ? html`<div class="flash ${opts.flash.kind}" role="${opts.flash.kind === "error" ? "alert" : "status"}">${opts.flash.text}</div>` : ""}
+${opts.body}`;
   return shell(opts.title, header, main, opts.scripts);
 }
 
@@ -121,14 +121,7 @@ export function barePage(title: string, body: HtmlValue): SafeHtml {
 }
 
 export function errorPage(ctx: Context, status: number, message: string): SafeHtml {
-  const body = html`<p class="error-text">${message}</p>
-    <p><a href="/console">返回工作台</a></p>`;
+  const body = html`<p class="error-text">${message}</p><p><a href="/console">返回工作台</a></p>`;
   const title = status === 404 ? "未找到" : status === 403 ? "无权访问" : status >= 500 ? "出错了" : "请求有误";
-  return ctx.state.staff && ctx.state.consoleApp
-    ? page(ctx, { title, body })
-    : barePage(
-        title,
-        html`<h1>${title}</h1>
-          ${body}`,
-      );
+  return ctx.state.staff && ctx.state.consoleApp ? page(ctx, { title, body }) : barePage(title, html`<h1>${title}</h1>${body}`);
 }

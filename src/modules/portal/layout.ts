@@ -93,11 +93,9 @@ export function portalPage(agency: PortalAgency, opts: PortalPageOptions): strin
   // The platform's pages have no guide or report of their own: each agency's are reached from the home's list.
   const items = agency.platform ? NAV.filter((n) => n.key !== "guide" && n.key !== "reports") : NAV;
   const siteName = agency.platform ? platformName(agency) : agency.name;
-  const nav = html`<nav aria-label="主导航" class="site-nav">
-    <ul>
-      ${items.map((n) => html`<li><a href="${link(agency, n.path)}" ${n.key === opts.active ? html` aria-current="page"` : ""}>${n.label}</a></li>`)}
-    </ul>
-  </nav>`;
+  const nav = html`<nav aria-label="主导航" class="site-nav"><ul>
+${items.map((n) => html`<li><a href="${link(agency, n.path)}"${n.key === opts.active ? html` aria-current="page"` : ""}>${n.label}</a></li>`)}
+</ul></nav>`;
   const page: SafeHtml = html`<!doctype html>
 <html lang="zh-CN">
 <head>
@@ -127,8 +125,6 @@ ${(opts.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 
 /** A page that says what went wrong in Chinese (404, 429, 503…), with the way back. */
 export function portalErrorPage(agency: PortalAgency | null, title: string, message: string): string {
-  const body = html`<h1>${title}</h1>
-    <p role="alert">${message}</p>
-    <p><a href="${agency ? link(agency, "/") : "/"}">返回首页</a></p>`;
+  const body = html`<h1>${title}</h1><p role="alert">${message}</p><p><a href="${agency ? link(agency, "/") : "/"}">返回首页</a></p>`;
   return portalPage(agency ?? { id: "", code: "", name: "政府信息公开", profile: null, isDefault: true }, { title, body });
 }

@@ -29,7 +29,7 @@ const EM_PERMILLE = { portrait: 23, landscape: 14.3 } as const;
 function htmlTable(g: Grid, cls: string, page: keyof typeof EM_PERMILLE = "portrait"): SafeHtml {
   // Widths in per mille of the table, from the same rule as DOCX and XLSX (label columns wide, numbers equal).
   const em = EM_PERMILLE[page];
-  const cols = columnWidths(g, { total: 1000, em, padding: em * 0.6 }).map((w) => html`<col style="width:${(w / 10).toFixed(1)}%" />`);
+  const cols = columnWidths(g, { total: 1000, em, padding: em * 0.6 }).map((w) => html`<col style="width:${(w / 10).toFixed(1)}%">`);
   const rows = g.rows.map((cells, i) => {
     const tds = cells.map((c) => {
       const tag = raw(c.kind === "header" || c.kind === "caption" || (i < g.headerRows && c.kind !== "number") ? "th" : "td");
@@ -37,25 +37,11 @@ function htmlTable(g: Grid, cls: string, page: keyof typeof EM_PERMILLE = "portr
       const colSpan = c.colSpan && c.colSpan > 1 ? html` colspan="${c.colSpan}"` : "";
       return html`<${tag}${rowSpan}${colSpan} class="${c.kind}">${c.text}</${tag}>`;
     });
-    return html`<tr>
-      ${tds}
-    </tr>`;
+    return html`<tr>${tds}</tr>`;
   });
   // Header rows in <thead>, which browsers repeat at the top of every printed page.
-  const head = g.headerRows
-    ? html`<thead>
-        ${joinHtml(rows.slice(0, g.headerRows), "\n")}
-      </thead> `
-    : "";
-  return html`<table class="${cls}">
-    <colgroup>
-      ${cols}
-    </colgroup>
-    ${head}
-    <tbody>
-      ${joinHtml(rows.slice(g.headerRows), "\n")}
-    </tbody>
-  </table>`;
+  const head = g.headerRows ? html`<thead>\n${joinHtml(rows.slice(0, g.headerRows), "\n")}\n</thead>\n` : "";
+  return html`<table class="${cls}">\n<colgroup>${cols}</colgroup>\n${head}<tbody>\n${joinHtml(rows.slice(g.headerRows), "\n")}\n</tbody>\n</table>`;
 }
 
 const PRINT_STYLE = `@page{size:A4;margin:37mm 26mm 35mm 28mm}@page landscape{size:A4 landscape;margin:15mm 25mm 15mm 25mm}
@@ -89,26 +75,10 @@ export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
   const failed = failedChecksHeading(r);
   const title = `${opts.draft ? `（${DRAFT_MARK}）` : ""}${reportTitle(r)}`;
   const parts: HtmlValue[] = [
-    html`<!DOCTYPE html>
-      <html lang="zh-CN">
-        <head>
-          <meta charset="utf-8" />
-          <title>${title}</title>
-          <style>
-            ${raw(STYLE)}
-          </style>
-          ${opts.draft ? draftPageStyle() : ""}
-        </head>
-        <body></body>
-      </html>`,
+    html`<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title><style>${raw(STYLE)}</style>${opts.draft ? draftPageStyle() : ""}</head><body>`,
     opts.draft ? html`<div class="draft-mark">${DRAFT_HEADER}</div>` : "",
     failed
-      ? html`<section class="failed-checks">
-          <p><strong>${failed}</strong></p>
-          <ol>
-            ${failedCheckLines(r).map((l) => html`<li>${l.replace(/^\d+\. /, "")}</li>`)}
-          </ol>
-        </section>`
+      ? html`<section class="failed-checks"><p><strong>${failed}</strong></p><ol>${failedCheckLines(r).map((l) => html`<li>${l.replace(/^\d+\. /, "")}</li>`)}</ol></section>`
       : "",
     html`<h1>${reportTitle(r)}</h1>`,
     opts.status ? html`<p class="status">${opts.status}</p>` : "",
@@ -117,7 +87,7 @@ export function renderHtml(r: ReportJson, opts: RenderOptions = {}): string {
     para(r.sections.s1 ?? ""),
     html`<h2>${fmt.sections[1].label}</h2>`,
     htmlTable(s2, "active-disclosure"),
-    html`<section class="landscape"></section>`,
+    html`<section class="landscape">`,
     html`<h2>${fmt.sections[2].label}</h2>`,
     htmlTable(s3, "applications", "landscape"),
     html`</section>`,

@@ -53,17 +53,14 @@ function agencyFields(a: AgencyView | null, all: AgencyView[]) {
     ...all.filter((x) => x.code !== a?.code).map((x) => [x.code, `${"　".repeat(x.depth)}${x.name}`] as [string, string]),
   ];
   const p = a?.profile;
-  return html` <label for="f-name">名称</label><input id="f-name" name="name" required maxlength="200" value="${a?.name ?? ""}" />
-    <label for="f-parent">上级机关</label
-    ><select id="f-parent" name="parent">
-      ${options(parents, a?.parentCode ?? "")}
-    </select>
-    <label for="f-short">简称</label><input id="f-short" name="shortName" maxlength="50" value="${p?.shortName ?? ""}" />
-    <label for="f-index">索引号机关代码</label><input id="f-index" name="indexCode" maxlength="40" value="${p?.indexCode ?? ""}" />
-    ${CONTACT.map(([k, label]) => html`<label for="f-c-${k}">${label}</label><input id="f-c-${k}" name="contact.${k}" maxlength="200" value="${p?.contact?.[k] ?? ""}" />`)}
-    <label for="f-kw">职责关键词（用逗号或顿号分隔，用于把群众引导到本机关）</label
-    ><input id="f-kw" name="dutiesKeywords" maxlength="1000" value="${(p?.duties?.keywords ?? []).join("、")}" /> <label for="f-sum">职责说明（一句话）</label
-    ><textarea id="f-sum" name="dutiesSummary" maxlength="300" rows="2">${p?.duties?.summary ?? ""}</textarea>`;
+  return html`
+  <label for="f-name">名称</label><input id="f-name" name="name" required maxlength="200" value="${a?.name ?? ""}">
+  <label for="f-parent">上级机关</label><select id="f-parent" name="parent">${options(parents, a?.parentCode ?? "")}</select>
+  <label for="f-short">简称</label><input id="f-short" name="shortName" maxlength="50" value="${p?.shortName ?? ""}">
+  <label for="f-index">索引号机关代码</label><input id="f-index" name="indexCode" maxlength="40" value="${p?.indexCode ?? ""}">
+  ${CONTACT.map(([k, label]) => html`<label for="f-c-${k}">${label}</label><input id="f-c-${k}" name="contact.${k}" maxlength="200" value="${p?.contact?.[k] ?? ""}">`)}
+  <label for="f-kw">职责关键词（用逗号或顿号分隔，用于把群众引导到本机关）</label><input id="f-kw" name="dutiesKeywords" maxlength="1000" value="${(p?.duties?.keywords ?? []).join("、")}">
+  <label for="f-sum">职责说明（一句话）</label><textarea id="f-sum" name="dutiesSummary" maxlength="300" rows="2">${p?.duties?.summary ?? ""}</textarea>`;
 }
 
 export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "agencies" | "staff">): void {
@@ -72,46 +69,30 @@ export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "a
   r.get("/platform/agencies", async (ctx) => {
     requireRole(ctx, mayManageAgencies);
     const all = await agencies().list();
-    const body = html` <section class="card" aria-labelledby="h-tree">
-        <h2 id="h-tree">平台上的机关</h2>
-        <div class="table-wrap">
-          <table id="agencies">
-            <thead>
-              <tr>
-                <th scope="col">机关</th>
-                <th scope="col">代码</th>
-                <th scope="col">职责关键词</th>
-                <th scope="col">电话</th>
-                <th scope="col">操作</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${all.map(
-                (a) =>
-                  html`<tr>
-                    <th scope="row">${"　".repeat(a.depth)}${a.name}</th>
-                    <td>${a.code}</td>
-                    <td>${(a.profile.duties?.keywords ?? []).join("、")}</td>
-                    <td>${a.profile.contact?.phone ?? "待机关补充"}</td>
-                    <td><a href="/console/platform/agencies/${a.code}">编辑</a></td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <section class="card" aria-labelledby="h-add">
-        <h2 id="h-add">新增机关</h2>
-        <p>新增后即可使用，无需重启：其管理员用机关代码登录工作台，编写指南、导入目录、办理申请。</p>
-        <form method="post" action="/console/platform/agencies" class="grid-form">
-          <label for="f-code">机关代码（小写字母、数字或 -）</label><input id="f-code" name="code" required pattern="[a-z0-9\\-]{2,40}" />
-          ${agencyFields(null, all)}
-          <label for="f-admin">首位管理员用户名</label><input id="f-admin" name="adminUsername" pattern="[A-Za-z0-9._\\-]{3,64}" autocomplete="off" />
-          <label for="f-admin-name">管理员姓名</label><input id="f-admin-name" name="adminName" maxlength="100" /> <label for="f-admin-pw">管理员初始密码</label
-          ><input id="f-admin-pw" name="adminPassword" type="password" autocomplete="new-password" />
-          <div class="form-actions"><button type="submit" class="primary">新增机关</button></div>
-        </form>
-      </section>`;
+    const body = html`
+<section class="card" aria-labelledby="h-tree">
+<h2 id="h-tree">平台上的机关</h2>
+<div class="table-wrap"><table id="agencies">
+<thead><tr><th scope="col">机关</th><th scope="col">代码</th><th scope="col">职责关键词</th><th scope="col">电话</th><th scope="col">操作</th></tr></thead>
+<tbody>${all.map(
+      (
+        a,
+      ) => html`<tr><th scope="row">${"　".repeat(a.depth)}${a.name}</th><td>${a.code}</td><td>${(a.profile.duties?.keywords ?? []).join("、")}</td><td>${a.profile.contact?.phone ?? "待机关补充"}</td>
+<td><a href="/console/platform/agencies/${a.code}">编辑</a></td></tr>`,
+    )}</tbody></table></div>
+</section>
+<section class="card" aria-labelledby="h-add">
+<h2 id="h-add">新增机关</h2>
+<p>新增后即可使用，无需重启：其管理员用机关代码登录工作台，编写指南、导入目录、办理申请。</p>
+<form method="post" action="/console/platform/agencies" class="grid-form">
+  <label for="f-code">机关代码（小写字母、数字或 -）</label><input id="f-code" name="code" required pattern="[a-z0-9\\-]{2,40}">
+  ${agencyFields(null, all)}
+  <label for="f-admin">首位管理员用户名</label><input id="f-admin" name="adminUsername" pattern="[A-Za-z0-9._\\-]{3,64}" autocomplete="off">
+  <label for="f-admin-name">管理员姓名</label><input id="f-admin-name" name="adminName" maxlength="100">
+  <label for="f-admin-pw">管理员初始密码</label><input id="f-admin-pw" name="adminPassword" type="password" autocomplete="new-password">
+  <div class="form-actions"><button type="submit" class="primary">新增机关</button></div>
+</form>
+</section>`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: "机关管理", active: "agencies", body, flash: takeFlash(ctx) }).value;
   });
@@ -130,29 +111,26 @@ export function agencyRoutes(app: AppContext, r: Router, deps: Pick<Services, "a
     const all = await agencies().list();
     const users = await deps.staff.listUsers(a.id, ALL_ROLES);
     const roleOptions = ALL_ROLES.map((x) => [x, ROLE_LABELS[x] ?? x] as [string, string]);
-    const body = html` <p><a href="/console/platform/agencies">返回机关列表</a></p>
-      <section class="card" aria-labelledby="h-edit">
-        <h2 id="h-edit">${a.name}（${a.code}）</h2>
-        <form method="post" action="/console/platform/agencies/${a.code}" class="grid-form">
-          ${agencyFields(a, all)}
-          <div class="form-actions"><button type="submit" class="primary">保存</button></div>
-        </form>
-      </section>
-      <section class="card" aria-labelledby="h-users">
-        <h2 id="h-users">账号</h2>
-        <ul>
-          ${users.map((u) => html`<li>${u.username}（${ROLE_LABELS[u.role] ?? u.role}${u.active === false ? "，已停用" : ""}）</li>`)}
-        </ul>
-        <form method="post" action="/console/platform/agencies/${a.code}/users" class="grid-form">
-          <label for="u-name">用户名</label><input id="u-name" name="username" required pattern="[A-Za-z0-9._\\-]{3,64}" autocomplete="off" />
-          <label for="u-display">姓名</label><input id="u-display" name="displayName" maxlength="100" /> <label for="u-pw">初始密码</label
-          ><input id="u-pw" name="password" type="password" required autocomplete="new-password" /> <label for="u-role">角色</label
-          ><select id="u-role" name="role">
-            ${options(roleOptions, "admin")}
-          </select>
-          <div class="form-actions"><button type="submit">创建账号</button></div>
-        </form>
-      </section>`;
+    const body = html`
+<p><a href="/console/platform/agencies">返回机关列表</a></p>
+<section class="card" aria-labelledby="h-edit">
+<h2 id="h-edit">${a.name}（${a.code}）</h2>
+<form method="post" action="/console/platform/agencies/${a.code}" class="grid-form">
+  ${agencyFields(a, all)}
+  <div class="form-actions"><button type="submit" class="primary">保存</button></div>
+</form>
+</section>
+<section class="card" aria-labelledby="h-users">
+<h2 id="h-users">账号</h2>
+<ul>${users.map((u) => html`<li>${u.username}（${ROLE_LABELS[u.role] ?? u.role}${u.active === false ? "，已停用" : ""}）</li>`)}</ul>
+<form method="post" action="/console/platform/agencies/${a.code}/users" class="grid-form">
+  <label for="u-name">用户名</label><input id="u-name" name="username" required pattern="[A-Za-z0-9._\\-]{3,64}" autocomplete="off">
+  <label for="u-display">姓名</label><input id="u-display" name="displayName" maxlength="100">
+  <label for="u-pw">初始密码</label><input id="u-pw" name="password" type="password" required autocomplete="new-password">
+  <label for="u-role">角色</label><select id="u-role" name="role">${options(roleOptions, "admin")}</select>
+  <div class="form-actions"><button type="submit">创建账号</button></div>
+</form>
+</section>`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: `机关：${a.name}`, active: "agencies", body, flash: takeFlash(ctx) }).value;
   });

@@ -54,39 +54,24 @@ export function consultationRoutes(app: AppContext, r: Router, deps: Pick<Servic
     const staff = consoleStaff(ctx);
     const showAll = ctx.query.all === "1";
     const list = await deps.conversation.listConsultations(staff, showAll ? undefined : "open");
-    const body = html`<p>
-        ${showAll ? html`<a href="/console/consultations">只看待回复</a>` : html`<a href="/console/consultations?all=1">查看全部（含已回复）</a>`}
-      </p>
-      ${list.length ? "" : html`<p class="muted">没有待回复的咨询。</p>`}
-      ${list.map(
-        (c) =>
-          html`<section class="card" id="c-${c.id}" aria-labelledby="q-${c.id}">
-            <h2 id="q-${c.id}" class="pre">${c.question}</h2>
-            <p class="muted">
-              ${localTime(app, c.createdAt)} · ${CHANNEL[c.channel] ?? c.channel} ·
-              ${c.reason === "misunderstood" ? "机器人未能理解" : "咨询人要求转人工"}${c.verified ? "" : " · 身份未验证"}
-            </p>
-            ${
-              c.transcript?.length
-                ? html`<details>
-                    <summary>对话记录</summary>
-                    <ol>
-                      ${c.transcript.map((t) => html`<li><strong>${t.from === "bot" ? "机器人" : "咨询人"}：</strong><span class="pre">${t.text}</span></li>`)}
-                    </ol>
-                  </details>`
-                : ""
-            }
-            ${
-              c.status === "answered"
-                ? html`<p><strong>已回复：</strong><span class="pre">${c.answer ?? ""}</span></p>`
-                : html`<form method="post" action="/console/consultations/${c.id}/reply" class="stack">
-                    <label for="reply-${c.id}">回复内容（将通过原渠道发送给咨询人）</label>
-                    <textarea id="reply-${c.id}" name="text" required maxlength="2000" rows="3"></textarea>
-                    <button type="submit" class="primary">发送回复</button>
-                  </form>`
-            }
-          </section>`,
-      )}`;
+    const body = html`<p>${showAll ? html`<a href="/console/consultations">只看待回复</a>` : html`<a href="/console/consultations?all=1">查看全部（含已回复）</a>`}</p>
+${list.length ? "" : html`<p class="muted">没有待回复的咨询。</p>`}
+${list.map(
+  (c) => html`<section class="card" id="c-${c.id}" aria-labelledby="q-${c.id}">
+<h2 id="q-${c.id}" class="pre">${c.question}</h2>
+<p class="muted">${localTime(app, c.createdAt)} · ${CHANNEL[c.channel] ?? c.channel} · ${c.reason === "misunderstood" ? "机器人未能理解" : "咨询人要求转人工"}${c.verified ? "" : " · 身份未验证"}</p>
+${c.transcript?.length ? html`<details><summary>对话记录</summary><ol>${c.transcript.map((t) => html`<li><strong>${t.from === "bot" ? "机器人" : "咨询人"}：</strong><span class="pre">${t.text}</span></li>`)}</ol></details>` : ""}
+${
+  c.status === "answered"
+    ? html`<p><strong>已回复：</strong><span class="pre">${c.answer ?? ""}</span></p>`
+    : html`<form method="post" action="/console/consultations/${c.id}/reply" class="stack">
+  <label for="reply-${c.id}">回复内容（将通过原渠道发送给咨询人）</label>
+  <textarea id="reply-${c.id}" name="text" required maxlength="2000" rows="3"></textarea>
+  <button type="submit" class="primary">发送回复</button>
+</form>`
+}
+</section>`,
+)}`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: "咨询留言", active: "consultations", body, flash: takeFlash(ctx) }).value;
   });

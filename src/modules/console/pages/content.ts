@@ -62,13 +62,11 @@ function entryFields(prefix: string, e: Partial<EntryView> | null): SafeHtml {
     let input: SafeHtml;
     if (f.type === "textarea") input = html`<textarea id="${id}" name="${f.field}" rows="3">${v}</textarea>`;
     else if (f.type === "select")
-      input = html`<select id="${id}" name="${f.field}" ${req}>
-        ${options(
-          (f.options ?? []).map((o) => [o, o || "（无）"] as [string, string]),
-          v || (f.field === "validity" ? "有效" : f.field === "disclosureMode" ? "主动公开" : ""),
-        )}
-      </select>`;
-    else input = html`<input id="${id}" name="${f.field}" type="${f.type ?? "text"}" value="${v}" ${req} />`;
+      input = html`<select id="${id}" name="${f.field}"${req}>${options(
+        (f.options ?? []).map((o) => [o, o || "（无）"] as [string, string]),
+        v || (f.field === "validity" ? "有效" : f.field === "disclosureMode" ? "主动公开" : ""),
+      )}</select>`;
+    else input = html`<input id="${id}" name="${f.field}" type="${f.type ?? "text"}" value="${v}"${req}>`;
     return html`<label for="${id}">${f.label}</label>${input}`;
   })}`;
 }
@@ -112,50 +110,26 @@ interface ImportOutcome {
 
 function importCard(outcome: ImportOutcome | null): SafeHtml {
   return html`<section class="card" aria-labelledby="h-import" id="import">
-    <h2 id="h-import">导入目录文件</h2>
-    <p class="muted">
-      CSV（UTF-8）或 XLSX，第一行为表头（索引号、信息名称、发布机构、主题分类、公开方式等）。按索引号新增或更新；有任何一行出错则整个文件不导入。
-    </p>
-    ${
-      outcome
-        ? html`<div class="flash ${outcome.ok ? "ok" : "error"}" role="${outcome.ok ? "status" : "alert"}">${outcome.fileName}：${outcome.message}</div>
-            ${
-              outcome.problems.length
-                ? html`<div class="table-wrap">
-                    <table id="import-errors">
-                      <caption>
-                        错误明细
-                      </caption>
-                      <thead>
-                        <tr>
-                          <th scope="col">行号</th>
-                          <th scope="col">列</th>
-                          <th scope="col">问题</th>
-                        </tr>
-                      </thead>
-                      <tbody>
-                        ${outcome.problems.map(
-                          (p) =>
-                            html`<tr>
-                              <td>${p.row || "—"}</td>
-                              <td>${fieldLabel(p.field)}</td>
-                              <td>${p.message}</td>
-                            </tr>`,
-                        )}
-                      </tbody>
-                    </table>
-                  </div>`
-                : ""
-            }`
-        : ""
-    }
-    <form method="post" action="/console/content/catalogue/import" enctype="multipart/form-data" class="inline">
-      <label for="import-file">选择文件</label>
-      <input id="import-file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
-      <button type="submit" class="primary">上传并导入</button>
-    </form>
-    <p><a href="/api/staff/catalogue/export?format=csv">导出当前目录（CSV）</a> · <a href="/api/staff/catalogue/export?format=xlsx">导出（XLSX）</a></p>
-  </section>`;
+<h2 id="h-import">导入目录文件</h2>
+<p class="muted">CSV（UTF-8）或 XLSX，第一行为表头（索引号、信息名称、发布机构、主题分类、公开方式等）。按索引号新增或更新；有任何一行出错则整个文件不导入。</p>
+${
+  outcome
+    ? html`<div class="flash ${outcome.ok ? "ok" : "error"}" role="${outcome.ok ? "status" : "alert"}">${outcome.fileName}：${outcome.message}</div>
+${
+  outcome.problems.length
+    ? html`<div class="table-wrap"><table id="import-errors"><caption>错误明细</caption><thead><tr><th scope="col">行号</th><th scope="col">列</th><th scope="col">问题</th></tr></thead>
+<tbody>${outcome.problems.map((p) => html`<tr><td>${p.row || "—"}</td><td>${fieldLabel(p.field)}</td><td>${p.message}</td></tr>`)}</tbody></table></div>`
+    : ""
+}`
+    : ""
+}
+<form method="post" action="/console/content/catalogue/import" enctype="multipart/form-data" class="inline">
+  <label for="import-file">选择文件</label>
+  <input id="import-file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required>
+  <button type="submit" class="primary">上传并导入</button>
+</form>
+<p><a href="/api/staff/catalogue/export?format=csv">导出当前目录（CSV）</a> · <a href="/api/staff/catalogue/export?format=xlsx">导出（XLSX）</a></p>
+</section>`;
 }
 
 export function contentRoutes(app: AppContext, r: Router, deps: Pick<Services, "catalogue">): void {
@@ -173,111 +147,68 @@ export function contentRoutes(app: AppContext, r: Router, deps: Pick<Services, "
     const revision = draft?.revision ?? 0;
     const list = await svc().entries.list(staff.agencyId, { status, page: pageNo, pageSize: PAGE_SIZE });
     const mayPublish = mayPublishContent(staff);
-    const body = html` <section class="card" aria-labelledby="h-guide" id="guide">
-        <h2 id="h-guide">政府信息公开指南</h2>
-        <p>
-          ${published ? html`已发布第 ${published.version} 版（${localTime(app, published.publishedAt ?? published.updatedAt)}）。` : "尚未发布。"}
-          ${draft ? html`<strong id="guide-draft">有未发布的草稿（第 ${draft.version} 版）。</strong>` : "修改任何栏目会生成草稿，发布后对外生效。"}
-          <a href="/guide" target="_blank" rel="noopener">查看公开页面</a>
-        </p>
-        ${
-          draft
-            ? html`<div class="actions">
-                ${mayPublish ? html`<form method="post" action="/console/content/guide/publish" class="inline"><label for="guide-note">修改说明</label><input id="guide-note" name="note" maxlength="500" /><button type="submit" class="primary">发布草稿</button></form>` : html`<span class="muted">草稿须由审批人或管理员发布。</span>`}
-                <form method="post" action="/console/content/guide/discard" class="inline">
-                  <button type="submit" data-confirm="放弃草稿中的全部修改？">放弃草稿</button>
-                </form>
-              </div>`
-            : ""
-        }
-        ${
-          guide
-            ? html`${guide.content.sections.map(
-                  (s) =>
-                    html`<details class="action" id="section-${s.key}">
-                      <summary>${s.title}</summary>
-                      <form method="post" action="/console/content/guide/sections/${s.key}" class="stack">
-                        <input type="hidden" name="revision" value="${revision}" />
-                        <label for="gs-title-${s.key}">栏目标题</label><input id="gs-title-${s.key}" name="title" value="${s.title}" required maxlength="100" />
-                        <label for="gs-body-${s.key}">栏目内容（{{contact}} 处显示联系方式）</label
-                        ><textarea id="gs-body-${s.key}" name="body" rows="8" required>${s.body}</textarea>
-                        <button type="submit">保存到草稿</button>
-                      </form>
-                    </details>`,
-                )}
-                <details class="action" id="guide-contact">
-                  <summary>联系方式</summary>
-                  <form method="post" action="/console/content/guide/contact" class="grid-form">
-                    <input type="hidden" name="revision" value="${revision}" />
-                    ${CONTACT_LABELS.map(([k, label]) => html`<label for="gc-${k}">${label}</label><input id="gc-${k}" name="${k}" value="${guide.content.contact[k] ?? ""}" />`)}
-                    <div class="form-actions"><button type="submit">保存到草稿</button></div>
-                  </form>
-                </details>`
-            : html`<p class="muted">尚无指南。</p>`
-        }
-      </section>
+    const body = html`
+<section class="card" aria-labelledby="h-guide" id="guide">
+  <h2 id="h-guide">政府信息公开指南</h2>
+  <p>${published ? html`已发布第 ${published.version} 版（${localTime(app, published.publishedAt ?? published.updatedAt)}）。` : "尚未发布。"}
+  ${draft ? html`<strong id="guide-draft">有未发布的草稿（第 ${draft.version} 版）。</strong>` : "修改任何栏目会生成草稿，发布后对外生效。"}
+  <a href="/guide" target="_blank" rel="noopener">查看公开页面</a></p>
+  ${
+    draft
+      ? html`<div class="actions">
+      ${mayPublish ? html`<form method="post" action="/console/content/guide/publish" class="inline"><label for="guide-note">修改说明</label><input id="guide-note" name="note" maxlength="500"><button type="submit" class="primary">发布草稿</button></form>` : html`<span class="muted">草稿须由审批人或管理员发布。</span>`}
+      <form method="post" action="/console/content/guide/discard" class="inline"><button type="submit" data-confirm="放弃草稿中的全部修改？">放弃草稿</button></form></div>`
+      : ""
+  }
+  ${
+    guide
+      ? html`${guide.content.sections.map(
+          (s) => html`<details class="action" id="section-${s.key}"><summary>${s.title}</summary>
+<form method="post" action="/console/content/guide/sections/${s.key}" class="stack">
+  <input type="hidden" name="revision" value="${revision}">
+  <label for="gs-title-${s.key}">栏目标题</label><input id="gs-title-${s.key}" name="title" value="${s.title}" required maxlength="100">
+  <label for="gs-body-${s.key}">栏目内容（{{contact}} 处显示联系方式）</label><textarea id="gs-body-${s.key}" name="body" rows="8" required>${s.body}</textarea>
+  <button type="submit">保存到草稿</button>
+</form></details>`,
+        )}
+<details class="action" id="guide-contact"><summary>联系方式</summary>
+<form method="post" action="/console/content/guide/contact" class="grid-form">
+  <input type="hidden" name="revision" value="${revision}">
+  ${CONTACT_LABELS.map(([k, label]) => html`<label for="gc-${k}">${label}</label><input id="gc-${k}" name="${k}" value="${guide.content.contact[k] ?? ""}">`)}
+  <div class="form-actions"><button type="submit">保存到草稿</button></div>
+</form></details>`
+      : html`<p class="muted">尚无指南。</p>`
+  }
+</section>
 
-      ${mayPublish ? importCard(outcome) : html`<p class="muted" id="import">导入目录文件须由审批人或管理员操作。</p>`}
+${mayPublish ? importCard(outcome) : html`<p class="muted" id="import">导入目录文件须由审批人或管理员操作。</p>`}
 
-      <section class="card" aria-labelledby="h-catalogue" id="catalogue">
-        <h2 id="h-catalogue">政府信息公开目录</h2>
-        <p>
-          <a href="/console/content${qs({ status: status === "active" ? "withdrawn" : undefined })}"
-            >${status === "active" ? "查看已撤回的条目" : "查看公开中的条目"}</a
-          >
-          · 共 ${list.total} 条
-        </p>
-        <div class="table-wrap">
-          <table id="entries">
-            <thead>
-              <tr>
-                <th scope="col">索引号</th>
-                <th scope="col">信息名称</th>
-                <th scope="col">文号</th>
-                <th scope="col">生成日期</th>
-                <th scope="col">主题分类</th>
-                <th scope="col">操作</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${list.items.map(
-                (e) =>
-                  html`<tr data-index="${e.indexNo}">
-                    <td>${e.indexNo}</td>
-                    <td>${e.title}</td>
-                    <td>${e.docNo ?? ""}</td>
-                    <td>${e.writtenDate ?? ""}</td>
-                    <td>${e.subjectCategory}</td>
-                    <td class="actions">
-                      <a href="/console/content/catalogue/${e.id}">编辑</a> ${
-                        e.status === "active"
-                          ? html`<form method="post" action="/console/content/catalogue/${e.id}/withdraw" class="inline">
-                              <label class="sr-only" for="wr-${e.id}">撤回理由</label
-                              ><input id="wr-${e.id}" name="reason" placeholder="撤回理由" required maxlength="500" size="10" /><button type="submit">
-                                撤回
-                              </button>
-                            </form>`
-                          : html`<span class="muted">${e.withdrawnReason ?? ""}</span>
-                              <form method="post" action="/console/content/catalogue/${e.id}/restore" class="inline"><button type="submit">恢复</button></form>`
-                      }
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
-        <nav class="pager" aria-label="目录分页">
-          ${pageNo > 1 ? html`<a href="/console/content${qs({ status: status === "withdrawn" ? status : undefined, page: pageNo - 1 })}#catalogue">上一页</a>` : ""}
-          ${pageNo * PAGE_SIZE < list.total ? html`<a href="/console/content${qs({ status: status === "withdrawn" ? status : undefined, page: pageNo + 1 })}#catalogue">下一页</a>` : ""}
-        </nav>
-        <details class="action" id="new-entry">
-          <summary>新增目录条目</summary>
-          <form method="post" action="/console/content/catalogue" class="grid-form">
-            ${entryFields("ne", null)}
-            <div class="form-actions"><button type="submit" class="primary">新增</button></div>
-          </form>
-        </details>
-      </section>`;
+<section class="card" aria-labelledby="h-catalogue" id="catalogue">
+  <h2 id="h-catalogue">政府信息公开目录</h2>
+  <p><a href="/console/content${qs({ status: status === "active" ? "withdrawn" : undefined })}">${status === "active" ? "查看已撤回的条目" : "查看公开中的条目"}</a> · 共 ${list.total} 条</p>
+  <div class="table-wrap"><table id="entries">
+  <thead><tr><th scope="col">索引号</th><th scope="col">信息名称</th><th scope="col">文号</th><th scope="col">生成日期</th><th scope="col">主题分类</th><th scope="col">操作</th></tr></thead>
+  <tbody>${list.items.map(
+    (
+      e,
+    ) => html`<tr data-index="${e.indexNo}"><td>${e.indexNo}</td><td>${e.title}</td><td>${e.docNo ?? ""}</td><td>${e.writtenDate ?? ""}</td><td>${e.subjectCategory}</td>
+<td class="actions"><a href="/console/content/catalogue/${e.id}">编辑</a>
+${
+  e.status === "active"
+    ? html`<form method="post" action="/console/content/catalogue/${e.id}/withdraw" class="inline"><label class="sr-only" for="wr-${e.id}">撤回理由</label><input id="wr-${e.id}" name="reason" placeholder="撤回理由" required maxlength="500" size="10"><button type="submit">撤回</button></form>`
+    : html`<span class="muted">${e.withdrawnReason ?? ""}</span><form method="post" action="/console/content/catalogue/${e.id}/restore" class="inline"><button type="submit">恢复</button></form>`
+}</td></tr>`,
+  )}</tbody></table></div>
+  <nav class="pager" aria-label="目录分页">
+    ${pageNo > 1 ? html`<a href="/console/content${qs({ status: status === "withdrawn" ? status : undefined, page: pageNo - 1 })}#catalogue">上一页</a>` : ""}
+    ${pageNo * PAGE_SIZE < list.total ? html`<a href="/console/content${qs({ status: status === "withdrawn" ? status : undefined, page: pageNo + 1 })}#catalogue">下一页</a>` : ""}
+  </nav>
+  <details class="action" id="new-entry"><summary>新增目录条目</summary>
+  <form method="post" action="/console/content/catalogue" class="grid-form">
+    ${entryFields("ne", null)}
+    <div class="form-actions"><button type="submit" class="primary">新增</button></div>
+  </form></details>
+</section>`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: "指南与目录", active: "content", body, flash: takeFlash(ctx) }).value;
   };
@@ -331,12 +262,12 @@ export function contentRoutes(app: AppContext, r: Router, deps: Pick<Services, "
     const staff = consoleStaff(ctx);
     const e = toView(await svc().entries.get(staff.agencyId, ctx.params.id));
     const body = html`<p><a href="/console/content#catalogue">← 返回目录</a></p>
-      <p>${e.status === "withdrawn" ? html`<strong>已撤回</strong>（${e.withdrawnReason ?? ""}）。` : "公开中。"}最后修改 ${localTime(app, e.updatedAt)}。</p>
-      <form method="post" action="/console/content/catalogue/${e.id}" class="grid-form card">
-        <input type="hidden" name="version" value="${e.version}" />
-        ${entryFields("ee", e)}
-        <div class="form-actions"><button type="submit" class="primary">保存</button></div>
-      </form>`;
+<p>${e.status === "withdrawn" ? html`<strong>已撤回</strong>（${e.withdrawnReason ?? ""}）。` : "公开中。"}最后修改 ${localTime(app, e.updatedAt)}。</p>
+<form method="post" action="/console/content/catalogue/${e.id}" class="grid-form card">
+  <input type="hidden" name="version" value="${e.version}">
+  ${entryFields("ee", e)}
+  <div class="form-actions"><button type="submit" class="primary">保存</button></div>
+</form>`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: `编辑目录条目 ${e.indexNo}`, active: "content", body, flash: takeFlash(ctx) }).value;
   });

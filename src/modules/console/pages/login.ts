@@ -21,21 +21,21 @@ function loginPage(message: string | null, next: string, username = "", agency =
   return barePage(
     "登录",
     html`<section class="card narrow">
-      <h1>工作人员登录</h1>
-      ${message ? html`<div class="flash error" role="alert">${message}</div>` : ""}
-      <form method="post" action="/console/login" class="stack">
-        <input type="hidden" name="next" value="${next}" />
-        <label for="agency">机关代码</label>
-        <input id="agency" name="agency" autocomplete="organization" required value="${agency}" />
-        <label for="username">用户名</label>
-        <input id="username" name="username" autocomplete="username" required value="${username}" autofocus />
-        <label for="password">密码</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required />
-        <label for="totp">动态验证码（已启用两步验证时填写）</label>
-        <input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" />
-        <button type="submit" class="primary">登录</button>
-      </form>
-    </section>`,
+  <h1>工作人员登录</h1>
+  ${message ? html`<div class="flash error" role="alert">${message}</div>` : ""}
+  <form method="post" action="/console/login" class="stack">
+    <input type="hidden" name="next" value="${next}">
+    <label for="agency">机关代码</label>
+    <input id="agency" name="agency" autocomplete="organization" required value="${agency}">
+    <label for="username">用户名</label>
+    <input id="username" name="username" autocomplete="username" required value="${username}" autofocus>
+    <label for="password">密码</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required>
+    <label for="totp">动态验证码（已启用两步验证时填写）</label>
+    <input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6">
+    <button type="submit" class="primary">登录</button>
+  </form>
+</section>`,
   );
 }
 

@@ -24,23 +24,13 @@ function field(ctx: Context, name: string): string {
 function card(app: AppContext, m: MissView, canWrite: boolean, units: UnitCandidate[]) {
   const unit = m.unitId ? units.find((u) => u.id === m.unitId) : undefined;
   return html`<section class="card" id="m-${m.id}" aria-labelledby="mq-${m.id}">
-    <h2 id="mq-${m.id}" class="pre">${m.text}</h2>
-    <p class="muted">
-      出现 <strong class="count">${m.count}</strong> 次 · 最近 ${localTime(app, m.lastSeenAt)} · 首次 ${localTime(app, m.firstSeenAt)} ·
-      ${CHANNEL[m.channel] ?? m.channel} · ${STATUS[m.status] ?? m.status}${m.score === null ? "" : ` · 匹配分 ${m.score.toFixed(2)}`}
-    </p>
-    ${m.unitId ? html`<p>答案：<code>${m.unitId}</code>${unit ? html`（${unit.title}）` : ""}</p>` : ""}
-    ${
-      m.lastReply
-        ? html`<details>
-            <summary>机器人当时的回答</summary>
-            <p class="pre">${m.lastReply}</p>
-          </details>`
-        : ""
-    }
-    ${
-      canWrite
-        ? html`<details${m.status === "open" ? html` open` : ""}><summary>处理</summary>
+<h2 id="mq-${m.id}" class="pre">${m.text}</h2>
+<p class="muted">出现 <strong class="count">${m.count}</strong> 次 · 最近 ${localTime(app, m.lastSeenAt)} · 首次 ${localTime(app, m.firstSeenAt)} · ${CHANNEL[m.channel] ?? m.channel} · ${STATUS[m.status] ?? m.status}${m.score === null ? "" : ` · 匹配分 ${m.score.toFixed(2)}`}</p>
+${m.unitId ? html`<p>答案：<code>${m.unitId}</code>${unit ? html`（${unit.title}）` : ""}</p>` : ""}
+${m.lastReply ? html`<details><summary>机器人当时的回答</summary><p class="pre">${m.lastReply}</p></details>` : ""}
+${
+  canWrite
+    ? html`<details${m.status === "open" ? html` open` : ""}><summary>处理</summary>
 <form method="post" action="/console/misses/${m.id}/attach" class="stack">
   <label for="unit-${m.id}">关联到已有答案</label>
   <select id="unit-${m.id}" name="unitId"><option value="">（请选择）</option>${options(
@@ -59,9 +49,9 @@ function card(app: AppContext, m: MissView, canWrite: boolean, units: UnitCandid
   <button type="submit" class="primary">保存答案</button>
 </form>
 </details>`
-        : ""
-    }
-  </section>`;
+    : ""
+}
+</section>`;
 }
 
 export function missesRoutes(app: AppContext, r: Router, deps: Pick<Services, "learned" | "knowledge">): void {
@@ -76,35 +66,18 @@ export function missesRoutes(app: AppContext, r: Router, deps: Pick<Services, "l
       unitCandidates(deps, staff.agencyId),
       store().customUnits(staff.agencyId),
     ]);
-    const body = html`<p>
-        机器人没能回答的问题，按出现次数排列（个人信息已遮盖）。${canWrite ? "关联或写好答案后，机器人从下一条消息起就会使用。" : "审批人和管理员可以为它们关联或编写答案。"}
-      </p>
-      <p>${showAll ? html`<a href="/console/misses">只看待处理</a>` : html`<a href="/console/misses?all=1">查看全部（含已处理）</a>`}</p>
-      ${list.length ? "" : html`<p class="muted">没有待处理的未答问题。</p>`} ${list.map((m) => card(app, m, canWrite, units))}
-      <h2>工作人员编写的答案</h2>
-      ${
-        custom.length
-          ? html`<table>
-              <thead>
-                <tr>
-                  <th scope="col">编号</th>
-                  <th scope="col">问题</th>
-                  <th scope="col">答案</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${custom.map(
-                  (u) =>
-                    html`<tr>
-                      <td><code>${u.id}</code></td>
-                      <td>${u.questions[0] ?? ""}</td>
-                      <td class="pre">${u.answer}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-          : html`<p class="muted">还没有工作人员编写的答案。</p>`
-      }`;
+    const body = html`<p>机器人没能回答的问题，按出现次数排列（个人信息已遮盖）。${canWrite ? "关联或写好答案后，机器人从下一条消息起就会使用。" : "审批人和管理员可以为它们关联或编写答案。"}</p>
+<p>${showAll ? html`<a href="/console/misses">只看待处理</a>` : html`<a href="/console/misses?all=1">查看全部（含已处理）</a>`}</p>
+${list.length ? "" : html`<p class="muted">没有待处理的未答问题。</p>`}
+${list.map((m) => card(app, m, canWrite, units))}
+<h2>工作人员编写的答案</h2>
+${
+  custom.length
+    ? html`<table><thead><tr><th scope="col">编号</th><th scope="col">问题</th><th scope="col">答案</th></tr></thead><tbody>${custom.map(
+        (u) => html`<tr><td><code>${u.id}</code></td><td>${u.questions[0] ?? ""}</td><td class="pre">${u.answer}</td></tr>`,
+      )}</tbody></table>`
+    : html`<p class="muted">还没有工作人员编写的答案。</p>`
+}`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: "未答问题", active: "misses", body, flash: takeFlash(ctx) }).value;
   });

@@ -70,108 +70,56 @@ function reportBody(r: ReportJson): SafeHtml {
   const { fmt, s2, s3, s4 } = gridsOf(r);
   const para = (t: string) => paragraphs(t ?? "").map((p) => html`<p>${p}</p>`);
   return html`<article class="preview-frame" id="report-preview" lang="zh-CN">
-    <h2 style="text-align:center">${reportTitle(r)}</h2>
-    ${para(r.sections.preamble)}
-    <h3>${fmt.sections[0].label}</h3>
-    ${para(r.sections.s1)}
-    <h3>${fmt.sections[1].label}</h3>
-    ${gridHtml(s2, { id: "preview-s2", caption: s2.title })}
-    <h3>${fmt.sections[2].label}</h3>
-    ${gridHtml(s3, { id: "preview-s3", caption: s3.title })}
-    <h3>${fmt.sections[3].label}</h3>
-    ${gridHtml(s4, { id: "preview-s4", caption: s4.title })}
-    <h3>${fmt.sections[4].label}</h3>
-    ${para(r.sections.s5)}
-    <h3>${fmt.sections[5].label}</h3>
-    ${para(r.sections.s6)}
-  </article>`;
+<h2 style="text-align:center">${reportTitle(r)}</h2>
+${para(r.sections.preamble)}
+<h3>${fmt.sections[0].label}</h3>${para(r.sections.s1)}
+<h3>${fmt.sections[1].label}</h3>${gridHtml(s2, { id: "preview-s2", caption: s2.title })}
+<h3>${fmt.sections[2].label}</h3>${gridHtml(s3, { id: "preview-s3", caption: s3.title })}
+<h3>${fmt.sections[3].label}</h3>${gridHtml(s4, { id: "preview-s4", caption: s4.title })}
+<h3>${fmt.sections[4].label}</h3>${para(r.sections.s5)}
+<h3>${fmt.sections[5].label}</h3>${para(r.sections.s6)}
+</article>`;
 }
 
 function differencesTable(diffs: Difference[], id: string): SafeHtml {
   if (!diffs.length) return html`<p class="muted">没有差异。</p>`;
   const show = (v: unknown) =>
     v === null || v === undefined ? "（空）" : typeof v === "string" ? (v.length > 300 ? `${v.slice(0, 300)}…` : v) : JSON.stringify(v);
-  return html`<div class="table-wrap">
-    <table class="diff" id="${id}">
-      <thead>
-        <tr>
-          <th scope="col">项目</th>
-          <th scope="col">原值</th>
-          <th scope="col">新值</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${diffs.map(
-          (d) =>
-            html`<tr>
-              <th scope="row">${d.label}</th>
-              <td><del>${show(d.before)}</del></td>
-              <td><ins>${show(d.after)}</ins></td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<div class="table-wrap"><table class="diff" id="${id}">
+<thead><tr><th scope="col">项目</th><th scope="col">原值</th><th scope="col">新值</th></tr></thead>
+<tbody>${diffs.map((d) => html`<tr><th scope="row">${d.label}</th><td><del>${show(d.before)}</del></td><td><ins>${show(d.after)}</ins></td></tr>`)}</tbody>
+</table></div>`;
 }
 
 function downloads(label: string, base: string): SafeHtml {
   const sep = base.includes("?") ? "&" : "?";
-  return html`<p class="actions" aria-label="${label}">
-    ${label}：
-    <a class="button" href="${base}${sep}format=html" target="_blank" rel="noopener">HTML</a>
-    <a class="button" href="${base}${sep}format=docx" download>DOCX</a>
-    <a class="button" href="${base}${sep}format=xlsx" download>XLSX</a>
-  </p>`;
+  return html`<p class="actions" aria-label="${label}">${label}：
+<a class="button" href="${base}${sep}format=html" target="_blank" rel="noopener">HTML</a>
+<a class="button" href="${base}${sep}format=docx" download>DOCX</a>
+<a class="button" href="${base}${sep}format=xlsx" download>XLSX</a></p>`;
 }
 
 function disclosureForm(year: number, r: ReportJson, purchaseUnit: string | null): SafeHtml {
   const fmt = getFormat(r.format);
   return html`<form method="post" action="/console/reports/${year}/active-disclosure" class="stack">
-    ${fmt.tables.activeDisclosure.subTables.map((s) => {
-      const cols = s.columns.filter((c) => c.kind === "data");
-      return html`<div class="table-wrap">
-        <table class="report-table">
-          <caption>
-            ${s.caption}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">信息内容</th>
-              ${cols.map((c) => html`<th scope="col">${c.label}</th>`)}
-            </tr>
-          </thead>
-          <tbody>
-            ${s.rows.map(
-              (row) =>
-                html`<tr>
-                  <th scope="row">${row.label}</th>
-                  ${cols.map((c) => {
-                    const v = r.activeDisclosure?.[s.code]?.[row.code]?.[c.code];
-                    const name = `ad__${s.code}__${row.code}__${c.code}`;
-                    const amount = AMOUNT_DISCLOSURE_COLUMNS.has(c.code);
-                    return html`<td>
-                      <label class="sr-only" for="${name}">${s.caption} ${row.label} ${c.label}</label
-                      ><input
-                        id="${name}"
-                        name="${name}"
-                        type="number"
-                        inputmode="decimal"
-                        step="${amount ? "any" : "1"}"
-                        ${SIGNED_DISCLOSURE_COLUMNS.has(c.code) ? "" : raw(' min="0"')}
-                        value="${v ?? ""}"
-                        size="8"
-                      />
-                    </td>`;
-                  })}
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`;
-    })}
-    ${r.format === "2019" ? html`<label for="purchaseUnit">采购总金额单位</label><input id="purchaseUnit" name="purchaseAmountUnit" maxlength="20" value="${purchaseUnit ?? ""}" placeholder="如：万元" />` : ""}
-    <button type="submit" class="primary">保存第二部分数据</button>
-  </form>`;
+${fmt.tables.activeDisclosure.subTables.map((s) => {
+  const cols = s.columns.filter((c) => c.kind === "data");
+  return html`<div class="table-wrap"><table class="report-table">
+<caption>${s.caption}</caption>
+<thead><tr><th scope="col">信息内容</th>${cols.map((c) => html`<th scope="col">${c.label}</th>`)}</tr></thead>
+<tbody>${s.rows.map(
+    (row) =>
+      html`<tr><th scope="row">${row.label}</th>${cols.map((c) => {
+        const v = r.activeDisclosure?.[s.code]?.[row.code]?.[c.code];
+        const name = `ad__${s.code}__${row.code}__${c.code}`;
+        const amount = AMOUNT_DISCLOSURE_COLUMNS.has(c.code);
+        return html`<td><label class="sr-only" for="${name}">${s.caption} ${row.label} ${c.label}</label><input id="${name}" name="${name}" type="number" inputmode="decimal" step="${amount ? "any" : "1"}"${SIGNED_DISCLOSURE_COLUMNS.has(c.code) ? "" : raw(' min="0"')} value="${v ?? ""}" size="8"></td>`;
+      })}</tr>`,
+  )}</tbody></table></div>`;
+})}
+${r.format === "2019" ? html`<label for="purchaseUnit">采购总金额单位</label><input id="purchaseUnit" name="purchaseAmountUnit" maxlength="20" value="${purchaseUnit ?? ""}" placeholder="如：万元">` : ""}
+<button type="submit" class="primary">保存第二部分数据</button>
+</form>`;
 }
 
 function parseDisclosure(body: Record<string, string>) {
@@ -208,185 +156,110 @@ export function reportRoutes(app: AppContext, r: Router, deps: Pick<Services, "r
     const reminders = district ? await district.remindersFor(staff.id) : [];
     const years = Array.from({ length: 8 }, (_, i) => current - i);
     const base = `/console/reports/${year}`;
-    const body = html` <form method="get" action="/console/reports" class="filters card">
-        <div class="field">
-          <label for="year">年度</label
-          ><select id="year" name="year">
-            ${options(
-              years.map((y) => [String(y), `${y}年`]),
-              String(year),
-            )}
-          </select>
-        </div>
-        <div class="field"><button type="submit">切换</button></div>
-      </form>
-      ${
-        reminders.length
-          ? html`<section class="card" aria-labelledby="h-reminders" id="report-reminders">
-              <h2 id="h-reminders">提醒</h2>
-              <ul>
-                ${reminders.map((m) => html`<li>${localTime(app, m.createdAt)}：${m.message}</li>`)}
-              </ul>
-            </section>`
-          : ""
-      }
-      <section class="card" aria-labelledby="h-status" id="report-status">
-        <h2 id="h-status">状态</h2>
-        <p>
-          ${v.format}年版格式。${v.published ? html`已发布第 <strong id="published-version">${v.published.version}</strong> 版（${localTime(app, v.published.publishedAt)}）。` : html`<strong>尚未发布。</strong>`}
-          ${v.draft ? html`草稿第 ${v.draft.version} 次修改，${localTime(app, v.draft.updatedAt)}。` : "尚无草稿。"}
-        </p>
-        ${checksList(v.report.checks)}
-        ${
-          v.published && v.pendingDifferences.length
-            ? html`<h3>与已发布版本相比的变化（${v.pendingDifferences.length} 处）</h3>
-                ${differencesTable(v.pendingDifferences, "pending-diff")}`
-            : ""
-        }
-        <p class="actions"><a class="button" href="${base}/preview">预览报告（正式格式）</a></p>
-        ${downloads("下载当前草稿", `/api/staff/reports/${year}/preview`)}
-        ${
-          mayPublish
-            ? v.published && !v.pendingDifferences.length
-              ? html`<p class="muted">与已发布的第 ${v.published.version} 版相同，无需重新发布。</p>`
-              : v.publishable
-                ? html`<form method="post" action="${base}/publish" class="inline">
-                    <button type="submit" class="primary" data-confirm="发布后该版本不可更改，确定发布${year}年度报告？">
-                      发布${v.published ? "新版本" : ""}
-                    </button>
-                  </form>`
-                : html`<p class="muted">${year >= current ? `${year}年尚未结束，不能发布。` : "校验未通过，不能发布。"}</p>`
-            : html`<p class="muted">发布须由审批人或管理员操作。</p>`
-        }
-      </section>
+    const body = html`
+<form method="get" action="/console/reports" class="filters card">
+  <div class="field"><label for="year">年度</label><select id="year" name="year">${options(
+    years.map((y) => [String(y), `${y}年`]),
+    String(year),
+  )}</select></div>
+  <div class="field"><button type="submit">切换</button></div>
+</form>
+${
+  reminders.length
+    ? html`<section class="card" aria-labelledby="h-reminders" id="report-reminders"><h2 id="h-reminders">提醒</h2>
+<ul>${reminders.map((m) => html`<li>${localTime(app, m.createdAt)}：${m.message}</li>`)}</ul></section>`
+    : ""
+}
+<section class="card" aria-labelledby="h-status" id="report-status">
+  <h2 id="h-status">状态</h2>
+  <p>${v.format}年版格式。${v.published ? html`已发布第 <strong id="published-version">${v.published.version}</strong> 版（${localTime(app, v.published.publishedAt)}）。` : html`<strong>尚未发布。</strong>`}
+  ${v.draft ? html`草稿第 ${v.draft.version} 次修改，${localTime(app, v.draft.updatedAt)}。` : "尚无草稿。"}</p>
+  ${checksList(v.report.checks)}
+  ${v.published && v.pendingDifferences.length ? html`<h3>与已发布版本相比的变化（${v.pendingDifferences.length} 处）</h3>${differencesTable(v.pendingDifferences, "pending-diff")}` : ""}
+  <p class="actions"><a class="button" href="${base}/preview">预览报告（正式格式）</a></p>
+  ${downloads("下载当前草稿", `/api/staff/reports/${year}/preview`)}
+  ${
+    mayPublish
+      ? v.published && !v.pendingDifferences.length
+        ? html`<p class="muted">与已发布的第 ${v.published.version} 版相同，无需重新发布。</p>`
+        : v.publishable
+          ? html`<form method="post" action="${base}/publish" class="inline"><button type="submit" class="primary" data-confirm="发布后该版本不可更改，确定发布${year}年度报告？">发布${v.published ? "新版本" : ""}</button></form>`
+          : html`<p class="muted">${year >= current ? `${year}年尚未结束，不能发布。` : "校验未通过，不能发布。"}</p>`
+      : html`<p class="muted">发布须由审批人或管理员操作。</p>`
+  }
+</section>
 
-      <section class="card" aria-labelledby="h-versions">
-        <h2 id="h-versions">已发布版本</h2>
-        ${
-          versions.length
-            ? html`<div class="table-wrap">
-                <table id="versions">
-                  <thead>
-                    <tr>
-                      <th scope="col">版本</th>
-                      <th scope="col">发布时间</th>
-                      <th scope="col">发布人</th>
-                      <th scope="col">与上一版的差异</th>
-                      <th scope="col">下载</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${versions.map(
-                      (x) =>
-                        html`<tr>
-                          <td>第 ${x.version} 版</td>
-                          <td>${localTime(app, x.publishedAt)}</td>
-                          <td>${x.publishedBy ? (users.get(x.publishedBy) ?? x.publishedBy) : x.source === "seed" ? "历史数据导入" : "系统"}</td>
-                          <td>${x.version > 1 ? html`<a href="${base}/versions/${x.version}">${x.differences.length} 处差异</a>` : "首次发布"}</td>
-                          <td>
-                            <a href="/api/staff/reports/${year}/versions/${x.version}?format=html" target="_blank" rel="noopener">HTML</a> ·
-                            <a href="/api/staff/reports/${year}/versions/${x.version}?format=docx" download>DOCX</a> ·
-                            <a href="/api/staff/reports/${year}/versions/${x.version}?format=xlsx" download>XLSX</a>
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-            : html`<p class="muted">尚无已发布版本。</p>`
-        }
-      </section>
+<section class="card" aria-labelledby="h-versions">
+  <h2 id="h-versions">已发布版本</h2>
+  ${
+    versions.length
+      ? html`<div class="table-wrap"><table id="versions"><thead><tr><th scope="col">版本</th><th scope="col">发布时间</th><th scope="col">发布人</th><th scope="col">与上一版的差异</th><th scope="col">下载</th></tr></thead><tbody>
+${versions.map(
+  (
+    x,
+  ) => html`<tr><td>第 ${x.version} 版</td><td>${localTime(app, x.publishedAt)}</td><td>${x.publishedBy ? (users.get(x.publishedBy) ?? x.publishedBy) : x.source === "seed" ? "历史数据导入" : "系统"}</td>
+<td>${x.version > 1 ? html`<a href="${base}/versions/${x.version}">${x.differences.length} 处差异</a>` : "首次发布"}</td>
+<td><a href="/api/staff/reports/${year}/versions/${x.version}?format=html" target="_blank" rel="noopener">HTML</a> · <a href="/api/staff/reports/${year}/versions/${x.version}?format=docx" download>DOCX</a> · <a href="/api/staff/reports/${year}/versions/${x.version}?format=xlsx" download>XLSX</a></td></tr>`,
+)}</tbody></table></div>`
+      : html`<p class="muted">尚无已发布版本。</p>`
+  }
+</section>
 
-      <section class="card" aria-labelledby="h-sections">
-        <h2 id="h-sections">文字部分</h2>
-        <form method="post" action="${base}/sections" class="stack">
-          <input type="hidden" name="version" value="${v.draft?.version ?? ""}" />
-          ${SECTION_FIELDS.map(([k, label]) => html`<label for="sec-${k}">${label}</label><textarea id="sec-${k}" name="${k}" rows="${k === "s1" ? 8 : 4}">${sections[k] ?? ""}</textarea>`)}
-          <button type="submit" class="primary">保存文字部分</button>
-        </form>
-        <form method="post" action="${base}/generate" class="inline">
-          <label><input type="checkbox" name="overwrite" value="1" /> 覆盖已有的“总体情况”</label>
-          <button type="submit">根据统计数据生成“总体情况”草稿</button>
-        </form>
-      </section>
+<section class="card" aria-labelledby="h-sections">
+  <h2 id="h-sections">文字部分</h2>
+  <form method="post" action="${base}/sections" class="stack">
+    <input type="hidden" name="version" value="${v.draft?.version ?? ""}">
+    ${SECTION_FIELDS.map(([k, label]) => html`<label for="sec-${k}">${label}</label><textarea id="sec-${k}" name="${k}" rows="${k === "s1" ? 8 : 4}">${sections[k] ?? ""}</textarea>`)}
+    <button type="submit" class="primary">保存文字部分</button>
+  </form>
+  <form method="post" action="${base}/generate" class="inline">
+    <label><input type="checkbox" name="overwrite" value="1"> 覆盖已有的“总体情况”</label>
+    <button type="submit">根据统计数据生成“总体情况”草稿</button>
+  </form>
+</section>
 
-      <section class="card" aria-labelledby="h-s2">
-        <h2 id="h-s2">二、主动公开政府信息情况（第二十条）</h2>
-        ${disclosureForm(year, v.report, v.draft?.purchaseAmountUnit ?? null)}
-      </section>
+<section class="card" aria-labelledby="h-s2">
+  <h2 id="h-s2">二、主动公开政府信息情况（第二十条）</h2>
+  ${disclosureForm(year, v.report, v.draft?.purchaseAmountUnit ?? null)}
+</section>
 
-      <section class="card" aria-labelledby="h-fees">
-        <h2 id="h-fees">信息处理费（写入第六部分）</h2>
-        <form method="post" action="${base}/fees" class="grid-form">
-          <label for="fee-cases">收费件数</label
-          ><input id="fee-cases" name="cases" type="number" min="0" step="1" value="${v.draft?.fees.cases ?? 0}" required />
-          <label for="fee-amount">收费金额（元）</label
-          ><input id="fee-amount" name="amountYuan" type="number" min="0" step="0.01" value="${v.draft?.fees.amountYuan ?? 0}" required />
-          <div class="form-actions"><button type="submit">保存收费情况</button></div>
-        </form>
-      </section>
+<section class="card" aria-labelledby="h-fees">
+  <h2 id="h-fees">信息处理费（写入第六部分）</h2>
+  <form method="post" action="${base}/fees" class="grid-form">
+    <label for="fee-cases">收费件数</label><input id="fee-cases" name="cases" type="number" min="0" step="1" value="${v.draft?.fees.cases ?? 0}" required>
+    <label for="fee-amount">收费金额（元）</label><input id="fee-amount" name="amountYuan" type="number" min="0" step="0.01" value="${v.draft?.fees.amountYuan ?? 0}" required>
+    <div class="form-actions"><button type="submit">保存收费情况</button></div>
+  </form>
+</section>
 
-      <section class="card" aria-labelledby="h-cases">
-        <h2 id="h-cases">四、行政复议和行政诉讼案件</h2>
-        ${
-          cases.length
-            ? html`<div class="table-wrap">
-                <table id="cases">
-                  <thead>
-                    <tr>
-                      <th scope="col">类型</th>
-                      <th scope="col">立案日期</th>
-                      <th scope="col">结果与审结日期</th>
-                      <th scope="col">关联申请</th>
-                      <th scope="col">案号/备注</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${cases.map(
-                      (c) =>
-                        html`<tr>
-                          <td>${CASE_KIND_LABELS[c.kind]}</td>
-                          <td>${c.filedAt}</td>
-                          <td>
-                            <form method="post" action="/console/reports/cases/${c.id}" class="inline">
-                              <input type="hidden" name="back" value="${base}" />
-                              <label class="sr-only" for="co-${c.id}">结果</label
-                              ><select id="co-${c.id}" name="outcome">
-                                ${options(Object.entries(CASE_OUTCOME_LABELS), c.outcome)}
-                              </select>
-                              <label class="sr-only" for="cc-${c.id}">审结日期</label
-                              ><input id="cc-${c.id}" name="concludedAt" type="date" value="${c.concludedAt ?? ""}" /> <button type="submit">更新</button>
-                            </form>
-                          </td>
-                          <td>
-                            ${c.applicationNo ? html`<a href="/console/applications/${encodeURIComponent(c.applicationNo)}">${c.applicationNo}</a>` : "—"}
-                          </td>
-                          <td>${c.reference ?? ""} ${c.note ?? ""}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-              </div>`
-            : html`<p class="muted">本年度没有案件。</p>`
-        }
-        <h3>登记案件</h3>
-        <form method="post" action="${base}/cases" class="grid-form">
-          <label for="case-kind">类型</label
-          ><select id="case-kind" name="kind">
-            ${options(Object.entries(CASE_KIND_LABELS), "review")}
-          </select>
-          <label for="case-outcome">结果</label
-          ><select id="case-outcome" name="outcome">
-            ${options(Object.entries(CASE_OUTCOME_LABELS), "pending")}
-          </select>
-          <label for="case-filed">立案日期</label><input id="case-filed" name="filedAt" type="date" required />
-          <label for="case-concluded">审结日期（已审结时填写）</label><input id="case-concluded" name="concludedAt" type="date" />
-          <label for="case-app">关联申请编号（可选）</label><input id="case-app" name="applicationNo" maxlength="40" />
-          <label for="case-ref">案号（可选）</label><input id="case-ref" name="reference" maxlength="100" /> <label for="case-note">备注（可选）</label
-          ><input id="case-note" name="note" maxlength="2000" />
-          <div class="form-actions"><button type="submit" class="primary">登记</button></div>
-        </form>
-      </section>`;
+<section class="card" aria-labelledby="h-cases">
+  <h2 id="h-cases">四、行政复议和行政诉讼案件</h2>
+  ${
+    cases.length
+      ? html`<div class="table-wrap"><table id="cases"><thead><tr><th scope="col">类型</th><th scope="col">立案日期</th><th scope="col">结果与审结日期</th><th scope="col">关联申请</th><th scope="col">案号/备注</th></tr></thead><tbody>
+${cases.map(
+  (c) => html`<tr><td>${CASE_KIND_LABELS[c.kind]}</td><td>${c.filedAt}</td>
+<td><form method="post" action="/console/reports/cases/${c.id}" class="inline">
+  <input type="hidden" name="back" value="${base}">
+  <label class="sr-only" for="co-${c.id}">结果</label><select id="co-${c.id}" name="outcome">${options(Object.entries(CASE_OUTCOME_LABELS), c.outcome)}</select>
+  <label class="sr-only" for="cc-${c.id}">审结日期</label><input id="cc-${c.id}" name="concludedAt" type="date" value="${c.concludedAt ?? ""}">
+  <button type="submit">更新</button></form></td>
+<td>${c.applicationNo ? html`<a href="/console/applications/${encodeURIComponent(c.applicationNo)}">${c.applicationNo}</a>` : "—"}</td><td>${c.reference ?? ""} ${c.note ?? ""}</td></tr>`,
+)}</tbody></table></div>`
+      : html`<p class="muted">本年度没有案件。</p>`
+  }
+  <h3>登记案件</h3>
+  <form method="post" action="${base}/cases" class="grid-form">
+    <label for="case-kind">类型</label><select id="case-kind" name="kind">${options(Object.entries(CASE_KIND_LABELS), "review")}</select>
+    <label for="case-outcome">结果</label><select id="case-outcome" name="outcome">${options(Object.entries(CASE_OUTCOME_LABELS), "pending")}</select>
+    <label for="case-filed">立案日期</label><input id="case-filed" name="filedAt" type="date" required>
+    <label for="case-concluded">审结日期（已审结时填写）</label><input id="case-concluded" name="concludedAt" type="date">
+    <label for="case-app">关联申请编号（可选）</label><input id="case-app" name="applicationNo" maxlength="40">
+    <label for="case-ref">案号（可选）</label><input id="case-ref" name="reference" maxlength="100">
+    <label for="case-note">备注（可选）</label><input id="case-note" name="note" maxlength="2000">
+    <div class="form-actions"><button type="submit" class="primary">登记</button></div>
+  </form>
+</section>`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: `${year}年度报告`, active: "reports", body, flash: takeFlash(ctx) }).value;
   });
@@ -396,8 +269,9 @@ export function reportRoutes(app: AppContext, r: Router, deps: Pick<Services, "r
     const year = yearOfParam(ctx);
     const report = await svc().buildReport(staff.agencyId, year);
     const body = html`<p><a href="/console/reports?year=${year}">← 返回编辑</a></p>
-      <p class="flash ok" role="status">预览：按当前数据和草稿生成，尚未发布。</p>
-      ${downloads("下载", `/api/staff/reports/${year}/preview`)} ${reportBody(report)}`;
+<p class="flash ok" role="status">预览：按当前数据和草稿生成，尚未发布。</p>
+${downloads("下载", `/api/staff/reports/${year}/preview`)}
+${reportBody(report)}`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: `${year}年度报告预览`, active: "reports", body }).value;
   });
@@ -410,8 +284,9 @@ export function reportRoutes(app: AppContext, r: Router, deps: Pick<Services, "r
     const v = list.find((x) => x.version === version);
     if (!v) throw new DomainError("REPORT.NOT_FOUND", "该版本不存在");
     const body = html`<p><a href="/console/reports?year=${year}">← 返回</a></p>
-      <p>第 ${v.version} 版，${localTime(app, v.publishedAt)} 发布。与第 ${v.version - 1} 版相比：</p>
-      ${differencesTable(v.differences, "version-diff")} ${downloads("下载本版", `/api/staff/reports/${year}/versions/${v.version}`)}`;
+<p>第 ${v.version} 版，${localTime(app, v.publishedAt)} 发布。与第 ${v.version - 1} 版相比：</p>
+${differencesTable(v.differences, "version-diff")}
+${downloads("下载本版", `/api/staff/reports/${year}/versions/${v.version}`)}`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: `${year}年度报告 第${v.version}版`, active: "reports", body }).value;
   });

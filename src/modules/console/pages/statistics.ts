@@ -20,27 +20,18 @@ const PALETTE = ["#0b5cad", "#c2410c", "#15803d", "#7c3aed", "#b45309", "#0e7490
 function chart(id: string, title: string, config: unknown, fallback: SafeHtml): SafeHtml {
   const json = JSON.stringify(config).replace(/</g, "\\u003c");
   return html`<figure class="card">
-    <figcaption><h3>${title}</h3></figcaption>
-    <div class="chart-box"><canvas id="${id}" data-chart="${id}-data" role="img" aria-label="${title}（数据见下表）"></canvas></div>
-    <script type="application/json" id="${id}-data">
-      ${raw(json)}
-    </script>
-    <details>
-      <summary>数据表</summary>
-      ${fallback}
-    </details>
-  </figure>`;
+<figcaption><h3>${title}</h3></figcaption>
+<div class="chart-box"><canvas id="${id}" data-chart="${id}-data" role="img" aria-label="${title}（数据见下表）"></canvas></div>
+<script type="application/json" id="${id}-data">${raw(json)}</script>
+<details><summary>数据表</summary>${fallback}</details>
+</figure>`;
 }
 
 /** The checks as a list; `idSuffix` keeps ids unique where several agencies' lists share a page. */
 export function checksList(checks: Array<{ id: string; ok: boolean; detail: string }>, idSuffix = ""): SafeHtml {
   const failed = checks.filter((c) => !c.ok).length;
-  return html`<p id="checks-summary${idSuffix}" class="${failed ? "error-text" : ""}">
-      ${failed ? `${failed} 项校验未通过` : `全部 ${checks.length} 项校验通过`}
-    </p>
-    <ul class="checks" id="checks${idSuffix}">
-      ${checks.map((c) => html`<li class="${c.ok ? "pass" : "fail"}">${c.ok ? "✓ 通过" : "✗ 未通过"}：${c.detail}</li>`)}
-    </ul>`;
+  return html`<p id="checks-summary${idSuffix}" class="${failed ? "error-text" : ""}">${failed ? `${failed} 项校验未通过` : `全部 ${checks.length} 项校验通过`}</p>
+<ul class="checks" id="checks${idSuffix}">${checks.map((c) => html`<li class="${c.ok ? "pass" : "fail"}">${c.ok ? "✓ 通过" : "✗ 未通过"}：${c.detail}</li>`)}</ul>`;
 }
 
 export function parseYear(v: unknown, fallback: number): number {
@@ -76,23 +67,8 @@ export function statisticsRoutes(app: AppContext, r: Router, deps: Pick<Services
         },
         options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
       },
-      html`<table>
-        <thead>
-          <tr>
-            <th scope="col">月份</th>
-            ${channels.map((c) => html`<th scope="col">${channelLabel(c)}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${monthLabels.map(
-            (m, i) =>
-              html`<tr>
-                <th scope="row">${m}</th>
-                ${channels.map((c) => html`<td class="num">${intake.byChannel[c][i]}</td>`)}
-              </tr>`,
-          )}
-        </tbody>
-      </table>`,
+      html`<table><thead><tr><th scope="col">月份</th>${channels.map((c) => html`<th scope="col">${channelLabel(c)}</th>`)}</tr></thead>
+<tbody>${monthLabels.map((m, i) => html`<tr><th scope="row">${m}</th>${channels.map((c) => html`<td class="num">${intake.byChannel[c][i]}</td>`)}</tr>`)}</tbody></table>`,
     );
     const dispChart = chart(
       "chart-dispositions",
@@ -105,17 +81,7 @@ export function statisticsRoutes(app: AppContext, r: Router, deps: Pick<Services
         },
         options: { indexAxis: "y", plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
       },
-      html`<table>
-        <tbody>
-          ${dispositions.map(
-            (d) =>
-              html`<tr>
-                <th scope="row">${dispositionLabel(d.disposition) ?? d.disposition}</th>
-                <td class="num">${d.n}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>`,
+      html`<table><tbody>${dispositions.map((d) => html`<tr><th scope="row">${dispositionLabel(d.disposition) ?? d.disposition}</th><td class="num">${d.n}</td></tr>`)}</tbody></table>`,
     );
     const daysChart = chart(
       "chart-days",
@@ -128,40 +94,26 @@ export function statisticsRoutes(app: AppContext, r: Router, deps: Pick<Services
         },
         options: { plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
       },
-      html`<table>
-        <tbody>
-          ${WORKING_DAY_BUCKETS.map(
-            (b, i) =>
-              html`<tr>
-                <th scope="row">${b.label}</th>
-                <td class="num">${days.buckets[i]}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>`,
+      html`<table><tbody>${WORKING_DAY_BUCKETS.map((b, i) => html`<tr><th scope="row">${b.label}</th><td class="num">${days.buckets[i]}</td></tr>`)}</tbody></table>`,
     );
     const years = Array.from({ length: 5 }, (_, i) => current - i);
-    const body = html` <form method="get" action="/console/statistics" class="filters card">
-        <div class="field">
-          <label for="year">年度</label
-          ><select id="year" name="year">
-            ${options(
-              years.map((y) => [String(y), `${y}年`]),
-              String(year),
-            )}
-          </select>
-        </div>
-        <div class="field"><button type="submit">查看</button></div>
-      </form>
-      <section class="card" aria-labelledby="h-table">
-        <h2 id="h-table">三、收到和处理政府信息公开申请情况（实时，${report.format}年版格式）</h2>
-        ${gridHtml(s3, { id: "application-table", caption: `${year}年 截至${app.today()}` })}
-      </section>
-      <section class="card" aria-labelledby="h-checks">
-        <h2 id="h-checks">校验</h2>
-        ${checksList(report.checks)}
-      </section>
-      <div class="charts">${intakeChart}${dispChart}${daysChart}</div>`;
+    const body = html`
+<form method="get" action="/console/statistics" class="filters card">
+  <div class="field"><label for="year">年度</label><select id="year" name="year">${options(
+    years.map((y) => [String(y), `${y}年`]),
+    String(year),
+  )}</select></div>
+  <div class="field"><button type="submit">查看</button></div>
+</form>
+<section class="card" aria-labelledby="h-table">
+  <h2 id="h-table">三、收到和处理政府信息公开申请情况（实时，${report.format}年版格式）</h2>
+  ${gridHtml(s3, { id: "application-table", caption: `${year}年 截至${app.today()}` })}
+</section>
+<section class="card" aria-labelledby="h-checks">
+  <h2 id="h-checks">校验</h2>
+  ${checksList(report.checks)}
+</section>
+<div class="charts">${intakeChart}${dispChart}${daysChart}</div>`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: `${year}年统计`, active: "statistics", body, flash: takeFlash(ctx), scripts: ["/console/assets/chart.umd.js"] }).value;
   });

@@ -32,98 +32,61 @@ export function userRoutes(app: AppContext, r: Router, deps: Pick<Services, "sta
   r.get("/users", async (ctx) => {
     const me = requireRole(ctx, mayManageUsers);
     const users = await staff().listUsers(me.agencyId);
-    const body = html` <section class="card">
-        <h2>现有用户</h2>
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">
-              工作人员账号
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">用户名</th>
-                <th scope="col">姓名</th>
-                <th scope="col">角色</th>
-                <th scope="col">状态</th>
-                <th scope="col">操作</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${users.map(
-                (u) =>
-                  html`<tr>
-                    <td>${u.username}</td>
-                    <td>${u.displayName ?? ""}</td>
-                    <td>${ROLE_LABELS[u.role] ?? u.role}</td>
-                    <td>${u.active === false ? "已停用" : "正常"}${u.totpEnabled ? "，两步验证" : ""}</td>
-                    <td class="actions">
-                      ${
-                        u.id === me.id
-                          ? html`<span class="muted">（本人，角色须由另一位管理员修改）</span>`
-                          : html`<form method="post" action="/console/users/${u.id}/role" class="inline">
-                              <label for="role-${u.id}" class="sr-only">${u.username} 的角色</label>
-                              <select id="role-${u.id}" name="role">
-                                ${options(roleOptions, u.role)}
-                              </select>
-                              <button type="submit">设置角色</button>
-                            </form>`
-                      }
-                      <form method="post" action="/console/users/${u.id}/revoke-sessions" class="inline">
-                        <button type="submit" data-confirm="确定让 ${u.username} 的所有登录失效？">注销全部会话</button>
-                      </form>
-                      ${
-                        u.id === me.id
-                          ? ""
-                          : html`<form method="post" action="/console/users/${u.id}/${u.active === false ? "enable" : "disable"}" class="inline">
-                                <button
-                                  type="submit"
-                                  ${u.active === false ? "" : html` data-confirm="确定停用 ${u.username}？停用后其登录全部失效且不能再登录。"`}
-                                >
-                                  ${u.active === false ? "启用" : "停用"}
-                                </button>
-                              </form>
-                              <form method="post" action="/console/users/${u.id}/reset-password" class="inline">
-                                <label for="reset-${u.id}" class="sr-only">${u.username} 的新密码</label>
-                                <input
-                                  id="reset-${u.id}"
-                                  name="newPassword"
-                                  type="password"
-                                  required
-                                  minlength="${app.config.PASSWORD_MIN_LENGTH}"
-                                  autocomplete="new-password"
-                                  placeholder="新密码"
-                                />
-                                <button type="submit">重设密码</button>
-                              </form>
-                              ${
-                                u.totpEnabled
-                                  ? html`<form method="post" action="/console/users/${u.id}/totp-disable" class="inline">
-                                      <button type="submit" data-confirm="确定停用 ${u.username} 的两步验证？">停用两步验证</button>
-                                    </form>`
-                                  : ""
-                              }`
-                      }
-                    </td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <section class="card">
-        <h2>新建用户</h2>
-        <form method="post" action="/console/users" class="grid-form">
-          <label for="nu-username">用户名</label><input id="nu-username" name="username" required pattern="[A-Za-z0-9._\\-]{3,64}" autocomplete="off" />
-          <label for="nu-name">姓名</label><input id="nu-name" name="displayName" maxlength="100" />
-          <label for="nu-password">初始密码（至少${app.config.PASSWORD_MIN_LENGTH}位，不能是常见密码）</label
-          ><input id="nu-password" name="password" type="password" minlength="${app.config.PASSWORD_MIN_LENGTH}" required autocomplete="new-password" />
-          <label for="nu-role">角色</label
-          ><select id="nu-role" name="role">
-            ${options(roleOptions, "clerk")}
-          </select>
-          <div class="form-actions"><button type="submit" class="primary">创建</button></div>
-        </form>
-      </section>`;
+    const body = html`
+<section class="card">
+<h2>现有用户</h2>
+<div class="table-wrap"><table>
+<caption class="sr-only">工作人员账号</caption>
+<thead><tr><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">角色</th><th scope="col">状态</th><th scope="col">操作</th></tr></thead>
+<tbody>
+${users.map(
+  (u) => html`<tr>
+  <td>${u.username}</td><td>${u.displayName ?? ""}</td><td>${ROLE_LABELS[u.role] ?? u.role}</td>
+  <td>${u.active === false ? "已停用" : "正常"}${u.totpEnabled ? "，两步验证" : ""}</td>
+  <td class="actions">
+    ${
+      u.id === me.id
+        ? html`<span class="muted">（本人，角色须由另一位管理员修改）</span>`
+        : html`<form method="post" action="/console/users/${u.id}/role" class="inline">
+      <label for="role-${u.id}" class="sr-only">${u.username} 的角色</label>
+      <select id="role-${u.id}" name="role">${options(roleOptions, u.role)}</select>
+      <button type="submit">设置角色</button>
+    </form>`
+    }
+    <form method="post" action="/console/users/${u.id}/revoke-sessions" class="inline">
+      <button type="submit" data-confirm="确定让 ${u.username} 的所有登录失效？">注销全部会话</button>
+    </form>
+    ${
+      u.id === me.id
+        ? ""
+        : html`<form method="post" action="/console/users/${u.id}/${u.active === false ? "enable" : "disable"}" class="inline">
+      <button type="submit"${u.active === false ? "" : html` data-confirm="确定停用 ${u.username}？停用后其登录全部失效且不能再登录。"`}>${u.active === false ? "启用" : "停用"}</button>
+    </form>
+    <form method="post" action="/console/users/${u.id}/reset-password" class="inline">
+      <label for="reset-${u.id}" class="sr-only">${u.username} 的新密码</label>
+      <input id="reset-${u.id}" name="newPassword" type="password" required minlength="${app.config.PASSWORD_MIN_LENGTH}" autocomplete="new-password" placeholder="新密码">
+      <button type="submit">重设密码</button>
+    </form>
+    ${
+      u.totpEnabled
+        ? html`<form method="post" action="/console/users/${u.id}/totp-disable" class="inline"><button type="submit" data-confirm="确定停用 ${u.username} 的两步验证？">停用两步验证</button></form>`
+        : ""
+    }`
+    }
+  </td></tr>`,
+)}
+</tbody></table></div>
+</section>
+<section class="card">
+<h2>新建用户</h2>
+<form method="post" action="/console/users" class="grid-form">
+  <label for="nu-username">用户名</label><input id="nu-username" name="username" required pattern="[A-Za-z0-9._\\-]{3,64}" autocomplete="off">
+  <label for="nu-name">姓名</label><input id="nu-name" name="displayName" maxlength="100">
+  <label for="nu-password">初始密码（至少${app.config.PASSWORD_MIN_LENGTH}位，不能是常见密码）</label><input id="nu-password" name="password" type="password" minlength="${app.config.PASSWORD_MIN_LENGTH}" required autocomplete="new-password">
+  <label for="nu-role">角色</label><select id="nu-role" name="role">${options(roleOptions, "clerk")}</select>
+  <div class="form-actions"><button type="submit" class="primary">创建</button></div>
+</form>
+</section>`;
     ctx.type = "html";
     ctx.body = page(ctx, { title: "用户管理", active: "users", body, flash: takeFlash(ctx) }).value;
   });

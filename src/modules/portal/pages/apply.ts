@@ -69,19 +69,11 @@ const mb = (n: number) => (n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 
 /** The identity proof (Art. 29) and other files: a browser's plain file inputs, no script. */
 function filesFieldset(u: { maxBytes: number; maxFiles: number }): SafeHtml {
   const accept = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf";
-  return html`<fieldset>
-    <legend>身份证明和其他材料</legend>
-    <div class="field">
-      <label for="ap-identity">身份证明（可不传）</label
-      ><span class="hint" id="ap-identity-hint">如身份证正反面照片；法人或其他组织可传营业执照等。JPG、PNG 或 PDF，每个不超过${mb(u.maxBytes)}</span
-      ><input id="ap-identity" name="identity" type="file" accept="${accept}" aria-describedby="ap-identity-hint" />
-    </div>
-    <div class="field">
-      <label for="ap-supporting">其他材料（可不传，可多选）</label
-      ><span class="hint" id="ap-supporting-hint">所有文件合计不超过${u.maxFiles}个；提交后只有受理机关的工作人员能看到</span
-      ><input id="ap-supporting" name="supporting" type="file" multiple accept="${accept}" aria-describedby="ap-supporting-hint" />
-    </div>
-  </fieldset> `;
+  return html`<fieldset><legend>身份证明和其他材料</legend>
+<div class="field"><label for="ap-identity">身份证明（可不传）</label><span class="hint" id="ap-identity-hint">如身份证正反面照片；法人或其他组织可传营业执照等。JPG、PNG 或 PDF，每个不超过${mb(u.maxBytes)}</span><input id="ap-identity" name="identity" type="file" accept="${accept}" aria-describedby="ap-identity-hint"></div>
+<div class="field"><label for="ap-supporting">其他材料（可不传，可多选）</label><span class="hint" id="ap-supporting-hint">所有文件合计不超过${u.maxFiles}个；提交后只有受理机关的工作人员能看到</span><input id="ap-supporting" name="supporting" type="file" multiple accept="${accept}" aria-describedby="ap-supporting-hint"></div>
+</fieldset>
+`;
 }
 
 const fieldId = (name: string) => `ap-${name.replace(/\./g, "-")}`;
@@ -170,17 +162,13 @@ function field(f: FieldSpec, values: ApplyValues, errors: Record<string, string>
   const attrs = raw(f.attrs ? ` ${f.attrs}` : "");
   const control =
     f.kind === "select"
-      ? html`<select id="${id}" name="${f.name}" ${aria}>
-          ${options(f.choices ?? [], value)}
-        </select>`
+      ? html`<select id="${id}" name="${f.name}"${aria}>${options(f.choices ?? [], value)}</select>`
       : f.kind === "textarea"
-        ? html`<textarea id="${id}" name="${f.name}" ${attrs}${aria}>${value}</textarea>`
-        : html`<input id="${id}" name="${f.name}" value="${value}" ${attrs}${aria} />`;
-  return html`<div class="field${err ? " invalid" : ""}">
-    <label for="${id}">${f.label}</label>${f.hint ? html`<span class="hint" id="${id}-hint">${f.hint}</span>` : ""}${
-      err ? html`<span class="field-error" id="${id}-error">${err}</span>` : ""
-    }${control}
-  </div>`;
+        ? html`<textarea id="${id}" name="${f.name}"${attrs}${aria}>${value}</textarea>`
+        : html`<input id="${id}" name="${f.name}" value="${value}"${attrs}${aria}>`;
+  return html`<div class="field${err ? " invalid" : ""}"><label for="${id}">${f.label}</label>${f.hint ? html`<span class="hint" id="${id}-hint">${f.hint}</span>` : ""}${
+    err ? html`<span class="field-error" id="${id}-error">${err}</span>` : ""
+  }${control}</div>`;
 }
 
 export function applyPage(agency: PortalAgency, s: ApplyFormState): string {
@@ -189,56 +177,39 @@ export function applyPage(agency: PortalAgency, s: ApplyFormState): string {
   const listed = Object.entries(errors);
   const summary =
     listed.length || s.message
-      ? html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary">
-          <h2>${listed.length ? "提交的内容有误，请按提示修改后重试" : "未能提交"}</h2>
-          ${s.message ? html`<p>${s.message}</p>` : ""}${
-            listed.length
-              ? html`<ul>
-                  ${listed.map(([name, m]) => html`<li>${FORM_FIELDS.has(name) ? html`<a href="#${fieldId(name)}">${m}</a>` : m}</li>`)}
-                </ul>`
-              : ""
-          }
-        </div>`
+      ? html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary"><h2>${listed.length ? "提交的内容有误，请按提示修改后重试" : "未能提交"}</h2>
+${s.message ? html`<p>${s.message}</p>` : ""}${listed.length ? html`<ul>${listed.map(([name, m]) => html`<li>${FORM_FIELDS.has(name) ? html`<a href="#${fieldId(name)}">${m}</a>` : m}</li>`)}</ul>` : ""}</div>`
       : "";
   const body = html`<h1>申请政府信息公开</h1>
-    <p>
-      根据《政府信息公开条例》第二十九条，请填写下列内容。本机关自收到申请之日起20个工作日内答复（可延长20个工作日）。${agency.name}受理的申请，也可以通过<a
-        href="${link(agency, "/chat")}"
-        >在线咨询</a
-      >一步一步填写。
-    </p>
-    ${summary}${receivingAgencyLine(agency)}
-    <form method="post" action="${link(agency, "/apply")}" novalidate id="apply-form" ${s.uploads ? raw(' enctype="multipart/form-data"') : ""}>
-      <input type="hidden" name="key" value="${s.key}" />
-      ${FIELDSETS.map(
-        (set) =>
-          html`<fieldset>
-            <legend>${set.legend}</legend>
-            ${set.fields.map((f) => field(f, values, errors))}
-          </fieldset> `,
-      )}${s.uploads ? filesFieldset(s.uploads) : ""}
-      <p class="meta">提交即表示您确认所填信息真实。证件号码和联系电话只用于办理本申请。</p>
-      <button type="submit">提交申请</button>
-    </form>`;
+<p>根据《政府信息公开条例》第二十九条，请填写下列内容。本机关自收到申请之日起20个工作日内答复（可延长20个工作日）。${agency.name}受理的申请，也可以通过<a href="${link(agency, "/chat")}">在线咨询</a>一步一步填写。</p>
+${summary}${receivingAgencyLine(agency)}
+<form method="post" action="${link(agency, "/apply")}" novalidate id="apply-form"${s.uploads ? raw(' enctype="multipart/form-data"') : ""}>
+<input type="hidden" name="key" value="${s.key}">
+${FIELDSETS.map(
+  (set) => html`<fieldset><legend>${set.legend}</legend>
+${set.fields.map((f) => field(f, values, errors))}
+</fieldset>
+`,
+)}${s.uploads ? filesFieldset(s.uploads) : ""}<p class="meta">提交即表示您确认所填信息真实。证件号码和联系电话只用于办理本申请。</p>
+<button type="submit">提交申请</button>
+</form>`;
   return portalPage(agency, { title: listed.length || s.message ? "申请政府信息公开（请修改后重新提交）" : "申请政府信息公开", active: "apply", body });
 }
 
 export function applyDonePage(agency: PortalAgency, a: IntakeAnswer, files?: { attached: number; problem?: string }): string {
   const body = html`<h1>申请已提交</h1>
-    <div class="notice" role="status">
-      <p>申请编号：<strong id="application-no">${a.applicationNo}</strong></p>
-      <p>查询码：<strong class="code" id="query-code">${a.queryCode}</strong></p>
-      <p><strong>查询码只在此显示一次，请立即记下或截图保存。</strong>凭申请编号和查询码可以<a href="${link(agency, "/status")}">查询办理进度</a>。</p>
-    </div>
-    <dl>
-      <dt>收到申请日期</dt>
-      <dd>${a.receivedAt ?? "待确认"}</dd>
-      <dt>答复期限</dt>
-      <dd>${a.dueDate ? html`${a.dueDate}${a.dueDateProvisional ? "（暂估）" : ""}` : "—"}</dd>
-    </dl>
-    ${a.dueDateNote ? html`<p class="meta">${a.dueDateNote}</p>` : ""}
-    ${files?.attached ? html`<p id="attached">已随申请提交${files.attached}个附件。</p>` : ""}
-    ${files?.problem ? html`<p class="error-summary" role="alert" id="attach-problem">${files.problem}</p>` : ""}
-    <p><a href="${link(agency, "/")}">返回首页</a></p>`;
+<div class="notice" role="status">
+<p>申请编号：<strong id="application-no">${a.applicationNo}</strong></p>
+<p>查询码：<strong class="code" id="query-code">${a.queryCode}</strong></p>
+<p><strong>查询码只在此显示一次，请立即记下或截图保存。</strong>凭申请编号和查询码可以<a href="${link(agency, "/status")}">查询办理进度</a>。</p>
+</div>
+<dl>
+<dt>收到申请日期</dt><dd>${a.receivedAt ?? "待确认"}</dd>
+<dt>答复期限</dt><dd>${a.dueDate ? html`${a.dueDate}${a.dueDateProvisional ? "（暂估）" : ""}` : "—"}</dd>
+</dl>
+${a.dueDateNote ? html`<p class="meta">${a.dueDateNote}</p>` : ""}
+${files?.attached ? html`<p id="attached">已随申请提交${files.attached}个附件。</p>` : ""}
+${files?.problem ? html`<p class="error-summary" role="alert" id="attach-problem">${files.problem}</p>` : ""}
+<p><a href="${link(agency, "/")}">返回首页</a></p>`;
   return portalPage(agency, { title: "申请已提交", active: "apply", body });
 }

@@ -52,17 +52,14 @@ export interface ChatExchange {
 }
 
 const bubble = (from: "me" | "bot" | "error", text: string): SafeHtml =>
-  html`<li class="msg ${from}">
-    ${from === "me" ? html`<span class="avatar" aria-hidden="true">我</span>` : html`<span class="avatar" aria-hidden="true">客服</span>`}
-    <div class="bubble"><span class="sr-only">${from === "me" ? "我：" : "客服："}</span>${text}</div>
-  </li>`;
+  html`<li class="msg ${from}">${from === "me" ? html`<span class="avatar" aria-hidden="true">我</span>` : html`<span class="avatar" aria-hidden="true">客服</span>`}<div class="bubble"><span class="sr-only">${
+    from === "me" ? "我：" : "客服："
+  }</span>${text}</div></li>`;
 
 function quickButtons(text: string): SafeHtml | string {
   const q = quickReplies(text);
   return q.length
-    ? html`<div class="quick" role="group" aria-label="快捷回复">
-        ${q.map((r) => html`<button type="submit" form="chat-form" name="say" value="${r.send}" data-say="${r.send}">${r.label}</button>`)}
-      </div>`
+    ? html`<div class="quick" role="group" aria-label="快捷回复">${q.map((r) => html`<button type="submit" form="chat-form" name="say" value="${r.send}" data-say="${r.send}">${r.label}</button>`)}</div>`
     : "";
 }
 
@@ -71,24 +68,21 @@ export function chatPage(agency: PortalAgency, exchange?: ChatExchange): string 
   // On the platform's page the bot serves every agency (it asks which one when it matters).
   const who = agency.platform ? platformName(agency) : agency.name;
   const body = html`<h1 class="chat-title">在线咨询 · ${who}</h1>
-    <ol class="chat-log" id="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label="对话记录" tabindex="0">
-      <li class="msg bot">
-        <span class="avatar" aria-hidden="true">客服</span>
-        <div class="bubble"><span class="sr-only">客服：</span>您好，这里是${who}政府信息公开咨询服务。可以直接提问，或点下方菜单。</div>
-      </li>
-      ${exchange ? html`${bubble("me", exchange.text)}${replies.map((r) => bubble("bot", r))}${exchange.error ? bubble("error", exchange.error) : ""}` : ""}
-    </ol>
-    ${exchange ? html`<noscript><p class="meta">未启用 JavaScript：页面只显示最近一轮对话，对话本身会继续。</p></noscript>` : ""}
-    <form class="chat-form" id="chat-form" action="${link(agency, "/chat")}" method="post">
-      <label for="chat-input">输入消息</label>
-      <input id="chat-input" name="text" maxlength="500" autocomplete="off" enterkeyhint="send" placeholder="输入您的问题，按回车发送" />
-      <button type="submit">发送</button>
-    </form>
-    <!-- Quick replies and the menu come after the form: Enter in the input submits with the form's first submit button
+<ol class="chat-log" id="chat-log" role="log" aria-live="polite" aria-relevant="additions" aria-label="对话记录" tabindex="0">
+<li class="msg bot"><span class="avatar" aria-hidden="true">客服</span><div class="bubble"><span class="sr-only">客服：</span>您好，这里是${who}政府信息公开咨询服务。可以直接提问，或点下方菜单。</div></li>
+${exchange ? html`${bubble("me", exchange.text)}${replies.map((r) => bubble("bot", r))}${exchange.error ? bubble("error", exchange.error) : ""}` : ""}
+</ol>
+${exchange ? html`<noscript><p class="meta">未启用 JavaScript：页面只显示最近一轮对话，对话本身会继续。</p></noscript>` : ""}
+<form class="chat-form" id="chat-form" action="${link(agency, "/chat")}" method="post">
+<label for="chat-input">输入消息</label>
+<input id="chat-input" name="text" maxlength="500" autocomplete="off" enterkeyhint="send" placeholder="输入您的问题，按回车发送">
+<button type="submit">发送</button>
+</form>
+<!-- Quick replies and the menu come after the form: Enter in the input submits with the form's first submit button
 in document order, which must be 发送. -->
-    ${replies.length ? quickButtons(replies[replies.length - 1]) : ""}
-    <div class="chat-menu" role="group" aria-label="公众号菜单">
-      ${chatMenu().map((b) => html`<button type="submit" form="chat-form" name="say" value="${b.text}" data-say="${b.text}">${b.name}</button>`)}
-    </div>`;
+${replies.length ? quickButtons(replies[replies.length - 1]) : ""}
+<div class="chat-menu" role="group" aria-label="公众号菜单">
+${chatMenu().map((b) => html`<button type="submit" form="chat-form" name="say" value="${b.text}" data-say="${b.text}">${b.name}</button>`)}
+</div>`;
   return portalPage(agency, { title: "在线咨询", active: "chat", body, scripts: ["/assets/chat.js"], bodyClass: "chat-page" });
 }
