@@ -6,7 +6,7 @@ const tseslint = require("typescript-eslint");
 
 /**
  * The pure files: the law and the rules of each module. They are tested with plain objects, without PostgreSQL,
- * Redis or Koa, so they must not import infra/, http/, the service locator (context.ts), an ORM entity or a driver —
+ * Redis or Koa, so they must not import infra/, http/, the context (context.ts), an ORM entity or a driver —
  * type imports included (a type import still ties the rule to the storage shape). A new rule file goes here; a file
  * here that needs something from the list gets it as a parameter or a plain type from a vocabulary file
  * (e.g. domain/staff-roles.ts, reports/disclosure-values.ts), never from the entity.
@@ -97,7 +97,7 @@ const PURE_FORBIDDEN = {
     },
     {
       group: ["**/infra/**", "**/infra", "**/http/**", "**/http", "**/channels/**", "**/context"],
-      message: "A pure rule file imports nothing from infra/, http/, channels/ or the service locator.",
+      message: "A pure rule file imports nothing from infra/, http/, channels/ or the context.",
     },
     {
       group: ["**/*.entity", "**/entities", "**/*-entities"],
