@@ -219,19 +219,7 @@ export class CatalogueService {
       const read = e.version;
       const changed = this.apply(e, data, actor);
       if (!changed.length) return e;
-      await this.saveVersioned(m, e, read, [...changed, ...DERIVED_COLUMNS]);
-      await this.index.sync(m, e);
-      await m.save(
-        auditEvent({
-          agencyId,
-          entityType: "catalogue_entry",
-          entityId: e.id,
-          actor,
-          action: "catalogue.update",
-          data: { indexNo: e.indexNo, changed },
-          at: this.ctx.clock.now().toISOString(),
-        }),
-      );
+      await this.writeChanges(m, e, read, changed, actor, "catalogue.update");
       return e;
     });
   }
@@ -348,19 +336,7 @@ export class CatalogueService {
           result.unchanged++;
           continue;
         }
-        await this.saveVersioned(m, existing, read, [...changed, ...DERIVED_COLUMNS]);
-        await this.index.sync(m, existing);
-        await m.save(
-          auditEvent({
-            agencyId,
-            entityType: "catalogue_entry",
-            entityId: existing.id,
-            actor,
-            action: "catalogue.import_update",
-            data: { indexNo: existing.indexNo, changed },
-            at: this.ctx.clock.now().toISOString(),
-          }),
-        );
+        await this.writeChanges(m, existing, read, changed, actor, "catalogue.import_update");
         result.updated++;
       }
       return result;
@@ -372,6 +348,23 @@ export class CatalogueService {
    * version. A row changed since (two staff saving the same version at once) is refused with CATALOGUE.CONFLICT
    * naming the version it is at now, never overwritten.
    */
+  /** An edited entry's changed fields (version-checked against `read`), its search tokens and its audit row, in `m`. */
+  private async writeChanges(m: EntityManager, e: CatalogueEntry, read: number, changed: string[], actor: Actor, action: string): Promise<void> {
+    await this.saveVersioned(m, e, read, [...changed, ...DERIVED_COLUMNS]);
+    await this.index.sync(m, e);
+    await m.save(
+      auditEvent({
+        agencyId: e.agencyId,
+        entityType: "catalogue_entry",
+        entityId: e.id,
+        actor,
+        action,
+        data: { indexNo: e.indexNo, changed },
+        at: this.ctx.clock.now().toISOString(),
+      }),
+    );
+  }
+
   private async saveVersioned(m: EntityManager, e: CatalogueEntry, read: number, columns: readonly string[]): Promise<void> {
     const source = e as unknown as Record<string, unknown>;
     const changes: Record<string, unknown> = {};

@@ -2,6 +2,7 @@
 // written, the other is refused with CATALOGUE.CONFLICT naming the version the entry is at now — never lost.
 import request from "supertest";
 import { createTestEnv, staffToken, type TestEnv } from "../../helpers/test-context";
+import { waitingBehind } from "../../helpers/pg-locks";
 import { waitUntil } from "../../helpers/wait";
 import { AuditEvent } from "../../../src/infra/entities/audit-event.entity";
 import { CatalogueEntry } from "../../../src/modules/catalogue/entities";
@@ -16,23 +17,6 @@ describe("concurrent edits of one catalogue entry on postgres", () => {
   afterAll(() => env.close());
 
   const auth = () => ({ Authorization: `Bearer ${clerk}` });
-
-  /** Backends waiting, directly or behind another waiter, on a lock held by `holderPid`. */
-  async function waitingBehind(holderPid: number): Promise<number> {
-    const rows: Array<{ pid: number; blockers: number[] }> = await env.ctx.db.query(
-      "SELECT pid, pg_blocking_pids(pid) AS blockers FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-    );
-    const chain = new Set([holderPid]);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const r of rows) {
-        if (chain.has(r.pid) || !r.blockers.some((b) => chain.has(b))) continue;
-        chain.add(r.pid);
-        grew = true;
-      }
-    }
-    return chain.size - 1;
-  }
 
   it("writes exactly one of two edits of the same version; the other gets CATALOGUE.CONFLICT", async () => {
     const created = await request(env.server)
@@ -66,7 +50,7 @@ describe("concurrent edits of one catalogue entry on postgres", () => {
           .then((r) => r);
       const first = edit("关于并发编辑测试的通知（甲）");
       const second = edit("关于并发编辑测试的通知（乙）");
-      await waitUntil("both edits waiting on the row", async () => (await waitingBehind(pid)) >= 2, 20_000, 25);
+      await waitUntil("both edits waiting on the row", async () => (await waitingBehind(env, pid)) >= 2, 20_000, 25);
       await holder.rollbackTransaction();
       released = true;
       const results = await Promise.all([first, second]);
