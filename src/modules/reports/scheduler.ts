@@ -5,7 +5,7 @@ import { Queue, Worker } from "bullmq";
 import Redis from "ioredis";
 import type { AppContext } from "../../context";
 import { yearOf } from "../../domain/china-time";
-import { watchRedisConnection } from "../../infra/kv";
+import { disconnectRedis, watchRedisConnection } from "../../infra/kv";
 import type { DistrictService } from "../platform/district-service";
 import type { ReportsService } from "./report-service";
 
@@ -120,7 +120,7 @@ export async function startBullScheduler(ctx: AppContext, deps: YearEndDeps): Pr
     stopped = true;
     await worker.close();
     await queue.close();
-    connection.disconnect();
+    disconnectRedis(connection);
   };
 }
 

@@ -1,7 +1,8 @@
 // The key-value contract (TTL, set-if-absent, counters) holds the same for Redis and the in-process stand-in.
 import { randomBytes } from "node:crypto";
-import { MemoryKeyValueStore, RedisKeyValueStore, createRedisClient, type KeyValueStore } from "../../../src/infra/kv";
+import { MemoryKeyValueStore, RedisKeyValueStore, createRedisClient, disconnectRedis, type KeyValueStore } from "../../../src/infra/kv";
 import { REDIS_URL, deleteRedisPrefix } from "../../helpers/test-context";
+import { waitUntil } from "../../helpers/wait";
 
 const prefix = `kvtest-${randomBytes(4).toString("hex")}:`;
 let fakeNow = 1_000_000;
@@ -140,4 +141,14 @@ it("the in-process store forgets values when their TTL has passed", async () => 
   expect(await kv.get("x")).toBeNull();
   expect(await kv.incr("c", 10)).toBe(1);
   expect(await kv.setIfAbsent("x", "2", 10)).toBe(true);
+});
+
+it("closes a client waiting to reconnect to an unreachable Redis without leaving a timer behind (no open handle)", async () => {
+  const client = createRedisClient("redis://127.0.0.1:1");
+  await waitUntil("the client to wait for its next attempt", async () => client.status === "reconnecting", 10_000, 10);
+  // ioredis holds a reconnect timer now; a close clears it and must arm none (its 2 s socket-destroy timer did).
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  const before = timers();
+  disconnectRedis(client);
+  expect(timers()).toBe(before - 1);
 });
