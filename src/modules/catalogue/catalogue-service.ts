@@ -187,20 +187,7 @@ export class CatalogueService {
       const indexNo = data.indexNo ?? (await this.nextIndexNo(m, agencyId, data.writtenDate ?? data.publishedDate ?? this.ctx.today()));
       if (await m.findOneBy(CatalogueEntry, { agencyId, indexNo })) throw new DomainError("CATALOGUE.ALREADY_EXISTS", `索引号 ${indexNo} 已存在`);
       const e = this.build(agencyId, { ...data, indexNo }, actor);
-      await m.save(e);
-      await this.index.sync(m, e, true);
-      await m.save(
-        auditEvent({
-          agencyId,
-          entityType: "catalogue_entry",
-          entityId: e.id,
-          actor,
-          action: "catalogue.create",
-          toStatus: "active",
-          data: { indexNo, title: e.title },
-          at: this.ctx.clock.now().toISOString(),
-        }),
-      );
+      await this.writeNew(m, e, actor, "catalogue.create", { indexNo, title: e.title });
       return e;
     });
   }
@@ -312,21 +299,7 @@ export class CatalogueService {
       for (const { data } of valid) {
         const existing = await m.findOneBy(CatalogueEntry, { agencyId, indexNo: data.indexNo! });
         if (!existing) {
-          const e = this.build(agencyId, data, actor);
-          await m.save(e);
-          await this.index.sync(m, e, true);
-          await m.save(
-            auditEvent({
-              agencyId,
-              entityType: "catalogue_entry",
-              entityId: e.id,
-              actor,
-              action: "catalogue.import_create",
-              toStatus: "active",
-              data: { indexNo: e.indexNo },
-              at: this.ctx.clock.now().toISOString(),
-            }),
-          );
+          await this.writeNew(m, this.build(agencyId, data, actor), actor, "catalogue.import_create", { indexNo: data.indexNo! });
           result.created++;
           continue;
         }
@@ -348,6 +321,24 @@ export class CatalogueService {
    * version. A row changed since (two staff saving the same version at once) is refused with CATALOGUE.CONFLICT
    * naming the version it is at now, never overwritten.
    */
+  /** A new entry, its search tokens and its audit row, in `m`. */
+  private async writeNew(m: EntityManager, e: CatalogueEntry, actor: Actor, action: string, data: Record<string, unknown>): Promise<void> {
+    await m.save(e);
+    await this.index.sync(m, e, true);
+    await m.save(
+      auditEvent({
+        agencyId: e.agencyId,
+        entityType: "catalogue_entry",
+        entityId: e.id,
+        actor,
+        action,
+        toStatus: "active",
+        data,
+        at: this.ctx.clock.now().toISOString(),
+      }),
+    );
+  }
+
   /** An edited entry's changed fields (version-checked against `read`), its search tokens and its audit row, in `m`. */
   private async writeChanges(m: EntityManager, e: CatalogueEntry, read: number, changed: string[], actor: Actor, action: string): Promise<void> {
     await this.saveVersioned(m, e, read, [...changed, ...DERIVED_COLUMNS]);
